@@ -1,0 +1,125 @@
+//! Command-line interface: clap definitions and one module per subcommand.
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+pub mod parse;
+
+/// Exit code: no finding at or above the failure threshold.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings at or above the threshold (or a failed gate).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, I/O, config or input errors.
+pub const EXIT_ERROR: u8 = 2;
+
+/// dlint: lint Dockerfiles and measure container images.
+#[derive(Debug, Parser)]
+#[command(name = "dlint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles (the default when given paths).
+    Lint(LintArgs),
+    /// Print the documentation page of a rule.
+    Explain(ExplainArgs),
+    /// List every rule with id, name and severity.
+    Rules,
+    /// Analyse an image archive: per-layer size, waste and leftover caches.
+    Image(ImageArgs),
+    /// Compare two images side by side.
+    Compare(CompareArgs),
+    /// Apply safe fixes to Dockerfiles.
+    Fix(FixArgs),
+    /// Install or remove git hooks.
+    Hook(HookArgs),
+    /// Print the parsed AST of a Dockerfile.
+    Parse(parse::ParseArgs),
+}
+
+/// Arguments of `dlint lint`.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Dockerfiles, directories or globs; `-` reads stdin.
+    pub paths: Vec<std::path::PathBuf>,
+}
+
+/// Arguments of `dlint explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Rule id (DL3009) or name (apt-lists-not-removed).
+    pub rule: String,
+}
+
+/// Arguments of `dlint image`.
+#[derive(Debug, clap::Args)]
+pub struct ImageArgs {
+    /// docker-archive tar, OCI layout directory or OCI archive tar.
+    pub input: std::path::PathBuf,
+}
+
+/// Arguments of `dlint compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Baseline image.
+    pub a: std::path::PathBuf,
+    /// Candidate image.
+    pub b: std::path::PathBuf,
+}
+
+/// Arguments of `dlint fix`.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Dockerfiles to fix.
+    pub paths: Vec<std::path::PathBuf>,
+}
+
+/// Arguments of `dlint hook`.
+#[derive(Debug, clap::Args)]
+pub struct HookArgs {
+    /// `install` or `uninstall`.
+    pub action: String,
+}
+
+const SUBCOMMANDS: &[&str] = &[
+    "lint", "explain", "rules", "image", "compare", "fix", "hook", "parse", "help",
+];
+
+/// Parses the command line; bare paths (`dlint Dockerfile`) mean `dlint lint Dockerfile`,
+/// and no arguments at all means `dlint lint` over the current repository.
+pub fn parse_args<I, T>(args: I) -> Cli
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+    let insert_lint = match first.as_deref() {
+        None => true,
+        Some("-h" | "--help" | "-V" | "--version") => false,
+        Some(a) => !SUBCOMMANDS.contains(&a),
+    };
+    if insert_lint {
+        args.insert(1.min(args.len()), OsString::from("lint"));
+    }
+    Cli::parse_from(args)
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> crate::Result<ExitCode> {
+    match cli.command {
+        Command::Parse(args) => parse::run(args),
+        Command::Lint(_) => Err(crate::Error::NotImplemented("lint")),
+        Command::Explain(_) => Err(crate::Error::NotImplemented("explain")),
+        Command::Rules => Err(crate::Error::NotImplemented("rules")),
+        Command::Image(_) => Err(crate::Error::NotImplemented("image")),
+        Command::Compare(_) => Err(crate::Error::NotImplemented("compare")),
+        Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),
+        Command::Hook(_) => Err(crate::Error::NotImplemented("hook")),
+    }
+}

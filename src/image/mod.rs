@@ -1,0 +1,1 @@
+//! Image archive readers (docker-archive, OCI layout), layer walker and size/waste model.

@@ -1,0 +1,8 @@
+//! Rules of the `cache` family.
+
+use crate::lint::Rule;
+
+/// Every rule of this family.
+pub fn rules() -> Vec<Box<dyn Rule>> {
+    vec![]
+}

@@ -1,0 +1,1 @@
+//! Analysis of RUN bodies: commands, `&&` chains and package-manager invocations.
