@@ -4,7 +4,13 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+pub mod explain;
+pub mod lint;
 pub mod parse;
+pub mod rules;
+
+pub use explain::ExplainArgs;
+pub use lint::LintArgs;
 
 /// Exit code: no finding at or above the failure threshold.
 pub const EXIT_OK: u8 = 0;
@@ -28,8 +34,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the documentation page of a rule.
     Explain(ExplainArgs),
-    /// List every rule with id, name and severity.
-    Rules,
+    /// List every rule with id, name, severity, category and fixability.
+    Rules(rules::RulesArgs),
     /// Analyse an image archive: per-layer size, waste and leftover caches.
     Image(ImageArgs),
     /// Compare two images side by side.
@@ -40,20 +46,6 @@ pub enum Command {
     Hook(HookArgs),
     /// Print the parsed AST of a Dockerfile.
     Parse(parse::ParseArgs),
-}
-
-/// Arguments of `dlint lint`.
-#[derive(Debug, clap::Args)]
-pub struct LintArgs {
-    /// Dockerfiles, directories or globs; `-` reads stdin.
-    pub paths: Vec<std::path::PathBuf>,
-}
-
-/// Arguments of `dlint explain`.
-#[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
-    /// Rule id (DL3009) or name (apt-lists-not-removed).
-    pub rule: String,
 }
 
 /// Arguments of `dlint image`.
@@ -114,9 +106,9 @@ where
 pub fn run(cli: Cli) -> crate::Result<ExitCode> {
     match cli.command {
         Command::Parse(args) => parse::run(args),
-        Command::Lint(_) => Err(crate::Error::NotImplemented("lint")),
-        Command::Explain(_) => Err(crate::Error::NotImplemented("explain")),
-        Command::Rules => Err(crate::Error::NotImplemented("rules")),
+        Command::Lint(args) => lint::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Rules(args) => rules::run(args),
         Command::Image(_) => Err(crate::Error::NotImplemented("image")),
         Command::Compare(_) => Err(crate::Error::NotImplemented("compare")),
         Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),

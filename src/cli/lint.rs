@@ -1,0 +1,235 @@
+//! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
+
+use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::dockerfile::LineIndex;
+use crate::lint::config::{LABEL_TYPES, resolve_rule};
+use crate::lint::{self, Config, Registry, Severity, Threshold};
+use crate::report::{self, FileReport};
+use crate::{Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output formats of `dlint lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    /// One line per finding: `path:line:col: severity RULE message`.
+    Compact,
+    /// One JSON document for the whole run.
+    Json,
+}
+
+/// Arguments of `dlint lint`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LintArgs {
+    /// Dockerfiles to lint; `-` reads stdin.
+    pub paths: Vec<PathBuf>,
+    /// Output format (default: the config's `format`, else compact).
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<LintFormat>,
+    /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Do not run this rule (id or name); repeatable, added to the config's `ignored`.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Report this rule as an error; repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub error: Vec<String>,
+    /// Report this rule as a warning; repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub warning: Vec<String>,
+    /// Report this rule as info; repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub info: Vec<String>,
+    /// Report this rule as style; repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub style: Vec<String>,
+    /// Fail on findings at or above: error, warning, info (default), style, ignore, none.
+    #[arg(short = 't', long, value_name = "THRESHOLD")]
+    pub failure_threshold: Option<String>,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Registry allowed in FROM (enables DL3026); repeatable.
+    #[arg(long, value_name = "REGISTRY")]
+    pub trusted_registry: Vec<String>,
+    /// Require a label of a type (`LABEL:text|url|rfc3339|spdx|hash|semver|email`); repeatable.
+    #[arg(long, value_name = "LABEL:TYPE")]
+    pub require_label: Vec<String>,
+    /// Flag labels not in the label schema (DL3050).
+    #[arg(long)]
+    pub strict_labels: bool,
+    /// Ignore inline `# dlint ignore=` / `# hadolint ignore=` / `# check=skip=` comments.
+    #[arg(long)]
+    pub disable_ignore_pragma: bool,
+    /// Report inline ignores that suppressed nothing (DL5100).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
+}
+
+fn usage(msg: String) -> Error {
+    Error::Usage(msg)
+}
+
+/// Builds the run's config: the config file (explicit, discovered, or none) overridden by flags.
+pub fn build_config(args: &LintArgs, registry: &Registry) -> Result<Config> {
+    let mut cfg = if let Some(path) = &args.config {
+        Config::load(path, registry)?
+    } else if args.no_config {
+        Config::default()
+    } else {
+        let cwd = std::env::current_dir().map_err(|source| Error::Io {
+            path: PathBuf::from("."),
+            source,
+        })?;
+        Config::discover(&cwd, registry)?
+    };
+    let resolve = |flag: &str, key: &str| -> Result<Option<&'static str>> {
+        resolve_rule(registry, key).map_err(|e| usage(format!("--{flag}: {e}")))
+    };
+    for key in &args.ignore {
+        if let Some(id) = resolve("ignore", key)? {
+            cfg.ignored.insert(id);
+        }
+    }
+    for (flag, sev, list) in [
+        ("error", Severity::Error, &args.error),
+        ("warning", Severity::Warning, &args.warning),
+        ("info", Severity::Info, &args.info),
+        ("style", Severity::Style, &args.style),
+    ] {
+        for key in list {
+            if let Some(id) = resolve(flag, key)? {
+                cfg.overrides.insert(id, sev);
+            }
+        }
+    }
+    if let Some(t) = &args.failure_threshold {
+        cfg.failure_threshold = t
+            .parse::<Threshold>()
+            .map_err(|e| usage(format!("--failure-threshold: {e}")))?;
+    }
+    cfg.no_fail |= args.no_fail;
+    cfg.settings
+        .trusted_registries
+        .extend(args.trusted_registry.iter().cloned());
+    for spec in &args.require_label {
+        let (label, ty) = spec
+            .split_once(':')
+            .ok_or_else(|| usage(format!("--require-label: `{spec}` is not LABEL:TYPE")))?;
+        if !LABEL_TYPES.contains(&ty) {
+            return Err(usage(format!(
+                "--require-label: unknown label type `{ty}` (expected one of {})",
+                LABEL_TYPES.join(", ")
+            )));
+        }
+        cfg.settings.label_schema.retain(|(l, _)| l != label);
+        cfg.settings
+            .label_schema
+            .push((label.to_string(), ty.to_string()));
+    }
+    cfg.settings.strict_labels |= args.strict_labels;
+    cfg.disable_ignore_pragma |= args.disable_ignore_pragma;
+    cfg.report_unused_ignores |= args.report_unused_ignores;
+    Ok(cfg)
+}
+
+/// The exit code for a finished run.
+pub fn exit_code(files: &[lint::LintedFile], cfg: &Config) -> u8 {
+    if files.iter().any(|f| f.error.is_some()) {
+        return EXIT_ERROR;
+    }
+    if cfg.no_fail {
+        return EXIT_OK;
+    }
+    let fails = files.iter().flat_map(|f| &f.diagnostics).any(|d| {
+        cfg.failure_threshold.fails(d.severity) || d.rule == lint::registry::PARSE_ERROR_ID
+    });
+    if fails { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+/// Converts lint results to the reports' input.
+pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
+    files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .map(|f| FileReport {
+            path: f.path.display().to_string(),
+            lines: LineIndex::new(&f.source),
+            source: f.source.clone(),
+            diagnostics: f.diagnostics.clone(),
+        })
+        .collect()
+}
+
+fn write_json(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut findings = Vec::new();
+    for f in reports {
+        for d in &f.diagnostics {
+            let ((line, column), (end_line, end_column)) = f.positions(d.span);
+            findings.push(serde_json::json!({
+                "file": f.path,
+                "line": line,
+                "column": column,
+                "end_line": end_line,
+                "end_column": end_column,
+                "rule": d.rule,
+                "name": d.name,
+                "severity": d.severity,
+                "message": d.message,
+                "fix": d.fix,
+            }));
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "findings": findings }))?;
+    writeln!(out)
+}
+
+/// Runs `dlint lint`.
+pub fn run(args: LintArgs) -> Result<ExitCode> {
+    let registry = Registry::global();
+    let cfg = build_config(&args, registry)?;
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        let default = PathBuf::from("Dockerfile");
+        if !default.is_file() {
+            return Err(usage(
+                "no Dockerfile given and none in the current directory".into(),
+            ));
+        }
+        paths.push(default);
+    }
+    let files = lint::lint_files(&paths, &cfg);
+    for f in &files {
+        if let Some(e) = &f.error {
+            eprintln!("dlint: error: {e}");
+        }
+    }
+    let reports = file_reports(&files);
+    let format = match args.format {
+        Some(f) => f,
+        None => match cfg.format.as_deref() {
+            Some("json") => LintFormat::Json,
+            _ => LintFormat::Compact,
+        },
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        LintFormat::Compact => report::write_compact(&reports, &mut out),
+        LintFormat::Json => write_json(&reports, &mut out),
+    };
+    if let Err(source) = written.and_then(|()| out.flush())
+        && source.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        });
+    }
+    Ok(ExitCode::from(exit_code(&files, &cfg)))
+}

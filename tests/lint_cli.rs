@@ -1,0 +1,119 @@
+//! `dlint lint`, `dlint rules`, `dlint explain` as a user runs them.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use std::path::Path;
+
+/// A `dlint` command isolated from the user's config files.
+fn dlint(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("dlint").unwrap();
+    c.current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .env_remove("APPDATA")
+        .env_remove("USERPROFILE");
+    c
+}
+
+fn repo() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join(".git")).unwrap();
+    std::fs::write(t.path().join("Dockerfile"), "FROM debian:12\nRUN true\n").unwrap();
+    t
+}
+
+#[test]
+fn config_with_unknown_key_exits_2_naming_key_and_file() {
+    let t = repo();
+    std::fs::write(t.path().join(".dlint.yaml"), "ignore: [DL3008]\n").unwrap();
+    dlint(t.path())
+        .args(["lint", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains(".dlint.yaml"))
+        .stderr(contains("`ignore`"));
+}
+
+#[test]
+fn hadolint_config_is_read_when_no_dlint_config() {
+    let t = repo();
+    std::fs::write(
+        t.path().join(".hadolint.yaml"),
+        "failure-threshold: bogus\n",
+    )
+    .unwrap();
+    dlint(t.path())
+        .args(["lint", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains(".hadolint.yaml"))
+        .stderr(contains("failure-threshold"));
+    // a dlint config takes precedence over it
+    std::fs::write(t.path().join(".dlint.yaml"), "no-fail: true\n").unwrap();
+    dlint(t.path())
+        .args(["lint", "Dockerfile"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn explicit_config_and_bad_flags() {
+    let t = repo();
+    dlint(t.path())
+        .args(["lint", "--config", "missing.yaml", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("missing.yaml"));
+    dlint(t.path())
+        .args(["lint", "--ignore", "DL9999", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("DL9999"));
+    dlint(t.path())
+        .args(["lint", "-t", "loud", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("loud"));
+    dlint(t.path())
+        .args(["lint", "--require-label", "maintainer:colour", "Dockerfile"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn unreadable_file_exits_2_but_others_are_linted() {
+    let t = repo();
+    dlint(t.path())
+        .args([
+            "lint",
+            "--no-config",
+            "-t",
+            "none",
+            "Dockerfile",
+            "nope.Dockerfile",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("nope.Dockerfile"));
+}
+
+#[test]
+fn rules_lists_ids_names_and_explain_accepts_both() {
+    let t = repo();
+    dlint(t.path())
+        .args(["rules"])
+        .assert()
+        .success()
+        .stdout(contains("DL1000"))
+        .stdout(contains("parse-error"));
+    dlint(t.path())
+        .args(["explain", "Parse-Error"])
+        .assert()
+        .success()
+        .stdout(contains("DL1000"));
+    dlint(t.path())
+        .args(["explain", "unused-ignor"])
+        .assert()
+        .code(2)
+        .stderr(contains("did you mean `unused-ignore`"));
+}
