@@ -4,29 +4,28 @@ use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::dockerfile::LineIndex;
 use crate::lint::config::{LABEL_TYPES, resolve_rule};
 use crate::lint::{self, Config, Registry, Severity, Threshold};
-use crate::report::{self, FileReport};
+use crate::report::{self, FileReport, RenderOptions, RuleDoc};
 use crate::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Output formats of `dlint lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LintFormat {
-    /// One line per finding: `path:line:col: severity RULE message`.
-    Compact,
-    /// One JSON document for the whole run.
-    Json,
-}
-
 /// Arguments of `dlint lint`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LintArgs {
-    /// Dockerfiles to lint; `-` reads stdin.
+    /// Dockerfiles, directories (walked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile,
+    /// Containerfile.*, honouring .gitignore) or globs; `-` reads stdin. Default: the current
+    /// directory.
     pub paths: Vec<PathBuf>,
-    /// Output format (default: the config's `format`, else compact).
+    /// Name shown for the Dockerfile read from stdin (`-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Output format (default: the config's `format`, else text).
     #[arg(short = 'f', long, value_enum)]
-    pub format: Option<LintFormat>,
+    pub format: Option<report::Format>,
+    /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = report::ColorChoice::Auto, value_name = "WHEN")]
+    pub color: report::ColorChoice,
     /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
     #[arg(short = 'c', long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -166,44 +165,69 @@ pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
         .collect()
 }
 
-fn write_json(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut findings = Vec::new();
-    for f in reports {
-        for d in &f.diagnostics {
-            let ((line, column), (end_line, end_column)) = f.positions(d.span);
-            findings.push(serde_json::json!({
-                "file": f.path,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "rule": d.rule,
-                "name": d.name,
-                "severity": d.severity,
-                "message": d.message,
-                "fix": d.fix,
-            }));
-        }
-    }
-    serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "findings": findings }))?;
-    writeln!(out)
+/// Rule metadata for the reports, from the registry and the rule pages.
+pub fn rule_docs(registry: &Registry) -> Vec<RuleDoc> {
+    registry
+        .infos()
+        .iter()
+        .map(|info| {
+            let body = info
+                .page
+                .and_then(|p| lint::pages::split(p).ok())
+                .map(|(_, body)| body);
+            let summary = body
+                .and_then(lint::pages::title)
+                .map(|t| {
+                    t.split_once(": ")
+                        .map_or(t, |(_, rest)| rest)
+                        .trim()
+                        .to_string()
+                })
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| info.summary.to_string());
+            let description = body
+                .and_then(|b| lint::pages::section(b, "Why"))
+                .map(|w| w.trim().to_string())
+                .unwrap_or_default();
+            RuleDoc {
+                id: info.id.to_string(),
+                name: info.name.to_string(),
+                severity: info.severity,
+                summary,
+                description,
+                help_uri: if info.page.is_some() {
+                    format!("{}{}.md", report::RULE_DOCS_BASE, info.id)
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
 }
 
 /// Runs `dlint lint`.
 pub fn run(args: LintArgs) -> Result<ExitCode> {
     let registry = Registry::global();
     let cfg = build_config(&args, registry)?;
-    let mut paths = args.paths.clone();
-    if paths.is_empty() {
-        let default = PathBuf::from("Dockerfile");
-        if !default.is_file() {
-            return Err(usage(
-                "no Dockerfile given and none in the current directory".into(),
-            ));
-        }
-        paths.push(default);
+    let found = lint::discover::expand(&args.paths);
+    for e in &found.errors {
+        eprintln!("dlint: error: {e}");
     }
-    let files = lint::lint_files(&paths, &cfg);
+    if found.files.is_empty() && found.errors.is_empty() {
+        return Err(usage(if args.paths.is_empty() {
+            "no Dockerfile found under the current directory (looked for Dockerfile, \
+             Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*)"
+                .into()
+        } else {
+            "no Dockerfile found in the given directories".into()
+        }));
+    }
+    let mut files = lint::lint_files(&found.files, &cfg);
+    if let Some(name) = &args.stdin_filename {
+        for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
+            f.path = name.clone();
+        }
+    }
     for f in &files {
         if let Some(e) = &f.error {
             eprintln!("dlint: error: {e}");
@@ -213,16 +237,23 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let format = match args.format {
         Some(f) => f,
         None => match cfg.format.as_deref() {
-            Some("json") => LintFormat::Json,
-            _ => LintFormat::Compact,
+            Some(name) => <report::Format as clap::ValueEnum>::from_str(name, true)
+                .map_err(|_| usage(format!("config key `format`: unknown format `{name}`")))?,
+            None => report::Format::Text,
         },
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = match format {
-        LintFormat::Compact => report::write_compact(&reports, &mut out),
-        LintFormat::Json => write_json(&reports, &mut out),
+    let docs = match format {
+        report::Format::Sarif | report::Format::Junit => rule_docs(registry),
+        _ => Vec::new(),
     };
+    let opts = RenderOptions {
+        color: args.color.use_color(),
+        rules: &docs,
+        ..RenderOptions::default()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = report::render(format, &reports, &opts, &mut out);
     if let Err(source) = written.and_then(|()| out.flush())
         && source.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -230,6 +261,9 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             path: PathBuf::from("<stdout>"),
             source,
         });
+    }
+    if !found.errors.is_empty() {
+        return Ok(ExitCode::from(EXIT_ERROR));
     }
     Ok(ExitCode::from(exit_code(&files, &cfg)))
 }

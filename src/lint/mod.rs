@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod discover;
 pub mod ignore;
 pub mod pages;
 pub mod registry;
