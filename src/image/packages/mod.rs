@@ -1,0 +1,202 @@
+//! Installed packages read from an image's final filesystem: OS package databases (dpkg, apk;
+//! rpm is detected but not read) and language packages (Python, node, Ruby).
+//!
+//! The image analyzer captures the contents of the small files selected by [`wants_capture`];
+//! [`Inventory::from_files`] turns them into package lists.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub mod lang;
+pub mod os;
+
+/// Largest database file read (the dpkg status of a big image is a few MiB).
+pub const MAX_CAPTURE_FILE: u64 = 16 * 1024 * 1024;
+
+/// Which OS package database a list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PackageDb {
+    /// Debian/Ubuntu `var/lib/dpkg/status`.
+    Dpkg,
+    /// Alpine `lib/apk/db/installed`.
+    Apk,
+}
+
+impl std::fmt::Display for PackageDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PackageDb::Dpkg => "dpkg",
+            PackageDb::Apk => "apk",
+        })
+    }
+}
+
+/// One installed OS package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OsPackage {
+    /// Package name (`name:arch` when installed for several architectures).
+    pub name: String,
+    /// Version string as the database has it.
+    pub version: String,
+    /// Installed size in bytes, when the database records it (dpkg: Installed-Size KiB * 1024).
+    pub size: Option<u64>,
+    /// Architecture, when recorded.
+    pub arch: Option<String>,
+}
+
+/// Language package ecosystems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    /// `site-packages` / `dist-packages` (`*.dist-info`, `*.egg-info`).
+    Python,
+    /// `node_modules/**/package.json`.
+    Node,
+    /// `specifications/*.gemspec`.
+    Ruby,
+}
+
+impl std::fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Ecosystem::Python => "python",
+            Ecosystem::Node => "node",
+            Ecosystem::Ruby => "ruby",
+        })
+    }
+}
+
+/// One language package found in the final filesystem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LangPackage {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Name as declared.
+    pub name: String,
+    /// Comparison key (PEP 503-normalised for Python, the name otherwise).
+    pub key: String,
+    /// Version as declared.
+    pub version: String,
+    /// Bytes in the final filesystem (Python: the files its RECORD lists; node: the package
+    /// directory without nested node_modules; Ruby: the gem's directory), when measurable.
+    pub bytes: Option<u64>,
+    /// Path of the metadata file it was read from.
+    pub path: String,
+}
+
+/// The OS package list of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OsInventory {
+    /// Database kind.
+    pub db: PackageDb,
+    /// Path of the database file.
+    pub path: String,
+    /// Installed packages, sorted by name.
+    pub packages: Vec<OsPackage>,
+}
+
+/// Everything dlint knows about the packages installed in an image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Inventory {
+    /// OS packages (the first database found: dpkg, then apk).
+    pub os: Option<OsInventory>,
+    /// Language packages, sorted by ecosystem, key and version.
+    pub lang: Vec<LangPackage>,
+    /// What could not be read (rpm databases, oversized files).
+    pub notes: Vec<String>,
+}
+
+/// Strips a leading `/` or `./` so paths compare the same whatever the archive wrote.
+pub fn normalize_path(path: &str) -> &str {
+    let p = path.strip_prefix("./").unwrap_or(path);
+    p.trim_start_matches('/')
+}
+
+/// True for the files whose contents [`Inventory::from_files`] needs: package databases and
+/// language package metadata. Paths are relative to the image root (leading `/` allowed).
+pub fn wants_capture(path: &str) -> bool {
+    let p = normalize_path(path);
+    os::db_for_path(p).is_some()
+        || lang::is_python_meta(p)
+        || lang::is_node_manifest(p)
+        || lang::is_gemspec(p)
+}
+
+impl Inventory {
+    /// Builds the inventory from captured file contents and the final filesystem's regular
+    /// files (path -> size). Both maps may use paths with or without a leading `/`.
+    pub fn from_files(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>) -> Self {
+        let needs_norm = captured.keys().chain(files.keys()).any(|k| normalize_path(k) != k);
+        let (cap_n, files_n);
+        let (captured, files) = if needs_norm {
+            cap_n = captured
+                .iter()
+                .map(|(k, v)| (normalize_path(k).to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>();
+            files_n = files
+                .iter()
+                .map(|(k, v)| (normalize_path(k).to_string(), *v))
+                .collect::<BTreeMap<_, _>>();
+            (&cap_n, &files_n)
+        } else {
+            (captured, files)
+        };
+        let mut inv = Inventory::default();
+        for db in [os::DPKG_STATUS, os::APK_INSTALLED] {
+            if let Some(bytes) = captured.get(db) {
+                let text = String::from_utf8_lossy(bytes);
+                let (kind, packages) = match os::db_for_path(db) {
+                    Some(PackageDb::Dpkg) => (PackageDb::Dpkg, os::parse_dpkg_status(&text)),
+                    Some(PackageDb::Apk) => (PackageDb::Apk, os::parse_apk_installed(&text)),
+                    None => continue,
+                };
+                if inv.os.is_none() {
+                    inv.os = Some(OsInventory {
+                        db: kind,
+                        path: db.to_string(),
+                        packages,
+                    });
+                } else {
+                    inv.notes.push(format!("second package database {db} ignored"));
+                }
+            } else if files.get(db).is_some_and(|s| *s > MAX_CAPTURE_FILE) {
+                inv.notes.push(format!("{db} is larger than {MAX_CAPTURE_FILE} bytes: not read"));
+            }
+        }
+        for rpm in os::RPM_DATABASES {
+            if files.contains_key(*rpm) {
+                inv.notes.push(os::rpm_note(rpm));
+            }
+        }
+        inv.lang = lang::find(captured, files);
+        inv
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inventory_reads_dpkg_and_notes_rpm() {
+        let captured: BTreeMap<String, Vec<u8>> = [(
+            "/var/lib/dpkg/status".to_string(),
+            b"Package: a\nStatus: install ok installed\nVersion: 1\nInstalled-Size: 2\n".to_vec(),
+        )]
+        .into();
+        let files: BTreeMap<String, u64> = [
+            ("/var/lib/dpkg/status".to_string(), 70u64),
+            ("/var/lib/rpm/rpmdb.sqlite".to_string(), 4096),
+        ]
+        .into();
+        let inv = Inventory::from_files(&captured, &files);
+        let os = inv.os.as_ref().map(|o| (o.db, o.packages.len()));
+        assert_eq!(os, Some((PackageDb::Dpkg, 1)));
+        assert_eq!(inv.notes.len(), 1);
+        assert!(inv.notes[0].contains("var/lib/rpm/rpmdb.sqlite"));
+        assert!(wants_capture("/lib/apk/db/installed"));
+        assert!(wants_capture("./var/lib/dpkg/status"));
+        assert!(!wants_capture("/etc/passwd"));
+    }
+}
