@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+pub mod compare;
 pub mod explain;
 pub mod lint;
 pub mod parse;
@@ -11,6 +12,8 @@ pub mod rules;
 
 pub use explain::ExplainArgs;
 pub use lint::LintArgs;
+
+pub use compare::CompareArgs;
 
 /// Exit code: no finding at or above the failure threshold.
 pub const EXIT_OK: u8 = 0;
@@ -55,15 +58,6 @@ pub enum Command {
 pub struct ImageArgs {
     /// docker-archive tar, OCI layout directory or OCI archive tar.
     pub input: std::path::PathBuf,
-}
-
-/// Arguments of `dlint compare`.
-#[derive(Debug, clap::Args)]
-pub struct CompareArgs {
-    /// Baseline image.
-    pub a: std::path::PathBuf,
-    /// Candidate image.
-    pub b: std::path::PathBuf,
 }
 
 /// Arguments of `dlint fix`.
@@ -112,7 +106,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Image(_) => Err(crate::Error::NotImplemented("image")),
-        Command::Compare(_) => Err(crate::Error::NotImplemented("compare")),
+        Command::Compare(args) => compare::run(args),
         Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),
         Command::Hook(_) => Err(crate::Error::NotImplemented("hook")),
     }

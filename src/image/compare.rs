@@ -369,8 +369,16 @@ fn diff_packages(
     a: &BTreeMap<String, PackageRow>,
     b: &BTreeMap<String, PackageRow>,
 ) -> (Vec<PackageRow>, Vec<PackageRow>, Vec<ChangedPackage>, usize) {
-    let only_a = a.iter().filter(|(k, _)| !b.contains_key(*k)).map(|(_, v)| v.clone()).collect();
-    let only_b = b.iter().filter(|(k, _)| !a.contains_key(*k)).map(|(_, v)| v.clone()).collect();
+    let only_a = a
+        .iter()
+        .filter(|(k, _)| !b.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let only_b = b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(_, v)| v.clone())
+        .collect();
     let mut changed = Vec::new();
     let mut same = 0;
     for (k, pa) in a {
@@ -409,7 +417,9 @@ fn os_rows(pkgs: Option<&[OsPackage]>) -> BTreeMap<String, PackageRow> {
 fn lang_rows(pkgs: &[LangPackage], eco: Ecosystem) -> BTreeMap<String, PackageRow> {
     let mut m: BTreeMap<String, (String, BTreeSet<String>, Option<u64>)> = BTreeMap::new();
     for p in pkgs.iter().filter(|p| p.ecosystem == eco) {
-        let e = m.entry(p.key.clone()).or_insert_with(|| (p.name.clone(), BTreeSet::new(), None));
+        let e = m
+            .entry(p.key.clone())
+            .or_insert_with(|| (p.name.clone(), BTreeSet::new(), None));
         e.1.insert(p.version.clone());
         if let Some(b) = p.bytes {
             e.2 = Some(e.2.unwrap_or(0) + b);
@@ -418,7 +428,14 @@ fn lang_rows(pkgs: &[LangPackage], eco: Ecosystem) -> BTreeMap<String, PackageRo
     m.into_iter()
         .map(|(k, (name, versions, size))| {
             let version = versions.into_iter().collect::<Vec<_>>().join(", ");
-            (k, PackageRow { name, version, size })
+            (
+                k,
+                PackageRow {
+                    name,
+                    version,
+                    size,
+                },
+            )
         })
         .collect()
 }
@@ -466,7 +483,10 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
         .into_iter()
         .map(|k| DirRow {
             path: k.clone(),
-            size: Delta::new(da.get(k).copied().unwrap_or(0), db.get(k).copied().unwrap_or(0)),
+            size: Delta::new(
+                da.get(k).copied().unwrap_or(0),
+                db.get(k).copied().unwrap_or(0),
+            ),
         })
         .collect();
     directories.sort_by(|x, y| {
@@ -543,7 +563,11 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
             None => {
                 files.only_a_count += 1;
                 files.only_a_bytes += size;
-                only_a.push(FileRow { path: slash(p), size, layer });
+                only_a.push(FileRow {
+                    path: slash(p),
+                    size,
+                    layer,
+                });
             }
             Some(&(bsize, _)) if bsize != size => {
                 files.changed_count += 1;
@@ -560,7 +584,11 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
         if !a.files.contains_key(p) {
             files.only_b_count += 1;
             files.only_b_bytes += size;
-            only_b.push(FileRow { path: slash(p), size, layer });
+            only_b.push(FileRow {
+                path: slash(p),
+                size,
+                layer,
+            });
         }
     }
     for list in [&mut only_a, &mut only_b] {
@@ -625,12 +653,22 @@ impl std::str::FromStr for Growth {
     /// Parses `5%`, `0.5%`, `20MB` (10^6), `20MiB` (2^20), `1.5G`, `300kB`, `4096`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        let bad = || format!("invalid growth limit `{s}`: expected a percentage (5%) or a size (20MB, 1.5GiB, 4096)");
+        let bad = || {
+            format!(
+                "invalid growth limit `{s}`: expected a percentage (5%) or a size (20MB, 1.5GiB, 4096)"
+            )
+        };
         if let Some(p) = t.strip_suffix('%') {
             let v: f64 = p.trim().parse().map_err(|_| bad())?;
-            return if v.is_finite() && v >= 0.0 { Ok(Growth::Percent(v)) } else { Err(bad()) };
+            return if v.is_finite() && v >= 0.0 {
+                Ok(Growth::Percent(v))
+            } else {
+                Err(bad())
+            };
         }
-        let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
         let v: f64 = num.parse().map_err(|_| bad())?;
         let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -677,7 +715,12 @@ impl GrowthCheck {
             Growth::Percent(p) if size.a != 0 => size.diff as f64 * 100.0 > size.a as f64 * p,
             Growth::Percent(_) => size.b > 0,
         };
-        GrowthCheck { limit, size, percent, exceeded }
+        GrowthCheck {
+            limit,
+            size,
+            percent,
+            exceeded,
+        }
     }
 }
 
@@ -702,7 +745,10 @@ mod tests {
             uncompressed: layers.iter().map(|l| l.uncompressed).sum(),
             layers,
             file_count: files.len() as u64,
-            files: files.iter().map(|(p, s, l)| (p.to_string(), (*s, *l))).collect(),
+            files: files
+                .iter()
+                .map(|(p, s, l)| (p.to_string(), (*s, *l)))
+                .collect(),
             ..Default::default()
         }
     }
@@ -711,13 +757,29 @@ mod tests {
     fn layers_dirs_files() {
         let a = side(
             "a",
-            vec![layer("sha256:base", 1000, "base"), layer("sha256:a1", 500, "RUN a")],
-            &[("etc/os", 10, 0), ("usr/lib/x", 300, 0), ("usr/bin/a", 200, 1), ("top", 5, 0)],
+            vec![
+                layer("sha256:base", 1000, "base"),
+                layer("sha256:a1", 500, "RUN a"),
+            ],
+            &[
+                ("etc/os", 10, 0),
+                ("usr/lib/x", 300, 0),
+                ("usr/bin/a", 200, 1),
+                ("top", 5, 0),
+            ],
         );
         let b = side(
             "b",
-            vec![layer("sha256:base", 1000, "base"), layer("sha256:b1", 900, "RUN b")],
-            &[("etc/os", 10, 0), ("usr/lib/x", 350, 1), ("usr/bin/b", 600, 1), ("top", 5, 0)],
+            vec![
+                layer("sha256:base", 1000, "base"),
+                layer("sha256:b1", 900, "RUN b"),
+            ],
+            &[
+                ("etc/os", 10, 0),
+                ("usr/lib/x", 350, 1),
+                ("usr/bin/b", 600, 1),
+                ("top", 5, 0),
+            ],
         );
         let c = compare(&a, &b, &CompareOptions { depth: 1, top: 10 });
         assert!(!c.identical_content);
@@ -727,8 +789,15 @@ mod tests {
         assert_eq!(c.layers.shared_bytes, 1000);
         assert_eq!(c.layers.common_prefix, 1);
         assert!(c.layers.a[0].shared && !c.layers.a[1].shared && !c.layers.b[1].shared);
-        let dirs: Vec<_> = c.directories.iter().map(|d| (d.path.as_str(), d.size.a, d.size.b)).collect();
-        assert_eq!(dirs, vec![("/usr", 500, 950), ("/etc", 10, 10), ("/", 5, 5)]);
+        let dirs: Vec<_> = c
+            .directories
+            .iter()
+            .map(|d| (d.path.as_str(), d.size.a, d.size.b))
+            .collect();
+        assert_eq!(
+            dirs,
+            vec![("/usr", 500, 950), ("/etc", 10, 10), ("/", 5, 5)]
+        );
         assert_eq!((c.files.only_a_count, c.files.only_a_bytes), (1, 200));
         assert_eq!((c.files.only_b_count, c.files.only_b_bytes), (1, 600));
         assert_eq!((c.files.changed_count, c.files.same_count), (1, 2));
@@ -744,7 +813,10 @@ mod tests {
     fn growth_parse_and_gate() {
         assert_eq!("5%".parse::<Growth>(), Ok(Growth::Percent(5.0)));
         assert_eq!("20MB".parse::<Growth>(), Ok(Growth::Bytes(20_000_000)));
-        assert_eq!("1.5 GiB".parse::<Growth>(), Ok(Growth::Bytes(1_610_612_736)));
+        assert_eq!(
+            "1.5 GiB".parse::<Growth>(),
+            Ok(Growth::Bytes(1_610_612_736))
+        );
         assert_eq!("4096".parse::<Growth>(), Ok(Growth::Bytes(4096)));
         assert!("5 parsecs".parse::<Growth>().is_err());
         assert!("-5%".parse::<Growth>().is_err());

@@ -9,6 +9,7 @@ use crate::lint::{Diagnostic, RuleMeta, Severity};
 use std::io::{self, IsTerminal, Write};
 
 mod checkstyle;
+pub mod compare;
 mod github;
 mod gitlab;
 mod json;

@@ -35,7 +35,9 @@ fn node_package_dir(path: &str) -> Option<&str> {
     if last.is_empty() || last.starts_with('.') {
         return None;
     }
-    if parent.ends_with("node_modules") && (parent == "node_modules" || parent.ends_with("/node_modules")) {
+    if parent.ends_with("node_modules")
+        && (parent == "node_modules" || parent.ends_with("/node_modules"))
+    {
         return (!last.starts_with('@')).then_some(dir);
     }
     let (grand, scope) = parent.rsplit_once('/')?;
@@ -166,7 +168,10 @@ fn gemspec_field(text: &str, field: &str) -> Option<String> {
 
 /// Finds the language packages among the captured files. `files` is the final filesystem
 /// (regular files, path without leading `/` -> size) used to measure each package's bytes.
-pub fn find(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>) -> Vec<LangPackage> {
+pub fn find(
+    captured: &BTreeMap<String, Vec<u8>>,
+    files: &BTreeMap<String, u64>,
+) -> Vec<LangPackage> {
     let mut out: Vec<LangPackage> = Vec::new();
     for (path, bytes) in captured {
         let text = String::from_utf8_lossy(bytes);
@@ -174,7 +179,9 @@ pub fn find(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>)
             let Some((name, version)) = python_name_version(&text) else {
                 continue;
             };
-            let meta_dir = path.strip_suffix("/METADATA").or(path.strip_suffix("/PKG-INFO"));
+            let meta_dir = path
+                .strip_suffix("/METADATA")
+                .or(path.strip_suffix("/PKG-INFO"));
             let bytes = match meta_dir {
                 Some(dir) if dir.ends_with(".dist-info") => {
                     let site = dir.rsplit_once('/').map_or("", |(s, _)| s);
@@ -216,7 +223,8 @@ pub fn find(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>)
                 continue;
             };
             let from_file = split_gem_file(stem);
-            let name = gemspec_field(&text, "name").or_else(|| from_file.as_ref().map(|f| f.0.clone()));
+            let name =
+                gemspec_field(&text, "name").or_else(|| from_file.as_ref().map(|f| f.0.clone()));
             let version =
                 gemspec_field(&text, "version").or_else(|| from_file.as_ref().map(|f| f.1.clone()));
             let Some(name) = name else { continue };
@@ -241,21 +249,34 @@ mod tests {
     use super::*;
 
     fn map<V: Clone>(items: &[(&str, V)]) -> BTreeMap<String, V> {
-        items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        items
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
     fn capture_predicates() {
-        assert!(is_python_meta("usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"));
-        assert!(is_python_meta("usr/local/lib/python3.12/site-packages/pip-24.0.dist-info/RECORD"));
+        assert!(is_python_meta(
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA"
+        ));
+        assert!(is_python_meta(
+            "usr/local/lib/python3.12/site-packages/pip-24.0.dist-info/RECORD"
+        ));
         assert!(!is_python_meta("usr/share/doc/x.dist-info/METADATA"));
         assert!(is_node_manifest("app/node_modules/express/package.json"));
         assert!(is_node_manifest("node_modules/@types/node/package.json"));
-        assert!(is_node_manifest("a/node_modules/x/node_modules/y/package.json"));
-        assert!(!is_node_manifest("app/node_modules/express/lib/package.json"));
+        assert!(is_node_manifest(
+            "a/node_modules/x/node_modules/y/package.json"
+        ));
+        assert!(!is_node_manifest(
+            "app/node_modules/express/lib/package.json"
+        ));
         assert!(!is_node_manifest("app/package.json"));
         assert!(!is_node_manifest("node_modules/@types/package.json"));
-        assert!(is_gemspec("usr/local/bundle/specifications/rack-3.0.8.gemspec"));
+        assert!(is_gemspec(
+            "usr/local/bundle/specifications/rack-3.0.8.gemspec"
+        ));
         assert!(!is_gemspec("app/rack.gemspec"));
     }
 
@@ -289,9 +310,18 @@ mod tests {
     #[test]
     fn node_bytes_exclude_nested_packages() {
         let captured = map(&[
-            ("app/node_modules/a/package.json", br#"{"name":"a","version":"1.0.0"}"#.to_vec()),
-            ("app/node_modules/a/node_modules/b/package.json", br#"{"name":"b","version":"2.0.0"}"#.to_vec()),
-            ("app/node_modules/@s/c/package.json", br#"{"name":"@s/c","version":"3.0.0"}"#.to_vec()),
+            (
+                "app/node_modules/a/package.json",
+                br#"{"name":"a","version":"1.0.0"}"#.to_vec(),
+            ),
+            (
+                "app/node_modules/a/node_modules/b/package.json",
+                br#"{"name":"b","version":"2.0.0"}"#.to_vec(),
+            ),
+            (
+                "app/node_modules/@s/c/package.json",
+                br#"{"name":"@s/c","version":"3.0.0"}"#.to_vec(),
+            ),
             ("app/node_modules/bad/package.json", b"{not json".to_vec()),
         ]);
         let files = map(&[
@@ -303,10 +333,17 @@ mod tests {
             ("app/node_modules/ab/x.js", 9999),
         ]);
         let p = find(&captured, &files);
-        let got: Vec<_> = p.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.bytes)).collect();
+        let got: Vec<_> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.bytes))
+            .collect();
         assert_eq!(
             got,
-            vec![("@s/c", "3.0.0", Some(33)), ("a", "1.0.0", Some(100)), ("b", "2.0.0", Some(530))]
+            vec![
+                ("@s/c", "3.0.0", Some(33)),
+                ("a", "1.0.0", Some(100)),
+                ("b", "2.0.0", Some(530))
+            ]
         );
     }
 
@@ -320,12 +357,24 @@ mod tests {
             ("usr/local/bundle/specifications/rack-3.0.8.gemspec", b"# no fields\n".to_vec()),
         ]);
         let files = map(&[
-            ("usr/local/bundle/gems/nokogiri-1.16.0-x86_64-linux/lib/n.rb", 400u64),
+            (
+                "usr/local/bundle/gems/nokogiri-1.16.0-x86_64-linux/lib/n.rb",
+                400u64,
+            ),
             ("usr/local/bundle/gems/rack-3.0.8/lib/rack.rb", 50),
         ]);
         let p = find(&captured, &files);
-        let got: Vec<_> = p.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.bytes)).collect();
-        assert_eq!(got, vec![("nokogiri", "1.16.0", Some(400)), ("rack", "3.0.8", Some(50))]);
+        let got: Vec<_> = p
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.bytes))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("nokogiri", "1.16.0", Some(400)),
+                ("rack", "3.0.8", Some(50))
+            ]
+        );
     }
 
     #[test]
@@ -333,7 +382,10 @@ mod tests {
         assert_eq!(normalize_python("Foo__Bar.baz"), "foo-bar-baz");
         assert_eq!(resolve("a/b/c", "../../x"), Some("a/x".into()));
         assert_eq!(resolve("a", "../../x"), None);
-        assert_eq!(split_gem_file("net-http-0.4.1"), Some(("net-http".into(), "0.4.1".into())));
+        assert_eq!(
+            split_gem_file("net-http-0.4.1"),
+            Some(("net-http".into(), "0.4.1".into()))
+        );
         assert_eq!(split_gem_file("1.0"), None);
     }
 }

@@ -127,7 +127,10 @@ impl Inventory {
     /// Builds the inventory from captured file contents and the final filesystem's regular
     /// files (path -> size). Both maps may use paths with or without a leading `/`.
     pub fn from_files(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>) -> Self {
-        let needs_norm = captured.keys().chain(files.keys()).any(|k| normalize_path(k) != k);
+        let needs_norm = captured
+            .keys()
+            .chain(files.keys())
+            .any(|k| normalize_path(k) != k);
         let (cap_n, files_n);
         let (captured, files) = if needs_norm {
             cap_n = captured
@@ -158,10 +161,13 @@ impl Inventory {
                         packages,
                     });
                 } else {
-                    inv.notes.push(format!("second package database {db} ignored"));
+                    inv.notes
+                        .push(format!("second package database {db} ignored"));
                 }
             } else if files.get(db).is_some_and(|s| *s > MAX_CAPTURE_FILE) {
-                inv.notes.push(format!("{db} is larger than {MAX_CAPTURE_FILE} bytes: not read"));
+                inv.notes.push(format!(
+                    "{db} is larger than {MAX_CAPTURE_FILE} bytes: not read"
+                ));
             }
         }
         for rpm in os::RPM_DATABASES {

@@ -53,10 +53,7 @@ pub fn parse_dpkg_status(text: &str) -> Vec<OsPackage> {
                 "Version" => version = Some(value.to_string()),
                 "Architecture" => arch = Some(value.to_string()),
                 "Installed-Size" => {
-                    size = value
-                        .parse::<u64>()
-                        .ok()
-                        .and_then(|k| k.checked_mul(1024))
+                    size = value.parse::<u64>().ok().and_then(|k| k.checked_mul(1024))
                 }
                 "Status" => installed = value.split_whitespace().nth(2) == Some("installed"),
                 _ => {}
@@ -158,7 +155,9 @@ mod tests {
     #[test]
     fn dpkg_garbage_does_not_panic() {
         assert!(parse_dpkg_status("\u{0}\n\n:::\nPackage\n\nStatus: install").is_empty());
-        let p = parse_dpkg_status("Package: x\nStatus: install ok installed\nInstalled-Size: 99999999999999999999\n");
+        let p = parse_dpkg_status(
+            "Package: x\nStatus: install ok installed\nInstalled-Size: 99999999999999999999\n",
+        );
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].size, None);
     }
