@@ -5,12 +5,16 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 pub mod compare;
+pub mod completions;
 pub mod explain;
+pub mod hook;
 pub mod lint;
+pub mod man;
 pub mod parse;
 pub mod rules;
 
 pub use explain::ExplainArgs;
+pub use hook::HookArgs;
 pub use lint::LintArgs;
 
 pub use compare::CompareArgs;
@@ -51,6 +55,10 @@ pub enum Command {
     Hook(HookArgs),
     /// Print the parsed AST of a Dockerfile.
     Parse(parse::ParseArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (or write all pages with --out-dir).
+    Man(man::ManArgs),
 }
 
 /// Arguments of `dlint image`.
@@ -67,15 +75,18 @@ pub struct FixArgs {
     pub paths: Vec<std::path::PathBuf>,
 }
 
-/// Arguments of `dlint hook`.
-#[derive(Debug, clap::Args)]
-pub struct HookArgs {
-    /// `install` or `uninstall`.
-    pub action: String,
-}
-
 const SUBCOMMANDS: &[&str] = &[
-    "lint", "explain", "rules", "image", "compare", "fix", "hook", "parse", "help",
+    "lint",
+    "explain",
+    "rules",
+    "image",
+    "compare",
+    "fix",
+    "hook",
+    "parse",
+    "completions",
+    "man",
+    "help",
 ];
 
 /// Parses the command line; bare paths (`dlint Dockerfile`) mean `dlint lint Dockerfile`,
@@ -85,17 +96,41 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
-    let insert_lint = match first.as_deref() {
-        None => true,
-        Some("-h" | "--help" | "-V" | "--version") => false,
-        Some(a) => !SUBCOMMANDS.contains(&a),
-    };
-    if insert_lint {
-        args.insert(1.min(args.len()), OsString::from("lint"));
+    Cli::try_parse_from_args(args).unwrap_or_else(|e| e.exit())
+}
+
+impl Cli {
+    /// Like [`parse_args`] but returns clap's error instead of exiting (argv[0] included).
+    pub fn try_parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
+        let insert_lint = match first.as_deref() {
+            None => true,
+            Some("-h" | "--help" | "-V" | "--version") => false,
+            Some(a) => !SUBCOMMANDS.contains(&a),
+        };
+        if insert_lint {
+            args.insert(1.min(args.len()), OsString::from("lint"));
+        }
+        Cli::try_parse_from(args)
     }
-    Cli::parse_from(args)
+}
+
+/// Writes bytes to stdout; a closed pipe (`dlint man | head`) is not an error.
+pub(crate) fn write_stdout(bytes: &[u8]) -> crate::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::Error::Io {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -108,6 +143,8 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Image(_) => Err(crate::Error::NotImplemented("image")),
         Command::Compare(args) => compare::run(args),
         Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),
-        Command::Hook(_) => Err(crate::Error::NotImplemented("hook")),
+        Command::Hook(args) => hook::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
