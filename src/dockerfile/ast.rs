@@ -27,6 +27,8 @@ pub struct Dockerfile {
     pub comments: Vec<Comment>,
     /// Build stages, one per FROM, in order.
     pub stages: Vec<Stage>,
+    /// Whitespace-only lines outside instructions (line terminator excluded).
+    pub blank_lines: Vec<Span>,
     /// Parse errors; parsing continues after each one.
     pub errors: Vec<ParseError>,
 }
@@ -86,6 +88,19 @@ pub struct ImageRef {
 pub struct ParseError {
     pub span: Span,
     pub message: String,
+    /// Which BuildKit stage would reject the input.
+    pub kind: ParseErrorKind,
+}
+
+/// Where BuildKit rejects an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParseErrorKind {
+    /// BuildKit's line parser (`parser.Parse`) rejects the file.
+    Syntax,
+    /// The line parser accepts it, but BuildKit's instruction parser rejects it
+    /// (unknown instruction or flag, wrong argument count, ...).
+    Instruction,
 }
 
 /// A word of an instruction's arguments: the raw source span and the value after
@@ -105,6 +120,21 @@ pub struct Flag {
     pub name: String,
     pub name_span: Span,
     pub value: Option<Word>,
+}
+
+impl Flag {
+    /// Parses a `--mount` value into a [`Mount`] (`None` when the flag has no value).
+    pub fn mount(&self) -> Option<Mount> {
+        self.value.as_ref().map(|v| super::parse_mount(&v.value))
+    }
+
+    /// The flag as BuildKit reports it: `--name` or `--name=value` (quotes removed).
+    pub fn text(&self) -> String {
+        match &self.value {
+            Some(v) => format!("--{}={}", self.name, v.value),
+            None => format!("--{}", self.name),
+        }
+    }
 }
 
 /// A `RUN --mount=...` flag value split into its options.
@@ -164,6 +194,12 @@ pub struct KeyValue {
     /// Value with quotes removed and escapes processed, as BuildKit would store it before
     /// variable expansion. `None` for `ARG name` with no default.
     pub value: Option<Word>,
+    /// The value exactly as written (quotes and escapes kept, continuations joined).
+    pub raw_value: Option<String>,
+    /// The whole pair as written (`k=v`; for the legacy form, the whole argument text).
+    pub raw: String,
+    /// Legacy `ENV key value` / `LABEL key value` form (no `=`).
+    pub legacy: bool,
 }
 
 /// Instruction keyword.
@@ -261,6 +297,11 @@ pub struct Instruction {
     pub empty_continuation_lines: Vec<Span>,
     /// Stage index this instruction belongs to; `None` before the first FROM.
     pub stage: Option<usize>,
+    /// True when the arguments were written in JSON (exec) form.
+    pub json: bool,
+    /// Indices into [`Dockerfile::comments`] of the comment lines BuildKit attaches to this
+    /// instruction (comment lines since the previous instruction; an empty `#` resets).
+    pub leading_comments: Vec<usize>,
 }
 
 impl Instruction {

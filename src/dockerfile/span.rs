@@ -155,6 +155,32 @@ impl SourceMap {
         }
     }
 
+    /// The map of the logical range `start..end`, rebased so that `start` becomes 0.
+    pub fn slice(&self, start: usize, end: usize) -> SourceMap {
+        let mut m = SourceMap::default();
+        let first = match self.segments.binary_search_by(|s| s.logical.cmp(&start)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        for seg in self.segments.iter().skip(first) {
+            if seg.logical >= end {
+                break;
+            }
+            let s = seg.logical.max(start);
+            let e = (seg.logical + seg.len).min(end);
+            if s < e {
+                m.push(s - start, seg.source + (s - seg.logical), e - s);
+            }
+        }
+        m
+    }
+
+    /// True when the map has no segments.
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
     /// Source span for a logical span.
     pub fn span_to_source(&self, start: usize, end: usize) -> Span {
         let s = self.to_source(start);
