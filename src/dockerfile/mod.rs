@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod dump;
+pub mod expand;
 mod json;
 mod parser;
 pub mod span;

@@ -1,0 +1,692 @@
+//! Variable expansion with BuildKit's semantics (`frontend/dockerfile/shell/lex.go`):
+//! `$VAR`, `${VAR}`, `${VAR:-w}` `${VAR-w}` `${VAR:+w}` `${VAR+w}` `${VAR:?w}` `${VAR?w}`,
+//! the pattern forms `${VAR#p}` `${VAR##p}` `${VAR%p}` `${VAR%%p}` `${VAR/p/r}` `${VAR//p/r}`,
+//! quotes and the escape character.
+//!
+//! Scoping (which ARG/ENV values are visible at an instruction) is in [`Env`] and
+//! [`Dockerfile::env_at`] / [`Dockerfile::resolve`].
+
+use super::ast::{Dockerfile, InstructionKind};
+use std::collections::HashMap;
+
+/// An expansion failure (BuildKit fails the build with this message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ExpandError(pub String);
+
+/// Result of expanding a word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expanded {
+    /// The word with quotes removed and variables substituted.
+    pub value: String,
+    /// The word split into fields (after substitution; quoted parts are not split).
+    pub words: Vec<String>,
+    /// Names that were referenced but not set.
+    pub unset: Vec<String>,
+}
+
+/// Expands `word` looking variables up with `lookup`; `escape` is the Dockerfile's escape
+/// character.
+pub fn expand(
+    word: &str,
+    escape: char,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Expanded, ExpandError> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut lx = Lexer {
+        chars: &chars,
+        pos: 0,
+        escape,
+        lookup,
+        unset: Vec::new(),
+        depth: 0,
+    };
+    let (value, words) = lx.until(None, false)?;
+    Ok(Expanded {
+        value,
+        words,
+        unset: lx.unset,
+    })
+}
+
+/// Accumulates whitespace-separated fields like BuildKit's `wordsStruct`.
+#[derive(Default)]
+struct Fields {
+    word: String,
+    words: Vec<String>,
+    in_word: bool,
+}
+
+impl Fields {
+    fn add_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            if self.in_word && !self.word.is_empty() {
+                self.words.push(std::mem::take(&mut self.word));
+                self.in_word = false;
+            }
+        } else {
+            self.add_raw_char(c);
+        }
+    }
+    fn add_raw_char(&mut self, c: char) {
+        self.word.push(c);
+        self.in_word = true;
+    }
+    fn add_str(&mut self, s: &str) {
+        s.chars().for_each(|c| self.add_char(c));
+    }
+    fn add_raw_str(&mut self, s: &str) {
+        self.word.push_str(s);
+        self.in_word = true;
+    }
+    fn finish(mut self) -> Vec<String> {
+        if !self.word.is_empty() {
+            self.words.push(self.word);
+        }
+        self.words
+    }
+}
+
+/// Nesting limit for `${a:-${b:-${c...}}}`, to bound recursion on hostile input.
+const MAX_DEPTH: usize = 64;
+
+struct Lexer<'a> {
+    chars: &'a [char],
+    pos: usize,
+    escape: char,
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    unset: Vec<String>,
+    depth: usize,
+}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, ExpandError> {
+    Err(ExpandError(msg.into()))
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    fn get(&mut self, name: &str) -> Option<String> {
+        let v = (self.lookup)(name);
+        if v.is_none() && !self.unset.iter().any(|n| n == name) {
+            self.unset.push(name.to_string());
+        }
+        v
+    }
+
+    /// Processes up to `stop` (consumed) or the end. `raw_escapes` keeps escape characters.
+    fn until(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Result<(String, Vec<String>), ExpandError> {
+        let mut out = String::new();
+        let mut fields = Fields::default();
+        while let Some(c) = self.peek() {
+            if Some(c) == stop {
+                self.pos += 1;
+                return Ok((out, fields.finish()));
+            }
+            match c {
+                '$' => {
+                    let v = self.dollar()?;
+                    out.push_str(&v);
+                    fields.add_str(&v);
+                }
+                '\'' => {
+                    let v = self.single_quote()?;
+                    out.push_str(&v);
+                    fields.add_raw_str(&v);
+                }
+                '"' => {
+                    let v = self.double_quote(raw_escapes)?;
+                    out.push_str(&v);
+                    fields.add_raw_str(&v);
+                }
+                _ => {
+                    self.pos += 1;
+                    if c == self.escape {
+                        if raw_escapes {
+                            fields.add_raw_char(c);
+                            out.push(c);
+                        }
+                        let Some(n) = self.next() else { break };
+                        fields.add_raw_char(n);
+                        out.push(n);
+                    } else {
+                        fields.add_char(c);
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        if let Some(s) = stop {
+            return fail(format!(
+                "unexpected end of statement while looking for matching {s}"
+            ));
+        }
+        Ok((out, fields.finish()))
+    }
+
+    fn single_quote(&mut self) -> Result<String, ExpandError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            match self.next() {
+                None => {
+                    return fail(
+                        "unexpected end of statement while looking for matching single-quote",
+                    );
+                }
+                Some('\'') => return Ok(out),
+                Some(c) => out.push(c),
+            }
+        }
+    }
+
+    fn double_quote(&mut self, raw_escapes: bool) -> Result<String, ExpandError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                None => {
+                    return fail(
+                        "unexpected end of statement while looking for matching double-quote",
+                    );
+                }
+                Some('"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some('$') => {
+                    let v = self.dollar()?;
+                    out.push_str(&v);
+                }
+                Some(c) => {
+                    self.pos += 1;
+                    let mut c = c;
+                    if c == self.escape {
+                        if raw_escapes {
+                            out.push(c);
+                        }
+                        match self.peek() {
+                            None => continue,
+                            Some(n) if n == '"' || n == '$' || n == self.escape => {
+                                self.pos += 1;
+                                c = n;
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    fn name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(c) = self.peek() {
+            if name.is_empty() && c.is_ascii_digit() {
+                while let Some(d) = self.peek().filter(char::is_ascii_digit) {
+                    self.pos += 1;
+                    name.push(d);
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(c, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.pos += 1;
+                return c.to_string();
+            }
+            if !(c.is_alphanumeric() || c == '_') {
+                break;
+            }
+            self.pos += 1;
+            name.push(c);
+        }
+        name
+    }
+
+    fn dollar(&mut self) -> Result<String, ExpandError> {
+        self.pos += 1;
+        if self.peek() != Some('{') {
+            let name = self.name();
+            if name.is_empty() {
+                return Ok("$".into());
+            }
+            return Ok(self.get(&name).unwrap_or_default());
+        }
+        self.pos += 1;
+        match self.peek() {
+            None => return fail("syntax error: missing '}'"),
+            Some('{' | '}' | ':') => return fail("syntax error: bad substitution"),
+            _ => {}
+        }
+        if self.depth >= MAX_DEPTH {
+            return fail("substitution nested too deeply");
+        }
+        self.depth += 1;
+        let r = self.braced();
+        self.depth -= 1;
+        r
+    }
+
+    fn braced(&mut self) -> Result<String, ExpandError> {
+        let name = self.name();
+        let Some(mut op) = self.next() else {
+            return fail("syntax error: missing '}'");
+        };
+        let mut modifier = op.to_string();
+        let mut null_is_unset = false;
+        match op {
+            '}' => return Ok(self.get(&name).unwrap_or_default()),
+            '/' => return self.replace(&name),
+            ':' => {
+                null_is_unset = true;
+                let Some(n) = self.next() else {
+                    return fail("syntax error: missing '}'");
+                };
+                op = n;
+                modifier.push(n);
+            }
+            '+' | '-' | '?' | '#' | '%' => {}
+            _ => return fail(format!("unsupported modifier ({modifier}) in substitution")),
+        }
+        let raw = op == '#' || op == '%';
+        let word = match self.until(Some('}'), raw) {
+            Ok((w, _)) => w,
+            Err(_) if self.peek().is_none() => return fail("syntax error: missing '}'"),
+            Err(e) => return Err(e),
+        };
+        let value = self.get(&name);
+        let empty = match &value {
+            None => true,
+            Some(v) => null_is_unset && v.is_empty(),
+        };
+        match op {
+            '-' => Ok(if empty {
+                word
+            } else {
+                value.unwrap_or_default()
+            }),
+            '+' => Ok(if empty { String::new() } else { word }),
+            '?' => match value {
+                None => fail(format!(
+                    "{name}: {}",
+                    if word.is_empty() {
+                        "is not allowed to be unset"
+                    } else {
+                        &word
+                    }
+                )),
+                Some(v) if null_is_unset && v.is_empty() => fail(format!(
+                    "{name}: {}",
+                    if word.is_empty() {
+                        "is not allowed to be empty"
+                    } else {
+                        &word
+                    }
+                )),
+                Some(v) => Ok(v),
+            },
+            '#' | '%' => {
+                let value = value.unwrap_or_default();
+                let (greedy, pat) = match word.strip_prefix(op) {
+                    Some(p) => (true, p),
+                    None => (false, word.as_str()),
+                };
+                let pat = Glob::compile(pat)?;
+                Ok(if op == '#' {
+                    pat.trim_prefix(&value, greedy).to_string()
+                } else {
+                    pat.trim_suffix(&value, greedy).to_string()
+                })
+            }
+            _ => fail(format!("unsupported modifier ({modifier}) in substitution")),
+        }
+    }
+
+    fn replace(&mut self, name: &str) -> Result<String, ExpandError> {
+        let all = self.peek() == Some('/');
+        if all {
+            self.pos += 1;
+        }
+        let pattern = match self.until(Some('/'), true) {
+            Ok((w, _)) => w,
+            Err(_) if self.peek().is_none() => return fail("syntax error: missing '/' in ${}"),
+            Err(e) => return Err(e),
+        };
+        let replacement = match self.until(Some('}'), true) {
+            Ok((w, _)) => w,
+            Err(_) if self.peek().is_none() => return fail("syntax error: missing '}'"),
+            Err(e) => return Err(e),
+        };
+        let value = self.get(name).unwrap_or_default();
+        let glob = Glob::compile(&pattern)?;
+        Ok(glob.replace(&value, &replacement, all))
+    }
+}
+
+/// A shell pattern: `*`, `?` and literal characters (`\` escapes `*`, `?`, `\`).
+/// Like the Go regex BuildKit builds, wildcards don't match `\n`.
+#[derive(Debug)]
+struct Glob(Vec<Tok>);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok {
+    Star,
+    Any,
+    Lit(char),
+}
+
+impl Glob {
+    fn compile(p: &str) -> Result<Glob, ExpandError> {
+        let mut toks = Vec::new();
+        let mut it = p.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '*' => toks.push(Tok::Star),
+                '?' => toks.push(Tok::Any),
+                '\\' => match it.peek() {
+                    Some('}' | '/') => {}
+                    Some(&n @ ('*' | '?' | '\\')) => {
+                        it.next();
+                        toks.push(Tok::Lit(n));
+                    }
+                    other => {
+                        return fail(format!(
+                            "invalid pattern ({p}) in substitution: invalid escape '\\{}'",
+                            other.map(|c| c.to_string()).unwrap_or_default()
+                        ));
+                    }
+                },
+                c => toks.push(Tok::Lit(c)),
+            }
+        }
+        Ok(Glob(toks))
+    }
+
+    /// Whether the whole of `s` matches (iterative wildcard matching, no backtracking blowup).
+    fn matches(&self, s: &[char]) -> bool {
+        let p = &self.0;
+        let (mut pi, mut si) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while si < s.len() {
+            match p.get(pi) {
+                Some(Tok::Any) if s[si] != '\n' => {
+                    pi += 1;
+                    si += 1;
+                }
+                Some(Tok::Lit(c)) if *c == s[si] => {
+                    pi += 1;
+                    si += 1;
+                }
+                Some(Tok::Star) => {
+                    star = Some((pi, si));
+                    pi += 1;
+                }
+                _ => match star {
+                    Some((sp, ss)) if s[ss] != '\n' => {
+                        pi = sp + 1;
+                        si = ss + 1;
+                        star = Some((sp, ss + 1));
+                    }
+                    _ => return false,
+                },
+            }
+        }
+        p[pi..].iter().all(|t| *t == Tok::Star)
+    }
+
+    fn trim_prefix<'v>(&self, value: &'v str, greedy: bool) -> &'v str {
+        let chars: Vec<(usize, char)> = value.char_indices().collect();
+        let cs: Vec<char> = chars.iter().map(|c| c.1).collect();
+        let offset = |n: usize| chars.get(n).map(|c| c.0).unwrap_or(value.len());
+        let mut ends: Box<dyn Iterator<Item = usize>> = if greedy {
+            Box::new((0..=cs.len()).rev())
+        } else {
+            Box::new(0..=cs.len())
+        };
+        match ends.find(|&n| self.matches(&cs[..n])) {
+            Some(n) => &value[offset(n)..],
+            None => value,
+        }
+    }
+
+    fn trim_suffix<'v>(&self, value: &'v str, greedy: bool) -> &'v str {
+        let chars: Vec<(usize, char)> = value.char_indices().collect();
+        let cs: Vec<char> = chars.iter().map(|c| c.1).collect();
+        let offset = |n: usize| chars.get(n).map(|c| c.0).unwrap_or(value.len());
+        let mut starts: Box<dyn Iterator<Item = usize>> = if greedy {
+            Box::new(0..=cs.len())
+        } else {
+            Box::new((0..=cs.len()).rev())
+        };
+        match starts.find(|&n| self.matches(&cs[n..])) {
+            Some(n) => &value[..offset(n)],
+            None => value,
+        }
+    }
+
+    /// Leftmost, longest match at or after `from`.
+    fn find(&self, cs: &[char], from: usize) -> Option<(usize, usize)> {
+        (from..=cs.len()).find_map(|s| {
+            (s..=cs.len())
+                .rev()
+                .find(|&e| self.matches(&cs[s..e]))
+                .map(|e| (s, e))
+        })
+    }
+
+    fn replace(&self, value: &str, replacement: &str, all: bool) -> String {
+        let cs: Vec<char> = value.chars().collect();
+        let mut out = String::new();
+        let mut pos = 0;
+        while pos <= cs.len() {
+            let Some((s, e)) = self.find(&cs, pos) else {
+                break;
+            };
+            out.extend(&cs[pos..s]);
+            out.push_str(replacement);
+            if e == s {
+                if let Some(c) = cs.get(s) {
+                    out.push(*c);
+                }
+                pos = s + 1;
+            } else {
+                pos = e;
+            }
+            if !all {
+                break;
+            }
+        }
+        if pos < cs.len() {
+            out.extend(&cs[pos..]);
+        }
+        out
+    }
+}
+
+/// The variables visible at one point of a Dockerfile: build args (ARG) and environment
+/// (ENV); ENV wins over ARG of the same name, as in BuildKit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Env {
+    /// ARG values in scope (a declared ARG without a value is absent).
+    pub args: HashMap<String, String>,
+    /// ENV values in scope.
+    pub env: HashMap<String, String>,
+}
+
+impl Env {
+    /// Looks a variable up (ENV first, then ARG).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.env
+            .get(name)
+            .or_else(|| self.args.get(name))
+            .map(String::as_str)
+    }
+
+    /// Expands `word` in this environment.
+    pub fn expand(&self, word: &str, escape: char) -> Result<Expanded, ExpandError> {
+        expand(word, escape, &|n| self.get(n).map(str::to_string))
+    }
+}
+
+impl Dockerfile {
+    /// Global ARGs (declared before the first FROM) with their default values, expanded in
+    /// order. This is the scope of FROM lines (image, `--platform`).
+    pub fn global_env(&self) -> Env {
+        let mut env = Env::default();
+        for ins in &self.instructions {
+            match &ins.kind {
+                InstructionKind::From { .. } => break,
+                InstructionKind::Arg(kvs) => self.apply_arg(&mut env, None, kvs),
+                _ => {}
+            }
+        }
+        env
+    }
+
+    fn apply_arg(&self, env: &mut Env, globals: Option<&Env>, kvs: &[super::ast::KeyValue]) {
+        let before = env.clone();
+        for kv in kvs {
+            let name = kv.key.value.clone();
+            match &kv.raw_value {
+                Some(raw) => {
+                    let v = before
+                        .expand(raw, self.escape)
+                        .map(|e| e.value)
+                        .unwrap_or_else(|_| raw.clone());
+                    env.args.insert(name, v);
+                }
+                None => {
+                    if let Some(v) = globals.and_then(|g| g.args.get(&name)) {
+                        env.args.insert(name, v.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The ARG/ENV environment in effect when the top-level instruction `index` runs
+    /// (its own ARG/ENV not yet applied). For FROM lines and instructions before the first
+    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the stage's
+    /// base when that is an earlier stage (`FROM builder`), otherwise empty (the base image's
+    /// ENV is unknown), then applies the stage's ARG (importing global values for
+    /// `ARG NAME` without default) and ENV instructions in order.
+    pub fn env_at(&self, index: usize) -> Env {
+        let globals = self.global_env();
+        let Some(stage_idx) = self.instructions.get(index).and_then(|i| i.stage) else {
+            return globals;
+        };
+        if matches!(
+            self.instructions.get(index).map(|i| &i.kind),
+            Some(InstructionKind::From { .. })
+        ) {
+            return globals;
+        }
+        self.stage_env(stage_idx, Some(index), &globals, 0)
+    }
+
+    fn stage_env(&self, stage_idx: usize, upto: Option<usize>, globals: &Env, depth: usize) -> Env {
+        let Some(stage) = self.stages.get(stage_idx) else {
+            return Env::default();
+        };
+        // Inherit from an earlier stage used as base.
+        let base_name = globals
+            .expand(&stage.base.raw, self.escape)
+            .map(|e| e.value.to_ascii_lowercase())
+            .unwrap_or_else(|_| stage.base.raw.to_ascii_lowercase());
+        let mut env = match self.stages[..stage_idx]
+            .iter()
+            .rev()
+            .find(|s| s.name.as_deref() == Some(base_name.as_str()))
+        {
+            Some(parent) if depth < 64 => self.stage_env(parent.index, None, globals, depth + 1),
+            _ => Env::default(),
+        };
+        for &i in &stage.instructions {
+            if upto.is_some_and(|u| i >= u) {
+                break;
+            }
+            match self.instructions.get(i).map(|ins| &ins.kind) {
+                Some(InstructionKind::Arg(kvs)) => self.apply_arg(&mut env, Some(globals), kvs),
+                Some(InstructionKind::Env(kvs)) => {
+                    let before = env.clone();
+                    for kv in kvs {
+                        let raw = kv.raw_value.clone().unwrap_or_default();
+                        let v = before
+                            .expand(&raw, self.escape)
+                            .map(|e| e.value)
+                            .unwrap_or(raw);
+                        env.env.insert(kv.key.value.clone(), v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        env
+    }
+
+    /// Expands `word` as BuildKit would at top-level instruction `index` (see
+    /// [`Dockerfile::env_at`]), e.g. `df.resolve(from_index, "${BASE}:tag")`.
+    pub fn resolve(&self, index: usize, word: &str) -> Result<String, ExpandError> {
+        self.env_at(index)
+            .expand(word, self.escape)
+            .map(|e| e.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(word: &str, vars: &[(&str, &str)]) -> Result<String, ExpandError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        expand(word, '\\', &|n| map.get(n).cloned()).map(|e| e.value)
+    }
+
+    #[test]
+    fn pattern_forms() {
+        let v = [("P", "/usr/local/bin/tool.tar.gz")];
+        assert_eq!(ex("${P#*/}", &v).unwrap(), "usr/local/bin/tool.tar.gz");
+        assert_eq!(ex("${P##*/}", &v).unwrap(), "tool.tar.gz");
+        assert_eq!(ex("${P%.*}", &v).unwrap(), "/usr/local/bin/tool.tar");
+        assert_eq!(ex("${P%%.*}", &v).unwrap(), "/usr/local/bin/tool");
+        assert_eq!(
+            ex("${P/local/opt}", &v).unwrap(),
+            "/usr/opt/bin/tool.tar.gz"
+        );
+        assert_eq!(ex("${P//\\//_}", &v).unwrap(), "_usr_local_bin_tool.tar.gz");
+        assert_eq!(ex("${P/?/X}", &v).unwrap(), "Xusr/local/bin/tool.tar.gz");
+        assert!(ex("${P#\\x}", &v).is_err());
+    }
+
+    #[test]
+    fn scoping() {
+        let df = super::super::parse(
+            "ARG BASE=debian\nARG TAG=12\nFROM ${BASE}:${TAG} AS b\nARG TAG\nENV A=$TAG B=x\nENV C=$A\nRUN x\nFROM b\nRUN y\n",
+        );
+        assert!(df.errors.is_empty(), "{:?}", df.errors);
+        assert_eq!(df.resolve(2, "${BASE}:${TAG}").unwrap(), "debian:12");
+        assert_eq!(df.resolve(4, "$A-$TAG").unwrap(), "-12");
+        assert_eq!(df.resolve(6, "$A $B $C").unwrap(), "12 x 12");
+        // Inherited from stage `b`.
+        assert_eq!(df.resolve(8, "$C").unwrap(), "12");
+        // Global ARGs are not visible in a stage without redeclaration.
+        assert_eq!(df.resolve(8, "${BASE:-none}").unwrap(), "none");
+    }
+}
