@@ -1,4 +1,779 @@
 //! Image archive readers (docker-archive, OCI layout), layer walker and size/waste model.
+//!
+//! ```no_run
+//! use dlint::image::{self, AnalyzeOptions, OpenOptions};
+//! let img = image::open("app.tar".as_ref(), &OpenOptions::default())?;
+//! let report = image::analyze(&img, &AnalyzeOptions::default())?;
+//! println!("{} wasted bytes", report.totals.wasted_bytes);
+//! # Ok::<(), image::ImageError>(())
+//! ```
+//!
+//! The waste formula: every regular file stored in a layer is one copy of data (hard links
+//! share their target's copy). A copy is *visible* if some path of the final filesystem still
+//! reaches it, otherwise it is *wasted* (overwritten later, deleted by a file whiteout, under a
+//! deleted directory, or hidden by an opaque directory). `wasted_bytes = stored - visible` and
+//! `efficiency = visible / stored`.
 
 pub mod compare;
+mod error;
+pub mod gates;
+mod manifest;
+mod model;
 pub mod packages;
+mod store;
+pub mod text;
+mod walk;
+
+pub use error::ImageError;
+
+use globset::{GlobBuilder, GlobSetBuilder};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use store::Store;
+
+/// Which image to pick from an archive.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// `os/arch[/variant]`, e.g. `linux/arm64`. Default: the only platform, else `linux/amd64`.
+    pub platform: Option<String>,
+    /// Reference (`name:tag`, `name` meaning `name:latest`) or digest prefix of the image to pick
+    /// when the archive holds several.
+    pub image: Option<String>,
+}
+
+/// How to analyse an image.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    /// Layers decoded in parallel (0 = one per CPU).
+    pub jobs: usize,
+    /// Check blob digests and diff_ids (on by default).
+    pub verify: bool,
+    /// Length of the top-N lists (wasted paths, largest files).
+    pub top: usize,
+    /// Glob patterns (matched against the path without leading `/`; `*` stays within one
+    /// directory, `**` crosses directories) of files whose contents are collected into
+    /// [`ImageReport::captured`] when they are in the final filesystem.
+    pub capture: Vec<String>,
+    /// Largest single file captured (bytes).
+    pub capture_max_file: u64,
+    /// Total bytes captured across all layers (copies later hidden count too).
+    pub capture_max_total: u64,
+    /// Most tar entries across all layers before the archive is rejected as a tar bomb.
+    pub max_entries: usize,
+    /// Show a progress bar on stderr (the CLI sets this only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            jobs: 0,
+            verify: true,
+            top: 10,
+            capture: Vec::new(),
+            capture_max_file: 16 << 20,
+            capture_max_total: 64 << 20,
+            max_entries: 2_000_000,
+            progress: false,
+        }
+    }
+}
+
+/// The container formats dlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArchiveFormat {
+    /// Classic `docker save` (`manifest.json`, `<id>/layer.tar` or `<sha>.tar`).
+    DockerArchive,
+    /// Docker 25+ `docker save`: `manifest.json` pointing into an OCI `blobs/` tree.
+    DockerArchiveOci,
+    /// OCI image layout directory.
+    OciLayout,
+    /// OCI image layout in a tar (`oci-archive`).
+    OciArchive,
+}
+
+/// Layer compression, detected from the blob's first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Plain tar.
+    #[default]
+    None,
+    /// gzip (`1f 8b`).
+    Gzip,
+    /// zstd (`28 b5 2f fd`).
+    Zstd,
+}
+
+/// Kind of a path in the filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// Regular file.
+    File,
+    /// Directory.
+    Dir,
+    /// Symbolic link.
+    Symlink,
+    /// Hard link to a regular file (shares its data; `size` is the data's size).
+    Hardlink,
+    /// Device node, fifo or socket.
+    Other,
+}
+
+/// Why a stored copy of a file is not visible in the final filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HiddenBy {
+    /// A later entry at the same path replaced it.
+    Overwritten,
+    /// A `.wh.<name>` whiteout deleted it.
+    Whiteout,
+    /// It was under a directory deleted by a whiteout.
+    DirectoryWhiteout,
+    /// It was under a directory made opaque (`.wh..wh..opq`).
+    Opaque,
+}
+
+/// A layer as listed by the manifest, before it is read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LayerRef {
+    /// Member path inside the archive (`blobs/sha256/…`, `<id>/layer.tar`).
+    pub member: String,
+    /// Expected blob digest, when the manifest gives one.
+    pub digest: Option<String>,
+    /// Media type from the manifest (OCI only).
+    pub media_type: Option<String>,
+    /// Blob size from the manifest (OCI only).
+    pub size: Option<u64>,
+}
+
+/// An opened image: metadata resolved, no layer read yet.
+#[derive(Debug)]
+pub struct Image {
+    /// The archive or layout path.
+    pub path: PathBuf,
+    /// Container format.
+    pub format: ArchiveFormat,
+    /// Image reference (tag) when the archive names one.
+    pub reference: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: Option<String>,
+    /// Digest (or archive member) of the image config.
+    pub config_digest: String,
+    /// Layers, base first.
+    pub layers: Vec<LayerRef>,
+    /// `rootfs.diff_ids` of the config, one per layer.
+    pub diff_ids: Vec<String>,
+    /// Cleaned `created_by` of the history entry of each layer.
+    pub created_by: Vec<Option<String>>,
+    store: Store,
+}
+
+/// Opens an archive or layout and resolves one image (platform, `--image`), reading only metadata.
+pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
+    let store = Store::open(path)?;
+    let r = manifest::resolve(&store, opts)?;
+    let diff_ids = r.config.rootfs().diff_ids().clone();
+    if diff_ids.len() != r.layers.len() {
+        return Err(ImageError::format(
+            path,
+            format!(
+                "the manifest lists {} layers but the config has {} diff_ids",
+                r.layers.len(),
+                diff_ids.len()
+            ),
+        ));
+    }
+    let mut created_by: Vec<Option<String>> = r
+        .config
+        .history()
+        .iter()
+        .flatten()
+        .filter(|h| h.empty_layer() != Some(true))
+        .map(|h| h.created_by().as_deref().map(clean_created_by))
+        .collect();
+    created_by.resize(r.layers.len(), None);
+    Ok(Image {
+        path: path.to_path_buf(),
+        format: r.format,
+        reference: r.reference,
+        platform: r.platform,
+        config_digest: r.config_digest,
+        layers: r.layers,
+        diff_ids,
+        created_by,
+        store,
+    })
+}
+
+/// Turns a history `created_by` into the Dockerfile instruction it came from:
+/// `/bin/sh -c #(nop)  CMD ["x"]` -> `CMD ["x"]`, `|2 A=1 B=2 /bin/sh -c make` -> `RUN make`,
+/// BuildKit's `RUN /bin/sh -c make # buildkit` -> `RUN make`.
+pub fn clean_created_by(raw: &str) -> String {
+    let mut s = raw.trim();
+    s = s.strip_suffix("# buildkit").unwrap_or(s).trim_end();
+    let mut run = false;
+    if let Some(r) = s.strip_prefix("RUN ") {
+        s = r.trim_start();
+        run = true;
+    }
+    // `|N K=V K=V ... cmd`: drop the N build-arg assignments
+    if let Some(rest) = s.strip_prefix('|')
+        && let Some((n, mut tail)) = rest.split_once(' ')
+        && let Ok(n) = n.parse::<usize>()
+    {
+        for _ in 0..n {
+            tail = tail.trim_start();
+            tail = tail.split_once(' ').map_or("", |(_, t)| t);
+        }
+        s = tail.trim_start();
+        run = true;
+    }
+    for sh in ["/bin/sh -c ", "/bin/bash -c ", "cmd /S /C "] {
+        if let Some(r) = s.strip_prefix(sh) {
+            let r = r.trim_start();
+            if let Some(nop) = r.strip_prefix("#(nop)") {
+                return nop.trim().to_string();
+            }
+            return format!("RUN {}", r.trim_end());
+        }
+    }
+    if run {
+        format!("RUN {s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Per-layer summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LayerSummary {
+    /// 0-based position, base layer first.
+    pub index: usize,
+    /// sha256 of the blob as stored (compressed).
+    pub digest: String,
+    /// sha256 of the uncompressed tar stream.
+    pub diff_id: String,
+    /// Media type from the manifest, if any.
+    pub media_type: Option<String>,
+    /// Compression detected from the bytes.
+    pub compression: Compression,
+    /// Blob size in bytes.
+    pub compressed_size: u64,
+    /// Uncompressed tar stream size in bytes (headers and padding included).
+    pub uncompressed_size: u64,
+    /// Entries that are not directories or whiteouts.
+    pub file_count: u64,
+    /// Whiteout and opaque markers.
+    pub whiteouts: u64,
+    /// Cleaned instruction that created the layer.
+    pub created_by: Option<String>,
+    /// Bytes of regular files stored in this layer.
+    pub bytes_added: u64,
+    /// Bytes of lower-layer files this layer replaced at the same path.
+    pub bytes_overwritten: u64,
+    /// Bytes of lower-layer files this layer's whiteouts (file, directory, opaque) hid.
+    pub bytes_removed: u64,
+}
+
+/// Image-wide figures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Totals {
+    /// Sum of the layer blob sizes.
+    pub compressed_size: u64,
+    /// Sum of the uncompressed layer tar sizes.
+    pub uncompressed_size: u64,
+    /// Bytes of all regular-file copies stored across layers.
+    pub stored_bytes: u64,
+    /// Bytes of file data reachable in the final filesystem (hard links counted once).
+    pub visible_bytes: u64,
+    /// `stored_bytes - visible_bytes`.
+    pub wasted_bytes: u64,
+    /// `wasted_bytes / stored_bytes * 100` (0 for an empty image).
+    pub wasted_percent: f64,
+    /// `visible_bytes / stored_bytes` (1 for an empty image).
+    pub efficiency: f64,
+    /// Regular files and hard links in the final filesystem.
+    pub files: u64,
+    /// All paths in the final filesystem.
+    pub paths: u64,
+}
+
+/// What dive (wagoodman/dive) would report, for users comparing numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiveCompat {
+    /// dive's "efficiency": sum of each path's smallest copy / sum of all copies.
+    pub score: f64,
+    /// dive's "wasted bytes": total size of every copy of each path seen in 2+ layers,
+    /// including the surviving copy.
+    pub wasted_bytes: u64,
+}
+
+/// A stored file copy that is not visible in the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WastedPath {
+    /// Path of the copy.
+    pub path: String,
+    /// Its size.
+    pub size: u64,
+    /// Layer that stored it.
+    pub added_layer: usize,
+    /// Layer that hid it.
+    pub hidden_layer: usize,
+    /// How it was hidden.
+    pub reason: HiddenBy,
+}
+
+/// A path of the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FsEntry {
+    /// File, dir, symlink, hard link, other.
+    pub kind: FileKind,
+    /// Data size (regular files and hard links), else 0.
+    pub size: u64,
+    /// Layer of the entry that made this path what it is.
+    pub layer: usize,
+    /// Symlink or hard-link target.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub link: Option<String>,
+}
+
+/// A large file of the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LargeFile {
+    /// Path (no leading `/`).
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Layer that put it there.
+    pub layer: usize,
+}
+
+/// Visible bytes below one top-level directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DirSize {
+    /// Top-level directory (or a file at the root).
+    pub path: String,
+    /// Visible file bytes below it.
+    pub bytes: u64,
+    /// Regular files below it.
+    pub files: u64,
+}
+
+/// A package-manager cache left in the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CacheFinding {
+    /// Cache directory (no leading `/`).
+    pub path: String,
+    /// Tool that owns it (apt, apk, pip, …).
+    pub tool: String,
+    /// Bytes of regular files in it.
+    pub bytes: u64,
+    /// Regular files in it.
+    pub files: u64,
+    /// Layers that put those files there, ascending.
+    pub layers: Vec<usize>,
+}
+
+/// Contents of a small final-filesystem file asked for with [`AnalyzeOptions::capture`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CapturedFile {
+    /// Layer the visible copy comes from.
+    pub layer: usize,
+    /// Size in bytes.
+    pub size: u64,
+    /// Contents (invalid UTF-8 replaced with U+FFFD).
+    pub content: String,
+}
+
+/// Everything `dlint image` reports. Serialised as the `--format json` output.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ImageReport {
+    /// Schema version of this JSON (bumped on incompatible changes).
+    pub schema_version: u32,
+    /// Archive or layout path as given.
+    pub archive: String,
+    /// Container format.
+    pub format: ArchiveFormat,
+    /// Image reference, if the archive names one.
+    pub reference: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: Option<String>,
+    /// Digest of the image config.
+    pub config_digest: String,
+    /// Layers, base first.
+    pub layers: Vec<LayerSummary>,
+    /// Image totals.
+    pub totals: Totals,
+    /// dive's figures for the same image.
+    pub dive: DiveCompat,
+    /// Largest hidden copies, biggest first (at most `top`).
+    pub wasted: Vec<WastedPath>,
+    /// Largest visible files, biggest first (at most `top`).
+    pub largest: Vec<LargeFile>,
+    /// Visible bytes per top-level directory, biggest first.
+    pub directories: Vec<DirSize>,
+    /// Package-manager caches left in the final filesystem.
+    pub caches: Vec<CacheFinding>,
+    /// The final filesystem: path (no leading `/`) -> entry. Left out of the CLI's JSON unless
+    /// `--files` is given.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, FsEntry>,
+    /// Captured file contents by path (see [`AnalyzeOptions::capture`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub captured: BTreeMap<String, CapturedFile>,
+}
+
+/// Package-manager cache directories: (path, tool).
+pub const CACHE_DIRS: &[(&str, &str)] = &[
+    ("var/lib/apt/lists", "apt"),
+    ("var/cache/apt", "apt"),
+    ("var/cache/apk", "apk"),
+    ("etc/apk/cache", "apk"),
+    ("root/.cache/pip", "pip"),
+    ("root/.npm", "npm"),
+    ("usr/local/share/.cache/yarn", "yarn"),
+    ("root/.cache/yarn", "yarn"),
+    ("root/.yarn/berry/cache", "yarn"),
+    ("root/.local/share/pnpm/store", "pnpm"),
+    ("root/.cache/go-build", "go"),
+    ("root/go/pkg/mod/cache", "go"),
+    ("go/pkg/mod/cache", "go"),
+    ("var/cache/dnf", "dnf"),
+    ("var/cache/yum", "yum"),
+    ("var/cache/zypp", "zypper"),
+    ("root/.gem", "gem"),
+    ("usr/local/bundle/cache", "bundler"),
+    ("root/.cache/composer", "composer"),
+    ("root/.composer/cache", "composer"),
+    ("opt/conda/pkgs", "conda"),
+    ("root/.conda/pkgs", "conda"),
+    ("root/.cargo/registry", "cargo"),
+    ("usr/local/cargo/registry", "cargo"),
+    ("root/.m2/repository", "maven"),
+    ("root/.gradle/caches", "gradle"),
+    ("root/.cache/uv", "uv"),
+];
+
+/// Streams every layer (in parallel), applies the overlay model and builds the report.
+pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    let archive = img.path.as_path();
+    let capture = if opts.capture.is_empty() {
+        None
+    } else {
+        let mut b = GlobSetBuilder::new();
+        for p in &opts.capture {
+            let g = GlobBuilder::new(p.trim_start_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| ImageError::format(archive, format!("capture pattern {p:?}: {e}")))?;
+            b.add(g);
+        }
+        Some(
+            b.build()
+                .map_err(|e| ImageError::format(archive, format!("capture patterns: {e}")))?,
+        )
+    };
+    let budget = AtomicU64::new(opts.capture_max_total);
+    let seen = AtomicUsize::new(0);
+    let total_blob: u64 = img.layers.iter().filter_map(|l| l.size).sum();
+    let progress = opts.progress.then(|| {
+        let pb = indicatif::ProgressBar::new(total_blob.max(1));
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let ctx = walk::WalkCtx {
+        capture: capture.as_ref(),
+        capture_max_file: opts.capture_max_file,
+        capture_budget: &budget,
+        max_entries: opts.max_entries,
+        entries_seen: &seen,
+        progress: progress.as_ref(),
+    };
+    let layer_err = |index: usize, l: &LayerRef, message: String| ImageError::Layer {
+        archive: archive.to_path_buf(),
+        index,
+        digest: l.digest.clone().unwrap_or_else(|| l.member.clone()),
+        message,
+    };
+    let scan_one = |(i, l): (usize, &LayerRef)| -> Result<walk::LayerScan, ImageError> {
+        let (r, _) = img.store.open_member(&l.member).map_err(|m| layer_err(i, l, m))?;
+        let scan = walk::scan_layer(r, &ctx).map_err(|m| layer_err(i, l, m))?;
+        if opts.verify {
+            if let Some(d) = &l.digest
+                && d.starts_with("sha256:")
+                && *d != scan.blob_digest
+            {
+                return Err(layer_err(
+                    i,
+                    l,
+                    format!("blob digest mismatch: the archive says {d}, the content is {}", scan.blob_digest),
+                ));
+            }
+            if let Some(size) = l.size
+                && size != scan.blob_size
+            {
+                return Err(layer_err(
+                    i,
+                    l,
+                    format!("blob is {} bytes but the manifest says {size}", scan.blob_size),
+                ));
+            }
+            if let Some(want) = img.diff_ids.get(i)
+                && *want != scan.diff_id
+            {
+                return Err(layer_err(
+                    i,
+                    l,
+                    format!(
+                        "uncompressed content is {} but the config's diff_id is {want}",
+                        scan.diff_id
+                    ),
+                ));
+            }
+        }
+        Ok(scan)
+    };
+    let jobs = if opts.jobs == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        opts.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| ImageError::format(archive, format!("thread pool: {e}")))?;
+    let results: Vec<Result<walk::LayerScan, ImageError>> = pool.install(|| {
+        img.layers
+            .par_iter()
+            .enumerate()
+            .with_max_len(1)
+            .map(scan_one)
+            .collect()
+    });
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+    }
+    let mut scans = Vec::with_capacity(results.len());
+    for r in results {
+        scans.push(r?);
+    }
+    build_report(img, scans, opts)
+}
+
+fn build_report(
+    img: &Image,
+    scans: Vec<walk::LayerScan>,
+    opts: &AnalyzeOptions,
+) -> Result<ImageReport, ImageError> {
+    let mut m = model::Model::default();
+    for (i, s) in scans.iter().enumerate() {
+        m.apply(i, s).map_err(|message| ImageError::Layer {
+            archive: img.path.clone(),
+            index: i,
+            digest: s.blob_digest.clone(),
+            message,
+        })?;
+    }
+    let files = m.final_fs();
+    let layers: Vec<LayerSummary> = scans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let c = m.layers.get(i).cloned().unwrap_or_default();
+            LayerSummary {
+                index: i,
+                digest: s.blob_digest.clone(),
+                diff_id: s.diff_id.clone(),
+                media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
+                compression: s.compression,
+                compressed_size: s.blob_size,
+                uncompressed_size: s.uncompressed_size,
+                file_count: c.files,
+                whiteouts: c.whiteouts,
+                created_by: img.created_by.get(i).cloned().flatten(),
+                bytes_added: c.added,
+                bytes_overwritten: c.overwritten,
+                bytes_removed: c.removed,
+            }
+        })
+        .collect();
+    let stored = m.stored_bytes();
+    let visible = m.visible_bytes();
+    let wasted = stored - visible.min(stored);
+    let totals = Totals {
+        compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
+        uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
+        stored_bytes: stored,
+        visible_bytes: visible,
+        wasted_bytes: wasted,
+        wasted_percent: if stored == 0 {
+            0.0
+        } else {
+            wasted as f64 * 100.0 / stored as f64
+        },
+        efficiency: if stored == 0 {
+            1.0
+        } else {
+            visible as f64 / stored as f64
+        },
+        files: files
+            .values()
+            .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
+            .count() as u64,
+        paths: files.len() as u64,
+    };
+    let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
+    for (cum, min, n) in m.dive.values() {
+        cum_sum += cum;
+        min_sum += min;
+        if *n > 1 {
+            dive_wasted += cum;
+        }
+    }
+    let dive = DiveCompat {
+        score: if cum_sum == 0 {
+            1.0
+        } else {
+            min_sum as f64 / cum_sum as f64
+        },
+        wasted_bytes: dive_wasted,
+    };
+    let mut hidden = std::mem::take(&mut m.hidden);
+    hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+    hidden.truncate(opts.top);
+    // largest visible files (hard links reported once, at their first path)
+    let mut seen_inodes = std::collections::HashSet::new();
+    let mut largest: Vec<LargeFile> = m
+        .fs
+        .iter()
+        .filter_map(|(p, n)| {
+            let id = n.inode?;
+            if !seen_inodes.insert(id) {
+                return None;
+            }
+            let size = m.inodes.get(id as usize)?.size;
+            Some(LargeFile {
+                path: p.clone(),
+                size,
+                layer: n.layer,
+            })
+        })
+        .collect();
+    largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+    largest.truncate(opts.top);
+    let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (p, f) in &files {
+        if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
+            continue;
+        }
+        let top = p.split('/').next().unwrap_or(p).to_string();
+        let e = dirs.entry(top).or_default();
+        e.0 += f.size;
+        e.1 += 1;
+    }
+    let mut directories: Vec<DirSize> = dirs
+        .into_iter()
+        .map(|(path, (bytes, files))| DirSize { path, bytes, files })
+        .collect();
+    directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+    let caches = find_caches(&files);
+    let mut captured = BTreeMap::new();
+    for (li, s) in scans.into_iter().enumerate() {
+        for (ei, content) in s.captured {
+            let Some(e) = s.entries.get(ei) else { continue };
+            if let Some(f) = files.get(&e.path)
+                && f.layer == li
+                && f.kind == FileKind::File
+            {
+                captured.insert(
+                    e.path.clone(),
+                    CapturedFile {
+                        layer: li,
+                        size: f.size,
+                        content,
+                    },
+                );
+            }
+        }
+    }
+    Ok(ImageReport {
+        schema_version: 1,
+        archive: img.path.display().to_string(),
+        format: img.format,
+        reference: img.reference.clone(),
+        platform: img.platform.clone(),
+        config_digest: img.config_digest.clone(),
+        layers,
+        totals,
+        dive,
+        wasted: hidden,
+        largest,
+        directories,
+        caches,
+        files,
+        captured,
+    })
+}
+
+fn find_caches(files: &BTreeMap<String, FsEntry>) -> Vec<CacheFinding> {
+    let mut out = Vec::new();
+    for (dir, tool) in CACHE_DIRS {
+        let lo = format!("{dir}/");
+        let hi = format!("{dir}0");
+        let mut c = CacheFinding {
+            path: (*dir).to_string(),
+            tool: (*tool).to_string(),
+            bytes: 0,
+            files: 0,
+            layers: Vec::new(),
+        };
+        for (_, f) in files.range(lo..hi) {
+            if matches!(f.kind, FileKind::File | FileKind::Hardlink) {
+                c.bytes += f.size;
+                c.files += 1;
+                if !c.layers.contains(&f.layer) {
+                    c.layers.push(f.layer);
+                }
+            }
+        }
+        if c.bytes > 0 {
+            c.layers.sort_unstable();
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_created_by as c;
+
+    #[test]
+    fn created_by() {
+        assert_eq!(c("/bin/sh -c #(nop)  CMD [\"bash\"]"), "CMD [\"bash\"]");
+        assert_eq!(
+            c("/bin/sh -c #(nop) ADD file:abc in / "),
+            "ADD file:abc in /"
+        );
+        assert_eq!(c("/bin/sh -c apt-get update"), "RUN apt-get update");
+        assert_eq!(c("|2 A=1 B=x /bin/sh -c make all"), "RUN make all");
+        assert_eq!(
+            c("RUN /bin/sh -c apk del curl # buildkit"),
+            "RUN apk del curl"
+        );
+        assert_eq!(c("RUN |1 V=3 /bin/sh -c echo $V # buildkit"), "RUN echo $V");
+        assert_eq!(c("COPY . /app # buildkit"), "COPY . /app");
+        assert_eq!(c("WORKDIR /app"), "WORKDIR /app");
+    }
+}

@@ -1,0 +1,280 @@
+//! CI gates on an image report: `--max-size`, `--max-layer-size`, `--max-wasted`,
+//! `--min-efficiency`, also readable from the `image:` section of `.dlint.yaml`.
+
+use super::ImageReport;
+use super::text::human;
+use serde::Deserialize;
+
+/// A limit given as bytes or as a percentage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// Absolute bytes.
+    Bytes(u64),
+    /// Percent (0–100).
+    Percent(f64),
+}
+
+/// The gates to check. `None` means not set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gates {
+    /// Largest total uncompressed image size.
+    pub max_size: Option<u64>,
+    /// Largest uncompressed layer.
+    pub max_layer_size: Option<u64>,
+    /// Most wasted bytes, absolute or as a percentage of stored file bytes.
+    pub max_wasted: Option<Limit>,
+    /// Lowest efficiency (0–1).
+    pub min_efficiency: Option<f64>,
+}
+
+impl Gates {
+    /// Fills unset gates from `other` (command line first, then the config file).
+    pub fn or(self, other: Gates) -> Gates {
+        Gates {
+            max_size: self.max_size.or(other.max_size),
+            max_layer_size: self.max_layer_size.or(other.max_layer_size),
+            max_wasted: self.max_wasted.or(other.max_wasted),
+            min_efficiency: self.min_efficiency.or(other.min_efficiency),
+        }
+    }
+
+    /// True if no gate is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Gates::default()
+    }
+}
+
+/// A failed gate and by how much.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateFailure {
+    /// Gate name as on the command line (`max-size`).
+    pub gate: &'static str,
+    /// Human explanation including the excess.
+    pub message: String,
+}
+
+/// Parses `123`, `10KB`, `1.5MiB`, `2G` (K/M/G/T are powers of 1000 with `B`, of 1024 with `iB`
+/// or alone).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid size {s:?} (examples: 500MB, 1.5GiB, 1048576)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        "k" | "kib" => 1024.0,
+        "m" | "mib" => 1024.0 * 1024.0,
+        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tib" => 1024.0f64.powi(4),
+        _ => return Err(format!("invalid size unit in {s:?} (use B, KB, MB, GB, KiB, MiB, GiB)")),
+    };
+    Ok((n * mult).round() as u64)
+}
+
+/// Parses `10%` or a size.
+pub fn parse_limit(s: &str) -> Result<Limit, String> {
+    if let Some(p) = s.trim().strip_suffix('%') {
+        let v: f64 = p
+            .trim()
+            .parse()
+            .map_err(|_| format!("invalid percentage {s:?}"))?;
+        if !(0.0..=100.0).contains(&v) {
+            return Err(format!("percentage {s:?} is not between 0 and 100"));
+        }
+        Ok(Limit::Percent(v))
+    } else {
+        parse_size(s).map(Limit::Bytes)
+    }
+}
+
+/// Parses an efficiency: `0.9` or `90%`.
+pub fn parse_efficiency(s: &str) -> Result<f64, String> {
+    let v = match parse_limit(s)? {
+        Limit::Percent(p) => p / 100.0,
+        Limit::Bytes(_) => s
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| format!("invalid efficiency {s:?} (use 0.9 or 90%)"))?,
+    };
+    if !(0.0..=1.0).contains(&v) {
+        return Err(format!("efficiency {s:?} is not between 0 and 1"));
+    }
+    Ok(v)
+}
+
+/// Checks every set gate; returns the failures (empty = pass).
+pub fn check(r: &ImageReport, g: &Gates) -> Vec<GateFailure> {
+    let mut out = Vec::new();
+    if let Some(max) = g.max_size
+        && r.totals.uncompressed_size > max
+    {
+        out.push(GateFailure {
+            gate: "max-size",
+            message: format!(
+                "image is {} uncompressed, {} over the limit of {}",
+                human(r.totals.uncompressed_size),
+                human(r.totals.uncompressed_size - max),
+                human(max)
+            ),
+        });
+    }
+    if let Some(max) = g.max_layer_size {
+        for l in &r.layers {
+            if l.uncompressed_size > max {
+                out.push(GateFailure {
+                    gate: "max-layer-size",
+                    message: format!(
+                        "layer {} ({}) is {}, {} over the limit of {}",
+                        l.index,
+                        l.created_by.as_deref().unwrap_or("?"),
+                        human(l.uncompressed_size),
+                        human(l.uncompressed_size - max),
+                        human(max)
+                    ),
+                });
+            }
+        }
+    }
+    match g.max_wasted {
+        Some(Limit::Bytes(max)) if r.totals.wasted_bytes > max => out.push(GateFailure {
+            gate: "max-wasted",
+            message: format!(
+                "{} wasted, {} over the limit of {}",
+                human(r.totals.wasted_bytes),
+                human(r.totals.wasted_bytes - max),
+                human(max)
+            ),
+        }),
+        Some(Limit::Percent(max)) if r.totals.wasted_percent > max => out.push(GateFailure {
+            gate: "max-wasted",
+            message: format!(
+                "{:.2}% wasted, {:.2} points over the limit of {max}%",
+                r.totals.wasted_percent,
+                r.totals.wasted_percent - max
+            ),
+        }),
+        _ => {}
+    }
+    if let Some(min) = g.min_efficiency
+        && r.totals.efficiency < min
+    {
+        out.push(GateFailure {
+            gate: "min-efficiency",
+            message: format!(
+                "efficiency is {:.4}, {:.4} below the minimum of {min}",
+                r.totals.efficiency,
+                min - r.totals.efficiency
+            ),
+        });
+    }
+    out
+}
+
+/// A scalar in YAML: a number or a string like `500MB`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Num(f64),
+    Str(String),
+}
+
+impl Scalar {
+    fn text(&self) -> String {
+        match self {
+            Scalar::Num(n) => n.to_string(),
+            Scalar::Str(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct ImageSection {
+    #[serde(alias = "max_size")]
+    max_size: Option<Scalar>,
+    #[serde(alias = "max_layer_size")]
+    max_layer_size: Option<Scalar>,
+    #[serde(alias = "max_wasted")]
+    max_wasted: Option<Scalar>,
+    #[serde(alias = "min_efficiency")]
+    min_efficiency: Option<Scalar>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    image: Option<ImageSection>,
+}
+
+/// Reads the gates of the `image:` section of a `.dlint.yaml` text (other sections are ignored).
+pub fn from_yaml(text: &str) -> Result<Gates, String> {
+    let cfg: ConfigFile = if text.trim().is_empty() {
+        ConfigFile::default()
+    } else {
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())?
+    };
+    let Some(s) = cfg.image else {
+        return Ok(Gates::default());
+    };
+    let ctx = |k: &str, e: String| format!("image.{k}: {e}");
+    Ok(Gates {
+        max_size: s
+            .max_size
+            .map(|v| parse_size(&v.text()).map_err(|e| ctx("max-size", e)))
+            .transpose()?,
+        max_layer_size: s
+            .max_layer_size
+            .map(|v| parse_size(&v.text()).map_err(|e| ctx("max-layer-size", e)))
+            .transpose()?,
+        max_wasted: s
+            .max_wasted
+            .map(|v| parse_limit(&v.text()).map_err(|e| ctx("max-wasted", e)))
+            .transpose()?,
+        min_efficiency: s
+            .min_efficiency
+            .map(|v| parse_efficiency(&v.text()).map_err(|e| ctx("min-efficiency", e)))
+            .transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("10KB"), Ok(10_000));
+        assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert_eq!(parse_limit("12.5%"), Ok(Limit::Percent(12.5)));
+        assert!(parse_limit("120%").is_err());
+        assert_eq!(parse_efficiency("0.9"), Ok(0.9));
+        assert_eq!(parse_efficiency("95%"), Ok(0.95));
+        assert!(parse_efficiency("2").is_err());
+    }
+
+    #[test]
+    fn yaml() {
+        let g = from_yaml(
+            "rules:\n  DL3008: off\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
+        )
+        .unwrap();
+        assert_eq!(g.max_size, Some(500_000_000));
+        assert_eq!(g.max_wasted, Some(Limit::Percent(10.0)));
+        assert_eq!(g.min_efficiency, Some(0.9));
+        assert_eq!(g.max_layer_size, None);
+        assert!(from_yaml("image:\n  max-size: lots\n").is_err());
+        assert!(from_yaml("").unwrap().is_empty());
+    }
+}

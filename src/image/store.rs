@@ -1,0 +1,170 @@
+//! Random access to the files of an image archive: a tar (docker save, OCI archive) indexed once
+//! by member offset, or an OCI layout / extracted docker save directory.
+
+use super::error::ImageError;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Most members an outer archive may have (protects the index's memory).
+const MAX_MEMBERS: usize = 1_000_000;
+/// Most bytes a JSON document (manifest, index, config) may have.
+pub(crate) const MAX_JSON: u64 = 64 << 20;
+
+/// Where the archive's files live.
+#[derive(Debug)]
+pub(crate) enum Store {
+    /// A directory (OCI layout or extracted docker save).
+    Dir(PathBuf),
+    /// A tar file: member name -> (data offset, size).
+    Tar {
+        path: PathBuf,
+        members: HashMap<String, (u64, u64)>,
+    },
+}
+
+/// Normalises a member name: drops `./` and leading `/`, trailing `/`.
+pub(crate) fn norm_member(name: &str) -> String {
+    let mut s = name;
+    loop {
+        if let Some(r) = s.strip_prefix("./") {
+            s = r;
+        } else if let Some(r) = s.strip_prefix('/') {
+            s = r;
+        } else {
+            break;
+        }
+    }
+    s.trim_end_matches('/').to_string()
+}
+
+impl Store {
+    /// Opens `path`: a directory as is, a file as a tar whose members are indexed.
+    pub(crate) fn open(path: &Path) -> Result<Store, ImageError> {
+        let meta = std::fs::metadata(path).map_err(|e| ImageError::io(path, "open", e))?;
+        if meta.is_dir() {
+            return Ok(Store::Dir(path.to_path_buf()));
+        }
+        let file = File::open(path).map_err(|e| ImageError::io(path, "open", e))?;
+        let mut ar = tar::Archive::new(BufReader::with_capacity(64 << 10, file));
+        let mut members = HashMap::new();
+        let entries = ar.entries_with_seek().map_err(|e| {
+            ImageError::format(path, format!("not a tar archive or directory: {e}"))
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|e| {
+                ImageError::format(path, format!("not a readable tar archive: {e}"))
+            })?;
+            let kind = entry.header().entry_type();
+            if !(kind.is_file() || kind == tar::EntryType::Continuous) {
+                continue;
+            }
+            let name = entry.path().map_err(|e| {
+                ImageError::format(path, format!("bad member name in archive: {e}"))
+            })?;
+            let name = norm_member(&name.to_string_lossy());
+            members.insert(name, (entry.raw_file_position(), entry.size()));
+            if members.len() > MAX_MEMBERS {
+                return Err(ImageError::format(
+                    path,
+                    format!("more than {MAX_MEMBERS} members: not an image archive"),
+                ));
+            }
+        }
+        if members.is_empty() {
+            return Err(ImageError::format(
+                path,
+                "not an image archive (empty tar or not a tar file)",
+            ));
+        }
+        Ok(Store::Tar {
+            path: path.to_path_buf(),
+            members,
+        })
+    }
+
+    /// The archive path given by the user.
+    pub(crate) fn archive(&self) -> &Path {
+        match self {
+            Store::Dir(p) => p,
+            Store::Tar { path, .. } => path,
+        }
+    }
+
+    /// True if the archive is a tar file (not a directory).
+    pub(crate) fn is_tar(&self) -> bool {
+        matches!(self, Store::Tar { .. })
+    }
+
+    /// Whether a member exists.
+    pub(crate) fn exists(&self, name: &str) -> bool {
+        let name = norm_member(name);
+        match self {
+            Store::Dir(d) => safe_join(d, &name).is_some_and(|p| p.is_file()),
+            Store::Tar { members, .. } => members.contains_key(&name),
+        }
+    }
+
+    /// Opens a member for streaming; returns the reader and the member's size.
+    pub(crate) fn open_member(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64), String> {
+        let name = norm_member(name);
+        match self {
+            Store::Dir(d) => {
+                let p = safe_join(d, &name).ok_or_else(|| format!("invalid blob path {name:?}"))?;
+                let f = File::open(&p).map_err(|e| format!("{name}: {e}"))?;
+                let len = f.metadata().map_err(|e| format!("{name}: {e}"))?.len();
+                Ok((Box::new(f), len))
+            }
+            Store::Tar { path, members } => {
+                let &(off, len) = members
+                    .get(&name)
+                    .ok_or_else(|| format!("{name} is missing from the archive"))?;
+                let mut f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                f.seek(SeekFrom::Start(off))
+                    .map_err(|e| format!("{name}: {e}"))?;
+                Ok((Box::new(f.take(len)), len))
+            }
+        }
+    }
+
+    /// Reads a whole (small) member, refusing anything above [`MAX_JSON`].
+    pub(crate) fn read_small(&self, name: &str) -> Result<Vec<u8>, ImageError> {
+        let (r, len) = self
+            .open_member(name)
+            .map_err(|m| ImageError::format(self.archive(), m))?;
+        if len > MAX_JSON {
+            return Err(ImageError::format(
+                self.archive(),
+                format!("{name}: {len} bytes is too large for a JSON document"),
+            ));
+        }
+        let mut buf = Vec::with_capacity(len as usize);
+        r.take(MAX_JSON)
+            .read_to_end(&mut buf)
+            .map_err(|e| ImageError::io(self.archive(), name.to_string(), e))?;
+        Ok(buf)
+    }
+
+    /// Member name of a blob given its digest (`sha256:abc` -> `blobs/sha256/abc`).
+    pub(crate) fn blob_name(digest: &str) -> Option<String> {
+        let (alg, hex) = digest.split_once(':')?;
+        let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        (ok(alg) && ok(hex)).then(|| format!("blobs/{alg}/{hex}"))
+    }
+}
+
+/// Joins a relative member name under a directory, refusing `..` and absolute components.
+fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
+    let mut p = dir.to_path_buf();
+    for c in name.split('/') {
+        if c.is_empty() || c == "." {
+            continue;
+        }
+        if c == ".." {
+            return None;
+        }
+        p.push(c);
+    }
+    Some(p)
+}

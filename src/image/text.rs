@@ -1,0 +1,221 @@
+//! Human-readable table output of an [`ImageReport`].
+
+use super::{HiddenBy, ImageReport};
+use std::io::{self, Write};
+
+/// `1536` -> `1.5 KiB`; exact bytes below 1 KiB.
+pub fn human(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
+
+fn short(d: &str) -> &str {
+    let h = d.strip_prefix("sha256:").unwrap_or(d);
+    h.get(..12).unwrap_or(h)
+}
+
+fn trunc(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(n.saturating_sub(1)).collect();
+        format!("{t}…")
+    }
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn bold(&self, s: &str) -> String {
+        if self.on {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn warn(&self, s: &str) -> String {
+        if self.on {
+            format!("\x1b[33m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Writes the report as aligned tables. `color` adds ANSI styles (use only on a terminal);
+/// `dive` adds dive's figures.
+pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> io::Result<()> {
+    let st = Style { on: color };
+    let t = &r.totals;
+    writeln!(
+        out,
+        "{}  {}{}{}",
+        st.bold(&r.archive),
+        r.reference.as_deref().unwrap_or("(untagged)"),
+        r.platform
+            .as_deref()
+            .map(|p| format!("  {p}"))
+            .unwrap_or_default(),
+        format_args!("  {}", serde_plain(&r.format)),
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        st.bold(&format!(
+            "{:>3}  {:<12}  {:>10}  {:>10}  {:>7}  {:>10}  {:>10}  {:>10}  {}",
+            "#", "digest", "compressed", "size", "files", "added", "overwrote", "removed", "created by"
+        ))
+    )?;
+    for l in &r.layers {
+        writeln!(
+            out,
+            "{:>3}  {:<12}  {:>10}  {:>10}  {:>7}  {:>10}  {:>10}  {:>10}  {}",
+            l.index,
+            short(&l.digest),
+            human(l.compressed_size),
+            human(l.uncompressed_size),
+            l.file_count,
+            human(l.bytes_added),
+            human(l.bytes_overwritten),
+            human(l.bytes_removed),
+            trunc(l.created_by.as_deref().unwrap_or("-"), 60)
+        )?;
+    }
+    writeln!(out)?;
+    let rows = [
+        ("compressed size", human(t.compressed_size)),
+        ("uncompressed size", human(t.uncompressed_size)),
+        ("file bytes stored", human(t.stored_bytes)),
+        ("visible bytes", human(t.visible_bytes)),
+        (
+            "wasted bytes",
+            format!("{} ({:.2}%)", human(t.wasted_bytes), t.wasted_percent),
+        ),
+        ("efficiency", format!("{:.2}%", t.efficiency * 100.0)),
+        ("files (final)", t.files.to_string()),
+    ];
+    for (k, v) in rows {
+        let v = if k == "wasted bytes" && t.wasted_bytes > 0 {
+            st.warn(&v)
+        } else {
+            v
+        };
+        writeln!(out, "{k:<20} {v}")?;
+    }
+    if dive {
+        writeln!(
+            out,
+            "{:<20} score {:.2}%, wasted {} (counts surviving copies and ignores deleted directories; see README)",
+            "dive would say",
+            r.dive.score * 100.0,
+            human(r.dive.wasted_bytes)
+        )?;
+    }
+    if !r.wasted.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            st.bold(&format!(
+                "{:>10}  {:>5}  {:>6}  {:<18}  {}",
+                "wasted", "added", "hidden", "how", "path"
+            ))
+        )?;
+        for w in &r.wasted {
+            let how = match w.reason {
+                HiddenBy::Overwritten => "overwritten",
+                HiddenBy::Whiteout => "deleted",
+                HiddenBy::DirectoryWhiteout => "dir deleted",
+                HiddenBy::Opaque => "opaque dir",
+            };
+            writeln!(
+                out,
+                "{:>10}  {:>5}  {:>6}  {:<18}  /{}",
+                human(w.size),
+                w.added_layer,
+                w.hidden_layer,
+                how,
+                w.path
+            )?;
+        }
+    }
+    if !r.caches.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            st.bold(&format!(
+                "{:>10}  {:>6}  {:<8}  {:<8}  {}",
+                "cache", "files", "tool", "layers", "path"
+            ))
+        )?;
+        for c in &r.caches {
+            let layers: Vec<String> = c.layers.iter().map(|l| l.to_string()).collect();
+            writeln!(
+                out,
+                "{:>10}  {:>6}  {:<8}  {:<8}  {}",
+                st.warn(&human(c.bytes)),
+                c.files,
+                c.tool,
+                layers.join(","),
+                format_args!("/{}", c.path)
+            )?;
+        }
+    }
+    if !r.largest.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            st.bold(&format!("{:>10}  {:>5}  {}", "largest", "layer", "path"))
+        )?;
+        for f in &r.largest {
+            writeln!(out, "{:>10}  {:>5}  /{}", human(f.size), f.layer, f.path)?;
+        }
+    }
+    if !r.directories.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            st.bold(&format!("{:>10}  {:>7}  {}", "by dir", "files", "path"))
+        )?;
+        for d in r.directories.iter().take(10) {
+            writeln!(out, "{:>10}  {:>7}  /{}", human(d.bytes), d.files, d.path)?;
+        }
+    }
+    Ok(())
+}
+
+fn serde_plain(f: &super::ArchiveFormat) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human(0), "0 B");
+        assert_eq!(human(1023), "1023 B");
+        assert_eq!(human(1536), "1.5 KiB");
+        assert_eq!(human(3 << 30), "3.0 GiB");
+        assert_eq!(trunc("abcdef", 4), "abc…");
+    }
+}

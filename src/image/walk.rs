@@ -1,0 +1,299 @@
+//! Streaming one layer: blob -> sha256 (digest) -> decompress (sniffed from magic bytes) ->
+//! sha256 (diff_id) -> tar entry walk. Nothing is extracted and no layer is held in memory;
+//! only entry metadata (and the contents of small files asked for by `capture`) is kept.
+
+use super::Compression;
+use globset::GlobSet;
+use sha2::{Digest as _, Sha256};
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// Largest size a tar header may claim for one file (1 TiB).
+const MAX_ENTRY_SIZE: u64 = 1 << 40;
+
+/// What a tar entry does to the filesystem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// A regular file with its size.
+    File(u64),
+    /// A directory.
+    Dir,
+    /// A symbolic link to the target.
+    Symlink(String),
+    /// A hard link to another path of the image (normalised).
+    Hardlink(String),
+    /// Device, fifo, or other special file.
+    Other,
+    /// `.wh.<name>`: removes the path (and everything under it) from lower layers.
+    Whiteout,
+    /// `.wh..wh..opq`: hides everything under the directory from lower layers.
+    Opaque,
+}
+
+/// One entry of a layer, path normalised (no leading `/` or `./`, no trailing `/`).
+#[derive(Debug, Clone)]
+pub(crate) struct RawEntry {
+    /// For whiteouts: the path removed; for opaque markers: the directory.
+    pub path: String,
+    pub op: Op,
+}
+
+/// The result of streaming one layer.
+#[derive(Debug, Default)]
+pub(crate) struct LayerScan {
+    pub entries: Vec<RawEntry>,
+    pub blob_digest: String,
+    pub blob_size: u64,
+    pub diff_id: String,
+    pub uncompressed_size: u64,
+    pub compression: Compression,
+    /// (entry index, content) for captured small files.
+    pub captured: Vec<(usize, String)>,
+}
+
+/// Limits and options shared by all layer tasks of one analysis.
+pub(crate) struct WalkCtx<'a> {
+    pub capture: Option<&'a GlobSet>,
+    pub capture_max_file: u64,
+    pub capture_budget: &'a AtomicU64,
+    pub max_entries: usize,
+    pub entries_seen: &'a AtomicUsize,
+    pub progress: Option<&'a indicatif::ProgressBar>,
+}
+
+/// Reader that hashes and counts everything read through it.
+struct HashReader<'a, R> {
+    inner: R,
+    hasher: &'a mut Sha256,
+    count: &'a mut u64,
+    progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for HashReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = buf.get(..n) {
+            self.hasher.update(b);
+        }
+        *self.count += n as u64;
+        if let Some(p) = self.progress {
+            p.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+fn hex(d: impl AsRef<[u8]>) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(71);
+    s.push_str("sha256:");
+    for b in d.as_ref() {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Detects compression from the first bytes of a blob.
+pub(crate) fn sniff(magic: &[u8]) -> Compression {
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// Normalises a path inside a layer; `None` for the root itself. Errors on absolute paths and
+/// `..` components.
+pub(crate) fn norm_path(raw: &str) -> Result<Option<String>, String> {
+    if raw.starts_with('/') {
+        return Err(format!("absolute entry name {raw:?}"));
+    }
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => return Err(format!("entry name {raw:?} escapes the root with `..`")),
+            c => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(c);
+            }
+        }
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// Streams one layer blob. Errors are plain messages; the caller adds archive and layer.
+pub(crate) fn scan_layer(blob: Box<dyn Read + Send>, ctx: &WalkCtx<'_>) -> Result<LayerScan, String> {
+    let mut csha = Sha256::new();
+    let mut csize = 0u64;
+    let mut usha = Sha256::new();
+    let mut usize_ = 0u64;
+    let mut scan = LayerScan::default();
+    {
+        let mut raw = HashReader {
+            inner: blob,
+            hasher: &mut csha,
+            count: &mut csize,
+            progress: ctx.progress,
+        };
+        {
+            let mut comp = BufReader::with_capacity(256 << 10, &mut raw);
+            let magic = comp.fill_buf().map_err(|e| format!("read: {e}"))?;
+            scan.compression = sniff(magic);
+            let dec: Box<dyn Read + '_> = match scan.compression {
+                Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(comp)),
+                Compression::Zstd => Box::new(
+                    zstd::stream::read::Decoder::with_buffer(comp)
+                        .map_err(|e| format!("zstd: {e}"))?,
+                ),
+                Compression::None => Box::new(comp),
+            };
+            let mut plain = HashReader {
+                inner: BufReader::with_capacity(256 << 10, dec),
+                hasher: &mut usha,
+                count: &mut usize_,
+                progress: None,
+            };
+            walk_tar(&mut plain, ctx, &mut scan).map_err(|e| decode_msg(scan.compression, &e))?;
+            // the rest of the tar stream (end-of-archive blocks, padding) is part of the diff_id
+            io::copy(&mut plain, &mut io::sink()).map_err(|e| decode_msg(scan.compression, &e))?;
+        }
+        // bytes after the compressed stream still belong to the blob digest
+        io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
+    }
+    scan.blob_digest = hex(csha.finalize());
+    scan.blob_size = csize;
+    scan.diff_id = hex(usha.finalize());
+    scan.uncompressed_size = usize_;
+    Ok(scan)
+}
+
+fn decode_msg(c: Compression, e: &io::Error) -> String {
+    match c {
+        Compression::Gzip => format!("corrupt or truncated gzip stream: {e}"),
+        Compression::Zstd => format!("corrupt or truncated zstd stream: {e}"),
+        Compression::None => format!("corrupt or truncated tar stream: {e}"),
+    }
+}
+
+fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Result<()> {
+    let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
+    let mut ar = tar::Archive::new(r);
+    for entry in ar.entries()? {
+        let mut entry = entry?;
+        let path_cow = entry.path()?;
+        let raw_path = path_cow.to_string_lossy().into_owned();
+        let Some(path) = norm_path(&raw_path).map_err(bad)? else {
+            continue; // the root directory itself
+        };
+        let seen = ctx.entries_seen.fetch_add(1, Ordering::Relaxed) + 1;
+        if seen > ctx.max_entries {
+            return Err(bad(format!(
+                "more than {} entries in the image (tar bomb?); raise the limit with --max-entries",
+                ctx.max_entries
+            )));
+        }
+        let (parent, base) = match path.rsplit_once('/') {
+            Some((p, b)) => (p, b),
+            None => ("", path.as_str()),
+        };
+        let join = |name: &str| {
+            if parent.is_empty() {
+                name.to_string()
+            } else {
+                format!("{parent}/{name}")
+            }
+        };
+        if base == ".wh..wh..opq" {
+            scan.entries.push(RawEntry {
+                path: parent.to_string(),
+                op: Op::Opaque,
+            });
+            continue;
+        }
+        if let Some(name) = base.strip_prefix(".wh.") {
+            if name.starts_with(".wh.") || name.is_empty() {
+                continue; // AUFS metadata (.wh..wh.plnk etc.)
+            }
+            scan.entries.push(RawEntry {
+                path: join(name),
+                op: Op::Whiteout,
+            });
+            continue;
+        }
+        let kind = entry.header().entry_type();
+        let op = match kind {
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                let size = entry.size();
+                if size > MAX_ENTRY_SIZE {
+                    return Err(bad(format!(
+                        "entry {path:?} claims an absurd size of {size} bytes"
+                    )));
+                }
+                Op::File(size)
+            }
+            tar::EntryType::Directory => Op::Dir,
+            tar::EntryType::Symlink => {
+                let t = entry
+                    .link_name()?
+                    .map(|t| t.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Op::Symlink(t)
+            }
+            tar::EntryType::Link => {
+                let t = entry
+                    .link_name()?
+                    .map(|t| t.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let t = norm_path(t.trim_start_matches('/'))
+                    .map_err(|m| bad(format!("hard link {path:?}: {m}")))?
+                    .ok_or_else(|| bad(format!("hard link {path:?} has an empty target")))?;
+                Op::Hardlink(t)
+            }
+            tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo => Op::Other,
+            // PAX/GNU metadata entries are consumed by the tar reader; skip anything else
+            _ => continue,
+        };
+        if let (Op::File(size), Some(set)) = (&op, ctx.capture) {
+            let size = *size;
+            if size <= ctx.capture_max_file && set.is_match(&path) && reserve(ctx, size) {
+                let mut buf = Vec::with_capacity(size as usize);
+                (&mut entry).take(size).read_to_end(&mut buf)?;
+                scan.captured
+                    .push((scan.entries.len(), String::from_utf8_lossy(&buf).into_owned()));
+            }
+        }
+        scan.entries.push(RawEntry { path, op });
+    }
+    Ok(())
+}
+
+fn reserve(ctx: &WalkCtx<'_>, size: u64) -> bool {
+    ctx.capture_budget
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(norm_path("./a//b/").unwrap().as_deref(), Some("a/b"));
+        assert_eq!(norm_path("./").unwrap(), None);
+        assert!(norm_path("/etc/passwd").is_err());
+        assert!(norm_path("a/../../b").is_err());
+    }
+
+    #[test]
+    fn magic() {
+        assert_eq!(sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
+        assert_eq!(sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(sniff(b"etc/"), Compression::None);
+    }
+}
