@@ -8,6 +8,7 @@ pub mod compare;
 pub mod completions;
 pub mod explain;
 pub mod hook;
+pub mod image;
 pub mod lint;
 pub mod man;
 pub mod parse;
@@ -15,6 +16,7 @@ pub mod rules;
 
 pub use explain::ExplainArgs;
 pub use hook::HookArgs;
+pub use image::ImageArgs;
 pub use lint::LintArgs;
 
 pub use compare::CompareArgs;
@@ -59,13 +61,6 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write all pages with --out-dir).
     Man(man::ManArgs),
-}
-
-/// Arguments of `dlint image`.
-#[derive(Debug, clap::Args)]
-pub struct ImageArgs {
-    /// docker-archive tar, OCI layout directory or OCI archive tar.
-    pub input: std::path::PathBuf,
 }
 
 /// Arguments of `dlint fix`.
@@ -140,7 +135,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Lint(args) => lint::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
-        Command::Image(_) => Err(crate::Error::NotImplemented("image")),
+        Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),
         Command::Hook(args) => hook::run(args),

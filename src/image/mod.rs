@@ -174,6 +174,17 @@ pub struct Image {
     store: Store,
 }
 
+impl Image {
+    /// Size of the archive file (0 for a directory).
+    pub fn store_size(&self) -> u64 {
+        if self.store.is_tar() {
+            std::fs::metadata(&self.path).map_or(0, |m| m.len())
+        } else {
+            0
+        }
+    }
+}
+
 /// Opens an archive or layout and resolves one image (platform, `--image`), reading only metadata.
 pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
     let store = Store::open(path)?;

@@ -125,6 +125,9 @@ struct RawConfig {
     verbose: Option<bool>,
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
+    /// Gates of `dlint image`, read by `image::gates::from_yaml`.
+    #[allow(dead_code)]
+    image: Option<serde::de::IgnoredAny>,
 }
 
 /// Label types a label schema may use.

@@ -1,0 +1,156 @@
+//! `dlint image ARCHIVE`: per-layer size, waste, leftover caches and CI gates.
+
+use crate::image::{self, AnalyzeOptions, OpenOptions, gates};
+use crate::{Error, Result};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output format of `dlint image`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    /// Aligned tables.
+    Text,
+    /// The full report as JSON (schema in the README).
+    Json,
+}
+
+/// Arguments of `dlint image`.
+#[derive(Debug, clap::Args)]
+pub struct ImageArgs {
+    /// docker-archive tar (`docker save`), OCI layout directory or OCI archive tar.
+    pub input: PathBuf,
+    /// Platform to analyse in a multi-platform image, `os/arch[/variant]` (default: the only one,
+    /// else linux/amd64).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Image to analyse when the archive holds several (`name:tag`, or a digest prefix).
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ImageFormat::Text)]
+    pub format: ImageFormat,
+    /// Layers decoded in parallel (default: one per CPU).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Skip checking blob digests and diff_ids.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Length of the wasted-paths and largest-files lists.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Also print dive's score and wasted bytes in the text output.
+    #[arg(long)]
+    pub dive_compat: bool,
+    /// Include the whole final filesystem in the JSON output.
+    #[arg(long)]
+    pub files: bool,
+    /// Reject archives with more tar entries than this (tar bombs).
+    #[arg(long, default_value_t = 2_000_000)]
+    pub max_entries: usize,
+    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB).
+    #[arg(long, value_parser = gates::parse_size)]
+    pub max_size: Option<u64>,
+    /// Gate: fail if any uncompressed layer is larger.
+    #[arg(long, value_parser = gates::parse_size)]
+    pub max_layer_size: Option<u64>,
+    /// Gate: fail if more bytes are wasted (a size, or a percentage like 10%).
+    #[arg(long, value_parser = gates::parse_limit)]
+    pub max_wasted: Option<gates::Limit>,
+    /// Gate: fail if efficiency is lower (0.9 or 90%).
+    #[arg(long, value_parser = gates::parse_efficiency)]
+    pub min_efficiency: Option<f64>,
+    /// Config file with an `image:` section of gates (default: `.dlint.yaml` discovery).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Ignore config files.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+fn config_gates(args: &ImageArgs) -> Result<gates::Gates> {
+    if args.no_config {
+        return Ok(gates::Gates::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| Error::Io {
+                path: PathBuf::from("."),
+                source: e,
+            })?;
+            crate::lint::config::find_config(&cwd, &crate::lint::config::UserDirs::from_env())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.contains("dlint"))
+                })
+        }
+    };
+    let Some(path) = path else {
+        return Ok(gates::Gates::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    gates::from_yaml(&text).map_err(|message| Error::Config { path, message })
+}
+
+/// Runs `dlint image`.
+pub fn run(args: ImageArgs) -> Result<ExitCode> {
+    let cli_gates = gates::Gates {
+        max_size: args.max_size,
+        max_layer_size: args.max_layer_size,
+        max_wasted: args.max_wasted,
+        min_efficiency: args.min_efficiency,
+    };
+    let gates = cli_gates.or(config_gates(&args)?);
+    let img = image::open(
+        &args.input,
+        &OpenOptions {
+            platform: args.platform.clone(),
+            image: args.image.clone(),
+        },
+    )?;
+    let big = img.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)
+        || img.store_size() > (64 << 20);
+    let opts = AnalyzeOptions {
+        jobs: args.jobs.unwrap_or(0),
+        verify: !args.no_verify,
+        top: args.top,
+        max_entries: args.max_entries,
+        progress: big && std::io::stderr().is_terminal(),
+        ..AnalyzeOptions::default()
+    };
+    let mut report = image::analyze(&img, &opts)?;
+    if !args.files {
+        report.files.clear();
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io_err = |e: std::io::Error| Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    };
+    match args.format {
+        ImageFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
+            writeln!(out).map_err(io_err)?;
+        }
+        ImageFormat::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            image::text::render(&report, &mut out, color, args.dive_compat).map_err(io_err)?;
+        }
+    }
+    out.flush().map_err(io_err)?;
+    let failures = gates::check(&report, &gates);
+    if failures.is_empty() {
+        return Ok(ExitCode::from(super::EXIT_OK));
+    }
+    for f in &failures {
+        eprintln!("dlint: gate {} failed: {}", f.gate, f.message);
+    }
+    Ok(ExitCode::from(super::EXIT_FINDINGS))
+}
