@@ -21,6 +21,8 @@ mod manifest;
 mod model;
 pub mod packages;
 mod store;
+#[doc(hidden)]
+pub mod testkit;
 pub mod text;
 mod walk;
 
