@@ -175,7 +175,15 @@ fn check_scenario(r: &ImageReport, spec: &ImageSpec) {
     let w: Vec<(&str, u64, usize, usize, HiddenBy)> = r
         .wasted
         .iter()
-        .map(|w| (w.path.as_str(), w.size, w.added_layer, w.hidden_layer, w.reason))
+        .map(|w| {
+            (
+                w.path.as_str(),
+                w.size,
+                w.added_layer,
+                w.hidden_layer,
+                w.reason,
+            )
+        })
         .collect();
     assert_eq!(
         w,
@@ -207,7 +215,11 @@ fn check_scenario(r: &ImageReport, spec: &ImageSpec) {
     // dive: etc/a (100+0), etc/b (200+250+260) and big (5000+0) are in 2+ layers; the usr/lib
     // whiteout counts 1500 once; opaque markers are ignored
     assert_eq!(r.dive.wasted_bytes, 5810);
-    assert!((r.dive.score - 4650.0 / 10260.0).abs() < 1e-12, "{}", r.dive.score);
+    assert!(
+        (r.dive.score - 4650.0 / 10260.0).abs() < 1e-12,
+        "{}",
+        r.dive.score
+    );
     assert_eq!(r.platform.as_deref(), Some("linux/amd64"));
 }
 
@@ -215,7 +227,12 @@ fn check_scenario(r: &ImageReport, spec: &ImageSpec) {
 fn every_format_and_compression() {
     use Compression::*;
     let dir = tempfile::tempdir().unwrap();
-    for comps in [[None, None, None], [Gzip, Gzip, Gzip], [Zstd, Zstd, Zstd], [Gzip, Zstd, None]] {
+    for comps in [
+        [None, None, None],
+        [Gzip, Gzip, Gzip],
+        [Zstd, Zstd, Zstd],
+        [Gzip, Zstd, None],
+    ] {
         let spec = scenario(comps);
         for (fmt, want) in [
             (Fmt::Classic, ArchiveFormat::DockerArchive),
@@ -241,21 +258,33 @@ fn jobs_do_not_change_the_result() {
     let spec = scenario([Compression::Gzip; 3]);
     let p = write(&Fmt::OciTar, &[spec], dir.path());
     let img = image::open(&p, &OpenOptions::default()).unwrap();
-    let one = image::analyze(&img, &AnalyzeOptions { jobs: 1, ..Default::default() }).unwrap();
-    let four = image::analyze(&img, &AnalyzeOptions { jobs: 4, ..Default::default() }).unwrap();
+    let one = image::analyze(
+        &img,
+        &AnalyzeOptions {
+            jobs: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let four = image::analyze(
+        &img,
+        &AnalyzeOptions {
+            jobs: 4,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(one, four);
 }
 
 fn platform_image(arch: &str, size: usize) -> ImageSpec {
-    ImageSpec::new()
-        .platform(arch)
-        .layer(
-            LayerBuilder::new()
-                .compress(Compression::Gzip)
-                .file_size("bin/app", size)
-                .build(),
-            "COPY app /bin/app",
-        )
+    ImageSpec::new().platform(arch).layer(
+        LayerBuilder::new()
+            .compress(Compression::Gzip)
+            .file_size("bin/app", size)
+            .build(),
+        "COPY app /bin/app",
+    )
 }
 
 #[test]
@@ -288,14 +317,25 @@ fn multi_platform_index() {
         assert_eq!(pick(Some("linux/s390x")).unwrap().totals.visible_bytes, 33);
         let err = pick(Some("windows/amd64")).unwrap_err().to_string();
         assert!(err.contains("windows/amd64"), "{err}");
-        assert!(err.contains("linux/arm64/v8, linux/amd64, linux/s390x"), "{err}");
+        assert!(
+            err.contains("linux/arm64/v8, linux/amd64, linux/s390x"),
+            "{err}"
+        );
     }
     // several platforms and no amd64: an error listing them
     let p = dir.path().join("noamd.tar");
-    let images = [platform_image("linux/arm64", 1), platform_image("linux/ppc64le", 2)];
+    let images = [
+        platform_image("linux/arm64", 1),
+        platform_image("linux/ppc64le", 2),
+    ];
     std::fs::write(&p, testkit::to_tar(&testkit::oci(&images, true))).unwrap();
-    let err = image::open(&p, &OpenOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("--platform") && err.contains("linux/ppc64le"), "{err}");
+    let err = image::open(&p, &OpenOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("--platform") && err.contains("linux/ppc64le"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -305,8 +345,13 @@ fn image_selection_in_docker_archive() {
     let b = platform_image("linux/amd64", 7).tag("registry.local/example/b:2");
     let p = dir.path().join("two.tar");
     std::fs::write(&p, testkit::to_tar(&testkit::docker_classic(&[a, b]))).unwrap();
-    let err = image::open(&p, &OpenOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("--image") && err.contains("example/a:latest"), "{err}");
+    let err = image::open(&p, &OpenOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("--image") && err.contains("example/a:latest"),
+        "{err}"
+    );
     let open = |name: &str| {
         image::open(
             &p,
@@ -331,7 +376,10 @@ fn capture_collects_only_visible_small_files() {
         .layer(
             LayerBuilder::new()
                 .file("var/lib/dpkg/status", b"Package: old\n")
-                .file("usr/lib/python3/dist-packages/a-1.dist-info/METADATA", b"Name: a\n")
+                .file(
+                    "usr/lib/python3/dist-packages/a-1.dist-info/METADATA",
+                    b"Name: a\n",
+                )
                 .file("app/node_modules/left/package.json", b"{\"name\":\"left\"}")
                 .file_size("app/node_modules/huge/package.json", 2000)
                 .build(),
@@ -361,9 +409,15 @@ fn capture_collects_only_visible_small_files() {
     )
     .unwrap();
     let keys: Vec<&str> = r.captured.keys().map(String::as_str).collect();
-    assert_eq!(keys, vec!["app/node_modules/left/package.json", "var/lib/dpkg/status"]);
+    assert_eq!(
+        keys,
+        vec!["app/node_modules/left/package.json", "var/lib/dpkg/status"]
+    );
     let st = &r.captured["var/lib/dpkg/status"];
-    assert_eq!((st.layer, st.size, st.content.as_str()), (1, 13, "Package: new\n"));
+    assert_eq!(
+        (st.layer, st.size, st.content.as_str()),
+        (1, 13, "Package: new\n")
+    );
 }
 
 #[test]
@@ -397,8 +451,9 @@ fn replacing_a_directory_with_a_file_hides_its_contents() {
     assert_eq!(r.files["data"].kind, FileKind::File);
     assert!(!r.files.contains_key("data/one"));
     // a copy overwritten inside the same layer is waste hidden by that layer
-    assert!(r
-        .wasted
-        .iter()
-        .any(|w| w.path == "keep" && w.size == 1 && w.added_layer == 1 && w.hidden_layer == 1));
+    assert!(
+        r.wasted
+            .iter()
+            .any(|w| w.path == "keep" && w.size == 1 && w.added_layer == 1 && w.hidden_layer == 1)
+    );
 }

@@ -74,7 +74,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "m" | "mib" => 1024.0 * 1024.0,
         "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
         "t" | "tib" => 1024.0f64.powi(4),
-        _ => return Err(format!("invalid size unit in {s:?} (use B, KB, MB, GB, KiB, MiB, GiB)")),
+        _ => {
+            return Err(format!(
+                "invalid size unit in {s:?} (use B, KB, MB, GB, KiB, MiB, GiB)"
+            ));
+        }
     };
     Ok((n * mult).round() as u64)
 }

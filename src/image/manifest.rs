@@ -27,7 +27,10 @@ pub(crate) struct Resolved {
     pub layers: Vec<LayerRef>,
 }
 
-const REF_ANNOTATIONS: &[&str] = &["io.containerd.image.name", "org.opencontainers.image.ref.name"];
+const REF_ANNOTATIONS: &[&str] = &[
+    "io.containerd.image.name",
+    "org.opencontainers.image.ref.name",
+];
 
 /// Does a user-given `--image` value name this reference?
 fn ref_matches(want: &str, have: &str) -> bool {
@@ -197,16 +200,13 @@ fn desc_platform(d: &Descriptor) -> Option<String> {
 
 fn desc_ref(d: &Descriptor) -> Option<String> {
     let ann = d.annotations().as_ref()?;
-    REF_ANNOTATIONS
-        .iter()
-        .find_map(|k| ann.get(*k).cloned())
+    REF_ANNOTATIONS.iter().find_map(|k| ann.get(*k).cloned())
 }
 
 fn read_blob_json(store: &Store, d: &Descriptor) -> Result<(String, Vec<u8>), ImageError> {
     let digest = d.digest().to_string();
-    let member = Store::blob_name(&digest).ok_or_else(|| {
-        ImageError::format(store.archive(), format!("invalid digest {digest}"))
-    })?;
+    let member = Store::blob_name(&digest)
+        .ok_or_else(|| ImageError::format(store.archive(), format!("invalid digest {digest}")))?;
     if !store.exists(&member) {
         return Err(ImageError::format(
             store.archive(),
@@ -231,12 +231,14 @@ fn collect(
         ));
     }
     let (member, bytes) = read_blob_json(store, d)?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ImageError::format(store.archive(), format!("{member} is not JSON: {e}"))
-    })?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ImageError::format(store.archive(), format!("{member} is not JSON: {e}")))?;
     if v.get("manifests").is_some() {
         let idx = ImageIndex::from_reader(&bytes[..]).map_err(|e| {
-            ImageError::format(store.archive(), format!("{member}: invalid image index: {e}"))
+            ImageError::format(
+                store.archive(),
+                format!("{member}: invalid image index: {e}"),
+            )
         })?;
         for m in idx.manifests() {
             let r = desc_ref(m).or_else(|| reference.clone());
@@ -272,17 +274,26 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         let all: Vec<String> = cands.iter().filter_map(|c| c.reference.clone()).collect();
         cands.retain(|c| {
             c.reference.as_deref().is_some_and(|r| ref_matches(want, r))
-                || c.desc.digest().to_string().contains(want.trim_start_matches("sha256:"))
+                || c.desc
+                    .digest()
+                    .to_string()
+                    .contains(want.trim_start_matches("sha256:"))
         });
         if cands.is_empty() {
             return Err(ImageError::Selection {
                 archive: archive.to_path_buf(),
-                message: format!("no image {want:?} in the layout; it holds: {}", all.join(", ")),
+                message: format!(
+                    "no image {want:?} in the layout; it holds: {}",
+                    all.join(", ")
+                ),
             });
         }
     }
     if cands.is_empty() {
-        return Err(ImageError::format(archive, "index.json lists no image manifest"));
+        return Err(ImageError::format(
+            archive,
+            "index.json lists no image manifest",
+        ));
     }
     // fill in platforms from the configs where the index has none
     let mut loaded: Vec<(Candidate, ImageManifest, ImageConfiguration, String)> = Vec::new();
@@ -294,7 +305,10 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         let cfg_digest = m.config().digest().to_string();
         let (cfg_member, cfg_bytes) = read_blob_json(store, m.config())?;
         let cfg = ImageConfiguration::from_reader(&cfg_bytes[..]).map_err(|e| {
-            ImageError::format(archive, format!("image config {cfg_member} is not valid: {e}"))
+            ImageError::format(
+                archive,
+                format!("image config {cfg_member} is not valid: {e}"),
+            )
         })?;
         let mut c = c;
         if c.platform.is_none() {

@@ -520,7 +520,10 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         message,
     };
     let scan_one = |(i, l): (usize, &LayerRef)| -> Result<walk::LayerScan, ImageError> {
-        let (r, _) = img.store.open_member(&l.member).map_err(|m| layer_err(i, l, m))?;
+        let (r, _) = img
+            .store
+            .open_member(&l.member)
+            .map_err(|m| layer_err(i, l, m))?;
         let scan = walk::scan_layer(r, &ctx).map_err(|m| layer_err(i, l, m))?;
         if opts.verify {
             if let Some(d) = &l.digest
@@ -530,7 +533,10 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
                 return Err(layer_err(
                     i,
                     l,
-                    format!("blob digest mismatch: the archive says {d}, the content is {}", scan.blob_digest),
+                    format!(
+                        "blob digest mismatch: the archive says {d}, the content is {}",
+                        scan.blob_digest
+                    ),
                 ));
             }
             if let Some(size) = l.size
@@ -539,7 +545,10 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
                 return Err(layer_err(
                     i,
                     l,
-                    format!("blob is {} bytes but the manifest says {size}", scan.blob_size),
+                    format!(
+                        "blob is {} bytes but the manifest says {size}",
+                        scan.blob_size
+                    ),
                 ));
             }
             if let Some(want) = img.diff_ids.get(i)
@@ -667,22 +676,21 @@ fn build_report(
     hidden.truncate(opts.top);
     // largest visible files (hard links reported once, at their first path)
     let mut seen_inodes = std::collections::HashSet::new();
-    let mut largest: Vec<LargeFile> = m
-        .fs
-        .iter()
-        .filter_map(|(p, n)| {
-            let id = n.inode?;
-            if !seen_inodes.insert(id) {
-                return None;
-            }
-            let size = m.inodes.get(id as usize)?.size;
-            Some(LargeFile {
-                path: p.clone(),
-                size,
-                layer: n.layer,
+    let mut largest: Vec<LargeFile> =
+        m.fs.iter()
+            .filter_map(|(p, n)| {
+                let id = n.inode?;
+                if !seen_inodes.insert(id) {
+                    return None;
+                }
+                let size = m.inodes.get(id as usize)?.size;
+                Some(LargeFile {
+                    path: p.clone(),
+                    size,
+                    layer: n.layer,
+                })
             })
-        })
-        .collect();
+            .collect();
     largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     largest.truncate(opts.top);
     let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();

@@ -88,7 +88,14 @@ impl Model {
         }
     }
 
-    fn remove_tree(&mut self, p: &str, layer: usize, top: HiddenBy, below: HiddenBy, c: &mut LayerBytes) {
+    fn remove_tree(
+        &mut self,
+        p: &str,
+        layer: usize,
+        top: HiddenBy,
+        below: HiddenBy,
+        c: &mut LayerBytes,
+    ) {
         for k in subtree_keys(&self.fs, p) {
             let reason = if k == p { top } else { below };
             self.remove(&k, layer, reason, c);
@@ -108,7 +115,10 @@ impl Model {
     }
 
     fn dive_record(&mut self, path: &str, size: u64) {
-        let e = self.dive.entry(path.to_string()).or_insert((0, u64::MAX, 0));
+        let e = self
+            .dive
+            .entry(path.to_string())
+            .or_insert((0, u64::MAX, 0));
         e.0 += size;
         e.1 = e.1.min(size);
         e.2 += 1;
@@ -132,7 +142,13 @@ impl Model {
                     c.whiteouts += 1;
                     let ds = self.dive_whiteout_size(&e.path);
                     self.dive_record(&e.path, ds);
-                    self.remove_tree(&e.path, layer, HiddenBy::Whiteout, HiddenBy::DirectoryWhiteout, &mut c);
+                    self.remove_tree(
+                        &e.path,
+                        layer,
+                        HiddenBy::Whiteout,
+                        HiddenBy::DirectoryWhiteout,
+                        &mut c,
+                    );
                 }
                 Op::Opaque => {
                     c.whiteouts += 1;
@@ -187,9 +203,13 @@ impl Model {
                     }
                     continue;
                 }
-                Some(FileKind::Dir) => {
-                    self.remove_tree(&e.path, layer, HiddenBy::Overwritten, HiddenBy::Overwritten, &mut c)
-                }
+                Some(FileKind::Dir) => self.remove_tree(
+                    &e.path,
+                    layer,
+                    HiddenBy::Overwritten,
+                    HiddenBy::Overwritten,
+                    &mut c,
+                ),
                 Some(_) => self.remove(&e.path, layer, HiddenBy::Overwritten, &mut c),
                 None => {}
             }
@@ -212,7 +232,11 @@ impl Model {
             self.fs.insert(
                 e.path.clone(),
                 Node {
-                    kind: if matches!(e.op, Op::Hardlink(_)) { link_kind } else { kind },
+                    kind: if matches!(e.op, Op::Hardlink(_)) {
+                        link_kind
+                    } else {
+                        kind
+                    },
                     layer,
                     inode,
                     link,
@@ -248,7 +272,11 @@ impl Model {
 
     /// Bytes of distinct file data still reachable from the final filesystem.
     pub(crate) fn visible_bytes(&self) -> u64 {
-        self.inodes.iter().filter(|i| i.refs > 0).map(|i| i.size).sum()
+        self.inodes
+            .iter()
+            .filter(|i| i.refs > 0)
+            .map(|i| i.size)
+            .sum()
     }
 
     /// Bytes of all regular-file data stored across layers.

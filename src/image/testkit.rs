@@ -32,7 +32,11 @@ pub fn append_raw(
     let mut h = tar::Header::new_gnu();
     h.set_entry_type(kind);
     h.set_size(data.len() as u64);
-    h.set_mode(if kind == tar::EntryType::Directory { 0o755 } else { 0o644 });
+    h.set_mode(if kind == tar::EntryType::Directory {
+        0o755
+    } else {
+        0o644
+    });
     h.set_mtime(1_700_000_000);
     // write the name bytes directly so hostile names (`/abs`, `../x`) survive
     let nb = name.as_bytes();
@@ -81,20 +85,32 @@ impl LayerBuilder {
     }
     /// Adds a directory.
     pub fn dir(mut self, path: &str) -> Self {
-        self.tar
-            .push((format!("{path}/"), tar::EntryType::Directory, Vec::new(), None));
+        self.tar.push((
+            format!("{path}/"),
+            tar::EntryType::Directory,
+            Vec::new(),
+            None,
+        ));
         self
     }
     /// Adds a symlink.
     pub fn symlink(mut self, path: &str, target: &str) -> Self {
-        self.tar
-            .push((path.into(), tar::EntryType::Symlink, Vec::new(), Some(target.into())));
+        self.tar.push((
+            path.into(),
+            tar::EntryType::Symlink,
+            Vec::new(),
+            Some(target.into()),
+        ));
         self
     }
     /// Adds a hard link to `target` (a path of this or a lower layer).
     pub fn hardlink(mut self, path: &str, target: &str) -> Self {
-        self.tar
-            .push((path.into(), tar::EntryType::Link, Vec::new(), Some(target.into())));
+        self.tar.push((
+            path.into(),
+            tar::EntryType::Link,
+            Vec::new(),
+            Some(target.into()),
+        ));
         self
     }
     /// Adds a whiteout deleting `path` from lower layers.
@@ -103,7 +119,8 @@ impl LayerBuilder {
             Some((d, n)) => format!("{d}/.wh.{n}"),
             None => format!(".wh.{path}"),
         };
-        self.tar.push((p, tar::EntryType::Regular, Vec::new(), None));
+        self.tar
+            .push((p, tar::EntryType::Regular, Vec::new(), None));
         self
     }
     /// Marks `dir` opaque (hides lower-layer contents of it).
@@ -117,7 +134,13 @@ impl LayerBuilder {
         self
     }
     /// Adds an entry with any name and type (for hostile archives).
-    pub fn raw(mut self, name: &str, kind: tar::EntryType, data: &[u8], link: Option<&str>) -> Self {
+    pub fn raw(
+        mut self,
+        name: &str,
+        kind: tar::EntryType,
+        data: &[u8],
+        link: Option<&str>,
+    ) -> Self {
         self.tar
             .push((name.into(), kind, data.to_vec(), link.map(str::to_string)));
         self
@@ -327,7 +350,10 @@ pub fn oci(images: &[ImageSpec], nested: bool) -> Files {
     let mut descs = Vec::new();
     for img in images {
         for l in &img.layers {
-            files.push((format!("blobs/sha256/{}", hex_of(&l.digest)), l.blob.clone()));
+            files.push((
+                format!("blobs/sha256/{}", hex_of(&l.digest)),
+                l.blob.clone(),
+            ));
         }
         let (m, config) = img.manifest();
         files.push((format!("blobs/sha256/{}", hex_of(&sha256(&config))), config));

@@ -75,7 +75,15 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
         "{}",
         st.bold(&format!(
             "{:>3}  {:<12}  {:>10}  {:>10}  {:>7}  {:>10}  {:>10}  {:>10}  {}",
-            "#", "digest", "compressed", "size", "files", "added", "overwrote", "removed", "created by"
+            "#",
+            "digest",
+            "compressed",
+            "size",
+            "files",
+            "added",
+            "overwrote",
+            "removed",
+            "created by"
         ))
     )?;
     for l in &r.layers {

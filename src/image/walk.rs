@@ -127,7 +127,10 @@ pub(crate) fn norm_path(raw: &str) -> Result<Option<String>, String> {
 }
 
 /// Streams one layer blob. Errors are plain messages; the caller adds archive and layer.
-pub(crate) fn scan_layer(blob: Box<dyn Read + Send>, ctx: &WalkCtx<'_>) -> Result<LayerScan, String> {
+pub(crate) fn scan_layer(
+    blob: Box<dyn Read + Send>,
+    ctx: &WalkCtx<'_>,
+) -> Result<LayerScan, String> {
     let mut csha = Sha256::new();
     let mut csize = 0u64;
     let mut usha = Sha256::new();
@@ -263,8 +266,10 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
             if size <= ctx.capture_max_file && set.is_match(&path) && reserve(ctx, size) {
                 let mut buf = Vec::with_capacity(size as usize);
                 (&mut entry).take(size).read_to_end(&mut buf)?;
-                scan.captured
-                    .push((scan.entries.len(), String::from_utf8_lossy(&buf).into_owned()));
+                scan.captured.push((
+                    scan.entries.len(),
+                    String::from_utf8_lossy(&buf).into_owned(),
+                ));
             }
         }
         scan.entries.push(RawEntry { path, op });
@@ -274,7 +279,9 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
 
 fn reserve(ctx: &WalkCtx<'_>, size: u64) -> bool {
     ctx.capture_budget
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(size)
+        })
         .is_ok()
 }
 
