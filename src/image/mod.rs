@@ -325,6 +325,9 @@ pub struct DiveCompat {
     /// dive's "wasted bytes": total size of every copy of each path seen in 2+ layers,
     /// including the surviving copy.
     pub wasted_bytes: u64,
+    /// dive's "userWastedPercent": `wasted_bytes` over the file bytes of every layer but the
+    /// first, times 100.
+    pub user_wasted_percent: f64,
 }
 
 /// A stored file copy that is not visible in the final filesystem.
@@ -670,6 +673,14 @@ fn build_report(
             min_sum as f64 / cum_sum as f64
         },
         wasted_bytes: dive_wasted,
+        user_wasted_percent: {
+            let user: u64 = layers.iter().skip(1).map(|l| l.bytes_added).sum();
+            if user == 0 {
+                0.0
+            } else {
+                dive_wasted as f64 * 100.0 / user as f64
+            }
+        },
     };
     let mut hidden = std::mem::take(&mut m.hidden);
     hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));

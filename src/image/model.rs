@@ -105,12 +105,13 @@ impl Model {
     /// dive's view of a whiteout: the size of the directory it deletes (0 for a file).
     fn dive_whiteout_size(&self, p: &str) -> u64 {
         match self.fs.get(p) {
-            Some(n) if n.kind == FileKind::Dir => subtree_keys(&self.fs, p)
+            // dive's tree has implicit parent directories, so a path with children is a dir
+            Some(n) if n.kind != FileKind::Dir => 0,
+            _ => subtree_keys(&self.fs, p)
                 .iter()
                 .filter_map(|k| self.fs.get(k))
                 .map(|n| n.tar_size)
                 .sum(),
-            _ => 0,
         }
     }
 

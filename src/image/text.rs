@@ -125,10 +125,11 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
     if dive {
         writeln!(
             out,
-            "{:<20} score {:.2}%, wasted {} (counts surviving copies and ignores deleted directories; see README)",
+            "{:<20} efficiency {:.2}%, wasted {}, user wasted {:.2}% (dive counts surviving copies and skips deleted directories; see README)",
             "dive would say",
             r.dive.score * 100.0,
-            human(r.dive.wasted_bytes)
+            human(r.dive.wasted_bytes),
+            r.dive.user_wasted_percent
         )?;
     }
     if !r.wasted.is_empty() {

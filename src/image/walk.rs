@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Largest size a tar header may claim for one file (1 TiB).
 const MAX_ENTRY_SIZE: u64 = 1 << 40;
+/// Most bytes accepted after the tar end-of-archive marker (writers pad to 10 KiB records).
+const MAX_TRAILING: u64 = 64 << 20;
 
 /// What a tar entry does to the filesystem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +165,14 @@ pub(crate) fn scan_layer(
             };
             walk_tar(&mut plain, ctx, &mut scan).map_err(|e| decode_msg(scan.compression, &e))?;
             // the rest of the tar stream (end-of-archive blocks, padding) is part of the diff_id
-            io::copy(&mut plain, &mut io::sink()).map_err(|e| decode_msg(scan.compression, &e))?;
+            let rest = io::copy(&mut (&mut plain).take(MAX_TRAILING + 1), &mut io::sink())
+                .map_err(|e| decode_msg(scan.compression, &e))?;
+            if rest > MAX_TRAILING {
+                return Err(format!(
+                    "more than {} MiB of data after the end of the tar archive",
+                    MAX_TRAILING >> 20
+                ));
+            }
         }
         // bytes after the compressed stream still belong to the blob digest
         io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
