@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 /// A Dockerfile every dlint build flags (a parse error always fails the run).
 const BAD: &str = "FROOM debian:12\nRUN apt-get install curl\n";
+/// A Dockerfile no rule should flag.
+const CLEAN: &str = "FROM debian:12.7-slim\nCOPY app /app\nUSER nobody\nCMD [\"/app\"]\n";
 
 struct Sandbox {
     _tmp: tempfile::TempDir,
@@ -147,6 +149,23 @@ fn pre_push_lints_only_the_pushed_dockerfiles() {
     assert!(stderr(&out).contains("Containerfile.dev"));
     assert_eq!(s.remote_head("feature2"), None);
 
+    // Fixing the Dockerfile lets the branch through.
+    std::fs::write(s.work().join("Containerfile.dev"), CLEAN).expect("write");
+    s.git(
+        &s.work(),
+        &["commit", "-q", "--no-verify", "-a", "--amend", "--no-edit"],
+    );
+    let out = s.try_git(&["push", "origin", "feature2"]);
+    assert!(
+        out.status.success(),
+        "clean Dockerfile refused: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        s.remote_head("feature2"),
+        Some(s.git(&s.work(), &["rev-parse", "HEAD"]))
+    );
+
     // Deleting a remote branch lints nothing.
     let out = s.try_git(&["push", "origin", "--delete", "feature"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -169,6 +188,12 @@ fn pre_commit_lints_staged_content_only() {
     let out = s.try_git(&["commit", "-q", "-m", "docker"]);
     assert!(!out.status.success(), "bad commit went through");
     assert!(stderr(&out).contains("commit blocked"), "{}", stderr(&out));
+    // Staging a fixed version lets it through, although the working tree is bad again.
+    std::fs::write(s.work().join("Dockerfile"), CLEAN).expect("write");
+    s.git(&s.work(), &["add", "Dockerfile"]);
+    std::fs::write(s.work().join("Dockerfile"), BAD).expect("write");
+    let out = s.try_git(&["commit", "-q", "-m", "docker"]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
