@@ -1,0 +1,584 @@
+//! Package-manager model: which manager, which sub-command, which packages with which version
+//! pins, which options.
+
+use super::{Command, Script, Word, basename};
+use crate::dockerfile::Span;
+
+/// A package manager or build tool that installs dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Manager {
+    AptGet,
+    Apt,
+    Apk,
+    Dnf,
+    Yum,
+    Microdnf,
+    Zypper,
+    /// pip, pip3, `python -m pip`, `uv pip`
+    Pip,
+    /// `uv sync` / `uv add` (not `uv pip`)
+    Uv,
+    Poetry,
+    Pipenv,
+    Npm,
+    Yarn,
+    Pnpm,
+    Gem,
+    Bundle,
+    Go,
+    Cargo,
+    Composer,
+    /// conda, mamba, micromamba
+    Conda,
+    Maven,
+    Gradle,
+}
+
+impl Manager {
+    /// The command name users know it by.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Manager::AptGet => "apt-get",
+            Manager::Apt => "apt",
+            Manager::Apk => "apk",
+            Manager::Dnf => "dnf",
+            Manager::Yum => "yum",
+            Manager::Microdnf => "microdnf",
+            Manager::Zypper => "zypper",
+            Manager::Pip => "pip",
+            Manager::Uv => "uv",
+            Manager::Poetry => "poetry",
+            Manager::Pipenv => "pipenv",
+            Manager::Npm => "npm",
+            Manager::Yarn => "yarn",
+            Manager::Pnpm => "pnpm",
+            Manager::Gem => "gem",
+            Manager::Bundle => "bundle",
+            Manager::Go => "go",
+            Manager::Cargo => "cargo",
+            Manager::Composer => "composer",
+            Manager::Conda => "conda",
+            Manager::Maven => "mvn",
+            Manager::Gradle => "gradle",
+        }
+    }
+
+    /// Options that take a separate value (`-o X`, `--repository X`).
+    fn value_options(&self) -> &'static [&'static str] {
+        match self {
+            Manager::AptGet | Manager::Apt => &[
+                "-o",
+                "-t",
+                "-c",
+                "--option",
+                "--target-release",
+                "--default-release",
+                "--config-file",
+            ],
+            Manager::Apk => &[
+                "-X",
+                "-p",
+                "-t",
+                "--repository",
+                "--root",
+                "--virtual",
+                "--arch",
+                "--keys-dir",
+                "--repositories-file",
+                "--cache-dir",
+                "--cache-max-age",
+                "--timeout",
+            ],
+            Manager::Dnf | Manager::Yum | Manager::Microdnf => &[
+                "-c",
+                "-d",
+                "-e",
+                "-x",
+                "-R",
+                "--setopt",
+                "--enablerepo",
+                "--disablerepo",
+                "--installroot",
+                "--releasever",
+                "--exclude",
+                "--repo",
+                "--repoid",
+                "--config",
+                "--forcearch",
+                "--downloaddir",
+                "--destdir",
+                "--enable-plugin",
+                "--disable-plugin",
+            ],
+            Manager::Zypper => &[
+                "-r",
+                "-c",
+                "-D",
+                "-t",
+                "--repo",
+                "--from",
+                "--root",
+                "--config",
+                "--reposd-path",
+                "--cache-dir",
+                "--type",
+            ],
+            Manager::Pip => &[
+                "-r",
+                "-c",
+                "-e",
+                "-i",
+                "-f",
+                "-t",
+                "-C",
+                "--requirement",
+                "--constraint",
+                "--editable",
+                "--index-url",
+                "--extra-index-url",
+                "--find-links",
+                "--target",
+                "--prefix",
+                "--root",
+                "--trusted-host",
+                "--platform",
+                "--python-version",
+                "--implementation",
+                "--abi",
+                "--only-binary",
+                "--no-binary",
+                "--progress-bar",
+                "--upgrade-strategy",
+                "--src",
+                "--cache-dir",
+                "--log",
+                "--proxy",
+                "--timeout",
+                "--retries",
+                "--global-option",
+                "--install-option",
+                "--config-settings",
+                "--root-user-action",
+                "--python",
+                "--exists-action",
+                "--report",
+                "--cert",
+                "--client-cert",
+                "--use-feature",
+                "--keyring-provider",
+            ],
+            Manager::Npm => &[
+                "-w",
+                "--prefix",
+                "--registry",
+                "--cache",
+                "--loglevel",
+                "--workspace",
+                "--omit",
+                "--include",
+                "--tag",
+                "--userconfig",
+                "--only",
+            ],
+            Manager::Yarn => &[
+                "--cwd",
+                "--modules-folder",
+                "--cache-folder",
+                "--network-timeout",
+                "--registry",
+                "--mutex",
+                "--global-folder",
+            ],
+            Manager::Pnpm => &["-C", "-F", "--filter", "--dir", "--store-dir", "--reporter"],
+            Manager::Gem => &[
+                "-v",
+                "-i",
+                "-n",
+                "-s",
+                "-P",
+                "--version",
+                "--install-dir",
+                "--bindir",
+                "--source",
+                "--platform",
+                "--trust-policy",
+            ],
+            Manager::Bundle => &[
+                "-j", "--jobs", "--retry", "--path", "--without", "--with", "--gemfile",
+            ],
+            Manager::Go => &[
+                "-o",
+                "-ldflags",
+                "-tags",
+                "-gcflags",
+                "-asmflags",
+                "-mod",
+                "-C",
+                "-p",
+                "-pkgdir",
+                "-installsuffix",
+                "-buildmode",
+                "-compiler",
+                "-modfile",
+                "-overlay",
+                "-pgo",
+                "-toolexec",
+            ],
+            Manager::Cargo => &[
+                "-p",
+                "-j",
+                "-F",
+                "--target",
+                "--features",
+                "--bin",
+                "--package",
+                "--manifest-path",
+                "--target-dir",
+                "--root",
+                "--profile",
+                "--jobs",
+                "--git",
+                "--branch",
+                "--tag",
+                "--rev",
+                "--version",
+                "--path",
+                "--registry",
+                "--index",
+            ],
+            Manager::Composer => &["-d", "--working-dir"],
+            Manager::Conda => &[
+                "-n",
+                "-c",
+                "-p",
+                "-f",
+                "--name",
+                "--channel",
+                "--prefix",
+                "--file",
+            ],
+            Manager::Maven => &["-f", "-s", "-P", "-pl", "-T", "--file", "--settings"],
+            Manager::Uv | Manager::Poetry | Manager::Pipenv | Manager::Gradle => &[],
+        }
+    }
+}
+
+/// An option given to a package manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    /// As written, dashes included, without any `=value`.
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// A package operand with its version pin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The operand as written (quotes removed).
+    pub raw: String,
+    pub name: String,
+    /// The version pin, when there is one.
+    pub version: Option<String>,
+    pub span: Span,
+    /// False for operands containing a variable.
+    pub is_static: bool,
+    /// A local file, path or URL rather than a repository package (never needs a pin).
+    pub is_path: bool,
+}
+
+/// One invocation of a package manager.
+#[derive(Debug, Clone)]
+pub struct Invocation<'a> {
+    pub manager: Manager,
+    /// Index of the command in [`Script::commands`].
+    pub index: usize,
+    pub cmd: &'a Command,
+    /// First operand (`install`, `update`, ...); `None` for a bare `yarn`, say.
+    pub sub: Option<&'a Word>,
+    pub options: Vec<Opt>,
+    /// Operands after the sub-command.
+    pub operands: Vec<&'a Word>,
+}
+
+impl<'a> Invocation<'a> {
+    /// The sub-command's value, or "".
+    pub fn sub(&self) -> &str {
+        self.sub.map(|w| w.value.as_str()).unwrap_or("")
+    }
+
+    /// True when any of `names` (e.g. `-y`, `--yes`) was given. Short names also match inside
+    /// clusters (`-qy`).
+    pub fn has(&self, names: &[&str]) -> bool {
+        self.options.iter().any(|o| {
+            names.iter().any(|n| {
+                o.name == *n
+                    || (n.len() == 2
+                        && n.starts_with('-')
+                        && !o.name.starts_with("--")
+                        && o.name.len() > 2
+                        && o.name[1..].chars().all(|c| c.is_ascii_alphabetic())
+                        && n[1..].chars().all(|c| o.name[1..].contains(c)))
+            })
+        })
+    }
+
+    /// Value of the first option among `names`.
+    pub fn value(&self, names: &[&str]) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|o| names.contains(&o.name.as_str()))
+            .and_then(|o| o.value.as_deref())
+    }
+
+    /// True when this is an install-like sub-command for its manager.
+    pub fn is_install(&self) -> bool {
+        let s = self.sub();
+        match self.manager {
+            Manager::AptGet | Manager::Apt => s == "install",
+            Manager::Apk => s == "add",
+            Manager::Dnf | Manager::Yum | Manager::Microdnf => {
+                matches!(s, "install" | "groupinstall" | "localinstall" | "reinstall")
+                    || (s == "module" && self.operands.first().is_some_and(|w| w.value == "install"))
+                    || (s == "group" && self.operands.first().is_some_and(|w| w.value == "install"))
+            }
+            Manager::Zypper => matches!(s, "install" | "in"),
+            Manager::Pip => s == "install",
+            Manager::Uv => matches!(s, "sync" | "add"),
+            Manager::Poetry | Manager::Pipenv => matches!(s, "install" | "sync"),
+            Manager::Npm => matches!(s, "install" | "i" | "ci" | "add" | "isntall" | "in"),
+            Manager::Yarn => matches!(s, "" | "install" | "add")
+                || (s == "global" && self.operands.first().is_some_and(|w| w.value == "add")),
+            Manager::Pnpm => matches!(s, "install" | "i" | "add"),
+            Manager::Gem => matches!(s, "install" | "i"),
+            Manager::Bundle => matches!(s, "" | "install"),
+            Manager::Go => matches!(s, "install" | "build" | "get")
+                || (s == "mod" && self.operands.first().is_some_and(|w| w.value == "download")),
+            Manager::Cargo => matches!(s, "build" | "install" | "fetch"),
+            Manager::Composer => matches!(s, "install" | "require" | "update"),
+            Manager::Conda => matches!(s, "install" | "create" | "update")
+                || (s == "env" && self.operands.first().is_some_and(|w| w.value == "create")),
+            Manager::Maven | Manager::Gradle => !s.is_empty(),
+        }
+    }
+
+    /// Package operands with their version pins.
+    pub fn packages(&self) -> Vec<Package> {
+        let skip = match (self.manager, self.sub()) {
+            // `dnf module install x`, `yarn global add x`, `conda env create`
+            (Manager::Dnf | Manager::Yum | Manager::Microdnf, "module" | "group") => 1,
+            (Manager::Yarn, "global") => 1,
+            _ => 0,
+        };
+        self.operands
+            .iter()
+            .skip(skip)
+            .map(|w| package(self.manager, w))
+            .collect()
+    }
+}
+
+fn package(m: Manager, w: &Word) -> Package {
+    let raw = w.value.clone();
+    let is_path = raw.starts_with('.')
+        || raw.starts_with('/')
+        || raw.starts_with('~')
+        || raw.contains("://")
+        || [".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".zip", ".gem"]
+            .iter()
+            .any(|e| raw.ends_with(e));
+    let (name, version) = match m {
+        Manager::AptGet | Manager::Apt | Manager::Apk | Manager::Zypper | Manager::Conda => {
+            match raw.find(['=', '<', '>', '~']) {
+                Some(p) if p > 0 => (
+                    raw[..p].to_string(),
+                    Some(raw[p..].trim_start_matches(['=', '<', '>', '~']).to_string()),
+                ),
+                _ => (raw.clone(), None),
+            }
+        }
+        Manager::Pip => {
+            let ops = ["===", "==", "~=", "!=", ">=", "<=", ">", "<", "@"];
+            match ops.iter().filter_map(|o| raw.find(o)).min() {
+                Some(p) if p > 0 => (
+                    raw[..p].trim().to_string(),
+                    Some(raw[p..].trim_start_matches(['=', '~', '!', '<', '>', '@', ' ']).to_string()),
+                ),
+                _ => (raw.clone(), None),
+            }
+        }
+        Manager::Npm | Manager::Yarn | Manager::Pnpm => {
+            // `@scope/name@1.2`, `name@1.2`
+            let search_from = usize::from(raw.starts_with('@'));
+            match raw.get(search_from..).and_then(|r| r.find('@')) {
+                Some(p) => {
+                    let p = p + search_from;
+                    (raw[..p].to_string(), Some(raw[p + 1..].to_string()))
+                }
+                None => (raw.clone(), None),
+            }
+        }
+        Manager::Gem => match raw.split_once(':') {
+            Some((n, v)) if !n.is_empty() => (n.to_string(), Some(v.to_string())),
+            _ => (raw.clone(), None),
+        },
+        Manager::Dnf | Manager::Yum | Manager::Microdnf => {
+            // `name-1.2.3`, `name-1.2-3.el8`: a dash followed by a digit starts the version.
+            let bytes = raw.as_bytes();
+            let pos = (1..bytes.len()).find(|&i| {
+                bytes[i - 1] == b'-' && bytes[i].is_ascii_digit() && !raw[..i - 1].is_empty()
+            });
+            match pos {
+                Some(p) => (raw[..p - 1].to_string(), Some(raw[p..].to_string())),
+                None => match raw.find(['=', '<', '>']) {
+                    Some(p) if p > 0 => (
+                        raw[..p].to_string(),
+                        Some(raw[p..].trim_start_matches(['=', '<', '>']).to_string()),
+                    ),
+                    _ => (raw.clone(), None),
+                },
+            }
+        }
+        Manager::Go => match raw.rsplit_once('@') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (raw.clone(), None),
+        },
+        _ => (raw.clone(), None),
+    };
+    Package {
+        name,
+        version: version.filter(|v| !v.is_empty()),
+        span: w.span,
+        is_static: w.is_static,
+        is_path,
+        raw,
+    }
+}
+
+/// Recognises a package-manager command. Returns the manager and the index in `cmd.argv()`
+/// where its own arguments start.
+pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
+    let argv = cmd.argv();
+    let first = argv.first()?;
+    if !first.is_static {
+        return None;
+    }
+    let name = basename(&first.value);
+    let m = match name {
+        "apt-get" => Manager::AptGet,
+        "apt" => Manager::Apt,
+        "apk" => Manager::Apk,
+        "dnf" | "dnf5" => Manager::Dnf,
+        "yum" => Manager::Yum,
+        "microdnf" => Manager::Microdnf,
+        "zypper" => Manager::Zypper,
+        "npm" => Manager::Npm,
+        "yarn" | "yarnpkg" => Manager::Yarn,
+        "pnpm" => Manager::Pnpm,
+        "gem" => Manager::Gem,
+        "bundle" | "bundler" => Manager::Bundle,
+        "go" => Manager::Go,
+        "cargo" => Manager::Cargo,
+        "composer" | "composer.phar" => Manager::Composer,
+        "conda" | "mamba" | "micromamba" => Manager::Conda,
+        "mvn" | "mvnw" => Manager::Maven,
+        "gradle" | "gradlew" => Manager::Gradle,
+        "poetry" => Manager::Poetry,
+        "pipenv" => Manager::Pipenv,
+        "uv" => {
+            return if argv.get(1).is_some_and(|w| w.value == "pip") {
+                Some((Manager::Pip, 2))
+            } else {
+                Some((Manager::Uv, 1))
+            };
+        }
+        "php" => {
+            return argv
+                .get(1)
+                .filter(|w| basename(&w.value).starts_with("composer"))
+                .map(|_| (Manager::Composer, 2));
+        }
+        n if is_versioned(n, "pip") => Manager::Pip,
+        n if is_versioned(n, "python") => {
+            let m = argv.iter().position(|w| w.value == "-m")?;
+            let module = argv.get(m + 1)?;
+            return match module.value.as_str() {
+                "pip" => Some((Manager::Pip, m + 2)),
+                "pipenv" => Some((Manager::Pipenv, m + 2)),
+                "poetry" => Some((Manager::Poetry, m + 2)),
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    Some((m, 1))
+}
+
+/// `pip`, `pip3`, `pip3.11`, `python3.12`.
+fn is_versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base)
+        .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Parses one command as a package-manager invocation.
+pub fn invocation(index: usize, cmd: &Command) -> Option<Invocation<'_>> {
+    let (manager, from) = manager_of(cmd)?;
+    let words = cmd.argv().get(from..)?;
+    let value_opts = manager.value_options();
+    let mut options = Vec::new();
+    let mut operands: Vec<&Word> = Vec::new();
+    let mut i = 0;
+    let mut only_operands = false;
+    while let Some(w) = words.get(i) {
+        let v = w.value.as_str();
+        i += 1;
+        if only_operands || !v.starts_with('-') || v == "-" {
+            operands.push(w);
+            continue;
+        }
+        if v == "--" {
+            only_operands = true;
+            continue;
+        }
+        if let Some((n, val)) = v.split_once('=') {
+            options.push(Opt {
+                name: n.to_string(),
+                value: Some(val.to_string()),
+            });
+            continue;
+        }
+        let value = if value_opts.contains(&v) {
+            let val = words.get(i).map(|w| w.value.clone());
+            i += 1;
+            val
+        } else {
+            None
+        };
+        options.push(Opt {
+            name: v.to_string(),
+            value,
+        });
+    }
+    let sub = if operands.is_empty() {
+        None
+    } else {
+        Some(operands.remove(0))
+    };
+    Some(Invocation {
+        manager,
+        index,
+        cmd,
+        sub,
+        options,
+        operands,
+    })
+}
+
+/// Every package-manager invocation in a script, in order.
+pub fn invocations(script: &Script) -> Vec<Invocation<'_>> {
+    script
+        .commands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| invocation(i, c))
+        .collect()
+}

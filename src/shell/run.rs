@@ -1,0 +1,294 @@
+//! RUN instructions as scripts: per-file analysis (cached per thread), mounts, and the stage
+//! facts the shell-based rules share.
+
+use super::{Mapping, Script, parse_script};
+use crate::dockerfile::{
+    Dockerfile, Instruction, InstructionKind, KeyValue, Keyword, Mount, ShellOrExec, SourceMap,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A RUN instruction with its parsed script.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Index into [`Dockerfile::instructions`].
+    pub index: usize,
+    /// Stage index (`None` before the first FROM).
+    pub stage: Option<usize>,
+    /// The shell-form body and any heredoc scripts; `None` for exec form.
+    pub script: Option<Script>,
+    /// `--mount` flags.
+    pub mounts: Vec<Mount>,
+}
+
+impl Run {
+    /// The instruction.
+    pub fn inst<'d>(&self, df: &'d Dockerfile) -> Option<&'d Instruction> {
+        df.instructions.get(self.index)
+    }
+
+    /// True when a cache or tmpfs mount covers `dir` (its target is `dir` or a parent of it).
+    pub fn mount_covers(&self, dir: &str) -> bool {
+        self.mounts.iter().any(|m| {
+            matches!(m.kind.as_str(), "cache" | "tmpfs")
+                && m.target.as_deref().is_some_and(|t| {
+                    let t = t.trim_end_matches('/');
+                    let d = dir.trim_end_matches('/');
+                    !t.is_empty() && (d == t || d.strip_prefix(t).is_some_and(|r| r.starts_with('/')))
+                })
+        })
+    }
+}
+
+/// Everything the shell-based rules need from one Dockerfile.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Every top-level RUN, in file order.
+    pub runs: Vec<Run>,
+    /// Per stage: true when the stage ends up in the final image (the last stage and, through
+    /// `FROM <stage>`, the stages it builds on).
+    pub in_final_image: Vec<bool>,
+}
+
+impl Analysis {
+    /// RUNs of one stage.
+    pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
+        self.runs.iter().filter(move |r| r.stage == Some(stage))
+    }
+
+    /// True when the instruction's stage is in the final image (instructions before any FROM
+    /// count as final).
+    pub fn is_final(&self, stage: Option<usize>) -> bool {
+        match stage {
+            Some(s) => self.in_final_image.get(s).copied().unwrap_or(true),
+            None => true,
+        }
+    }
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<(String, usize, Rc<Analysis>)>> = const { RefCell::new(None) };
+}
+
+/// The analysis of `df`, computed once per thread for the most recent Dockerfile (rules of one
+/// file share it).
+pub fn analyze(df: &Dockerfile) -> Rc<Analysis> {
+    let hit = CACHE.with(|c| {
+        c.borrow().as_ref().and_then(|(src, n, a)| {
+            (*n == df.instructions.len() && *src == df.source).then(|| Rc::clone(a))
+        })
+    });
+    if let Some(a) = hit {
+        return a;
+    }
+    let a = Rc::new(compute(df));
+    CACHE.with(|c| {
+        *c.borrow_mut() = Some((df.source.clone(), df.instructions.len(), Rc::clone(&a)));
+    });
+    a
+}
+
+fn compute(df: &Dockerfile) -> Analysis {
+    let runs = df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.keyword == Keyword::Run)
+        .map(|(index, inst)| Run {
+            index,
+            stage: inst.stage,
+            script: script_of(df, inst),
+            mounts: mounts(inst),
+        })
+        .collect();
+    Analysis {
+        runs,
+        in_final_image: final_stages(df),
+    }
+}
+
+/// The script a RUN executes: its shell-form text plus heredoc bodies that the shell runs
+/// (`RUN <<EOF` or `RUN bash <<EOF`). `None` for exec form.
+pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
+    let InstructionKind::Run(ShellOrExec::Shell(text)) = &inst.kind else {
+        return None;
+    };
+    let _ = df;
+    let mut body = text.text.clone();
+    let mut heredoc_scripts = Vec::new();
+    for h in &inst.heredocs {
+        // Blank out the `<<EOF` marker so the shell text parses; remember whether the marker
+        // feeds a shell (first word, or the stdin of sh/bash).
+        let marker_start = find_marker(&body, &h.delimiter);
+        let feeds_shell = match marker_start {
+            Some(p) => {
+                let before = body[..p].trim();
+                let last_cmd = before
+                    .rsplit(['&', '|', ';', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                let first_word = last_cmd.split_whitespace().next().unwrap_or("");
+                last_cmd.is_empty() || super::is_posix_shell(super::basename(first_word))
+            }
+            None => false,
+        };
+        if let Some(p) = marker_start {
+            let end = marker_end(&body, p);
+            body.replace_range(p..end, &" ".repeat(end - p));
+        }
+        if feeds_shell {
+            heredoc_scripts.push(h);
+        }
+    }
+    let mut script = parse_script(
+        &body,
+        Mapping::Map {
+            map: &text.map,
+            base: 0,
+        },
+    );
+    for h in heredoc_scripts {
+        let map;
+        let mapping = if h.strip_tabs {
+            Mapping::Fixed(h.body_span)
+        } else {
+            map = SourceMap::identity(h.body_span.start, h.body.len());
+            Mapping::Map { map: &map, base: 0 }
+        };
+        script.extend(parse_script(&h.body, mapping));
+    }
+    Some(script)
+}
+
+/// Byte offset of a `<<DELIM` / `<<-"DELIM"` marker in `body`.
+fn find_marker(body: &str, delim: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = body.get(from..)?.find("<<") {
+        let at = from + p;
+        let rest = body.get(at + 2..)?;
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        let rest = rest.trim_start_matches(['"', '\'']);
+        if rest.starts_with(delim) {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+fn marker_end(body: &str, start: usize) -> usize {
+    body.get(start..)
+        .and_then(|r| r.find(|c: char| c.is_whitespace() || matches!(c, '&' | '|' | ';')))
+        .map(|p| start + p)
+        .unwrap_or(body.len())
+}
+
+/// Parses the `--mount` flags of an instruction.
+pub fn mounts(inst: &Instruction) -> Vec<Mount> {
+    inst.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_ref())
+        .map(|v| parse_mount(&v.value))
+        .collect()
+}
+
+/// Parses `type=cache,target=/root/.cache,sharing=locked`.
+pub fn parse_mount(value: &str) -> Mount {
+    let mut m = Mount {
+        kind: "bind".into(),
+        ..Mount::default()
+    };
+    for part in value.split(',') {
+        let part = part.trim().trim_matches('"');
+        let (k, v) = match part.split_once('=') {
+            Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim().to_string())),
+            None => (part.to_ascii_lowercase(), None),
+        };
+        match (k.as_str(), &v) {
+            ("type", Some(t)) => m.kind = t.to_ascii_lowercase(),
+            ("target" | "dst" | "destination", Some(t)) => m.target = Some(t.clone()),
+            _ => {}
+        }
+        m.options.push((k, v));
+    }
+    m
+}
+
+/// Per stage: whether it ends up in the final image.
+pub fn final_stages(df: &Dockerfile) -> Vec<bool> {
+    let n = df.stages.len();
+    let mut out = vec![false; n];
+    let Some(last) = n.checked_sub(1) else {
+        return out;
+    };
+    let mut cur = Some(last);
+    let mut guard = 0;
+    while let Some(s) = cur {
+        if guard > n || out.get(s).copied().unwrap_or(true) {
+            break;
+        }
+        guard += 1;
+        if let Some(slot) = out.get_mut(s) {
+            *slot = true;
+        }
+        cur = df.stages.get(s).and_then(|st| base_stage(df, st.index));
+    }
+    out
+}
+
+/// The earlier stage a stage is built `FROM`, if any.
+pub fn base_stage(df: &Dockerfile, stage: usize) -> Option<usize> {
+    let st = df.stages.get(stage)?;
+    let base = st.base.raw.to_ascii_lowercase();
+    df.stages[..stage.min(df.stages.len())]
+        .iter()
+        .rev()
+        .find(|s| s.name.as_deref() == Some(base.as_str()))
+        .map(|s| s.index)
+}
+
+/// The value of `name` as set by ENV (or ARG with a default) in `stage` before instruction
+/// `before`, following `FROM <stage>` chains.
+pub fn env_value(df: &Dockerfile, stage: Option<usize>, before: usize, name: &str) -> Option<String> {
+    let mut stage = stage;
+    let mut limit = before;
+    let mut guard = 0;
+    while let Some(s) = stage {
+        guard += 1;
+        if guard > df.stages.len() + 1 {
+            break;
+        }
+        let st = df.stages.get(s)?;
+        let mut found = None;
+        for &i in &st.instructions {
+            if i >= limit {
+                break;
+            }
+            let pairs: &[KeyValue] = match df.instructions.get(i).map(|x| &x.kind) {
+                Some(InstructionKind::Env(kv)) | Some(InstructionKind::Arg(kv)) => kv,
+                _ => continue,
+            };
+            for kv in pairs {
+                if kv.key.value == name {
+                    found = kv.value.as_ref().map(|v| v.value.clone());
+                }
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+        stage = base_stage(df, s);
+        limit = usize::MAX;
+    }
+    None
+}
+
+/// True for the values pip and friends accept as "on".
+pub fn truthy(v: &str) -> bool {
+    matches!(
+        v.to_ascii_lowercase().as_str(),
+        "1" | "true" | "on" | "yes"
+    )
+}

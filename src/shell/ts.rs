@@ -1,0 +1,361 @@
+//! tree-sitter-bash front end: walks the syntax tree into a flat [`Script`].
+
+use super::{Command, Mapping, Op, Script, ShComment, Word, is_posix_shell, wrapper_len};
+use std::cell::RefCell;
+use tree_sitter::{Node, Parser};
+
+/// Deepest `sh -c` nesting that is parsed recursively.
+const MAX_DEPTH: usize = 4;
+
+thread_local! {
+    /// tree-sitter parsers are not `Sync`; keep one per thread.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses with tree-sitter; `None` when the tree has errors (the caller falls back to the
+/// tolerant tokenizer) or tree-sitter is unavailable.
+pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize) -> Option<Script> {
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        slot.as_mut()?.parse(text, None)
+    })?;
+    let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
+    let mut w = Walker {
+        src: text,
+        mapping,
+        depth,
+        script: Script::default(),
+        pending: None,
+    };
+    w.walk(root, false);
+    Some(w.script)
+}
+
+struct Walker<'s, 'm> {
+    src: &'s str,
+    mapping: Mapping<'m>,
+    depth: usize,
+    script: Script,
+    pending: Option<Op>,
+}
+
+impl Walker<'_, '_> {
+    fn text(&self, n: Node<'_>) -> &str {
+        self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
+    }
+
+    fn walk(&mut self, node: Node<'_>, nested: bool) {
+        match node.kind() {
+            "command" => self.command(node, nested),
+            "declaration_command" | "unset_command" => self.declaration(node, nested),
+            "comment" => {
+                let span = self.mapping.span(node.start_byte(), node.end_byte());
+                self.script.comments.push(ShComment {
+                    text: self.text(node).to_string(),
+                    span,
+                });
+            }
+            "command_substitution" | "process_substitution" => {
+                let saved = self.pending.take();
+                self.children(node, true);
+                self.pending = saved;
+            }
+            "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+            _ => self.children(node, nested),
+        }
+    }
+
+    fn children(&mut self, node: Node<'_>, nested: bool) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_named() {
+                self.walk(child, nested);
+                continue;
+            }
+            let op = match child.kind() {
+                "&&" => Op::And,
+                "||" => Op::Or,
+                "|" | "|&" => {
+                    if !nested {
+                        self.script.has_pipes = true;
+                    }
+                    Op::Pipe
+                }
+                ";" | ";;" | "\n" => Op::Seq,
+                "&" => Op::Background,
+                _ => continue,
+            };
+            self.pending = Some(op);
+        }
+    }
+
+    fn word(&self, n: Node<'_>) -> Word {
+        let (value, is_static) = self.word_value(n);
+        Word {
+            value,
+            is_static,
+            span: self.mapping.span(n.start_byte(), n.end_byte()),
+        }
+    }
+
+    fn word_value(&self, n: Node<'_>) -> (String, bool) {
+        let raw = self.text(n);
+        match n.kind() {
+            "word" | "number" => (unescape_bare(raw), true),
+            "raw_string" => (strip_pair(raw, '\'').to_string(), true),
+            "ansi_c_string" => (
+                raw.strip_prefix('$')
+                    .map(|r| strip_pair(r, '\''))
+                    .unwrap_or(raw)
+                    .to_string(),
+                true,
+            ),
+            "string" => {
+                let inner = strip_pair(raw, '"');
+                let mut cursor = n.walk();
+                let dynamic = n
+                    .named_children(&mut cursor)
+                    .any(|c| c.kind() != "string_content");
+                if dynamic {
+                    (inner.to_string(), false)
+                } else {
+                    (unescape_double(inner), true)
+                }
+            }
+            "concatenation" => {
+                let mut out = String::new();
+                let mut all = true;
+                let mut cursor = n.walk();
+                for c in n.children(&mut cursor) {
+                    let (v, s) = if c.is_named() {
+                        self.word_value(c)
+                    } else {
+                        (self.text(c).to_string(), true)
+                    };
+                    out.push_str(&v);
+                    all &= s;
+                }
+                (out, all)
+            }
+            _ => (raw.to_string(), false),
+        }
+    }
+
+    fn emit(&mut self, mut cmd: Command, nested: bool) {
+        let first = self.script.commands.is_empty();
+        cmd.op_before = match self.pending.take() {
+            Some(op) => Some(op),
+            None if first => None,
+            None => Some(Op::Seq),
+        };
+        cmd.nested = nested;
+        self.script.commands.push(cmd);
+    }
+
+    fn command(&mut self, node: Node<'_>, nested: bool) {
+        let mut words = Vec::new();
+        let mut assignments = Vec::new();
+        let mut subs = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "variable_assignment" => {
+                    assignments.push(self.text(child).to_string());
+                    subs.push(child);
+                }
+                "command_name" => {
+                    let inner = child.named_child(0).unwrap_or(child);
+                    words.push(self.word(inner));
+                    subs.push(inner);
+                }
+                k if k.ends_with("redirect") => subs.push(child),
+                "comment" => self.walk(child, nested),
+                _ => {
+                    words.push(self.word(child));
+                    subs.push(child);
+                }
+            }
+        }
+        let start = wrapper_len(&words);
+        let cmd = Command {
+            span: self.mapping.span(node.start_byte(), node.end_byte()),
+            start,
+            words,
+            assignments,
+            op_before: None,
+            nested,
+            from_sh_c: false,
+        };
+        let inner = self.sh_c_script(&cmd, node);
+        self.emit(cmd, nested);
+        let saved = self.pending.take();
+        for s in subs {
+            self.find_substitutions(s);
+        }
+        self.pending = saved;
+        if let Some(mut inner) = inner {
+            for (i, c) in inner.commands.iter_mut().enumerate() {
+                c.from_sh_c = true;
+                c.nested |= nested;
+                if i == 0 {
+                    c.op_before = Some(Op::And);
+                }
+            }
+            self.script.commands.extend(inner.commands);
+            self.script.comments.extend(inner.comments);
+            self.script.has_pipes |= inner.has_pipes && !nested;
+            self.script.errexit |= inner.errexit;
+            self.script.pipefail |= inner.pipefail;
+        }
+    }
+
+    /// Walks only command/process substitutions below `n` (commands nested in words).
+    fn find_substitutions(&mut self, n: Node<'_>) {
+        if matches!(n.kind(), "command_substitution" | "process_substitution") {
+            self.walk(n, true);
+            return;
+        }
+        let mut cursor = n.walk();
+        for c in n.named_children(&mut cursor) {
+            self.find_substitutions(c);
+        }
+    }
+
+    /// The parsed `-c` string of `sh -c '...'`, `bash -ec "..."` etc.
+    fn sh_c_script(&self, cmd: &Command, node: Node<'_>) -> Option<Script> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let name = cmd.name()?;
+        if !is_posix_shell(name) {
+            return None;
+        }
+        let args = cmd.args();
+        let pos = args.iter().position(|w| {
+            let v = w.value.as_str();
+            v.starts_with('-') && !v.starts_with("--") && v.contains('c')
+        })?;
+        // The script is the first operand after the options.
+        let script_word = args
+            .get(pos + 1..)?
+            .iter()
+            .find(|w| !w.value.starts_with('-') || w.value.contains(' '))?;
+        // Find the node of that word to compute an exact mapping where possible.
+        let mut cursor = node.walk();
+        let wnode = node.named_children(&mut cursor).find(|c| {
+            self.mapping.span(c.start_byte(), c.end_byte()) == script_word.span
+        });
+        let mapping = match (wnode, self.mapping) {
+            (Some(n), Mapping::Map { map, base })
+                if n.kind() == "raw_string"
+                    || (n.kind() == "string" && !self.text(n).contains('\\')) =>
+            {
+                Mapping::Map {
+                    map,
+                    base: base + n.start_byte() + 1,
+                }
+            }
+            _ => Mapping::Fixed(script_word.span),
+        };
+        let text = if script_word.is_static {
+            script_word.value.clone()
+        } else {
+            // A partially dynamic string: parse its text anyway (expansions stay words).
+            script_word.value.clone()
+        };
+        Some(super::parse_depth(&text, mapping, self.depth + 1))
+    }
+
+    fn declaration(&mut self, node: Node<'_>, nested: bool) {
+        let mut words = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.is_named() {
+                let (value, is_static) = match child.kind() {
+                    "variable_assignment" | "variable_name" => (self.text(child).to_string(), true),
+                    _ => self.word_value(child),
+                };
+                words.push(Word {
+                    value,
+                    is_static,
+                    span: self.mapping.span(child.start_byte(), child.end_byte()),
+                });
+            } else if words.is_empty() {
+                words.push(self.word(child));
+                if let Some(w) = words.last_mut() {
+                    w.is_static = true;
+                }
+            }
+        }
+        let cmd = Command {
+            span: self.mapping.span(node.start_byte(), node.end_byte()),
+            start: 0,
+            words,
+            assignments: Vec::new(),
+            op_before: None,
+            nested,
+            from_sh_c: false,
+        };
+        self.emit(cmd, nested);
+        let saved = self.pending.take();
+        self.find_substitutions(node);
+        self.pending = saved;
+    }
+}
+
+fn strip_pair(s: &str, q: char) -> &str {
+    let s = s.strip_prefix(q).unwrap_or(s);
+    s.strip_suffix(q).unwrap_or(s)
+}
+
+/// Removes backslash escapes from an unquoted word.
+fn unescape_bare(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            if let Some(n) = it.next()
+                && n != '\n'
+            {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Removes the escapes that are special inside double quotes.
+fn unescape_double(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\\'
+            && let Some(&n) = it.peek()
+            && matches!(n, '"' | '\\' | '$' | '`' | '\n')
+        {
+            it.next();
+            if n != '\n' {
+                out.push(n);
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
