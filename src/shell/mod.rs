@@ -9,6 +9,8 @@
 
 pub mod pkg;
 pub mod run;
+#[cfg(test)]
+pub mod testutil;
 mod tokenize;
 mod ts;
 

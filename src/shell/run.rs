@@ -292,3 +292,30 @@ pub fn truthy(v: &str) -> bool {
         "1" | "true" | "on" | "yes"
     )
 }
+
+/// Calls `f` for every package-manager invocation in every shell-form RUN.
+pub fn for_each_invocation<'a>(
+    a: &'a Analysis,
+    mut f: impl FnMut(&'a Run, &'a Script, &super::pkg::Invocation<'a>),
+) {
+    for run in &a.runs {
+        let Some(script) = &run.script else { continue };
+        for inv in super::pkg::invocations(script) {
+            f(run, script, &inv);
+        }
+    }
+}
+
+/// True when a command after index `after` satisfies `pred`.
+pub fn later(script: &Script, after: usize, pred: impl Fn(&super::Command) -> bool) -> bool {
+    script.commands.iter().skip(after + 1).any(pred)
+}
+
+/// True when an `rm`/`find -delete` after index `after` removes `dir`.
+pub fn removed_later(script: &Script, after: usize, dir: &str) -> bool {
+    let tail = Script {
+        commands: script.commands.get(after + 1..).unwrap_or(&[]).to_vec(),
+        ..Script::default()
+    };
+    tail.removes(dir)
+}

@@ -1,0 +1,97 @@
+//! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
+
+use super::{Leftover, check_leftovers};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::removed_later;
+
+/// DL3009 `apt-lists-not-removed`.
+pub struct AptListsNotRemoved;
+
+const LISTS: &str = "/var/lib/apt/lists";
+
+impl Rule for AptListsNotRemoved {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3009",
+            name: "apt-lists-not-removed",
+            severity: Severity::Info,
+            summary: "Delete the apt lists after installing packages",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        check_leftovers(cx, |_, run, script, inv| {
+            if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
+                return None;
+            }
+            if removed_later(script, inv.index, LISTS) || run.mount_covers(LISTS) {
+                return None;
+            }
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`{} update` leaves the package lists in {LISTS} in this layer; add \
+                     `&& rm -rf {LISTS}/*` to the same RUN (or use a cache mount)",
+                    inv.manager.as_str()
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_update_without_cleanup() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn cleanup_through_and_chain_counts() {
+        let src = "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+    }
+
+    #[test]
+    fn cleanup_in_later_run_does_not_count() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn cleanup_before_update_does_not_count() {
+        let src = "FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn cache_mount_counts() {
+        let src = "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+        let src = "FROM debian:12\nRUN --mount=type=bind,target=/var/lib/apt apt-get update\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn only_stages_in_the_final_image() {
+        let src = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n\
+                   FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+        // A stage the final stage is built FROM counts.
+        let src = "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN echo hi\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn sh_c_and_sudo_are_seen() {
+        let src = "FROM debian:12\nRUN sh -c 'sudo apt-get update && apt-get install -y x'\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+        let src = "FROM debian:12\nRUN sh -c 'apt-get update && rm -rf /var/lib/apt/lists/*'\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+    }
+}

@@ -1,0 +1,200 @@
+//! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::dockerfile::Dockerfile;
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::{Invocation, Manager};
+use crate::shell::run::{Run, env_value, later, removed_later, truthy};
+use crate::shell::{Command, Script};
+
+/// DL5003 `package-cache-left`.
+pub struct PackageCacheLeft;
+
+impl Rule for PackageCacheLeft {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL5003",
+            name: "package-cache-left",
+            severity: Severity::Warning,
+            summary: "Remove the npm/pnpm/gem/conda/go/composer/uv cache in the RUN that fills it",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        check_leftovers(cx, |_, run, script, inv| check_one(df, run, script, inv));
+    }
+}
+
+/// Cache directory and the fix for one invocation, if it leaves a cache.
+fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) -> Option<Leftover> {
+    let env = |name: &str| env_value(df, run.stage, run.index, name);
+    let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
+    let cleaned_by = |names: &[&str], words: &[&str]| {
+        later(script, inv.index, |c: &Command| is_cmd(c, names, words))
+    };
+    let (dir, fix): (String, &str) = match inv.manager {
+        Manager::Npm if inv.is_install() => {
+            let dir = inv
+                .value(&["--cache"])
+                .map(str::to_string)
+                .or_else(|| env("npm_config_cache"))
+                .or_else(|| env("NPM_CONFIG_CACHE"))
+                .unwrap_or_else(|| "/root/.npm".into());
+            if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
+                return None;
+            }
+            (format!("{dir}/_cacache"), "add `&& npm cache clean --force` to the same RUN")
+        }
+        Manager::Pnpm if inv.is_install() => {
+            let dir = "/root/.local/share/pnpm/store".to_string();
+            if cleaned_by(&["pnpm"], &["store", "prune"]) || cleared(&dir) || inv.value(&["--store-dir"]).is_some() {
+                return None;
+            }
+            (dir, "add `&& pnpm store prune` to the same RUN or use a cache mount")
+        }
+        Manager::Gem if inv.is_install() => {
+            let base = df
+                .stages
+                .get(run.stage?)
+                .map(|s| s.base.name.to_ascii_lowercase())
+                .unwrap_or_default();
+            // The official ruby images set `gem: --no-document` in /usr/local/etc/gemrc.
+            let gemrc = script.commands.iter().any(|c| {
+                c.args().iter().any(|w| w.value.contains("--no-document") || w.value.contains("--no-rdoc"))
+            });
+            if inv.has(&["--no-document", "-N", "--no-rdoc"])
+                || inv.value(&["--document"]).is_some()
+                || base.contains("ruby")
+                || gemrc
+            {
+                return None;
+            }
+            (
+                "the gem directory's doc/ (rdoc and ri)".to_string(),
+                "add `--no-document` to `gem install`",
+            )
+        }
+        Manager::Conda if inv.is_install() => {
+            let dir = "/opt/conda/pkgs".to_string();
+            if cleaned_by(&["conda", "mamba", "micromamba"], &["clean"]) || cleared(&dir) {
+                return None;
+            }
+            (dir, "add `&& conda clean -afy` to the same RUN")
+        }
+        Manager::Go if matches!(inv.sub(), "build" | "install") => {
+            let dir = env("GOCACHE").unwrap_or_else(|| "/root/.cache/go-build".into());
+            let go_clean = later(script, inv.index, |c| {
+                c.name() == Some("go")
+                    && c.args().first().is_some_and(|w| w.value == "clean")
+                    && c.args().iter().any(|w| w.value == "-cache" || w.value == "--cache")
+            });
+            if go_clean || cleared(&dir) || dir == "off" {
+                return None;
+            }
+            (dir, "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage")
+        }
+        Manager::Composer if matches!(inv.sub(), "install" | "require" | "update") => {
+            if inv.has(&["--no-cache"]) {
+                return None;
+            }
+            if env("COMPOSER_CACHE_DIR").is_some_and(|d| d == "/dev/null") {
+                return None;
+            }
+            let dir = env("COMPOSER_CACHE_DIR").unwrap_or_else(|| {
+                match env("COMPOSER_HOME") {
+                    Some(h) => format!("{}/cache", h.trim_end_matches('/')),
+                    None => "/root/.composer/cache".into(),
+                }
+            });
+            let cleaned = later(script, inv.index, |c| {
+                c.name().is_some_and(|n| n.starts_with("composer") || n == "php")
+                    && c.args().iter().any(|w| matches!(w.value.as_str(), "clear-cache" | "clearcache" | "cc"))
+            });
+            if cleaned || cleared(&dir) {
+                return None;
+            }
+            (dir, "add `--no-cache` or `&& composer clear-cache` to the same RUN")
+        }
+        Manager::Pip | Manager::Uv
+            if inv.cmd.name() == Some("uv") && (inv.is_install() || inv.sub() == "install") =>
+        {
+            let dir = env("UV_CACHE_DIR").unwrap_or_else(|| "/root/.cache/uv".into());
+            if inv.has(&["--no-cache", "-n"])
+                || env("UV_NO_CACHE").is_some_and(|v| truthy(&v))
+                || inv.cmd.assignments.iter().any(|a| a.starts_with("UV_NO_CACHE="))
+                || cleaned_by(&["uv"], &["cache", "clean"])
+                || cleared(&dir)
+            {
+                return None;
+            }
+            (dir, "add `--no-cache` (or UV_NO_CACHE=1) or use a cache mount")
+        }
+        _ => return None,
+    };
+    let cmd = inv
+        .cmd
+        .argv()
+        .iter()
+        .take(3)
+        .map(|w| w.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Leftover {
+        span: inv.cmd.span,
+        message: format!("`{cmd}` leaves its cache in {dir} in this layer; {fix}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::{check, lines};
+
+    #[test]
+    fn npm() {
+        let d = check(&PackageCacheLeft, "FROM node:20\nRUN npm ci\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/root/.npm/_cacache"), "{}", d[0].message);
+        for src in [
+            "FROM node:20\nRUN npm ci && npm cache clean --force\n",
+            "FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n",
+            "FROM node:20\nRUN npm ci && rm -rf ~/.npm\n",
+            "FROM node:20\nRUN npm run build\n",
+        ] {
+            assert!(lines(&PackageCacheLeft, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(&PackageCacheLeft, "FROM node:20\nRUN npm ci\nRUN npm cache clean --force\n"),
+            [2]
+        );
+    }
+
+    #[test]
+    fn go_build_only_in_final_image() {
+        let d = check(&PackageCacheLeft, "FROM golang:1.22\nRUN go build -o /app .\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/root/.cache/go-build"));
+        let src = "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n";
+        assert!(lines(&PackageCacheLeft, src).is_empty());
+        let src = "FROM golang:1.22\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n";
+        assert!(lines(&PackageCacheLeft, src).is_empty());
+        let src = "FROM golang:1.22\nRUN go build -o /app . && go clean -cache\n";
+        assert!(lines(&PackageCacheLeft, src).is_empty());
+    }
+
+    #[test]
+    fn gem_conda_composer_uv() {
+        assert_eq!(lines(&PackageCacheLeft, "FROM debian:12\nRUN gem install rake\n"), [2]);
+        assert!(lines(&PackageCacheLeft, "FROM debian:12\nRUN gem install --no-document rake\n").is_empty());
+        assert!(lines(&PackageCacheLeft, "FROM ruby:3.3\nRUN gem install rake\n").is_empty());
+        assert_eq!(lines(&PackageCacheLeft, "FROM continuumio/miniconda3\nRUN conda install -y numpy\n"), [2]);
+        assert!(lines(&PackageCacheLeft, "FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean -afy\n").is_empty());
+        let d = check(&PackageCacheLeft, "FROM php:8\nENV COMPOSER_HOME=/tmp\nRUN composer install\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/tmp/cache"), "{}", d[0].message);
+        assert!(lines(&PackageCacheLeft, "FROM php:8\nRUN composer install --no-cache\n").is_empty());
+        assert_eq!(lines(&PackageCacheLeft, "FROM python:3.12\nRUN uv pip install --system flask\n"), [2]);
+        assert!(lines(&PackageCacheLeft, "FROM python:3.12\nRUN uv sync --no-cache\n").is_empty());
+    }
+}
