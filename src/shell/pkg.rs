@@ -385,7 +385,10 @@ fn package(m: Manager, w: &Word) -> Package {
         || raw.contains("://")
         || [".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".zip", ".gem"]
             .iter()
-            .any(|e| raw.ends_with(e));
+            .any(|e| raw.ends_with(e))
+        || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
+            && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
+        || (m == Manager::Pip && raw.contains('/'));
     let (name, version) = match m {
         Manager::AptGet | Manager::Apt | Manager::Apk | Manager::Zypper | Manager::Conda => {
             match raw.find(['=', '<', '>', '~']) {
