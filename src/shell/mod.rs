@@ -85,7 +85,10 @@ impl Command {
 
     /// True when the effective command is `name` and has every one of `args` among its arguments.
     pub fn is(&self, name: &str, args: &[&str]) -> bool {
-        self.name() == Some(name) && args.iter().all(|a| self.args().iter().any(|w| w.value == *a))
+        self.name() == Some(name)
+            && args
+                .iter()
+                .all(|a| self.args().iter().any(|w| w.value == *a))
     }
 
     /// True when an option is present: `long` as `--long` or `--long=...`, `short` as `-s` or
@@ -150,9 +153,7 @@ pub struct Script {
 impl Script {
     /// Commands whose effective name is `name`.
     pub fn named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Command> + 'a {
-        self.commands
-            .iter()
-            .filter(move |c| c.name() == Some(name))
+        self.commands.iter().filter(move |c| c.name() == Some(name))
     }
 
     /// True when any command is `name` with all of `args`.
@@ -166,7 +167,9 @@ impl Script {
             Some("rm") => c.operands().any(|w| path_covers(&w.value, dir)),
             Some("find") => {
                 c.args().iter().any(|w| w.value == "-delete")
-                    && c.operands().next().is_some_and(|w| path_covers(&w.value, dir))
+                    && c.operands()
+                        .next()
+                        .is_some_and(|w| path_covers(&w.value, dir))
             }
             _ => false,
         })
@@ -246,7 +249,10 @@ fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize) -> Script {
 
 /// Shells whose `-c` argument is parsed recursively.
 pub fn is_posix_shell(name: &str) -> bool {
-    matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh")
+    matches!(
+        name,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh"
+    )
 }
 
 /// The last path component.
@@ -264,7 +270,10 @@ pub(crate) fn wrapper_len(words: &[Word]) -> usize {
         }
         let name = basename(&w.value);
         let (value_opts, more): (&[&str], bool) = match name {
-            "sudo" => (&["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"], true),
+            "sudo" => (
+                &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"],
+                true,
+            ),
             "env" => (&["-u", "-C", "-S"], true),
             "nice" => (&["-n"], true),
             "xargs" => (&["-n", "-I", "-L", "-P", "-d", "-E", "-s", "-a"], true),

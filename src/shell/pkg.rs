@@ -204,7 +204,13 @@ impl Manager {
                 "--trust-policy",
             ],
             Manager::Bundle => &[
-                "-j", "--jobs", "--retry", "--path", "--without", "--with", "--gemfile",
+                "-j",
+                "--jobs",
+                "--retry",
+                "--path",
+                "--without",
+                "--with",
+                "--gemfile",
             ],
             Manager::Go => &[
                 "-o",
@@ -338,7 +344,8 @@ impl<'a> Invocation<'a> {
             Manager::Apk => s == "add",
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
                 matches!(s, "install" | "groupinstall" | "localinstall" | "reinstall")
-                    || (s == "module" && self.operands.first().is_some_and(|w| w.value == "install"))
+                    || (s == "module"
+                        && self.operands.first().is_some_and(|w| w.value == "install"))
                     || (s == "group" && self.operands.first().is_some_and(|w| w.value == "install"))
             }
             Manager::Zypper => matches!(s, "install" | "in"),
@@ -346,17 +353,23 @@ impl<'a> Invocation<'a> {
             Manager::Uv => matches!(s, "sync" | "add"),
             Manager::Poetry | Manager::Pipenv => matches!(s, "install" | "sync"),
             Manager::Npm => matches!(s, "install" | "i" | "ci" | "add" | "isntall" | "in"),
-            Manager::Yarn => matches!(s, "" | "install" | "add")
-                || (s == "global" && self.operands.first().is_some_and(|w| w.value == "add")),
+            Manager::Yarn => {
+                matches!(s, "" | "install" | "add")
+                    || (s == "global" && self.operands.first().is_some_and(|w| w.value == "add"))
+            }
             Manager::Pnpm => matches!(s, "install" | "i" | "add"),
             Manager::Gem => matches!(s, "install" | "i"),
             Manager::Bundle => matches!(s, "" | "install"),
-            Manager::Go => matches!(s, "install" | "build" | "get")
-                || (s == "mod" && self.operands.first().is_some_and(|w| w.value == "download")),
+            Manager::Go => {
+                matches!(s, "install" | "build" | "get")
+                    || (s == "mod" && self.operands.first().is_some_and(|w| w.value == "download"))
+            }
             Manager::Cargo => matches!(s, "build" | "install" | "fetch"),
             Manager::Composer => matches!(s, "install" | "require" | "update"),
-            Manager::Conda => matches!(s, "install" | "create" | "update")
-                || (s == "env" && self.operands.first().is_some_and(|w| w.value == "create")),
+            Manager::Conda => {
+                matches!(s, "install" | "create" | "update")
+                    || (s == "env" && self.operands.first().is_some_and(|w| w.value == "create"))
+            }
             Manager::Maven | Manager::Gradle => !s.is_empty(),
         }
     }
@@ -383,9 +396,11 @@ fn package(m: Manager, w: &Word) -> Package {
         || raw.starts_with('/')
         || raw.starts_with('~')
         || raw.contains("://")
-        || [".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".zip", ".gem"]
-            .iter()
-            .any(|e| raw.ends_with(e))
+        || [
+            ".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".zip", ".gem",
+        ]
+        .iter()
+        .any(|e| raw.ends_with(e))
         || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
             && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
         || (m == Manager::Pip && raw.contains('/'));
@@ -394,7 +409,11 @@ fn package(m: Manager, w: &Word) -> Package {
             match raw.find(['=', '<', '>', '~']) {
                 Some(p) if p > 0 => (
                     raw[..p].to_string(),
-                    Some(raw[p..].trim_start_matches(['=', '<', '>', '~']).to_string()),
+                    Some(
+                        raw[p..]
+                            .trim_start_matches(['=', '<', '>', '~'])
+                            .to_string(),
+                    ),
                 ),
                 _ => (raw.clone(), None),
             }
@@ -404,7 +423,11 @@ fn package(m: Manager, w: &Word) -> Package {
             match ops.iter().filter_map(|o| raw.find(o)).min() {
                 Some(p) if p > 0 => (
                     raw[..p].trim().to_string(),
-                    Some(raw[p..].trim_start_matches(['=', '~', '!', '<', '>', '@', ' ']).to_string()),
+                    Some(
+                        raw[p..]
+                            .trim_start_matches(['=', '~', '!', '<', '>', '@', ' '])
+                            .to_string(),
+                    ),
                 ),
                 _ => (raw.clone(), None),
             }

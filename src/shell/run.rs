@@ -34,7 +34,8 @@ impl Run {
                 && m.target.as_deref().is_some_and(|t| {
                     let t = t.trim_end_matches('/');
                     let d = dir.trim_end_matches('/');
-                    !t.is_empty() && (d == t || d.strip_prefix(t).is_some_and(|r| r.starts_with('/')))
+                    !t.is_empty()
+                        && (d == t || d.strip_prefix(t).is_some_and(|r| r.starts_with('/')))
                 })
         })
     }
@@ -251,7 +252,12 @@ pub fn base_stage(df: &Dockerfile, stage: usize) -> Option<usize> {
 
 /// The value of `name` as set by ENV (or ARG with a default) in `stage` before instruction
 /// `before`, following `FROM <stage>` chains.
-pub fn env_value(df: &Dockerfile, stage: Option<usize>, before: usize, name: &str) -> Option<String> {
+pub fn env_value(
+    df: &Dockerfile,
+    stage: Option<usize>,
+    before: usize,
+    name: &str,
+) -> Option<String> {
     let mut stage = stage;
     let mut limit = before;
     let mut guard = 0;
@@ -287,10 +293,7 @@ pub fn env_value(df: &Dockerfile, stage: Option<usize>, before: usize, name: &st
 
 /// True for the values pip and friends accept as "on".
 pub fn truthy(v: &str) -> bool {
-    matches!(
-        v.to_ascii_lowercase().as_str(),
-        "1" | "true" | "on" | "yes"
-    )
+    matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "on" | "yes")
 }
 
 /// Calls `f` for every package-manager invocation in every shell-form RUN.

@@ -23,7 +23,13 @@ fn chain_with_operators_and_spans() {
     let ops: Vec<_> = s.commands.iter().map(|c| c.op_before).collect();
     assert_eq!(
         ops,
-        [None, Some(Op::And), Some(Op::Or), Some(Op::Seq), Some(Op::Pipe)]
+        [
+            None,
+            Some(Op::And),
+            Some(Op::Or),
+            Some(Op::Seq),
+            Some(Op::Pipe)
+        ]
     );
     assert!(s.has_pipes);
     // spans are mapped through the source map (offset 100)
@@ -61,7 +67,10 @@ fn wrappers_are_skipped() {
     assert_eq!(s.commands[0].name(), Some("apt-get"));
     assert_eq!(s.commands[0].words[0].value, "sudo");
     let s = parse("DEBIAN_FRONTEND=noninteractive apt-get -qq install x");
-    assert_eq!(s.commands[0].assignments, ["DEBIAN_FRONTEND=noninteractive"]);
+    assert_eq!(
+        s.commands[0].assignments,
+        ["DEBIAN_FRONTEND=noninteractive"]
+    );
     assert_eq!(s.commands[0].name(), Some("apt-get"));
 }
 
@@ -118,7 +127,10 @@ fn path_cover() {
     assert!(path_covers("/var/lib/apt/lists", "/var/lib/apt/lists"));
     assert!(path_covers("/var/lib/apt/*", "/var/lib/apt/lists"));
     assert!(path_covers("~/.cache", "/root/.cache/pip"));
-    assert!(!path_covers("/var/lib/apt/lists/partial", "/var/lib/apt/lists"));
+    assert!(!path_covers(
+        "/var/lib/apt/lists/partial",
+        "/var/lib/apt/lists"
+    ));
     assert!(path_covers("/var/*", "/var/lib/apt/lists"));
     assert!(!path_covers("/root/*", "/root/.cache/pip"));
     assert!(path_covers("/root/.cache/*", "/root/.cache/pip"));
@@ -150,7 +162,10 @@ fn package_model() {
     let apk = &inv[1];
     assert_eq!(apk.value(&["--virtual"]), Some(".deps"));
     let pk = apk.packages();
-    assert_eq!(pk.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["gcc", "musl-dev"]);
+    assert_eq!(
+        pk.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["gcc", "musl-dev"]
+    );
     assert!(pk[1].version.is_some());
 
     let pip = &inv[2];
@@ -188,8 +203,23 @@ fn short_option_clusters() {
 #[test]
 fn never_panics_on_odd_input() {
     for t in [
-        "", "&&", "|||", "'", "\"", "\\", "$(", "`", "((", "{ ;", "a\\", "# only", "é'ü", "a &>/dev/null",
-        "a 2>&1 | b", ";;", "case x in a) b;; esac",
+        "",
+        "&&",
+        "|||",
+        "'",
+        "\"",
+        "\\",
+        "$(",
+        "`",
+        "((",
+        "{ ;",
+        "a\\",
+        "# only",
+        "é'ü",
+        "a &>/dev/null",
+        "a 2>&1 | b",
+        ";;",
+        "case x in a) b;; esac",
     ] {
         let _ = parse(t);
         let map = SourceMap::identity(0, t.len());

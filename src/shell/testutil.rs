@@ -24,7 +24,11 @@ pub fn lines(rule: &dyn Rule, src: &str) -> Vec<usize> {
 /// Parses a Dockerfile for tests.
 pub fn dockerfile(src: &str) -> Dockerfile {
     let real = crate::dockerfile::parse(src);
-    if real.errors.iter().any(|e| e.message.contains("not implemented")) {
+    if real
+        .errors
+        .iter()
+        .any(|e| e.message.contains("not implemented"))
+    {
         mini_parse(src)
     } else {
         real
@@ -72,7 +76,7 @@ fn mini_parse(src: &str) -> Dockerfile {
             let off = ls + (line.len() - t.len());
             df.comments.push(Comment {
                 span: Span::new(off, le),
-                text: t[1..].to_string(),
+                text: t.get(1..).unwrap_or("").to_string(),
                 inside_instruction: false,
             });
             li += 1;
@@ -109,7 +113,7 @@ fn mini_parse(src: &str) -> Dockerfile {
                 if l2.starts_with('#') {
                     df.comments.push(Comment {
                         span: Span::new(e2 - l2.len(), e2),
-                        text: l2[1..].to_string(),
+                        text: l2.get(1..).unwrap_or("").to_string(),
                         inside_instruction: true,
                     });
                     li += 1;
@@ -249,7 +253,10 @@ fn mini_parse(src: &str) -> Dockerfile {
             Keyword::Copy | Keyword::Add => {
                 let n = words.len();
                 InstructionKind::Copy {
-                    sources: words[..n.saturating_sub(1)].iter().map(|s| word(s)).collect(),
+                    sources: words[..n.saturating_sub(1)]
+                        .iter()
+                        .map(|s| word(s))
+                        .collect(),
                     dest: words.last().map(|s| word(s)),
                     json: false,
                 }

@@ -102,7 +102,10 @@ pub(super) fn parse(text: &str, mapping: Mapping<'_>) -> Script {
             }
             b'\'' => {
                 t.cur_start.get_or_insert(i);
-                let end = text[i + 1..].find('\'').map(|p| i + 1 + p).unwrap_or(text.len());
+                let end = text[i + 1..]
+                    .find('\'')
+                    .map(|p| i + 1 + p)
+                    .unwrap_or(text.len());
                 t.cur.push_str(&text[i + 1..end]);
                 i = (end + 1).min(text.len());
             }

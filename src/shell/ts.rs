@@ -250,9 +250,9 @@ impl Walker<'_, '_> {
             .find(|w| !w.value.starts_with('-') || w.value.contains(' '))?;
         // Find the node of that word to compute an exact mapping where possible.
         let mut cursor = node.walk();
-        let wnode = node.named_children(&mut cursor).find(|c| {
-            self.mapping.span(c.start_byte(), c.end_byte()) == script_word.span
-        });
+        let wnode = node
+            .named_children(&mut cursor)
+            .find(|c| self.mapping.span(c.start_byte(), c.end_byte()) == script_word.span);
         let mapping = match (wnode, self.mapping) {
             (Some(n), Mapping::Map { map, base })
                 if n.kind() == "raw_string"

@@ -26,7 +26,9 @@ impl Rule for ApkCacheLeft {
                 return None;
             }
             if removed_later(script, inv.index, CACHE)
-                || later(script, inv.index, |c| is_cmd(c, &["apk"], &["cache", "clean"]))
+                || later(script, inv.index, |c| {
+                    is_cmd(c, &["apk"], &["cache", "clean"])
+                })
                 || run.mount_covers(CACHE)
             {
                 return None;

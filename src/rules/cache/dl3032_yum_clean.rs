@@ -25,8 +25,9 @@ impl Rule for YumCacheLeft {
             if inv.manager != Manager::Yum || !inv.is_install() {
                 return None;
             }
-            if later(script, inv.index, |c| is_cmd(c, &["yum"], &["clean", "all"]))
-                || removed_later(script, inv.index, CACHE)
+            if later(script, inv.index, |c| {
+                is_cmd(c, &["yum"], &["clean", "all"])
+            }) || removed_later(script, inv.index, CACHE)
                 || run.mount_covers(CACHE)
             {
                 return None;
@@ -50,9 +51,15 @@ mod tests {
 
     #[test]
     fn flags_and_accepts() {
-        assert_eq!(lines(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n"), [2]);
         assert_eq!(
-            lines(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all\n"),
+            lines(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(
+                &YumCacheLeft,
+                "FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all\n"
+            ),
             [2]
         );
         for src in [

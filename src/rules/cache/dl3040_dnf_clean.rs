@@ -59,9 +59,15 @@ mod tests {
 
     #[test]
     fn flags_and_accepts() {
-        assert_eq!(lines(&DnfCacheLeft, "FROM fedora:40\nRUN dnf install -y git\n"), [2]);
         assert_eq!(
-            lines(&DnfCacheLeft, "FROM ubi9-minimal\nRUN microdnf install -y git\n"),
+            lines(&DnfCacheLeft, "FROM fedora:40\nRUN dnf install -y git\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(
+                &DnfCacheLeft,
+                "FROM ubi9-minimal\nRUN microdnf install -y git\n"
+            ),
             [2]
         );
         for src in [

@@ -38,12 +38,13 @@ impl Rule for PipCacheLeft {
                 || script.commands.iter().take(inv.index).any(|c| {
                     c.name() == Some("export") && c.args().iter().any(|w| no_cache_env(&w.value))
                 });
-            let set_env = env_value(df, run.stage, run.index, "PIP_NO_CACHE_DIR")
-                .is_some_and(|v| truthy(&v));
+            let set_env =
+                env_value(df, run.stage, run.index, "PIP_NO_CACHE_DIR").is_some_and(|v| truthy(&v));
             let cache_dir = inv.value(&["--cache-dir"]);
             if set_inline
                 || set_env
-                || cache_dir.is_some_and(|d| d == "/dev/null" || removed_later(script, inv.index, d))
+                || cache_dir
+                    .is_some_and(|d| d == "/dev/null" || removed_later(script, inv.index, d))
                 || removed_later(script, inv.index, CACHE)
                 || later(script, inv.index, |c| {
                     is_cmd(c, &["pip", "pip3"], &["cache", "purge"])
@@ -53,7 +54,9 @@ impl Rule for PipCacheLeft {
                 || run.mount_covers(CACHE)
                 || run.mounts.iter().any(|m| {
                     m.kind == "cache"
-                        && m.target.as_deref().is_some_and(|t| t.trim_end_matches('/').ends_with(".cache/pip"))
+                        && m.target
+                            .as_deref()
+                            .is_some_and(|t| t.trim_end_matches('/').ends_with(".cache/pip"))
                 })
             {
                 return None;
@@ -99,7 +102,8 @@ mod tests {
 
     #[test]
     fn env_is_inherited_from_base_stage_only() {
-        let src = "FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
+        let src =
+            "FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
         assert!(lines(&PipCacheLeft, src).is_empty());
         let src = "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n";
         assert_eq!(lines(&PipCacheLeft, src), [4]);

@@ -26,8 +26,9 @@ impl Rule for YarnCacheLeft {
                 return None;
             }
             let folder = inv.value(&["--cache-folder"]);
-            if later(script, inv.index, |c| is_cmd(c, &["yarn", "yarnpkg"], &["cache", "clean"]))
-                || removed_later(script, inv.index, CACHE)
+            if later(script, inv.index, |c| {
+                is_cmd(c, &["yarn", "yarnpkg"], &["cache", "clean"])
+            }) || removed_later(script, inv.index, CACHE)
                 || removed_later(script, inv.index, "/root/.cache/yarn")
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))
                 || run.mount_covers(CACHE)
@@ -60,10 +61,19 @@ mod tests {
 
     #[test]
     fn flags_and_accepts() {
-        assert_eq!(lines(&YarnCacheLeft, "FROM node:20\nRUN yarn install --frozen-lockfile\n"), [2]);
+        assert_eq!(
+            lines(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install --frozen-lockfile\n"
+            ),
+            [2]
+        );
         assert_eq!(lines(&YarnCacheLeft, "FROM node:20\nRUN yarn\n"), [2]);
         assert_eq!(
-            lines(&YarnCacheLeft, "FROM node:20\nRUN yarn install\nRUN yarn cache clean\n"),
+            lines(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install\nRUN yarn cache clean\n"
+            ),
             [2]
         );
         for src in [

@@ -27,7 +27,12 @@ impl Rule for PackageCacheLeft {
 }
 
 /// Cache directory and the fix for one invocation, if it leaves a cache.
-fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) -> Option<Leftover> {
+fn check_one(
+    df: &Dockerfile,
+    run: &Run,
+    script: &Script,
+    inv: &Invocation<'_>,
+) -> Option<Leftover> {
     let env = |name: &str| env_value(df, run.stage, run.index, name);
     let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
     let cleaned_by = |names: &[&str], words: &[&str]| {
@@ -44,14 +49,23 @@ fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) 
             if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
-            (format!("{dir}/_cacache"), "add `&& npm cache clean --force` to the same RUN")
+            (
+                format!("{dir}/_cacache"),
+                "add `&& npm cache clean --force` to the same RUN",
+            )
         }
         Manager::Pnpm if inv.is_install() => {
             let dir = "/root/.local/share/pnpm/store".to_string();
-            if cleaned_by(&["pnpm"], &["store", "prune"]) || cleared(&dir) || inv.value(&["--store-dir"]).is_some() {
+            if cleaned_by(&["pnpm"], &["store", "prune"])
+                || cleared(&dir)
+                || inv.value(&["--store-dir"]).is_some()
+            {
                 return None;
             }
-            (dir, "add `&& pnpm store prune` to the same RUN or use a cache mount")
+            (
+                dir,
+                "add `&& pnpm store prune` to the same RUN or use a cache mount",
+            )
         }
         Manager::Gem if inv.is_install() => {
             let base = df
@@ -61,7 +75,9 @@ fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) 
                 .unwrap_or_default();
             // The official ruby images set `gem: --no-document` in /usr/local/etc/gemrc.
             let gemrc = script.commands.iter().any(|c| {
-                c.args().iter().any(|w| w.value.contains("--no-document") || w.value.contains("--no-rdoc"))
+                c.args()
+                    .iter()
+                    .any(|w| w.value.contains("--no-document") || w.value.contains("--no-rdoc"))
             });
             if inv.has(&["--no-document", "-N", "--no-rdoc"])
                 || inv.value(&["--document"]).is_some()
@@ -87,12 +103,17 @@ fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) 
             let go_clean = later(script, inv.index, |c| {
                 c.name() == Some("go")
                     && c.args().first().is_some_and(|w| w.value == "clean")
-                    && c.args().iter().any(|w| w.value == "-cache" || w.value == "--cache")
+                    && c.args()
+                        .iter()
+                        .any(|w| w.value == "-cache" || w.value == "--cache")
             });
             if go_clean || cleared(&dir) || dir == "off" {
                 return None;
             }
-            (dir, "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage")
+            (
+                dir,
+                "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage",
+            )
         }
         Manager::Composer if matches!(inv.sub(), "install" | "require" | "update") => {
             if inv.has(&["--no-cache"]) {
@@ -101,20 +122,24 @@ fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) 
             if env("COMPOSER_CACHE_DIR").is_some_and(|d| d == "/dev/null") {
                 return None;
             }
-            let dir = env("COMPOSER_CACHE_DIR").unwrap_or_else(|| {
-                match env("COMPOSER_HOME") {
-                    Some(h) => format!("{}/cache", h.trim_end_matches('/')),
-                    None => "/root/.composer/cache".into(),
-                }
+            let dir = env("COMPOSER_CACHE_DIR").unwrap_or_else(|| match env("COMPOSER_HOME") {
+                Some(h) => format!("{}/cache", h.trim_end_matches('/')),
+                None => "/root/.composer/cache".into(),
             });
             let cleaned = later(script, inv.index, |c| {
-                c.name().is_some_and(|n| n.starts_with("composer") || n == "php")
-                    && c.args().iter().any(|w| matches!(w.value.as_str(), "clear-cache" | "clearcache" | "cc"))
+                c.name()
+                    .is_some_and(|n| n.starts_with("composer") || n == "php")
+                    && c.args()
+                        .iter()
+                        .any(|w| matches!(w.value.as_str(), "clear-cache" | "clearcache" | "cc"))
             });
             if cleaned || cleared(&dir) {
                 return None;
             }
-            (dir, "add `--no-cache` or `&& composer clear-cache` to the same RUN")
+            (
+                dir,
+                "add `--no-cache` or `&& composer clear-cache` to the same RUN",
+            )
         }
         Manager::Pip | Manager::Uv
             if inv.cmd.name() == Some("uv") && (inv.is_install() || inv.sub() == "install") =>
@@ -122,13 +147,20 @@ fn check_one(df: &Dockerfile, run: &Run, script: &Script, inv: &Invocation<'_>) 
             let dir = env("UV_CACHE_DIR").unwrap_or_else(|| "/root/.cache/uv".into());
             if inv.has(&["--no-cache", "-n"])
                 || env("UV_NO_CACHE").is_some_and(|v| truthy(&v))
-                || inv.cmd.assignments.iter().any(|a| a.starts_with("UV_NO_CACHE="))
+                || inv
+                    .cmd
+                    .assignments
+                    .iter()
+                    .any(|a| a.starts_with("UV_NO_CACHE="))
                 || cleaned_by(&["uv"], &["cache", "clean"])
                 || cleared(&dir)
             {
                 return None;
             }
-            (dir, "add `--no-cache` (or UV_NO_CACHE=1) or use a cache mount")
+            (
+                dir,
+                "add `--no-cache` (or UV_NO_CACHE=1) or use a cache mount",
+            )
         }
         _ => return None,
     };
@@ -155,7 +187,11 @@ mod tests {
     fn npm() {
         let d = check(&PackageCacheLeft, "FROM node:20\nRUN npm ci\n");
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("/root/.npm/_cacache"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("/root/.npm/_cacache"),
+            "{}",
+            d[0].message
+        );
         for src in [
             "FROM node:20\nRUN npm ci && npm cache clean --force\n",
             "FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n",
@@ -165,14 +201,20 @@ mod tests {
             assert!(lines(&PackageCacheLeft, src).is_empty(), "{src}");
         }
         assert_eq!(
-            lines(&PackageCacheLeft, "FROM node:20\nRUN npm ci\nRUN npm cache clean --force\n"),
+            lines(
+                &PackageCacheLeft,
+                "FROM node:20\nRUN npm ci\nRUN npm cache clean --force\n"
+            ),
             [2]
         );
     }
 
     #[test]
     fn go_build_only_in_final_image() {
-        let d = check(&PackageCacheLeft, "FROM golang:1.22\nRUN go build -o /app .\n");
+        let d = check(
+            &PackageCacheLeft,
+            "FROM golang:1.22\nRUN go build -o /app .\n",
+        );
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("/root/.cache/go-build"));
         let src = "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n";
@@ -185,16 +227,58 @@ mod tests {
 
     #[test]
     fn gem_conda_composer_uv() {
-        assert_eq!(lines(&PackageCacheLeft, "FROM debian:12\nRUN gem install rake\n"), [2]);
-        assert!(lines(&PackageCacheLeft, "FROM debian:12\nRUN gem install --no-document rake\n").is_empty());
+        assert_eq!(
+            lines(&PackageCacheLeft, "FROM debian:12\nRUN gem install rake\n"),
+            [2]
+        );
+        assert!(
+            lines(
+                &PackageCacheLeft,
+                "FROM debian:12\nRUN gem install --no-document rake\n"
+            )
+            .is_empty()
+        );
         assert!(lines(&PackageCacheLeft, "FROM ruby:3.3\nRUN gem install rake\n").is_empty());
-        assert_eq!(lines(&PackageCacheLeft, "FROM continuumio/miniconda3\nRUN conda install -y numpy\n"), [2]);
-        assert!(lines(&PackageCacheLeft, "FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean -afy\n").is_empty());
-        let d = check(&PackageCacheLeft, "FROM php:8\nENV COMPOSER_HOME=/tmp\nRUN composer install\n");
+        assert_eq!(
+            lines(
+                &PackageCacheLeft,
+                "FROM continuumio/miniconda3\nRUN conda install -y numpy\n"
+            ),
+            [2]
+        );
+        assert!(
+            lines(
+                &PackageCacheLeft,
+                "FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean -afy\n"
+            )
+            .is_empty()
+        );
+        let d = check(
+            &PackageCacheLeft,
+            "FROM php:8\nENV COMPOSER_HOME=/tmp\nRUN composer install\n",
+        );
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("/tmp/cache"), "{}", d[0].message);
-        assert!(lines(&PackageCacheLeft, "FROM php:8\nRUN composer install --no-cache\n").is_empty());
-        assert_eq!(lines(&PackageCacheLeft, "FROM python:3.12\nRUN uv pip install --system flask\n"), [2]);
-        assert!(lines(&PackageCacheLeft, "FROM python:3.12\nRUN uv sync --no-cache\n").is_empty());
+        assert!(
+            lines(
+                &PackageCacheLeft,
+                "FROM php:8\nRUN composer install --no-cache\n"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            lines(
+                &PackageCacheLeft,
+                "FROM python:3.12\nRUN uv pip install --system flask\n"
+            ),
+            [2]
+        );
+        assert!(
+            lines(
+                &PackageCacheLeft,
+                "FROM python:3.12\nRUN uv sync --no-cache\n"
+            )
+            .is_empty()
+        );
     }
 }

@@ -40,7 +40,8 @@ mod tests {
 
     #[test]
     fn pins() {
-        let src = "FROM debian:12\nRUN apt-get install -y curl=7.88 \\\n git ./local.deb \"$PKG\"\n";
+        let src =
+            "FROM debian:12\nRUN apt-get install -y curl=7.88 \\\n git ./local.deb \"$PKG\"\n";
         assert_eq!(lines(&AptUnpinned, src), [3]);
         assert!(lines(&AptUnpinned, "FROM debian:12\nRUN apt-get update\n").is_empty());
     }

@@ -19,7 +19,9 @@ impl Rule for AptMissingYes {
     fn check(&self, cx: &mut Context<'_>) {
         super::each_invocation(cx, &[Manager::AptGet], |inv| {
             let quiet2 = inv.options.iter().any(|o| {
-                (o.name.starts_with("-q") && !o.name.starts_with("--") && o.name.matches('q').count() >= 2)
+                (o.name.starts_with("-q")
+                    && !o.name.starts_with("--")
+                    && o.name.matches('q').count() >= 2)
                     || (o.name == "-q" && o.value.as_deref() == Some("2"))
                     || (o.name == "--quiet" && o.value.as_deref() == Some("2"))
             });
@@ -50,7 +52,10 @@ mod tests {
 
     #[test]
     fn yes() {
-        assert_eq!(lines(&AptMissingYes, "FROM debian:12\nRUN apt-get install curl\n"), [2]);
+        assert_eq!(
+            lines(&AptMissingYes, "FROM debian:12\nRUN apt-get install curl\n"),
+            [2]
+        );
         for src in [
             "FROM debian:12\nRUN apt-get install -y curl\n",
             "FROM debian:12\nRUN apt-get -qy install curl\n",

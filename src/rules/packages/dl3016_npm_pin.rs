@@ -21,7 +21,12 @@ impl Rule for NpmUnpinned {
             cx,
             &[Manager::Npm],
             |inv| inv.sub() == "ci",
-            |_, p| format!("pin the version of `{}` in `npm install` (`{}@<version>`)", p.name, p.name),
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `npm install` (`{}@<version>`)",
+                    p.name, p.name
+                )
+            },
         );
     }
 }

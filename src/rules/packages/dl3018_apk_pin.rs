@@ -21,7 +21,12 @@ impl Rule for ApkUnpinned {
             cx,
             &[Manager::Apk],
             |_| false,
-            |_, p| format!("pin the version of `{}` in `apk add` (`{}=<version>`)", p.name, p.name),
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `apk add` (`{}=<version>`)",
+                    p.name, p.name
+                )
+            },
         );
     }
 }
@@ -36,6 +41,12 @@ mod tests {
         let src = "FROM alpine:3\nRUN apk add --no-cache --virtual .deps curl=8.5.0-r0 git\n";
         assert_eq!(lines(&ApkUnpinned, src), [2]);
         assert_eq!(crate::shell::testutil::check(&ApkUnpinned, src).len(), 1);
-        assert!(lines(&ApkUnpinned, "FROM alpine:3\nRUN apk add --no-cache curl=8.5.0-r0\n").is_empty());
+        assert!(
+            lines(
+                &ApkUnpinned,
+                "FROM alpine:3\nRUN apk add --no-cache curl=8.5.0-r0\n"
+            )
+            .is_empty()
+        );
     }
 }

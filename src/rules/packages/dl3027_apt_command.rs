@@ -37,7 +37,13 @@ mod tests {
 
     #[test]
     fn apt() {
-        assert_eq!(lines(&AptCommand, "FROM debian:12\nRUN apt update && apt install -y x\n"), [2, 2]);
+        assert_eq!(
+            lines(
+                &AptCommand,
+                "FROM debian:12\nRUN apt update && apt install -y x\n"
+            ),
+            [2, 2]
+        );
         assert!(lines(&AptCommand, "FROM debian:12\nRUN apt-get update\n").is_empty());
     }
 }

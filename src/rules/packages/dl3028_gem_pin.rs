@@ -21,7 +21,12 @@ impl Rule for GemUnpinned {
             cx,
             &[Manager::Gem],
             |inv| inv.has(&["-v", "--version"]),
-            |_, p| format!("pin the version of `{}` in `gem install` (`{}:<version>` or `-v`)", p.name, p.name),
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `gem install` (`{}:<version>` or `-v`)",
+                    p.name, p.name
+                )
+            },
         );
     }
 }
@@ -33,8 +38,17 @@ mod tests {
 
     #[test]
     fn pins() {
-        assert_eq!(lines(&GemUnpinned, "FROM ruby:3\nRUN gem install bundler\n"), [2]);
+        assert_eq!(
+            lines(&GemUnpinned, "FROM ruby:3\nRUN gem install bundler\n"),
+            [2]
+        );
         assert!(lines(&GemUnpinned, "FROM ruby:3\nRUN gem install bundler:2.5.0\n").is_empty());
-        assert!(lines(&GemUnpinned, "FROM ruby:3\nRUN gem install bundler -v 2.5.0\n").is_empty());
+        assert!(
+            lines(
+                &GemUnpinned,
+                "FROM ruby:3\nRUN gem install bundler -v 2.5.0\n"
+            )
+            .is_empty()
+        );
     }
 }

@@ -18,7 +18,10 @@ impl Rule for YumMissingYes {
 
     fn check(&self, cx: &mut Context<'_>) {
         super::missing_yes(cx, &[Manager::Yum], &["-y", "--assumeyes"], |inv| {
-            format!("`yum {}` without `-y` waits for confirmation and fails the build", inv.sub())
+            format!(
+                "`yum {}` without `-y` waits for confirmation and fails the build",
+                inv.sub()
+            )
         });
     }
 }
@@ -30,7 +33,10 @@ mod tests {
 
     #[test]
     fn yes() {
-        assert_eq!(lines(&YumMissingYes, "FROM centos:7\nRUN yum install httpd\n"), [2]);
+        assert_eq!(
+            lines(&YumMissingYes, "FROM centos:7\nRUN yum install httpd\n"),
+            [2]
+        );
         assert!(lines(&YumMissingYes, "FROM centos:7\nRUN yum install -y httpd\n").is_empty());
         assert!(lines(&YumMissingYes, "FROM centos:7\nRUN yum -y install httpd\n").is_empty());
     }

@@ -21,7 +21,12 @@ impl Rule for YumUnpinned {
             cx,
             &[Manager::Yum],
             |inv| inv.sub() != "install",
-            |_, p| format!("pin the version of `{}` in `yum install` (`{}-<version>`)", p.name, p.name),
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `yum install` (`{}-<version>`)",
+                    p.name, p.name
+                )
+            },
         );
     }
 }
@@ -35,6 +40,12 @@ mod tests {
     fn pins() {
         let src = "FROM centos:7\nRUN yum install -y httpd-2.4.6 gcc-c++ @development\n";
         assert_eq!(crate::shell::testutil::check(&YumUnpinned, src).len(), 2);
-        assert!(lines(&YumUnpinned, "FROM centos:7\nRUN yum install -y httpd-2.4.6\n").is_empty());
+        assert!(
+            lines(
+                &YumUnpinned,
+                "FROM centos:7\nRUN yum install -y httpd-2.4.6\n"
+            )
+            .is_empty()
+        );
     }
 }

@@ -21,7 +21,12 @@ impl Rule for ZypperMissingYes {
             cx,
             &[Manager::Zypper],
             &["-n", "--non-interactive", "-y", "--no-confirm"],
-            |inv| format!("`zypper {}` without `-n`/`-y` waits for confirmation", inv.sub()),
+            |inv| {
+                format!(
+                    "`zypper {}` without `-n`/`-y` waits for confirmation",
+                    inv.sub()
+                )
+            },
         );
     }
 }
@@ -33,8 +38,26 @@ mod tests {
 
     #[test]
     fn yes() {
-        assert_eq!(lines(&ZypperMissingYes, "FROM opensuse/leap\nRUN zypper install curl\n"), [2]);
-        assert!(lines(&ZypperMissingYes, "FROM opensuse/leap\nRUN zypper -n install curl\n").is_empty());
-        assert!(lines(&ZypperMissingYes, "FROM opensuse/leap\nRUN zypper in -y curl\n").is_empty());
+        assert_eq!(
+            lines(
+                &ZypperMissingYes,
+                "FROM opensuse/leap\nRUN zypper install curl\n"
+            ),
+            [2]
+        );
+        assert!(
+            lines(
+                &ZypperMissingYes,
+                "FROM opensuse/leap\nRUN zypper -n install curl\n"
+            )
+            .is_empty()
+        );
+        assert!(
+            lines(
+                &ZypperMissingYes,
+                "FROM opensuse/leap\nRUN zypper in -y curl\n"
+            )
+            .is_empty()
+        );
     }
 }

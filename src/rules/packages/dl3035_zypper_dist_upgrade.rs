@@ -23,7 +23,10 @@ impl Rule for ZypperDistUpgrade {
             }
             vec![(
                 inv.cmd.span,
-                format!("`zypper {}` upgrades the whole distribution; pin a newer base image instead", inv.sub()),
+                format!(
+                    "`zypper {}` upgrades the whole distribution; pin a newer base image instead",
+                    inv.sub()
+                ),
             )]
         });
     }
@@ -36,7 +39,13 @@ mod tests {
 
     #[test]
     fn dup() {
-        assert_eq!(lines(&ZypperDistUpgrade, "FROM opensuse/leap\nRUN zypper dup -y\n"), [2]);
+        assert_eq!(
+            lines(
+                &ZypperDistUpgrade,
+                "FROM opensuse/leap\nRUN zypper dup -y\n"
+            ),
+            [2]
+        );
         assert!(lines(&ZypperDistUpgrade, "FROM opensuse/leap\nRUN zypper up -y\n").is_empty());
     }
 }

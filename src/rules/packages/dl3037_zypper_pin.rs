@@ -21,7 +21,12 @@ impl Rule for ZypperUnpinned {
             cx,
             &[Manager::Zypper],
             |_| false,
-            |_, p| format!("pin the version of `{}` in `zypper install` (`{}=<version>`)", p.name, p.name),
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `zypper install` (`{}=<version>`)",
+                    p.name, p.name
+                )
+            },
         );
     }
 }
@@ -33,7 +38,19 @@ mod tests {
 
     #[test]
     fn pins() {
-        assert_eq!(lines(&ZypperUnpinned, "FROM opensuse/leap\nRUN zypper -n in curl\n"), [2]);
-        assert!(lines(&ZypperUnpinned, "FROM opensuse/leap\nRUN zypper -n in curl=8.0 \"git>=2\"\n").is_empty());
+        assert_eq!(
+            lines(
+                &ZypperUnpinned,
+                "FROM opensuse/leap\nRUN zypper -n in curl\n"
+            ),
+            [2]
+        );
+        assert!(
+            lines(
+                &ZypperUnpinned,
+                "FROM opensuse/leap\nRUN zypper -n in curl=8.0 \"git>=2\"\n"
+            )
+            .is_empty()
+        );
     }
 }

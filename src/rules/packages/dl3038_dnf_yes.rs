@@ -18,7 +18,10 @@ impl Rule for DnfMissingYes {
 
     fn check(&self, cx: &mut Context<'_>) {
         super::missing_yes(cx, &[Manager::Dnf], &["-y", "--assumeyes"], |inv| {
-            format!("`dnf {}` without `-y` waits for confirmation and fails the build", inv.sub())
+            format!(
+                "`dnf {}` without `-y` waits for confirmation and fails the build",
+                inv.sub()
+            )
         });
     }
 }
@@ -30,7 +33,10 @@ mod tests {
 
     #[test]
     fn yes() {
-        assert_eq!(lines(&DnfMissingYes, "FROM fedora\nRUN dnf install git\n"), [2]);
+        assert_eq!(
+            lines(&DnfMissingYes, "FROM fedora\nRUN dnf install git\n"),
+            [2]
+        );
         assert!(lines(&DnfMissingYes, "FROM fedora\nRUN dnf install -y git\n").is_empty());
         assert!(lines(&DnfMissingYes, "FROM fedora\nRUN microdnf install git\n").is_empty());
     }

@@ -40,8 +40,21 @@ mod tests {
 
     #[test]
     fn pins() {
-        assert_eq!(lines(&DnfUnpinned, "FROM fedora\nRUN dnf install -y git python3-devel-3.12.1\n"), [2]);
+        assert_eq!(
+            lines(
+                &DnfUnpinned,
+                "FROM fedora\nRUN dnf install -y git python3-devel-3.12.1\n"
+            ),
+            [2]
+        );
         assert!(lines(&DnfUnpinned, "FROM fedora\nRUN dnf install -y git-2.43.0\n").is_empty());
-        assert!(lines(&DnfUnpinned, "FROM fedora\nRUN dnf module install -y nodejs:18/common\n").len() <= 1);
+        assert!(
+            lines(
+                &DnfUnpinned,
+                "FROM fedora\nRUN dnf module install -y nodejs:18/common\n"
+            )
+            .len()
+                <= 1
+        );
     }
 }

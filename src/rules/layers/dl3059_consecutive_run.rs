@@ -1,0 +1,229 @@
+//! DL3059: consecutive RUN instructions that could be one layer.
+
+use crate::dockerfile::{Dockerfile, Instruction, Keyword, Span};
+use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::shell::run::{Run, analyze};
+use crate::shell::{Op, Script};
+
+/// DL3059 `consecutive-run`.
+pub struct ConsecutiveRun;
+
+/// RUNs with more commands than this were most likely split on purpose (hadolint's heuristic).
+const MAX_COMMANDS: usize = 2;
+
+impl Rule for ConsecutiveRun {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3059",
+            name: "consecutive-run",
+            severity: Severity::Info,
+            summary: "Merge consecutive RUN instructions into one layer",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        let a = analyze(df);
+        let mut found = Vec::new();
+        let mut prev: Option<&Run> = None;
+        let mut adjacent = true;
+        for (i, inst) in df.instructions.iter().enumerate() {
+            match inst.keyword {
+                Keyword::Run => {
+                    let Some(run) = a.runs.iter().find(|r| r.index == i) else {
+                        prev = None;
+                        continue;
+                    };
+                    if let Some(p) = prev
+                        && let Some(pi) = df.instructions.get(p.index)
+                        && mergeable(pi, p, inst, run)
+                    {
+                        let line = df.lines.line_col(&df.source, pi.span.start).line;
+                        let fix = if adjacent {
+                            merge_fix(df, pi, p, inst, run)
+                        } else {
+                            None
+                        };
+                        let between = if adjacent {
+                            String::new()
+                        } else {
+                            " (the instructions in between do not affect it)".to_string()
+                        };
+                        found.push((
+                            inst.span,
+                            format!(
+                                "this RUN can be merged with the RUN on line {line}{between}: \
+                                 each RUN adds a layer"
+                            ),
+                            fix,
+                        ));
+                    }
+                    prev = Some(run);
+                    adjacent = true;
+                }
+                // Instructions that do not change what a later RUN sees.
+                Keyword::Label
+                | Keyword::Expose
+                | Keyword::Cmd
+                | Keyword::Entrypoint
+                | Keyword::Healthcheck
+                | Keyword::Stopsignal
+                | Keyword::Maintainer => adjacent = false,
+                _ => prev = None,
+            }
+        }
+        for (span, msg, fix) in found {
+            cx.report_with_fix(span, msg, fix);
+        }
+    }
+}
+
+fn commands(s: &Script) -> usize {
+    s.commands
+        .iter()
+        .filter(|c| !c.nested && !c.from_sh_c)
+        .count()
+}
+
+fn mergeable(pi: &Instruction, p: &Run, ci: &Instruction, c: &Run) -> bool {
+    let (Some(ps), Some(cs)) = (&p.script, &c.script) else {
+        return false;
+    };
+    if pi.stage != ci.stage || !pi.heredocs.is_empty() || !ci.heredocs.is_empty() {
+        return false;
+    }
+    // Different mounts, network or security modes: the RUNs need different sandboxes.
+    let flags = |i: &Instruction| {
+        let mut v: Vec<(String, Option<String>)> = i
+            .flags
+            .iter()
+            .map(|f| (f.name.clone(), f.value.as_ref().map(|w| w.value.clone())))
+            .collect();
+        v.sort();
+        v
+    };
+    if flags(pi) != flags(ci) {
+        return false;
+    }
+    commands(ps) <= MAX_COMMANDS && commands(cs) <= MAX_COMMANDS
+}
+
+/// Merges the second RUN into the first with ` && \`, keeping comment lines in between.
+fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &Run) -> Option<Fix> {
+    let (ps, cs) = (p.script.as_ref()?, c.script.as_ref()?);
+    if ps.tolerant || cs.tolerant || !ps.comments.is_empty() || !cs.comments.is_empty() {
+        return None;
+    }
+    let first_text = pi.args.text.trim_end();
+    if first_text.ends_with(';') || first_text.ends_with('&') || first_text.ends_with(df.escape) {
+        return None;
+    }
+    // `a && b` after the first body keeps the "stop on failure" meaning only when the second
+    // body is a plain `&&`/`|` chain.
+    let top_ops_ok = cs
+        .commands
+        .iter()
+        .filter(|x| !x.nested && !x.from_sh_c)
+        .skip(1)
+        .all(|x| matches!(x.op_before, Some(Op::And) | Some(Op::Pipe)));
+    if !top_ops_ok || ci.args.text.contains('\n') {
+        return None;
+    }
+    let between = Span::new(pi.span.end, ci.args.span.start);
+    let comments: Vec<&str> = df
+        .comments
+        .iter()
+        .filter(|cm| cm.span.start >= between.start && cm.span.end <= ci.span.start)
+        .map(|cm| cm.span.text(&df.source))
+        .collect();
+    let esc = df.escape;
+    let mut replacement = format!(" {esc}\n");
+    for cm in comments {
+        replacement.push_str("    ");
+        replacement.push_str(cm);
+        replacement.push('\n');
+    }
+    replacement.push_str("    && ");
+    Some(Fix {
+        description: "merge with the previous RUN".into(),
+        edits: vec![Edit {
+            span: between,
+            replacement,
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::{check, dockerfile, lines};
+
+    fn apply(src: &str, fix: &Fix) -> String {
+        let mut out = src.to_string();
+        let mut edits = fix.edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for e in edits {
+            out.replace_range(e.span.start..e.span.end, &e.replacement);
+        }
+        out
+    }
+
+    #[test]
+    fn flags_and_fixes_with_comments() {
+        let src =
+            "FROM debian\nRUN apt-get update\n# then install\n\nRUN apt-get install -y curl\n";
+        let d = check(&ConsecutiveRun, src);
+        assert_eq!(d.len(), 1);
+        let fixed = apply(src, d[0].fix.as_ref().expect("fix"));
+        assert_eq!(
+            fixed,
+            "FROM debian\nRUN apt-get update \\\n    # then install\n    && apt-get install -y curl\n"
+        );
+        // The fixed file parses to one RUN with both commands.
+        let df = dockerfile(&fixed);
+        assert_eq!(
+            df.instructions
+                .iter()
+                .filter(|i| i.keyword == Keyword::Run)
+                .count(),
+            1
+        );
+        assert!(check(&ConsecutiveRun, &fixed).is_empty());
+    }
+
+    #[test]
+    fn not_when_flags_differ_or_barrier_between() {
+        for src in [
+            "FROM debian\nRUN --mount=type=cache,target=/root/.cache a\nRUN b\n",
+            "FROM debian\nRUN --network=none a\nRUN b\n",
+            "FROM debian\nRUN a\nENV X=1\nRUN b\n",
+            "FROM debian\nRUN a\nCOPY x /x\nRUN b\n",
+            "FROM debian\nRUN a\nWORKDIR /x\nRUN b\n",
+            "FROM debian\nRUN a\nUSER app\nRUN b\n",
+            "FROM debian\nRUN a\nFROM debian\nRUN b\n",
+            "FROM debian\nRUN a && b && c\nRUN d\n",
+            "FROM debian\nRUN [\"a\"]\nRUN b\n",
+        ] {
+            assert!(lines(&ConsecutiveRun, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn across_label_without_fix() {
+        let src = "FROM debian\nRUN a\nLABEL x=y\nRUN b\n";
+        let d = check(&ConsecutiveRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none());
+    }
+
+    #[test]
+    fn no_fix_when_semantics_would_change() {
+        // `a && b || c` would run c when a fails.
+        let d = check(&ConsecutiveRun, "FROM debian\nRUN a\nRUN b || c\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none());
+        // A trailing comment would swallow the merged command.
+        let d = check(&ConsecutiveRun, "FROM debian\nRUN a # note\nRUN b\n");
+        assert!(d[0].fix.is_none());
+    }
+}

@@ -1,0 +1,356 @@
+//! DL5001: a COPY of the whole build context (or a source directory) before a dependency
+//! install whose manifests could have been copied alone first.
+
+use crate::dockerfile::{Instruction, InstructionKind, Keyword};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::{Invocation, Manager, invocations};
+use crate::shell::run::analyze;
+
+/// DL5001 `copy-before-install`.
+pub struct CopyBeforeInstall;
+
+impl Rule for CopyBeforeInstall {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL5001",
+            name: "copy-before-install",
+            severity: Severity::Warning,
+            summary: "Copy dependency manifests and install before copying the rest of the sources",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        let a = analyze(df);
+        let mut found = Vec::new();
+        for stage in &df.stages {
+            // (instruction index, source text) of the first cache-busting COPY.
+            let mut busting: Option<(usize, String)> = None;
+            let mut installed_before: Vec<Eco> = Vec::new();
+            let mut manifests_copied: Vec<Eco> = Vec::new();
+            let mut reported: Vec<Eco> = Vec::new();
+            for &i in &stage.instructions {
+                let Some(inst) = df.instructions.get(i) else {
+                    continue;
+                };
+                match inst.keyword {
+                    Keyword::Copy | Keyword::Add => {
+                        let Some(sources) = context_sources(inst) else {
+                            continue;
+                        };
+                        for s in &sources {
+                            for eco in ECOS {
+                                if is_manifest(*eco, s) && !manifests_copied.contains(eco) {
+                                    manifests_copied.push(*eco);
+                                }
+                            }
+                        }
+                        if busting.is_none()
+                            && let Some(s) = sources.iter().find(|s| is_busting(s))
+                        {
+                            busting = Some((i, s.clone()));
+                        }
+                    }
+                    Keyword::Run => {
+                        let Some(run) = a.runs.iter().find(|r| r.index == i) else {
+                            continue;
+                        };
+                        let Some(script) = &run.script else { continue };
+                        for inv in invocations(script) {
+                            let Some((eco, manifests)) = context_install(&inv) else {
+                                continue;
+                            };
+                            match &busting {
+                                None => installed_before.push(eco),
+                                Some((ci, src)) => {
+                                    if installed_before.contains(&eco) || reported.contains(&eco) {
+                                        continue;
+                                    }
+                                    reported.push(eco);
+                                    let Some(copy) = df.instructions.get(*ci) else {
+                                        continue;
+                                    };
+                                    let line =
+                                        df.lines.line_col(&df.source, inv.cmd.span.start).line;
+                                    let install = command_text(&inv);
+                                    let advice = if manifests_copied.contains(&eco) {
+                                        format!(
+                                            "run `{install}` before this COPY (the manifests are already copied separately)"
+                                        )
+                                    } else {
+                                        format!(
+                                            "copy {manifests} first, run `{install}`, then copy the rest"
+                                        )
+                                    };
+                                    found.push((
+                                        copy.span,
+                                        format!(
+                                            "`{} {src}` comes before `{install}` (line {line}), so \
+                                             any source change re-runs the install; {advice}",
+                                            copy.keyword.as_str()
+                                        ),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (span, msg) in found {
+            cx.report(span, msg);
+        }
+    }
+}
+
+/// Dependency ecosystems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Eco {
+    Node,
+    Python,
+    Ruby,
+    Go,
+    Rust,
+    Maven,
+    Gradle,
+    Php,
+}
+
+const ECOS: &[Eco] = &[
+    Eco::Node,
+    Eco::Python,
+    Eco::Ruby,
+    Eco::Go,
+    Eco::Rust,
+    Eco::Maven,
+    Eco::Gradle,
+    Eco::Php,
+];
+
+/// Sources of a COPY/ADD that come from the build context (`None` for `--from`, heredocs and
+/// URL-only ADDs).
+fn context_sources(inst: &Instruction) -> Option<Vec<String>> {
+    if inst.flag("from").is_some() || !inst.heredocs.is_empty() {
+        return None;
+    }
+    let InstructionKind::Copy { sources, .. } = &inst.kind else {
+        return None;
+    };
+    let v: Vec<String> = sources
+        .iter()
+        .map(|w| w.value.trim_matches(['"', '\'']).to_string())
+        .filter(|s| !s.contains("://") && !s.starts_with("git@"))
+        .collect();
+    (!v.is_empty()).then_some(v)
+}
+
+/// The whole context or a directory: any change inside invalidates the cache from here on.
+fn is_busting(s: &str) -> bool {
+    matches!(s, "." | "./" | "*" | "./*" | "./." | "/") || (s.ends_with('/') && !s.contains('*'))
+}
+
+fn basename(s: &str) -> &str {
+    s.trim_end_matches('/').rsplit('/').next().unwrap_or(s)
+}
+
+fn is_manifest(eco: Eco, source: &str) -> bool {
+    let b = basename(source).to_ascii_lowercase();
+    let glob = |prefix: &str, suffix: &str| b.starts_with(prefix) && b.ends_with(suffix);
+    match eco {
+        Eco::Node => {
+            glob("package", ".json")
+                || matches!(
+                    b.as_str(),
+                    "yarn.lock"
+                        | "pnpm-lock.yaml"
+                        | "npm-shrinkwrap.json"
+                        | ".npmrc"
+                        | ".yarnrc"
+                        | ".yarnrc.yml"
+                )
+        }
+        Eco::Python => {
+            glob("requirements", ".txt")
+                || glob("requirements", ".in")
+                || matches!(
+                    b.as_str(),
+                    "pyproject.toml"
+                        | "poetry.lock"
+                        | "pipfile"
+                        | "pipfile.lock"
+                        | "uv.lock"
+                        | "setup.py"
+                        | "setup.cfg"
+                )
+        }
+        Eco::Ruby => glob("gemfile", "") || b.ends_with(".gemspec"),
+        Eco::Go => matches!(b.as_str(), "go.mod" | "go.sum" | "go.work" | "go.work.sum"),
+        Eco::Rust => matches!(b.as_str(), "cargo.toml" | "cargo.lock"),
+        Eco::Maven => b == "pom.xml",
+        Eco::Gradle => {
+            glob("build.gradle", "") || glob("settings.gradle", "") || b == "gradle.properties"
+        }
+        Eco::Php => glob("composer", ".json") || b == "composer.lock",
+    }
+}
+
+/// An install that reads manifests from the copied context, with the manifests to copy first.
+fn context_install(inv: &Invocation<'_>) -> Option<(Eco, String)> {
+    let no_operands = inv.operands.is_empty();
+    let sub = inv.sub();
+    match inv.manager {
+        Manager::Npm if matches!(sub, "ci" | "install" | "i") && no_operands => {
+            Some((Eco::Node, "package.json and package-lock.json".into()))
+        }
+        Manager::Yarn if matches!(sub, "" | "install") => {
+            Some((Eco::Node, "package.json and yarn.lock".into()))
+        }
+        Manager::Pnpm if matches!(sub, "install" | "i") && no_operands => {
+            Some((Eco::Node, "package.json and pnpm-lock.yaml".into()))
+        }
+        Manager::Pip if matches!(sub, "install" | "sync") => {
+            let reqs: Vec<&str> = inv
+                .options
+                .iter()
+                .filter(|o| matches!(o.name.as_str(), "-r" | "--requirement"))
+                .filter_map(|o| o.value.as_deref())
+                .collect();
+            if !reqs.is_empty() {
+                return Some((Eco::Python, reqs.join(" and ")));
+            }
+            let local = inv.operands.iter().any(|w| w.value.starts_with('.'))
+                || inv
+                    .value(&["-e", "--editable"])
+                    .is_some_and(|v| v.starts_with('.'));
+            local.then(|| (Eco::Python, "pyproject.toml (or setup.py)".into()))
+        }
+        Manager::Poetry if sub == "install" => {
+            Some((Eco::Python, "pyproject.toml and poetry.lock".into()))
+        }
+        Manager::Pipenv if matches!(sub, "install" | "sync") && no_operands => {
+            Some((Eco::Python, "Pipfile and Pipfile.lock".into()))
+        }
+        Manager::Uv if sub == "sync" => Some((Eco::Python, "pyproject.toml and uv.lock".into())),
+        Manager::Bundle if matches!(sub, "" | "install") => {
+            Some((Eco::Ruby, "Gemfile and Gemfile.lock".into()))
+        }
+        Manager::Go => {
+            let download =
+                sub == "mod" && inv.operands.first().is_some_and(|w| w.value == "download");
+            let build = matches!(sub, "build" | "install" | "test" | "vet")
+                && !inv.operands.iter().any(|w| w.value.contains('@'));
+            (download || build).then(|| (Eco::Go, "go.mod and go.sum".into()))
+        }
+        Manager::Cargo
+            if matches!(sub, "build" | "fetch" | "test")
+                || (sub == "install" && inv.value(&["--path"]).is_some()) =>
+        {
+            Some((Eco::Rust, "Cargo.toml and Cargo.lock".into()))
+        }
+        Manager::Maven if !sub.is_empty() => Some((Eco::Maven, "pom.xml".into())),
+        Manager::Gradle if !sub.is_empty() => Some((
+            Eco::Gradle,
+            "build.gradle(.kts) and settings.gradle(.kts)".into(),
+        )),
+        Manager::Composer if matches!(sub, "install" | "update") => {
+            Some((Eco::Php, "composer.json and composer.lock".into()))
+        }
+        _ => None,
+    }
+}
+
+fn command_text(inv: &Invocation<'_>) -> String {
+    let mut parts: Vec<&str> = inv
+        .cmd
+        .argv()
+        .iter()
+        .take(2)
+        .map(|w| w.value.as_str())
+        .collect();
+    if inv.manager == Manager::Go && inv.sub() == "mod" {
+        parts.push("download");
+    }
+    if let Some(r) = inv.value(&["-r", "--requirement"]) {
+        parts.push("-r");
+        parts.push(r);
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::{check, lines};
+
+    #[test]
+    fn flags_whole_context_before_install() {
+        let src =
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
+        let d = check(&CopyBeforeInstall, src);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("package.json and package-lock.json"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].message.contains("npm ci"));
+        assert_eq!(lines(&CopyBeforeInstall, src), [3]);
+    }
+
+    #[test]
+    fn manifests_first_is_fine() {
+        for src in [
+            "FROM node:20\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n",
+            "FROM python:3\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+            "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n",
+            "FROM node:20\nCOPY --from=build /app .\nRUN npm ci\n",
+            "FROM node:20\nCOPY . .\nRUN npm install -g typescript\n",
+            "FROM debian\nCOPY . .\nRUN apt-get update\n",
+        ] {
+            assert!(lines(&CopyBeforeInstall, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn ecosystems() {
+        let cases = [
+            (
+                "FROM python:3\nCOPY . /src\nRUN pip install -r /src/requirements.txt\n",
+                "requirements.txt",
+            ),
+            ("FROM ruby:3\nCOPY . .\nRUN bundle install\n", "Gemfile"),
+            (
+                "FROM golang:1.22\nCOPY . .\nRUN go build -o /x .\n",
+                "go.mod",
+            ),
+            (
+                "FROM rust:1\nCOPY . .\nRUN cargo build --release\n",
+                "Cargo.toml",
+            ),
+            (
+                "FROM maven:3\nCOPY src/ /app/src/\nCOPY pom.xml /app/\nRUN mvn -f /app/pom.xml package\n",
+                "before this COPY",
+            ),
+            (
+                "FROM composer:2\nCOPY ./ /app\nRUN composer install\n",
+                "composer.json",
+            ),
+            (
+                "FROM node:20\nCOPY . .\nRUN yarn install --frozen-lockfile\n",
+                "yarn.lock",
+            ),
+        ];
+        for (src, want) in cases {
+            let d = check(&CopyBeforeInstall, src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].message.contains(want), "{src}: {}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn other_stage_is_separate() {
+        let src = "FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n";
+        assert!(lines(&CopyBeforeInstall, src).is_empty());
+    }
+}
