@@ -308,3 +308,55 @@ fn mini_parser_maps_continuations() {
     let p = t.text.find("rm").unwrap();
     assert_eq!(t.map.to_source(p), src.find("rm").unwrap());
 }
+
+/// The Bad/Good examples of a rule page.
+fn examples(page: &str) -> (String, String) {
+    let block = |section: &str| {
+        let start = page
+            .find(&format!("## {section}\n```dockerfile\n"))
+            .map(|p| p + section.len() + 18)
+            .unwrap_or(0);
+        let end = page[start..]
+            .find("```")
+            .map(|p| start + p)
+            .unwrap_or(start);
+        page[start..end].to_string()
+    };
+    (block("Bad"), block("Good"))
+}
+
+#[test]
+fn rule_pages_of_shell_rules_match_their_rules() {
+    let rules: Vec<Box<dyn Rule>> = [
+        crate::rules::layers::rules(),
+        crate::rules::cache::rules(),
+        crate::rules::packages::rules(),
+        crate::rules::shell_usage::rules(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    assert!(rules.len() >= 34);
+    for rule in &rules {
+        let meta = rule.meta();
+        let path = format!("{}/rules/{}.md", env!("CARGO_MANIFEST_DIR"), meta.id);
+        let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            page.contains(&format!("name: {}\n", meta.name)),
+            "{path}: name"
+        );
+        assert!(
+            page.contains(&format!("severity: {}\n", meta.severity.as_str())),
+            "{path}: severity"
+        );
+        let (bad, good) = examples(&page);
+        assert!(!bad.is_empty() && !good.is_empty(), "{path}: examples");
+        assert!(
+            !check(rule.as_ref(), &bad).is_empty(),
+            "{path}: Bad does not raise {}",
+            meta.id
+        );
+        let g = check(rule.as_ref(), &good);
+        assert!(g.is_empty(), "{path}: Good raises {}: {g:?}", meta.id);
+    }
+}
