@@ -126,7 +126,7 @@ pub(crate) fn squarify(values: &[f64], r: Rect) -> Vec<Rect> {
 const CSS: &str = "body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222;background:#fff}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 table{border-collapse:collapse;margin:6px 0}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
-th{background:#f6f6f6}td.l,th.l{text-align:left}td.cmd{text-align:left;white-space:normal;font-family:ui-monospace,monospace;font-size:12px;max-width:520px}
+th{background:#f6f6f6}td.l,th.l{text-align:left}td.cmd{text-align:left;white-space:normal;font-family:ui-monospace,monospace;font-size:12px;max-width:520px;overflow-wrap:anywhere}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 .pos{color:#b3261e}.neg{color:#1b7f3b}.muted{color:#777}.fail{color:#b3261e;font-weight:600}.ok{color:#1b7f3b;font-weight:600}
 .maps{display:flex;gap:24px;flex-wrap:wrap}.maps figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
@@ -172,21 +172,21 @@ fn layer_chart(s: &mut String, c: &Comparison) {
     let max_total = c.totals.uncompressed.a.max(c.totals.uncompressed.b).max(1) as f64;
     let _ = writeln!(
         s,
-        "<svg role=img aria-label=\"layers of both images\" width={width} height=78 viewBox=\"0 0 {width} 78\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg role=\"img\" aria-label=\"layers of both images\" width=\"{width}\" height=\"78\" viewBox=\"0 0 {width} 78\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
     for (row, (side, layers)) in [("A", &c.layers.a), ("B", &c.layers.b)]
         .into_iter()
         .enumerate()
     {
         let y = 6.0 + row as f64 * 36.0;
-        let _ = writeln!(s, "<text x=0 y={:.1}>{side}</text>", y + 18.0);
+        let _ = writeln!(s, "<text x=\"0\" y=\"{:.1}\">{side}</text>", y + 18.0);
         let mut x = label_w;
         for l in layers.iter() {
             let w = l.uncompressed as f64 / max_total * bar_w;
             let fill = if l.shared { SHARED } else { color(&l.diff_id) };
             let _ = writeln!(
                 s,
-                "<rect x={x:.2} y={y:.1} width={w:.2} height=28 fill=\"{fill}\" stroke=#fff stroke-width=1><title>{side} layer {}: {} {}{}</title></rect>",
+                "<rect x=\"{x:.2}\" y=\"{y:.1}\" width=\"{w:.2}\" height=\"28\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"1\"><title>{side} layer {}: {} {}{}</title></rect>",
                 l.index,
                 human(l.uncompressed),
                 esc(&short_cmd(&l.created_by, 120)),
@@ -196,7 +196,7 @@ fn layer_chart(s: &mut String, c: &Comparison) {
         }
         let _ = writeln!(
             s,
-            "<text x={:.1} y={:.1} class=muted>{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"muted\">{}</text>",
             (x + 6.0).min(width - 60.0),
             y + 18.0,
             human(layers.iter().map(|l| l.uncompressed).sum())
@@ -207,6 +207,11 @@ fn layer_chart(s: &mut String, c: &Comparison) {
         s,
         "<p class=muted>Grey: layers shared by both images (same diff_id). Bar lengths are uncompressed sizes on one scale.</p>"
     );
+}
+
+/// One table per image listing its layers with a bar each.
+fn layer_tables(s: &mut String, c: &Comparison) {
+    let max_total = c.totals.uncompressed.a.max(c.totals.uncompressed.b).max(1) as f64;
     for (side, layers) in [("A", &c.layers.a), ("B", &c.layers.b)] {
         layer_table(s, side, layers, max_total);
     }
@@ -226,7 +231,7 @@ fn layer_table(s: &mut String, side: &str, layers: &[LayerRow], max_total: f64) 
         let fill = if l.shared { SHARED } else { color(&l.diff_id) };
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td class=l><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=l><svg width=300 height=12 xmlns=\"http://www.w3.org/2000/svg\"><rect width={w:.2} height=12 fill=\"{fill}\"/></svg></td><td class=cmd>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"l\"><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\"><svg width=\"300\" height=\"12\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"{w:.2}\" height=\"12\" fill=\"{fill}\"/></svg></td><td class=\"cmd\">{}</td></tr>",
             l.index,
             esc(short_id(&l.diff_id)),
             if l.shared {
@@ -283,14 +288,14 @@ fn treemaps(s: &mut String, c: &Comparison) {
         );
         let _ = writeln!(
             s,
-            "<figure><figcaption>{side}: {} — {}</figcaption><svg role=img aria-label=\"sizes by directory of {side}\" width={w0} height={h0} viewBox=\"0 0 {w0} {h0}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width={w0} height={h0} fill=#fafafa stroke=#eee/>",
+            "<figure><figcaption>{side}: {} — {}</figcaption><svg role=\"img\" aria-label=\"sizes by directory of {side}\" width=\"{w0}\" height=\"{h0}\" viewBox=\"0 0 {w0} {h0}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"{w0}\" height=\"{h0}\" fill=\"#fafafa\" stroke=\"#eee\"/>",
             esc(label),
             human(total)
         );
         for ((path, size), r) in items.iter().zip(&rects) {
             let _ = writeln!(
                 s,
-                "<g><rect x={:.2} y={:.2} width={:.2} height={:.2} fill=\"{}\" stroke=#fff stroke-width=1.5><title>{} {}</title></rect>",
+                "<g><rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"1.5\"><title>{} {}</title></rect>",
                 r.x,
                 r.y,
                 r.w,
@@ -303,7 +308,7 @@ fn treemaps(s: &mut String, c: &Comparison) {
                 let max_chars = ((r.w - 6.0) / 6.5) as usize;
                 let _ = writeln!(
                     s,
-                    "<text x={:.2} y={:.2} fill=#fff>{}</text><text x={:.2} y={:.2} fill=#fff>{}</text>",
+                    "<text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\">{}</text><text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\">{}</text>",
                     r.x + 4.0,
                     r.y + 13.0,
                     esc(&short_cmd(path, max_chars.max(4))),
@@ -410,6 +415,9 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
         size_tr(&mut s, &format!("<code>{}</code>", esc(&d.path)), &d.size);
     }
     let _ = writeln!(s, "</table>");
+
+    let _ = writeln!(s, "<h2>Layers of each image</h2>");
+    layer_tables(&mut s, c);
 
     let o = &c.os_packages;
     let db = |d: Option<crate::image::packages::PackageDb>| {
