@@ -218,5 +218,10 @@ fn html_golden() {
         "no network resources"
     );
     assert!(s.contains("<svg") && s.trim_end().ends_with("</html>"));
+    // SVG shapes must be closed, or the HTML parser nests everything after them inside.
+    let rects = s.matches("<rect").count();
+    assert!(rects > 10);
+    assert_eq!(rects, s.matches("</rect>").count() + s.matches("\"/>").count());
+    assert!(!s.contains("=#"), "unquoted colour attribute");
     insta::assert_snapshot!(s);
 }
