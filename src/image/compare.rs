@@ -293,7 +293,8 @@ pub struct Comparison {
     pub layers: Layers,
     /// Directory depth used for [`Comparison::directories`].
     pub depth: usize,
-    /// Size by directory, sorted by absolute difference (largest first), then path.
+    /// Size by directory, sorted by absolute difference (largest first), then by the larger
+    /// size and path; directories holding no bytes in either image are left out.
     pub directories: Vec<DirRow>,
     /// OS packages.
     pub os_packages: OsPackages,
@@ -488,6 +489,7 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
                 db.get(k).copied().unwrap_or(0),
             ),
         })
+        .filter(|d| d.size.a != 0 || d.size.b != 0)
         .collect();
     directories.sort_by(|x, y| {
         y.size
