@@ -1,6 +1,8 @@
 //! `dlint compare A B`: analyse two images in parallel and report their differences.
 
 use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, Side};
+use crate::image::packages::CAPTURE_GLOBS;
+use crate::image::{self, AnalyzeOptions, OpenOptions};
 use crate::report::compare::{CompareFormat, render};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,9 @@ pub struct CompareArgs {
     /// Skip the sha256 checks of blobs and layers.
     #[arg(long)]
     pub no_verify: bool,
+    /// Layers decoded in parallel per image (default: one per CPU).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// How to open one side.
@@ -57,12 +62,30 @@ pub struct SideOptions {
     pub image: Option<String>,
     /// Skip digest checks.
     pub no_verify: bool,
+    /// Layers decoded in parallel per image (0 = one per CPU).
+    pub jobs: usize,
 }
 
 /// Analyses the image at `path` and summarises it for the comparison.
 pub fn load_side(path: &Path, opts: &SideOptions) -> crate::Result<Side> {
-    let _ = (path, opts);
-    Err(crate::Error::NotImplemented("compare"))
+    let img = image::open(
+        path,
+        &OpenOptions {
+            platform: opts.platform.clone(),
+            image: opts.image.clone(),
+        },
+    )?;
+    let report = image::analyze(
+        &img,
+        &AnalyzeOptions {
+            jobs: opts.jobs,
+            verify: !opts.no_verify,
+            top: 0,
+            capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
+            ..AnalyzeOptions::default()
+        },
+    )?;
+    Ok(Side::from_report(path.display().to_string(), &report))
 }
 
 /// Runs `dlint compare`.
@@ -71,6 +94,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
         no_verify: args.no_verify,
+        jobs: args.jobs.unwrap_or(0),
     };
     let (oa, ob) = (
         side_opts(&args.platform_a, &args.image_a),
@@ -97,9 +121,11 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            render(args.format, &cmp, gate.as_ref(), &mut lock)
-                .and_then(|()| lock.flush())
-                .map_err(io_err(PathBuf::from("<stdout>")))?;
+            match render(args.format, &cmp, gate.as_ref(), &mut lock).and_then(|()| lock.flush()) {
+                // `dlint compare … | head`: the reader left; not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.map_err(io_err(PathBuf::from("<stdout>")))?,
+            }
         }
     }
     match gate {

@@ -60,6 +60,62 @@ pub struct Side {
     pub packages: Inventory,
 }
 
+impl Side {
+    /// Summarises an analysed image. `report.files` must hold the final filesystem and
+    /// `report.captured` the files selected by [`crate::image::packages::CAPTURE_GLOBS`].
+    pub fn from_report(label: impl Into<String>, report: &crate::image::ImageReport) -> Self {
+        use crate::image::FileKind;
+        let files: BTreeMap<String, (u64, usize)> = report
+            .files
+            .iter()
+            .filter(|(_, e)| e.kind == FileKind::File)
+            .map(|(p, e)| {
+                (
+                    crate::image::packages::normalize_path(p).to_string(),
+                    (e.size, e.layer),
+                )
+            })
+            .collect();
+        let sizes: BTreeMap<String, u64> =
+            files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
+        let captured: BTreeMap<String, Vec<u8>> = report
+            .captured
+            .iter()
+            .map(|(p, c)| (p.clone(), c.content.clone().into_bytes()))
+            .collect();
+        Side {
+            label: label.into(),
+            layers: report
+                .layers
+                .iter()
+                .map(|l| SideLayer {
+                    diff_id: l.diff_id.clone(),
+                    compressed: l.compressed_size,
+                    uncompressed: l.uncompressed_size,
+                    files: l.file_count,
+                    created_by: l.created_by.clone().unwrap_or_default(),
+                })
+                .collect(),
+            compressed: report.totals.compressed_size,
+            uncompressed: report.totals.uncompressed_size,
+            file_count: report.totals.files,
+            wasted: report.totals.wasted_bytes,
+            efficiency: report.totals.efficiency,
+            files,
+            caches: report
+                .caches
+                .iter()
+                .map(|c| SideCache {
+                    path: format!("/{}", c.path.trim_start_matches('/')),
+                    bytes: c.bytes,
+                    layer: c.layers.last().copied(),
+                })
+                .collect(),
+            packages: Inventory::from_files(&captured, &sizes),
+        }
+    }
+}
+
 /// One figure for both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Delta {

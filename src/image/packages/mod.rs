@@ -113,6 +113,24 @@ pub fn normalize_path(path: &str) -> &str {
     p.trim_start_matches('/')
 }
 
+/// Glob patterns (for [`crate::image::AnalyzeOptions::capture`]) selecting the same files as
+/// [`wants_capture`].
+pub const CAPTURE_GLOBS: &[&str] = &[
+    "var/lib/dpkg/status",
+    "lib/apk/db/installed",
+    "**/site-packages/*.dist-info/METADATA",
+    "**/site-packages/*.dist-info/RECORD",
+    "**/dist-packages/*.dist-info/METADATA",
+    "**/dist-packages/*.dist-info/RECORD",
+    "**/site-packages/*.egg-info/PKG-INFO",
+    "**/dist-packages/*.egg-info/PKG-INFO",
+    "**/site-packages/*.egg-info",
+    "**/dist-packages/*.egg-info",
+    "**/node_modules/*/package.json",
+    "**/node_modules/@*/*/package.json",
+    "**/specifications/*.gemspec",
+];
+
 /// True for the files whose contents [`Inventory::from_files`] needs: package databases and
 /// language package metadata. Paths are relative to the image root (leading `/` allowed).
 pub fn wants_capture(path: &str) -> bool {
@@ -204,5 +222,34 @@ mod tests {
         assert!(wants_capture("/lib/apk/db/installed"));
         assert!(wants_capture("./var/lib/dpkg/status"));
         assert!(!wants_capture("/etc/passwd"));
+    }
+
+    #[test]
+    fn capture_globs_agree_with_predicate() {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in CAPTURE_GLOBS {
+            let glob = globset::GlobBuilder::new(g).literal_separator(true).build();
+            b.add(glob.unwrap_or_else(|e| panic!("{g}: {e}")));
+        }
+        let set = b.build().unwrap_or_else(|e| panic!("{e}"));
+        for p in [
+            "var/lib/dpkg/status",
+            "lib/apk/db/installed",
+            "usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA",
+            "usr/local/lib/python3.12/site-packages/pip-24.0.dist-info/RECORD",
+            "usr/lib/python3/dist-packages/foo-1.0.egg-info/PKG-INFO",
+            "usr/lib/python3/dist-packages/foo-1.0.egg-info",
+            "app/node_modules/express/package.json",
+            "node_modules/@types/node/package.json",
+            "a/node_modules/x/node_modules/y/package.json",
+            "usr/local/bundle/specifications/rack-3.0.8.gemspec",
+            "app/node_modules/express/lib/package.json",
+            "app/package.json",
+            "etc/passwd",
+            "var/lib/dpkg/status-old",
+            "usr/share/doc/x.dist-info/METADATA",
+        ] {
+            assert_eq!(set.is_match(p), wants_capture(p), "{p}");
+        }
     }
 }
