@@ -29,11 +29,15 @@ pub struct Layer {
 
 impl Layer {
     pub fn new(created_by: &str) -> Self {
-        Layer { entries: Vec::new(), created_by: created_by.to_string() }
+        Layer {
+            entries: Vec::new(),
+            created_by: created_by.to_string(),
+        }
     }
     /// Adds a file; parent directories are added automatically.
     pub fn file(mut self, path: &str, contents: impl Into<Vec<u8>>) -> Self {
-        self.entries.push(Entry::File(path.to_string(), contents.into()));
+        self.entries
+            .push(Entry::File(path.to_string(), contents.into()));
         self
     }
     /// Adds a file of `size` bytes of a repeated byte.
@@ -64,7 +68,8 @@ fn header(path: &str, size: u64, kind: tar::EntryType, mode: u32) -> tar::Header
     h.set_mtime(1_735_689_600);
     h.set_uid(0);
     h.set_gid(0);
-    h.set_path(path).unwrap_or_else(|e| panic!("path {path}: {e}"));
+    h.set_path(path)
+        .unwrap_or_else(|e| panic!("path {path}: {e}"));
     h.set_cksum();
     h
 }
@@ -144,7 +149,11 @@ pub fn build(layers: &[Layer]) -> Built {
         "rootfs": {"type": "layers", "diff_ids": out.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>()},
         "history": history,
     });
-    Built { layers: out, tar_sizes, config: serde_json::to_vec(&config).unwrap() }
+    Built {
+        layers: out,
+        tar_sizes,
+        config: serde_json::to_vec(&config).unwrap(),
+    }
 }
 
 fn append_file(b: &mut tar::Builder<std::fs::File>, path: &str, data: &[u8]) {
@@ -161,7 +170,11 @@ pub fn write_docker_archive(built: &Built, tag: &str, path: &Path) {
     let f = std::fs::File::create(path).unwrap();
     let mut b = tar::Builder::new(f);
     let config_digest = sha256(&built.config);
-    append_file(&mut b, &format!("blobs/sha256/{}", hexpart(&config_digest)), &built.config);
+    append_file(
+        &mut b,
+        &format!("blobs/sha256/{}", hexpart(&config_digest)),
+        &built.config,
+    );
     let mut layer_paths = Vec::new();
     for (_, blob) in &built.layers {
         let p = format!("blobs/sha256/{}", hexpart(&sha256(blob)));
@@ -173,7 +186,11 @@ pub fn write_docker_archive(built: &Built, tag: &str, path: &Path) {
         "RepoTags": [tag],
         "Layers": layer_paths,
     }]);
-    append_file(&mut b, "manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    append_file(
+        &mut b,
+        "manifest.json",
+        &serde_json::to_vec(&manifest).unwrap(),
+    );
     b.finish().unwrap();
 }
 
