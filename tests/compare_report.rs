@@ -221,7 +221,10 @@ fn html_golden() {
     // SVG shapes must be closed, or the HTML parser nests everything after them inside.
     let rects = s.matches("<rect").count();
     assert!(rects > 10);
-    assert_eq!(rects, s.matches("</rect>").count() + s.matches("\"/>").count());
+    assert_eq!(
+        rects,
+        s.matches("</rect>").count() + s.matches("\"/>").count()
+    );
     assert!(!s.contains("=#"), "unquoted colour attribute");
     insta::assert_snapshot!(s);
 }
