@@ -497,7 +497,12 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     };
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
-    let total_blob: u64 = img.layers.iter().filter_map(|l| l.size).sum();
+    let sizes: Vec<u64> = img
+        .layers
+        .iter()
+        .map(|l| l.size.or_else(|| img.store.member_size(&l.member)).unwrap_or(0))
+        .collect();
+    let total_blob: u64 = sizes.iter().sum();
     let progress = opts.progress.then(|| {
         let pb = indicatif::ProgressBar::new(total_blob.max(1));
         pb.set_style(
@@ -578,19 +583,22 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         .num_threads(jobs)
         .build()
         .map_err(|e| ImageError::format(archive, format!("thread pool: {e}")))?;
-    let results: Vec<Result<walk::LayerScan, ImageError>> = pool.install(|| {
-        img.layers
+    // largest layers first: with few cores the longest task should not start last
+    let mut order: Vec<usize> = (0..img.layers.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    let mut results: Vec<(usize, Result<walk::LayerScan, ImageError>)> = pool.install(|| {
+        order
             .par_iter()
-            .enumerate()
             .with_max_len(1)
-            .map(scan_one)
+            .filter_map(|&i| img.layers.get(i).map(|l| (i, scan_one((i, l)))))
             .collect()
     });
+    results.sort_by_key(|(i, _)| *i);
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
     let mut scans = Vec::with_capacity(results.len());
-    for r in results {
+    for (_, r) in results {
         scans.push(r?);
     }
     build_report(img, scans, opts)

@@ -106,6 +106,17 @@ impl Store {
         }
     }
 
+    /// Size of a member, if it exists.
+    pub(crate) fn member_size(&self, name: &str) -> Option<u64> {
+        let name = norm_member(name);
+        match self {
+            Store::Dir(d) => safe_join(d, &name)
+                .and_then(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len()),
+            Store::Tar { members, .. } => members.get(&name).map(|m| m.1),
+        }
+    }
+
     /// Opens a member for streaming; returns the reader and the member's size.
     pub(crate) fn open_member(&self, name: &str) -> Result<(Box<dyn Read + Send>, u64), String> {
         let name = norm_member(name);
