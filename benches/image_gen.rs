@@ -26,7 +26,7 @@ impl Gen {
         const TEXT: &[u8] = b"Package: libexample\nVersion: 1.2.3-4\nDescription: generated benchmark content for dlint\n";
         let mut v = Vec::with_capacity(size);
         while v.len() < size {
-            if self.next() % 2 == 0 {
+            if self.next().is_multiple_of(2) {
                 for _ in 0..16 {
                     v.extend_from_slice(&self.next().to_le_bytes()[..4]);
                 }
@@ -62,7 +62,8 @@ fn layer_tar(entries: &[E], g: &mut Gen) -> Vec<u8> {
                 h.set_entry_type(tar::EntryType::Directory);
                 h.set_mode(0o755);
                 h.set_size(0);
-                b.append_data(&mut h, format!("{p}/"), &[][..]).expect("tar");
+                b.append_data(&mut h, format!("{p}/"), &[][..])
+                    .expect("tar");
             }
             E::Whiteout(p) => {
                 let name = match p.rsplit_once('/') {
@@ -92,46 +93,79 @@ fn plan(scale: usize, g: &mut Gen) -> Vec<(String, Vec<E>)> {
     // 0: base system, many small and medium files
     let mut l = vec![E::Dir("usr".into()), E::Dir("usr/lib".into())];
     for i in 0..n(45_000) {
-        l.push(E::File(format!("usr/lib/pkg{}/file{i}.so", i % 900), size(g, 7_000)));
+        l.push(E::File(
+            format!("usr/lib/pkg{}/file{i}.so", i % 900),
+            size(g, 7_000),
+        ));
     }
     layers.push(("/bin/sh -c #(nop) ADD file:base in / ".into(), l));
     // 1: docs and shared data
     let mut l = vec![E::Dir("usr/share".into()), E::Dir("usr/share/doc".into())];
     for i in 0..n(30_000) {
-        l.push(E::File(format!("usr/share/doc/pkg{}/f{i}.txt", i % 600), size(g, 4_000)));
+        l.push(E::File(
+            format!("usr/share/doc/pkg{}/f{i}.txt", i % 600),
+            size(g, 4_000),
+        ));
     }
     layers.push(("RUN /bin/sh -c install-docs # buildkit".into(), l));
     // 2: apt lists and package cache
     let mut l = Vec::new();
     for i in 0..n(10) {
-        l.push(E::File(format!("var/lib/apt/lists/list{i}_Packages"), 12_000_000));
+        l.push(E::File(
+            format!("var/lib/apt/lists/list{i}_Packages"),
+            12_000_000,
+        ));
     }
     for i in 0..n(600) {
-        l.push(E::File(format!("var/cache/apt/archives/pkg{i}.deb"), 250_000));
+        l.push(E::File(
+            format!("var/cache/apt/archives/pkg{i}.deb"),
+            250_000,
+        ));
     }
-    layers.push(("RUN /bin/sh -c apt-get update && apt-get install -y stuff # buildkit".into(), l));
+    layers.push((
+        "RUN /bin/sh -c apt-get update && apt-get install -y stuff # buildkit".into(),
+        l,
+    ));
     // 3: remove the cache (directory whiteout), some lists (file whiteouts), overwrite libraries
     let mut l = vec![E::Whiteout("var/cache/apt/archives".into())];
     for i in 0..n(5) {
         l.push(E::Whiteout(format!("var/lib/apt/lists/list{i}_Packages")));
     }
     for i in (0..n(45_000)).step_by(20) {
-        l.push(E::File(format!("usr/lib/pkg{}/file{i}.so", i % 900), size(g, 5_500)));
+        l.push(E::File(
+            format!("usr/lib/pkg{}/file{i}.so", i % 900),
+            size(g, 5_500),
+        ));
     }
-    layers.push(("RUN /bin/sh -c rm -rf /var/cache/apt/archives && upgrade # buildkit".into(), l));
+    layers.push((
+        "RUN /bin/sh -c rm -rf /var/cache/apt/archives && upgrade # buildkit".into(),
+        l,
+    ));
     // 4: opaque docs directory with a few new files
-    let mut l = vec![E::Dir("usr/share/doc".into()), E::Opaque("usr/share/doc".into())];
+    let mut l = vec![
+        E::Dir("usr/share/doc".into()),
+        E::Opaque("usr/share/doc".into()),
+    ];
     for i in 0..n(500) {
         l.push(E::File(format!("usr/share/doc/new/f{i}.txt"), 3_000));
     }
-    layers.push(("RUN /bin/sh -c rm -rf /usr/share/doc/* && touch docs # buildkit".into(), l));
+    layers.push((
+        "RUN /bin/sh -c rm -rf /usr/share/doc/* && touch docs # buildkit".into(),
+        l,
+    ));
     // 5-9: application layers: node_modules-like trees, a big artifact deleted later
     for k in 0..5 {
         let mut l = Vec::new();
         for i in 0..n(5_000) {
-            l.push(E::File(format!("app/node_modules/m{k}_{}/index{i}.js", i % 300), size(g, 2_500)));
+            l.push(E::File(
+                format!("app/node_modules/m{k}_{}/index{i}.js", i % 300),
+                size(g, 2_500),
+            ));
         }
-        l.push(E::File(format!("app/build/artifact{k}.bin"), 50_000_000 * scale));
+        l.push(E::File(
+            format!("app/build/artifact{k}.bin"),
+            50_000_000 * scale,
+        ));
         layers.push((format!("RUN /bin/sh -c npm install part{k} # buildkit"), l));
     }
     // 10: delete the artifacts (file whiteouts) and overwrite some modules
@@ -140,13 +174,19 @@ fn plan(scale: usize, g: &mut Gen) -> Vec<(String, Vec<E>)> {
         l.push(E::Whiteout(format!("app/build/artifact{k}.bin")));
     }
     for i in (0..n(5_000)).step_by(10) {
-        l.push(E::File(format!("app/node_modules/m0_{}/index{i}.js", i % 300), 1_000));
+        l.push(E::File(
+            format!("app/node_modules/m0_{}/index{i}.js", i % 300),
+            1_000,
+        ));
     }
     layers.push(("RUN /bin/sh -c rm -f /app/build/*.bin # buildkit".into(), l));
     // 11: application code
     let mut l = Vec::new();
     for i in 0..n(2_000) {
-        l.push(E::File(format!("app/src/mod{}/file{i}.py", i % 50), size(g, 3_000)));
+        l.push(E::File(
+            format!("app/src/mod{}/file{i}.py", i % 50),
+            size(g, 3_000),
+        ));
     }
     layers.push(("COPY . /app # buildkit".into(), l));
     layers
@@ -162,12 +202,21 @@ fn add(out: &mut Out, name: &str, data: &[u8]) {
     h.set_size(data.len() as u64);
     h.set_mode(0o644);
     h.set_entry_type(tar::EntryType::Regular);
-    out.tar.append_data(&mut h, name, data).expect("write output");
+    out.tar
+        .append_data(&mut h, name, data)
+        .expect("write output");
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let out_dir = PathBuf::from(args.first().cloned().unwrap_or_else(|| "/tmp/dlint-bench".into()));
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let out_dir = PathBuf::from(
+        args.first()
+            .cloned()
+            .unwrap_or_else(|| "/tmp/dlint-bench".into()),
+    );
     let scale: usize = args
         .iter()
         .position(|a| a == "--scale")
@@ -175,17 +224,32 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     std::fs::create_dir_all(&out_dir).expect("create output dir");
-    let stem = if scale == 1 { "synth".to_string() } else { format!("synth-x{scale}") };
+    let stem = if scale == 1 {
+        "synth".to_string()
+    } else {
+        format!("synth-x{scale}")
+    };
     let open = |name: &str| Out {
         path: out_dir.join(name),
-        tar: tar::Builder::new(BufWriter::with_capacity(1 << 20, File::create(out_dir.join(name)).expect("create"))),
+        tar: tar::Builder::new(BufWriter::with_capacity(
+            1 << 20,
+            File::create(out_dir.join(name)).expect("create"),
+        )),
     };
     // (compression, docker25 tar, oci tar)
     let mut outs: Vec<(Compression, Out, Out)> = [Compression::Gzip, Compression::Zstd]
         .into_iter()
         .map(|c| {
-            let tag = if c == Compression::Gzip { "gzip" } else { "zstd" };
-            (c, open(&format!("{stem}.docker25-{tag}.tar")), open(&format!("{stem}.oci-{tag}.tar")))
+            let tag = if c == Compression::Gzip {
+                "gzip"
+            } else {
+                "zstd"
+            };
+            (
+                c,
+                open(&format!("{stem}.docker25-{tag}.tar")),
+                open(&format!("{stem}.oci-{tag}.tar")),
+            )
         })
         .collect();
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
@@ -208,7 +272,11 @@ fn main() {
             add(oci, &name, &blob);
             descs[k].push((d, blob.len()));
         }
-        eprintln!("layer {i}: {} entries, {} MiB", entries.len(), tar.len() >> 20);
+        eprintln!(
+            "layer {i}: {} entries, {} MiB",
+            entries.len(),
+            tar.len() >> 20
+        );
     }
     let config = serde_json::to_vec(&json!({
         "architecture": "amd64", "os": "linux",
@@ -256,5 +324,9 @@ fn main() {
             println!("{}", out.path.display());
         }
     }
-    eprintln!("{} layers, {files} entries, {} MiB uncompressed", layers.len(), total >> 20);
+    eprintln!(
+        "{} layers, {files} entries, {} MiB uncompressed",
+        layers.len(),
+        total >> 20
+    );
 }

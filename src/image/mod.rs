@@ -497,10 +497,15 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     };
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
+    let bomb = AtomicUsize::new(usize::MAX);
     let sizes: Vec<u64> = img
         .layers
         .iter()
-        .map(|l| l.size.or_else(|| img.store.member_size(&l.member)).unwrap_or(0))
+        .map(|l| {
+            l.size
+                .or_else(|| img.store.member_size(&l.member))
+                .unwrap_or(0)
+        })
         .collect();
     let total_blob: u64 = sizes.iter().sum();
     let progress = opts.progress.then(|| {
@@ -519,6 +524,8 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         capture_budget: &budget,
         max_entries: opts.max_entries,
         entries_seen: &seen,
+        bomb_layer: &bomb,
+        layer: 0,
         progress: progress.as_ref(),
     };
     let layer_err = |index: usize, l: &LayerRef, message: String| ImageError::Layer {
@@ -532,6 +539,7 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
             .store
             .open_member(&l.member)
             .map_err(|m| layer_err(i, l, m))?;
+        let ctx = walk::WalkCtx { layer: i, ..ctx };
         let scan = walk::scan_layer(r, &ctx).map_err(|m| layer_err(i, l, m))?;
         if opts.verify {
             if let Some(d) = &l.digest
@@ -598,6 +606,12 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         pb.finish_and_clear();
     }
     let mut scans = Vec::with_capacity(results.len());
+    // a tar bomb makes every layer still running fail: report the one that crossed the limit
+    let bomb = bomb.into_inner();
+    if let Some((_, Err(_))) = results.get(bomb) {
+        let (_, r) = results.swap_remove(bomb);
+        r?;
+    }
     for (_, r) in results {
         scans.push(r?);
     }

@@ -60,8 +60,24 @@ pub(crate) struct WalkCtx<'a> {
     pub capture_budget: &'a AtomicU64,
     pub max_entries: usize,
     pub entries_seen: &'a AtomicUsize,
+    /// First layer that crossed `max_entries` (`usize::MAX` = none).
+    pub bomb_layer: &'a AtomicUsize,
+    /// Index of the layer being read.
+    pub layer: usize,
     pub progress: Option<&'a indicatif::ProgressBar>,
 }
+
+/// An error of ours (not the decoder's) carried through `io::Error`.
+#[derive(Debug)]
+struct Hostile(String);
+
+impl std::fmt::Display for Hostile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Hostile {}
 
 /// Reader that hashes and counts everything read through it.
 struct HashReader<'a, R> {
@@ -185,6 +201,9 @@ pub(crate) fn scan_layer(
 }
 
 fn decode_msg(c: Compression, e: &io::Error) -> String {
+    if let Some(h) = e.get_ref().and_then(|r| r.downcast_ref::<Hostile>()) {
+        return h.0.clone();
+    }
     match c {
         Compression::Gzip => format!("corrupt or truncated gzip stream: {e}"),
         Compression::Zstd => format!("corrupt or truncated zstd stream: {e}"),
@@ -193,7 +212,7 @@ fn decode_msg(c: Compression, e: &io::Error) -> String {
 }
 
 fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Result<()> {
-    let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, m);
+    let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, Hostile(m));
     let mut ar = tar::Archive::new(r);
     for entry in ar.entries()? {
         let mut entry = entry?;
@@ -204,6 +223,12 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
         };
         let seen = ctx.entries_seen.fetch_add(1, Ordering::Relaxed) + 1;
         if seen > ctx.max_entries {
+            let _ = ctx.bomb_layer.compare_exchange(
+                usize::MAX,
+                ctx.layer,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
             return Err(bad(format!(
                 "more than {} entries in the image (tar bomb?); raise the limit with --max-entries",
                 ctx.max_entries
