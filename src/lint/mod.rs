@@ -3,10 +3,12 @@
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod helpers;
 pub mod ignore;
 pub mod pages;
 pub mod registry;
 pub mod rule;
+pub mod testing;
 pub mod text;
 
 pub use config::{Config, Threshold};

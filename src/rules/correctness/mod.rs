@@ -1,8 +1,73 @@
-//! Rules of the `correctness` family.
+//! Rules of the `correctness` family: instructions that do not do what they seem to.
 
-use crate::lint::Rule;
+use crate::dockerfile::Keyword;
+use crate::lint::helpers::{head_span, stage_instructions};
+use crate::lint::{Context, Rule};
+
+pub mod dl3000_workdir_not_absolute;
+pub mod dl3011_expose_port_out_of_range;
+pub mod dl3012_multiple_healthchecks;
+pub mod dl3021_copy_dest_not_directory;
+pub mod dl3022_copy_from_unknown_stage;
+pub mod dl3023_copy_from_own_stage;
+pub mod dl3024_duplicate_stage_name;
+pub mod dl3043_onbuild_forbidden_trigger;
+pub mod dl3044_env_self_reference;
+pub mod dl3045_copy_relative_without_workdir;
+pub mod dl3061_instruction_before_from;
+pub mod dl3063_reserved_stage_name;
+pub mod dl4003_multiple_cmd;
+pub mod dl4004_multiple_entrypoint;
+pub mod dl5103_empty_continuation_line;
+pub mod dl5105_undefined_arg_in_from;
+pub mod dl5106_undefined_var;
+pub mod dl5109_invalid_default_arg_in_from;
+pub mod dl5111_expose_invalid_format;
 
 /// Every rule of this family.
 pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![]
+    vec![
+        Box::new(dl3000_workdir_not_absolute::WorkdirNotAbsolute),
+        Box::new(dl3011_expose_port_out_of_range::ExposePortOutOfRange),
+        Box::new(dl3012_multiple_healthchecks::MultipleHealthchecks),
+        Box::new(dl3021_copy_dest_not_directory::CopyDestNotDirectory),
+        Box::new(dl3022_copy_from_unknown_stage::CopyFromUnknownStage),
+        Box::new(dl3023_copy_from_own_stage::CopyFromOwnStage),
+        Box::new(dl3024_duplicate_stage_name::DuplicateStageName),
+        Box::new(dl3043_onbuild_forbidden_trigger::OnbuildForbiddenTrigger),
+        Box::new(dl3044_env_self_reference::EnvSelfReference),
+        Box::new(dl3045_copy_relative_without_workdir::CopyRelativeWithoutWorkdir),
+        Box::new(dl3061_instruction_before_from::InstructionBeforeFrom),
+        Box::new(dl3063_reserved_stage_name::ReservedStageName),
+        Box::new(dl4003_multiple_cmd::MultipleCmd),
+        Box::new(dl4004_multiple_entrypoint::MultipleEntrypoint),
+        Box::new(dl5103_empty_continuation_line::EmptyContinuationLine),
+        Box::new(dl5105_undefined_arg_in_from::UndefinedArgInFrom),
+        Box::new(dl5106_undefined_var::UndefinedVar),
+        Box::new(dl5109_invalid_default_arg_in_from::InvalidDefaultArgInFrom),
+        Box::new(dl5111_expose_invalid_format::ExposeInvalidFormat),
+    ]
+}
+
+/// Reports every `keyword` instruction of a stage except the last, which is the one in effect.
+pub(crate) fn report_all_but_last(cx: &mut Context<'_>, keyword: Keyword) {
+    let df = cx.dockerfile;
+    for stage in 0..df.stages.len() {
+        let found: Vec<_> = stage_instructions(df, stage)
+            .filter(|i| i.keyword == keyword)
+            .collect();
+        let Some((last, earlier)) = found.split_last() else {
+            continue;
+        };
+        let last_line = df.lines.line_col(&df.source, last.span.start).line;
+        for ins in earlier {
+            cx.report(
+                head_span(df, ins),
+                format!(
+                    "this {kw} has no effect: the {kw} on line {last_line} replaces it",
+                    kw = keyword.as_str()
+                ),
+            );
+        }
+    }
 }

@@ -1,0 +1,46 @@
+//! Helpers for rule unit tests: parse a Dockerfile and run one rule on it.
+
+use super::{Context, Diagnostic, Rule, RuleSettings};
+use crate::dockerfile;
+
+/// Runs `rule` on `src` with default settings.
+pub fn run(rule: &dyn Rule, src: &str) -> Vec<Diagnostic> {
+    run_with(rule, src, &RuleSettings::default())
+}
+
+/// Runs `rule` on `src` with `settings`.
+pub fn run_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<Diagnostic> {
+    let df = dockerfile::parse(src);
+    let mut cx = Context::new(&df, settings, rule.meta());
+    rule.check(&mut cx);
+    cx.into_diagnostics()
+}
+
+/// The 1-based lines `rule` reports on in `src`.
+pub fn lines(rule: &dyn Rule, src: &str) -> Vec<usize> {
+    lines_with(rule, src, &RuleSettings::default())
+}
+
+/// The 1-based lines `rule` reports on in `src` with `settings`.
+pub fn lines_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<usize> {
+    let idx = dockerfile::LineIndex::new(src);
+    run_with(rule, src, settings)
+        .iter()
+        .map(|d| idx.line_col(src, d.span.start).line)
+        .collect()
+}
+
+/// Applies every fix of `rule`'s findings on `src` (edits must not overlap) and returns the text.
+pub fn fixed(rule: &dyn Rule, src: &str) -> String {
+    let mut edits: Vec<_> = run(rule, src)
+        .into_iter()
+        .filter_map(|d| d.fix)
+        .flat_map(|f| f.edits)
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    let mut out = src.to_string();
+    for e in edits {
+        out.replace_range(e.span.start..e.span.end, &e.replacement);
+    }
+    out
+}

@@ -1,0 +1,99 @@
+//! DL3010: use ADD to extract a local tar archive instead of COPY + `tar x`.
+
+use crate::dockerfile::{InstructionKind, Keyword};
+use crate::lint::helpers::stage_instructions;
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+
+/// `COPY app.tar.gz /tmp/` then `RUN tar xzf /tmp/app.tar.gz`: the archive stays in a layer.
+pub struct CopyArchiveThenExtract;
+
+/// Extensions of the archives ADD extracts by itself.
+pub const TAR_EXTENSIONS: &[&str] = &[
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tb2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tar.lz",
+    ".tar.lzma",
+    ".tlz",
+    ".tar.z",
+    ".taz",
+];
+
+/// True when the path names a tar archive ADD would extract.
+pub fn is_tar_archive(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    TAR_EXTENSIONS.iter().any(|e| p.ends_with(e))
+}
+
+impl Rule for CopyArchiveThenExtract {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3010",
+            name: "copy-archive-then-extract",
+            severity: Severity::Info,
+            summary: "Use ADD for extracting archives into an image",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        for stage in 0..df.stages.len() {
+            let ins: Vec<_> = stage_instructions(df, stage).collect();
+            for (k, copy) in ins.iter().enumerate() {
+                if copy.keyword != Keyword::Copy || copy.flag("from").is_some() {
+                    continue;
+                }
+                let InstructionKind::Copy { sources, .. } = &copy.kind else {
+                    continue;
+                };
+                for src in sources
+                    .iter()
+                    .filter(|s| is_tar_archive(&s.value) && !s.value.contains('$'))
+                {
+                    let base = src.value.rsplit('/').next().unwrap_or(&src.value);
+                    let extracted = ins[k + 1..].iter().any(|r| {
+                        r.keyword == Keyword::Run && {
+                            let t = &r.args.text;
+                            t.contains(base)
+                                && t.split(|c: char| {
+                                    c.is_whitespace() || c == ';' || c == '&' || c == '|'
+                                })
+                                .any(|w| w == "tar" || w.ends_with("/tar"))
+                        }
+                    });
+                    if extracted {
+                        cx.report(
+                            src.span,
+                            format!("`{}` is copied and then extracted with tar: `ADD {} <dir>` extracts it without keeping the archive in a layer", src.value, src.value),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::lines;
+
+    #[test]
+    fn flags_copy_then_tar_extract() {
+        let src = "FROM a\nCOPY dist/app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz\n";
+        assert_eq!(lines(&CopyArchiveThenExtract, src), vec![2]);
+    }
+
+    #[test]
+    fn no_extraction_or_other_stage_is_fine() {
+        let src = "FROM a\nCOPY app.tar.gz /srv/\nRUN ls /srv\nFROM b\nRUN tar xf /srv/app.tar.gz\nCOPY app.zip /x/\nRUN unzip /x/app.zip\n";
+        assert!(lines(&CopyArchiveThenExtract, src).is_empty());
+    }
+}

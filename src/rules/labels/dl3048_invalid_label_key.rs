@@ -1,0 +1,79 @@
+//! DL3048: label keys should be valid (lowercase, reverse-DNS style, not reserved).
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+
+/// `LABEL Version=1` / `LABEL com.docker.x=1` / `LABEL a..b=1`.
+pub struct InvalidLabelKey;
+
+/// Why a label key breaks Docker's key format recommendations, if it does.
+pub fn key_problem(key: &str) -> Option<&'static str> {
+    let k = key.trim_matches(['"', '\'']);
+    if k.contains('$') {
+        return None;
+    }
+    let lk = k.to_ascii_lowercase();
+    if ["com.docker.", "io.docker.", "org.dockerproject."]
+        .iter()
+        .any(|p| lk.starts_with(p))
+    {
+        return Some(
+            "the com.docker.*, io.docker.* and org.dockerproject.* namespaces are reserved",
+        );
+    }
+    if k.is_empty() {
+        return Some("it is empty");
+    }
+    if !k
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return Some("keys should use only lowercase letters, digits, `.` and `-`");
+    }
+    if !k.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !k.ends_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        return Some("keys should begin and end with a letter or digit");
+    }
+    if k.contains("..") || k.contains("--") || k.contains(".-") || k.contains("-.") {
+        return Some("keys should not contain consecutive separators");
+    }
+    None
+}
+
+impl Rule for InvalidLabelKey {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3048",
+            name: "invalid-label-key",
+            severity: Severity::Style,
+            summary: "Invalid label key",
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        for kv in super::all_labels(df) {
+            if let Some(why) = key_problem(&kv.key.value) {
+                cx.report(kv.key.span, format!("label key `{}`: {why}", kv.key.value));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::lines;
+
+    #[test]
+    fn flags_bad_keys() {
+        let src = "FROM a\nLABEL Version=1\nLABEL com.docker.x=1\nLABEL a..b=1 -x=2\n";
+        assert_eq!(lines(&InvalidLabelKey, src), vec![2, 3, 4, 4]);
+    }
+
+    #[test]
+    fn good_keys_are_fine() {
+        let src = "FROM a\nLABEL org.opencontainers.image.title=x maintainer=\"me\" version=1 \"quoted-key\"=y\n";
+        assert!(lines(&InvalidLabelKey, src).is_empty());
+    }
+}
