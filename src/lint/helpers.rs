@@ -223,7 +223,8 @@ pub fn unquote(s: &str) -> &str {
 /// True for an absolute path: `/…`, a variable (`$X…`, resolved at build time), or a Windows
 /// drive path (`C:\…`, `C:/…`).
 pub fn is_absolute_path(path: &str) -> bool {
-    let p = unquote(path);
+    // `"${HOME}"/x`: a leading quote does not make the path relative
+    let p = unquote(path).trim_start_matches(['"', '\'']);
     let b = p.as_bytes();
     p.starts_with('/')
         || p.starts_with('$')
@@ -257,7 +258,15 @@ mod tests {
 
     #[test]
     fn absolute_paths() {
-        for p in ["/app", "\"/app\"", "$HOME/x", "${X}", "C:\\app", "c:/app"] {
+        for p in [
+            "/app",
+            "\"/app\"",
+            "$HOME/x",
+            "${X}",
+            "\"${HOME}\"/x",
+            "C:\\app",
+            "c:/app",
+        ] {
             assert!(is_absolute_path(p), "{p}");
         }
         for p in ["app", "./app", "\"app\"", "~/x", "C:app"] {

@@ -16,6 +16,7 @@ pub mod dl4000_maintainer_deprecated;
 pub mod dl5101_stage_name_casing;
 pub mod dl5102_from_as_casing;
 pub mod dl5104_consistent_instruction_casing;
+pub mod dl5107_legacy_key_value_format;
 pub mod dl5110_expose_proto_casing;
 
 /// Every rule of this family.
@@ -35,6 +36,7 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(dl5101_stage_name_casing::StageNameCasing),
         Box::new(dl5102_from_as_casing::FromAsCasing),
         Box::new(dl5104_consistent_instruction_casing::ConsistentInstructionCasing),
+        Box::new(dl5107_legacy_key_value_format::LegacyKeyValueFormat),
         Box::new(dl5110_expose_proto_casing::ExposeProtoCasing),
     ]
 }

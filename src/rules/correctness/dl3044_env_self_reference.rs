@@ -40,7 +40,9 @@ impl Rule for EnvSelfReference {
                         let mut same: Vec<&str> = Vec::new();
                         for kv in kvs {
                             if let Some(v) = &kv.value {
-                                for r in var_refs(&v.value, df.escape) {
+                                // the raw text keeps quotes: `'$A'` is literal
+                                let raw = kv.raw_value.as_deref().unwrap_or(&v.value);
+                                for r in var_refs(raw, df.escape) {
                                     if same.contains(&r.name.as_str())
                                         && !defined.contains(&r.name)
                                         && !globals.contains(&r.name)

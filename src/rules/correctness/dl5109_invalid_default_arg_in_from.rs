@@ -125,7 +125,12 @@ impl Rule for InvalidDefaultArgInFrom {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals = global_args(df);
+        // ARG defaults may use earlier ARGs: expand them in order, as BuildKit does
+        let mut globals: Vec<(String, Option<String>)> = Vec::new();
+        for (k, v) in global_args(df) {
+            let v = v.map(|v| expand(&v, df.escape, &globals));
+            globals.push((k, v));
+        }
         for ins in &df.instructions {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;
@@ -140,7 +145,11 @@ impl Rule for InvalidDefaultArgInFrom {
             {
                 continue;
             }
-            let expanded = expand(&image.value, df.escape, &globals);
+            // BuildKit's word lexer drops the quotes: `alpine:"${TAG}"` is `alpine:3.20`
+            let expanded: String = expand(&image.value, df.escape, &globals)
+                .chars()
+                .filter(|c| !matches!(c, '"' | '\''))
+                .collect();
             if let Some(why) = invalid_reference(&expanded) {
                 cx.report(
                     image.span,
@@ -167,7 +176,7 @@ mod tests {
 
     #[test]
     fn valid_defaults_are_fine() {
-        let src = "ARG TAG=3.20\nARG REG=ghcr.io/\nFROM alpine:$TAG\nFROM ${REG}x/y:${TAG}\nFROM ${NOPE:-debian}\nARG D=\nFROM debian${D}\n";
+        let src = "ARG TAG=3.20\nARG REG=ghcr.io/\nFROM alpine:$TAG\nFROM ${REG}x/y:${TAG}\nFROM ${NOPE:-debian}\nARG D=\nFROM debian${D}\nFROM alpine:\"${TAG}\"\nARG OWNER=me\nARG IMG=ghcr.io/$OWNER/app\nFROM $IMG\n";
         assert!(lines(&InvalidDefaultArgInFrom, src).is_empty());
     }
 

@@ -18,10 +18,12 @@ const SECRET_WORDS: &[&str] = &[
     "secret",
     "token",
 ];
-const ALLOWED_WORDS: &[&str] = &["public", "file", "version"];
+/// BuildKit's exemptions, plus `gpg`/`pgp`: `GPG_KEY` holds a public key fingerprint
+/// (the official python images set it).
+const ALLOWED_WORDS: &[&str] = &["public", "file", "version", "gpg", "pgp"];
 
 /// BuildKit's test: a `_`-delimited word of the name is a secret word, and none is an
-/// allowed word (`PUBLIC_KEY`, `KEY_FILE`, `TOKEN_VERSION` pass).
+/// allowed word (`PUBLIC_KEY`, `KEY_FILE`, `TOKEN_VERSION`, `GPG_KEY` pass).
 pub fn looks_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split('_').collect();
@@ -74,7 +76,7 @@ mod tests {
 
     #[test]
     fn innocent_names_are_fine() {
-        let src = "FROM a\nARG PUBLIC_KEY\nENV GPG_KEY_FILE=/k TOKEN_VERSION=2 KEYBOARD=us MONKEY=1 AUTHOR=me\n";
+        let src = "FROM a\nARG PUBLIC_KEY\nENV GPG_KEY=ABCD KEY_FILE=/k TOKEN_VERSION=2 KEYBOARD=us MONKEY=1 AUTHOR=me\n";
         assert!(lines(&SecretsInArgOrEnv, src).is_empty());
     }
 }
