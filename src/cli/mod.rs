@@ -7,6 +7,7 @@ use std::process::ExitCode;
 pub mod compare;
 pub mod completions;
 pub mod explain;
+pub mod fix;
 pub mod hook;
 pub mod image;
 pub mod lint;
@@ -15,6 +16,7 @@ pub mod parse;
 pub mod rules;
 
 pub use explain::ExplainArgs;
+pub use fix::FixArgs;
 pub use hook::HookArgs;
 pub use image::ImageArgs;
 pub use lint::LintArgs;
@@ -61,13 +63,6 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write all pages with --out-dir).
     Man(man::ManArgs),
-}
-
-/// Arguments of `dlint fix`.
-#[derive(Debug, clap::Args)]
-pub struct FixArgs {
-    /// Dockerfiles to fix.
-    pub paths: Vec<std::path::PathBuf>,
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -137,7 +132,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
-        Command::Fix(_) => Err(crate::Error::NotImplemented("fix")),
+        Command::Fix(args) => fix::run(args),
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod helpers;
 pub mod ignore;
 pub mod pages;

@@ -1,0 +1,110 @@
+//! `dlint fix`: apply the safe fixes rules attach, re-linting until stable.
+
+use crate::cli::lint::{LintArgs, build_config};
+use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::lint::{self, Registry};
+use crate::{Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `dlint fix`.
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Dockerfiles to fix (only these files are written); `-` reads stdin and prints the result.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print a unified diff instead of writing the files (exit 1 when there are changes).
+    #[arg(long)]
+    pub diff: bool,
+    /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any config file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Do not apply this rule's fixes (id or name); repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+}
+
+/// A unified diff of `old` -> `new` for `path`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// Runs `dlint fix`.
+pub fn run(args: FixArgs) -> Result<ExitCode> {
+    let lint_args = LintArgs {
+        config: args.config.clone(),
+        no_config: args.no_config,
+        ignore: args.ignore.clone(),
+        ..LintArgs::default()
+    };
+    let cfg = build_config(&lint_args, Registry::global())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let io_err = |path: &PathBuf| {
+        let path = path.clone();
+        move |source| Error::Io { path, source }
+    };
+    let (mut failed, mut changed, mut fixes, mut remaining) = (false, 0usize, 0usize, 0usize);
+    for path in &args.paths {
+        if path.is_dir() {
+            eprintln!(
+                "dlint: error: {}: is a directory; `dlint fix` only writes the files it is given",
+                path.display()
+            );
+            failed = true;
+            continue;
+        }
+        let source = match crate::cli::parse::read_source(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("dlint: error: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let fixed = lint::fix::fix_source(path, &source, &cfg);
+        fixes += fixed.applied;
+        remaining += fixed.remaining.len();
+        let is_stdin = path.as_os_str() == "-";
+        if fixed.source == source {
+            if is_stdin && !args.diff {
+                out.write_all(source.as_bytes()).map_err(io_err(path))?;
+            }
+            continue;
+        }
+        changed += 1;
+        if args.diff {
+            let shown = path.display().to_string();
+            out.write_all(unified_diff(&shown, &source, &fixed.source).as_bytes())
+                .map_err(io_err(path))?;
+        } else if is_stdin {
+            out.write_all(fixed.source.as_bytes())
+                .map_err(io_err(path))?;
+        } else {
+            std::fs::write(path, &fixed.source).map_err(io_err(path))?;
+        }
+    }
+    out.flush().map_err(io_err(&PathBuf::from("<stdout>")))?;
+    eprintln!(
+        "dlint: {} {fixes} fix{} in {changed} file{}; {remaining} finding{} left (see `dlint lint`)",
+        if args.diff { "would apply" } else { "applied" },
+        if fixes == 1 { "" } else { "es" },
+        if changed == 1 { "" } else { "s" },
+        if remaining == 1 { "" } else { "s" },
+    );
+    Ok(ExitCode::from(if failed {
+        EXIT_ERROR
+    } else if args.diff && changed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }))
+}
