@@ -7,12 +7,21 @@ use std::path::{Path, PathBuf};
 fn corpus() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfiles");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared corpus must sit beside the repository)", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the shared corpus must sit beside the repository)",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("Dockerfile"))
         .collect();
     files.sort();
-    assert!(files.len() > 1000, "corpus looks incomplete: {} files", files.len());
+    assert!(
+        files.len() > 1000,
+        "corpus looks incomplete: {} files",
+        files.len()
+    );
     files
 }
 
@@ -25,7 +34,11 @@ fn everything() -> Config {
     cfg.report_unused_ignores = true;
     cfg.settings.trusted_registries = vec!["docker.io".into()];
     cfg.settings.strict_labels = true;
-    for (k, t) in [("maintainer", "email"), ("version", "semver"), ("org.opencontainers.image.source", "url")] {
+    for (k, t) in [
+        ("maintainer", "email"),
+        ("version", "semver"),
+        ("org.opencontainers.image.source", "url"),
+    ] {
         cfg.settings.label_schema.push((k.into(), t.into()));
     }
     cfg
@@ -42,20 +55,40 @@ fn no_rule_crashes_and_parallel_output_is_deterministic() {
         assert_eq!(&f.path, path, "results are sorted by path");
         assert!(f.error.is_none(), "{}: {:?}", path.display(), f.error);
         for d in &f.diagnostics {
-            assert!(!d.message.starts_with("internal error"), "{}: {}", path.display(), d.message);
-            assert!(d.span.end <= f.source.len(), "{}: {} span out of range", path.display(), d.rule);
+            assert!(
+                !d.message.starts_with("internal error"),
+                "{}: {}",
+                path.display(),
+                d.message
+            );
+            assert!(
+                d.span.end <= f.source.len(),
+                "{}: {} span out of range",
+                path.display(),
+                d.rule
+            );
         }
         assert!(
-            f.diagnostics.windows(2).all(|w| w[0].span.start <= w[1].span.start),
+            f.diagnostics
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start),
             "{}: findings not sorted by position",
             path.display()
         );
         // one-by-one linting gives the same findings
         let source = std::fs::read_to_string(path).unwrap();
-        assert_eq!(lint::lint_source(path, &source, &cfg), f.diagnostics, "{}", path.display());
+        assert_eq!(
+            lint::lint_source(path, &source, &cfg),
+            f.diagnostics,
+            "{}",
+            path.display()
+        );
         total += f.diagnostics.len();
     }
-    assert!(total > 1000, "suspiciously few findings over the corpus: {total}");
+    assert!(
+        total > 1000,
+        "suspiciously few findings over the corpus: {total}"
+    );
 }
 
 #[test]
@@ -70,8 +103,17 @@ fn fixes_apply_cleanly_on_the_corpus() {
         // fixing never introduces parse errors
         let before = dlint::dockerfile::parse(&source).errors.len();
         let after = dlint::dockerfile::parse(&fixed.source).errors.len();
-        assert!(after <= before, "{}: fix introduced parse errors", path.display());
+        assert!(
+            after <= before,
+            "{}: fix introduced parse errors",
+            path.display()
+        );
         // and is idempotent
-        assert_eq!(lint::fix::fix_source(&path, &fixed.source, &cfg).applied, 0, "{}", path.display());
+        assert_eq!(
+            lint::fix::fix_source(&path, &fixed.source, &cfg).applied,
+            0,
+            "{}",
+            path.display()
+        );
     }
 }
