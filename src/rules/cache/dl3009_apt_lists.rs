@@ -1,9 +1,9 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
-use super::{Leftover, check_leftovers};
+use super::{Leftover, check_leftovers, is_cmd};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
-use crate::shell::run::removed_later;
+use crate::shell::run::{later, removed_later};
 
 /// DL3009 `apt-lists-not-removed`.
 pub struct AptListsNotRemoved;
@@ -25,7 +25,11 @@ impl Rule for AptListsNotRemoved {
             if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
                 return None;
             }
-            if removed_later(script, inv.index, LISTS) || run.mount_covers(LISTS) {
+            // `apt-get dist-clean` (apt >= 2.7) removes the lists too.
+            let dist_clean = later(script, inv.index, |c| {
+                is_cmd(c, &["apt-get", "apt"], &["dist-clean"])
+            });
+            if dist_clean || removed_later(script, inv.index, LISTS) || run.mount_covers(LISTS) {
                 return None;
             }
             Some(Leftover {
@@ -67,6 +71,12 @@ mod tests {
     fn cleanup_before_update_does_not_count() {
         let src = "FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\n";
         assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn dist_clean_counts() {
+        let src = "FROM debian:13\nRUN set -eux; apt-get update; apt-get install -y curl; apt-get dist-clean\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
     }
 
     #[test]

@@ -22,7 +22,7 @@ impl Rule for ApkCacheLeft {
 
     fn check(&self, cx: &mut Context<'_>) {
         check_leftovers(cx, |_, run, script, inv| {
-            if inv.manager != Manager::Apk || inv.sub() != "add" || inv.has(&["--no-cache"]) {
+            if inv.manager != Manager::Apk || inv.sub() != "add" || inv.has(&["--no-cache", "--no-network"]) {
                 return None;
             }
             if removed_later(script, inv.index, CACHE)
@@ -61,6 +61,7 @@ mod tests {
             "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
             "FROM alpine:3.20\nRUN apk add --update curl && rm -rf /var/cache/apk/*\n",
             "FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n",
+            "FROM alpine:3.20\nRUN apk add --no-network --virtual .rundeps $runDeps\n",
         ] {
             assert!(lines(&ApkCacheLeft, src).is_empty(), "{src}");
         }

@@ -8,8 +8,9 @@ use crate::shell::{Op, Script};
 /// DL3059 `consecutive-run`.
 pub struct ConsecutiveRun;
 
-/// RUNs with more commands than this were most likely split on purpose (hadolint's heuristic).
-const MAX_COMMANDS: usize = 2;
+/// RUNs with more commands than this were most likely split on purpose. hadolint 2.15 only
+/// reports pairs of single-command RUNs; dlint does the same.
+const MAX_COMMANDS: usize = 1;
 
 impl Rule for ConsecutiveRun {
     fn meta(&self) -> RuleMeta {
@@ -126,7 +127,12 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
         .filter(|x| !x.nested && !x.from_sh_c)
         .skip(1)
         .all(|x| matches!(x.op_before, Some(Op::And) | Some(Op::Pipe)));
-    if !top_ops_ok || ci.args.text.contains('\n') {
+    let second_text = ci.args.text.trim_end();
+    if !top_ops_ok
+        || ci.args.text.contains('\n')
+        || second_text.ends_with('&')
+        || second_text.ends_with(';')
+    {
         return None;
     }
     let between = Span::new(pi.span.end, ci.args.span.start);
@@ -218,10 +224,12 @@ mod tests {
 
     #[test]
     fn no_fix_when_semantics_would_change() {
-        // `a && b || c` would run c when a fails.
-        let d = check(&ConsecutiveRun, "FROM debian\nRUN a\nRUN b || c\n");
+        // `a && b &` would put both in the background.
+        let d = check(&ConsecutiveRun, "FROM debian\nRUN a\nRUN b &\n");
         assert_eq!(d.len(), 1);
         assert!(d[0].fix.is_none());
+        // Two commands in one RUN: split on purpose.
+        assert!(check(&ConsecutiveRun, "FROM debian\nRUN a\nRUN b || c\n").is_empty());
         // A trailing comment would swallow the merged command.
         let d = check(&ConsecutiveRun, "FROM debian\nRUN a # note\nRUN b\n");
         assert!(d[0].fix.is_none());
