@@ -403,7 +403,8 @@ fn package(m: Manager, w: &Word) -> Package {
         .any(|e| raw.ends_with(e))
         || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
             && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
-        || (m == Manager::Pip && raw.contains('/'));
+        || (m == Manager::Pip && raw.contains('/'))
+        || (matches!(m, Manager::Dnf | Manager::Yum | Manager::Microdnf) && raw.starts_with('@'));
     let (name, version) = match m {
         Manager::AptGet | Manager::Apt | Manager::Apk | Manager::Zypper | Manager::Conda => {
             match raw.find(['=', '<', '>', '~']) {

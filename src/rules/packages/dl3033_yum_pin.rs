@@ -39,7 +39,13 @@ mod tests {
     #[test]
     fn pins() {
         let src = "FROM centos:7\nRUN yum install -y httpd-2.4.6 gcc-c++ @development\n";
-        assert_eq!(crate::shell::testutil::check(&YumUnpinned, src).len(), 2);
+        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("gcc-c++") && !d[0].message.contains("development"));
+        let src = "FROM centos:7\nRUN yum install -y a b c d e f g h\n";
+        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`b`") && d[0].message.ends_with("and 2 more"), "{}", d[0].message);
         assert!(
             lines(
                 &YumUnpinned,

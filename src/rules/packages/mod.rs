@@ -74,8 +74,9 @@ pub(crate) fn each_invocation(
     }
 }
 
-/// Reports every static, non-path package without a version among the install invocations
-/// of `managers`.
+/// Reports the static, non-path packages without a version among the install invocations of
+/// `managers`: one finding per invocation, spanning its unpinned packages, with `message`
+/// describing the first and the others listed after it.
 pub(crate) fn unpinned(
     cx: &mut Context<'_>,
     managers: &[Manager],
@@ -86,11 +87,28 @@ pub(crate) fn unpinned(
         if !inv.is_install() || accept(inv) {
             return Vec::new();
         }
-        inv.packages()
+        let pkgs = inv.packages();
+        let bad: Vec<&Package> = pkgs
             .iter()
             .filter(|p| p.is_static && !p.is_path && p.version.is_none() && !p.name.is_empty())
-            .map(|p| (p.span, message(inv, p)))
-            .collect()
+            .collect();
+        let (Some(first), Some(last)) = (bad.first(), bad.last()) else {
+            return Vec::new();
+        };
+        let mut msg = message(inv, first);
+        if bad.len() > 1 {
+            let others: Vec<String> = bad[1..]
+                .iter()
+                .take(5)
+                .map(|p| format!("`{}`", p.name))
+                .collect();
+            let more = bad.len().saturating_sub(6);
+            msg.push_str(&format!("; also unpinned: {}", others.join(", ")));
+            if more > 0 {
+                msg.push_str(&format!(" and {more} more"));
+            }
+        }
+        vec![(first.span.cover(last.span), msg)]
     });
 }
 
