@@ -22,7 +22,10 @@ impl Rule for ApkCacheLeft {
 
     fn check(&self, cx: &mut Context<'_>) {
         check_leftovers(cx, |_, run, script, inv| {
-            if inv.manager != Manager::Apk || inv.sub() != "add" || inv.has(&["--no-cache", "--no-network"]) {
+            if inv.manager != Manager::Apk
+                || inv.sub() != "add"
+                || inv.has(&["--no-cache", "--no-network"])
+            {
                 return None;
             }
             if removed_later(script, inv.index, CACHE)

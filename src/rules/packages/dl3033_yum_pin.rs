@@ -45,7 +45,11 @@ mod tests {
         let src = "FROM centos:7\nRUN yum install -y a b c d e f g h\n";
         let d = crate::shell::testutil::check(&YumUnpinned, src);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("`b`") && d[0].message.ends_with("and 2 more"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("`b`") && d[0].message.ends_with("and 2 more"),
+            "{}",
+            d[0].message
+        );
         assert!(
             lines(
                 &YumUnpinned,
