@@ -115,10 +115,16 @@ pub fn check_lossless(df: &Dockerfile) -> Result<(), String> {
 }
 
 /// Corpus files BuildKit itself rejects: they must produce errors (and still be lossless).
-const NOT_DOCKERFILES: &[(&str, &str)] = &[(
-    "docker-library__mysql__Dockerfile.oracle.Dockerfile",
-    "a jq template (`{{ def ... }}`) that docker-library renders into Dockerfiles",
-)];
+const NOT_DOCKERFILES: &[(&str, &str)] = &[
+    (
+        "docker-library__mysql__Dockerfile.oracle.Dockerfile",
+        "a jq template (`{{ def ... }}`) that docker-library renders into Dockerfiles",
+    ),
+    (
+        "vimagick__dockerfiles__obs-web-arm__Dockerfile.Dockerfile",
+        "`COPY --from build ...` (no `=`): BuildKit rejects `--from` without a value",
+    ),
+];
 
 #[test]
 fn corpus_parses_without_errors_and_losslessly() {

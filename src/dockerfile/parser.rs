@@ -808,6 +808,9 @@ fn copy_dollar(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut S
     }
 }
 
+/// Flags that may be given without a value (`--link`).
+const BOOL_FLAGS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
+
 /// Flags each instruction accepts (BuildKit's instruction parser rejects others).
 fn known_flags(k: Keyword) -> &'static [&'static str] {
     match k {
@@ -903,6 +906,8 @@ fn build_instruction(
         for f in &flags {
             if !known.contains(&f.name.as_str()) {
                 ierr!(format!("unknown flag: {}", f.name));
+            } else if f.value.is_none() && !BOOL_FLAGS.contains(&f.name.as_str()) {
+                ierr!(format!("missing a value on flag: {}", f.name));
             }
         }
     }
