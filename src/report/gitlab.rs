@@ -104,7 +104,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
             });
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &issues).map_err(super::json_io_error)?;
     writeln!(out)
 }
 

@@ -138,6 +138,6 @@ pub(super) fn write(
         },
         findings,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(super::json_io_error)?;
     writeln!(out)
 }

@@ -263,6 +263,14 @@ impl Counts {
     }
 }
 
+/// Keeps the I/O error kind of a serde_json failure (so a closed pipe stays `BrokenPipe`).
+pub(crate) fn json_io_error(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    }
+}
+
 /// Collapses line breaks so a message fits on one line.
 pub(crate) fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains(['\n', '\r']) {
@@ -303,6 +311,35 @@ mod tests {
         let order: Vec<_> = r.diagnostics.iter().map(|d| d.rule).collect();
         assert_eq!(order, ["A", "C", "B"]);
         assert_eq!(r.positions(Span::new(4, 6)), ((2, 1), (2, 3)));
+    }
+
+    struct ClosedPipe;
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn closed_pipe_keeps_its_kind_in_every_format() {
+        use clap::ValueEnum;
+        let d = Diagnostic {
+            rule: "DL3009",
+            name: "x",
+            severity: Severity::Info,
+            message: "m".into(),
+            span: Span::new(0, 4),
+            fix: None,
+        };
+        let files = [FileReport::new("Dockerfile", "FROM x\n", vec![d])];
+        for format in Format::value_variants() {
+            let err = render(*format, &files, &RenderOptions::default(), &mut ClosedPipe)
+                .expect_err("write fails");
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "{format:?}");
+        }
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub(super) fn write(
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(super::json_io_error)?;
     writeln!(out)
 }
 
