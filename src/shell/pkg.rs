@@ -340,7 +340,19 @@ impl<'a> Invocation<'a> {
     pub fn is_install(&self) -> bool {
         let s = self.sub();
         match self.manager {
-            Manager::AptGet | Manager::Apt => s == "install",
+            Manager::AptGet | Manager::Apt => {
+                s == "install"
+                    && !self.has(&[
+                        "-s",
+                        "--simulate",
+                        "--dry-run",
+                        "--just-print",
+                        "--no-act",
+                        "--recon",
+                        "--download-only",
+                        "-d",
+                    ])
+            }
             Manager::Apk => s == "add",
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
                 matches!(s, "install" | "groupinstall" | "localinstall" | "reinstall")

@@ -193,6 +193,14 @@ fn package_model() {
 }
 
 #[test]
+fn simulated_apt_install_is_not_an_install() {
+    let s = parse("apt-get install -s foo >/dev/null && apt-get install -y bar");
+    let inv = invocations(&s);
+    assert!(!inv[0].is_install());
+    assert!(inv[1].is_install());
+}
+
+#[test]
 fn short_option_clusters() {
     let s = parse("apt-get install -qy curl && rm -rf /x");
     let inv = invocations(&s);

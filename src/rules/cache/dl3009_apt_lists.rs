@@ -105,3 +105,25 @@ mod tests {
         assert!(lines(&AptListsNotRemoved, src).is_empty());
     }
 }
+
+#[cfg(test)]
+mod heredoc_tests {
+    use super::*;
+    use crate::shell::testutil::{check, dockerfile};
+
+    #[test]
+    fn heredoc_scripts_are_analyzed_with_spans() {
+        let src = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF\n";
+        let d = check(&AptListsNotRemoved, src);
+        assert_eq!(d.len(), 1);
+        let df = dockerfile(src);
+        assert_eq!(d[0].span.text(&df.source), "apt-get update");
+        let clean = "FROM debian:12\nRUN <<EOF\napt-get update\nrm -rf /var/lib/apt/lists/*\nEOF\n";
+        assert!(check(&AptListsNotRemoved, clean).is_empty());
+        // A heredoc fed to another program is not shell.
+        let py = "FROM debian:12\nRUN python3 <<EOF\nprint('apt-get update')\nEOF\n";
+        assert!(check(&AptListsNotRemoved, py).is_empty());
+        let bash = "FROM debian:12\nRUN bash <<EOF\napt-get update\nEOF\n";
+        assert_eq!(check(&AptListsNotRemoved, bash).len(), 1);
+    }
+}
