@@ -234,3 +234,17 @@ fn never_panics_on_odd_input() {
         let _ = tokenize::parse(t, Mapping::Map { map: &map, base: 0 });
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn parse_never_panics(text in "[a-z &|;'\"\\\\$(){}#<>\n\t=é-]{0,80}") {
+        let s = parse(&text);
+        for c in &s.commands {
+            // spans stay inside the mapped range
+            proptest::prop_assert!(c.span.start >= 100 && c.span.end <= 100 + text.len());
+        }
+        let map = SourceMap::identity(0, text.len());
+        let _ = tokenize::parse(&text, Mapping::Map { map: &map, base: 0 });
+        let _ = invocations(&s);
+    }
+}
