@@ -1,5 +1,6 @@
 //! `dlint compare A B`: analyse two images in parallel and report their differences.
 
+use crate::image::compare::pair::analyze_pair;
 use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, Side};
 use crate::image::packages::CAPTURE_GLOBS;
 use crate::image::{self, AnalyzeOptions, OpenOptions};
@@ -53,55 +54,44 @@ pub struct CompareArgs {
     pub jobs: Option<usize>,
 }
 
-/// How to open one side.
-#[derive(Debug, Clone, Default)]
-pub struct SideOptions {
-    /// Platform selection.
-    pub platform: Option<String>,
-    /// Image selection.
-    pub image: Option<String>,
-    /// Skip digest checks.
-    pub no_verify: bool,
-    /// Layers decoded in parallel per image (0 = one per CPU).
-    pub jobs: usize,
-}
-
-/// Analyses the image at `path` and summarises it for the comparison.
-pub fn load_side(path: &Path, opts: &SideOptions) -> crate::Result<Side> {
-    let img = image::open(
-        path,
-        &OpenOptions {
-            platform: opts.platform.clone(),
-            image: opts.image.clone(),
-        },
-    )?;
-    let report = image::analyze(
-        &img,
-        &AnalyzeOptions {
-            jobs: opts.jobs,
-            verify: !opts.no_verify,
-            top: 0,
-            capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
-            ..AnalyzeOptions::default()
-        },
-    )?;
-    Ok(Side::from_report(path.display().to_string(), &report))
+/// Opens both inputs (in parallel) and analyses them together: layers present in both (same
+/// diff_id) are decoded once (see [`crate::image::compare::pair`]).
+pub fn load_sides(
+    a: &Path,
+    b: &Path,
+    open_a: &OpenOptions,
+    open_b: &OpenOptions,
+    opts: &AnalyzeOptions,
+) -> crate::Result<(Side, Side)> {
+    let (ia, ib) = rayon::join(|| image::open(a, open_a), || image::open(b, open_b));
+    let (ia, ib) = (ia?, ib?);
+    let (ra, rb) = analyze_pair(&ia, &ib, opts)?;
+    Ok((
+        Side::from_report(a.display().to_string(), &ra),
+        Side::from_report(b.display().to_string(), &rb),
+    ))
 }
 
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
-    let side_opts = |platform: &Option<String>, image: &Option<String>| SideOptions {
+    let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
-        no_verify: args.no_verify,
-        jobs: args.jobs.unwrap_or(0),
     };
-    let (oa, ob) = (
-        side_opts(&args.platform_a, &args.image_a),
-        side_opts(&args.platform_b, &args.image_b),
-    );
-    let (a, b) = rayon::join(|| load_side(&args.a, &oa), || load_side(&args.b, &ob));
-    let (a, b) = (a?, b?);
+    let opts = AnalyzeOptions {
+        jobs: args.jobs.unwrap_or(0),
+        verify: !args.no_verify,
+        top: 0,
+        capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
+        ..AnalyzeOptions::default()
+    };
+    let (a, b) = load_sides(
+        &args.a,
+        &args.b,
+        &open(&args.platform_a, &args.image_a),
+        &open(&args.platform_b, &args.image_b),
+        &opts,
+    )?;
     let cmp = compare::compare(
         &a,
         &b,

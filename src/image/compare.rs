@@ -5,6 +5,8 @@
 //! The comparison works on [`Side`], a small summary of one analysed image, so it can be built
 //! and tested without archives.
 
+pub mod pair;
+
 use crate::image::packages::{Ecosystem, Inventory, LangPackage, OsPackage, PackageDb};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
