@@ -368,3 +368,61 @@ fn output_file_and_formats_golden() {
         );
     }
 }
+
+#[test]
+fn platform_per_side() {
+    use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
+    let dir = tempfile::tempdir().unwrap();
+    let amd = ImageSpec::new().platform("linux/amd64").layer(
+        LayerBuilder::new().file_size("bin/app", 1000).build(),
+        "COPY app /bin/app",
+    );
+    let arm = ImageSpec::new().platform("linux/arm64").layer(
+        LayerBuilder::new().file_size("bin/app", 1500).build(),
+        "COPY app /bin/app",
+    );
+    testkit::to_dir(&testkit::oci(&[amd, arm], false), &dir.path().join("multi")).unwrap();
+    let out = dlint(
+        dir.path(),
+        &[
+            "compare",
+            "multi",
+            "multi",
+            "--platform-a",
+            "linux/amd64",
+            "--platform-b",
+            "linux/arm64",
+            "--format",
+            "json",
+        ],
+    )
+    .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["files"]["changed"][0]["path"], "/bin/app");
+    assert_eq!(v["files"]["changed"][0]["a"], 1000);
+    assert_eq!(v["files"]["changed"][0]["b"], 1500);
+    // --platform applies to both sides: the same image.
+    let out = dlint(
+        dir.path(),
+        &[
+            "compare",
+            "multi",
+            "multi",
+            "--platform",
+            "linux/arm64",
+            "--format",
+            "json",
+        ],
+    )
+    .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["identical_content"], true);
+    // Without a platform, an index with two is an error naming what is there.
+    let out = dlint(
+        dir.path(),
+        &["compare", "multi", "multi", "--platform", "linux/s390x"],
+    )
+    .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("linux/arm64"), "{err}");
+}
