@@ -66,7 +66,11 @@ fn scan(
         .store
         .open_member(&l.member)
         .map_err(|m| layer_err(img, index, l, m))?;
-    let s = walk::scan_layer(r, ctx).map_err(|m| layer_err(img, index, l, m))?;
+    let ctx = WalkCtx {
+        layer: index,
+        ..*ctx
+    };
+    let s = walk::scan_layer(r, &ctx).map_err(|m| layer_err(img, index, l, m))?;
     if verify {
         check_ids(img, index, l, &s.blob_digest, s.blob_size)?;
         if let Some(want) = img.diff_ids.get(index)
@@ -198,6 +202,7 @@ pub fn analyze_pair(
         AtomicU64::new(opts.capture_max_total),
     ];
     let seen = [AtomicUsize::new(0), AtomicUsize::new(0)];
+    let bombs = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
     let ctxs: Vec<WalkCtx<'_>> = (0..2)
         .map(|i| WalkCtx {
             capture: caps[i].as_ref(),
@@ -205,6 +210,8 @@ pub fn analyze_pair(
             capture_budget: &budgets[i],
             max_entries: opts.max_entries,
             entries_seen: &seen[i],
+            bomb_layer: &bombs[i],
+            layer: 0,
             progress: None,
         })
         .collect();
@@ -214,9 +221,13 @@ pub fn analyze_pair(
         first_in_a.entry(d.as_str()).or_insert(i);
     }
     let mut tasks: Vec<(u64, Task)> = Vec::new();
-    for index in 0..a.layers.len() {
-        let size = a.layers.get(index).and_then(|l| l.size).unwrap_or(0);
-        tasks.push((size, Task::Scan { side: 0, index }));
+    let size_of = |img: &Image, l: &LayerRef| {
+        l.size
+            .or_else(|| img.store.member_size(&l.member))
+            .unwrap_or(0)
+    };
+    for (index, l) in a.layers.iter().enumerate() {
+        tasks.push((size_of(a, l), Task::Scan { side: 0, index }));
     }
     for (index, l) in b.layers.iter().enumerate() {
         let shared = b
@@ -230,7 +241,7 @@ pub fn analyze_pair(
         };
         let weight = match task {
             Task::Reuse { .. } => 0,
-            Task::Scan { .. } => l.size.unwrap_or(0),
+            Task::Scan { .. } => size_of(b, l),
         };
         tasks.push((weight, task));
     }
@@ -277,6 +288,17 @@ pub fn analyze_pair(
     let mut done: Vec<Option<Done>> = (0..tasks.len()).map(|_| None).collect();
     let mut results = results;
     results.sort_by_key(|(t, _)| *t);
+    // A tar bomb makes every layer still running fail: report the one that crossed the limit.
+    for (side, bomb) in bombs.iter().enumerate() {
+        let bomb = bomb.load(std::sync::atomic::Ordering::Relaxed);
+        let hit = results.iter().position(|(t, r)| {
+            r.is_err() && matches!(tasks.get(*t).map(|x| x.1), Some(Task::Scan { side: s, index }) if s == side && index == bomb)
+        });
+        if let Some(p) = hit {
+            let (_, r) = results.swap_remove(p);
+            r?;
+        }
+    }
     for (t, r) in results {
         if let Some(slot) = done.get_mut(t) {
             *slot = Some(r?);
