@@ -60,6 +60,16 @@ impl Rule for CopyBeforeInstall {
                             let Some((eco, manifests)) = context_install(&inv) else {
                                 continue;
                             };
+                            // Sources fetched in the same RUN (git clone, curl, wget) do not
+                            // come from a copied directory.
+                            let fetched = script.commands.iter().take(inv.index).any(|c| {
+                                matches!(c.name(), Some("git" | "curl" | "wget" | "svn" | "hg"))
+                            });
+                            if fetched
+                                && busting.as_ref().is_some_and(|(_, s)| !is_whole_context(s))
+                            {
+                                continue;
+                            }
                             match &busting {
                                 None => installed_before.push(eco),
                                 Some((ci, src)) => {
@@ -147,7 +157,11 @@ fn context_sources(inst: &Instruction) -> Option<Vec<String>> {
 
 /// The whole context or a directory: any change inside invalidates the cache from here on.
 fn is_busting(s: &str) -> bool {
-    matches!(s, "." | "./" | "*" | "./*" | "./." | "/") || (s.ends_with('/') && !s.contains('*'))
+    is_whole_context(s) || (s.ends_with('/') && !s.contains('*'))
+}
+
+fn is_whole_context(s: &str) -> bool {
+    matches!(s, "." | "./" | "*" | "./*" | "./." | "/")
 }
 
 fn basename(s: &str) -> &str {
@@ -307,6 +321,7 @@ mod tests {
             "FROM node:20\nCOPY --from=build /app .\nRUN npm ci\n",
             "FROM node:20\nCOPY . .\nRUN npm install -g typescript\n",
             "FROM debian\nCOPY . .\nRUN apt-get update\n",
+            "FROM golang:1.22\nCOPY patches/ /patches/\nRUN git clone https://x/y /src && cd /src && go build .\n",
         ] {
             assert!(lines(&CopyBeforeInstall, src).is_empty(), "{src}");
         }
