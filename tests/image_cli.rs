@@ -186,3 +186,47 @@ fn gates_from_config_file() {
         "{err}"
     );
 }
+
+fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m {
+                out.insert(k.clone());
+                match (k.as_str(), child) {
+                    // the final filesystem is keyed by path: only its values have fields
+                    ("files", serde_json::Value::Object(files)) => {
+                        files.values().for_each(|f| keys(f, out))
+                    }
+                    _ => keys(child, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn readme_schema_names_every_json_field() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("### JSON schema (`--format json`")
+        .expect("README image JSON schema");
+    let block = &readme[start..];
+    let block = &block[..block.find("\n### ").unwrap_or(block.len())];
+    let d = tempfile::tempdir().unwrap();
+    build(d.path());
+    let out = dlint(d.path())
+        .args(["image", "cli.tar", "-f", "json", "--files", "--no-config"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all = std::collections::BTreeSet::new();
+    keys(&v, &mut all);
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|k| !k.contains('/') && !block.contains(k.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "README schema lacks {missing:?}");
+}
