@@ -20,8 +20,9 @@ trap '[ -n "$tmp" ] && rm -rf "$tmp"' EXIT
 t() { # label cmd...  -> best wall time and its peak RSS over $RUNS runs
   local label=$1; shift; local best= rss=
   for _ in $(seq "$RUNS"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    local out f; f=$(mktemp)
+    /usr/bin/time -o "$f" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$f"); rm -f "$f"
     local w=${out% *} m=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; rss=$m; fi
   done

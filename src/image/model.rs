@@ -105,13 +105,14 @@ impl Model {
     /// dive's view of a whiteout: the size of the directory it deletes (0 for a file).
     fn dive_whiteout_size(&self, p: &str) -> u64 {
         match self.fs.get(p) {
-            // dive's tree has implicit parent directories, so a path with children is a dir
-            Some(n) if n.kind != FileKind::Dir => 0,
-            _ => subtree_keys(&self.fs, p)
+            // only a directory declared by a tar entry: dive's implicit parents have no
+            // file info, so it sizes their whiteouts 0 (checked against dive 0.13)
+            Some(n) if n.kind == FileKind::Dir => subtree_keys(&self.fs, p)
                 .iter()
                 .filter_map(|k| self.fs.get(k))
                 .map(|n| n.tar_size)
                 .sum(),
+            _ => 0,
         }
     }
 
