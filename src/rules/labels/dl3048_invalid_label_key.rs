@@ -25,9 +25,9 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     }
     if !k
         .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
     {
-        return Some("keys should use only lowercase letters, digits, `.` and `-`");
+        return Some("keys should use only lowercase letters, digits, `.`, `-` (and `_`)");
     }
     if !k.starts_with(|c: char| c.is_ascii_alphanumeric())
         || !k.ends_with(|c: char| c.is_ascii_alphanumeric())
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn good_keys_are_fine() {
-        let src = "FROM a\nLABEL org.opencontainers.image.title=x maintainer=\"me\" version=1 \"quoted-key\"=y\n";
+        let src = "FROM a\nLABEL org.opencontainers.image.title=x maintainer=\"me\" version=1 \"quoted-key\"=y registry_image=r\n";
         assert!(lines(&InvalidLabelKey, src).is_empty());
     }
 }
