@@ -2,6 +2,7 @@
 //! each image alone, in every archive layout and compression, and still catch a corrupt copy of
 //! a shared layer in the candidate.
 
+use dlint::image::compare::Side;
 use dlint::image::compare::pair::analyze_pair;
 use dlint::image::packages::CAPTURE_GLOBS;
 use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
@@ -23,6 +24,7 @@ fn base(c: Compression) -> testkit::Layer {
             "var/lib/dpkg/status",
             b"Package: a\nStatus: install ok installed\nVersion: 1\nInstalled-Size: 4\n",
         )
+        .hardlink("var/lib/dpkg/status-old", "var/lib/dpkg/status")
         .file_size("usr/lib/big.so", 50_000)
         .file_size("usr/bin/tool", 3000)
         .build()
@@ -119,6 +121,10 @@ fn pair_equals_two_single_analyses() {
                     rb.captured.contains_key("var/lib/dpkg/status"),
                     "shared layer's capture reused"
                 );
+                // The comparison counts files (hard links included) the way `dlint image` does.
+                let side = Side::from_report("b", &rb);
+                assert_eq!(side.file_count, side.files.len() as u64);
+                assert!(side.files.contains_key("var/lib/dpkg/status-old"));
             }
         }
     }

@@ -54,7 +54,8 @@ pub struct Side {
     pub wasted: u64,
     /// Visible bytes / all regular-file bytes across layers (0..=1).
     pub efficiency: f64,
-    /// Final filesystem: regular file path (no leading `/`) -> (size, layer index).
+    /// Final filesystem: path (no leading `/`) of each regular file and hard link, as
+    /// `dlint image` counts them -> (size, layer index).
     pub files: BTreeMap<String, (u64, usize)>,
     /// Caches left in the final filesystem.
     pub caches: Vec<SideCache>,
@@ -70,7 +71,7 @@ impl Side {
         let files: BTreeMap<String, (u64, usize)> = report
             .files
             .iter()
-            .filter(|(_, e)| e.kind == FileKind::File)
+            .filter(|(_, e)| matches!(e.kind, FileKind::File | FileKind::Hardlink))
             .map(|(p, e)| {
                 (
                     crate::image::packages::normalize_path(p).to_string(),
