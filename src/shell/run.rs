@@ -109,10 +109,49 @@ fn compute(df: &Dockerfile) -> Analysis {
 }
 
 /// The script a RUN executes: its shell-form text plus heredoc bodies that the shell runs
-/// (`RUN <<EOF` or `RUN bash <<EOF`). `None` for exec form.
+/// (`RUN <<EOF` or `RUN bash <<EOF`). Exec form gives one command, or the parsed `-c` script
+/// of `["sh", "-c", "..."]`.
 pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
-    let InstructionKind::Run(ShellOrExec::Shell(text)) = &inst.kind else {
-        return None;
+    let text = match &inst.kind {
+        InstructionKind::Run(ShellOrExec::Shell(text)) => text,
+        // `RUN ["sh", "-c", "script"]`: the script is shell too.
+        InstructionKind::Run(ShellOrExec::Exec(words)) => {
+            let first = words.first()?;
+            if !super::is_posix_shell(super::basename(&first.value)) {
+                // A plain argv: one command, no shell.
+                let words: Vec<super::Word> = words
+                    .iter()
+                    .map(|w| super::Word {
+                        value: w.value.clone(),
+                        is_static: true,
+                        span: w.span,
+                    })
+                    .collect();
+                let span = words
+                    .first()
+                    .zip(words.last())
+                    .map(|(a, b)| a.span.cover(b.span))
+                    .unwrap_or(inst.span);
+                return Some(Script {
+                    commands: vec![super::Command {
+                        start: super::wrapper_len(&words),
+                        words,
+                        assignments: Vec::new(),
+                        span,
+                        op_before: None,
+                        nested: false,
+                        from_sh_c: false,
+                    }],
+                    ..Script::default()
+                });
+            }
+            let c = words.iter().position(|w| {
+                w.value.starts_with('-') && !w.value.starts_with("--") && w.value.contains('c')
+            })?;
+            let script = words.get(c + 1)?;
+            return Some(parse_script(&script.value, Mapping::Fixed(script.span)));
+        }
+        _ => return None,
     };
     let _ = df;
     let mut body = text.text.clone();

@@ -123,6 +123,10 @@ mod heredoc_tests {
         // A heredoc fed to another program is not shell.
         let py = "FROM debian:12\nRUN python3 <<EOF\nprint('apt-get update')\nEOF\n";
         assert!(check(&AptListsNotRemoved, py).is_empty());
+        let exec = "FROM debian:12\nRUN [\"/bin/sh\", \"-c\", \"apt-get update && apt-get install -y x\"]\n";
+        assert_eq!(check(&AptListsNotRemoved, exec).len(), 1);
+        let exec = "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n";
+        assert_eq!(check(&AptListsNotRemoved, exec).len(), 1);
         let bash = "FROM debian:12\nRUN bash <<EOF\napt-get update\nEOF\n";
         assert_eq!(check(&AptListsNotRemoved, bash).len(), 1);
     }

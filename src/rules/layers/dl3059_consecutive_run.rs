@@ -90,7 +90,18 @@ fn mergeable(pi: &Instruction, p: &Run, ci: &Instruction, c: &Run) -> bool {
     let (Some(ps), Some(cs)) = (&p.script, &c.script) else {
         return false;
     };
-    if pi.stage != ci.stage || !pi.heredocs.is_empty() || !ci.heredocs.is_empty() {
+    let shell_form = |i: &Instruction| {
+        matches!(
+            i.kind,
+            crate::dockerfile::InstructionKind::Run(crate::dockerfile::ShellOrExec::Shell(_))
+        )
+    };
+    if pi.stage != ci.stage
+        || !pi.heredocs.is_empty()
+        || !ci.heredocs.is_empty()
+        || !shell_form(pi)
+        || !shell_form(ci)
+    {
         return false;
     }
     // Different mounts, network or security modes: the RUNs need different sandboxes.
@@ -209,6 +220,7 @@ mod tests {
             "FROM debian\nRUN a\nFROM debian\nRUN b\n",
             "FROM debian\nRUN a && b && c\nRUN d\n",
             "FROM debian\nRUN [\"a\"]\nRUN b\n",
+            "FROM debian\nRUN a\nRUN [\"b\"]\n",
         ] {
             assert!(lines(&ConsecutiveRun, src).is_empty(), "{src}");
         }
