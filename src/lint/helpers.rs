@@ -161,6 +161,18 @@ pub fn var_refs(text: &str, escape: char) -> Vec<VarRef> {
     out
 }
 
+/// Every top-level instruction, and for `ONBUILD X` also the trigger `X` (whose spans point
+/// into the same source), in file order.
+pub fn with_onbuild(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
+    df.instructions.iter().flat_map(|i| {
+        let inner = match &i.kind {
+            InstructionKind::Onbuild(t) => Some(t.as_ref()),
+            _ => None,
+        };
+        std::iter::once(i).chain(inner)
+    })
+}
+
 /// ARG names declared before the first FROM, with their default values.
 pub fn global_args(df: &Dockerfile) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::unquote;
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 use super::dl3010_copy_archive_then_extract::is_tar_archive;
@@ -35,7 +36,7 @@ impl Rule for AddInsteadOfCopy {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             if ins.keyword != Keyword::Add {
                 continue;
             }
@@ -89,6 +90,10 @@ mod tests {
     fn flags_and_fixes_plain_add() {
         let src = "FROM a\nADD src/ /app/\nadd --chown=1:1 a.txt /b\n";
         assert_eq!(lines(&AddInsteadOfCopy, src), vec![2, 3]);
+        assert_eq!(
+            fixed(&AddInsteadOfCopy, "FROM a\nONBUILD ADD x /x\n"),
+            "FROM a\nONBUILD COPY x /x\n"
+        );
         assert_eq!(
             fixed(&AddInsteadOfCopy, src),
             "FROM a\nCOPY src/ /app/\ncopy --chown=1:1 a.txt /b\n"

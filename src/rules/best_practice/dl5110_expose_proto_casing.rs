@@ -1,6 +1,7 @@
 //! DL5110 (BuildKit ExposeProtoCasing): EXPOSE protocols should be lowercase.
 
 use crate::dockerfile::{InstructionKind, Span};
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `EXPOSE 80/TCP`.
@@ -18,7 +19,7 @@ impl Rule for ExposeProtoCasing {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             let InstructionKind::Expose(words) = &ins.kind else {
                 continue;
             };

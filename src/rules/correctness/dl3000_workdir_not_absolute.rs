@@ -2,6 +2,7 @@
 
 use crate::dockerfile::InstructionKind;
 use crate::lint::helpers::is_absolute_path;
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// WORKDIR with a relative path depends on whatever WORKDIR the base image set.
@@ -19,7 +20,7 @@ impl Rule for WorkdirNotAbsolute {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             if let InstructionKind::Workdir(w) = &ins.kind
                 && !w.value.trim().is_empty()
                 && !is_absolute_path(&w.value)

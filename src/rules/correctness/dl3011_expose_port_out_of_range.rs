@@ -1,6 +1,7 @@
 //! DL3011: EXPOSE ports must be within 0-65535.
 
 use crate::dockerfile::InstructionKind;
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// EXPOSE with a port number that does not exist.
@@ -39,7 +40,7 @@ impl Rule for ExposePortOutOfRange {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             let InstructionKind::Expose(words) = &ins.kind else {
                 continue;
             };

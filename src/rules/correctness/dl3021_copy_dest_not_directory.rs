@@ -2,6 +2,7 @@
 
 use crate::dockerfile::{InstructionKind, Keyword, Span};
 use crate::lint::helpers::unquote;
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `COPY a b /dest` — the destination must be a directory, written with a trailing `/`.
@@ -19,7 +20,7 @@ impl Rule for CopyDestNotDirectory {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             if ins.keyword != Keyword::Copy {
                 continue;
             }

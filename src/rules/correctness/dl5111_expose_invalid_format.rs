@@ -1,6 +1,7 @@
 //! DL5111 (BuildKit ExposeInvalidFormat): EXPOSE with an IP address or host port.
 
 use crate::dockerfile::InstructionKind;
+use crate::lint::helpers::with_onbuild;
 use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `EXPOSE 8080:80` / `EXPOSE 127.0.0.1:80:80`: publishing is decided at `docker run`, not here.
@@ -18,7 +19,7 @@ impl Rule for ExposeInvalidFormat {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for ins in &df.instructions {
+        for ins in with_onbuild(df) {
             let InstructionKind::Expose(words) = &ins.kind else {
                 continue;
             };
