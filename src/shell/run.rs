@@ -19,6 +19,8 @@ pub struct Run {
     pub script: Option<Script>,
     /// `--mount` flags.
     pub mounts: Vec<Mount>,
+    /// An `ONBUILD RUN`: it runs when a child image is built from this one.
+    pub onbuild: bool,
 }
 
 impl Run {
@@ -52,9 +54,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// RUNs of one stage.
+    /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image).
     pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
-        self.runs.iter().filter(move |r| r.stage == Some(stage))
+        self.runs
+            .iter()
+            .filter(move |r| r.stage == Some(stage) && !r.onbuild)
     }
 
     /// True when the instruction's stage is in the final image (instructions before any FROM
@@ -94,12 +98,21 @@ fn compute(df: &Dockerfile) -> Analysis {
         .instructions
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.keyword == Keyword::Run)
-        .map(|(index, inst)| Run {
-            index,
-            stage: inst.stage,
-            script: script_of(df, inst),
-            mounts: mounts(inst),
+        .filter_map(|(index, inst)| {
+            let (run, onbuild) = match &inst.kind {
+                InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
+                    (&**inner, true)
+                }
+                _ if inst.keyword == Keyword::Run => (inst, false),
+                _ => return None,
+            };
+            Some(Run {
+                index,
+                stage: inst.stage,
+                script: script_of(df, run),
+                mounts: mounts(run),
+                onbuild,
+            })
         })
         .collect();
     Analysis {

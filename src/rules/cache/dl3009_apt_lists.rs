@@ -74,6 +74,12 @@ mod tests {
     }
 
     #[test]
+    fn onbuild_run_is_checked() {
+        let src = "FROM debian:12 AS base\nONBUILD RUN apt-get update && apt-get install -y x\nFROM debian:12\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
     fn dist_clean_counts() {
         let src = "FROM debian:13\nRUN set -eux; apt-get update; apt-get install -y curl; apt-get dist-clean\n";
         assert!(lines(&AptListsNotRemoved, src).is_empty());

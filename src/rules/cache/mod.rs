@@ -61,7 +61,8 @@ pub(crate) fn check_leftovers(
     let a = analyze(cx.dockerfile);
     let mut found = Vec::new();
     for_each_invocation(&a, |run, script, inv| {
-        if !a.is_final(run.stage) {
+        // ONBUILD RUNs execute in the child image, which is a final image of its own.
+        if !run.onbuild && !a.is_final(run.stage) {
             return;
         }
         if let Some(l) = f(&a, run, script, inv) {
