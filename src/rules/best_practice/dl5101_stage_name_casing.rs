@@ -11,7 +11,7 @@ impl Rule for StageNameCasing {
         RuleMeta {
             id: "DL5101",
             name: "stage-name-casing",
-            severity: Severity::Warning,
+            severity: Severity::Style,
             summary: "Stage names should be lowercase",
         }
     }

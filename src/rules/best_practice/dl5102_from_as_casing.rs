@@ -11,7 +11,7 @@ impl Rule for FromAsCasing {
         RuleMeta {
             id: "DL5102",
             name: "from-as-casing",
-            severity: Severity::Warning,
+            severity: Severity::Style,
             summary: "The AS keyword should match the casing of FROM",
         }
     }

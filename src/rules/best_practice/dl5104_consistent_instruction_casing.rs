@@ -11,7 +11,7 @@ impl Rule for ConsistentInstructionCasing {
         RuleMeta {
             id: "DL5104",
             name: "consistent-instruction-casing",
-            severity: Severity::Warning,
+            severity: Severity::Style,
             summary: "Instruction keywords should all be uppercase or all lowercase",
         }
     }

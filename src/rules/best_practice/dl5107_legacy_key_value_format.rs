@@ -12,7 +12,7 @@ impl Rule for LegacyKeyValueFormat {
         RuleMeta {
             id: "DL5107",
             name: "legacy-key-value-format",
-            severity: Severity::Warning,
+            severity: Severity::Style,
             summary: "Legacy `ENV key value` / `LABEL key value` format; use key=value",
         }
     }

@@ -12,7 +12,7 @@ impl Rule for ExposeProtoCasing {
         RuleMeta {
             id: "DL5110",
             name: "expose-proto-casing",
-            severity: Severity::Warning,
+            severity: Severity::Style,
             summary: "EXPOSE protocol should be lowercase",
         }
     }
