@@ -620,19 +620,26 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
 
 fn build_report(
     img: &Image,
-    scans: Vec<walk::LayerScan>,
+    mut scans: Vec<walk::LayerScan>,
     opts: &AnalyzeOptions,
 ) -> Result<ImageReport, ImageError> {
     let mut m = model::Model::default();
-    for (i, s) in scans.iter().enumerate() {
+    // (layer, path, content) of captured copies; each layer's entries are freed once applied
+    let mut capture_paths: Vec<(usize, String, String)> = Vec::new();
+    for (i, s) in scans.iter_mut().enumerate() {
         m.apply(i, s).map_err(|message| ImageError::Layer {
             archive: img.path.clone(),
             index: i,
             digest: s.blob_digest.clone(),
             message,
         })?;
+        for (ei, content) in std::mem::take(&mut s.captured) {
+            if let Some(e) = s.entries.get(ei) {
+                capture_paths.push((i, e.path.clone(), content));
+            }
+        }
+        s.entries = Vec::new();
     }
-    let files = m.final_fs();
     let layers: Vec<LayerSummary> = scans
         .iter()
         .enumerate()
@@ -658,28 +665,6 @@ fn build_report(
     let stored = m.stored_bytes();
     let visible = m.visible_bytes();
     let wasted = stored - visible.min(stored);
-    let totals = Totals {
-        compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
-        uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
-        stored_bytes: stored,
-        visible_bytes: visible,
-        wasted_bytes: wasted,
-        wasted_percent: if stored == 0 {
-            0.0
-        } else {
-            wasted as f64 * 100.0 / stored as f64
-        },
-        efficiency: if stored == 0 {
-            1.0
-        } else {
-            visible as f64 / stored as f64
-        },
-        files: files
-            .values()
-            .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
-            .count() as u64,
-        paths: files.len() as u64,
-    };
     let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
     for (cum, min, n) in m.dive.values() {
         cum_sum += cum;
@@ -704,6 +689,7 @@ fn build_report(
             }
         },
     };
+    m.dive = std::collections::HashMap::new();
     let mut hidden = std::mem::take(&mut m.hidden);
     hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     hidden.truncate(opts.top);
@@ -726,6 +712,29 @@ fn build_report(
             .collect();
     largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     largest.truncate(opts.top);
+    let files = m.into_final_fs();
+    let totals = Totals {
+        compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
+        uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
+        stored_bytes: stored,
+        visible_bytes: visible,
+        wasted_bytes: wasted,
+        wasted_percent: if stored == 0 {
+            0.0
+        } else {
+            wasted as f64 * 100.0 / stored as f64
+        },
+        efficiency: if stored == 0 {
+            1.0
+        } else {
+            visible as f64 / stored as f64
+        },
+        files: files
+            .values()
+            .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
+            .count() as u64,
+        paths: files.len() as u64,
+    };
     let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for (p, f) in &files {
         if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
@@ -743,22 +752,20 @@ fn build_report(
     directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
     let caches = find_caches(&files);
     let mut captured = BTreeMap::new();
-    for (li, s) in scans.into_iter().enumerate() {
-        for (ei, content) in s.captured {
-            let Some(e) = s.entries.get(ei) else { continue };
-            if let Some(f) = files.get(&e.path)
-                && f.layer == li
-                && f.kind == FileKind::File
-            {
-                captured.insert(
-                    e.path.clone(),
-                    CapturedFile {
-                        layer: li,
-                        size: f.size,
-                        content,
-                    },
-                );
-            }
+    for (li, path, content) in capture_paths {
+        if let Some(f) = files.get(&path)
+            && f.layer == li
+            && f.kind == FileKind::File
+        {
+            let size = f.size;
+            captured.insert(
+                path,
+                CapturedFile {
+                    layer: li,
+                    size,
+                    content,
+                },
+            );
         }
     }
     Ok(ImageReport {

@@ -250,22 +250,23 @@ impl Model {
         Ok(())
     }
 
-    /// The final filesystem as public entries.
-    pub(crate) fn final_fs(&self) -> BTreeMap<String, FsEntry> {
+    /// The final filesystem as public entries (consumes the model to avoid copying paths).
+    pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
+        let inodes = self.inodes;
         self.fs
-            .iter()
+            .into_iter()
             .map(|(p, n)| {
                 let size = n
                     .inode
-                    .and_then(|id| self.inodes.get(id as usize))
+                    .and_then(|id| inodes.get(id as usize))
                     .map_or(0, |i| i.size);
                 (
-                    p.clone(),
+                    p,
                     FsEntry {
                         kind: n.kind,
                         size,
                         layer: n.layer,
-                        link: n.link.clone(),
+                        link: n.link,
                     },
                 )
             })
