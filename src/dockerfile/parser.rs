@@ -492,16 +492,28 @@ fn raw_shell_words(line: &str) -> Result<Vec<(usize, usize)>, (usize, usize, Str
 /// Finds heredoc markers (`^(\d*)<<(-?)([^<]*)$` per raw shell word).
 fn heredoc_markers(line: &str) -> Result<Vec<Marker>, (usize, usize, String)> {
     let mut out = Vec::new();
-    for (s, e) in raw_shell_words(line)? {
+    let words = raw_shell_words(line)?;
+    for (i, &(s, mut e)) in words.iter().enumerate() {
         let Some(word) = line.get(s..e) else { continue };
         let digits = word.bytes().take_while(u8::is_ascii_digit).count();
         let Some(rest) = word[digits..].strip_prefix("<<") else {
             continue;
         };
-        let (strip_tabs, rest) = match rest.strip_prefix('-') {
+        let (strip_tabs, mut rest) = match rest.strip_prefix('-') {
             Some(r) => (true, r),
             None => (false, rest),
         };
+        if rest.is_empty() {
+            // `<< EOF` / `<<- EOF`: the delimiter is the next word (`<< -EOF` names `-EOF`).
+            let Some(&(ns, ne)) = words.get(i + 1) else {
+                continue;
+            };
+            let Some(next) = line.get(ns..ne) else {
+                continue;
+            };
+            rest = next;
+            e = ne;
+        }
         if rest.is_empty() || rest.contains('<') {
             continue;
         }
