@@ -925,7 +925,7 @@ fn build_instruction(
     }
     let args = ShellText {
         text: text[as_..ae].to_string(),
-        map: sub_map(lg, as_, ae),
+        map: lg.map.slice(as_, ae),
         span: lg.span(as_, ae),
     };
     let mut json = false;
@@ -952,7 +952,7 @@ fn build_instruction(
                 }
                 JsonArray::NotJson => ShellOrExec::Shell(ShellText {
                     text: text[from..to].to_string(),
-                    map: sub_map(lg, from, to),
+                    map: lg.map.slice(from, to),
                     span: lg.span(from, to),
                 }),
             }
@@ -1049,7 +1049,7 @@ fn build_instruction(
             }
         }
         Keyword::Arg => {
-            let esc = escape_of(lg);
+            let esc = lg.escape;
             let pairs: Vec<KeyValue> = parse_words(text, as_, ae, esc)
                 .into_iter()
                 .map(|(a, b)| {
@@ -1230,15 +1230,6 @@ fn build_instruction(
     }
 }
 
-fn escape_of(lg: &Logical) -> char {
-    lg.escape
-}
-
-/// A [`SourceMap`] for the logical range `s..e`, rebased to start at 0.
-fn sub_map(lg: &Logical, s: usize, e: usize) -> SourceMap {
-    lg.map.slice(s, e)
-}
-
 /// BuildKit's `parseNameVal` for ENV and LABEL.
 fn parse_name_val(
     lg: &Logical,
@@ -1248,7 +1239,7 @@ fn parse_name_val(
     errors: &mut Vec<ParseError>,
 ) -> Option<Vec<KeyValue>> {
     let text = &lg.text;
-    let esc = escape_of(lg);
+    let esc = lg.escape;
     let words = parse_words(text, s, e, esc);
     let &(fs, fe) = words.first()?;
     if !text[fs..fe].contains('=') {
