@@ -313,3 +313,39 @@ fn endless_zeros_after_the_tar_end() {
     let p = write_oci_tar(d.path(), "zeros.tar", &testkit::oci(&[two_layer(l)], false));
     assert_layer_error(&p, "after the end of the tar archive");
 }
+
+/// Two broken layers: the lower one is reported, whatever the number of workers and whichever
+/// finishes first.
+#[test]
+fn the_lowest_broken_layer_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = |c: Compression, pad: usize| {
+        let mut l = LayerBuilder::new().compress(c);
+        for k in 0..pad {
+            l = l.file_size(&format!("f{k}"), 1000);
+        }
+        let mut l = l.build();
+        let n = l.blob.len();
+        l.blob.truncate(n / 2);
+        l.digest = testkit::sha256(&l.blob);
+        l
+    };
+    let spec = ImageSpec::new()
+        .layer(good_layer(Compression::Gzip), "ADD base /")
+        // layer 1 is big (read first, fails last), layer 2 is tiny and fails at once
+        .layer(bad(Compression::Gzip, 300), "RUN big")
+        .layer(bad(Compression::Zstd, 1), "RUN small")
+        .layer(good_layer(Compression::Zstd), "RUN good");
+    let p = write_oci_tar(dir.path(), "two-bad.tar", &testkit::oci(&[spec], false));
+    for jobs in [1, 2, 4] {
+        let e = error_of(
+            &p,
+            &AnalyzeOptions {
+                jobs,
+                ..AnalyzeOptions::default()
+            },
+        );
+        assert!(e.contains("layer 1 ("), "jobs {jobs}: {e}");
+        assert!(e.contains("gzip"), "jobs {jobs}: {e}");
+    }
+}

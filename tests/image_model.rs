@@ -457,3 +457,102 @@ fn replacing_a_directory_with_a_file_hides_its_contents() {
             .any(|w| w.path == "keep" && w.size == 1 && w.added_layer == 1 && w.hidden_layer == 1)
     );
 }
+
+/// Twelve layers of very different sizes, so that with several workers they finish out of
+/// order: the report must not depend on the number of workers (layers are applied in order).
+#[test]
+fn report_is_the_same_for_any_number_of_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = ImageSpec::new();
+    for i in 0..12usize {
+        let mut l = LayerBuilder::new().compress(if i % 2 == 0 {
+            Compression::Gzip
+        } else {
+            Compression::Zstd
+        });
+        // big layers every third: they finish late while later small ones are done
+        let n = if i % 3 == 0 { 400 } else { 5 };
+        for k in 0..n {
+            l = l.file_size(&format!("d{}/f{k}", k % 7), 100 + i * 10 + k);
+        }
+        if i > 0 {
+            l = l
+                .whiteout(&format!("d{}", i % 7))
+                .file_size("shared", i * 3);
+        }
+        spec = spec.layer(l.build(), &format!("RUN step {i}"));
+    }
+    let p = write(&Fmt::OciTar, &[spec], dir.path());
+    let img = image::open(&p, &OpenOptions::default()).unwrap();
+    let run = |jobs: usize| {
+        let r = image::analyze(
+            &img,
+            &AnalyzeOptions {
+                jobs,
+                top: 5,
+                ..AnalyzeOptions::default()
+            },
+        )
+        .unwrap();
+        serde_json::to_string(&r).unwrap()
+    };
+    let one = run(1);
+    assert!(one.contains("\"hidden_layer\""), "{one}");
+    for jobs in [2, 3, 8] {
+        assert_eq!(run(jobs), one, "jobs = {jobs}");
+    }
+}
+
+/// The top-N wasted list keeps the N biggest copies, ties broken by path, the same as sorting
+/// every hidden copy would.
+#[test]
+fn top_wasted_keeps_the_biggest_with_ties_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let l0 = LayerBuilder::new()
+        .file_size("c", 50)
+        .file_size("a", 50)
+        .file_size("z", 10)
+        .file_size("b", 50)
+        .file_size("y", 70)
+        .file_size("x", 5)
+        .build();
+    let mut l1 = LayerBuilder::new();
+    for p in ["c", "a", "z", "b", "y", "x"] {
+        l1 = l1.whiteout(p);
+    }
+    let spec = ImageSpec::new()
+        .layer(l0, "ADD")
+        .layer(l1.build(), "RUN rm");
+    let p = write(&Fmt::OciTar, &[spec], dir.path());
+    let img = image::open(&p, &OpenOptions::default()).unwrap();
+    let top = |n: usize| -> Vec<(String, u64)> {
+        image::analyze(
+            &img,
+            &AnalyzeOptions {
+                top: n,
+                ..AnalyzeOptions::default()
+            },
+        )
+        .unwrap()
+        .wasted
+        .into_iter()
+        .map(|w| (w.path, w.size))
+        .collect()
+    };
+    let s = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+        v.iter().map(|(p, n)| (p.to_string(), *n)).collect()
+    };
+    assert_eq!(top(3), s(&[("y", 70), ("a", 50), ("b", 50)]));
+    assert_eq!(top(0), s(&[]));
+    assert_eq!(
+        top(100),
+        s(&[
+            ("y", 70),
+            ("a", 50),
+            ("b", 50),
+            ("c", 50),
+            ("z", 10),
+            ("x", 5)
+        ])
+    );
+}

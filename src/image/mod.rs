@@ -20,6 +20,7 @@ pub mod gates;
 mod manifest;
 mod model;
 pub mod packages;
+mod read;
 mod store;
 #[doc(hidden)]
 pub mod testkit;
@@ -28,12 +29,10 @@ mod walk;
 
 pub use error::ImageError;
 
-use globset::{GlobBuilder, GlobSetBuilder};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use store::Store;
 
 /// Which image to pick from an archive.
@@ -477,24 +476,13 @@ pub const CACHE_DIRS: &[(&str, &str)] = &[
 ];
 
 /// Streams every layer (in parallel), applies the overlay model and builds the report.
+///
+/// Workers take layers biggest first (so the longest one does not start last); the calling
+/// thread applies each finished layer to the overlay model as soon as every layer below it has
+/// been applied, then drops its entries. Memory therefore holds the model plus the packed
+/// entries of layers that finished early, not every entry of the image.
 pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
-    let archive = img.path.as_path();
-    let capture = if opts.capture.is_empty() {
-        None
-    } else {
-        let mut b = GlobSetBuilder::new();
-        for p in &opts.capture {
-            let g = GlobBuilder::new(p.trim_start_matches('/'))
-                .literal_separator(true)
-                .build()
-                .map_err(|e| ImageError::format(archive, format!("capture pattern {p:?}: {e}")))?;
-            b.add(g);
-        }
-        Some(
-            b.build()
-                .map_err(|e| ImageError::format(archive, format!("capture patterns: {e}")))?,
-        )
-    };
+    let capture = read::globs(img, &opts.capture)?;
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
     let bomb = AtomicUsize::new(usize::MAX);
@@ -528,263 +516,284 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         layer: 0,
         progress: progress.as_ref(),
     };
-    let layer_err = |index: usize, l: &LayerRef, message: String| ImageError::Layer {
-        archive: archive.to_path_buf(),
-        index,
-        digest: l.digest.clone().unwrap_or_else(|| l.member.clone()),
-        message,
-    };
-    let scan_one = |(i, l): (usize, &LayerRef)| -> Result<walk::LayerScan, ImageError> {
-        let (r, _) = img
-            .store
-            .open_member(&l.member)
-            .map_err(|m| layer_err(i, l, m))?;
-        let ctx = walk::WalkCtx { layer: i, ..ctx };
-        let scan = walk::scan_layer(r, &ctx).map_err(|m| layer_err(i, l, m))?;
-        if opts.verify {
-            if let Some(d) = &l.digest
-                && d.starts_with("sha256:")
-                && *d != scan.blob_digest
-            {
-                return Err(layer_err(
-                    i,
-                    l,
-                    format!(
-                        "blob digest mismatch: the archive says {d}, the content is {}",
-                        scan.blob_digest
-                    ),
-                ));
-            }
-            if let Some(size) = l.size
-                && size != scan.blob_size
-            {
-                return Err(layer_err(
-                    i,
-                    l,
-                    format!(
-                        "blob is {} bytes but the manifest says {size}",
-                        scan.blob_size
-                    ),
-                ));
-            }
-            if let Some(want) = img.diff_ids.get(i)
-                && *want != scan.diff_id
-            {
-                return Err(layer_err(
-                    i,
-                    l,
-                    format!(
-                        "uncompressed content is {} but the config's diff_id is {want}",
-                        scan.diff_id
-                    ),
-                ));
-            }
-        }
-        Ok(scan)
-    };
     let jobs = if opts.jobs == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
         opts.jobs
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| ImageError::format(archive, format!("thread pool: {e}")))?;
-    // largest layers first: with few cores the longest task should not start last
     let mut order: Vec<usize> = (0..img.layers.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
-    let mut results: Vec<(usize, Result<walk::LayerScan, ImageError>)> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .filter_map(|&i| img.layers.get(i).map(|l| (i, scan_one((i, l)))))
-            .collect()
+    let next = AtomicUsize::new(0);
+    // lowest layer index that failed: layers above it cannot change the outcome, so they are
+    // not started (the one reported is still the lowest, whatever the timing)
+    let first_failed = AtomicUsize::new(usize::MAX);
+    let mut asm = Assembler::new(img, opts.top);
+    let mut errors: BTreeMap<usize, ImageError> = BTreeMap::new();
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<walk::LayerScan, ImageError>)>();
+        for _ in 0..jobs.clamp(1, img.layers.len().max(1)) {
+            let tx = tx.clone();
+            let (order, next, first_failed, ctx) = (&order, &next, &first_failed, &ctx);
+            s.spawn(move || {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if i > first_failed.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let r = read::scan(img, i, ctx, opts.verify);
+                    if r.is_err() {
+                        first_failed.fetch_min(i, Ordering::Relaxed);
+                    }
+                    if tx.send((i, r)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, walk::LayerScan> = BTreeMap::new();
+        for (i, r) in rx {
+            match r {
+                Ok(scan) => {
+                    pending.insert(i, scan);
+                }
+                Err(e) => {
+                    errors.insert(i, e);
+                }
+            }
+            while errors.is_empty() || errors.keys().next() > Some(&asm.next_layer()) {
+                let Some(scan) = pending.remove(&asm.next_layer()) else {
+                    break;
+                };
+                let at = asm.next_layer();
+                if let Err(e) = asm.push(scan) {
+                    first_failed.fetch_min(at, Ordering::Relaxed);
+                    errors.insert(at, e);
+                }
+            }
+        }
     });
-    results.sort_by_key(|(i, _)| *i);
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    let mut scans = Vec::with_capacity(results.len());
     // a tar bomb makes every layer still running fail: report the one that crossed the limit
     let bomb = bomb.into_inner();
-    if let Some((_, Err(_))) = results.get(bomb) {
-        let (_, r) = results.swap_remove(bomb);
-        r?;
+    if let Some(e) = errors.remove(&bomb) {
+        return Err(e);
     }
-    for (_, r) in results {
-        scans.push(r?);
+    if let Some((_, e)) = errors.into_iter().next() {
+        return Err(e);
     }
-    build_report(img, scans, opts)
+    asm.finish(opts)
 }
 
-fn build_report(
+/// Builds the report of `img` from its layer scans, base first.
+pub(crate) fn build_report(
     img: &Image,
-    mut scans: Vec<walk::LayerScan>,
+    scans: Vec<walk::LayerScan>,
     opts: &AnalyzeOptions,
 ) -> Result<ImageReport, ImageError> {
-    let mut m = model::Model::default();
-    // (layer, path, content) of captured copies; each layer's entries are freed once applied
-    let mut capture_paths: Vec<(usize, String, String)> = Vec::new();
-    for (i, s) in scans.iter_mut().enumerate() {
-        m.apply(i, s).map_err(|message| ImageError::Layer {
-            archive: img.path.clone(),
-            index: i,
-            digest: s.blob_digest.clone(),
-            message,
-        })?;
-        for (ei, content) in std::mem::take(&mut s.captured) {
-            if let Some(e) = s.entries.get(ei) {
-                capture_paths.push((i, e.path.clone(), content));
-            }
-        }
-        s.entries = Vec::new();
+    let mut asm = Assembler::new(img, opts.top);
+    for s in scans {
+        asm.push(s)?;
     }
-    let layers: Vec<LayerSummary> = scans
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let c = m.layers.get(i).cloned().unwrap_or_default();
-            LayerSummary {
+    asm.finish(opts)
+}
+
+/// Applies layer scans to the overlay model in layer order, keeping only each layer's
+/// figures (not its entries).
+struct Assembler<'a> {
+    img: &'a Image,
+    m: model::Model,
+    /// Scans applied so far, entries dropped.
+    scans: Vec<walk::LayerScan>,
+    /// (layer, path, content) of captured copies.
+    capture_paths: Vec<(usize, String, String)>,
+}
+
+impl<'a> Assembler<'a> {
+    fn new(img: &'a Image, top: usize) -> Self {
+        Assembler {
+            img,
+            m: model::Model::new(top),
+            scans: Vec::with_capacity(img.layers.len()),
+            capture_paths: Vec::new(),
+        }
+    }
+
+    /// Index of the layer the next `push` applies.
+    fn next_layer(&self) -> usize {
+        self.scans.len()
+    }
+
+    fn push(&mut self, mut s: walk::LayerScan) -> Result<(), ImageError> {
+        let i = self.scans.len();
+        self.m
+            .apply(i, &s.entries)
+            .map_err(|message| ImageError::Layer {
+                archive: self.img.path.clone(),
                 index: i,
                 digest: s.blob_digest.clone(),
-                diff_id: s.diff_id.clone(),
-                media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
-                compression: s.compression,
-                compressed_size: s.blob_size,
-                uncompressed_size: s.uncompressed_size,
-                file_count: c.files,
-                whiteouts: c.whiteouts,
-                created_by: img.created_by.get(i).cloned().flatten(),
-                bytes_added: c.added,
-                bytes_overwritten: c.overwritten,
-                bytes_removed: c.removed,
-            }
-        })
-        .collect();
-    let stored = m.stored_bytes();
-    let visible = m.visible_bytes();
-    let wasted = stored - visible.min(stored);
-    let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
-    for (cum, min, n) in m.dive.values() {
-        cum_sum += cum;
-        min_sum += min;
-        if *n > 1 {
-            dive_wasted += cum;
+                message,
+            })?;
+        for (path, content) in std::mem::take(&mut s.captured) {
+            self.capture_paths.push((i, path, content));
         }
+        s.entries = walk::Entries::default();
+        self.scans.push(s);
+        Ok(())
     }
-    let dive = DiveCompat {
-        score: if cum_sum == 0 {
-            1.0
-        } else {
-            min_sum as f64 / cum_sum as f64
-        },
-        wasted_bytes: dive_wasted,
-        user_wasted_percent: {
-            let user: u64 = layers.iter().skip(1).map(|l| l.bytes_added).sum();
-            if user == 0 {
-                0.0
-            } else {
-                dive_wasted as f64 * 100.0 / user as f64
-            }
-        },
-    };
-    m.dive = std::collections::HashMap::new();
-    let mut hidden = std::mem::take(&mut m.hidden);
-    hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-    hidden.truncate(opts.top);
-    // largest visible files (hard links reported once, at their first path)
-    let mut seen_inodes = std::collections::HashSet::new();
-    let mut largest: Vec<LargeFile> =
-        m.fs.iter()
-            .filter_map(|(p, n)| {
-                let id = n.inode?;
-                if !seen_inodes.insert(id) {
-                    return None;
+
+    fn finish(self, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+        let Assembler {
+            img,
+            mut m,
+            scans,
+            capture_paths,
+        } = self;
+        let layers: Vec<LayerSummary> = scans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let c = m.layers.get(i).cloned().unwrap_or_default();
+                LayerSummary {
+                    index: i,
+                    digest: s.blob_digest.clone(),
+                    diff_id: s.diff_id.clone(),
+                    media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
+                    compression: s.compression,
+                    compressed_size: s.blob_size,
+                    uncompressed_size: s.uncompressed_size,
+                    file_count: c.files,
+                    whiteouts: c.whiteouts,
+                    created_by: img.created_by.get(i).cloned().flatten(),
+                    bytes_added: c.added,
+                    bytes_overwritten: c.overwritten,
+                    bytes_removed: c.removed,
                 }
-                let size = m.inodes.get(id as usize)?.size;
-                Some(LargeFile {
-                    path: p.clone(),
-                    size,
-                    layer: n.layer,
-                })
             })
             .collect();
-    largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-    largest.truncate(opts.top);
-    let files = m.into_final_fs();
-    let totals = Totals {
-        compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
-        uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
-        stored_bytes: stored,
-        visible_bytes: visible,
-        wasted_bytes: wasted,
-        wasted_percent: if stored == 0 {
-            0.0
-        } else {
-            wasted as f64 * 100.0 / stored as f64
-        },
-        efficiency: if stored == 0 {
-            1.0
-        } else {
-            visible as f64 / stored as f64
-        },
-        files: files
-            .values()
-            .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
-            .count() as u64,
-        paths: files.len() as u64,
-    };
-    let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for (p, f) in &files {
-        if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
-            continue;
+        let stored = m.stored_bytes();
+        let visible = m.visible_bytes();
+        let wasted = stored - visible.min(stored);
+        let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
+        for (cum, min, n) in m.dive.values() {
+            cum_sum += cum;
+            min_sum += min;
+            if *n > 1 {
+                dive_wasted += cum;
+            }
         }
-        let top = p.split('/').next().unwrap_or(p).to_string();
-        let e = dirs.entry(top).or_default();
-        e.0 += f.size;
-        e.1 += 1;
-    }
-    let mut directories: Vec<DirSize> = dirs
-        .into_iter()
-        .map(|(path, (bytes, files))| DirSize { path, bytes, files })
-        .collect();
-    directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
-    let caches = find_caches(&files);
-    let mut captured = BTreeMap::new();
-    for (li, path, content) in capture_paths {
-        if let Some(f) = files.get(&path)
-            && f.layer == li
-            && f.kind == FileKind::File
-        {
-            let size = f.size;
-            captured.insert(
-                path,
-                CapturedFile {
-                    layer: li,
-                    size,
-                    content,
-                },
-            );
+        let dive = DiveCompat {
+            score: if cum_sum == 0 {
+                1.0
+            } else {
+                min_sum as f64 / cum_sum as f64
+            },
+            wasted_bytes: dive_wasted,
+            user_wasted_percent: {
+                let user: u64 = layers.iter().skip(1).map(|l| l.bytes_added).sum();
+                if user == 0 {
+                    0.0
+                } else {
+                    dive_wasted as f64 * 100.0 / user as f64
+                }
+            },
+        };
+        m.dive = std::collections::HashMap::new();
+        let hidden = m.take_hidden();
+        // largest visible files (hard links reported once, at their first path)
+        let mut seen_inodes = std::collections::HashSet::new();
+        let mut largest: Vec<LargeFile> =
+            m.fs.iter()
+                .filter_map(|(p, n)| {
+                    let id = n.inode?;
+                    if !seen_inodes.insert(id) {
+                        return None;
+                    }
+                    let size = m.inodes.get(id as usize)?.size;
+                    Some(LargeFile {
+                        path: p.clone(),
+                        size,
+                        layer: n.layer,
+                    })
+                })
+                .collect();
+        largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+        largest.truncate(opts.top);
+        let files = m.into_final_fs();
+        let totals = Totals {
+            compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
+            uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
+            stored_bytes: stored,
+            visible_bytes: visible,
+            wasted_bytes: wasted,
+            wasted_percent: if stored == 0 {
+                0.0
+            } else {
+                wasted as f64 * 100.0 / stored as f64
+            },
+            efficiency: if stored == 0 {
+                1.0
+            } else {
+                visible as f64 / stored as f64
+            },
+            files: files
+                .values()
+                .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
+                .count() as u64,
+            paths: files.len() as u64,
+        };
+        let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for (p, f) in &files {
+            if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
+                continue;
+            }
+            let top = p.split('/').next().unwrap_or(p).to_string();
+            let e = dirs.entry(top).or_default();
+            e.0 += f.size;
+            e.1 += 1;
         }
+        let mut directories: Vec<DirSize> = dirs
+            .into_iter()
+            .map(|(path, (bytes, files))| DirSize { path, bytes, files })
+            .collect();
+        directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+        let caches = find_caches(&files);
+        let mut captured = BTreeMap::new();
+        for (li, path, content) in capture_paths {
+            if let Some(f) = files.get(&path)
+                && f.layer == li
+                && f.kind == FileKind::File
+            {
+                let size = f.size;
+                captured.insert(
+                    path,
+                    CapturedFile {
+                        layer: li,
+                        size,
+                        content,
+                    },
+                );
+            }
+        }
+        Ok(ImageReport {
+            schema_version: 1,
+            archive: img.path.display().to_string(),
+            format: img.format,
+            reference: img.reference.clone(),
+            platform: img.platform.clone(),
+            config_digest: img.config_digest.clone(),
+            layers,
+            totals,
+            dive,
+            wasted: hidden,
+            largest,
+            directories,
+            caches,
+            files,
+            captured,
+        })
     }
-    Ok(ImageReport {
-        schema_version: 1,
-        archive: img.path.display().to_string(),
-        format: img.format,
-        reference: img.reference.clone(),
-        platform: img.platform.clone(),
-        config_digest: img.config_digest.clone(),
-        layers,
-        totals,
-        dive,
-        wasted: hidden,
-        largest,
-        directories,
-        caches,
-        files,
-        captured,
-    })
 }
 
 fn find_caches(files: &BTreeMap<String, FsEntry>) -> Vec<CacheFinding> {

@@ -2,9 +2,11 @@
 //! lower layers first, then the layer's entries in tar order) and accounts every regular-file
 //! byte as visible or wasted.
 
-use super::walk::{LayerScan, Op};
+use super::walk::{Entries, Op};
 use super::{FileKind, FsEntry, HiddenBy, WastedPath};
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// A stored copy of file data (a tar regular-file entry); hard links share it.
 #[derive(Debug, Clone)]
@@ -35,16 +37,54 @@ pub(crate) struct LayerBytes {
     pub whiteouts: u64,
 }
 
+/// A hidden copy ordered so that the heap's top is the one to drop first (smallest, then the
+/// last path), which keeps the `top` biggest in the order the report lists them.
+#[derive(Debug)]
+struct Ranked(WastedPath);
+
+impl Ranked {
+    fn key(&self) -> (Reverse<u64>, &str) {
+        (Reverse(self.0.size), self.0.path.as_str())
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
 /// The merged filesystem after applying layers.
 #[derive(Debug, Default)]
 pub(crate) struct Model {
     pub fs: BTreeMap<String, Node>,
     pub inodes: Vec<Inode>,
     pub layers: Vec<LayerBytes>,
-    /// Every stored copy that ended hidden.
-    pub hidden: Vec<WastedPath>,
-    /// dive-compatible bookkeeping: path -> (cumulative size, min size, copies).
-    pub dive: HashMap<String, (u64, u64, u32)>,
+    /// How many hidden copies to keep (the biggest).
+    top: usize,
+    /// The `top` biggest stored copies that ended hidden.
+    hidden: BinaryHeap<Ranked>,
+    /// dive-compatible bookkeeping: hash of the path -> (cumulative size, min size, copies).
+    /// A 64-bit hash instead of the path keeps this small; a collision among a million paths
+    /// has a chance of about 1 in 30 million and would only move dive's informational score.
+    pub dive: HashMap<u64, (u64, u64, u32)>,
+}
+
+fn path_hash(path: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
 }
 
 /// Keys equal to `p` or under `p/`.
@@ -64,6 +104,38 @@ fn subtree_keys(fs: &BTreeMap<String, Node>, p: &str) -> Vec<String> {
 }
 
 impl Model {
+    /// An empty model that keeps the `top` biggest hidden copies.
+    pub(crate) fn new(top: usize) -> Self {
+        Model {
+            top,
+            ..Model::default()
+        }
+    }
+
+    /// The kept hidden copies, biggest first (ties by path).
+    pub(crate) fn take_hidden(&mut self) -> Vec<WastedPath> {
+        let mut v: Vec<Ranked> = std::mem::take(&mut self.hidden).into_vec();
+        v.sort();
+        v.into_iter().map(|r| r.0).collect()
+    }
+
+    fn keep_hidden(&mut self, w: WastedPath) {
+        if self.top == 0 {
+            return;
+        }
+        if self.hidden.len() >= self.top {
+            let worse = self
+                .hidden
+                .peek()
+                .is_some_and(|worst| (Reverse(w.size), w.path.as_str()) >= worst.key());
+            if worse {
+                return;
+            }
+            self.hidden.pop();
+        }
+        self.hidden.push(Ranked(w));
+    }
+
     fn remove(&mut self, path: &str, layer: usize, reason: HiddenBy, counts: &mut LayerBytes) {
         let Some(node) = self.fs.remove(path) else {
             return;
@@ -77,13 +149,14 @@ impl Model {
                     HiddenBy::Overwritten => counts.overwritten += ino.size,
                     _ => counts.removed += ino.size,
                 }
-                self.hidden.push(WastedPath {
+                let w = WastedPath {
                     path: path.to_string(),
                     size: ino.size,
                     added_layer: ino.layer,
                     hidden_layer: layer,
                     reason,
-                });
+                };
+                self.keep_hidden(w);
             }
         }
     }
@@ -117,20 +190,17 @@ impl Model {
     }
 
     fn dive_record(&mut self, path: &str, size: u64) {
-        let e = self
-            .dive
-            .entry(path.to_string())
-            .or_insert((0, u64::MAX, 0));
+        let e = self.dive.entry(path_hash(path)).or_insert((0, u64::MAX, 0));
         e.0 += size;
         e.1 = e.1.min(size);
         e.2 += 1;
     }
 
     /// Applies one layer. Errors are plain messages; the caller names archive and layer.
-    pub(crate) fn apply(&mut self, layer: usize, scan: &LayerScan) -> Result<(), String> {
+    pub(crate) fn apply(&mut self, layer: usize, entries: &Entries) -> Result<(), String> {
         let mut c = LayerBytes::default();
         // dive's leaves: entries with nothing below them in this layer
-        let mut sorted: Vec<&str> = scan.entries.iter().map(|e| e.path.as_str()).collect();
+        let mut sorted: Vec<&str> = entries.iter().map(|e| e.path).collect();
         sorted.sort_unstable();
         let has_children = |p: &str| -> bool {
             let lo = format!("{p}/");
@@ -138,14 +208,14 @@ impl Model {
             sorted.get(i).is_some_and(|s| s.starts_with(&lo))
         };
         // 1. whiteouts hide lower layers only
-        for e in &scan.entries {
+        for e in entries.iter() {
             match &e.op {
                 Op::Whiteout => {
                     c.whiteouts += 1;
-                    let ds = self.dive_whiteout_size(&e.path);
-                    self.dive_record(&e.path, ds);
+                    let ds = self.dive_whiteout_size(e.path);
+                    self.dive_record(e.path, ds);
                     self.remove_tree(
-                        &e.path,
+                        e.path,
                         layer,
                         HiddenBy::Whiteout,
                         HiddenBy::DirectoryWhiteout,
@@ -154,7 +224,7 @@ impl Model {
                 }
                 Op::Opaque => {
                     c.whiteouts += 1;
-                    let keys = subtree_keys(&self.fs, &e.path);
+                    let keys = subtree_keys(&self.fs, e.path);
                     for k in keys {
                         if k != e.path {
                             self.remove(&k, layer, HiddenBy::Opaque, &mut c);
@@ -165,7 +235,7 @@ impl Model {
             }
         }
         // 2. entries in tar order
-        for e in &scan.entries {
+        for e in entries.iter() {
             let kind = match &e.op {
                 Op::Whiteout | Op::Opaque => continue,
                 Op::File(_) => FileKind::File,
@@ -175,8 +245,8 @@ impl Model {
                 Op::Other => FileKind::Other,
             };
             let tar_size = if let Op::File(s) = e.op { s } else { 0 };
-            if kind != FileKind::Dir || !has_children(&e.path) {
-                self.dive_record(&e.path, tar_size);
+            if kind != FileKind::Dir || !has_children(e.path) {
+                self.dive_record(e.path, tar_size);
             }
             if kind != FileKind::Dir {
                 c.files += 1;
@@ -185,7 +255,7 @@ impl Model {
             let mut link_inode = None;
             let mut link_kind = kind;
             if let Op::Hardlink(t) = &e.op {
-                let target = self.fs.get(t).ok_or_else(|| {
+                let target = self.fs.get(*t).ok_or_else(|| {
                     format!("hard link {:?} points to missing target {t:?}", e.path)
                 })?;
                 link_inode = target.inode;
@@ -198,21 +268,21 @@ impl Model {
                     ino.refs += 1;
                 }
             }
-            match self.fs.get(&e.path).map(|n| n.kind) {
+            match self.fs.get(e.path).map(|n| n.kind) {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
-                    if let Some(n) = self.fs.get_mut(&e.path) {
+                    if let Some(n) = self.fs.get_mut(e.path) {
                         n.layer = layer; // re-declared directory: metadata only
                     }
                     continue;
                 }
                 Some(FileKind::Dir) => self.remove_tree(
-                    &e.path,
+                    e.path,
                     layer,
                     HiddenBy::Overwritten,
                     HiddenBy::Overwritten,
                     &mut c,
                 ),
-                Some(_) => self.remove(&e.path, layer, HiddenBy::Overwritten, &mut c),
+                Some(_) => self.remove(e.path, layer, HiddenBy::Overwritten, &mut c),
                 None => {}
             }
             let (inode, link) = match &e.op {
@@ -227,12 +297,12 @@ impl Model {
                     });
                     (Some(id), None)
                 }
-                Op::Hardlink(t) => (link_inode, Some(t.clone())),
-                Op::Symlink(t) => (None, Some(t.clone())),
+                Op::Hardlink(t) => (link_inode, Some(t.to_string())),
+                Op::Symlink(t) => (None, Some(t.to_string())),
                 _ => (None, None),
             };
             self.fs.insert(
-                e.path.clone(),
+                e.path.to_string(),
                 Node {
                     kind: if matches!(e.op, Op::Hardlink(_)) {
                         link_kind

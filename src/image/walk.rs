@@ -14,16 +14,16 @@ const MAX_ENTRY_SIZE: u64 = 1 << 40;
 const MAX_TRAILING: u64 = 64 << 20;
 
 /// What a tar entry does to the filesystem.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Op {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op<'a> {
     /// A regular file with its size.
     File(u64),
     /// A directory.
     Dir,
     /// A symbolic link to the target.
-    Symlink(String),
+    Symlink(&'a str),
     /// A hard link to another path of the image (normalised).
-    Hardlink(String),
+    Hardlink(&'a str),
     /// Device, fifo, or other special file.
     Other,
     /// `.wh.<name>`: removes the path (and everything under it) from lower layers.
@@ -33,24 +33,133 @@ pub(crate) enum Op {
 }
 
 /// One entry of a layer, path normalised (no leading `/` or `./`, no trailing `/`).
-#[derive(Debug, Clone)]
-pub(crate) struct RawEntry {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawEntry<'a> {
     /// For whiteouts: the path removed; for opaque markers: the directory.
-    pub path: String,
-    pub op: Op,
+    pub path: &'a str,
+    pub op: Op<'a>,
+}
+
+/// A layer's entries packed into one buffer (path length + a few bytes each, no allocation per
+/// entry), so a layer that finishes before the layers below it waits cheaply to be applied.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Entries {
+    buf: Vec<u8>,
+}
+
+const TAG_FILE: u8 = 0;
+const TAG_DIR: u8 = 1;
+const TAG_SYMLINK: u8 = 2;
+const TAG_HARDLINK: u8 = 3;
+const TAG_OTHER: u8 = 4;
+const TAG_WHITEOUT: u8 = 5;
+const TAG_OPAQUE: u8 = 6;
+
+fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        buf.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    buf.push(v as u8);
+}
+
+fn put_str(buf: &mut Vec<u8>, s: &str) {
+    put_varint(buf, s.len() as u64);
+    buf.extend_from_slice(s.as_bytes());
+}
+
+impl Entries {
+    /// Appends one entry.
+    pub(crate) fn push(&mut self, e: RawEntry<'_>) {
+        let b = &mut self.buf;
+        match e.op {
+            Op::File(size) => {
+                b.push(TAG_FILE);
+                put_varint(b, size);
+            }
+            Op::Dir => b.push(TAG_DIR),
+            Op::Symlink(t) => {
+                b.push(TAG_SYMLINK);
+                put_str(b, t);
+            }
+            Op::Hardlink(t) => {
+                b.push(TAG_HARDLINK);
+                put_str(b, t);
+            }
+            Op::Other => b.push(TAG_OTHER),
+            Op::Whiteout => b.push(TAG_WHITEOUT),
+            Op::Opaque => b.push(TAG_OPAQUE),
+        }
+        put_str(b, e.path);
+    }
+
+    /// The entries in tar order.
+    pub(crate) fn iter(&self) -> EntryIter<'_> {
+        EntryIter { rest: &self.buf }
+    }
+}
+
+/// Iterator over [`Entries`].
+pub(crate) struct EntryIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> EntryIter<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.rest.split_first()?;
+            self.rest = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        if n > self.rest.len() {
+            return None;
+        }
+        let (s, rest) = self.rest.split_at(n);
+        self.rest = rest;
+        std::str::from_utf8(s).ok()
+    }
+}
+
+impl<'a> Iterator for EntryIter<'a> {
+    type Item = RawEntry<'a>;
+
+    fn next(&mut self) -> Option<RawEntry<'a>> {
+        let (&tag, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        let op = match tag {
+            TAG_FILE => Op::File(self.varint()?),
+            TAG_DIR => Op::Dir,
+            TAG_SYMLINK => Op::Symlink(self.str()?),
+            TAG_HARDLINK => Op::Hardlink(self.str()?),
+            TAG_OTHER => Op::Other,
+            TAG_WHITEOUT => Op::Whiteout,
+            _ => Op::Opaque,
+        };
+        let path = self.str()?;
+        Some(RawEntry { path, op })
+    }
 }
 
 /// The result of streaming one layer.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct LayerScan {
-    pub entries: Vec<RawEntry>,
+    pub entries: Entries,
     pub blob_digest: String,
     pub blob_size: u64,
     pub diff_id: String,
     pub uncompressed_size: u64,
     pub compression: Compression,
-    /// (entry index, content) for captured small files.
-    pub captured: Vec<(usize, String)>,
+    /// (path, content) of captured small files.
+    pub captured: Vec<(String, String)>,
 }
 
 /// Limits and options shared by all layer tasks of one analysis.
@@ -247,7 +356,7 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
         };
         if base == ".wh..wh..opq" {
             scan.entries.push(RawEntry {
-                path: parent.to_string(),
+                path: parent,
                 op: Op::Opaque,
             });
             continue;
@@ -257,12 +366,13 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
                 continue; // AUFS metadata (.wh..wh.plnk etc.)
             }
             scan.entries.push(RawEntry {
-                path: join(name),
+                path: &join(name),
                 op: Op::Whiteout,
             });
             continue;
         }
         let kind = entry.header().entry_type();
+        let link: String;
         let op = match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
                 let size = entry.size();
@@ -275,38 +385,37 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
             }
             tar::EntryType::Directory => Op::Dir,
             tar::EntryType::Symlink => {
-                let t = entry
+                link = entry
                     .link_name()?
                     .map(|t| t.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                Op::Symlink(t)
+                Op::Symlink(&link)
             }
             tar::EntryType::Link => {
                 let t = entry
                     .link_name()?
                     .map(|t| t.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let t = norm_path(t.trim_start_matches('/'))
+                link = norm_path(t.trim_start_matches('/'))
                     .map_err(|m| bad(format!("hard link {path:?}: {m}")))?
                     .ok_or_else(|| bad(format!("hard link {path:?} has an empty target")))?;
-                Op::Hardlink(t)
+                Op::Hardlink(&link)
             }
             tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo => Op::Other,
             // PAX/GNU metadata entries are consumed by the tar reader; skip anything else
             _ => continue,
         };
-        if let (Op::File(size), Some(set)) = (&op, ctx.capture) {
-            let size = *size;
-            if size <= ctx.capture_max_file && set.is_match(&path) && reserve(ctx, size) {
-                let mut buf = Vec::with_capacity(size as usize);
-                (&mut entry).take(size).read_to_end(&mut buf)?;
-                scan.captured.push((
-                    scan.entries.len(),
-                    String::from_utf8_lossy(&buf).into_owned(),
-                ));
-            }
+        if let (Op::File(size), Some(set)) = (op, ctx.capture)
+            && size <= ctx.capture_max_file
+            && set.is_match(&path)
+            && reserve(ctx, size)
+        {
+            let mut buf = Vec::with_capacity(size as usize);
+            (&mut entry).take(size).read_to_end(&mut buf)?;
+            scan.captured
+                .push((path.clone(), String::from_utf8_lossy(&buf).into_owned()));
         }
-        scan.entries.push(RawEntry { path, op });
+        scan.entries.push(RawEntry { path: &path, op });
     }
     Ok(())
 }
@@ -329,6 +438,57 @@ mod tests {
         assert_eq!(norm_path("./").unwrap(), None);
         assert!(norm_path("/etc/passwd").is_err());
         assert!(norm_path("a/../../b").is_err());
+    }
+
+    #[test]
+    fn packed_entries_round_trip() {
+        let list = [
+            RawEntry {
+                path: "usr",
+                op: Op::Dir,
+            },
+            RawEntry {
+                path: "usr/bin/x",
+                op: Op::File(0),
+            },
+            RawEntry {
+                path: "usr/lib/big",
+                op: Op::File(u64::MAX),
+            },
+            RawEntry {
+                path: "usr/bin/y",
+                op: Op::Hardlink("usr/bin/x"),
+            },
+            RawEntry {
+                path: "usr/bin/z",
+                op: Op::Symlink("../lib/é"),
+            },
+            RawEntry {
+                path: "dev/null",
+                op: Op::Other,
+            },
+            RawEntry {
+                path: "tmp/gone",
+                op: Op::Whiteout,
+            },
+            RawEntry {
+                path: "",
+                op: Op::Opaque,
+            },
+            RawEntry {
+                path: &"p".repeat(300),
+                op: Op::File(300),
+            },
+        ];
+        let mut packed = Entries::default();
+        for e in list {
+            packed.push(e);
+        }
+        let back: Vec<RawEntry<'_>> = packed.iter().collect();
+        assert_eq!(back.len(), list.len());
+        for (a, b) in back.iter().zip(list.iter()) {
+            assert_eq!((a.path, a.op), (b.path, b.op));
+        }
     }
 
     #[test]

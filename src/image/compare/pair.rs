@@ -6,11 +6,11 @@
 //! All layers of both images run as tasks of one thread pool; the per-image reports are then
 //! built by the same code as [`crate::image::analyze`].
 
+use crate::image::read::{check_ids, globs, layer_err, scan};
 use crate::image::walk::{self, LayerScan, WalkCtx};
 use crate::image::{
     AnalyzeOptions, Compression, Image, ImageError, ImageReport, LayerRef, build_report,
 };
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -24,89 +24,6 @@ enum Task {
     Scan { side: usize, index: usize },
     /// B's layer `index` has the content of A's layer `a_index`: only check B's blob.
     Reuse { index: usize, a_index: usize },
-}
-
-fn globs(img: &Image, patterns: &[String]) -> Result<Option<GlobSet>, ImageError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        let g = GlobBuilder::new(p.trim_start_matches('/'))
-            .literal_separator(true)
-            .build()
-            .map_err(|e| ImageError::format(&img.path, format!("capture pattern {p:?}: {e}")))?;
-        b.add(g);
-    }
-    b.build()
-        .map(Some)
-        .map_err(|e| ImageError::format(&img.path, format!("capture patterns: {e}")))
-}
-
-fn layer_err(img: &Image, index: usize, l: &LayerRef, message: String) -> ImageError {
-    ImageError::Layer {
-        archive: img.path.clone(),
-        index,
-        digest: l.digest.clone().unwrap_or_else(|| l.member.clone()),
-        message,
-    }
-}
-
-/// Decodes and walks one layer, with the same integrity checks as `analyze`.
-fn scan(
-    img: &Image,
-    index: usize,
-    ctx: &WalkCtx<'_>,
-    verify: bool,
-) -> Result<LayerScan, ImageError> {
-    let Some(l) = img.layers.get(index) else {
-        return Err(ImageError::format(&img.path, format!("no layer {index}")));
-    };
-    let (r, _) = img
-        .store
-        .open_member(&l.member)
-        .map_err(|m| layer_err(img, index, l, m))?;
-    let ctx = WalkCtx {
-        layer: index,
-        ..*ctx
-    };
-    let s = walk::scan_layer(r, &ctx).map_err(|m| layer_err(img, index, l, m))?;
-    if verify {
-        check_ids(img, index, l, &s.blob_digest, s.blob_size)?;
-        if let Some(want) = img.diff_ids.get(index)
-            && *want != s.diff_id
-        {
-            let msg = format!(
-                "uncompressed content is {} but the config's diff_id is {want}",
-                s.diff_id
-            );
-            return Err(layer_err(img, index, l, msg));
-        }
-    }
-    Ok(s)
-}
-
-fn check_ids(
-    img: &Image,
-    index: usize,
-    l: &LayerRef,
-    digest: &str,
-    size: u64,
-) -> Result<(), ImageError> {
-    if let Some(d) = &l.digest
-        && d.starts_with("sha256:")
-        && d != digest
-    {
-        let msg = format!("blob digest mismatch: the archive says {d}, the content is {digest}");
-        return Err(layer_err(img, index, l, msg));
-    }
-    if let Some(want) = l.size
-        && want != size
-    {
-        let msg = format!("blob is {size} bytes but the manifest says {want}");
-        return Err(layer_err(img, index, l, msg));
-    }
-    Ok(())
 }
 
 /// B's blob of a layer A also has: (digest, size, compression), hashing it only when verifying.
