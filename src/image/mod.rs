@@ -702,24 +702,7 @@ impl<'a> Assembler<'a> {
         m.dive = std::collections::HashMap::new();
         let hidden = m.take_hidden();
         // largest visible files (hard links reported once, at their first path)
-        let mut seen_inodes = std::collections::HashSet::new();
-        let mut largest: Vec<LargeFile> =
-            m.fs.iter()
-                .filter_map(|(p, n)| {
-                    let id = n.inode?;
-                    if !seen_inodes.insert(id) {
-                        return None;
-                    }
-                    let size = m.inodes.get(id as usize)?.size;
-                    Some(LargeFile {
-                        path: p.clone(),
-                        size,
-                        layer: n.layer,
-                    })
-                })
-                .collect();
-        largest.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-        largest.truncate(opts.top);
+        let largest = m.largest(opts.top);
         let files = m.into_final_fs();
         let totals = Totals {
             compressed_size: layers.iter().map(|l| l.compressed_size).sum(),

@@ -3,28 +3,19 @@
 //! byte as visible or wasted.
 
 use super::walk::{Entries, Op};
-use super::{FileKind, FsEntry, HiddenBy, WastedPath};
+use super::{FileKind, FsEntry, HiddenBy, LargeFile, WastedPath};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 
-/// A stored copy of file data (a tar regular-file entry); hard links share it.
+/// A copy of file data shared by hard links (a regular file plus every link to it).
 #[derive(Debug, Clone)]
-pub(crate) struct Inode {
+pub(crate) struct Group {
     pub size: u64,
+    /// Layer that stored the data.
     pub layer: usize,
+    /// Paths of the filesystem still reaching it.
     pub refs: u32,
-}
-
-/// A path in the merged filesystem.
-#[derive(Debug, Clone)]
-pub(crate) struct Node {
-    pub kind: FileKind,
-    pub layer: usize,
-    pub inode: Option<u32>,
-    pub link: Option<String>,
-    /// Size as dive sees it (tar header size: regular files only).
-    pub tar_size: u64,
 }
 
 /// Per-layer byte accounting produced by the model.
@@ -68,8 +59,16 @@ impl Ord for Ranked {
 /// The merged filesystem after applying layers.
 #[derive(Debug, Default)]
 pub(crate) struct Model {
-    pub fs: BTreeMap<String, Node>,
-    pub inodes: Vec<Inode>,
+    /// The merged filesystem. A regular file's entry carries its data's size and layer; a hard
+    /// link carries its target's size, and both are in `linked` so the data counts once.
+    pub fs: BTreeMap<String, FsEntry>,
+    /// Paths that share data through hard links -> their group in `groups`.
+    linked: HashMap<String, u32>,
+    groups: Vec<Group>,
+    /// Bytes of every regular-file copy stored by some layer.
+    stored: u64,
+    /// Bytes of copies no path of the filesystem reaches any more.
+    wasted: u64,
     pub layers: Vec<LayerBytes>,
     /// How many hidden copies to keep (the biggest).
     top: usize,
@@ -88,7 +87,7 @@ fn path_hash(path: &str) -> u64 {
 }
 
 /// Keys equal to `p` or under `p/`.
-fn subtree_keys(fs: &BTreeMap<String, Node>, p: &str) -> Vec<String> {
+fn subtree_keys(fs: &BTreeMap<String, FsEntry>, p: &str) -> Vec<String> {
     let mut keys = Vec::new();
     if fs.contains_key(p) {
         keys.push(p.to_string());
@@ -140,25 +139,33 @@ impl Model {
         let Some(node) = self.fs.remove(path) else {
             return;
         };
-        if let Some(id) = node.inode
-            && let Some(ino) = self.inodes.get_mut(id as usize)
-        {
-            ino.refs = ino.refs.saturating_sub(1);
-            if ino.refs == 0 {
-                match reason {
-                    HiddenBy::Overwritten => counts.overwritten += ino.size,
-                    _ => counts.removed += ino.size,
-                }
-                let w = WastedPath {
-                    path: path.to_string(),
-                    size: ino.size,
-                    added_layer: ino.layer,
-                    hidden_layer: layer,
-                    reason,
+        let (size, added_layer) = match self.linked.remove(path) {
+            Some(g) => {
+                let Some(group) = self.groups.get_mut(g as usize) else {
+                    return;
                 };
-                self.keep_hidden(w);
+                group.refs = group.refs.saturating_sub(1);
+                if group.refs > 0 {
+                    return;
+                }
+                (group.size, group.layer)
             }
+            None if node.kind == FileKind::File => (node.size, node.layer),
+            None => return,
+        };
+        match reason {
+            HiddenBy::Overwritten => counts.overwritten += size,
+            _ => counts.removed += size,
         }
+        self.wasted += size;
+        let w = WastedPath {
+            path: path.to_string(),
+            size,
+            added_layer,
+            hidden_layer: layer,
+            reason,
+        };
+        self.keep_hidden(w);
     }
 
     fn remove_tree(
@@ -183,7 +190,8 @@ impl Model {
             Some(n) if n.kind == FileKind::Dir => subtree_keys(&self.fs, p)
                 .iter()
                 .filter_map(|k| self.fs.get(k))
-                .map(|n| n.tar_size)
+                .filter(|n| n.kind == FileKind::File)
+                .map(|n| n.size)
                 .sum(),
             _ => 0,
         }
@@ -252,20 +260,34 @@ impl Model {
                 c.files += 1;
             }
             // resolve a hard link before anything at its own path is replaced
-            let mut link_inode = None;
+            let mut link_to: Option<(u32, u64)> = None;
             let mut link_kind = kind;
-            if let Op::Hardlink(t) = &e.op {
-                let target = self.fs.get(*t).ok_or_else(|| {
+            if let Op::Hardlink(t) = e.op {
+                let target = self.fs.get(t).ok_or_else(|| {
                     format!("hard link {:?} points to missing target {t:?}", e.path)
                 })?;
-                link_inode = target.inode;
-                if target.inode.is_none() {
+                if matches!(target.kind, FileKind::File | FileKind::Hardlink) {
+                    let (size, data_layer) = (target.size, target.layer);
+                    let g = match self.linked.get(t) {
+                        Some(&g) => g,
+                        None => {
+                            let g = u32::try_from(self.groups.len())
+                                .map_err(|_| "too many hard links".to_string())?;
+                            self.groups.push(Group {
+                                size,
+                                layer: data_layer,
+                                refs: 1,
+                            });
+                            self.linked.insert(t.to_string(), g);
+                            g
+                        }
+                    };
+                    if let Some(group) = self.groups.get_mut(g as usize) {
+                        group.refs += 1;
+                    }
+                    link_to = Some((g, size));
+                } else {
                     link_kind = target.kind;
-                }
-                if let Some(id) = link_inode
-                    && let Some(ino) = self.inodes.get_mut(id as usize)
-                {
-                    ino.refs += 1;
                 }
             }
             match self.fs.get(e.path).map(|n| n.kind) {
@@ -285,75 +307,82 @@ impl Model {
                 Some(_) => self.remove(e.path, layer, HiddenBy::Overwritten, &mut c),
                 None => {}
             }
-            let (inode, link) = match &e.op {
+            let entry = match e.op {
                 Op::File(size) => {
                     c.added += size;
-                    let id = u32::try_from(self.inodes.len())
-                        .map_err(|_| "too many files".to_string())?;
-                    self.inodes.push(Inode {
-                        size: *size,
+                    self.stored += size;
+                    FsEntry {
+                        kind: FileKind::File,
+                        size,
                         layer,
-                        refs: 1,
-                    });
-                    (Some(id), None)
+                        link: None,
+                    }
                 }
-                Op::Hardlink(t) => (link_inode, Some(t.to_string())),
-                Op::Symlink(t) => (None, Some(t.to_string())),
-                _ => (None, None),
-            };
-            self.fs.insert(
-                e.path.to_string(),
-                Node {
-                    kind: if matches!(e.op, Op::Hardlink(_)) {
-                        link_kind
-                    } else {
-                        kind
-                    },
+                Op::Hardlink(t) => {
+                    if let Some((g, _)) = link_to {
+                        self.linked.insert(e.path.to_string(), g);
+                    }
+                    FsEntry {
+                        kind: link_kind,
+                        size: link_to.map_or(0, |(_, size)| size),
+                        layer,
+                        link: Some(t.to_string()),
+                    }
+                }
+                Op::Symlink(t) => FsEntry {
+                    kind,
+                    size: 0,
                     layer,
-                    inode,
-                    link,
-                    tar_size,
+                    link: Some(t.to_string()),
                 },
-            );
+                _ => FsEntry {
+                    kind,
+                    size: 0,
+                    layer,
+                    link: None,
+                },
+            };
+            self.fs.insert(e.path.to_string(), entry);
         }
         self.layers.push(c);
         Ok(())
     }
 
-    /// The final filesystem as public entries (consumes the model to avoid copying paths).
-    pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
-        let inodes = self.inodes;
-        self.fs
-            .into_iter()
-            .map(|(p, n)| {
-                let size = n
-                    .inode
-                    .and_then(|id| inodes.get(id as usize))
-                    .map_or(0, |i| i.size);
-                (
-                    p,
-                    FsEntry {
-                        kind: n.kind,
-                        size,
-                        layer: n.layer,
-                        link: n.link,
-                    },
-                )
+    /// The `top` largest files of the filesystem, biggest first (ties by path); data shared by
+    /// hard links is listed once, at its first path.
+    pub(crate) fn largest(&self, top: usize) -> Vec<LargeFile> {
+        let mut seen = std::collections::HashSet::new();
+        let mut v: Vec<LargeFile> = self
+            .fs
+            .iter()
+            .filter(|(_, n)| matches!(n.kind, FileKind::File | FileKind::Hardlink))
+            .filter(|(p, _)| match self.linked.get(p.as_str()) {
+                Some(g) => seen.insert(*g),
+                None => true,
             })
-            .collect()
+            .map(|(p, n)| LargeFile {
+                path: p.clone(),
+                size: n.size,
+                layer: n.layer,
+            })
+            .collect();
+        v.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
+        v.truncate(top);
+        v
+    }
+
+    /// The final filesystem (consumes the model).
+    pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
+        self.fs
     }
 
     /// Bytes of distinct file data still reachable from the final filesystem.
     pub(crate) fn visible_bytes(&self) -> u64 {
-        self.inodes
-            .iter()
-            .filter(|i| i.refs > 0)
-            .map(|i| i.size)
-            .sum()
+        self.stored - self.wasted.min(self.stored)
     }
 
     /// Bytes of all regular-file data stored across layers.
     pub(crate) fn stored_bytes(&self) -> u64 {
-        self.inodes.iter().map(|i| i.size).sum()
+        self.stored
     }
 }
