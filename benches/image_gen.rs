@@ -3,7 +3,8 @@
 //! an opaque directory, overwrites, apt caches; written as a Docker 25+ `docker save` tar and an
 //! OCI archive, each with gzip and with zstd layers.
 //!
-//! `cargo bench --bench image_gen -- OUT_DIR [--scale N]` (see scripts/bench-image.sh).
+//! `cargo bench --bench image_gen -- OUT_DIR [--scale N] [--bytes N]` (see scripts/bench-image.sh):
+//! `--scale` multiplies files and bytes, `--bytes` only the size of every file.
 
 use dlint::image::Compression;
 use dlint::image::testkit::{compress, sha256};
@@ -223,12 +224,23 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
+    // --bytes N multiplies every file's size but not the number of files: the same paths,
+    // N times the data (to show that memory does not follow the bytes)
+    let bytes: usize = args
+        .iter()
+        .position(|a| a == "--bytes")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     std::fs::create_dir_all(&out_dir).expect("create output dir");
-    let stem = if scale == 1 {
+    let mut stem = if scale == 1 {
         "synth".to_string()
     } else {
         format!("synth-x{scale}")
     };
+    if bytes != 1 {
+        stem.push_str(&format!("-bytes{bytes}"));
+    }
     let open = |name: &str| Out {
         path: out_dir.join(name),
         tar: tar::Builder::new(BufWriter::with_capacity(
@@ -253,7 +265,14 @@ fn main() {
         })
         .collect();
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
-    let layers = plan(scale, &mut g);
+    let mut layers = plan(scale, &mut g);
+    for (_, entries) in &mut layers {
+        for e in entries.iter_mut() {
+            if let E::File(_, size) = e {
+                *size *= bytes;
+            }
+        }
+    }
     let mut diff_ids = Vec::new();
     let mut history = Vec::new();
     let mut descs: Vec<Vec<(String, usize)>> = vec![Vec::new(); outs.len()];

@@ -122,6 +122,9 @@ fn wrong_blob_digest_and_no_verify() {
     )
     .unwrap();
     assert_eq!(r.totals.visible_bytes, (64 << 10) + 4 + 8);
+    // nothing is hashed: the digest and diff_id shown are the archive's own
+    assert_eq!(r.layers[1].digest, testkit::sha256(b"something else"));
+    assert_eq!(r.layers[1].diff_id, img.diff_ids[1]);
 }
 
 #[test]

@@ -515,6 +515,7 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         bomb_layer: &bomb,
         layer: 0,
         progress: progress.as_ref(),
+        hash: opts.verify,
     };
     let jobs = if opts.jobs == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())

@@ -49,9 +49,19 @@ pub(crate) fn scan(
         .map_err(|m| layer_err(img, index, l, m))?;
     let ctx = WalkCtx {
         layer: index,
+        hash: verify,
         ..*ctx
     };
-    let s = walk::scan_layer(r, &ctx).map_err(|m| layer_err(img, index, l, m))?;
+    let mut s = walk::scan_layer(r, &ctx).map_err(|m| layer_err(img, index, l, m))?;
+    if !verify {
+        // not hashed: report what the archive says
+        s.diff_id = img.diff_ids.get(index).cloned().unwrap_or_default();
+        s.blob_digest = match &l.digest {
+            Some(d) => d.clone(),
+            None if s.compression == super::Compression::None => s.diff_id.clone(),
+            None => String::new(),
+        };
+    }
     if verify {
         check_ids(img, index, l, &s.blob_digest, s.blob_size)?;
         if let Some(want) = img.diff_ids.get(index)

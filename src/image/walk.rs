@@ -174,6 +174,9 @@ pub(crate) struct WalkCtx<'a> {
     /// Index of the layer being read.
     pub layer: usize,
     pub progress: Option<&'a indicatif::ProgressBar>,
+    /// Compute the blob digest and diff_id (off with `--no-verify`: the archive's own values
+    /// are reported instead).
+    pub hash: bool,
 }
 
 /// An error of ours (not the decoder's) carried through `io::Error`.
@@ -191,7 +194,7 @@ impl std::error::Error for Hostile {}
 /// Reader that hashes and counts everything read through it.
 struct HashReader<'a, R> {
     inner: R,
-    hasher: &'a mut Sha256,
+    hasher: Option<&'a mut Sha256>,
     count: &'a mut u64,
     progress: Option<&'a indicatif::ProgressBar>,
 }
@@ -199,8 +202,8 @@ struct HashReader<'a, R> {
 impl<R: Read> Read for HashReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some(b) = buf.get(..n) {
-            self.hasher.update(b);
+        if let (Some(h), Some(b)) = (self.hasher.as_deref_mut(), buf.get(..n)) {
+            h.update(b);
         }
         *self.count += n as u64;
         if let Some(p) = self.progress {
@@ -266,7 +269,7 @@ pub(crate) fn scan_layer(
     {
         let mut raw = HashReader {
             inner: blob,
-            hasher: &mut csha,
+            hasher: ctx.hash.then_some(&mut csha),
             count: &mut csize,
             progress: ctx.progress,
         };
@@ -284,7 +287,7 @@ pub(crate) fn scan_layer(
             };
             let mut plain = HashReader {
                 inner: BufReader::with_capacity(256 << 10, dec),
-                hasher: &mut usha,
+                hasher: ctx.hash.then_some(&mut usha),
                 count: &mut usize_,
                 progress: None,
             };
@@ -302,9 +305,11 @@ pub(crate) fn scan_layer(
         // bytes after the compressed stream still belong to the blob digest
         io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
     }
-    scan.blob_digest = hex(csha.finalize());
+    if ctx.hash {
+        scan.blob_digest = hex(csha.finalize());
+        scan.diff_id = hex(usha.finalize());
+    }
     scan.blob_size = csize;
-    scan.diff_id = hex(usha.finalize());
     scan.uncompressed_size = usize_;
     Ok(scan)
 }

@@ -130,6 +130,7 @@ pub fn analyze_pair(
             bomb_layer: &bombs[i],
             layer: 0,
             progress: None,
+            hash: opts.verify,
         })
         .collect();
 
