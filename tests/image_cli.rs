@@ -230,3 +230,41 @@ fn readme_schema_names_every_json_field() {
         .collect();
     assert!(missing.is_empty(), "README schema lacks {missing:?}");
 }
+
+/// A progress bar on stderr for a large image, only when stderr is a terminal: `script` runs
+/// dlint on a pseudo-terminal; with stderr piped nothing but the report is written.
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // over the 64 MiB threshold, uncompressed so building it stays quick
+    let spec = ImageSpec::new().layer(
+        LayerBuilder::new()
+            .compress(Compression::None)
+            .file_size("blob", 70 << 20)
+            .build(),
+        "ADD blob /",
+    );
+    let p = dir.path().join("big.tar");
+    std::fs::write(&p, testkit::to_tar(&testkit::oci(&[spec], false))).unwrap();
+    let piped = dlint(dir.path())
+        .args(["image", "--no-config"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{piped:?}");
+    assert!(piped.stderr.is_empty(), "{piped:?}");
+    let bin = assert_cmd::cargo::cargo_bin("dlint");
+    let cmd = format!("{} image --no-config {}", bin.display(), p.display());
+    let Ok(tty) = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+    else {
+        panic!("`script` (util-linux) is needed to run dlint on a terminal");
+    };
+    let out = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{tty:?}");
+    // "{bytes}/{total_bytes}" of the bar, then the report
+    assert!(out.contains("MiB/70.00 MiB"), "no progress bar in: {out:?}");
+    assert!(out.contains("visible bytes"), "{out}");
+}
