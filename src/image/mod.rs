@@ -475,6 +475,9 @@ pub const CACHE_DIRS: &[(&str, &str)] = &[
     ("root/.cache/uv", "uv"),
 ];
 
+/// Smallest blob worth a second thread (below it, the thread costs more than it saves).
+const PIPELINE_MIN_BLOB: u64 = 32 << 20;
+
 /// Streams every layer (in parallel), applies the overlay model and builds the report.
 ///
 /// Workers take layers biggest first (so the longest one does not start last); the calling
@@ -516,6 +519,7 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         layer: 0,
         progress: progress.as_ref(),
         hash: opts.verify,
+        pipeline: false,
     };
     let jobs = if opts.jobs == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -525,6 +529,8 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     let mut order: Vec<usize> = (0..img.layers.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
     let next = AtomicUsize::new(0);
+    // blob bytes of the layers no worker has taken yet
+    let unstarted = AtomicU64::new(total_blob);
     // lowest layer index that failed: layers above it cannot change the outcome, so they are
     // not started (the one reported is still the lowest, whatever the timing)
     let first_failed = AtomicUsize::new(usize::MAX);
@@ -535,12 +541,23 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
         for _ in 0..jobs.clamp(1, img.layers.len().max(1)) {
             let tx = tx.clone();
             let (order, next, first_failed, ctx) = (&order, &next, &first_failed, &ctx);
+            let (sizes, unstarted) = (&sizes, &unstarted);
             s.spawn(move || {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let size = sizes.get(i).copied().unwrap_or(0);
+                    let after = unstarted
+                        .fetch_sub(size, Ordering::Relaxed)
+                        .saturating_sub(size);
                     if i > first_failed.load(Ordering::Relaxed) {
                         continue;
                     }
-                    let r = read::scan(img, i, ctx, opts.verify);
+                    // a big layer, bigger than what the other workers have left, would end
+                    // up running alone: give it a second thread
+                    let pipeline = jobs > 1
+                        && size >= PIPELINE_MIN_BLOB
+                        && size.saturating_mul(jobs as u64 - 1) > after;
+                    let ctx = walk::WalkCtx { pipeline, ..*ctx };
+                    let r = read::scan(img, i, &ctx, opts.verify);
                     if r.is_err() {
                         first_failed.fetch_min(i, Ordering::Relaxed);
                     }

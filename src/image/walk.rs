@@ -7,6 +7,7 @@ use globset::GlobSet;
 use sha2::{Digest as _, Sha256};
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// Largest size a tar header may claim for one file (1 TiB).
 const MAX_ENTRY_SIZE: u64 = 1 << 40;
@@ -177,6 +178,8 @@ pub(crate) struct WalkCtx<'a> {
     /// Compute the blob digest and diff_id (off with `--no-verify`: the archive's own values
     /// are reported instead).
     pub hash: bool,
+    /// Decode on a second thread while this one walks (see [`scan_layer`]).
+    pub pipeline: bool,
 }
 
 /// An error of ours (not the decoder's) carried through `io::Error`.
@@ -256,62 +259,228 @@ pub(crate) fn norm_path(raw: &str) -> Result<Option<String>, String> {
     Ok((!out.is_empty()).then_some(out))
 }
 
+/// Uncompressed bytes travel from the decoding thread to the walking thread in chunks of this
+/// size, at most [`CHUNKS_IN_FLIGHT`] at a time (bounded memory per layer).
+const CHUNK: usize = 256 << 10;
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// A decoded chunk (buffer, bytes used) or the decoder's error.
+type Chunk = io::Result<(Vec<u8>, usize)>;
+
+/// The walking side of a layer: reads the chunks the decoding thread sends and hands the
+/// buffers back for reuse. The channel closing without an error is the end of the stream.
+struct ChunkReader {
+    rx: mpsc::Receiver<Chunk>,
+    back: mpsc::Sender<Vec<u8>>,
+    cur: Vec<u8>,
+    len: usize,
+    pos: usize,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(avail) = self.cur.get(self.pos..self.len)
+                && !avail.is_empty()
+            {
+                let n = avail.len().min(buf.len());
+                if let (Some(dst), Some(src)) = (buf.get_mut(..n), avail.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                self.pos += n;
+                return Ok(n);
+            }
+            match self.rx.recv() {
+                Ok(Ok((next, len))) => {
+                    let old = std::mem::replace(&mut self.cur, next);
+                    if old.len() == CHUNK {
+                        let _ = self.back.send(old);
+                    }
+                    (self.len, self.pos) = (len, 0);
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+    }
+}
+
+/// Fills `buf` from `r` until it is full or the stream ends; returns the bytes read.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while let Some(rest) = buf.get_mut(n..) {
+        if rest.is_empty() {
+            break;
+        }
+        match r.read(rest) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The decompressing reader for `compression` over the raw blob.
+fn decoder<'a, R: Read + 'a>(
+    compression: Compression,
+    raw: R,
+) -> Result<Box<dyn Read + 'a>, String> {
+    Ok(match compression {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
+            BufReader::with_capacity(CHUNK, raw),
+        )),
+        Compression::Zstd => {
+            Box::new(zstd::stream::read::Decoder::new(raw).map_err(|e| format!("zstd: {e}"))?)
+        }
+        Compression::None => Box::new(raw),
+    })
+}
+
+/// Walks the uncompressed stream, then reads what follows the tar's end (part of the diff_id).
+fn walk_plain(
+    mut plain: impl Read,
+    ctx: &WalkCtx<'_>,
+    scan: &mut LayerScan,
+    compression: Compression,
+) -> Result<(), String> {
+    walk_tar(&mut plain, ctx, scan).map_err(|e| decode_msg(compression, &e))?;
+    let rest = io::copy(&mut (&mut plain).take(MAX_TRAILING + 1), &mut io::sink())
+        .map_err(|e| decode_msg(compression, &e))?;
+    if rest > MAX_TRAILING {
+        return Err(format!(
+            "more than {} MiB of data after the end of the tar archive",
+            MAX_TRAILING >> 20
+        ));
+    }
+    Ok(())
+}
+
 /// Streams one layer blob. Errors are plain messages; the caller adds archive and layer.
+///
+/// With `ctx.pipeline`, two threads share the work of the layer: one reads the blob, hashes it
+/// (digest) and decompresses it; the other hashes the uncompressed stream (diff_id) and walks
+/// the tar, so a layer bigger than all the others together still keeps two cores busy. For an
+/// uncompressed blob the two hashes are of the same bytes, and the stream is hashed once.
 pub(crate) fn scan_layer(
     blob: Box<dyn Read + Send>,
     ctx: &WalkCtx<'_>,
 ) -> Result<LayerScan, String> {
+    let mut scan = LayerScan::default();
+    let mut comp = BufReader::with_capacity(CHUNK, blob);
+    let magic = comp.fill_buf().map_err(|e| format!("read: {e}"))?;
+    let compression = sniff(magic);
+    scan.compression = compression;
+    let hash_blob = ctx.hash && compression != Compression::None;
     let mut csha = Sha256::new();
     let mut csize = 0u64;
     let mut usha = Sha256::new();
     let mut usize_ = 0u64;
-    let mut scan = LayerScan::default();
-    {
+    if ctx.pipeline {
+        let (c, u) = scan_pipelined(comp, ctx, &mut scan)?;
+        (csha, csize, usha, usize_) = (c.0, c.1, u.0, u.1);
+    } else {
         let mut raw = HashReader {
-            inner: blob,
-            hasher: ctx.hash.then_some(&mut csha),
+            inner: comp,
+            hasher: hash_blob.then_some(&mut csha),
             count: &mut csize,
             progress: ctx.progress,
         };
         {
-            let mut comp = BufReader::with_capacity(256 << 10, &mut raw);
-            let magic = comp.fill_buf().map_err(|e| format!("read: {e}"))?;
-            scan.compression = sniff(magic);
-            let dec: Box<dyn Read + '_> = match scan.compression {
-                Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(comp)),
-                Compression::Zstd => Box::new(
-                    zstd::stream::read::Decoder::with_buffer(comp)
-                        .map_err(|e| format!("zstd: {e}"))?,
-                ),
-                Compression::None => Box::new(comp),
-            };
-            let mut plain = HashReader {
-                inner: BufReader::with_capacity(256 << 10, dec),
+            let plain = HashReader {
+                inner: BufReader::with_capacity(CHUNK, decoder(compression, &mut raw)?),
                 hasher: ctx.hash.then_some(&mut usha),
                 count: &mut usize_,
                 progress: None,
             };
-            walk_tar(&mut plain, ctx, &mut scan).map_err(|e| decode_msg(scan.compression, &e))?;
-            // the rest of the tar stream (end-of-archive blocks, padding) is part of the diff_id
-            let rest = io::copy(&mut (&mut plain).take(MAX_TRAILING + 1), &mut io::sink())
-                .map_err(|e| decode_msg(scan.compression, &e))?;
-            if rest > MAX_TRAILING {
-                return Err(format!(
-                    "more than {} MiB of data after the end of the tar archive",
-                    MAX_TRAILING >> 20
-                ));
-            }
+            walk_plain(plain, ctx, &mut scan, compression)?;
         }
         // bytes after the compressed stream still belong to the blob digest
         io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
     }
     if ctx.hash {
-        scan.blob_digest = hex(csha.finalize());
         scan.diff_id = hex(usha.finalize());
+        scan.blob_digest = if hash_blob {
+            hex(csha.finalize())
+        } else {
+            scan.diff_id.clone()
+        };
     }
     scan.blob_size = csize;
     scan.uncompressed_size = usize_;
     Ok(scan)
+}
+
+/// [`scan_layer`] on two threads; returns the (hash, size) of the blob and of the tar stream.
+#[allow(clippy::type_complexity)]
+fn scan_pipelined(
+    comp: BufReader<Box<dyn Read + Send>>,
+    ctx: &WalkCtx<'_>,
+    scan: &mut LayerScan,
+) -> Result<((Sha256, u64), (Sha256, u64)), String> {
+    let compression = scan.compression;
+    let hash_blob = ctx.hash && compression != Compression::None;
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+    let (decoded, walked) = std::thread::scope(|s| {
+        let decoder = s.spawn(move || -> Result<(Sha256, u64), String> {
+            let mut csha = Sha256::new();
+            let mut csize = 0u64;
+            let mut raw = HashReader {
+                inner: comp,
+                hasher: hash_blob.then_some(&mut csha),
+                count: &mut csize,
+                progress: ctx.progress,
+            };
+            {
+                let mut dec = decoder(compression, &mut raw)?;
+                loop {
+                    let mut buf = back_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+                    match fill(&mut dec, &mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            if tx.send(Ok((buf, n))).is_err() {
+                                // the walker stopped on an error, which is the one reported
+                                return Ok((Sha256::new(), 0));
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return Ok((Sha256::new(), 0));
+                        }
+                    }
+                }
+            }
+            drop(tx);
+            // bytes after the compressed stream still belong to the blob digest
+            io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
+            Ok((csha, csize))
+        });
+        let mut usha = Sha256::new();
+        let mut usize_ = 0u64;
+        let plain = HashReader {
+            inner: ChunkReader {
+                rx,
+                back: back_tx,
+                cur: Vec::new(),
+                len: 0,
+                pos: 0,
+            },
+            hasher: ctx.hash.then_some(&mut usha),
+            count: &mut usize_,
+            progress: None,
+        };
+        // `plain` (and with it the receiver) is dropped when this returns, which unblocks a
+        // decoder still sending
+        let walked = walk_plain(plain, ctx, scan, compression);
+        let decoded = decoder
+            .join()
+            .unwrap_or_else(|_| Err("the decoding thread panicked".to_string()));
+        (decoded, walked.map(|()| (usha, usize_)))
+    });
+    let u = walked?;
+    Ok((decoded?, u))
 }
 
 fn decode_msg(c: Compression, e: &io::Error) -> String {
@@ -493,6 +662,96 @@ mod tests {
         assert_eq!(back.len(), list.len());
         for (a, b) in back.iter().zip(list.iter()) {
             assert_eq!((a.path, a.op), (b.path, b.op));
+        }
+    }
+
+    /// Runs `scan_layer` on `blob`, single-threaded or pipelined; entries as (path, op) text.
+    fn scan(
+        blob: &[u8],
+        pipeline: bool,
+        max_entries: usize,
+    ) -> Result<(LayerScan, Vec<String>), String> {
+        let (budget, seen, bomb) = (
+            AtomicU64::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(usize::MAX),
+        );
+        let ctx = WalkCtx {
+            capture: None,
+            capture_max_file: 0,
+            capture_budget: &budget,
+            max_entries,
+            entries_seen: &seen,
+            bomb_layer: &bomb,
+            layer: 0,
+            progress: None,
+            hash: true,
+            pipeline,
+        };
+        let s = scan_layer(Box::new(io::Cursor::new(blob.to_vec())), &ctx)?;
+        let e = s
+            .entries
+            .iter()
+            .map(|e| format!("{} {:?}", e.path, e.op))
+            .collect();
+        Ok((s, e))
+    }
+
+    /// The pipelined path gives the same result as the single-threaded one: the same entries,
+    /// digests and sizes for good layers (several chunks long, each compression, trailing
+    /// padding after the compressed stream), the same error for broken ones.
+    #[test]
+    fn pipelined_scan_matches_single_thread() {
+        use crate::image::testkit::LayerBuilder;
+        for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            let mut b = LayerBuilder::new().compress(c).dir("d");
+            for i in 0..40 {
+                b = b.file_size(&format!("d/f{i}"), 50_000 + i * 7_919);
+            }
+            let layer = b
+                .whiteout("gone")
+                .hardlink("d/h", "d/f1")
+                .symlink("d/s", "f2")
+                .build();
+            assert!(layer.tar.len() > 4 * CHUNK, "must span several chunks");
+            let (one, e1) = scan(&layer.blob, false, usize::MAX).unwrap();
+            let (two, e2) = scan(&layer.blob, true, usize::MAX).unwrap();
+            assert_eq!(e1, e2, "{c:?}");
+            assert_eq!(e1.len(), 44, "{c:?}");
+            for s in [&one, &two] {
+                assert_eq!(s.diff_id, layer.diff_id, "{c:?}");
+                assert_eq!(s.blob_digest, layer.digest, "{c:?}");
+                assert_eq!(s.blob_size, layer.blob.len() as u64);
+                assert_eq!(s.uncompressed_size, layer.tar.len() as u64);
+            }
+            // broken: truncated, corrupted in the middle, garbage after the tar end, tar bomb
+            let mut cut = layer.blob.clone();
+            cut.truncate(layer.blob.len() * 2 / 3);
+            let mut flipped = layer.blob.clone();
+            let mid = flipped.len() / 2;
+            for b in flipped.iter_mut().skip(mid).take(64) {
+                *b ^= 0x5a;
+            }
+            let mut padded = layer.tar.clone();
+            padded.extend(std::iter::repeat_n(7u8, (MAX_TRAILING + 1) as usize));
+            for (what, blob, max) in [
+                ("truncated", cut, usize::MAX),
+                ("corrupt", flipped, usize::MAX),
+                ("bomb", layer.blob.clone(), 10),
+            ] {
+                let a = scan(&blob, false, max).map(|r| r.1);
+                let b = scan(&blob, true, max).map(|r| r.1);
+                assert_eq!(a, b, "{c:?} {what}");
+                if what != "corrupt" || c != Compression::None {
+                    assert!(a.is_err(), "{c:?} {what}: {a:?}");
+                }
+            }
+            if c == Compression::None {
+                let a = scan(&padded, false, usize::MAX).map(|r| r.1);
+                let b = scan(&padded, true, usize::MAX).map(|r| r.1);
+                assert_eq!(a, b);
+                assert!(a.is_err_and(|e| e.contains("after the end of the tar")));
+            }
         }
     }
 

@@ -131,6 +131,7 @@ pub fn analyze_pair(
             layer: 0,
             progress: None,
             hash: opts.verify,
+            pipeline: false,
         })
         .collect();
 
