@@ -268,3 +268,25 @@ fn progress_bar_only_on_a_terminal() {
     assert!(out.contains("MiB/70.00 MiB"), "no progress bar in: {out:?}");
     assert!(out.contains("visible bytes"), "{out}");
 }
+
+/// `dlint image … | head`: the reader closing the pipe is not an error.
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = build(dir.path());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlint"))
+        .args(["image", "--no-config", "-f", "json", "--files"])
+        .arg(&p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

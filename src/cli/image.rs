@@ -2,7 +2,7 @@
 
 use crate::image::{self, AnalyzeOptions, OpenOptions, gates};
 use crate::{Error, Result};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -127,24 +127,25 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if !args.files {
         report.files.clear();
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let io_err = |e: std::io::Error| Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source: e,
-    };
+    // rendered first, then written: `dlint image … | head` closing the pipe is not an error
+    let mut out = Vec::new();
     match args.format {
         ImageFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report)
                 .map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
-            writeln!(out).map_err(io_err)?;
+            out.push(b'\n');
         }
         ImageFormat::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            image::text::render(&report, &mut out, color, args.dive_compat).map_err(io_err)?;
+            image::text::render(&report, &mut out, color, args.dive_compat).map_err(|e| {
+                Error::Io {
+                    path: PathBuf::from("<stdout>"),
+                    source: e,
+                }
+            })?;
         }
     }
-    out.flush().map_err(io_err)?;
+    super::write_stdout(&out)?;
     let failures = gates::check(&report, &gates);
     if failures.is_empty() {
         return Ok(ExitCode::from(super::EXIT_OK));
