@@ -526,8 +526,15 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     } else {
         opts.jobs
     };
+    // biggest first, so that the longest layer does not start last; but the base layer first
+    // of all, because no layer can be applied to the model before it
     let mut order: Vec<usize> = (0..img.layers.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)));
+    order.sort_by_key(|&i| {
+        (
+            i != 0,
+            std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0)),
+        )
+    });
     let next = AtomicUsize::new(0);
     // blob bytes of the layers no worker has taken yet
     let unstarted = AtomicU64::new(total_blob);
@@ -744,19 +751,23 @@ impl<'a> Assembler<'a> {
                 .count() as u64,
             paths: files.len() as u64,
         };
-        let mut dirs: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        let mut dirs: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
         for (p, f) in &files {
             if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
                 continue;
             }
-            let top = p.split('/').next().unwrap_or(p).to_string();
+            let top = p.split('/').next().unwrap_or(p);
             let e = dirs.entry(top).or_default();
             e.0 += f.size;
             e.1 += 1;
         }
         let mut directories: Vec<DirSize> = dirs
             .into_iter()
-            .map(|(path, (bytes, files))| DirSize { path, bytes, files })
+            .map(|(path, (bytes, files))| DirSize {
+                path: path.to_string(),
+                bytes,
+                files,
+            })
             .collect();
         directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
         let caches = find_caches(&files);

@@ -5,7 +5,7 @@
 use super::walk::{Entries, Op};
 use super::{FileKind, FsEntry, HiddenBy, LargeFile, WastedPath};
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// A copy of file data shared by hard links (a regular file plus every link to it).
@@ -207,14 +207,19 @@ impl Model {
     /// Applies one layer. Errors are plain messages; the caller names archive and layer.
     pub(crate) fn apply(&mut self, layer: usize, entries: &Entries) -> Result<(), String> {
         let mut c = LayerBytes::default();
-        // dive's leaves: entries with nothing below them in this layer
-        let mut sorted: Vec<&str> = entries.iter().map(|e| e.path).collect();
-        sorted.sort_unstable();
-        let has_children = |p: &str| -> bool {
-            let lo = format!("{p}/");
-            let i = sorted.partition_point(|s| *s < lo.as_str());
-            sorted.get(i).is_some_and(|s| s.starts_with(&lo))
-        };
+        // dive's leaves: entries with nothing below them in this layer. Every ancestor of every
+        // entry goes in the set; going up stops at the first one already there.
+        let mut ancestors: HashSet<&str> = HashSet::new();
+        for e in entries.iter() {
+            let mut p = e.path;
+            while let Some((parent, _)) = p.rsplit_once('/') {
+                if !ancestors.insert(parent) {
+                    break;
+                }
+                p = parent;
+            }
+        }
+        let has_children = |p: &str| ancestors.contains(p);
         // 1. whiteouts hide lower layers only
         for e in entries.iter() {
             match &e.op {
@@ -351,24 +356,34 @@ impl Model {
     /// The `top` largest files of the filesystem, biggest first (ties by path); data shared by
     /// hard links is listed once, at its first path.
     pub(crate) fn largest(&self, top: usize) -> Vec<LargeFile> {
+        // a bounded heap whose top is the entry to drop first: only `top` paths are cloned
+        let mut heap: BinaryHeap<(Reverse<u64>, &str, usize)> = BinaryHeap::new();
         let mut seen = std::collections::HashSet::new();
-        let mut v: Vec<LargeFile> = self
-            .fs
-            .iter()
-            .filter(|(_, n)| matches!(n.kind, FileKind::File | FileKind::Hardlink))
-            .filter(|(p, _)| match self.linked.get(p.as_str()) {
-                Some(g) => seen.insert(*g),
-                None => true,
+        for (p, n) in &self.fs {
+            if top == 0 || !matches!(n.kind, FileKind::File | FileKind::Hardlink) {
+                continue;
+            }
+            if let Some(g) = self.linked.get(p.as_str())
+                && !seen.insert(*g)
+            {
+                continue;
+            }
+            let item = (Reverse(n.size), p.as_str(), n.layer);
+            if heap.len() < top {
+                heap.push(item);
+            } else if heap.peek().is_some_and(|worst| item < *worst) {
+                heap.pop();
+                heap.push(item);
+            }
+        }
+        heap.into_sorted_vec()
+            .into_iter()
+            .map(|(Reverse(size), path, layer)| LargeFile {
+                path: path.to_string(),
+                size,
+                layer,
             })
-            .map(|(p, n)| LargeFile {
-                path: p.clone(),
-                size: n.size,
-                layer: n.layer,
-            })
-            .collect();
-        v.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
-        v.truncate(top);
-        v
+            .collect()
     }
 
     /// The final filesystem (consumes the model).
