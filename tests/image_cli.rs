@@ -234,6 +234,7 @@ fn readme_schema_names_every_json_field() {
 /// A progress bar on stderr for a large image, only when stderr is a terminal: `script` runs
 /// dlint on a pseudo-terminal; with stderr piped nothing but the report is written.
 #[test]
+#[cfg(target_os = "linux")] // util-linux `script`
 fn progress_bar_only_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     // over the 64 MiB threshold, uncompressed so building it stays quick

@@ -5,6 +5,7 @@
 //!
 //! `.ci/run` installs both tools. On a machine without them the test says so and passes,
 //! unless `CI` is set, where it fails.
+#![cfg(unix)]
 
 use assert_cmd::Command;
 use std::path::Path;
