@@ -194,21 +194,37 @@ impl std::fmt::Display for Hostile {
 
 impl std::error::Error for Hostile {}
 
-/// Reader that hashes and counts everything read through it.
+/// Reader that hashes (when asked) and counts everything read through it.
 struct HashReader<'a, R> {
     inner: R,
-    hasher: Option<&'a mut Sha256>,
-    count: &'a mut u64,
+    sha: Option<Sha256>,
+    count: u64,
     progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl<'a, R> HashReader<'a, R> {
+    fn new(inner: R, hash: bool, progress: Option<&'a indicatif::ProgressBar>) -> Self {
+        HashReader {
+            inner,
+            sha: hash.then(Sha256::new),
+            count: 0,
+            progress,
+        }
+    }
+
+    /// The hash (if asked for) and the byte count.
+    fn tally(self) -> (Option<Sha256>, u64) {
+        (self.sha, self.count)
+    }
 }
 
 impl<R: Read> Read for HashReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let (Some(h), Some(b)) = (self.hasher.as_deref_mut(), buf.get(..n)) {
+        if let (Some(h), Some(b)) = (self.sha.as_mut(), buf.get(..n)) {
             h.update(b);
         }
-        *self.count += n as u64;
+        self.count += n as u64;
         if let Some(p) = self.progress {
             p.inc(n as u64);
         }
@@ -306,7 +322,7 @@ impl Read for ChunkReader {
 }
 
 /// Fills `buf` from `r` until it is full or the stream ends; returns the bytes read.
-fn fill(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+fn fill(r: &mut (impl Read + ?Sized), buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while let Some(rest) = buf.get_mut(n..) {
         if rest.is_empty() {
@@ -340,13 +356,13 @@ fn decoder<'a, R: Read + 'a>(
 
 /// Walks the uncompressed stream, then reads what follows the tar's end (part of the diff_id).
 fn walk_plain(
-    mut plain: impl Read,
+    plain: &mut impl Read,
     ctx: &WalkCtx<'_>,
     scan: &mut LayerScan,
     compression: Compression,
 ) -> Result<(), String> {
-    walk_tar(&mut plain, ctx, scan).map_err(|e| decode_msg(compression, &e))?;
-    let rest = io::copy(&mut (&mut plain).take(MAX_TRAILING + 1), &mut io::sink())
+    walk_tar(&mut *plain, ctx, scan).map_err(|e| decode_msg(compression, &e))?;
+    let rest = io::copy(&mut plain.take(MAX_TRAILING + 1), &mut io::sink())
         .map_err(|e| decode_msg(compression, &e))?;
     if rest > MAX_TRAILING {
         return Err(format!(
@@ -355,6 +371,22 @@ fn walk_plain(
         ));
     }
     Ok(())
+}
+
+/// Reads a blob: hashes it (when `hash_blob`), decompresses it and hands the uncompressed
+/// stream to `use_plain`, then reads what follows the compressed stream (still part of the
+/// blob digest). Returns the blob's hash and size.
+fn read_blob(
+    comp: BufReader<Box<dyn Read + Send>>,
+    compression: Compression,
+    hash_blob: bool,
+    progress: Option<&indicatif::ProgressBar>,
+    use_plain: impl FnOnce(&mut dyn Read) -> Result<(), String>,
+) -> Result<(Option<Sha256>, u64), String> {
+    let mut raw = HashReader::new(comp, hash_blob, progress);
+    use_plain(&mut decoder(compression, &mut raw)?)?;
+    io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
+    Ok(raw.tally())
 }
 
 /// Streams one layer blob. Errors are plain messages; the caller adds archive and layer.
@@ -373,38 +405,23 @@ pub(crate) fn scan_layer(
     let compression = sniff(magic);
     scan.compression = compression;
     let hash_blob = ctx.hash && compression != Compression::None;
-    let mut csha = Sha256::new();
-    let mut csize = 0u64;
-    let mut usha = Sha256::new();
-    let mut usize_ = 0u64;
-    if ctx.pipeline {
-        let (c, u) = scan_pipelined(comp, ctx, &mut scan)?;
-        (csha, csize, usha, usize_) = (c.0, c.1, u.0, u.1);
+    let ((csha, csize), (usha, usize_)) = if ctx.pipeline {
+        scan_pipelined(comp, ctx, &mut scan, hash_blob)?
     } else {
-        let mut raw = HashReader {
-            inner: comp,
-            hasher: hash_blob.then_some(&mut csha),
-            count: &mut csize,
-            progress: ctx.progress,
-        };
-        {
-            let plain = HashReader {
-                inner: BufReader::with_capacity(CHUNK, decoder(compression, &mut raw)?),
-                hasher: ctx.hash.then_some(&mut usha),
-                count: &mut usize_,
-                progress: None,
-            };
-            walk_plain(plain, ctx, &mut scan, compression)?;
-        }
-        // bytes after the compressed stream still belong to the blob digest
-        io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
-    }
-    if ctx.hash {
-        scan.diff_id = hex(usha.finalize());
-        scan.blob_digest = if hash_blob {
-            hex(csha.finalize())
-        } else {
-            scan.diff_id.clone()
+        let mut plain_tally = (None, 0);
+        let blob_tally = read_blob(comp, compression, hash_blob, ctx.progress, |dec| {
+            let mut plain = HashReader::new(BufReader::with_capacity(CHUNK, dec), ctx.hash, None);
+            walk_plain(&mut plain, ctx, &mut scan, compression)?;
+            plain_tally = plain.tally();
+            Ok(())
+        })?;
+        (blob_tally, plain_tally)
+    };
+    if let Some(u) = usha {
+        scan.diff_id = hex(u.finalize());
+        scan.blob_digest = match csha {
+            Some(c) => hex(c.finalize()),
+            None => scan.diff_id.clone(),
         };
     }
     scan.blob_size = csize;
@@ -412,75 +429,65 @@ pub(crate) fn scan_layer(
     Ok(scan)
 }
 
-/// [`scan_layer`] on two threads; returns the (hash, size) of the blob and of the tar stream.
-#[allow(clippy::type_complexity)]
+/// A stream's hash (when asked for) and size.
+type Tally = (Option<Sha256>, u64);
+
+/// [`scan_layer`] on two threads; returns the tallies of the blob and of the tar stream.
 fn scan_pipelined(
     comp: BufReader<Box<dyn Read + Send>>,
     ctx: &WalkCtx<'_>,
     scan: &mut LayerScan,
-) -> Result<((Sha256, u64), (Sha256, u64)), String> {
+    hash_blob: bool,
+) -> Result<(Tally, Tally), String> {
     let compression = scan.compression;
-    let hash_blob = ctx.hash && compression != Compression::None;
     let (tx, rx) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
     let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
     let (decoded, walked) = std::thread::scope(|s| {
-        let decoder = s.spawn(move || -> Result<(Sha256, u64), String> {
-            let mut csha = Sha256::new();
-            let mut csize = 0u64;
-            let mut raw = HashReader {
-                inner: comp,
-                hasher: hash_blob.then_some(&mut csha),
-                count: &mut csize,
-                progress: ctx.progress,
-            };
-            {
-                let mut dec = decoder(compression, &mut raw)?;
+        let decoder = s.spawn(move || {
+            read_blob(comp, compression, hash_blob, ctx.progress, move |dec| {
                 loop {
                     let mut buf = back_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
-                    match fill(&mut dec, &mut buf) {
-                        Ok(0) => break,
+                    match fill(dec, &mut buf) {
+                        // `tx` is dropped on return: the walker sees the end of the stream
+                        Ok(0) => return Ok(()),
                         Ok(n) => {
                             if tx.send(Ok((buf, n))).is_err() {
-                                // the walker stopped on an error, which is the one reported
-                                return Ok((Sha256::new(), 0));
+                                // not reported: the walker stopped on an error of its own
+                                return Err("the walker stopped".to_string());
                             }
                         }
                         Err(e) => {
+                            // reported by the walker, which receives it
+                            let msg = e.to_string();
                             let _ = tx.send(Err(e));
-                            return Ok((Sha256::new(), 0));
+                            return Err(msg);
                         }
                     }
                 }
-            }
-            drop(tx);
-            // bytes after the compressed stream still belong to the blob digest
-            io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
-            Ok((csha, csize))
+            })
         });
-        let mut usha = Sha256::new();
-        let mut usize_ = 0u64;
-        let plain = HashReader {
-            inner: ChunkReader {
+        let mut plain = HashReader::new(
+            ChunkReader {
                 rx,
                 back: back_tx,
                 cur: Vec::new(),
                 len: 0,
                 pos: 0,
             },
-            hasher: ctx.hash.then_some(&mut usha),
-            count: &mut usize_,
-            progress: None,
-        };
-        // `plain` (and with it the receiver) is dropped when this returns, which unblocks a
-        // decoder still sending
-        let walked = walk_plain(plain, ctx, scan, compression);
+            ctx.hash,
+            None,
+        );
+        let walked = walk_plain(&mut plain, ctx, scan, compression);
+        // dropping the receiver unblocks a decoder still sending
+        let plain_tally = plain.tally();
         let decoded = decoder
             .join()
             .unwrap_or_else(|_| Err("the decoding thread panicked".to_string()));
-        (decoded, walked.map(|()| (usha, usize_)))
+        (decoded, walked.map(|()| plain_tally))
     });
-    let u = walked?;
-    Ok((decoded?, u))
+    // the walker's error comes first: it carries the decoder's, named for the compression
+    let plain_tally = walked?;
+    Ok((decoded?, plain_tally))
 }
 
 fn decode_msg(c: Compression, e: &io::Error) -> String {
