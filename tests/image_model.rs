@@ -556,3 +556,23 @@ fn top_wasted_keeps_the_biggest_with_ties_by_path() {
         ])
     );
 }
+
+/// Copies of the same path and size hidden in different layers are listed by layer.
+#[test]
+fn equal_wasted_copies_are_listed_by_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = ImageSpec::new();
+    for i in 0..4 {
+        spec = spec.layer(
+            LayerBuilder::new().file_size("a", 50).build(),
+            &format!("RUN {i}"),
+        );
+    }
+    let p = write(&Fmt::OciTar, &[spec], dir.path());
+    let w: Vec<(usize, usize)> = analyze(&p)
+        .wasted
+        .iter()
+        .map(|w| (w.added_layer, w.hidden_layer))
+        .collect();
+    assert_eq!(w, vec![(0, 1), (1, 2), (2, 3)]);
+}

@@ -564,7 +564,7 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
                         && size >= PIPELINE_MIN_BLOB
                         && size.saturating_mul(jobs as u64 - 1) > after;
                     let ctx = walk::WalkCtx { pipeline, ..*ctx };
-                    let r = read::scan(img, i, &ctx, opts.verify);
+                    let r = read::scan(img, i, &ctx);
                     if r.is_err() {
                         first_failed.fetch_min(i, Ordering::Relaxed);
                     }
@@ -585,7 +585,8 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
                     errors.insert(i, e);
                 }
             }
-            while errors.is_empty() || errors.keys().next() > Some(&asm.next_layer()) {
+            // apply what is ready, up to the lowest failed layer
+            while errors.keys().next().is_none_or(|&e| e > asm.next_layer()) {
                 let Some(scan) = pending.remove(&asm.next_layer()) else {
                     break;
                 };
@@ -698,8 +699,8 @@ impl<'a> Assembler<'a> {
             })
             .collect();
         let stored = m.stored_bytes();
-        let visible = m.visible_bytes();
-        let wasted = stored - visible.min(stored);
+        let wasted = m.wasted_bytes();
+        let visible = stored - wasted.min(stored);
         let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
         for (cum, min, n) in m.dive.values() {
             cum_sum += cum;

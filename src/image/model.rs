@@ -28,14 +28,55 @@ pub(crate) struct LayerBytes {
     pub whiteouts: u64,
 }
 
-/// A hidden copy ordered so that the heap's top is the one to drop first (smallest, then the
-/// last path), which keeps the `top` biggest in the order the report lists them.
+/// The `n` smallest items pushed, in a heap whose top is the one to drop first.
+#[derive(Debug)]
+struct Smallest<T> {
+    n: usize,
+    heap: BinaryHeap<T>,
+}
+
+impl<T: Ord> Smallest<T> {
+    fn new(n: usize) -> Self {
+        Smallest {
+            n,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        if self.heap.len() < self.n {
+            self.heap.push(item);
+        } else if self.heap.peek().is_some_and(|worst| item < *worst) {
+            self.heap.pop();
+            self.heap.push(item);
+        }
+    }
+
+    /// The kept items, smallest first.
+    fn into_sorted(self) -> Vec<T> {
+        self.heap.into_sorted_vec()
+    }
+}
+
+impl<T: Ord> Default for Smallest<T> {
+    fn default() -> Self {
+        Smallest::new(0)
+    }
+}
+
+/// A hidden copy ordered biggest first, then by path and layers, the order the report lists.
 #[derive(Debug)]
 struct Ranked(WastedPath);
 
 impl Ranked {
-    fn key(&self) -> (Reverse<u64>, &str) {
-        (Reverse(self.0.size), self.0.path.as_str())
+    fn key(&self) -> (Reverse<u64>, &str, usize, usize) {
+        let w = &self.0;
+        (
+            Reverse(w.size),
+            w.path.as_str(),
+            w.added_layer,
+            w.hidden_layer,
+        )
     }
 }
 
@@ -70,10 +111,8 @@ pub(crate) struct Model {
     /// Bytes of copies no path of the filesystem reaches any more.
     wasted: u64,
     pub layers: Vec<LayerBytes>,
-    /// How many hidden copies to keep (the biggest).
-    top: usize,
-    /// The `top` biggest stored copies that ended hidden.
-    hidden: BinaryHeap<Ranked>,
+    /// The biggest stored copies that ended hidden (as many as the report lists).
+    hidden: Smallest<Ranked>,
     /// dive-compatible bookkeeping: hash of the path -> (cumulative size, min size, copies).
     /// A 64-bit hash instead of the path keeps this small; a collision among a million paths
     /// has a chance of about 1 in 30 million and would only move dive's informational score.
@@ -106,33 +145,18 @@ impl Model {
     /// An empty model that keeps the `top` biggest hidden copies.
     pub(crate) fn new(top: usize) -> Self {
         Model {
-            top,
+            hidden: Smallest::new(top),
             ..Model::default()
         }
     }
 
-    /// The kept hidden copies, biggest first (ties by path).
+    /// The kept hidden copies, biggest first (ties by path, then layers).
     pub(crate) fn take_hidden(&mut self) -> Vec<WastedPath> {
-        let mut v: Vec<Ranked> = std::mem::take(&mut self.hidden).into_vec();
-        v.sort();
-        v.into_iter().map(|r| r.0).collect()
-    }
-
-    fn keep_hidden(&mut self, w: WastedPath) {
-        if self.top == 0 {
-            return;
-        }
-        if self.hidden.len() >= self.top {
-            let worse = self
-                .hidden
-                .peek()
-                .is_some_and(|worst| (Reverse(w.size), w.path.as_str()) >= worst.key());
-            if worse {
-                return;
-            }
-            self.hidden.pop();
-        }
-        self.hidden.push(Ranked(w));
+        std::mem::take(&mut self.hidden)
+            .into_sorted()
+            .into_iter()
+            .map(|r| r.0)
+            .collect()
     }
 
     fn remove(&mut self, path: &str, layer: usize, reason: HiddenBy, counts: &mut LayerBytes) {
@@ -158,14 +182,13 @@ impl Model {
             _ => counts.removed += size,
         }
         self.wasted += size;
-        let w = WastedPath {
+        self.hidden.push(Ranked(WastedPath {
             path: path.to_string(),
             size,
             added_layer,
             hidden_layer: layer,
             reason,
-        };
-        self.keep_hidden(w);
+        }));
     }
 
     fn remove_tree(
@@ -356,11 +379,10 @@ impl Model {
     /// The `top` largest files of the filesystem, biggest first (ties by path); data shared by
     /// hard links is listed once, at its first path.
     pub(crate) fn largest(&self, top: usize) -> Vec<LargeFile> {
-        // a bounded heap whose top is the entry to drop first: only `top` paths are cloned
-        let mut heap: BinaryHeap<(Reverse<u64>, &str, usize)> = BinaryHeap::new();
+        let mut kept = Smallest::new(top);
         let mut seen = std::collections::HashSet::new();
         for (p, n) in &self.fs {
-            if top == 0 || !matches!(n.kind, FileKind::File | FileKind::Hardlink) {
+            if !matches!(n.kind, FileKind::File | FileKind::Hardlink) {
                 continue;
             }
             if let Some(g) = self.linked.get(p.as_str())
@@ -368,15 +390,9 @@ impl Model {
             {
                 continue;
             }
-            let item = (Reverse(n.size), p.as_str(), n.layer);
-            if heap.len() < top {
-                heap.push(item);
-            } else if heap.peek().is_some_and(|worst| item < *worst) {
-                heap.pop();
-                heap.push(item);
-            }
+            kept.push((Reverse(n.size), p.as_str(), n.layer));
         }
-        heap.into_sorted_vec()
+        kept.into_sorted()
             .into_iter()
             .map(|(Reverse(size), path, layer)| LargeFile {
                 path: path.to_string(),
@@ -391,9 +407,9 @@ impl Model {
         self.fs
     }
 
-    /// Bytes of distinct file data still reachable from the final filesystem.
-    pub(crate) fn visible_bytes(&self) -> u64 {
-        self.stored - self.wasted.min(self.stored)
+    /// Bytes of stored copies no path of the final filesystem reaches.
+    pub(crate) fn wasted_bytes(&self) -> u64 {
+        self.wasted
     }
 
     /// Bytes of all regular-file data stored across layers.

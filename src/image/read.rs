@@ -33,13 +33,9 @@ pub(crate) fn layer_err(img: &Image, index: usize, l: &LayerRef, message: String
     }
 }
 
-/// Decodes and walks one layer, with the same integrity checks as `analyze`.
-pub(crate) fn scan(
-    img: &Image,
-    index: usize,
-    ctx: &WalkCtx<'_>,
-    verify: bool,
-) -> Result<LayerScan, ImageError> {
+/// Decodes and walks one layer, with the same integrity checks as `analyze` when `ctx.hash`
+/// (`--no-verify` turns it off).
+pub(crate) fn scan(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> Result<LayerScan, ImageError> {
     let Some(l) = img.layers.get(index) else {
         return Err(ImageError::format(&img.path, format!("no layer {index}")));
     };
@@ -49,20 +45,10 @@ pub(crate) fn scan(
         .map_err(|m| layer_err(img, index, l, m))?;
     let ctx = WalkCtx {
         layer: index,
-        hash: verify,
         ..*ctx
     };
     let mut s = walk::scan_layer(r, &ctx).map_err(|m| layer_err(img, index, l, m))?;
-    if !verify {
-        // not hashed: report what the archive says
-        s.diff_id = img.diff_ids.get(index).cloned().unwrap_or_default();
-        s.blob_digest = match &l.digest {
-            Some(d) => d.clone(),
-            None if s.compression == super::Compression::None => s.diff_id.clone(),
-            None => String::new(),
-        };
-    }
-    if verify {
+    if ctx.hash {
         check_ids(img, index, l, &s.blob_digest, s.blob_size)?;
         if let Some(want) = img.diff_ids.get(index)
             && *want != s.diff_id
@@ -73,6 +59,14 @@ pub(crate) fn scan(
             );
             return Err(layer_err(img, index, l, msg));
         }
+    } else {
+        // not hashed: report what the archive says
+        s.diff_id = img.diff_ids.get(index).cloned().unwrap_or_default();
+        s.blob_digest = match &l.digest {
+            Some(d) => d.clone(),
+            None if s.compression == super::Compression::None => s.diff_id.clone(),
+            None => String::new(),
+        };
     }
     Ok(s)
 }

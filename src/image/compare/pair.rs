@@ -191,7 +191,7 @@ pub fn analyze_pair(
                 let r = match task {
                     Task::Scan { side, index } => {
                         let (img, ctx) = (imgs[side], &ctxs[side]);
-                        scan(img, index, ctx, opts.verify).map(Done::Scan)
+                        scan(img, index, ctx).map(Done::Scan)
                     }
                     Task::Reuse { index, .. } => {
                         check_blob(b, index, opts.verify).map(|r| match r {
@@ -230,9 +230,7 @@ pub fn analyze_pair(
         match (task, d) {
             (Some(Task::Scan { side: 0, .. }), Some(Done::Scan(s))) => scans_a.push(s),
             (Some(Task::Scan { .. }), Some(Done::Scan(s))) => scans_b.push(s),
-            (_, Some(Done::NeedScan(index))) => {
-                scans_b.push(scan(b, index, &ctxs[1], opts.verify)?)
-            }
+            (_, Some(Done::NeedScan(index))) => scans_b.push(scan(b, index, &ctxs[1])?),
             (
                 Some(Task::Reuse { a_index, .. }),
                 Some(Done::Reuse(blob_digest, blob_size, compression)),
