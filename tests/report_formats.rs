@@ -46,13 +46,13 @@ fn fixtures() -> Vec<FileReport> {
     let copy = span_of(src, "COPY . /app");
     let pip = span_of(src, "pip install -r /app/requirements.txt");
     let label = span_of(src, "LABEL description=\"café <& \\\"quoted\\\">\"");
-    let no_rec = Fix {
-        description: "add --no-install-recommends".into(),
-        edits: vec![Edit {
+    let no_rec = Fix::safe(
+        "add --no-install-recommends",
+        vec![Edit {
             span: Span::new(install.end, install.end),
             replacement: " --no-install-recommends".into(),
         }],
-    };
+    );
     let main = FileReport::new(
         "testdata/report/Dockerfile",
         src,
@@ -427,10 +427,7 @@ proptest::proptest! {
         let r = FileReport::new(
             "f",
             src.as_str(),
-            vec![diag("DL3009", "n", Severity::Error, "m", Span::new(a, b), Some(Fix {
-                description: "d".into(),
-                edits: vec![Edit { span: Span::new(b, a), replacement: "x".into() }],
-            }))],
+            vec![diag("DL3009", "n", Severity::Error, "m", Span::new(a, b), Some(Fix::safe("d", vec![Edit { span: Span::new(b, a), replacement: "x".into() }])))],
         );
         for format in Format::value_variants() {
             let mut out = Vec::new();

@@ -174,13 +174,13 @@ fn json_schema_example_matches_the_writer() {
             severity: Severity::Warning,
             message: "m".into(),
             span: Span::new(19, 37),
-            fix: Some(Fix {
-                description: "d".into(),
-                edits: vec![Edit {
+            fix: Some(Fix::safe(
+                "d",
+                vec![Edit {
                     span: Span::new(37, 37),
                     replacement: " x".into(),
                 }],
-            }),
+            )),
         }],
     );
     let mut out = Vec::new();

@@ -55,12 +55,54 @@ pub struct Edit {
     pub replacement: String,
 }
 
+/// Whether a fix can change what the built image does (as in ruff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Cannot change what the image does; applied by `dlint fix`.
+    Safe,
+    /// May change what the image does; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    /// Lower-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// A fix: a set of non-overlapping edits applied together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     /// Short imperative description, e.g. "merge with the previous RUN".
     pub description: String,
     pub edits: Vec<Edit>,
+    /// Whether applying it can change what the image does.
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix that cannot change what the image does.
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A fix that may change what the image does (applied only with `--unsafe-fixes`).
+    pub fn unsafe_edit(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
+    }
 }
 
 /// One finding.

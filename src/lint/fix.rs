@@ -104,6 +104,7 @@ mod tests {
                         replacement: r.into(),
                     })
                     .collect(),
+                applicability: crate::lint::Applicability::Safe,
             }),
         }
     }

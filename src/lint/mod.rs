@@ -13,7 +13,7 @@ pub mod testing;
 pub mod text;
 
 pub use config::{Config, Threshold};
-pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Rule, RuleMeta, RuleSettings};
 

@@ -67,6 +67,7 @@ impl Rule for AddInsteadOfCopy {
                     span: ins.keyword_span,
                     replacement: super::same_case("COPY", kw),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             });
             let names: Vec<&str> = sources.iter().map(|s| s.value.as_str()).collect();
             cx.report_with_fix(

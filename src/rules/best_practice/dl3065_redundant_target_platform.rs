@@ -42,6 +42,7 @@ impl Rule for RedundantTargetPlatform {
                     span: Span::new(flag.span.start, flag.span.end + ws),
                     replacement: String::new(),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             };
             cx.report_with_fix(
                 flag.span,

@@ -34,6 +34,7 @@ impl Rule for MaintainerDeprecated {
                     span: ins.span,
                     replacement: format!("{label} maintainer=\"{escaped}\""),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             });
             cx.report_with_fix(
                 ins.keyword_span,

@@ -32,6 +32,7 @@ impl Rule for StageNameCasing {
                     span: a.span,
                     replacement: lower.clone(),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             };
             cx.report_with_fix(
                 a.span,

@@ -48,6 +48,7 @@ impl Rule for FromAsCasing {
                         span: as_span,
                         replacement: want.into(),
                     }],
+                    applicability: crate::lint::Applicability::Safe,
                 };
                 cx.report_with_fix(
                     as_span,

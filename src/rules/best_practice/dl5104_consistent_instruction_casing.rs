@@ -48,6 +48,7 @@ impl Rule for ConsistentInstructionCasing {
                     span,
                     replacement: want.clone(),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             };
             cx.report_with_fix(
                 span,

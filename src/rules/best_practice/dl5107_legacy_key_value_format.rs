@@ -44,6 +44,7 @@ impl Rule for LegacyKeyValueFormat {
                         span: kv.span,
                         replacement: r,
                     }],
+                    applicability: crate::lint::Applicability::Safe,
                 });
                 cx.report_with_fix(
                     kv.span,

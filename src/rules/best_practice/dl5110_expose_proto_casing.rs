@@ -38,6 +38,7 @@ impl Rule for ExposeProtoCasing {
                         span: Span::new(w.span.start + i, w.span.start + i + proto.len()),
                         replacement: lower.clone(),
                     }],
+                    applicability: crate::lint::Applicability::Safe,
                 });
                 cx.report_with_fix(
                     w.span,

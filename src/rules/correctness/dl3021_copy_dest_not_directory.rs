@@ -55,6 +55,7 @@ impl Rule for CopyDestNotDirectory {
                     span: Span::new(at, at),
                     replacement: "/".into(),
                 }],
+                applicability: crate::lint::Applicability::Safe,
             };
             cx.report_with_fix(
                 dest.span,

@@ -36,6 +36,7 @@ impl Rule for EmptyContinuationLine {
                         span: Span::new(line.start, line.end + brk),
                         replacement: String::new(),
                     }],
+                    applicability: crate::lint::Applicability::Safe,
                 };
                 cx.report_with_fix(
                     line,

@@ -43,6 +43,7 @@ impl Rule for ExposeInvalidFormat {
                             None => container.to_string(),
                         },
                     }],
+                    applicability: crate::lint::Applicability::Safe,
                 });
                 cx.report_with_fix(
                     w.span,

@@ -167,6 +167,7 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
             span: between,
             replacement,
         }],
+        applicability: crate::lint::Applicability::Safe,
     })
 }
 
