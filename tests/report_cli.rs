@@ -48,7 +48,7 @@ fn sarif_from_the_cli_validates_and_describes_every_rule() {
     let rules = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .expect("rules");
-    let registry = dlint::lint::Registry::global();
+    let registry = dlint::rules::registry();
     assert!(rules.len() >= registry.infos().len());
     for r in rules {
         assert!(

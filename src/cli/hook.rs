@@ -7,7 +7,7 @@
 
 use crate::cli::lint::{LintArgs, build_config, exit_code, file_reports};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint::{self, Registry, discover::is_dockerfile_name};
+use crate::lint::{self, discover::is_dockerfile_name};
 use crate::report::{self, RenderOptions};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
@@ -416,7 +416,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
     }
     let specs: Vec<String> = files.iter().map(|(rev, p)| format!("{rev}:{p}")).collect();
     let blobs = read_blobs(&specs)?;
-    let registry = Registry::global();
+    let registry = crate::rules::registry();
     let lint_args = LintArgs {
         failure_threshold: args.failure_threshold.clone(),
         ..LintArgs::default()
@@ -432,7 +432,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
             continue;
         }
         linted.push(lint::LintedFile {
-            diagnostics: lint::lint_source(Path::new(path), &source, &cfg),
+            diagnostics: lint::lint_source(registry, &source, &cfg),
             path: PathBuf::from(path),
             source,
             error: None,

@@ -15,6 +15,9 @@ impl Rule for UndefinedArgInFrom {
             name: "undefined-arg-in-from",
             severity: Severity::Warning,
             summary: "FROM references an ARG not declared before the first FROM",
+            fix: None,
+            aliases: &["UndefinedArgInFrom"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -33,6 +33,9 @@ impl Rule for UndefinedVar {
             name: "undefined-var",
             severity: Severity::Warning,
             summary: "Variable used but not defined in this stage (global ARG not re-declared, or a typo)",
+            fix: None,
+            aliases: &["UndefinedVar"],
+            ..RuleMeta::DEFAULT
         }
     }
 
