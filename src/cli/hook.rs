@@ -441,7 +441,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
     let code = exit_code(&linted, &cfg);
     let reports = file_reports(&linted);
     // Git does not always pass a hook's stdout to the user: findings go to stderr.
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = cfg.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let opts = RenderOptions {
         color: report::ColorChoice::Auto.resolve(std::io::stderr().is_terminal(), no_color),
         ..RenderOptions::default()

@@ -182,6 +182,17 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             "no Dockerfile found in the given directories".into()
         }));
     }
+    if cfg.verbose {
+        match &cfg.path {
+            Some(p) => eprintln!("dlint: config: {}", p.display()),
+            None => eprintln!("dlint: config: none (defaults)"),
+        }
+        eprintln!(
+            "dlint: linting {} file(s) with {} rules",
+            found.files.len(),
+            registry.rules().len()
+        );
+    }
     let mut files = lint::lint_files(registry, &found.files, &cfg);
     if let Some(name) = &args.stdin_filename {
         for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
@@ -224,7 +235,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         _ => Vec::new(),
     };
     let opts = RenderOptions {
-        color: args.color.use_color(),
+        // the config's `no-color` turns `auto` off; an explicit `--color always` still wins
+        color: match args.color {
+            report::ColorChoice::Auto if cfg.no_color => false,
+            choice => choice.use_color(),
+        },
         rules: &docs,
         ..RenderOptions::default()
     };

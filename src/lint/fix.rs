@@ -125,21 +125,4 @@ mod tests {
         let (out, n) = apply("é", &[diag(&[(1, 2, "x")]), diag(&[(0, 9, "x")])]);
         assert_eq!((out.as_str(), n), ("é", 0));
     }
-
-    #[test]
-    fn fixes_until_stable() {
-        let src = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nEXPOSE 80/TCP\n";
-        let cfg = Config::default();
-        let f = fix_source(crate::rules::registry(), src, &cfg);
-        assert_eq!(
-            f.source,
-            "FROM debian:12\nLABEL maintainer=\"me\"\nCOPY a.txt /a.txt\nEXPOSE 80/tcp\n"
-        );
-        assert_eq!(f.applied, 3);
-        assert!(
-            f.remaining.iter().all(|d| d.fix.is_none()),
-            "{:?}",
-            f.remaining
-        );
-    }
 }

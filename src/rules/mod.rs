@@ -61,4 +61,21 @@ mod tests {
         assert!(!reg.default_enabled("DL3057"));
         assert!(reg.default_enabled("DL3009"));
     }
+
+    #[test]
+    fn fixes_until_stable() {
+        let src = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nEXPOSE 80/TCP\n";
+        let cfg = crate::lint::Config::default();
+        let f = crate::lint::fix::fix_source(registry(), src, &cfg);
+        assert_eq!(
+            f.source,
+            "FROM debian:12\nLABEL maintainer=\"me\"\nCOPY a.txt /a.txt\nEXPOSE 80/tcp\n"
+        );
+        assert_eq!(f.applied, 3);
+        assert!(
+            f.remaining.iter().all(|d| d.fix.is_none()),
+            "{:?}",
+            f.remaining
+        );
+    }
 }
