@@ -56,6 +56,15 @@ fn sarif_from_the_cli_validates_and_describes_every_rule() {
                 .as_str()
                 .is_some_and(|s| !s.is_empty())
         );
+        // help comes from the compiled-in rule page, not from a link
+        let id = r["id"].as_str().expect("id");
+        let help = r["help"]["markdown"].as_str().unwrap_or_default();
+        assert!(
+            help.starts_with(&format!("# {id}: ")) && help.contains("## Why"),
+            "{id}: help.markdown {help:?}"
+        );
+        assert_eq!(r["help"]["text"].as_str(), Some(help), "{id}");
+        assert!(r.get("helpUri").is_none(), "{id}: placeholder helpUri");
     }
     assert!(
         !doc["runs"][0]["results"]

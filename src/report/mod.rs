@@ -147,14 +147,14 @@ pub struct RuleDoc {
     pub description: String,
     /// Link to the rule's documentation; may be empty.
     pub help_uri: String,
+    /// The rule's page (Markdown, `rules/ID.md`), carried as SARIF `help`; may be empty.
+    pub help_markdown: String,
 }
-
-/// Base URL of the rule pages in the repository.
-pub const RULE_DOCS_BASE: &str = "https://github.com/dlint/dlint/blob/main/rules/";
 
 impl RuleDoc {
     /// The metadata of a registered rule: the summary is its page's title (the code's summary
-    /// when it has no page), the description its page's "Why".
+    /// when it has no page), the description its page's "Why", the help its whole page (the
+    /// pages are compiled in, so no link is needed).
     pub fn from_info(info: &RuleInfo) -> Self {
         RuleDoc {
             id: info.id.to_string(),
@@ -166,11 +166,8 @@ impl RuleDoc {
                 .unwrap_or(info.summary)
                 .to_string(),
             description: info.page.map(pages::why).unwrap_or_default().to_string(),
-            help_uri: if info.page.is_some() {
-                format!("{RULE_DOCS_BASE}{}.md", info.id)
-            } else {
-                String::new()
-            },
+            help_uri: String::new(),
+            help_markdown: info.page.unwrap_or_default().trim().to_string(),
         }
     }
 
