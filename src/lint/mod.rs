@@ -12,7 +12,6 @@ pub mod registry;
 pub mod rule;
 pub mod source;
 pub mod testing;
-pub mod text;
 
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};

@@ -190,7 +190,7 @@ impl Registry {
         self.infos
             .iter()
             .flat_map(|i| [i.id, i.name])
-            .map(|c| (super::text::edit_distance(&key, &c.to_ascii_lowercase()), c))
+            .map(|c| (strsim::levenshtein(&key, &c.to_ascii_lowercase()), c))
             .filter(|(d, c)| *d <= 3.max(c.len() / 4))
             .min()
             .map(|(_, c)| c)
