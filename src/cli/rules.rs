@@ -39,6 +39,7 @@ pub fn render(registry: &Registry, format: RulesFormat) -> String {
                         "category": i.category,
                         "fixable": i.fix.is_some(),
                         "fix": i.fix,
+                        "aliases": i.aliases,
                         "enabled_by_default": i.default_enabled,
                         "summary": i.summary,
                     })
