@@ -117,3 +117,40 @@ fn rules_lists_ids_names_and_explain_accepts_both() {
         .code(2)
         .stderr(contains("did you mean `unused-ignore`"));
 }
+
+/// hadolint's `no-color` and `verbose` config keys: on a terminal (util-linux `script`), text
+/// output is coloured unless the config says `no-color: true` (`--color always` still wins);
+/// `verbose: true` names the config file and the counts on stderr.
+#[test]
+#[cfg(target_os = "linux")]
+fn config_no_color_and_verbose_are_honoured() {
+    let t = repo();
+    std::fs::write(t.path().join("Dockerfile"), "FROM debian\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dlint");
+    let on_tty = |config: &str, extra: &str| {
+        std::fs::write(t.path().join("c.yaml"), config).unwrap();
+        let cmd = format!(
+            "{} lint --config c.yaml {extra} Dockerfile 2>&1",
+            bin.display()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .current_dir(t.path())
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("`script` (util-linux) is needed to run dlint on a terminal");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_tty("no-fail: true\n", "");
+    assert!(coloured.contains("\u{1b}["), "{coloured:?}");
+    assert!(!coloured.contains("dlint: config:"), "{coloured:?}");
+    let plain = on_tty("no-color: true\nverbose: true\n", "");
+    assert!(
+        plain.contains("DL3006") && !plain.contains("\u{1b}["),
+        "{plain:?}"
+    );
+    assert!(plain.contains("dlint: config: c.yaml"), "{plain:?}");
+    assert!(plain.contains("linting 1 file(s)"), "{plain:?}");
+    let forced = on_tty("no-color: true\n", "--color always");
+    assert!(forced.contains("\u{1b}["), "{forced:?}");
+}

@@ -1,7 +1,7 @@
 //! Every rule over the real corpus (`../shared/corpus/dockerfiles`): no rule crashes, parallel
 //! linting is deterministic and matches one-by-one linting.
 
-use dlint::lint::{self, Config, Registry};
+use dlint::lint::{self, Config};
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Vec<PathBuf> {
@@ -28,7 +28,7 @@ fn corpus() -> Vec<PathBuf> {
 /// Every rule on, with settings that activate the configuration-driven ones.
 fn everything() -> Config {
     let mut cfg = Config::default();
-    for info in Registry::global().infos() {
+    for info in dlint::rules::registry().infos() {
         cfg.overrides.insert(info.id, info.severity);
     }
     cfg.report_unused_ignores = true;
@@ -48,7 +48,7 @@ fn everything() -> Config {
 fn no_rule_crashes_and_parallel_output_is_deterministic() {
     let files = corpus();
     let cfg = everything();
-    let parallel = lint::lint_files(&files, &cfg);
+    let parallel = lint::lint_files(dlint::rules::registry(), &files, &cfg);
     assert_eq!(parallel.len(), files.len());
     let mut total = 0;
     for (f, path) in parallel.iter().zip(&files) {
@@ -78,7 +78,7 @@ fn no_rule_crashes_and_parallel_output_is_deterministic() {
         // one-by-one linting gives the same findings
         let source = std::fs::read_to_string(path).unwrap();
         assert_eq!(
-            lint::lint_source(path, &source, &cfg),
+            lint::lint_source(dlint::rules::registry(), &source, &cfg),
             f.diagnostics,
             "{}",
             path.display()
@@ -96,7 +96,7 @@ fn fixes_apply_cleanly_on_the_corpus() {
     let cfg = Config::default();
     for path in corpus() {
         let source = std::fs::read_to_string(&path).unwrap();
-        let fixed = lint::fix::fix_source(&path, &source, &cfg);
+        let fixed = lint::fix::fix_source(dlint::rules::registry(), &source, &cfg);
         if fixed.applied == 0 {
             continue;
         }
@@ -110,7 +110,7 @@ fn fixes_apply_cleanly_on_the_corpus() {
         );
         // and is idempotent
         assert_eq!(
-            lint::fix::fix_source(&path, &fixed.source, &cfg).applied,
+            lint::fix::fix_source(dlint::rules::registry(), &fixed.source, &cfg).applied,
             0,
             "{}",
             path.display()

@@ -48,7 +48,7 @@ fn sarif_from_the_cli_validates_and_describes_every_rule() {
     let rules = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .expect("rules");
-    let registry = dlint::lint::Registry::global();
+    let registry = dlint::rules::registry();
     assert!(rules.len() >= registry.infos().len());
     for r in rules {
         assert!(
@@ -56,6 +56,15 @@ fn sarif_from_the_cli_validates_and_describes_every_rule() {
                 .as_str()
                 .is_some_and(|s| !s.is_empty())
         );
+        // help comes from the compiled-in rule page, not from a link
+        let id = r["id"].as_str().expect("id");
+        let help = r["help"]["markdown"].as_str().unwrap_or_default();
+        assert!(
+            help.starts_with(&format!("# {id}: ")) && help.contains("## Why"),
+            "{id}: help.markdown {help:?}"
+        );
+        assert_eq!(r["help"]["text"].as_str(), Some(help), "{id}");
+        assert!(r.get("helpUri").is_none(), "{id}: placeholder helpUri");
     }
     assert!(
         !doc["runs"][0]["results"]

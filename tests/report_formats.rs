@@ -124,6 +124,7 @@ fn rules() -> Vec<RuleDoc> {
         summary: summary.into(),
         description: format!("Full description of {id}."),
         help_uri: format!("https://example.invalid/rules/{id}.md"),
+        help_markdown: String::new(),
     };
     vec![
         doc(

@@ -1,9 +1,10 @@
-//! Every rule page (`rules/*.md`): front matter matches the registered rule, every rule has a
-//! page, the Bad example raises the rule and the Good example does not; the README rule table
-//! is up to date.
+//! Every rule page (`rules/*.md`) against the rule's code: every rule has a page and a file
+//! named after it and vice versa, the page's title carries the id, pages hold no front matter
+//! (the metadata is the code's), the Bad example raises the rule (with a fix of the declared
+//! applicability, if any) and the Good example does not; the README rule table is up to date.
 
 use dlint::dockerfile;
-use dlint::lint::{self, Config, Registry, Severity, pages};
+use dlint::lint::{self, Config, Registry, pages};
 use std::path::Path;
 
 /// The config pages run under: every opt-in rule enabled, a label schema covering every label
@@ -49,71 +50,60 @@ fn read_pages() -> Vec<(String, String)> {
 
 #[test]
 fn every_page_matches_its_rule_and_examples_behave() {
-    let registry = Registry::global();
+    let registry = dlint::rules::registry();
     let cfg = harness_config(registry);
     let mut failures = Vec::new();
     for (stem, text) in read_pages() {
         let mut fail = |m: String| failures.push(format!("rules/{stem}.md: {m}"));
-        let (fm, body) = match pages::split(&text) {
-            Ok(x) => x,
-            Err(e) => {
-                fail(e);
-                continue;
-            }
-        };
-        if fm.id != stem {
-            fail(format!(
-                "front matter id `{}` differs from the file name",
-                fm.id
-            ));
+        if pages::has_front_matter(&text) {
+            fail(
+                "starts with a `---` front matter block: the metadata lives in the rule's code \
+                 (convert the page with migrate-pages.py)"
+                    .into(),
+            );
+            continue;
         }
-        let Some(info) = registry.lookup(fm.id).filter(|i| i.id == fm.id) else {
-            fail(format!("no registered rule has id `{}`", fm.id));
+        let Some(info) = registry.lookup(&stem).filter(|i| i.id == stem) else {
+            fail(format!("no registered rule has id `{stem}`"));
             continue;
         };
-        if info.name != fm.name {
-            fail(format!(
-                "name `{}` but the rule is named `{}`",
-                fm.name, info.name
-            ));
-        }
-        if fm.severity.parse::<Severity>() != Ok(info.severity) {
-            fail(format!(
-                "severity `{}` but the rule's is `{}`",
-                fm.severity, info.severity
-            ));
-        }
-        if !pages::CATEGORIES.contains(&fm.category) {
-            fail(format!("unknown category `{}`", fm.category));
-        }
-        match pages::title(body) {
-            Some(t) if t.starts_with(&format!("{}: ", fm.id)) => {}
+        match pages::title(&text) {
+            Some(t)
+                if t.starts_with(&format!("{stem}: ")) && pages::title_text(&text).is_some() => {}
             other => fail(format!(
-                "heading should be `# {}: title`, found {other:?}",
-                fm.id
+                "heading should be `# {stem}: title`, found {other:?}"
             )),
         }
         for s in ["Why", "Bad", "Good", "Fix"] {
-            if pages::section(body, s).is_none_or(|t| t.trim().is_empty()) {
+            if pages::section(&text, s).is_none_or(|t| t.trim().is_empty()) {
                 fail(format!("missing or empty `## {s}` section"));
             }
         }
-        let example = |s: &str| pages::section(body, s).and_then(pages::code_block);
+        let example = |s: &str| pages::section(&text, s).and_then(pages::code_block);
         match example("Bad") {
             None => fail("`## Bad` has no code block".into()),
             Some(src) => {
                 let found = lint::lint_with(registry, &dockerfile::parse(&src), &cfg);
-                let mine: Vec<_> = found.iter().filter(|d| d.rule == fm.id).collect();
+                let mine: Vec<_> = found.iter().filter(|d| d.rule == stem).collect();
+                let fixes: Vec<_> = mine.iter().filter_map(|d| d.fix.as_ref()).collect();
                 if mine.is_empty() {
                     let got: Vec<_> = found.iter().map(|d| d.rule).collect();
                     fail(format!(
-                        "Bad example does not raise {} (raised: {got:?})",
-                        fm.id
+                        "Bad example does not raise {stem} (raised: {got:?})"
                     ));
-                } else if fm.fixable && mine.iter().all(|d| d.fix.is_none()) {
-                    fail("page says fixable but the Bad finding has no fix".into());
-                } else if !fm.fixable && mine.iter().any(|d| d.fix.is_some()) {
-                    fail("page says not fixable but the Bad finding has a fix".into());
+                } else if let Some(declared) = info.fix {
+                    if fixes.is_empty() {
+                        fail(format!(
+                            "the rule declares `fix: Some({declared:?})` but the Bad finding has no fix"
+                        ));
+                    } else if let Some(f) = fixes.iter().find(|f| f.applicability != declared) {
+                        fail(format!(
+                            "the rule declares {declared:?} fixes but attaches a {:?} one",
+                            f.applicability
+                        ));
+                    }
+                } else if !fixes.is_empty() {
+                    fail("the rule declares `fix: None` but the Bad finding has a fix".into());
                 }
             }
         }
@@ -121,8 +111,8 @@ fn every_page_matches_its_rule_and_examples_behave() {
             None => fail("`## Good` has no code block".into()),
             Some(src) => {
                 let found = lint::lint_with(registry, &dockerfile::parse(&src), &cfg);
-                if let Some(d) = found.iter().find(|d| d.rule == fm.id) {
-                    fail(format!("Good example raises {}: {}", fm.id, d.message));
+                if let Some(d) = found.iter().find(|d| d.rule == stem) {
+                    fail(format!("Good example raises {stem}: {}", d.message));
                 }
             }
         }
@@ -130,11 +120,13 @@ fn every_page_matches_its_rule_and_examples_behave() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every rule has a page and every page a rule; every rule's file is
+/// `src/rules/<category>/<id>_<name>.rs`, in the folder its category names.
 #[test]
-fn every_rule_has_a_page() {
+fn every_rule_has_a_page_and_a_file_named_after_it() {
     let pages: Vec<String> = read_pages().into_iter().map(|(s, _)| s).collect();
-    let missing: Vec<&str> = Registry::global()
-        .infos()
+    let infos = dlint::rules::registry().infos();
+    let missing: Vec<&str> = infos
         .iter()
         .map(|i| i.id)
         .filter(|id| !pages.iter().any(|p| p == id))
@@ -143,12 +135,30 @@ fn every_rule_has_a_page() {
         missing.is_empty(),
         "rules without a page in rules/: {missing:?}"
     );
+    let orphans: Vec<&String> = pages
+        .iter()
+        .filter(|p| !infos.iter().any(|i| i.id == p.as_str()))
+        .collect();
+    assert!(orphans.is_empty(), "pages without a rule: {orphans:?}");
     // the compiled-in table must hold the same pages
     let compiled: Vec<&str> = pages::all().iter().map(|(s, _)| *s).collect();
     assert_eq!(
         compiled, pages,
         "compiled-in pages differ from rules/ (rebuild)"
     );
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut misnamed = Vec::new();
+    for i in infos.iter().filter(|i| i.is_rule) {
+        let file = src.join(i.category.replace('-', "_")).join(format!(
+            "{}_{}.rs",
+            i.id.to_ascii_lowercase(),
+            i.name.replace('-', "_")
+        ));
+        if !file.is_file() {
+            misnamed.push(format!("{} {}: expected {}", i.id, i.name, file.display()));
+        }
+    }
+    assert!(misnamed.is_empty(), "{}", misnamed.join("\n"));
 }
 
 #[test]
@@ -164,7 +174,7 @@ fn readme_rule_table_is_current() {
         .find(end)
         .expect("README lacks <!-- rules:end -->")
         + a;
-    let expected = Registry::global().markdown_table();
+    let expected = dlint::rules::registry().markdown_table();
     assert!(
         readme[a..b] == expected,
         "README rule table is stale: run scripts/gen-rule-table\n--- expected ---\n{expected}"

@@ -14,7 +14,7 @@ fn rules_on(file: &str) -> Vec<&'static str> {
             path.display()
         )
     });
-    lint::lint_source(&path, &source, &Config::default())
+    lint::lint_source(dlint::rules::registry(), &source, &Config::default())
         .iter()
         .map(|d| d.rule)
         .collect()

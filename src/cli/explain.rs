@@ -1,6 +1,6 @@
 //! `dlint explain ID|name`: print a rule's page.
 
-use crate::lint::{Registry, pages};
+use crate::lint::Registry;
 use crate::{Error, Result};
 use std::process::ExitCode;
 
@@ -22,33 +22,12 @@ pub fn explain(registry: &Registry, key: &str) -> Result<String> {
             "unknown rule `{key}`{hint}; `dlint rules` lists them"
         ))
     })?;
-    let header = format!(
-        "{} ({}) · severity {}{} · category {} · {}\n\n",
-        info.id,
-        info.name,
-        info.severity,
-        if info.default_enabled {
-            ""
-        } else {
-            ", off by default"
-        },
-        info.category,
-        if info.fixable {
-            "fixable"
-        } else {
-            "no automatic fix"
-        },
-    );
-    let body = match info.page.map(pages::split) {
-        Some(Ok((_, body))) => body.trim_start().to_string(),
-        _ => format!("# {}: {}\n", info.id, info.summary),
-    };
-    Ok(header + &body)
+    Ok(info.explain())
 }
 
 /// Runs `dlint explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let text = explain(Registry::global(), &args.rule)?;
+    let text = explain(crate::rules::registry(), &args.rule)?;
     print!("{text}");
     Ok(ExitCode::SUCCESS)
 }

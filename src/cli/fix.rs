@@ -2,7 +2,7 @@
 
 use crate::cli::lint::{LintArgs, build_config};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint::{self, Registry};
+use crate::lint;
 use crate::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,7 +45,8 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         ignore: args.ignore.clone(),
         ..LintArgs::default()
     };
-    let cfg = build_config(&lint_args, Registry::global())?;
+    let registry = crate::rules::registry();
+    let cfg = build_config(&lint_args, registry)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let io_err = |path: &PathBuf| {
@@ -62,7 +63,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             failed = true;
             continue;
         }
-        let source = match crate::cli::parse::read_source(path) {
+        let source = match crate::lint::source::read_source(path) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("dlint: error: {e}");
@@ -70,7 +71,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let fixed = lint::fix::fix_source(path, &source, &cfg);
+        let fixed = lint::fix::fix_source(registry, &source, &cfg);
         fixes += fixed.applied;
         remaining += fixed.remaining.len();
         let is_stdin = path.as_os_str() == "-";

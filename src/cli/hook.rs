@@ -7,7 +7,7 @@
 
 use crate::cli::lint::{LintArgs, build_config, exit_code, file_reports};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint::{self, Registry, discover::is_dockerfile_name};
+use crate::lint::{self, discover::is_dockerfile_name};
 use crate::report::{self, RenderOptions};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
@@ -416,7 +416,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
     }
     let specs: Vec<String> = files.iter().map(|(rev, p)| format!("{rev}:{p}")).collect();
     let blobs = read_blobs(&specs)?;
-    let registry = Registry::global();
+    let registry = crate::rules::registry();
     let lint_args = LintArgs {
         failure_threshold: args.failure_threshold.clone(),
         ..LintArgs::default()
@@ -432,7 +432,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
             continue;
         }
         linted.push(lint::LintedFile {
-            diagnostics: lint::lint_source(Path::new(path), &source, &cfg),
+            diagnostics: lint::lint_source(registry, &source, &cfg),
             path: PathBuf::from(path),
             source,
             error: None,
@@ -441,7 +441,7 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
     let code = exit_code(&linted, &cfg);
     let reports = file_reports(&linted);
     // Git does not always pass a hook's stdout to the user: findings go to stderr.
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = cfg.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let opts = RenderOptions {
         color: report::ColorChoice::Auto.resolve(std::io::stderr().is_terminal(), no_color),
         ..RenderOptions::default()

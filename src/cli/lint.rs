@@ -165,49 +165,9 @@ pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
         .collect()
 }
 
-/// Rule metadata for the reports, from the registry and the rule pages.
-pub fn rule_docs(registry: &Registry) -> Vec<RuleDoc> {
-    registry
-        .infos()
-        .iter()
-        .map(|info| {
-            let body = info
-                .page
-                .and_then(|p| lint::pages::split(p).ok())
-                .map(|(_, body)| body);
-            let summary = body
-                .and_then(lint::pages::title)
-                .map(|t| {
-                    t.split_once(": ")
-                        .map_or(t, |(_, rest)| rest)
-                        .trim()
-                        .to_string()
-                })
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| info.summary.to_string());
-            let description = body
-                .and_then(|b| lint::pages::section(b, "Why"))
-                .map(|w| w.trim().to_string())
-                .unwrap_or_default();
-            RuleDoc {
-                id: info.id.to_string(),
-                name: info.name.to_string(),
-                severity: info.severity,
-                summary,
-                description,
-                help_uri: if info.page.is_some() {
-                    format!("{}{}.md", report::RULE_DOCS_BASE, info.id)
-                } else {
-                    String::new()
-                },
-            }
-        })
-        .collect()
-}
-
 /// Runs `dlint lint`.
 pub fn run(args: LintArgs) -> Result<ExitCode> {
-    let registry = Registry::global();
+    let registry = crate::rules::registry();
     let cfg = build_config(&args, registry)?;
     let found = lint::discover::expand(&args.paths);
     for e in &found.errors {
@@ -222,7 +182,18 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             "no Dockerfile found in the given directories".into()
         }));
     }
-    let mut files = lint::lint_files(&found.files, &cfg);
+    if cfg.verbose {
+        match &cfg.path {
+            Some(p) => eprintln!("dlint: config: {}", p.display()),
+            None => eprintln!("dlint: config: none (defaults)"),
+        }
+        eprintln!(
+            "dlint: linting {} file(s) with {} rules",
+            found.files.len(),
+            registry.rules().len()
+        );
+    }
+    let mut files = lint::lint_files(registry, &found.files, &cfg);
     if let Some(name) = &args.stdin_filename {
         for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
             f.path = name.clone();
@@ -260,11 +231,15 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         },
     };
     let docs = match format {
-        report::Format::Sarif | report::Format::Junit => rule_docs(registry),
+        report::Format::Sarif | report::Format::Junit => RuleDoc::all(registry),
         _ => Vec::new(),
     };
     let opts = RenderOptions {
-        color: args.color.use_color(),
+        // the config's `no-color` turns `auto` off; an explicit `--color always` still wins
+        color: match args.color {
+            report::ColorChoice::Auto if cfg.no_color => false,
+            choice => choice.use_color(),
+        },
         rules: &docs,
         ..RenderOptions::default()
     };

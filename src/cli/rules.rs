@@ -37,7 +37,9 @@ pub fn render(registry: &Registry, format: RulesFormat) -> String {
                         "name": i.name,
                         "severity": i.severity,
                         "category": i.category,
-                        "fixable": i.fixable,
+                        "fixable": i.fix.is_some(),
+                        "fix": i.fix,
+                        "aliases": i.aliases,
                         "enabled_by_default": i.default_enabled,
                         "summary": i.summary,
                     })
@@ -69,7 +71,7 @@ pub fn render(registry: &Registry, format: RulesFormat) -> String {
                     i.name,
                     sev,
                     i.category,
-                    if i.fixable { "yes" } else { "no" },
+                    i.fix_label(),
                     i.summary
                 ));
             }
@@ -80,6 +82,6 @@ pub fn render(registry: &Registry, format: RulesFormat) -> String {
 
 /// Runs `dlint rules`.
 pub fn run(args: RulesArgs) -> Result<ExitCode> {
-    print!("{}", render(Registry::global(), args.format));
+    print!("{}", render(crate::rules::registry(), args.format));
     Ok(ExitCode::SUCCESS)
 }

@@ -78,8 +78,12 @@ pub struct Config {
     pub report_unused_ignores: bool,
     /// Output format named in the config file, if any.
     pub format: Option<String>,
-    /// `no-color: true` in the config file.
+    /// `no-color: true` in the config file (hadolint's key): text output without colour unless
+    /// `--color always` asks for it.
     pub no_color: bool,
+    /// `verbose: true` in the config file (hadolint's key): say on stderr which config file
+    /// is used and how many files and rules are run.
+    pub verbose: bool,
     /// The file the config was read from.
     pub path: Option<PathBuf>,
 }
@@ -225,7 +229,7 @@ impl Config {
         cfg.no_fail = raw.no_fail.unwrap_or(false);
         cfg.disable_ignore_pragma = raw.disable_ignore_pragma.unwrap_or(false);
         cfg.report_unused_ignores = raw.report_unused_ignores.unwrap_or(false);
-        let _ = raw.verbose;
+        cfg.verbose = raw.verbose.unwrap_or(false);
         Ok(cfg)
     }
 
@@ -368,6 +372,8 @@ mod tests {
         );
         assert_eq!(cfg.settings.label_schema.len(), 2);
         assert!(cfg.settings.strict_labels && cfg.no_fail);
+        assert!(cfg.verbose && !cfg.no_color);
+        assert!(parse("no-color: true\n").unwrap().no_color);
     }
 
     #[test]

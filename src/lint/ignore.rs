@@ -8,41 +8,6 @@ use super::registry::{Registry, UNUSED_IGNORE_ID, UNUSED_IGNORE_NAME};
 use crate::dockerfile::{Dockerfile, Span};
 use std::collections::HashMap;
 
-/// BuildKit check name -> the dlint rules that cover it.
-pub const BUILDKIT_CHECKS: &[(&str, &[&str])] = &[
-    ("StageNameCasing", &["DL5101"]),
-    ("FromAsCasing", &["DL5102"]),
-    ("NoEmptyContinuation", &["DL5103"]),
-    ("ConsistentInstructionCasing", &["DL5104"]),
-    ("DuplicateStageName", &["DL3024"]),
-    ("ReservedStageName", &["DL3063"]),
-    ("JSONArgsRecommended", &["DL3025"]),
-    ("MaintainerDeprecated", &["DL4000"]),
-    ("UndefinedArgInFrom", &["DL5105"]),
-    ("WorkdirRelativePath", &["DL3000"]),
-    ("UndefinedVar", &["DL5106"]),
-    (
-        "MultipleInstructionsDisallowed",
-        &["DL4003", "DL4004", "DL3012"],
-    ),
-    ("LegacyKeyValueFormat", &["DL5107"]),
-    ("RedundantTargetPlatform", &["DL3065"]),
-    ("SecretsUsedInArgOrEnv", &["DL5108"]),
-    ("InvalidDefaultArgInFrom", &["DL5109"]),
-    ("FromPlatformFlagConstDisallowed", &["DL3029"]),
-    ("ExposeProtoCasing", &["DL5110"]),
-    ("ExposeInvalidFormat", &["DL5111"]),
-];
-
-/// The dlint rules a BuildKit check name maps to (names are case-sensitive, as in BuildKit).
-pub fn buildkit_rules(name: &str) -> &'static [&'static str] {
-    BUILDKIT_CHECKS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, ids)| *ids)
-        .unwrap_or(&[])
-}
-
 /// What an ignore comment covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -163,6 +128,8 @@ pub struct Ignores {
     instructions: Vec<(usize, usize, usize, Option<usize>)>,
     /// 1-based line -> line of the instruction (or other anchor) the comment block above it reaches.
     anchor_of_comment_line: HashMap<usize, usize>,
+    /// Ids of the rules that answer to a BuildKit check name (covered by `check=skip=all`).
+    buildkit_named: Vec<&'static str>,
 }
 
 impl Ignores {
@@ -199,6 +166,12 @@ impl Ignores {
             entries: Vec::new(),
             instructions,
             anchor_of_comment_line,
+            buildkit_named: registry
+                .infos()
+                .iter()
+                .filter(|i| !i.aliases.is_empty())
+                .map(|i| i.id)
+                .collect(),
         };
         let mut seen_spans = Vec::new();
         for d in df.directives.iter().filter(|d| d.name == "check") {
@@ -250,7 +223,7 @@ impl Ignores {
             .filter(|c| !(p.all && c.as_str() == "all"))
             .map(|raw| Code {
                 ids: if p.buildkit {
-                    buildkit_rules(raw).to_vec()
+                    registry.buildkit_rules(raw)
                 } else {
                     registry.lookup(raw).map(|i| vec![i.id]).unwrap_or_default()
                 },
@@ -290,7 +263,7 @@ impl Ignores {
             if !applies {
                 continue;
             }
-            if e.all && BUILDKIT_CHECKS.iter().any(|(_, ids)| ids.contains(&d.rule)) {
+            if e.all && self.buildkit_named.contains(&d.rule) {
                 e.used_all = true;
                 hit = true;
             }
@@ -369,7 +342,5 @@ mod tests {
         assert_eq!(codes(&p), vec!["JSONArgsRecommended", "StageNameCasing"]);
         assert!(parse_pragma("check=skip=all").unwrap().all);
         assert_eq!(parse_pragma("check=error=true"), None);
-        assert_eq!(buildkit_rules("JSONArgsRecommended"), &["DL3025"]);
-        assert!(buildkit_rules("jsonargsrecommended").is_empty());
     }
 }

@@ -1,4 +1,5 @@
-//! Rule engine: rules, registry, configuration, inline ignores and diagnostics.
+//! Rule engine: the [`Rule`] trait, the registry (which receives its rule set: dlint's is
+//! [`crate::rules::registry`]), configuration, inline ignores, fixes and diagnostics.
 
 pub mod config;
 pub mod diagnostic;
@@ -9,35 +10,28 @@ pub mod ignore;
 pub mod pages;
 pub mod registry;
 pub mod rule;
+pub mod source;
 pub mod testing;
-pub mod text;
 
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 pub use registry::{Registry, RuleInfo};
-pub use rule::{Context, Rule, RuleMeta, RuleSettings};
+pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
 
 use crate::dockerfile::{self, Dockerfile};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// Parses and lints one file's text. Parse errors become DL1000 findings; linting continues.
-/// `path` names the file (used for per-path behaviour; not read).
-pub fn lint_source(path: &Path, source: &str, config: &Config) -> Vec<Diagnostic> {
-    let _ = path;
-    let df = dockerfile::parse(source);
-    lint_dockerfile(&df, config)
+/// Parses and lints one file's text with the rules of `registry`. Parse errors become DL1000
+/// findings; linting continues.
+pub fn lint_source(registry: &Registry, source: &str, config: &Config) -> Vec<Diagnostic> {
+    lint_with(registry, &dockerfile::parse(source), config)
 }
 
-/// Lints a parsed Dockerfile with every registered rule.
-pub fn lint_dockerfile(df: &Dockerfile, config: &Config) -> Vec<Diagnostic> {
-    lint_with(Registry::global(), df, config)
-}
-
-/// Lints with an explicit registry: runs the enabled rules, applies inline ignores, severity
+/// Lints a parsed Dockerfile with the rules of `registry`: runs the enabled rules, applies inline ignores, severity
 /// overrides, and sorts the findings by position.
 pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<Diagnostic> {
-    let enabled = |id: &str| config.is_enabled(id, !registry::OFF_BY_DEFAULT.contains(&id));
+    let enabled = |id: &str| config.is_enabled(id, registry.default_enabled(id));
     let mut diags = Vec::new();
     if enabled(registry::PARSE_ERROR_ID) {
         for e in &df.errors {
@@ -110,13 +104,14 @@ pub struct LintedFile {
     pub error: Option<crate::Error>,
 }
 
-/// Lints files in parallel; the result is sorted by path (findings by position).
-pub fn lint_files(paths: &[PathBuf], config: &Config) -> Vec<LintedFile> {
+/// Lints files in parallel with the rules of `registry`; the result is sorted by path (findings
+/// by position).
+pub fn lint_files(registry: &Registry, paths: &[PathBuf], config: &Config) -> Vec<LintedFile> {
     let mut out: Vec<LintedFile> = paths
         .par_iter()
-        .map(|p| match crate::cli::parse::read_source(p) {
+        .map(|p| match source::read_source(p) {
             Ok(source) => LintedFile {
-                diagnostics: lint_source(p, &source, config),
+                diagnostics: lint_source(registry, &source, config),
                 path: p.clone(),
                 source,
                 error: None,

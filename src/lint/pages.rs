@@ -1,5 +1,9 @@
-//! Rule pages (`rules/ID.md`), compiled into the binary, and a small parser for their
-//! front matter and sections.
+//! Rule pages (`rules/ID.md`), compiled into the binary, and a small parser for their sections.
+//!
+//! A page is prose and examples only: `# ID: title`, then `## Why`, `## Bad`, `## Good`,
+//! `## Fix` (and optional sections such as `## Differences from hadolint`). Everything else
+//! about a rule (name, severity, category, fix applicability, default, aliases) is declared in
+//! its code ([`super::RuleMeta`]); `tests/rule_pages.rs` checks that page and code agree.
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/rule_pages.rs"));
@@ -17,80 +21,6 @@ pub fn page(id: &str) -> Option<&'static str> {
         .ok()
         .and_then(|i| all().get(i))
         .map(|(_, text)| *text)
-}
-
-/// The front matter of a page.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FrontMatter<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub severity: &'a str,
-    pub category: &'a str,
-    pub fixable: bool,
-}
-
-/// The categories a page may declare.
-pub const CATEGORIES: &[&str] = &[
-    "layers",
-    "cache",
-    "packages",
-    "shell",
-    "correctness",
-    "best-practice",
-    "security",
-    "labels",
-];
-
-/// Splits a page into its front matter and the Markdown body after it.
-pub fn split(text: &str) -> Result<(FrontMatter<'_>, &str), String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or("page does not start with a `---` front matter line")?;
-    let end = rest
-        .find("\n---\n")
-        .or_else(|| rest.find("\n---\r\n"))
-        .ok_or("front matter is not closed by a `---` line")?;
-    let (head, body) = rest.split_at(end);
-    let body = body
-        .strip_prefix("\n---\n")
-        .or_else(|| body.strip_prefix("\n---\r\n"))
-        .unwrap_or(body);
-    let mut fm = FrontMatter::default();
-    let mut seen = Vec::new();
-    for line in head.lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (key, value) = line
-            .split_once(':')
-            .ok_or_else(|| format!("front matter line `{line}` is not `key: value`"))?;
-        let value = value.trim();
-        let key = key.trim();
-        match key {
-            "id" => fm.id = value,
-            "name" => fm.name = value,
-            "severity" => fm.severity = value,
-            "category" => fm.category = value,
-            "fixable" => {
-                fm.fixable = match value {
-                    "true" => true,
-                    "false" => false,
-                    other => return Err(format!("fixable must be true or false, not `{other}`")),
-                }
-            }
-            other => return Err(format!("unknown front matter key `{other}`")),
-        }
-        seen.push(key);
-    }
-    for key in ["id", "name", "severity", "category", "fixable"] {
-        if !seen.contains(&key) {
-            return Err(format!("front matter lacks `{key}`"));
-        }
-    }
-    Ok((fm, body))
 }
 
 /// The text of the `## title` section of a page body (up to the next `## ` heading).
@@ -132,46 +62,53 @@ pub fn code_block(text: &str) -> Option<String> {
     None
 }
 
-/// The `# ID: title` heading of a page body, without the `# `.
-pub fn title(body: &str) -> Option<&str> {
-    body.lines()
+/// The `# ID: title` heading of a page, without the `# `.
+pub fn title(page: &str) -> Option<&str> {
+    page.lines()
         .find_map(|l| l.strip_prefix("# "))
         .map(str::trim)
+}
+
+/// The title of a page without its `ID: ` prefix; `None` when empty or missing.
+pub fn title_text(page: &str) -> Option<&str> {
+    title(page)
+        .map(|t| t.split_once(": ").map_or(t, |(_, rest)| rest).trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The `## Why` prose of a page, trimmed (empty when missing).
+pub fn why(page: &str) -> &str {
+    section(page, "Why").map(str::trim).unwrap_or_default()
+}
+
+/// True when the page starts with a `---` front matter block, which pages no longer have (the
+/// metadata lives in the rule's code; `migrate-pages.py` converts old pages).
+pub fn has_front_matter(page: &str) -> bool {
+    let page = page.strip_prefix('\u{feff}').unwrap_or(page);
+    page.starts_with("---\n") || page.starts_with("---\r\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PAGE: &str = "---\nid: DL1\nname: x-y\nseverity: info\ncategory: cache\nfixable: false\n---\n# DL1: Title\n\n## Why\nBecause.\n\n## Bad\n```dockerfile\nFROM a\n```\n\n## Good\n```dockerfile\nFROM b\n```\n";
+    const PAGE: &str = "# DL1: Title\n\n## Why\nBecause.\n\n## Bad\n```dockerfile\nFROM a\n```\n\n## Good\n```dockerfile\nFROM b\n```\n";
 
     #[test]
-    fn splits_front_matter_and_sections() {
-        let (fm, body) = split(PAGE).unwrap();
-        assert_eq!(fm.id, "DL1");
-        assert_eq!(fm.name, "x-y");
-        assert!(!fm.fixable);
-        assert_eq!(title(body), Some("DL1: Title"));
-        assert_eq!(section(body, "Why").map(str::trim), Some("Because."));
+    fn finds_title_and_sections() {
+        assert_eq!(title(PAGE), Some("DL1: Title"));
+        assert_eq!(title_text(PAGE), Some("Title"));
+        assert_eq!(why(PAGE), "Because.");
         assert_eq!(
-            code_block(section(body, "Bad").unwrap()).as_deref(),
+            code_block(section(PAGE, "Bad").unwrap()).as_deref(),
             Some("FROM a\n")
         );
         assert_eq!(
-            code_block(section(body, "Good").unwrap()).as_deref(),
+            code_block(section(PAGE, "Good").unwrap()).as_deref(),
             Some("FROM b\n")
         );
-        assert_eq!(section(body, "Fix"), None);
-    }
-
-    #[test]
-    fn rejects_bad_front_matter() {
-        assert!(split("# no front matter").is_err());
-        assert!(split("---\nid: DL1\n---\n").unwrap_err().contains("name"));
-        assert!(
-            split("---\nid: DL1\ncolour: red\n---\n")
-                .unwrap_err()
-                .contains("colour")
-        );
+        assert_eq!(section(PAGE, "Fix"), None);
+        assert!(!has_front_matter(PAGE));
+        assert!(has_front_matter("---\nid: DL1\n---\n# DL1: Title\n"));
     }
 }

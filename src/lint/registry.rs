@@ -1,9 +1,9 @@
-//! The rule registry: every rule from [`crate::rules::all`] with its metadata and page.
+//! The rule registry: a rule set (handed in by the caller, see [`crate::rules::registry`]) with
+//! each rule's metadata, category and page.
 
-use super::diagnostic::Severity;
+use super::diagnostic::{Applicability, Severity};
 use super::pages;
-use super::rule::Rule;
-use std::sync::OnceLock;
+use super::rule::{Registered, Rule, RuleMeta};
 
 /// Id of the pseudo-rule for parse errors.
 pub const PARSE_ERROR_ID: &str = "DL1000";
@@ -14,33 +14,103 @@ pub const UNUSED_IGNORE_ID: &str = "DL5100";
 /// Name of the unused-ignore pseudo-rule.
 pub const UNUSED_IGNORE_NAME: &str = "unused-ignore";
 
-/// Rules that only run when a severity override (config `override:` or `--error` etc.) names
-/// them, as hadolint's "ignore"-severity rules do.
-pub const OFF_BY_DEFAULT: &[&str] = &["DL1001", "DL3057"];
+/// The engine's pseudo-rules (findings without a [`Rule`]), with their categories.
+const PSEUDO_RULES: [(&str, RuleMeta); 2] = [
+    (
+        "correctness",
+        RuleMeta {
+            id: PARSE_ERROR_ID,
+            name: PARSE_ERROR_NAME,
+            severity: Severity::Error,
+            summary: "The Dockerfile could not be parsed",
+            ..RuleMeta::DEFAULT
+        },
+    ),
+    (
+        "best-practice",
+        RuleMeta {
+            id: UNUSED_IGNORE_ID,
+            name: UNUSED_IGNORE_NAME,
+            severity: Severity::Warning,
+            summary: "An inline ignore suppressed nothing (with --report-unused-ignores)",
+            ..RuleMeta::DEFAULT
+        },
+    ),
+];
 
-/// Everything known about one rule id: the rule's own metadata plus its page's front matter.
+/// Everything known about one rule id: the rule's metadata, its category and its page.
 #[derive(Debug, Clone)]
 pub struct RuleInfo {
     pub id: &'static str,
     pub name: &'static str,
     pub severity: Severity,
     pub summary: &'static str,
-    /// Category from the page (`unknown` when the rule has no page).
+    /// The family folder the rule is filed under (`best-practice`, `cache`, ...).
     pub category: &'static str,
-    /// Whether the page says the rule attaches fixes.
-    pub fixable: bool,
-    /// The page text, front matter included.
+    /// The applicability of the rule's fixes; `None` when it attaches none.
+    pub fix: Option<Applicability>,
+    /// BuildKit check names (and former ids) the rule answers to.
+    pub aliases: &'static [&'static str],
+    /// The page text (`rules/ID.md`), if the rule has one.
     pub page: Option<&'static str>,
-    /// False for opt-in rules (see [`OFF_BY_DEFAULT`]).
+    /// False for opt-in rules.
     pub default_enabled: bool,
     /// False for engine pseudo-rules (parse errors, unused ignores) that have no [`Rule`].
     pub is_rule: bool,
 }
 
-/// All rules, indexed for lookup by id or name.
+impl RuleInfo {
+    fn new(category: &'static str, m: RuleMeta, is_rule: bool) -> Self {
+        RuleInfo {
+            id: m.id,
+            name: m.name,
+            severity: m.severity,
+            summary: m.summary,
+            category,
+            fix: m.fix,
+            aliases: m.aliases,
+            page: pages::page(m.id),
+            default_enabled: m.default_enabled,
+            is_rule,
+        }
+    }
+
+    /// The text `dlint explain` prints: a one-line header from the metadata, then the page.
+    pub fn explain(&self) -> String {
+        let header = format!(
+            "{} ({}) · severity {}{} · category {} · {}\n\n",
+            self.id,
+            self.name,
+            self.severity,
+            if self.default_enabled {
+                ""
+            } else {
+                ", off by default"
+            },
+            self.category,
+            match self.fix {
+                Some(Applicability::Safe) => "fixable",
+                Some(Applicability::Unsafe) => "fixable (unsafe fix, with --unsafe-fixes)",
+                None => "no automatic fix",
+            },
+        );
+        let body = match self.page {
+            Some(page) => page.trim_start().to_string(),
+            None => format!("# {}: {}\n", self.id, self.summary),
+        };
+        header + &body
+    }
+
+    /// `safe`, `unsafe` or `no`: what the rule's fixes are.
+    pub fn fix_label(&self) -> &'static str {
+        self.fix.map_or("no", |a| a.as_str())
+    }
+}
+
+/// A rule set, indexed for lookup by id or name.
 pub struct Registry {
     rules: Vec<Box<dyn Rule>>,
-    /// Sorted by id; the first `rules.len()` entries are not necessarily the rules' order.
+    /// Sorted by id; pseudo-rules included.
     infos: Vec<RuleInfo>,
 }
 
@@ -52,60 +122,48 @@ impl std::fmt::Debug for Registry {
     }
 }
 
-fn info(
-    id: &'static str,
-    name: &'static str,
-    severity: Severity,
-    summary: &'static str,
-    is_rule: bool,
-) -> RuleInfo {
-    let page = pages::page(id);
-    let fm = page.and_then(|p| pages::split(p).ok()).map(|(fm, _)| fm);
-    RuleInfo {
-        id,
-        name,
-        severity,
-        summary,
-        category: fm.as_ref().map(|f| f.category).unwrap_or("unknown"),
-        fixable: fm.as_ref().map(|f| f.fixable).unwrap_or(false),
-        page,
-        default_enabled: !OFF_BY_DEFAULT.contains(&id),
-        is_rule,
-    }
-}
-
 impl Registry {
-    /// Builds the registry from a rule list (plus the engine's pseudo-rules).
-    pub fn new(rules: Vec<Box<dyn Rule>>) -> Self {
+    /// Builds the registry from a rule set (plus the engine's pseudo-rules). The rule set is
+    /// the caller's: dlint's own is [`crate::rules::registry`].
+    pub fn new(rules: Vec<Registered>) -> Self {
         let mut infos: Vec<RuleInfo> = rules
             .iter()
-            .map(|r| {
-                let m = r.meta();
-                info(m.id, m.name, m.severity, m.summary, true)
-            })
+            .map(|r| RuleInfo::new(r.category, r.rule.meta(), true))
             .collect();
-        infos.push(info(
-            PARSE_ERROR_ID,
-            PARSE_ERROR_NAME,
-            Severity::Error,
-            "The Dockerfile could not be parsed",
-            false,
-        ));
-        infos.push(info(
-            UNUSED_IGNORE_ID,
-            UNUSED_IGNORE_NAME,
-            Severity::Warning,
-            "An inline ignore suppressed nothing (with --report-unused-ignores)",
-            false,
-        ));
+        infos.extend(
+            PSEUDO_RULES
+                .iter()
+                .map(|(category, m)| RuleInfo::new(category, *m, false)),
+        );
         infos.sort_by(|a, b| a.id.cmp(b.id));
-        Registry { rules, infos }
+        Registry {
+            rules: rules.into_iter().map(|r| r.rule).collect(),
+            infos,
+        }
     }
 
-    /// The registry over [`crate::rules::all`], built once.
-    pub fn global() -> &'static Registry {
-        static REG: OnceLock<Registry> = OnceLock::new();
-        REG.get_or_init(|| Registry::new(crate::rules::all()))
+    /// True unless `id` is an opt-in rule (unknown ids count as enabled).
+    pub fn default_enabled(&self, id: &str) -> bool {
+        self.infos
+            .iter()
+            .find(|i| i.id == id)
+            .is_none_or(|i| i.default_enabled)
+    }
+
+    /// The rules a BuildKit check name maps to (names are case-sensitive, as in BuildKit).
+    pub fn buildkit_rules(&self, name: &str) -> Vec<&'static str> {
+        self.infos
+            .iter()
+            .filter(|i| i.aliases.contains(&name))
+            .map(|i| i.id)
+            .collect()
+    }
+
+    /// True when `id` answers to some BuildKit check name (`# check=skip=all` covers it).
+    pub fn has_buildkit_name(&self, id: &str) -> bool {
+        self.infos
+            .iter()
+            .any(|i| i.id == id && !i.aliases.is_empty())
     }
 
     /// The rules themselves.
@@ -132,7 +190,7 @@ impl Registry {
         self.infos
             .iter()
             .flat_map(|i| [i.id, i.name])
-            .map(|c| (super::text::edit_distance(&key, &c.to_ascii_lowercase()), c))
+            .map(|c| (strsim::levenshtein(&key, &c.to_ascii_lowercase()), c))
             .filter(|(d, c)| *d <= 3.max(c.len() / 4))
             .min()
             .map(|(_, c)| c)
@@ -144,12 +202,7 @@ impl Registry {
             "| Id | Name | Severity | Category | Fixable | Description |\n|---|---|---|---|---|---|\n",
         );
         for i in &self.infos {
-            let title = i
-                .page
-                .and_then(|p| pages::split(p).ok())
-                .and_then(|(_, body)| pages::title(body))
-                .map(|t| t.split_once(": ").map(|(_, t)| t).unwrap_or(t))
-                .unwrap_or(i.summary);
+            let title = i.page.and_then(pages::title_text).unwrap_or(i.summary);
             let severity = if i.default_enabled {
                 i.severity.as_str().to_string()
             } else {
@@ -160,7 +213,7 @@ impl Registry {
                 id = i.id,
                 name = i.name,
                 cat = i.category,
-                fix = if i.fixable { "yes" } else { "no" },
+                fix = i.fix_label(),
                 title = title.replace('|', "\\|"),
             ));
         }

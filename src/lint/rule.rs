@@ -1,18 +1,50 @@
 //! The [`Rule`] trait every check implements.
 
-use super::diagnostic::{Diagnostic, Fix, Severity};
+use super::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::dockerfile::{Dockerfile, Span};
 
-/// Static description of a rule.
+/// Everything dlint knows about a rule, declared once in the rule's own file. The category is
+/// not declared: it is the family folder the file lives in (see [`crate::rules`]). The rule page
+/// (`rules/ID.md`) holds prose and examples only.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleMeta {
     /// `DL3009` style id (hadolint's where the meaning matches; dlint's own from DL5001).
     pub id: &'static str,
     /// kebab-case name, accepted wherever an id is.
     pub name: &'static str,
+    /// Default severity.
     pub severity: Severity,
     /// One-line summary.
     pub summary: &'static str,
+    /// The applicability of the fixes the rule attaches; `None` when it never attaches one.
+    pub fix: Option<Applicability>,
+    /// False for opt-in rules, which only run when a severity override names them (as
+    /// hadolint's "ignore"-severity rules).
+    pub default_enabled: bool,
+    /// Other names the rule answers to: BuildKit check names (`SecretsUsedInArgOrEnv`, matched
+    /// case-sensitively by `# check=skip=`).
+    pub aliases: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// The defaults of the optional fields, for `..RuleMeta::DEFAULT`: no fix, enabled by
+    /// default, no aliases (id, name and summary are empty and must be set).
+    pub const DEFAULT: RuleMeta = RuleMeta {
+        id: "",
+        name: "",
+        severity: Severity::Warning,
+        summary: "",
+        fix: None,
+        default_enabled: true,
+        aliases: &[],
+    };
+}
+
+/// A rule as the rule set hands it to [`super::Registry::new`]: the rule and its category (the
+/// family folder it is filed under, `best_practice` written `best-practice`).
+pub struct Registered {
+    pub category: &'static str,
+    pub rule: Box<dyn Rule>,
 }
 
 /// Settings rules may read (from `.dlint.yaml` / `.hadolint.yaml` and CLI flags).
@@ -68,6 +100,8 @@ impl<'a> Context<'a> {
 
 /// A lint rule. Rules never print; they report through the [`Context`].
 pub trait Rule: Send + Sync {
+    /// The rule's metadata (a constant).
     fn meta(&self) -> RuleMeta;
+    /// Reports the rule's findings on `cx.dockerfile`.
     fn check(&self, cx: &mut Context<'_>);
 }

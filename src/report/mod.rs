@@ -5,7 +5,7 @@
 //! Every format is written by [`render`]; one call renders one run (all files).
 
 use crate::dockerfile::{LineIndex, Span};
-use crate::lint::{Diagnostic, RuleMeta, Severity};
+use crate::lint::{Diagnostic, Registry, RuleInfo, Severity, pages};
 use std::io::{self, IsTerminal, Write};
 
 mod checkstyle;
@@ -147,22 +147,33 @@ pub struct RuleDoc {
     pub description: String,
     /// Link to the rule's documentation; may be empty.
     pub help_uri: String,
+    /// The rule's page (Markdown, `rules/ID.md`), carried as SARIF `help`; may be empty.
+    pub help_markdown: String,
 }
 
-/// Base URL of the rule pages in the repository.
-pub const RULE_DOCS_BASE: &str = "https://github.com/dlint/dlint/blob/main/rules/";
-
 impl RuleDoc {
-    /// Metadata from a rule's static description (no full description; help link to its page).
-    pub fn from_meta(meta: &RuleMeta) -> Self {
+    /// The metadata of a registered rule: the summary is its page's title (the code's summary
+    /// when it has no page), the description its page's "Why", the help its whole page (the
+    /// pages are compiled in, so no link is needed).
+    pub fn from_info(info: &RuleInfo) -> Self {
         RuleDoc {
-            id: meta.id.to_string(),
-            name: meta.name.to_string(),
-            severity: meta.severity,
-            summary: meta.summary.to_string(),
-            description: String::new(),
-            help_uri: format!("{RULE_DOCS_BASE}{}.md", meta.id),
+            id: info.id.to_string(),
+            name: info.name.to_string(),
+            severity: info.severity,
+            summary: info
+                .page
+                .and_then(pages::title_text)
+                .unwrap_or(info.summary)
+                .to_string(),
+            description: info.page.map(pages::why).unwrap_or_default().to_string(),
+            help_uri: String::new(),
+            help_markdown: info.page.unwrap_or_default().trim().to_string(),
         }
+    }
+
+    /// [`RuleDoc::from_info`] for every rule of `registry`.
+    pub fn all(registry: &Registry) -> Vec<RuleDoc> {
+        registry.infos().iter().map(RuleDoc::from_info).collect()
     }
 }
 

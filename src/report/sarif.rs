@@ -74,6 +74,14 @@ pub(super) fn write(
         }
         if !r.help_uri.is_empty() {
             rule.insert("helpUri".into(), json!(r.help_uri));
+        }
+        if !r.help_markdown.is_empty() {
+            // the page is Markdown, which reads as plain text too
+            rule.insert(
+                "help".into(),
+                json!({ "text": r.help_markdown, "markdown": r.help_markdown }),
+            );
+        } else if !r.help_uri.is_empty() {
             rule.insert(
                 "help".into(),
                 json!({ "text": format!("{}: {}. See {}", r.id, short, r.help_uri) }),

@@ -1,9 +1,12 @@
-//! Every lint rule, one file per rule, grouped by family folders.
+//! Every lint rule, one file per rule, grouped by family folders; the folder is the rule's
+//! category. A rule file is `<family>/dlNNNN_<rule_name>.rs` and declares its metadata
+//! ([`crate::lint::RuleMeta`]) and one `impl Rule for <Type>`; build.rs registers it (no list
+//! to edit). `scripts/new-rule` creates the file, its page and a test stub.
 //!
 //! - `layers`: layer structure (unchained RUN, COPY ordering)
 //! - `cache`: leftover package-manager caches
 //! - `packages`: package-manager usage (version pins, non-interactive flags)
-//! - `shell_usage`: other RUN-body checks (cd, sudo, wget, pipes, comments swallowing commands)
+//! - `shell`: other RUN-body checks (cd, sudo, wget, pipes, comments swallowing commands)
 //! - `correctness`: instructions that do not do what they seem to
 //! - `best_practice`: FROM tags, exec form, WORKDIR, MAINTAINER, ...
 //! - `security`: users, trusted registries, secrets
@@ -16,20 +19,63 @@ pub mod labels;
 pub mod layers;
 pub mod packages;
 pub mod security;
-pub mod shell_usage;
+pub mod shell;
 
-use crate::lint::Rule;
+use crate::lint::Registry;
+use std::sync::OnceLock;
 
-/// Every rule dlint knows, in no particular order.
-pub fn all() -> Vec<Box<dyn Rule>> {
-    let mut v = Vec::new();
-    v.extend(layers::rules());
-    v.extend(cache::rules());
-    v.extend(packages::rules());
-    v.extend(shell_usage::rules());
-    v.extend(correctness::rules());
-    v.extend(best_practice::rules());
-    v.extend(security::rules());
-    v.extend(labels::rules());
-    v
+include!(concat!(env!("OUT_DIR"), "/rules/all.rs"));
+
+/// The registry over [`all`], built once.
+pub fn registry() -> &'static Registry {
+    static REG: OnceLock<Registry> = OnceLock::new();
+    REG.get_or_init(|| Registry::new(all()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buildkit_names_map_to_rules() {
+        let reg = registry();
+        assert_eq!(reg.buildkit_rules("JSONArgsRecommended"), ["DL3025"]);
+        assert!(reg.buildkit_rules("jsonargsrecommended").is_empty());
+        let mut multi = reg.buildkit_rules("MultipleInstructionsDisallowed");
+        multi.sort_unstable();
+        assert_eq!(multi, ["DL3012", "DL4003", "DL4004"]);
+        assert!(reg.has_buildkit_name("DL5108"));
+        assert!(!reg.has_buildkit_name("DL3009"));
+    }
+
+    #[test]
+    fn every_rule_is_registered_once_with_its_family() {
+        let reg = registry();
+        let infos: Vec<_> = reg.infos().iter().filter(|i| i.is_rule).collect();
+        assert_eq!(infos.len(), reg.rules().len());
+        let mut ids: Vec<&str> = infos.iter().map(|i| i.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), infos.len(), "duplicate rule id");
+        let dl3009 = reg.lookup("DL3009").map(|i| i.category);
+        assert_eq!(dl3009, Some("cache"));
+        assert!(!reg.default_enabled("DL3057"));
+        assert!(reg.default_enabled("DL3009"));
+    }
+
+    #[test]
+    fn fixes_until_stable() {
+        let src = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nEXPOSE 80/TCP\n";
+        let cfg = crate::lint::Config::default();
+        let f = crate::lint::fix::fix_source(registry(), src, &cfg);
+        assert_eq!(
+            f.source,
+            "FROM debian:12\nLABEL maintainer=\"me\"\nCOPY a.txt /a.txt\nEXPOSE 80/tcp\n"
+        );
+        assert_eq!(f.applied, 3);
+        assert!(
+            f.remaining.iter().all(|d| d.fix.is_none()),
+            "{:?}",
+            f.remaining
+        );
+    }
 }

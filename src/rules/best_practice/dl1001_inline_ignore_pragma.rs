@@ -14,6 +14,9 @@ impl Rule for InlineIgnorePragma {
             name: "inline-ignore-pragma",
             severity: Severity::Warning,
             summary: "Inline ignore comments are not allowed (opt-in)",
+            fix: None,
+            default_enabled: false,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,8 @@ impl Rule for UntaggedImage {
             name: "untagged-image",
             severity: Severity::Warning,
             summary: "Always tag the version of an image explicitly",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,8 @@ impl Rule for LatestTag {
             name: "latest-tag",
             severity: Severity::Warning,
             summary: "Using latest is prone to errors if the image ever updates; pin a version",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

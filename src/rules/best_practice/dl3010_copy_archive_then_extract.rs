@@ -39,6 +39,8 @@ impl Rule for CopyArchiveThenExtract {
             name: "copy-archive-then-extract",
             severity: Severity::Info,
             summary: "Use ADD for extracting archives into an image",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

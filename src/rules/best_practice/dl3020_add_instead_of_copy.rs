@@ -3,7 +3,7 @@
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::unquote;
 use crate::lint::helpers::with_onbuild;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 use super::dl3010_copy_archive_then_extract::is_tar_archive;
 
@@ -31,6 +31,8 @@ impl Rule for AddInsteadOfCopy {
             name: "add-instead-of-copy",
             severity: Severity::Error,
             summary: "Use COPY instead of ADD for files and folders",
+            fix: Some(Applicability::Safe),
+            ..RuleMeta::DEFAULT
         }
     }
 

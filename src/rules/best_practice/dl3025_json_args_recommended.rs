@@ -14,6 +14,9 @@ impl Rule for JsonArgsRecommended {
             name: "json-args-recommended",
             severity: Severity::Warning,
             summary: "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
+            fix: None,
+            aliases: &["JSONArgsRecommended"],
+            ..RuleMeta::DEFAULT
         }
     }
 

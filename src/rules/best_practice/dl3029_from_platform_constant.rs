@@ -13,6 +13,9 @@ impl Rule for FromPlatformConstant {
             name: "from-platform-constant",
             severity: Severity::Warning,
             summary: "Do not use --platform with FROM with a constant value",
+            fix: None,
+            aliases: &["FromPlatformFlagConstDisallowed"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,9 @@ impl Rule for HealthcheckMissing {
             name: "healthcheck-missing",
             severity: Severity::Info,
             summary: "HEALTHCHECK instruction missing (opt-in)",
+            fix: None,
+            default_enabled: false,
+            ..RuleMeta::DEFAULT
         }
     }
 

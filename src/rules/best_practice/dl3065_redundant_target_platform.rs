@@ -1,7 +1,7 @@
 //! DL3065 (BuildKit RedundantTargetPlatform): `FROM --platform=$TARGETPLATFORM` is the default.
 
 use crate::dockerfile::Span;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `--platform=$TARGETPLATFORM` on FROM does nothing.
 pub struct RedundantTargetPlatform;
@@ -13,6 +13,9 @@ impl Rule for RedundantTargetPlatform {
             name: "redundant-target-platform",
             severity: Severity::Warning,
             summary: "FROM --platform=$TARGETPLATFORM is redundant",
+            fix: Some(Applicability::Safe),
+            aliases: &["RedundantTargetPlatform"],
+            ..RuleMeta::DEFAULT
         }
     }
 

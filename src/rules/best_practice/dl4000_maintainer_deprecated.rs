@@ -1,7 +1,7 @@
 //! DL4000: MAINTAINER is deprecated.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `MAINTAINER name`: use `LABEL maintainer="name"` (or org.opencontainers.image.authors).
 pub struct MaintainerDeprecated;
@@ -13,6 +13,9 @@ impl Rule for MaintainerDeprecated {
             name: "maintainer-deprecated",
             severity: Severity::Error,
             summary: "MAINTAINER is deprecated",
+            fix: Some(Applicability::Safe),
+            aliases: &["MaintainerDeprecated"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -1,7 +1,7 @@
 //! DL5101 (BuildKit StageNameCasing): stage names should be lowercase.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `FROM x AS Build`: BuildKit lower-cases stage names anyway; write them lowercase.
 pub struct StageNameCasing;
@@ -13,6 +13,9 @@ impl Rule for StageNameCasing {
             name: "stage-name-casing",
             severity: Severity::Style,
             summary: "Stage names should be lowercase",
+            fix: Some(Applicability::Safe),
+            aliases: &["StageNameCasing"],
+            ..RuleMeta::DEFAULT
         }
     }
 

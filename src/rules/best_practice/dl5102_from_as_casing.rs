@@ -1,7 +1,7 @@
 //! DL5102 (BuildKit FromAsCasing): the `AS` keyword should match the casing of `FROM`.
 
 use crate::dockerfile::{InstructionKind, Span};
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `FROM debian:12 as build`: mixed keyword casing.
 pub struct FromAsCasing;
@@ -13,6 +13,9 @@ impl Rule for FromAsCasing {
             name: "from-as-casing",
             severity: Severity::Style,
             summary: "The AS keyword should match the casing of FROM",
+            fix: Some(Applicability::Safe),
+            aliases: &["FromAsCasing"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -1,7 +1,7 @@
 //! DL5104 (BuildKit ConsistentInstructionCasing): instruction keywords in one consistent case.
 
 use crate::dockerfile::Keyword;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `Run` or a lowercase `run` in a file of uppercase instructions.
 pub struct ConsistentInstructionCasing;
@@ -13,6 +13,9 @@ impl Rule for ConsistentInstructionCasing {
             name: "consistent-instruction-casing",
             severity: Severity::Style,
             summary: "Instruction keywords should all be uppercase or all lowercase",
+            fix: Some(Applicability::Safe),
+            aliases: &["ConsistentInstructionCasing"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -1,7 +1,7 @@
 //! DL5107 (BuildKit LegacyKeyValueFormat): `ENV key value` / `LABEL key value` without `=`.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// The legacy whitespace-separated form sets one variable to the whole rest of the line,
 /// which reads like several; BuildKit deprecates it.
@@ -14,6 +14,9 @@ impl Rule for LegacyKeyValueFormat {
             name: "legacy-key-value-format",
             severity: Severity::Style,
             summary: "Legacy `ENV key value` / `LABEL key value` format; use key=value",
+            fix: Some(Applicability::Safe),
+            aliases: &["LegacyKeyValueFormat"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::dockerfile::{InstructionKind, Span};
 use crate::lint::helpers::with_onbuild;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `EXPOSE 80/TCP`.
 pub struct ExposeProtoCasing;
@@ -14,6 +14,9 @@ impl Rule for ExposeProtoCasing {
             name: "expose-proto-casing",
             severity: Severity::Style,
             summary: "EXPOSE protocol should be lowercase",
+            fix: Some(Applicability::Safe),
+            aliases: &["ExposeProtoCasing"],
+            ..RuleMeta::DEFAULT
         }
     }
 

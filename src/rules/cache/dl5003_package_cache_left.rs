@@ -17,6 +17,8 @@ impl Rule for PackageCacheLeft {
             name: "package-cache-left",
             severity: Severity::Warning,
             summary: "Remove the npm/pnpm/gem/conda/go/composer/uv cache in the RUN that fills it",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

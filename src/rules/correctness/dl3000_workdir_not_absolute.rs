@@ -15,6 +15,9 @@ impl Rule for WorkdirNotAbsolute {
             name: "workdir-not-absolute",
             severity: Severity::Error,
             summary: "WORKDIR must be an absolute path",
+            fix: None,
+            aliases: &["WorkdirRelativePath"],
+            ..RuleMeta::DEFAULT
         }
     }
 

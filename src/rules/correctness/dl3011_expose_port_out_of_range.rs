@@ -35,6 +35,8 @@ impl Rule for ExposePortOutOfRange {
             name: "expose-port-out-of-range",
             severity: Severity::Error,
             summary: "EXPOSE port outside 0-65535",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -13,6 +13,9 @@ impl Rule for MultipleHealthchecks {
             name: "multiple-healthchecks",
             severity: Severity::Error,
             summary: "More than one HEALTHCHECK in a stage",
+            fix: None,
+            aliases: &["MultipleInstructionsDisallowed"],
+            ..RuleMeta::DEFAULT
         }
     }
 

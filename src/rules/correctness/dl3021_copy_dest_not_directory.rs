@@ -3,7 +3,7 @@
 use crate::dockerfile::{InstructionKind, Keyword, Span};
 use crate::lint::helpers::unquote;
 use crate::lint::helpers::with_onbuild;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `COPY a b /dest` — the destination must be a directory, written with a trailing `/`.
 pub struct CopyDestNotDirectory;
@@ -15,6 +15,8 @@ impl Rule for CopyDestNotDirectory {
             name: "copy-dest-not-directory",
             severity: Severity::Error,
             summary: "COPY with more than one source needs a destination ending in /",
+            fix: Some(Applicability::Safe),
+            ..RuleMeta::DEFAULT
         }
     }
 

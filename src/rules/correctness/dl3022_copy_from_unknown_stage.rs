@@ -14,6 +14,8 @@ impl Rule for CopyFromUnknownStage {
             name: "copy-from-unknown-stage",
             severity: Severity::Warning,
             summary: "COPY --from should reference a previously defined FROM alias",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

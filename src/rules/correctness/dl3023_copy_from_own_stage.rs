@@ -13,6 +13,8 @@ impl Rule for CopyFromOwnStage {
             name: "copy-from-own-stage",
             severity: Severity::Error,
             summary: "COPY --from cannot reference its own FROM alias",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,9 @@ impl Rule for DuplicateStageName {
             name: "duplicate-stage-name",
             severity: Severity::Error,
             summary: "FROM aliases (stage names) must be unique",
+            fix: None,
+            aliases: &["DuplicateStageName"],
+            ..RuleMeta::DEFAULT
         }
     }
 

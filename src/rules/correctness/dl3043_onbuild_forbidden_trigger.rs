@@ -13,6 +13,8 @@ impl Rule for OnbuildForbiddenTrigger {
             name: "onbuild-forbidden-trigger",
             severity: Severity::Error,
             summary: "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

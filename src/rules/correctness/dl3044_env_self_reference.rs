@@ -15,6 +15,8 @@ impl Rule for EnvSelfReference {
             name: "env-self-reference",
             severity: Severity::Error,
             summary: "ENV references a variable defined in the same ENV instruction",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,8 @@ impl Rule for CopyRelativeWithoutWorkdir {
             name: "copy-relative-without-workdir",
             severity: Severity::Warning,
             summary: "COPY to a relative destination without WORKDIR set",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

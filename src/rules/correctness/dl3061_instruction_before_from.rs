@@ -14,6 +14,8 @@ impl Rule for InstructionBeforeFrom {
             name: "instruction-before-from",
             severity: Severity::Error,
             summary: "Invalid instruction order: the Dockerfile must begin with FROM, ARG or a comment",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

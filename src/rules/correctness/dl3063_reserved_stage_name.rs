@@ -14,6 +14,9 @@ impl Rule for ReservedStageName {
             name: "reserved-stage-name",
             severity: Severity::Warning,
             summary: "Stage name is a reserved word (scratch, context)",
+            fix: None,
+            aliases: &["ReservedStageName"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -13,6 +13,9 @@ impl Rule for MultipleCmd {
             name: "multiple-cmd",
             severity: Severity::Warning,
             summary: "More than one CMD in a stage",
+            fix: None,
+            aliases: &["MultipleInstructionsDisallowed"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -13,6 +13,9 @@ impl Rule for MultipleEntrypoint {
             name: "multiple-entrypoint",
             severity: Severity::Error,
             summary: "More than one ENTRYPOINT in a stage",
+            fix: None,
+            aliases: &["MultipleInstructionsDisallowed"],
+            ..RuleMeta::DEFAULT
         }
     }
 

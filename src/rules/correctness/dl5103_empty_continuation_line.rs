@@ -1,7 +1,7 @@
 //! DL5103 (BuildKit NoEmptyContinuation): an empty line inside a continued instruction.
 
 use crate::dockerfile::Span;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// A blank line in the middle of a `\`-continued instruction: deprecated, a future error.
 pub struct EmptyContinuationLine;
@@ -13,6 +13,9 @@ impl Rule for EmptyContinuationLine {
             name: "empty-continuation-line",
             severity: Severity::Warning,
             summary: "Empty line inside a continued instruction",
+            fix: Some(Applicability::Safe),
+            aliases: &["NoEmptyContinuation"],
+            ..RuleMeta::DEFAULT
         }
     }
 

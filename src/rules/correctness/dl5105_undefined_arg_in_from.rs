@@ -2,7 +2,6 @@
 
 use crate::dockerfile::InstructionKind;
 use crate::lint::helpers::{PLATFORM_ARGS, global_args, var_refs};
-use crate::lint::text::edit_distance;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `FROM alpine:$VERSION` where no `ARG VERSION` precedes the first FROM.
@@ -15,6 +14,9 @@ impl Rule for UndefinedArgInFrom {
             name: "undefined-arg-in-from",
             severity: Severity::Warning,
             summary: "FROM references an ARG not declared before the first FROM",
+            fix: None,
+            aliases: &["UndefinedArgInFrom"],
+            ..RuleMeta::DEFAULT
         }
     }
 
@@ -42,10 +44,10 @@ impl Rule for UndefinedArgInFrom {
                         .map(String::as_str)
                         .chain(PLATFORM_ARGS.iter().copied())
                         .filter(|g| {
-                            edit_distance(&g.to_ascii_lowercase(), &r.name.to_ascii_lowercase())
+                            strsim::levenshtein(&g.to_ascii_lowercase(), &r.name.to_ascii_lowercase())
                                 <= 2
                         })
-                        .min_by_key(|g| edit_distance(g, &r.name))
+                        .min_by_key(|g| strsim::levenshtein(g, &r.name))
                         .map(|g| format!(" (did you mean `{g}`?)"))
                         .unwrap_or_default();
                     cx.report(

@@ -4,7 +4,6 @@ use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::{
     PLATFORM_ARGS, PROXY_ARGS, global_args, stage_chain, stage_from, stage_instructions, var_refs,
 };
-use crate::lint::text::edit_distance;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::BTreeSet;
 
@@ -33,6 +32,9 @@ impl Rule for UndefinedVar {
             name: "undefined-var",
             severity: Severity::Warning,
             summary: "Variable used but not defined in this stage (global ARG not re-declared, or a typo)",
+            fix: None,
+            aliases: &["UndefinedVar"],
+            ..RuleMeta::DEFAULT
         }
     }
 
@@ -94,10 +96,10 @@ impl Rule for UndefinedVar {
                             .iter()
                             .filter(|s| {
                                 n.len() >= 3
-                                    && edit_distance(&s.to_ascii_lowercase(), &lower)
+                                    && strsim::levenshtein(&s.to_ascii_lowercase(), &lower)
                                         <= if n.len() >= 6 { 2 } else { 1 }
                             })
-                            .min_by_key(|s| edit_distance(s, n));
+                            .min_by_key(|s| strsim::levenshtein(s, n));
                         if let Some(s) = near {
                             cx.report(
                                 span,

@@ -120,6 +120,9 @@ impl Rule for InvalidDefaultArgInFrom {
             name: "invalid-default-arg-in-from",
             severity: Severity::Warning,
             summary: "Default values of global ARGs make the FROM image reference invalid",
+            fix: None,
+            aliases: &["InvalidDefaultArgInFrom"],
+            ..RuleMeta::DEFAULT
         }
     }
 

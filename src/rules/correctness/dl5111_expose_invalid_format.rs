@@ -2,7 +2,7 @@
 
 use crate::dockerfile::InstructionKind;
 use crate::lint::helpers::with_onbuild;
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 
 /// `EXPOSE 8080:80` / `EXPOSE 127.0.0.1:80:80`: publishing is decided at `docker run`, not here.
 pub struct ExposeInvalidFormat;
@@ -14,6 +14,9 @@ impl Rule for ExposeInvalidFormat {
             name: "expose-invalid-format",
             severity: Severity::Warning,
             summary: "EXPOSE with an IP address or host:container port mapping",
+            fix: Some(Applicability::Safe),
+            aliases: &["ExposeInvalidFormat"],
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -47,6 +47,8 @@ impl Rule for InvalidLabelKey {
             name: "invalid-label-key",
             severity: Severity::Style,
             summary: "Invalid label key",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -14,6 +14,8 @@ impl Rule for MissingLabel {
             name: "missing-label",
             severity: Severity::Info,
             summary: "A label required by the label schema is missing",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -12,6 +12,8 @@ impl Rule for SuperfluousLabel {
             name: "superfluous-label",
             severity: Severity::Info,
             summary: "Label not in the label schema (strict labels)",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -12,6 +12,8 @@ impl Rule for EmptyLabel {
             name: "empty-label",
             severity: Severity::Warning,
             summary: "Label in the label schema is empty",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -12,6 +12,8 @@ impl Rule for LabelNotUrl {
             name: "label-not-url",
             severity: Severity::Warning,
             summary: "Label of schema type url is not a valid URL",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

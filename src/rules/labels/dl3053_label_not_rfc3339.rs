@@ -12,6 +12,8 @@ impl Rule for LabelNotRfc3339 {
             name: "label-not-rfc3339",
             severity: Severity::Warning,
             summary: "Label of schema type rfc3339 is not an RFC 3339 date-time",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

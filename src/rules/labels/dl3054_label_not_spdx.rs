@@ -12,6 +12,8 @@ impl Rule for LabelNotSpdx {
             name: "label-not-spdx",
             severity: Severity::Warning,
             summary: "Label of schema type spdx is not an SPDX license expression",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -12,6 +12,8 @@ impl Rule for LabelNotGitHash {
             name: "label-not-git-hash",
             severity: Severity::Warning,
             summary: "Label of schema type hash is not a git commit hash",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

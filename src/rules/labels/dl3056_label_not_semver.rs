@@ -12,6 +12,8 @@ impl Rule for LabelNotSemver {
             name: "label-not-semver",
             severity: Severity::Warning,
             summary: "Label of schema type semver is not a semantic version",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

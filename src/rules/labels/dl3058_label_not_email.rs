@@ -12,6 +12,8 @@ impl Rule for LabelNotEmail {
             name: "label-not-email",
             severity: Severity::Warning,
             summary: "Label of schema type email is not an e-mail address",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

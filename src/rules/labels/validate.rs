@@ -13,213 +13,65 @@ pub fn is_url(s: &str) -> bool {
         && !s.chars().any(char::is_whitespace)
 }
 
-fn digits(s: &str, n: usize) -> Option<u32> {
-    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
-/// RFC 3339 date-time: `2024-05-01T12:30:00Z`, fractions and `±hh:mm` offsets allowed.
+/// RFC 3339 date-time (`2024-05-01T12:30:00Z`, fractions and `±hh:mm` offsets allowed; a space
+/// may separate date and time, as RFC 3339 section 5.6 permits), a real calendar date (the
+/// `time` crate: `2024-02-31` fails).
 pub fn is_rfc3339(s: &str) -> bool {
-    let Some((date, time)) = s.split_once(['T', 't', ' ']) else {
-        return false;
+    let s = match s.split_once(' ') {
+        Some((date, time)) if date.len() == 10 => format!("{date}T{time}"),
+        _ => s.to_string(),
     };
-    let d: Vec<&str> = date.split('-').collect();
-    let ok_date = d.len() == 3
-        && digits(d[0], 4).is_some()
-        && digits(d[1], 2).is_some_and(|m| (1..=12).contains(&m))
-        && digits(d[2], 2).is_some_and(|x| (1..=31).contains(&x));
-    let (clock, zone) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
-        (c, None)
-    } else if let Some(i) = time.rfind(['+', '-']) {
-        (&time[..i], Some(&time[i + 1..]))
-    } else {
-        return false;
-    };
-    let (hms, frac) = match clock.split_once('.') {
-        Some((h, f)) => (h, Some(f)),
-        None => (clock, None),
-    };
-    let t: Vec<&str> = hms.split(':').collect();
-    let ok_time = t.len() == 3
-        && digits(t[0], 2).is_some_and(|h| h < 24)
-        && digits(t[1], 2).is_some_and(|m| m < 60)
-        && digits(t[2], 2).is_some_and(|x| x <= 60)
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-    let ok_zone = zone.is_none_or(|z| {
-        let p: Vec<&str> = z.split(':').collect();
-        p.len() == 2
-            && digits(p[0], 2).is_some_and(|h| h < 24)
-            && digits(p[1], 2).is_some_and(|m| m < 60)
-    });
-    ok_date && ok_time && ok_zone
+    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
-/// SPDX license ids dlint knows (the commonly used part of the SPDX list).
-pub const SPDX_IDS: &[&str] = &[
-    "0BSD",
-    "AFL-3.0",
-    "AGPL-3.0",
-    "AGPL-3.0-only",
-    "AGPL-3.0-or-later",
-    "Apache-1.1",
-    "Apache-2.0",
-    "APSL-2.0",
-    "Artistic-1.0",
-    "Artistic-2.0",
-    "BlueOak-1.0.0",
-    "BSD-1-Clause",
-    "BSD-2-Clause",
-    "BSD-2-Clause-Patent",
-    "BSD-3-Clause",
-    "BSD-3-Clause-Clear",
-    "BSD-4-Clause",
-    "BSL-1.0",
-    "BUSL-1.1",
-    "CC-BY-3.0",
-    "CC-BY-4.0",
-    "CC-BY-SA-3.0",
-    "CC-BY-SA-4.0",
-    "CC-BY-NC-4.0",
-    "CC-BY-NC-SA-4.0",
-    "CC-BY-ND-4.0",
-    "CC0-1.0",
-    "CDDL-1.0",
-    "CDDL-1.1",
-    "CECILL-2.1",
-    "CPL-1.0",
-    "ECL-2.0",
-    "EFL-2.0",
-    "EPL-1.0",
-    "EPL-2.0",
-    "EUPL-1.1",
-    "EUPL-1.2",
-    "FTL",
-    "GFDL-1.3",
-    "GFDL-1.3-only",
-    "GFDL-1.3-or-later",
-    "GPL-1.0",
-    "GPL-2.0",
-    "GPL-2.0-only",
-    "GPL-2.0-or-later",
-    "GPL-2.0+",
-    "GPL-3.0",
-    "GPL-3.0-only",
-    "GPL-3.0-or-later",
-    "GPL-3.0+",
-    "HPND",
-    "ICU",
-    "IJG",
-    "ISC",
-    "LGPL-2.0",
-    "LGPL-2.0-only",
-    "LGPL-2.0-or-later",
-    "LGPL-2.1",
-    "LGPL-2.1-only",
-    "LGPL-2.1-or-later",
-    "LGPL-2.1+",
-    "LGPL-3.0",
-    "LGPL-3.0-only",
-    "LGPL-3.0-or-later",
-    "LGPL-3.0+",
-    "LPPL-1.3c",
-    "MIT",
-    "MIT-0",
-    "MIT-CMU",
-    "MPL-1.1",
-    "MPL-2.0",
-    "MPL-2.0-no-copyleft-exception",
-    "MS-PL",
-    "MS-RL",
-    "MulanPSL-2.0",
-    "NCSA",
-    "ODbL-1.0",
-    "OFL-1.1",
-    "OpenSSL",
-    "OSL-3.0",
-    "PHP-3.0",
-    "PHP-3.01",
-    "PostgreSQL",
-    "PSF-2.0",
-    "Python-2.0",
-    "Ruby",
-    "SSPL-1.0",
-    "Unicode-DFS-2016",
-    "Unicode-3.0",
-    "Unlicense",
-    "UPL-1.0",
-    "Vim",
-    "W3C",
-    "WTFPL",
-    "X11",
-    "Zlib",
-    "ZPL-2.1",
-];
-
-/// SPDX exception ids for `WITH`.
-const SPDX_EXCEPTIONS: &[&str] = &[
-    "Classpath-exception-2.0",
-    "GCC-exception-3.1",
-    "LLVM-exception",
-    "OpenJDK-assembly-exception-1.0",
-    "Autoconf-exception-3.0",
-    "Bison-exception-2.2",
-    "Font-exception-2.0",
-    "Qt-GPL-exception-1.0",
-];
-
-/// An SPDX license expression over known ids (`MIT`, `Apache-2.0 OR MIT`, `(A AND B) WITH X`,
-/// `LicenseRef-…`). Ids compare case-insensitively, as SPDX specifies.
+/// An SPDX license expression (`MIT`, `Apache-2.0 OR MIT`, `(A AND B) WITH X`,
+/// `LicenseRef-…`) over the SPDX license list, by the `spdx` crate. Ids compare
+/// case-insensitively, as the SPDX specification says (the crate compares them exactly, so they
+/// are written in their canonical case first); deprecated ids (`GPL-2.0`) and `GPL-2.0+` are
+/// accepted.
 pub fn is_spdx(s: &str) -> bool {
-    let spaced = s.replace('(', " ( ").replace(')', " ) ");
-    let toks: Vec<&str> = spaced.split_whitespace().collect();
-    let mut pos = 0;
-    expr(&toks, &mut pos) && pos == toks.len()
+    let mode = spdx::ParseMode {
+        allow_postfix_plus_on_gpl: true,
+        allow_deprecated: true,
+        ..spdx::ParseMode::STRICT
+    };
+    spdx::Expression::parse_mode(&canonical_case(s), mode).is_ok()
 }
 
-fn license(t: &str) -> bool {
-    let t = t.strip_suffix('+').unwrap_or(t);
-    SPDX_IDS.iter().any(|i| i.eq_ignore_ascii_case(t))
-        || t.starts_with("LicenseRef-") && t.len() > 11
-        || t.starts_with("DocumentRef-") && t.contains(":LicenseRef-")
-}
-
-fn expr(t: &[&str], p: &mut usize) -> bool {
-    if !term(t, p) {
-        return false;
-    }
-    while t
-        .get(*p)
-        .is_some_and(|x| x.eq_ignore_ascii_case("AND") || x.eq_ignore_ascii_case("OR"))
-    {
-        *p += 1;
-        if !term(t, p) {
-            return false;
-        }
-    }
-    true
-}
-
-fn term(t: &[&str], p: &mut usize) -> bool {
-    match t.get(*p) {
-        Some(&"(") => {
-            *p += 1;
-            if !expr(t, p) || t.get(*p) != Some(&")") {
-                return false;
+/// `s` with every word that names an SPDX license or exception case-insensitively written in
+/// the list's case (`apache-2.0` -> `Apache-2.0`).
+fn canonical_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let (id, plus) = match word.strip_suffix('+') {
+            Some(id) => (id, "+"),
+            None => (word.as_str(), ""),
+        };
+        let known = spdx::identifiers::LICENSES
+            .iter()
+            .map(|l| l.name)
+            .chain(spdx::identifiers::EXCEPTIONS.iter().map(|e| e.name))
+            .find(|n| n.eq_ignore_ascii_case(id));
+        match known {
+            Some(name) => {
+                out.push_str(name);
+                out.push_str(plus);
             }
-            *p += 1;
+            None => out.push_str(word),
         }
-        Some(x) if license(x) => *p += 1,
-        _ => return false,
-    }
-    if t.get(*p).is_some_and(|x| x.eq_ignore_ascii_case("WITH")) {
-        *p += 1;
-        match t.get(*p) {
-            Some(x) if SPDX_EXCEPTIONS.iter().any(|e| e.eq_ignore_ascii_case(x)) => *p += 1,
-            _ => return false,
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_whitespace() || c == '(' || c == ')' {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
         }
     }
-    true
+    flush(&mut word, &mut out);
+    out
 }
 
 /// A git commit hash: 7 to 40 hex digits (SHA-1, abbreviated or full) or 64 (SHA-256).
@@ -227,32 +79,10 @@ pub fn is_git_hash(s: &str) -> bool {
     ((7..=40).contains(&s.len()) || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn numeric_id(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
-}
-
-fn ident(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
-/// Semantic Versioning 2.0.0 (`1.2.3`, `1.0.0-rc.1+build.5`); no leading `v`.
+/// Semantic Versioning 2.0.0 (`1.2.3`, `1.0.0-rc.1+build.5`; no leading `v`), by the `semver`
+/// crate.
 pub fn is_semver(s: &str) -> bool {
-    let (rest, build) = match s.split_once('+') {
-        Some((r, b)) => (r, Some(b)),
-        None => (s, None),
-    };
-    let (core, pre) = match rest.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (rest, None),
-    };
-    let nums: Vec<&str> = core.split('.').collect();
-    nums.len() == 3
-        && nums.iter().all(|n| numeric_id(n))
-        && pre.is_none_or(|p| {
-            p.split('.')
-                .all(|i| ident(i) && (!i.bytes().all(|b| b.is_ascii_digit()) || numeric_id(i)))
-        })
-        && build.is_none_or(|b| b.split('.').all(ident))
+    semver::Version::parse(s).is_ok()
 }
 
 /// An e-mail address `local@domain` (RFC 5322 addr-spec, dot-atom form).
@@ -292,7 +122,11 @@ mod tests {
         assert!(is_rfc3339("2024-05-01T12:30:00Z"));
         assert!(is_rfc3339("2024-05-01T12:30:00.123+02:00"));
         assert!(!is_rfc3339("2024-05-01"));
+        assert!(is_rfc3339("2024-05-01 12:30:00z"));
+        assert!(is_rfc3339("2024-02-29T00:00:00Z"));
         assert!(!is_rfc3339("2024-13-01T00:00:00Z"));
+        assert!(!is_rfc3339("2024-02-31T00:00:00Z"));
+        assert!(!is_rfc3339("2023-02-29T00:00:00Z"));
         assert!(!is_rfc3339("yesterday"));
     }
 

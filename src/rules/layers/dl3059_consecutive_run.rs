@@ -1,7 +1,7 @@
 //! DL3059: consecutive RUN instructions that could be one layer.
 
 use crate::dockerfile::{Dockerfile, Instruction, Keyword, Span};
-use crate::lint::{Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 use crate::shell::run::{Run, analyze};
 use crate::shell::{Op, Script};
 
@@ -19,6 +19,8 @@ impl Rule for ConsecutiveRun {
             name: "consecutive-run",
             severity: Severity::Info,
             summary: "Merge consecutive RUN instructions into one layer",
+            fix: Some(Applicability::Safe),
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -16,6 +16,8 @@ impl Rule for CopyBeforeInstall {
             name: "copy-before-install",
             severity: Severity::Warning,
             summary: "Copy dependency manifests and install before copying the rest of the sources",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

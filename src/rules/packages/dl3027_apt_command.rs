@@ -13,6 +13,8 @@ impl Rule for AptCommand {
             name: "apt-command",
             severity: Severity::Warning,
             summary: "Do not use `apt`; use `apt-get` or `apt-cache`",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

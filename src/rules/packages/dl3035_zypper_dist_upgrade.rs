@@ -13,6 +13,8 @@ impl Rule for ZypperDistUpgrade {
             name: "zypper-dist-upgrade",
             severity: Severity::Warning,
             summary: "Do not use `zypper dist-upgrade`",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

@@ -21,6 +21,8 @@ impl Rule for LastUserRoot {
             name: "last-user-root",
             severity: Severity::Warning,
             summary: "Last USER should not be root",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

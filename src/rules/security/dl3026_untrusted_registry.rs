@@ -35,6 +35,8 @@ impl Rule for UntrustedRegistry {
             name: "untrusted-registry",
             severity: Severity::Error,
             summary: "Use only an allowed registry in the FROM image",
+            fix: None,
+            ..RuleMeta::DEFAULT
         }
     }
 

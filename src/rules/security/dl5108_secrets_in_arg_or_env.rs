@@ -38,6 +38,9 @@ impl Rule for SecretsInArgOrEnv {
             name: "secrets-in-arg-or-env",
             severity: Severity::Warning,
             summary: "Sensitive data should not be passed in ARG or ENV",
+            fix: None,
+            aliases: &["SecretsUsedInArgOrEnv"],
+            ..RuleMeta::DEFAULT
         }
     }
 

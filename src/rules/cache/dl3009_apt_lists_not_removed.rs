@@ -1,0 +1,141 @@
+//! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::{later, removed_later};
+
+/// DL3009 `apt-lists-not-removed`.
+pub struct AptListsNotRemoved;
+
+const LISTS: &str = "/var/lib/apt/lists";
+
+impl Rule for AptListsNotRemoved {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3009",
+            name: "apt-lists-not-removed",
+            severity: Severity::Info,
+            summary: "Delete the apt lists after installing packages",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        check_leftovers(cx, |_, run, script, inv| {
+            if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
+                return None;
+            }
+            // `apt-get dist-clean` (apt >= 2.7) removes the lists too.
+            let dist_clean = later(script, inv.index, |c| {
+                is_cmd(c, &["apt-get", "apt"], &["dist-clean"])
+            });
+            if dist_clean || removed_later(script, inv.index, LISTS) || run.mount_covers(LISTS) {
+                return None;
+            }
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`{} update` leaves the package lists in {LISTS} in this layer; add \
+                     `&& rm -rf {LISTS}/*` to the same RUN (or use a cache mount)",
+                    inv.manager.as_str()
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_update_without_cleanup() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn cleanup_through_and_chain_counts() {
+        let src = "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+    }
+
+    #[test]
+    fn cleanup_in_later_run_does_not_count() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn cleanup_before_update_does_not_count() {
+        let src = "FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn onbuild_run_is_checked() {
+        let src = "FROM debian:12 AS base\nONBUILD RUN apt-get update && apt-get install -y x\nFROM debian:12\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn dist_clean_counts() {
+        let src = "FROM debian:13\nRUN set -eux; apt-get update; apt-get install -y curl; apt-get dist-clean\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+    }
+
+    #[test]
+    fn cache_mount_counts() {
+        let src = "FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update && apt-get install -y curl\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+        let src = "FROM debian:12\nRUN --mount=type=bind,target=/var/lib/apt apt-get update\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn only_stages_in_the_final_image() {
+        let src = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n\
+                   FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+        // A stage the final stage is built FROM counts.
+        let src = "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN echo hi\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn sh_c_and_sudo_are_seen() {
+        let src = "FROM debian:12\nRUN sh -c 'sudo apt-get update && apt-get install -y x'\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+        let src = "FROM debian:12\nRUN sh -c 'apt-get update && rm -rf /var/lib/apt/lists/*'\n";
+        assert!(lines(&AptListsNotRemoved, src).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod heredoc_tests {
+    use super::*;
+    use crate::shell::testutil::{check, dockerfile};
+
+    #[test]
+    fn heredoc_scripts_are_analyzed_with_spans() {
+        let src = "# syntax=docker/dockerfile:1\nFROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF\n";
+        let d = check(&AptListsNotRemoved, src);
+        assert_eq!(d.len(), 1);
+        let df = dockerfile(src);
+        assert_eq!(d[0].span.text(&df.source), "apt-get update");
+        let clean = "FROM debian:12\nRUN <<EOF\napt-get update\nrm -rf /var/lib/apt/lists/*\nEOF\n";
+        assert!(check(&AptListsNotRemoved, clean).is_empty());
+        // A heredoc fed to another program is not shell.
+        let py = "FROM debian:12\nRUN python3 <<EOF\nprint('apt-get update')\nEOF\n";
+        assert!(check(&AptListsNotRemoved, py).is_empty());
+        let exec = "FROM debian:12\nRUN [\"/bin/sh\", \"-c\", \"apt-get update && apt-get install -y x\"]\n";
+        assert_eq!(check(&AptListsNotRemoved, exec).len(), 1);
+        let exec = "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n";
+        assert_eq!(check(&AptListsNotRemoved, exec).len(), 1);
+        let bash = "FROM debian:12\nRUN bash <<EOF\napt-get update\nEOF\n";
+        assert_eq!(check(&AptListsNotRemoved, bash).len(), 1);
+    }
+}

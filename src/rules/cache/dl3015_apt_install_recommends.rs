@@ -1,0 +1,100 @@
+//! DL3015: `apt-get install` without `--no-install-recommends`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::pkg::invocations;
+use crate::shell::run::analyze;
+
+/// DL3015 `apt-install-recommends`.
+pub struct AptInstallRecommends;
+
+impl Rule for AptInstallRecommends {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3015",
+            name: "apt-install-recommends",
+            severity: Severity::Info,
+            summary: "Avoid additional packages by specifying `--no-install-recommends`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let a = analyze(cx.dockerfile);
+        // Stages where an earlier RUN configured apt to skip recommends.
+        let mut configured: Vec<Option<usize>> = Vec::new();
+        let mut found = Vec::new();
+        for run in &a.runs {
+            let Some(script) = &run.script else { continue };
+            let configures = script.commands.iter().any(|c| {
+                c.name() != Some("apt-get")
+                    && c.name() != Some("apt")
+                    && c.args().iter().any(|w| {
+                        w.value.contains("Install-Recommends") && !w.value.contains("true")
+                    })
+            });
+            for inv in invocations(script) {
+                if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || !inv.is_install() {
+                    continue;
+                }
+                if inv.has(&["--no-install-recommends"])
+                    || inv.options.iter().any(|o| {
+                        o.value.as_deref().is_some_and(|v| {
+                            v.contains("Install-Recommends")
+                                && (v.ends_with("false") || v.ends_with('0'))
+                        })
+                    })
+                    || configured.contains(&run.stage)
+                    || configures
+                {
+                    continue;
+                }
+                found.push((
+                    inv.cmd.span,
+                    format!(
+                        "`{} install` without `--no-install-recommends` also installs \
+                         recommended packages",
+                        inv.manager.as_str()
+                    ),
+                ));
+            }
+            if configures {
+                configured.push(run.stage);
+            }
+        }
+        for (span, msg) in found {
+            cx.report(span, msg);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_missing_option() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptInstallRecommends, src), [2]);
+        let src = "FROM debian:12\nRUN apt install curl\n";
+        assert_eq!(lines(&AptInstallRecommends, src), [2]);
+    }
+
+    #[test]
+    fn accepts_option_and_apt_config() {
+        let src = "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n";
+        assert!(lines(&AptInstallRecommends, src).is_empty());
+        let src = "FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl\n";
+        assert!(lines(&AptInstallRecommends, src).is_empty());
+        let src = "FROM debian:12\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/norec\nRUN apt-get install -y curl\n";
+        assert!(lines(&AptInstallRecommends, src).is_empty());
+    }
+
+    #[test]
+    fn update_alone_is_fine() {
+        let src = "FROM debian:12\nRUN apt-get update\n";
+        assert!(lines(&AptInstallRecommends, src).is_empty());
+    }
+}

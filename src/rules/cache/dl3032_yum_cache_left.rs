@@ -1,0 +1,76 @@
+//! DL3032: `yum install` without `yum clean all` in the same RUN.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::{later, removed_later};
+
+/// DL3032 `yum-cache-left`.
+pub struct YumCacheLeft;
+
+const CACHE: &str = "/var/cache/yum";
+
+impl Rule for YumCacheLeft {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3032",
+            name: "yum-cache-left",
+            severity: Severity::Warning,
+            summary: "Run `yum clean all` after `yum install` in the same RUN",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        check_leftovers(cx, |_, run, script, inv| {
+            if inv.manager != Manager::Yum || !inv.is_install() {
+                return None;
+            }
+            if later(script, inv.index, |c| {
+                is_cmd(c, &["yum"], &["clean", "all"])
+            }) || removed_later(script, inv.index, CACHE)
+                || run.mount_covers(CACHE)
+            {
+                return None;
+            }
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`yum {}` leaves metadata and packages in {CACHE} in this layer; add \
+                     `&& yum clean all` to the same RUN",
+                    inv.sub()
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_and_accepts() {
+        assert_eq!(
+            lines(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(
+                &YumCacheLeft,
+                "FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all\n"
+            ),
+            [2]
+        );
+        for src in [
+            "FROM centos:7\nRUN yum install -y httpd && yum clean all\n",
+            "FROM centos:7\nRUN yum install -y httpd && rm -rf /var/cache/yum\n",
+            "FROM centos:7\nRUN --mount=type=cache,target=/var/cache/yum yum install -y httpd\n",
+            "FROM centos:7\nRUN yum update -y\n",
+        ] {
+            assert!(lines(&YumCacheLeft, src).is_empty(), "{src}");
+        }
+    }
+}

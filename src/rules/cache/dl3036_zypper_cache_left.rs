@@ -1,0 +1,65 @@
+//! DL3036: `zypper install` without `zypper clean` in the same RUN.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::{later, removed_later};
+
+/// DL3036 `zypper-cache-left`.
+pub struct ZypperCacheLeft;
+
+const CACHE: &str = "/var/cache/zypp";
+
+impl Rule for ZypperCacheLeft {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3036",
+            name: "zypper-cache-left",
+            severity: Severity::Warning,
+            summary: "Run `zypper clean` after `zypper install` in the same RUN",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        check_leftovers(cx, |_, run, script, inv| {
+            if inv.manager != Manager::Zypper || !inv.is_install() {
+                return None;
+            }
+            let cleaned = later(script, inv.index, |c| {
+                is_cmd(c, &["zypper"], &["clean"]) || is_cmd(c, &["zypper"], &["cc"])
+            });
+            if cleaned || removed_later(script, inv.index, CACHE) || run.mount_covers(CACHE) {
+                return None;
+            }
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`zypper {}` leaves metadata and packages in {CACHE} in this layer; add \
+                     `&& zypper clean --all` to the same RUN",
+                    inv.sub()
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_and_accepts() {
+        let bad = "FROM opensuse/leap:15\nRUN zypper -n install curl\n";
+        assert_eq!(lines(&ZypperCacheLeft, bad), [2]);
+        for src in [
+            "FROM opensuse/leap:15\nRUN zypper -n in curl && zypper clean -a\n",
+            "FROM opensuse/leap:15\nRUN zypper -n install curl && zypper cc\n",
+            "FROM opensuse/leap:15\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n install curl\n",
+        ] {
+            assert!(lines(&ZypperCacheLeft, src).is_empty(), "{src}");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! DL3042: `pip install` without `--no-cache-dir`.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::{env_value, later, removed_later, truthy};
+
+/// DL3042 `pip-cache-left`.
+pub struct PipCacheLeft;
+
+const CACHE: &str = "/root/.cache/pip";
+
+impl Rule for PipCacheLeft {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3042",
+            name: "pip-cache-left",
+            severity: Severity::Warning,
+            summary: "Use `pip install --no-cache-dir` so the wheel cache stays out of the layer",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        check_leftovers(cx, |_, run, script, inv| {
+            if inv.manager != Manager::Pip || inv.sub() != "install" {
+                return None;
+            }
+            // `uv pip install` has its own cache (DL5003).
+            if inv.cmd.name() == Some("uv") || inv.has(&["--no-cache-dir"]) {
+                return None;
+            }
+            let no_cache_env = |v: &str| {
+                v.strip_prefix("PIP_NO_CACHE_DIR=")
+                    .is_some_and(|x| truthy(x.trim_matches(['"', '\''])))
+            };
+            let set_inline = inv.cmd.assignments.iter().any(|a| no_cache_env(a))
+                || script.commands.iter().take(inv.index).any(|c| {
+                    c.name() == Some("export") && c.args().iter().any(|w| no_cache_env(&w.value))
+                });
+            let set_env =
+                env_value(df, run.stage, run.index, "PIP_NO_CACHE_DIR").is_some_and(|v| truthy(&v));
+            let cache_dir = inv.value(&["--cache-dir"]);
+            if set_inline
+                || set_env
+                || cache_dir
+                    .is_some_and(|d| d == "/dev/null" || removed_later(script, inv.index, d))
+                || removed_later(script, inv.index, CACHE)
+                || later(script, inv.index, |c| {
+                    is_cmd(c, &["pip", "pip3"], &["cache", "purge"])
+                        || (c.name().is_some_and(|n| n.starts_with("python"))
+                            && c.args().iter().any(|w| w.value == "purge"))
+                })
+                || run.mount_covers(CACHE)
+                || run.mounts.iter().any(|m| {
+                    m.kind == "cache"
+                        && m.target
+                            .as_deref()
+                            .is_some_and(|t| t.trim_end_matches('/').ends_with(".cache/pip"))
+                })
+            {
+                return None;
+            }
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`pip install` without `--no-cache-dir` leaves downloaded wheels in {CACHE} \
+                     in this layer; add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1)"
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_missing_option() {
+        let src = "FROM python:3.12\nRUN pip install -r requirements.txt\n";
+        assert_eq!(lines(&PipCacheLeft, src), [2]);
+        let src = "FROM python:3.12\nRUN python3 -m pip install flask\n";
+        assert_eq!(lines(&PipCacheLeft, src), [2]);
+    }
+
+    #[test]
+    fn accepted_forms() {
+        for src in [
+            "FROM python:3.12\nRUN pip install --no-cache-dir flask\n",
+            "FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n",
+            "FROM python:3.12\nRUN PIP_NO_CACHE_DIR=1 pip install flask\n",
+            "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
+            "FROM python:3.12\nRUN pip install flask && rm -rf /root/.cache/pip\n",
+            "FROM python:3.12\nRUN pip install flask && pip cache purge\n",
+            "FROM python:3.12\nRUN pip download flask\n",
+        ] {
+            assert!(lines(&PipCacheLeft, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn env_is_inherited_from_base_stage_only() {
+        let src =
+            "FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
+        assert!(lines(&PipCacheLeft, src).is_empty());
+        let src = "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n";
+        assert_eq!(lines(&PipCacheLeft, src), [4]);
+    }
+
+    #[test]
+    fn final_stage_clean_builder_not_checked() {
+        let src = "FROM python:3.12 AS build\nRUN pip install --prefix /install flask\n\
+                   FROM python:3.12-slim\nCOPY --from=build /install /usr/local\n";
+        assert!(lines(&PipCacheLeft, src).is_empty());
+    }
+}

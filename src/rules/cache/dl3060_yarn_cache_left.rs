@@ -1,0 +1,89 @@
+//! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
+
+use super::{Leftover, check_leftovers, is_cmd};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+use crate::shell::run::{later, removed_later};
+
+/// DL3060 `yarn-cache-left`.
+pub struct YarnCacheLeft;
+
+const CACHE: &str = "/usr/local/share/.cache/yarn";
+
+impl Rule for YarnCacheLeft {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3060",
+            name: "yarn-cache-left",
+            severity: Severity::Info,
+            summary: "Run `yarn cache clean` after `yarn install` in the same RUN",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        check_leftovers(cx, |_, run, script, inv| {
+            if inv.manager != Manager::Yarn || !inv.is_install() {
+                return None;
+            }
+            let folder = inv.value(&["--cache-folder"]);
+            if later(script, inv.index, |c| {
+                is_cmd(c, &["yarn", "yarnpkg"], &["cache", "clean"])
+            }) || removed_later(script, inv.index, CACHE)
+                || removed_later(script, inv.index, "/root/.cache/yarn")
+                || folder.is_some_and(|f| removed_later(script, inv.index, f))
+                || run.mount_covers(CACHE)
+                || run.mounts.iter().any(|m| {
+                    m.kind == "cache" && m.target.as_deref().is_some_and(|t| t.contains("yarn"))
+                })
+            {
+                return None;
+            }
+            let what = match inv.sub() {
+                "" => "yarn".to_string(),
+                s => format!("yarn {s}"),
+            };
+            Some(Leftover {
+                span: inv.cmd.span,
+                message: format!(
+                    "`{what}` leaves the package cache in {} in this layer; add `&& yarn cache \
+                     clean` to the same RUN",
+                    folder.unwrap_or(CACHE)
+                ),
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn flags_and_accepts() {
+        assert_eq!(
+            lines(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install --frozen-lockfile\n"
+            ),
+            [2]
+        );
+        assert_eq!(lines(&YarnCacheLeft, "FROM node:20\nRUN yarn\n"), [2]);
+        assert_eq!(
+            lines(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install\nRUN yarn cache clean\n"
+            ),
+            [2]
+        );
+        for src in [
+            "FROM node:20\nRUN yarn install && yarn cache clean\n",
+            "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n",
+            "FROM node:20\nRUN yarn build\n",
+        ] {
+            assert!(lines(&YarnCacheLeft, src).is_empty(), "{src}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! DL3014: Use the `-y` switch with `apt-get install`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+
+/// DL3014 `apt-get-missing-yes`.
+pub struct AptMissingYes;
+
+impl Rule for AptMissingYes {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3014",
+            name: "apt-get-missing-yes",
+            severity: Severity::Warning,
+            summary: "Use the `-y` switch with `apt-get install`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        super::each_invocation(cx, &[Manager::AptGet], |inv| {
+            let quiet2 = inv.options.iter().any(|o| {
+                (o.name.starts_with("-q")
+                    && !o.name.starts_with("--")
+                    && o.name.matches('q').count() >= 2)
+                    || (o.name == "-q" && o.value.as_deref() == Some("2"))
+                    || (o.name == "--quiet" && o.value.as_deref() == Some("2"))
+            });
+            let assume = inv.options.iter().any(|o| {
+                o.value
+                    .as_deref()
+                    .is_some_and(|v| v.contains("Assume-Yes=true") || v.contains("Assume-Yes=1"))
+            });
+            if !inv.is_install()
+                || inv.has(&["-y", "--yes", "--assume-yes", "--force-yes"])
+                || quiet2
+                || assume
+            {
+                return Vec::new();
+            }
+            vec![(
+                inv.cmd.span,
+                "`apt-get install` without `-y` waits for confirmation and fails the build".into(),
+            )]
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn yes() {
+        assert_eq!(
+            lines(&AptMissingYes, "FROM debian:12\nRUN apt-get install curl\n"),
+            [2]
+        );
+        for src in [
+            "FROM debian:12\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get -qy install curl\n",
+            "FROM debian:12\nRUN apt-get install --yes curl\n",
+            "FROM debian:12\nRUN apt-get -qq install curl\n",
+            "FROM debian:12\nRUN apt-get update\n",
+        ] {
+            assert!(lines(&AptMissingYes, src).is_empty(), "{src}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! DL3016: Pin versions in `npm install`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+
+/// DL3016 `npm-unpinned`.
+pub struct NpmUnpinned;
+
+impl Rule for NpmUnpinned {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3016",
+            name: "npm-unpinned",
+            severity: Severity::Warning,
+            summary: "Pin versions in `npm install`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        super::unpinned(
+            cx,
+            &[Manager::Npm],
+            |inv| inv.sub() == "ci",
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `npm install` (`{}@<version>`)",
+                    p.name, p.name
+                )
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn pins() {
+        let src = "FROM node:20\nRUN npm install -g @angular/cli@17 left-pad@1 express user/repo git+https://x.git ./dir x.tgz\n";
+        assert_eq!(lines(&NpmUnpinned, src), [2]);
+        let d = crate::shell::testutil::check(&NpmUnpinned, src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(lines(&NpmUnpinned, "FROM node:20\nRUN npm install && npm ci\n").is_empty());
+    }
+}

@@ -1,0 +1,45 @@
+//! DL3030: Use the `-y` switch with `yum install`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+
+/// DL3030 `yum-missing-yes`.
+pub struct YumMissingYes;
+
+impl Rule for YumMissingYes {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3030",
+            name: "yum-missing-yes",
+            severity: Severity::Warning,
+            summary: "Use the `-y` switch with `yum install`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        super::missing_yes(cx, &[Manager::Yum], &["-y", "--assumeyes"], |inv| {
+            format!(
+                "`yum {}` without `-y` waits for confirmation and fails the build",
+                inv.sub()
+            )
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn yes() {
+        assert_eq!(
+            lines(&YumMissingYes, "FROM centos:7\nRUN yum install httpd\n"),
+            [2]
+        );
+        assert!(lines(&YumMissingYes, "FROM centos:7\nRUN yum install -y httpd\n").is_empty());
+        assert!(lines(&YumMissingYes, "FROM centos:7\nRUN yum -y install httpd\n").is_empty());
+    }
+}

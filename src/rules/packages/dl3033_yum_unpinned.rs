@@ -1,0 +1,63 @@
+//! DL3033: Pin versions in `yum install`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+
+/// DL3033 `yum-unpinned`.
+pub struct YumUnpinned;
+
+impl Rule for YumUnpinned {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3033",
+            name: "yum-unpinned",
+            severity: Severity::Warning,
+            summary: "Pin versions in `yum install`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        super::unpinned(
+            cx,
+            &[Manager::Yum],
+            |inv| inv.sub() != "install",
+            |_, p| {
+                format!(
+                    "pin the version of `{}` in `yum install` (`{}-<version>`)",
+                    p.name, p.name
+                )
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn pins() {
+        let src = "FROM centos:7\nRUN yum install -y httpd-2.4.6 gcc-c++ @development\n";
+        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("gcc-c++") && !d[0].message.contains("development"));
+        let src = "FROM centos:7\nRUN yum install -y a b c d e f g h\n";
+        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("`b`") && d[0].message.ends_with("and 2 more"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            lines(
+                &YumUnpinned,
+                "FROM centos:7\nRUN yum install -y httpd-2.4.6\n"
+            )
+            .is_empty()
+        );
+    }
+}

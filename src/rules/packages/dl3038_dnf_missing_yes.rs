@@ -1,0 +1,45 @@
+//! DL3038: Use the `-y` switch with `dnf install`.
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::pkg::Manager;
+
+/// DL3038 `dnf-missing-yes`.
+pub struct DnfMissingYes;
+
+impl Rule for DnfMissingYes {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL3038",
+            name: "dnf-missing-yes",
+            severity: Severity::Warning,
+            summary: "Use the `-y` switch with `dnf install`",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        super::missing_yes(cx, &[Manager::Dnf], &["-y", "--assumeyes"], |inv| {
+            format!(
+                "`dnf {}` without `-y` waits for confirmation and fails the build",
+                inv.sub()
+            )
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn yes() {
+        assert_eq!(
+            lines(&DnfMissingYes, "FROM fedora\nRUN dnf install git\n"),
+            [2]
+        );
+        assert!(lines(&DnfMissingYes, "FROM fedora\nRUN dnf install -y git\n").is_empty());
+        assert!(lines(&DnfMissingYes, "FROM fedora\nRUN microdnf install git\n").is_empty());
+    }
+}

@@ -1,0 +1,135 @@
+//! DL4006: a RUN with a pipe while the shell lacks `-o pipefail`.
+
+use crate::dockerfile::{Dockerfile, InstructionKind};
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::run::{analyze, base_stage};
+
+/// DL4006 `pipefail-missing`.
+pub struct PipefailMissing;
+
+impl Rule for PipefailMissing {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL4006",
+            name: "pipefail-missing",
+            severity: Severity::Warning,
+            summary: "Set `-o pipefail` (SHELL or `set -o pipefail`) before a RUN with a pipe",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        let a = analyze(df);
+        let mut found = Vec::new();
+        for run in &a.runs {
+            let Some(script) = &run.script else { continue };
+            if !script.has_pipes || script.pipefail {
+                continue;
+            }
+            match shell_state(df, run.stage, run.index) {
+                ShellState::Pipefail | ShellState::NonPosix => continue,
+                ShellState::Default => {}
+            }
+            let span = script
+                .commands
+                .iter()
+                .find(|c| c.op_before == Some(crate::shell::Op::Pipe) && !c.nested)
+                .map(|c| c.span)
+                .or_else(|| df.instructions.get(run.index).map(|i| i.span))
+                .unwrap_or_default();
+            found.push((
+                span,
+                "this pipe hides the failure of every command but the last; set \
+                 `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or `set -o pipefail &&` in \
+                 this RUN)"
+                    .to_string(),
+            ));
+        }
+        for (span, msg) in found {
+            cx.report(span, msg);
+        }
+    }
+}
+
+enum ShellState {
+    Default,
+    Pipefail,
+    NonPosix,
+}
+
+/// The SHELL in effect before instruction `before`, following `FROM <stage>` chains.
+fn shell_state(df: &Dockerfile, stage: Option<usize>, before: usize) -> ShellState {
+    let mut stage = stage;
+    let mut limit = before;
+    let mut guard = 0;
+    while let Some(s) = stage {
+        guard += 1;
+        if guard > df.stages.len() + 1 {
+            break;
+        }
+        let Some(st) = df.stages.get(s) else { break };
+        let last_shell = st
+            .instructions
+            .iter()
+            .filter(|&&i| i < limit)
+            .filter_map(|&i| match df.instructions.get(i).map(|x| &x.kind) {
+                Some(InstructionKind::Shell(words)) => Some(words),
+                _ => None,
+            })
+            .next_back();
+        if let Some(words) = last_shell {
+            let first = words
+                .first()
+                .map(|w| w.value.to_ascii_lowercase())
+                .unwrap_or_default();
+            if ["pwsh", "powershell", "cmd"]
+                .iter()
+                .any(|n| first.contains(n))
+            {
+                return ShellState::NonPosix;
+            }
+            let pipefail = words.iter().enumerate().any(|(i, w)| {
+                w.value.starts_with('-')
+                    && !w.value.starts_with("--")
+                    && w.value.contains('o')
+                    && words.get(i + 1).is_some_and(|n| n.value == "pipefail")
+            });
+            return if pipefail {
+                ShellState::Pipefail
+            } else {
+                ShellState::Default
+            };
+        }
+        stage = base_stage(df, s);
+        limit = usize::MAX;
+    }
+    ShellState::Default
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::testutil::lines;
+
+    #[test]
+    fn pipes() {
+        assert_eq!(
+            lines(&PipefailMissing, "FROM debian\nRUN curl -fsSL x | bash\n"),
+            [2]
+        );
+        for src in [
+            "FROM debian\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl x | bash\n",
+            "FROM debian\nSHELL [\"/bin/bash\", \"-euxo\", \"pipefail\", \"-c\"]\nRUN curl x | bash\n",
+            "FROM debian\nRUN set -o pipefail && curl x | bash\n",
+            "FROM debian\nRUN echo $(a | b)\n",
+            "FROM mcr.microsoft.com/windows\nSHELL [\"powershell\", \"-Command\"]\nRUN a | b\n",
+            "FROM debian AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN a | b\n",
+        ] {
+            assert!(lines(&PipefailMissing, src).is_empty(), "{src}");
+        }
+        let src = "FROM debian AS a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian\nRUN a | b\n";
+        assert_eq!(lines(&PipefailMissing, src), [4]);
+    }
+}
