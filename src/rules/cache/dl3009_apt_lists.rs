@@ -1,6 +1,6 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
@@ -21,6 +21,7 @@ impl Rule for AptListsNotRemoved {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
                 return None;
@@ -39,6 +40,7 @@ impl Rule for AptListsNotRemoved {
                      `&& rm -rf {LISTS}/*` to the same RUN (or use a cache mount)",
                     inv.manager.as_str()
                 ),
+                fix: append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*")),
             })
         });
     }

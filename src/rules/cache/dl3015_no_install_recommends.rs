@@ -1,6 +1,6 @@
 //! DL3015: `apt-get install` without `--no-install-recommends`.
 
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Context, Fix, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::pkg::invocations;
 use crate::shell::run::analyze;
@@ -48,6 +48,23 @@ impl Rule for AptInstallRecommends {
                 {
                     continue;
                 }
+                // Unsafe: a package the build or the program needs may have come in only as a
+                // recommendation.
+                let fix = crate::shell::edit::insert_option(
+                    cx.dockerfile,
+                    &inv,
+                    "--no-install-recommends",
+                )
+                .map(|e| {
+                    Fix::unsafe_edit(
+                        format!(
+                            "add `--no-install-recommends` to `{} install` (check that nothing \
+                             needed came in as a recommendation)",
+                            inv.manager.as_str()
+                        ),
+                        vec![e],
+                    )
+                });
                 found.push((
                     inv.cmd.span,
                     format!(
@@ -55,14 +72,15 @@ impl Rule for AptInstallRecommends {
                          recommended packages",
                         inv.manager.as_str()
                     ),
+                    fix,
                 ));
             }
             if configures {
                 configured.push(run.stage);
             }
         }
-        for (span, msg) in found {
-            cx.report(span, msg);
+        for (span, msg, fix) in found {
+            cx.report_with_fix(span, msg, fix);
         }
     }
 }

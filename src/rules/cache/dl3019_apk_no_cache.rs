@@ -1,8 +1,12 @@
 //! DL3019: `apk add` without `--no-cache`.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, check_leftovers, is_cmd, option_fix};
+use crate::dockerfile::Dockerfile;
+use crate::lint::Fix;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::Script;
 use crate::shell::pkg::Manager;
+use crate::shell::pkg::{Invocation, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3019 `apk-cache-left`.
@@ -21,6 +25,7 @@ impl Rule for ApkCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Apk
                 || inv.sub() != "add"
@@ -42,9 +47,33 @@ impl Rule for ApkCacheLeft {
                     "`apk add` without `--no-cache` leaves the package index in {CACHE} in this \
                      layer; use `apk add --no-cache`"
                 ),
+                fix: fix(df, script, inv),
             })
         });
     }
+}
+
+/// `--no-cache` after `add`; the first `apk add` after an `apk update` also drops the update
+/// when every apk command after it is an `add` (with `--no-cache` they fetch a fresh index).
+fn fix(df: &Dockerfile, script: &Script, inv: &Invocation<'_>) -> Option<Fix> {
+    let mut fix = option_fix(df, inv, "--no-cache")?;
+    let apk = invocations(script);
+    let apk: Vec<&Invocation<'_>> = apk.iter().filter(|i| i.manager == Manager::Apk).collect();
+    let update = apk
+        .iter()
+        .rposition(|i| i.index < inv.index && i.sub() == "update" && i.options.is_empty());
+    if let Some(u) = update {
+        let after = apk.get(u + 1..).unwrap_or(&[]);
+        let first_add = after.first().is_some_and(|i| i.index == inv.index);
+        if first_add
+            && after.iter().all(|i| i.sub() == "add")
+            && let Some(remove) = crate::shell::edit::remove_command(df, script, apk[u].index)
+        {
+            fix.description = "drop `apk update` and use `apk add --no-cache`".into();
+            fix.edits.insert(0, remove);
+        }
+    }
+    Some(fix)
 }
 
 #[cfg(test)]

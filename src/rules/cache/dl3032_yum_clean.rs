@@ -1,6 +1,6 @@
 //! DL3032: `yum install` without `yum clean all` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
@@ -21,6 +21,7 @@ impl Rule for YumCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yum || !inv.is_install() {
                 return None;
@@ -39,6 +40,7 @@ impl Rule for YumCacheLeft {
                      `&& yum clean all` to the same RUN",
                     inv.sub()
                 ),
+                fix: append_fix(df, run, script, inv, "yum clean all"),
             })
         });
     }

@@ -1,6 +1,6 @@
 //! DL3040: `dnf`/`microdnf install` without `dnf clean all` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
@@ -19,6 +19,7 @@ impl Rule for DnfCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if !matches!(inv.manager, Manager::Dnf | Manager::Microdnf) || !inv.is_install() {
                 return None;
@@ -47,6 +48,10 @@ impl Rule for DnfCacheLeft {
                     inv.sub(),
                     dirs[0]
                 ),
+                // the same executable (`dnf5`, `microdnf`) cleans its own cache
+                fix: inv.cmd.name().and_then(|name| {
+                    append_fix(df, run, script, inv, &format!("{name} clean all"))
+                }),
             })
         });
     }

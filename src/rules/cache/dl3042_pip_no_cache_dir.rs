@@ -1,6 +1,6 @@
 //! DL3042: `pip install` without `--no-cache-dir`.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, check_leftovers, is_cmd, option_fix};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{env_value, later, removed_later, truthy};
@@ -67,6 +67,7 @@ impl Rule for PipCacheLeft {
                     "`pip install` without `--no-cache-dir` leaves downloaded wheels in {CACHE} \
                      in this layer; add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1)"
                 ),
+                fix: option_fix(df, inv, "--no-cache-dir"),
             })
         });
     }

@@ -1,6 +1,6 @@
 //! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
@@ -21,6 +21,7 @@ impl Rule for YarnCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yarn || !inv.is_install() {
                 return None;
@@ -49,6 +50,24 @@ impl Rule for YarnCacheLeft {
                      clean` to the same RUN",
                     folder.unwrap_or(CACHE)
                 ),
+                // a custom cache folder is cleaned with the same flag; a folder with shell
+                // syntax in it gets no fix
+                fix: match folder {
+                    None => append_fix(df, run, script, inv, "yarn cache clean"),
+                    Some(f)
+                        if f.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) =>
+                    {
+                        append_fix(
+                            df,
+                            run,
+                            script,
+                            inv,
+                            &format!("yarn cache clean --cache-folder {f}"),
+                        )
+                    }
+                    Some(_) => None,
+                },
             })
         });
     }

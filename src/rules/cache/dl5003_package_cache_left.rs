@@ -1,6 +1,6 @@
 //! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
 use crate::dockerfile::Dockerfile;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::{Invocation, Manager};
@@ -26,6 +26,16 @@ impl Rule for PackageCacheLeft {
     }
 }
 
+/// How a leftover cache is fixed.
+enum Remedy {
+    /// Run this command at the end of the RUN.
+    Append(String),
+    /// Add this option after the sub-command.
+    Option(&'static str),
+    /// No automatic fix.
+    Manual,
+}
+
 /// Cache directory and the fix for one invocation, if it leaves a cache.
 fn check_one(
     df: &Dockerfile,
@@ -38,7 +48,13 @@ fn check_one(
     let cleaned_by = |names: &[&str], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, names, words))
     };
-    let (dir, fix): (String, &str) = match inv.manager {
+    // A name or path safe to paste into a command unquoted.
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    };
+    let (dir, fix, remedy): (String, &str, Remedy) = match inv.manager {
         Manager::Npm if inv.is_install() => {
             let dir = inv
                 .value(&["--cache"])
@@ -49,9 +65,17 @@ fn check_one(
             if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
+            let remedy = match inv.value(&["--cache"]) {
+                None => Remedy::Append("npm cache clean --force".into()),
+                Some(c) if plain(c) => {
+                    Remedy::Append(format!("npm cache clean --force --cache {c}"))
+                }
+                Some(_) => Remedy::Manual,
+            };
             (
                 format!("{dir}/_cacache"),
                 "add `&& npm cache clean --force` to the same RUN",
+                remedy,
             )
         }
         Manager::Pnpm if inv.is_install() => {
@@ -65,6 +89,7 @@ fn check_one(
             (
                 dir,
                 "add `&& pnpm store prune` to the same RUN or use a cache mount",
+                Remedy::Append("pnpm store prune".into()),
             )
         }
         Manager::Gem if inv.is_install() => {
@@ -89,6 +114,7 @@ fn check_one(
             (
                 "the gem directory's doc/ (rdoc and ri)".to_string(),
                 "add `--no-document` to `gem install`",
+                Remedy::Option("--no-document"),
             )
         }
         Manager::Conda if inv.is_install() => {
@@ -96,7 +122,11 @@ fn check_one(
             if cleaned_by(&["conda", "mamba", "micromamba"], &["clean"]) || cleared(&dir) {
                 return None;
             }
-            (dir, "add `&& conda clean -afy` to the same RUN")
+            let remedy = match inv.cmd.name() {
+                Some(n) => Remedy::Append(format!("{n} clean -afy")),
+                None => Remedy::Manual,
+            };
+            (dir, "add `&& conda clean -afy` to the same RUN", remedy)
         }
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
             let dir = env("GOCACHE").unwrap_or_else(|| "/root/.cache/go-build".into());
@@ -113,6 +143,7 @@ fn check_one(
             (
                 dir,
                 "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage",
+                Remedy::Append("go clean -cache".into()),
             )
         }
         Manager::Composer if matches!(inv.sub(), "install" | "require" | "update") => {
@@ -139,6 +170,11 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` or `&& composer clear-cache` to the same RUN",
+                if inv.cmd.name() == Some("composer") {
+                    Remedy::Append("composer clear-cache".into())
+                } else {
+                    Remedy::Manual
+                },
             )
         }
         Manager::Pip | Manager::Uv
@@ -160,6 +196,7 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` (or UV_NO_CACHE=1) or use a cache mount",
+                Remedy::Option("--no-cache"),
             )
         }
         _ => return None,
@@ -175,6 +212,11 @@ fn check_one(
     Some(Leftover {
         span: inv.cmd.span,
         message: format!("`{cmd}` leaves its cache in {dir} in this layer; {fix}"),
+        fix: match remedy {
+            Remedy::Append(c) => append_fix(df, run, script, inv, &c),
+            Remedy::Option(o) => option_fix(df, inv, o),
+            Remedy::Manual => None,
+        },
     })
 }
 

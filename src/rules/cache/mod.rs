@@ -17,7 +17,7 @@ mod dl3060_yarn_cache_clean;
 mod dl5003_package_cache_left;
 
 use crate::dockerfile::Span;
-use crate::lint::{Context, Rule};
+use crate::lint::{Context, Fix, Rule};
 use crate::shell::pkg::Invocation;
 use crate::shell::run::{Analysis, Run, analyze, for_each_invocation};
 use crate::shell::{Command, Script};
@@ -51,6 +51,8 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
 pub(crate) struct Leftover {
     pub span: Span,
     pub message: String,
+    /// The edit that removes the leftover, when one can be placed.
+    pub fix: Option<Fix>,
 }
 
 /// Runs a leftover-cache check over every invocation in the final image's stages.
@@ -70,8 +72,36 @@ pub(crate) fn check_leftovers(
         }
     });
     for l in found {
-        cx.report(l.span, l.message);
+        cx.report_with_fix(l.span, l.message, l.fix);
     }
+}
+
+/// A safe fix running `command` at the end of the RUN (after the invocation's command).
+pub(crate) fn append_fix(
+    df: &crate::dockerfile::Dockerfile,
+    run: &Run,
+    script: &Script,
+    inv: &Invocation<'_>,
+    command: &str,
+) -> Option<Fix> {
+    let edit = crate::shell::edit::append_command(df, run, script, inv.index, command)?;
+    Some(Fix::safe(
+        format!("add `{command}` to the same RUN"),
+        vec![edit],
+    ))
+}
+
+/// A fix adding `option` after the invocation's sub-command.
+pub(crate) fn option_fix(
+    df: &crate::dockerfile::Dockerfile,
+    inv: &Invocation<'_>,
+    option: &str,
+) -> Option<Fix> {
+    let edit = crate::shell::edit::insert_option(df, inv, option)?;
+    Some(Fix::safe(
+        format!("add `{option}` to `{} {}`", inv.manager.as_str(), inv.sub()),
+        vec![edit],
+    ))
 }
 
 /// True when the command is `<tool> <words...>` (e.g. `yum clean all`), by effective name.

@@ -154,21 +154,73 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
         .map(|cm| cm.span.text(&df.source))
         .collect();
     let esc = df.escape;
-    let mut replacement = format!(" {esc}\n");
+    let nl = crate::shell::edit::line_ending_at(&df.source, pi.span.start);
+    let mut replacement = format!(" {esc}{nl}");
     for cm in comments {
         replacement.push_str("    ");
         replacement.push_str(cm);
-        replacement.push('\n');
+        replacement.push_str(nl);
     }
     replacement.push_str("    && ");
-    Some(Fix {
-        description: "merge with the previous RUN".into(),
-        edits: vec![Edit {
-            span: between,
-            replacement,
-        }],
-        applicability: crate::lint::Applicability::Safe,
+    let edits = vec![Edit {
+        span: between,
+        replacement,
+    }];
+    Some(match state_change(ps) {
+        None => Fix::safe("merge with the previous RUN", edits),
+        Some(what) => Fix::unsafe_edit(
+            format!(
+                "merge with the previous RUN (unsafe: its `{what}` would now apply to the merged \
+                 commands)"
+            ),
+            edits,
+        ),
     })
+}
+
+/// The first top-level command of `s` that changes the state of the shell for the commands
+/// after it (working directory, variables, options, umask, aliases...): in separate RUNs each
+/// starts afresh, merged they would not.
+fn state_change(s: &Script) -> Option<String> {
+    s.commands
+        .iter()
+        .filter(|c| !c.nested && !c.from_sh_c)
+        .find_map(|c| {
+            if c.words.is_empty() && !c.assignments.is_empty() {
+                return Some(c.assignments.first()?.split('=').next()?.to_string());
+            }
+            // `exec` is a wrapper for the analysis, but here it ends the shell.
+            let first = c.words.first().map(|w| w.value.as_str());
+            let name = match first {
+                Some("exec") => "exec",
+                _ => c.argv().first().map(|w| w.value.as_str())?,
+            };
+            let changes = matches!(
+                name,
+                "cd" | "pushd"
+                    | "popd"
+                    | "export"
+                    | "unset"
+                    | "set"
+                    | "shopt"
+                    | "umask"
+                    | "ulimit"
+                    | "source"
+                    | "."
+                    | "alias"
+                    | "unalias"
+                    | "declare"
+                    | "typeset"
+                    | "readonly"
+                    | "local"
+                    | "trap"
+                    | "hash"
+                    | "enable"
+                    | "eval"
+                    | "exec"
+            ) || !c.argv().first().is_some_and(|w| w.is_static);
+            changes.then(|| name.to_string())
+        })
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ impl Rule for AptMissingYes {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        super::each_invocation(cx, &[Manager::AptGet], |inv| {
+        let df = cx.dockerfile;
+        super::each_invocation_fixed(cx, &[Manager::AptGet], |inv| {
             let quiet2 = inv.options.iter().any(|o| {
                 (o.name.starts_with("-q")
                     && !o.name.starts_with("--")
@@ -35,12 +36,15 @@ impl Rule for AptMissingYes {
                 || quiet2
                 || assume
             {
-                return Vec::new();
+                return None;
             }
-            vec![(
+            let fix = crate::shell::edit::insert_option(df, inv, "-y")
+                .map(|e| crate::lint::Fix::safe("add `-y` to `apt-get install`", vec![e]));
+            Some((
                 inv.cmd.span,
                 "`apt-get install` without `-y` waits for confirmation and fails the build".into(),
-            )]
+                fix,
+            ))
         });
     }
 }

@@ -17,7 +17,7 @@ mod dl3038_dnf_yes;
 mod dl3041_dnf_pin;
 
 use crate::dockerfile::Span;
-use crate::lint::{Context, Rule};
+use crate::lint::{Context, Fix, Rule};
 use crate::shell::pkg::{Invocation, Manager, Package};
 use crate::shell::run::{analyze, for_each_invocation};
 
@@ -74,6 +74,24 @@ pub(crate) fn each_invocation(
     }
 }
 
+/// Like [`each_invocation`], with a fix per finding.
+pub(crate) fn each_invocation_fixed(
+    cx: &mut Context<'_>,
+    managers: &[Manager],
+    mut f: impl FnMut(&Invocation<'_>) -> Option<(Span, String, Option<Fix>)>,
+) {
+    let a = analyze(cx.dockerfile);
+    let mut found = Vec::new();
+    for_each_invocation(&a, |_, _, inv| {
+        if managers.contains(&inv.manager) {
+            found.extend(f(inv));
+        }
+    });
+    for (span, msg, fix) in found {
+        cx.report_with_fix(span, msg, fix);
+    }
+}
+
 /// Reports the static, non-path packages without a version among the install invocations of
 /// `managers`: one finding per invocation, spanning its unpinned packages, with `message`
 /// describing the first and the others listed after it.
@@ -119,10 +137,17 @@ pub(crate) fn missing_yes(
     yes: &[&str],
     message: impl Fn(&Invocation<'_>) -> String,
 ) {
-    each_invocation(cx, managers, |inv| {
+    let df = cx.dockerfile;
+    each_invocation_fixed(cx, managers, |inv| {
         if !inv.is_install() || inv.has(yes) {
-            return Vec::new();
+            return None;
         }
-        vec![(inv.cmd.span, message(inv))]
+        let fix = crate::shell::edit::insert_option(df, inv, "-y").map(|e| {
+            Fix::safe(
+                format!("add `-y` to `{} {}`", inv.manager.as_str(), inv.sub()),
+                vec![e],
+            )
+        });
+        Some((inv.cmd.span, message(inv), fix))
     });
 }
