@@ -106,8 +106,10 @@ fn frame(f: &FileReport, d: &Diagnostic, renderer: &Renderer) -> String {
         .primary_title(d.message.as_str())
         .id(d.rule)
         .element(snippet);
+    let help;
     if let Some(fix) = &d.fix {
-        group = group.element(Level::HELP.message(fix.description.as_str()));
+        help = format!("[{} fix] {}", fix.applicability.as_str(), fix.description);
+        group = group.element(Level::HELP.message(help.as_str()));
     }
     renderer.render(&[group])
 }
