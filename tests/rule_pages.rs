@@ -243,15 +243,20 @@ fn fixed_examples_match_the_fixes() {
         let shown = pages::section(body, "Fixed").and_then(pages::code_block);
         if applied == 0 {
             if shown.is_some() {
-                failures.push(format!("rules/{stem}.md: `## Fixed` but the Bad example gets no fix"));
+                failures.push(format!(
+                    "rules/{stem}.md: `## Fixed` but the Bad example gets no fix"
+                ));
             }
             continue;
         }
         checked += 1;
         if shown.as_deref() != Some(fixed.as_str()) {
             if bless {
-                std::fs::write(dir.join(format!("{stem}.md")), with_fixed_section(&text, &fixed))
-                    .unwrap();
+                std::fs::write(
+                    dir.join(format!("{stem}.md")),
+                    with_fixed_section(&text, &fixed),
+                )
+                .unwrap();
             } else {
                 failures.push(format!(
                     "rules/{stem}.md: `## Fixed` should be (DLINT_BLESS_PAGES=1 rewrites it):\n{fixed}"
@@ -260,7 +265,10 @@ fn fixed_examples_match_the_fixes() {
         }
         let left = lint::lint_with(registry, &dockerfile::parse(&fixed), &cfg);
         if let Some(d) = left.iter().find(|d| d.rule == fm.id && d.fix.is_some()) {
-            failures.push(format!("rules/{stem}.md: the fixed example still has a fix: {}", d.message));
+            failures.push(format!(
+                "rules/{stem}.md: the fixed example still has a fix: {}",
+                d.message
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -210,4 +210,92 @@ mod tests {
             f.remaining
         );
     }
+
+    const CACHE_RULES: &str = "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install curl\r\nRUN pip install flask\r\n";
+
+    #[test]
+    fn safe_mode_leaves_unsafe_fixes_and_counts_them() {
+        let cfg = Config::default();
+        let f = fix_source(Path::new("Dockerfile"), CACHE_RULES, &cfg);
+        assert_eq!(
+            f.source,
+            "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nRUN pip install --no-cache-dir flask\r\n"
+        );
+        assert!(f.converged);
+        // DL3015 (unsafe) is left, and counted
+        assert_eq!(f.unsafe_available, 1, "{:?}", f.remaining);
+        assert!(f.remaining.iter().any(|d| d.rule == "DL3015"));
+        // idempotent
+        let again = fix_source(Path::new("Dockerfile"), &f.source, &cfg);
+        assert_eq!(
+            (again.source.as_str(), again.applied),
+            (f.source.as_str(), 0)
+        );
+    }
+
+    #[test]
+    fn unsafe_mode_applies_everything_and_converges() {
+        let cfg = Config::default();
+        let mode = FixMode { unsafe_fixes: true };
+        let f = fix_with(Path::new("Dockerfile"), CACHE_RULES, &cfg, mode);
+        assert_eq!(
+            f.source,
+            "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install --no-install-recommends -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nRUN pip install --no-cache-dir flask\r\n"
+        );
+        assert_eq!(f.unsafe_available, 0);
+        assert!(
+            f.remaining.iter().all(|d| d.fix.is_none()),
+            "{:?}",
+            f.remaining
+        );
+        let again = fix_with(Path::new("Dockerfile"), &f.source, &cfg, mode);
+        assert_eq!(
+            (again.source.as_str(), again.applied),
+            (f.source.as_str(), 0)
+        );
+    }
+
+    #[test]
+    fn several_cleanups_in_one_run_land_over_several_rounds() {
+        let cfg = Config::default();
+        let src = "FROM node:20\nRUN apt-get update && apt-get install -y --no-install-recommends git && npm ci\n";
+        let f = fix_source(Path::new("Dockerfile"), src, &cfg);
+        assert_eq!(
+            f.source,
+            "FROM node:20\nRUN apt-get update && apt-get install -y --no-install-recommends git && npm ci && rm -rf /var/lib/apt/lists/* && npm cache clean --force\n"
+        );
+        assert!(f.converged);
+        assert_eq!(f.applied, 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_keeps_permissions_and_symlinks() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Dockerfile");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.Dockerfile");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_atomic(&link, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        // no temporary file is left behind
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        // a missing file is an error, and nothing is created
+        assert!(write_atomic(&dir.path().join("missing"), "x").is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 }

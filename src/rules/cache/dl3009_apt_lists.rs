@@ -139,3 +139,80 @@ mod heredoc_tests {
         assert_eq!(check(&AptListsNotRemoved, bash).len(), 1);
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    fn fix(src: &str) -> String {
+        fixed(&AptListsNotRemoved, src)
+    }
+
+    #[test]
+    fn appends_the_cleanup_after_the_last_command() {
+        assert_eq!(
+            fix("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"),
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+        );
+        let d = run(&AptListsNotRemoved, "FROM debian:12\nRUN apt-get update\n");
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+
+    #[test]
+    fn continuation_lines_with_comments_crlf_and_escape() {
+        assert_eq!(
+            fix(
+                "FROM debian:12\r\nRUN apt-get update \\\r\n    # refresh first\r\n    && apt-get install -y curl\r\nCMD [\"x\"]\r\n"
+            ),
+            "FROM debian:12\r\nRUN apt-get update \\\r\n    # refresh first\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nCMD [\"x\"]\r\n"
+        );
+        assert_eq!(
+            fix(
+                "# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl\n"
+            ),
+            "# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl && `\n    rm -rf /var/lib/apt/lists/*\n"
+        );
+    }
+
+    #[test]
+    fn set_e_chains_and_heredocs() {
+        assert_eq!(
+            fix(
+                "FROM debian:12\nRUN set -eux; \\\n\tapt-get update; \\\n\tapt-get install -y curl\n"
+            ),
+            "FROM debian:12\nRUN set -eux; \\\n\tapt-get update; \\\n\tapt-get install -y curl; \\\n\trm -rf /var/lib/apt/lists/*\n"
+        );
+        assert_eq!(
+            fix(
+                "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF\n"
+            ),
+            "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF\n"
+        );
+        // without set -e a new line would hide a failed install: `&&`
+        assert_eq!(
+            fix("FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"),
+            "FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl && rm -rf /var/lib/apt/lists/*\nEOF\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_where_it_cannot_be_placed() {
+        for src in [
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl # tools\n",
+            "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n",
+        ] {
+            let d = run(&AptListsNotRemoved, src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].fix.is_none(), "{src}");
+        }
+        // inside `sh -c`: appended after the whole command, outside the string
+        assert_eq!(
+            fix("FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y x'\n"),
+            "FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y x' && rm -rf /var/lib/apt/lists/*\n"
+        );
+    }
+}

@@ -114,3 +114,31 @@ mod tests {
         assert!(lines(&AptInstallRecommends, src).is_empty());
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_the_option_as_an_unsafe_fix() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    git\n";
+        assert_eq!(
+            fixed(&AptInstallRecommends, src),
+            "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    git\n"
+        );
+        let d = run(&AptInstallRecommends, src);
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Unsafe)
+        );
+        // heredoc body lines are located exactly too
+        assert_eq!(
+            fixed(
+                &AptInstallRecommends,
+                "FROM debian:12\nRUN <<EOF\napt-get install -y curl\nEOF\n"
+            ),
+            "FROM debian:12\nRUN <<EOF\napt-get install --no-install-recommends -y curl\nEOF\n"
+        );
+    }
+}

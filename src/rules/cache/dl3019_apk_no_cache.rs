@@ -111,3 +111,44 @@ mod tests {
         assert!(lines(&ApkCacheLeft, src).is_empty());
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_no_cache_and_drops_a_useless_update() {
+        assert_eq!(
+            fixed(&ApkCacheLeft, "FROM alpine\nRUN apk add curl\n"),
+            "FROM alpine\nRUN apk add --no-cache curl\n"
+        );
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\r\nRUN apk update \\\r\n && apk add curl \\\r\n && apk add git\r\n"
+            ),
+            "FROM alpine\r\nRUN apk add --no-cache curl \\\r\n && apk add --no-cache git\r\n"
+        );
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\nRUN set -e; apk update; apk add curl\n"
+            ),
+            "FROM alpine\nRUN set -e; apk add --no-cache curl\n"
+        );
+        // `apk upgrade` needs the index: the update stays
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\nRUN apk update && apk upgrade && apk add curl\n"
+            ),
+            "FROM alpine\nRUN apk update && apk upgrade && apk add --no-cache curl\n"
+        );
+        let d = run(&ApkCacheLeft, "FROM alpine\nRUN apk add curl\n");
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+}

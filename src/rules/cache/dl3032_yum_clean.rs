@@ -74,3 +74,22 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_yum_clean_all() {
+        assert_eq!(
+            fixed(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n"),
+            "FROM centos:7\nRUN yum install -y httpd && yum clean all\n"
+        );
+        assert!(
+            run(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n")[0]
+                .fix
+                .is_some()
+        );
+    }
+}

@@ -63,3 +63,28 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_zypper_clean() {
+        assert_eq!(
+            fixed(
+                &ZypperCacheLeft,
+                "FROM opensuse/leap\nRUN zypper -n install curl\n"
+            ),
+            "FROM opensuse/leap\nRUN zypper -n install curl && zypper clean --all\n"
+        );
+        assert!(
+            run(
+                &ZypperCacheLeft,
+                "FROM opensuse/leap\nRUN zypper -n in curl\n"
+            )[0]
+            .fix
+            .is_some()
+        );
+    }
+}

@@ -85,3 +85,29 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_the_same_tools_clean() {
+        assert_eq!(
+            fixed(&DnfCacheLeft, "FROM fedora\nRUN dnf5 install -y git\n"),
+            "FROM fedora\nRUN dnf5 install -y git && dnf5 clean all\n"
+        );
+        assert_eq!(
+            fixed(
+                &DnfCacheLeft,
+                "FROM ubi\nRUN set -eux; microdnf install -y git; microdnf -y upgrade\n"
+            ),
+            "FROM ubi\nRUN set -eux; microdnf install -y git; microdnf -y upgrade; microdnf clean all\n"
+        );
+        assert!(
+            run(&DnfCacheLeft, "FROM fedora\nRUN dnf install -y git\n")[0]
+                .fix
+                .is_some()
+        );
+    }
+}

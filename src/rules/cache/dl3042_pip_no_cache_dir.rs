@@ -117,3 +117,26 @@ mod tests {
         assert!(lines(&PipCacheLeft, src).is_empty());
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_no_cache_dir() {
+        assert_eq!(
+            fixed(
+                &PipCacheLeft,
+                "FROM python:3\nRUN pip install flask && python3 -m pip install \\\n    requests\n"
+            ),
+            "FROM python:3\nRUN pip install --no-cache-dir flask && python3 -m pip install --no-cache-dir \\\n    requests\n"
+        );
+        // inside an sh -c string the option cannot be placed exactly
+        let d = run(
+            &PipCacheLeft,
+            "FROM python:3\nRUN sh -c 'pip install flask'\n",
+        );
+        assert!(d[0].fix.is_none());
+    }
+}

@@ -104,3 +104,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_yarn_cache_clean() {
+        assert_eq!(
+            fixed(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install --frozen-lockfile\n"
+            ),
+            "FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n"
+        );
+        assert_eq!(
+            fixed(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn --cache-folder /tmp/yc\n"
+            ),
+            "FROM node:20\nRUN yarn --cache-folder /tmp/yc && yarn cache clean --cache-folder /tmp/yc\n"
+        );
+        assert!(
+            run(&YarnCacheLeft, "FROM node:20\nRUN yarn\n")[0]
+                .fix
+                .is_some()
+        );
+    }
+}

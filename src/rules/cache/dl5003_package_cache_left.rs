@@ -324,3 +324,55 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn each_manager_gets_its_cleanup() {
+        for (src, want) in [
+            (
+                "FROM node:20\nRUN npm ci\n",
+                "FROM node:20\nRUN npm ci && npm cache clean --force\n",
+            ),
+            (
+                "FROM node:20\nRUN pnpm install\n",
+                "FROM node:20\nRUN pnpm install && pnpm store prune\n",
+            ),
+            (
+                "FROM debian:12\nRUN gem install rake\n",
+                "FROM debian:12\nRUN gem install --no-document rake\n",
+            ),
+            (
+                "FROM continuumio/miniconda3\nRUN mamba install -y numpy\n",
+                "FROM continuumio/miniconda3\nRUN mamba install -y numpy && mamba clean -afy\n",
+            ),
+            (
+                "FROM golang:1.22\nRUN go build -o /app .\n",
+                "FROM golang:1.22\nRUN go build -o /app . && go clean -cache\n",
+            ),
+            (
+                "FROM php:8\nRUN composer install\n",
+                "FROM php:8\nRUN composer install && composer clear-cache\n",
+            ),
+            (
+                "FROM python:3.12\nRUN uv pip install --system flask\n",
+                "FROM python:3.12\nRUN uv pip install --no-cache --system flask\n",
+            ),
+            (
+                "FROM python:3.12\nRUN uv sync\n",
+                "FROM python:3.12\nRUN uv sync --no-cache\n",
+            ),
+        ] {
+            assert_eq!(fixed(&PackageCacheLeft, src), want, "{src}");
+        }
+        // `php composer.phar install`: no fix (no `composer` command to call)
+        let d = run(
+            &PackageCacheLeft,
+            "FROM php:8\nRUN php composer.phar install\n",
+        );
+        assert!(d[0].fix.is_none());
+    }
+}

@@ -182,6 +182,10 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
 /// after it (working directory, variables, options, umask, aliases...): in separate RUNs each
 /// starts afresh, merged they would not.
 fn state_change(s: &Script) -> Option<String> {
+    // A bare `NAME=value` is not a command to the analysis: a RUN without any.
+    if s.commands.iter().all(|c| c.nested || c.from_sh_c) {
+        return Some("variable assignment".into());
+    }
     s.commands
         .iter()
         .filter(|c| !c.nested && !c.from_sh_c)
@@ -298,5 +302,61 @@ mod tests {
         // A trailing comment would swallow the merged command.
         let d = check(&ConsecutiveRun, "FROM debian\nRUN a # note\nRUN b\n");
         assert!(d[0].fix.is_none());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    use crate::lint::Applicability;
+
+    fn applicability(src: &str) -> Option<Applicability> {
+        run(&ConsecutiveRun, src)
+            .first()
+            .and_then(|d| d.fix.as_ref())
+            .map(|f| f.applicability)
+    }
+
+    #[test]
+    fn merge_after_a_state_change_is_unsafe() {
+        assert_eq!(
+            applicability("FROM a\nRUN mkdir /x\nRUN ls\n"),
+            Some(Applicability::Safe)
+        );
+        for first in [
+            "cd /tmp",
+            "export A=1",
+            "set -o pipefail",
+            "umask 077",
+            ". /etc/profile",
+            "source /env",
+            "alias ll='ls -l'",
+            "shopt -s globstar",
+            "pushd /tmp",
+            "A=1",
+            "exec bash",
+            "$CMD",
+        ] {
+            let src = format!("FROM a\nRUN {first}\nRUN ls\n");
+            assert_eq!(applicability(&src), Some(Applicability::Unsafe), "{first}");
+        }
+        // the second RUN's state does not leak anywhere
+        assert_eq!(
+            applicability("FROM a\nRUN ls\nRUN cd /tmp\n"),
+            Some(Applicability::Safe)
+        );
+    }
+
+    #[test]
+    fn merge_keeps_crlf() {
+        assert_eq!(
+            fixed(
+                &ConsecutiveRun,
+                "FROM a\r\nRUN mkdir /x\r\n# why\r\nRUN ls\r\n"
+            ),
+            "FROM a\r\nRUN mkdir /x \\\r\n    # why\r\n    && ls\r\n"
+        );
     }
 }

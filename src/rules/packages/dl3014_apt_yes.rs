@@ -71,3 +71,28 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &AptMissingYes,
+                "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install curl\r\n"
+            ),
+            "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n"
+        );
+        let d = run(
+            &AptMissingYes,
+            "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install curl\r\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+}

@@ -41,3 +41,28 @@ mod tests {
         assert!(lines(&YumMissingYes, "FROM centos:7\nRUN yum -y install httpd\n").is_empty());
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &YumMissingYes,
+                "FROM centos\nRUN yum install httpd && yum clean all\n"
+            ),
+            "FROM centos\nRUN yum install -y httpd && yum clean all\n"
+        );
+        let d = run(
+            &YumMissingYes,
+            "FROM centos\nRUN yum install httpd && yum clean all\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+}

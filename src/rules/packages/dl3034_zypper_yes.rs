@@ -61,3 +61,28 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &ZypperMissingYes,
+                "FROM opensuse/leap\nRUN zypper install curl\n"
+            ),
+            "FROM opensuse/leap\nRUN zypper install -y curl\n"
+        );
+        let d = run(
+            &ZypperMissingYes,
+            "FROM opensuse/leap\nRUN zypper install curl\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+}

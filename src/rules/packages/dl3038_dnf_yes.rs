@@ -41,3 +41,28 @@ mod tests {
         assert!(lines(&DnfMissingYes, "FROM fedora\nRUN microdnf install git\n").is_empty());
     }
 }
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &DnfMissingYes,
+                "FROM fedora\nRUN set -e; dnf install git; dnf clean all\n"
+            ),
+            "FROM fedora\nRUN set -e; dnf install -y git; dnf clean all\n"
+        );
+        let d = run(
+            &DnfMissingYes,
+            "FROM fedora\nRUN set -e; dnf install git; dnf clean all\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+}
