@@ -58,6 +58,9 @@ pub fn append_command(
         return None;
     }
     let inst = run_instruction(df, run)?;
+    if !posix_shell(df, run) {
+        return None;
+    }
     let anchor = script.commands.get(after)?.span;
     if let Some(h) = inst
         .heredocs
@@ -125,6 +128,24 @@ pub fn append_command(
         span: Span::new(at, at),
         replacement,
     })
+}
+
+/// True unless a `SHELL` instruction earlier in the RUN's stage switched to a shell whose
+/// syntax is not POSIX (PowerShell, cmd).
+fn posix_shell(df: &Dockerfile, run: &Run) -> bool {
+    let Some(stage) = run.stage.and_then(|s| df.stages.get(s)) else {
+        return true;
+    };
+    let shell = stage
+        .instructions
+        .iter()
+        .filter(|&&i| i < run.index)
+        .filter_map(|&i| match &df.instructions.get(i)?.kind {
+            InstructionKind::Shell(words) => words.first(),
+            _ => None,
+        })
+        .next_back();
+    shell.is_none_or(|w| super::is_posix_shell(super::basename(&w.value)))
 }
 
 /// The operator before the last top-level command.
@@ -387,6 +408,14 @@ mod tests {
         ] {
             assert_eq!(append(src), None, "{src}");
         }
+    }
+
+    #[test]
+    fn not_under_a_non_posix_shell() {
+        let src = "FROM a\nSHELL [\"powershell\", \"-Command\"]\nRUN apt-get update\n";
+        assert_eq!(append(src), None);
+        let src = "FROM a\nSHELL [\"/bin/bash\", \"-c\"]\nRUN apt-get update\n";
+        assert!(append(src).is_some());
     }
 
     #[test]
