@@ -90,6 +90,7 @@ pub fn append_command(
         .map(str::trim_end)
         .unwrap_or(logical);
     if logical.is_empty()
+        || logical.ends_with(';')
         || logical.ends_with('&')
         || logical.ends_with('|')
         || logical.ends_with(df.escape)
@@ -234,7 +235,11 @@ fn append_in_heredoc(df: &Dockerfile, body: Span, script: &Script, command: &str
             .filter(|l| !l.ends_with(';'))
             .map(str::trim_end)
             .unwrap_or(content);
-        if content.ends_with('&') || content.ends_with('|') || content.ends_with('\\') {
+        if content.ends_with(';')
+            || content.ends_with('&')
+            || content.ends_with('|')
+            || content.ends_with('\\')
+        {
             return None;
         }
         let nl = line_ending_at(src, abs_start);
@@ -404,6 +409,7 @@ mod tests {
         for src in [
             "FROM a\nRUN apt-get update # trailing comment\n",
             "FROM a\nRUN apt-get update &\n",
+            "FROM a\nRUN apt-get update;;\n",
             "FROM a\nRUN [\"apt-get\", \"update\"]\n",
         ] {
             assert_eq!(append(src), None, "{src}");
