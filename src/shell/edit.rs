@@ -154,8 +154,7 @@ fn last_top_op(script: &Script) -> Option<Op> {
     script
         .commands
         .iter()
-        .filter(|c| !c.nested && !c.from_sh_c)
-        .next_back()
+        .rfind(|c| !c.nested && !c.from_sh_c)
         .and_then(|c| c.op_before)
 }
 
@@ -298,8 +297,7 @@ pub fn remove_command(df: &Dockerfile, script: &Script, index: usize) -> Option<
     let esc = df.escape;
     let only_glue = between
         .replace("&&", "")
-        .replace(';', "")
-        .replace(esc, "")
+        .replace([';', esc], "")
         .chars()
         .all(char::is_whitespace);
     if !only_glue || cmd.span.end > next.span.start {
