@@ -139,13 +139,28 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     // Follow a symlink so the link stays a link and its target is rewritten.
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = target.parent().unwrap_or(dir);
-    let perms = std::fs::metadata(&target)?.permissions();
+    let meta = std::fs::metadata(&target)?;
+    let perms = meta.permissions();
+    // A file the user cannot write is not replaced behind their back.
+    if perms.readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".dlint-fix-")
         .tempfile_in(dir)?;
     tmp.write_all(contents.as_bytes())?;
     tmp.as_file().sync_all()?;
     std::fs::set_permissions(tmp.path(), perms)?;
+    #[cfg(unix)]
+    {
+        // Keep the owner and group where allowed (root fixing another user's file); an
+        // unprivileged user's own files already have them.
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
@@ -296,6 +311,11 @@ mod tests {
         assert_eq!(names.len(), 2, "{names:?}");
         // a missing file is an error, and nothing is created
         assert!(write_atomic(&dir.path().join("missing"), "x").is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        // so is a read-only file, left untouched
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(write_atomic(&file, "newer").is_err());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }
