@@ -207,6 +207,7 @@ fn text_has_frames_and_color_only_when_asked() {
     );
     assert!(plain.contains("help: [unsafe fix] add --no-install-recommends"));
     assert!(plain.contains("help: [safe fix] add `--no-cache-dir` to `pip install`"));
+    assert!(plain.contains("1 fixable with `dlint fix` (1 more with `dlint fix --unsafe-fixes`)"));
     assert!(plain.contains("style[DL3048]"));
     assert!(plain.contains("6 problems (1 error, 3 warnings, 1 info, 1 style) in 2 of 3 files"));
     let colored = rendered(Format::Text, true);
