@@ -110,15 +110,13 @@ pub fn append_command(
         " &&"
     };
     let replacement = match continuation_style(df, text.span.start, at) {
-        Some(Style::Leading { indent, op_gap }) => {
-            let op = if sep == ";" { ";" } else { "&&" };
-            format!(
-                " {}{}{indent}{op}{op_gap}{command}",
-                df.escape,
-                line_ending_at(src, at)
-            )
-        }
-        Some(Style::Trailing { indent }) => format!(
+        Some(Style::Leading { indent, op_gap }) if sep != ";" => format!(
+            " {}{}{indent}&&{op_gap}{command}",
+            df.escape,
+            line_ending_at(src, at)
+        ),
+        // `;` does not start a line well: `...; \` then the command
+        Some(Style::Leading { indent, .. }) | Some(Style::Trailing { indent }) => format!(
             "{sep} {}{}{indent}{command}",
             df.escape,
             line_ending_at(src, at)
