@@ -168,3 +168,21 @@ fn fix_keeps_the_file_mode() {
     assert_eq!(mode, 0o600);
     assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_an_error_and_the_others_are_fixed() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let (ro, rw) = (t.path().join("a.Dockerfile"), t.path().join("b.Dockerfile"));
+    std::fs::write(&ro, CACHE_BAD).unwrap();
+    std::fs::write(&rw, CACHE_BAD).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "a.Dockerfile", "b.Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("a.Dockerfile").and(contains("read-only")));
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), CACHE_BAD);
+    assert_eq!(std::fs::read_to_string(&rw).unwrap(), CACHE_SAFE);
+}

@@ -110,8 +110,12 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         } else if is_stdin {
             out.write_all(fixed.source.as_bytes())
                 .map_err(io_err(path))?;
-        } else {
-            lint::fix::write_atomic(path, &fixed.source).map_err(io_err(path))?;
+        } else if let Err(e) = lint::fix::write_atomic(path, &fixed.source) {
+            // The file is left as it was; the other files are still fixed.
+            eprintln!("dlint: error: {}", io_err(path)(e));
+            failed = true;
+            changed -= 1;
+            fixes -= fixed.applied;
         }
     }
     out.flush().map_err(io_err(&PathBuf::from("<stdout>")))?;
