@@ -93,3 +93,96 @@ fn stdin_is_fixed_to_stdout() {
         .code(0)
         .stdout(GOOD);
 }
+
+const CACHE_BAD: &str = "FROM debian:12\nRUN apt-get update && apt-get install curl\n";
+const CACHE_SAFE: &str = "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+const CACHE_ALL: &str = "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl && rm -rf /var/lib/apt/lists/*\n";
+
+#[test]
+fn check_exits_1_and_writes_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("Dockerfile");
+    std::fs::write(&file, CACHE_BAD).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "--check", "Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("Dockerfile would be changed").and(contains("would apply 2 fixes")));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), CACHE_BAD);
+    std::fs::write(&file, CACHE_ALL).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "--check", "Dockerfile"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn unsafe_fixes_only_when_asked() {
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("Dockerfile");
+    std::fs::write(&file, CACHE_BAD).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stderr(contains("1 unsafe fix available with --unsafe-fixes"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), CACHE_SAFE);
+    // the safe result is stable; --check still passes since only unsafe fixes are left
+    dlint(t.path())
+        .args(["fix", "--no-config", "--check", "Dockerfile"])
+        .assert()
+        .code(0);
+    dlint(t.path())
+        .args(["fix", "--no-config", "--unsafe-fixes", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stderr(contains("unsafe fix").not());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), CACHE_ALL);
+    dlint(t.path())
+        .args([
+            "fix",
+            "--no-config",
+            "--unsafe-fixes",
+            "--check",
+            "Dockerfile",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("Dockerfile");
+    std::fs::write(&file, CACHE_BAD).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "Dockerfile"])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), CACHE_SAFE);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_an_error_and_the_others_are_fixed() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let (ro, rw) = (t.path().join("a.Dockerfile"), t.path().join("b.Dockerfile"));
+    std::fs::write(&ro, CACHE_BAD).unwrap();
+    std::fs::write(&rw, CACHE_BAD).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "a.Dockerfile", "b.Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(contains("a.Dockerfile").and(contains("read-only")));
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), CACHE_BAD);
+    assert_eq!(std::fs::read_to_string(&rw).unwrap(), CACHE_SAFE);
+}

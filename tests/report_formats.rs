@@ -46,11 +46,20 @@ fn fixtures() -> Vec<FileReport> {
     let copy = span_of(src, "COPY . /app");
     let pip = span_of(src, "pip install -r /app/requirements.txt");
     let label = span_of(src, "LABEL description=\"café <& \\\"quoted\\\">\"");
-    let no_rec = Fix::safe(
+    // DL3015's fix may drop a package the build needs: unsafe; DL3042's cannot: safe.
+    let no_rec = Fix::unsafe_edit(
         "add --no-install-recommends",
         vec![Edit {
             span: Span::new(install.end, install.end),
             replacement: " --no-install-recommends".into(),
+        }],
+    );
+    let pip_install = span_of(src, "pip install");
+    let no_cache = Fix::safe(
+        "add `--no-cache-dir` to `pip install`",
+        vec![Edit {
+            span: Span::new(pip_install.end, pip_install.end),
+            replacement: " --no-cache-dir".into(),
         }],
     );
     let main = FileReport::new(
@@ -87,7 +96,7 @@ fn fixtures() -> Vec<FileReport> {
                 Severity::Warning,
                 "pip install keeps 100% of its cache in /root/.cache/pip\nuse --no-cache-dir",
                 pip,
-                None,
+                Some(no_cache),
             ),
             diag(
                 "DL3048",
@@ -197,7 +206,9 @@ fn text_has_frames_and_color_only_when_asked() {
         plain.contains("--> testdata/report/Dockerfile:4:5"),
         "{plain}"
     );
-    assert!(plain.contains("help: add --no-install-recommends"));
+    assert!(plain.contains("help: [unsafe fix] add --no-install-recommends"));
+    assert!(plain.contains("help: [safe fix] add `--no-cache-dir` to `pip install`"));
+    assert!(plain.contains("1 fixable with `dlint fix` (1 more with `dlint fix --unsafe-fixes`)"));
     assert!(plain.contains("style[DL3048]"));
     assert!(plain.contains("6 problems (1 error, 3 warnings, 1 info, 1 style) in 2 of 3 files"));
     let colored = rendered(Format::Text, true);
@@ -237,6 +248,8 @@ fn json_document_fields() {
         (Some(4), Some(44))
     );
     let fix = &v["findings"][1]["fix"];
+    assert_eq!(fix["applicability"], "unsafe");
+    assert_eq!(v["findings"][3]["fix"]["applicability"], "safe");
     assert_eq!(fix["edits"][0]["replacement"], " --no-install-recommends");
     assert_eq!(fix["edits"][0]["line"], 4);
     assert_eq!(fix["edits"][0]["column"], 23);

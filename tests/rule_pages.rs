@@ -4,6 +4,7 @@
 //! applicability, if any) and the Good example does not; the README rule table is up to date.
 
 use dlint::dockerfile;
+use dlint::lint::fix::{FixMode, apply_with};
 use dlint::lint::{self, Config, Registry, pages};
 use std::path::Path;
 
@@ -179,4 +180,95 @@ fn readme_rule_table_is_current() {
         readme[a..b] == expected,
         "README rule table is stale: run scripts/gen-rule-table\n--- expected ---\n{expected}"
     );
+}
+
+/// The Bad example with every fix of the page's own rule applied (unsafe ones included), round
+/// after round until nothing changes.
+fn fix_own_rule(registry: &Registry, cfg: &Config, id: &str, src: &str) -> (String, usize) {
+    let mut text = src.to_string();
+    let mut applied = 0;
+    for _ in 0..lint::fix::MAX_ROUNDS {
+        let found: Vec<_> = lint::lint_with(registry, &dockerfile::parse(&text), cfg)
+            .into_iter()
+            .filter(|d| d.rule == id)
+            .collect();
+        let (next, n) = apply_with(&text, &found, FixMode { unsafe_fixes: true });
+        if n == 0 || next == text {
+            break;
+        }
+        applied += n;
+        text = next;
+    }
+    (text, applied)
+}
+
+/// Replaces (or adds, right after `## Bad`) the `## Fixed` section of a page.
+fn with_fixed_section(page: &str, fixed: &str) -> String {
+    let block = format!("## Fixed\n```dockerfile\n{fixed}```\n\n");
+    if let Some(start) = page.find("\n## Fixed\n") {
+        let start = start + 1;
+        let end = page[start + 3..]
+            .find("\n## ")
+            .map(|p| start + 3 + p + 1)
+            .unwrap_or(page.len());
+        return format!("{}{block}{}", &page[..start], &page[end..]);
+    }
+    let bad = page.find("\n## Bad\n").map(|p| p + 1).unwrap_or(0);
+    let next = page[bad + 3..]
+        .find("\n## ")
+        .map(|p| bad + 3 + p + 1)
+        .unwrap_or(page.len());
+    format!("{}{block}{}", &page[..next], &page[next..])
+}
+
+/// Every page whose Bad example gets a fix shows the result in a `## Fixed` section, byte for
+/// byte (fixes of the page's rule only, unsafe ones included), and the fixed example no longer
+/// raises the rule's fixable findings. `DLINT_BLESS_PAGES=1` rewrites the sections.
+#[test]
+fn fixed_examples_match_the_fixes() {
+    let registry = dlint::rules::registry();
+    let cfg = harness_config(registry);
+    let bless = std::env::var_os("DLINT_BLESS_PAGES").is_some();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (stem, text) in read_pages() {
+        let body = text.as_str();
+        let Some(bad) = pages::section(body, "Bad").and_then(pages::code_block) else {
+            continue;
+        };
+        let (fixed, applied) = fix_own_rule(registry, &cfg, &stem, &bad);
+        let shown = pages::section(body, "Fixed").and_then(pages::code_block);
+        if applied == 0 {
+            if shown.is_some() {
+                failures.push(format!(
+                    "rules/{stem}.md: `## Fixed` but the Bad example gets no fix"
+                ));
+            }
+            continue;
+        }
+        checked += 1;
+        if shown.as_deref() != Some(fixed.as_str()) {
+            if bless {
+                std::fs::write(
+                    dir.join(format!("{stem}.md")),
+                    with_fixed_section(&text, &fixed),
+                )
+                .unwrap();
+            } else {
+                failures.push(format!(
+                    "rules/{stem}.md: `## Fixed` should be (DLINT_BLESS_PAGES=1 rewrites it):\n{fixed}"
+                ));
+            }
+        }
+        let left = lint::lint_with(registry, &dockerfile::parse(&fixed), &cfg);
+        if let Some(d) = left.iter().find(|d| d.rule == stem && d.fix.is_some()) {
+            failures.push(format!(
+                "rules/{stem}.md: the fixed example still has a fix: {}",
+                d.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20, "only {checked} pages have a fixed example");
 }

@@ -1,4 +1,5 @@
-//! `dlint fix`: apply the safe fixes rules attach, re-linting until stable.
+//! `dlint fix`: apply the fixes rules attach (safe ones; unsafe ones too with `--unsafe-fixes`),
+//! re-linting until stable, and write the files atomically.
 
 use crate::cli::lint::{LintArgs, build_config};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
@@ -17,6 +18,12 @@ pub struct FixArgs {
     /// Print a unified diff instead of writing the files (exit 1 when there are changes).
     #[arg(long)]
     pub diff: bool,
+    /// Write nothing; exit 1 when any file would change (for CI and pre-commit hooks).
+    #[arg(long)]
+    pub check: bool,
+    /// Also apply unsafe fixes (they may change what the image does or contains).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
     #[arg(short = 'c', long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -53,7 +60,12 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         let path = path.clone();
         move |source| Error::Io { path, source }
     };
+    let mode = lint::fix::FixMode {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let dry = args.diff || args.check;
     let (mut failed, mut changed, mut fixes, mut remaining) = (false, 0usize, 0usize, 0usize);
+    let mut unsafe_available = 0usize;
     for path in &args.paths {
         if path.is_dir() {
             eprintln!(
@@ -71,12 +83,20 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let fixed = lint::fix::fix_source(registry, &source, &cfg);
+        let fixed = lint::fix::fix_with(registry, &source, &cfg, mode);
         fixes += fixed.applied;
         remaining += fixed.remaining.len();
+        unsafe_available += fixed.unsafe_available;
+        if !fixed.converged {
+            eprintln!(
+                "dlint: warning: {}: fixes still changed the file after {} rounds (please report it)",
+                path.display(),
+                lint::fix::MAX_ROUNDS
+            );
+        }
         let is_stdin = path.as_os_str() == "-";
         if fixed.source == source {
-            if is_stdin && !args.diff {
+            if is_stdin && !dry {
                 out.write_all(source.as_bytes()).map_err(io_err(path))?;
             }
             continue;
@@ -86,24 +106,36 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             let shown = path.display().to_string();
             out.write_all(unified_diff(&shown, &source, &fixed.source).as_bytes())
                 .map_err(io_err(path))?;
+        } else if args.check {
+            eprintln!("dlint: {} would be changed", path.display());
         } else if is_stdin {
             out.write_all(fixed.source.as_bytes())
                 .map_err(io_err(path))?;
-        } else {
-            std::fs::write(path, &fixed.source).map_err(io_err(path))?;
+        } else if let Err(e) = lint::fix::write_atomic(path, &fixed.source) {
+            // The file is left as it was; the other files are still fixed.
+            eprintln!("dlint: error: {}", io_err(path)(e));
+            failed = true;
+            changed -= 1;
+            fixes -= fixed.applied;
         }
     }
     out.flush().map_err(io_err(&PathBuf::from("<stdout>")))?;
     eprintln!(
         "dlint: {} {fixes} fix{} in {changed} file{}; {remaining} finding{} left (see `dlint lint`)",
-        if args.diff { "would apply" } else { "applied" },
+        if dry { "would apply" } else { "applied" },
         if fixes == 1 { "" } else { "es" },
         if changed == 1 { "" } else { "s" },
         if remaining == 1 { "" } else { "s" },
     );
+    if unsafe_available > 0 {
+        eprintln!(
+            "dlint: {unsafe_available} unsafe fix{} available with --unsafe-fixes",
+            if unsafe_available == 1 { "" } else { "es" }
+        );
+    }
     Ok(ExitCode::from(if failed {
         EXIT_ERROR
-    } else if args.diff && changed > 0 {
+    } else if dry && changed > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK

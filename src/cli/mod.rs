@@ -53,7 +53,7 @@ pub enum Command {
     Image(ImageArgs),
     /// Compare two images side by side.
     Compare(CompareArgs),
-    /// Apply safe fixes to Dockerfiles.
+    /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
     Fix(FixArgs),
     /// Install or remove git hooks.
     Hook(HookArgs),

@@ -1,12 +1,36 @@
 //! Applying the fixes rules attach to their findings.
 
-use super::{Config, Diagnostic, Edit, Registry};
+use super::{Applicability, Config, Diagnostic, Edit, Registry};
+use std::path::Path;
 
-/// Applies the fixes of `diags` to `source`: fixes are taken in position order and a fix whose
-/// edits overlap an already accepted edit is skipped (it can apply in a later round).
-/// Returns the new text and the number of fixes applied.
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FixMode {
+    /// Also apply fixes marked [`Applicability::Unsafe`].
+    pub unsafe_fixes: bool,
+}
+
+impl FixMode {
+    /// True when a fix of this applicability is applied in this mode.
+    pub fn allows(&self, a: Applicability) -> bool {
+        a == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// Applies the safe fixes of `diags` to `source` (see [`apply_with`]).
 pub fn apply(source: &str, diags: &[Diagnostic]) -> (String, usize) {
-    let mut fixes: Vec<&super::Fix> = diags.iter().filter_map(|d| d.fix.as_ref()).collect();
+    apply_with(source, diags, FixMode::default())
+}
+
+/// Applies the fixes of `diags` that `mode` allows to `source`: fixes are taken in position
+/// order and a fix whose edits overlap an already accepted edit is skipped (it can apply in a
+/// later round). Returns the new text and the number of fixes applied.
+pub fn apply_with(source: &str, diags: &[Diagnostic], mode: FixMode) -> (String, usize) {
+    let mut fixes: Vec<&super::Fix> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| mode.allows(f.applicability))
+        .collect();
     fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min().unwrap_or(0));
     let mut accepted: Vec<&Edit> = Vec::new();
     let mut applied = 0;
@@ -45,6 +69,10 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// Most lint-and-fix rounds per file; a file still changing after that is left as it was
+/// after the last round and reported as not converging.
+pub const MAX_ROUNDS: usize = 10;
+
 /// The result of fixing one file.
 #[derive(Debug, Clone)]
 pub struct Fixed {
@@ -54,32 +82,87 @@ pub struct Fixed {
     pub applied: usize,
     /// Findings left after fixing.
     pub remaining: Vec<Diagnostic>,
+    /// Fixes among `remaining` that were not applied because they are unsafe.
+    pub unsafe_available: usize,
+    /// False when the fixes still changed the text after [`MAX_ROUNDS`] rounds.
+    pub converged: bool,
 }
 
-/// Lints (with the rules of `registry`) and fixes `source` repeatedly until no fix applies (at
-/// most 10 rounds).
+/// Lints and applies the safe fixes of `source` until nothing changes (see [`fix_with`]).
 pub fn fix_source(registry: &Registry, source: &str, config: &Config) -> Fixed {
+    fix_with(registry, source, config, FixMode::default())
+}
+
+/// Lints and fixes `source` repeatedly until no fix applies (at most [`MAX_ROUNDS`] rounds).
+pub fn fix_with(registry: &Registry, source: &str, config: &Config, mode: FixMode) -> Fixed {
     let mut text = source.to_string();
     let mut applied = 0;
-    for _ in 0..10 {
-        let diags = super::lint_source(registry, &text, config);
-        let (next, n) = apply(&text, &diags);
+    let mut diags = super::lint_source(registry, &text, config);
+    let mut converged = false;
+    for _ in 0..MAX_ROUNDS {
+        let (next, n) = apply_with(&text, &diags, mode);
         if n == 0 || next == text {
-            return Fixed {
-                source: text,
-                applied,
-                remaining: diags,
-            };
+            converged = true;
+            break;
         }
         applied += n;
         text = next;
+        diags = super::lint_source(registry, &text, config);
     }
-    let remaining = super::lint_source(registry, &text, config);
+    if !converged {
+        // One more look: the last round may have reached a fixed point.
+        converged = apply_with(&text, &diags, mode).0 == text;
+    }
+    let unsafe_available = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| !mode.allows(f.applicability))
+        .count();
     Fixed {
         source: text,
         applied,
-        remaining,
+        remaining: diags,
+        unsafe_available,
+        converged,
     }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed to
+/// disk, given the original file's permissions, then renamed over `path`. On any error the
+/// original file is untouched and the temporary file removed.
+pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Follow a symlink so the link stays a link and its target is rewritten.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = target.parent().unwrap_or(dir);
+    let meta = std::fs::metadata(&target)?;
+    let perms = meta.permissions();
+    // A file the user cannot write is not replaced behind their back.
+    if perms.readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dlint-fix-")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    std::fs::set_permissions(tmp.path(), perms)?;
+    #[cfg(unix)]
+    {
+        // Keep the owner and group where allowed (root fixing another user's file); an
+        // unprivileged user's own files already have them.
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -124,5 +207,41 @@ mod tests {
         // out-of-range or non-boundary edits are ignored rather than panicking
         let (out, n) = apply("é", &[diag(&[(1, 2, "x")]), diag(&[(0, 9, "x")])]);
         assert_eq!((out.as_str(), n), ("é", 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_keeps_permissions_and_symlinks() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Dockerfile");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.Dockerfile");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        write_atomic(&link, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        // no temporary file is left behind
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        // a missing file is an error, and nothing is created
+        assert!(write_atomic(&dir.path().join("missing"), "x").is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        // so is a read-only file, left untouched
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(write_atomic(&file, "newer").is_err());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -12,7 +12,7 @@
 //!     "file": "path", "line": 3, "column": 1, "end_line": 4, "end_column": 12,   // 1-based, end exclusive
 //!     "rule": "DL3009", "name": "apt-lists-not-removed", "severity": "info",
 //!     "message": "...",
-//!     "fix": null | { "description": "...", "edits": [ {
+//!     "fix": null | { "description": "...", "applicability": "safe" | "unsafe", "edits": [ {
 //!        "line": 3, "column": 1, "end_line": 3, "end_column": 5,
 //!        "start_offset": 20, "end_offset": 24,                                    // byte offsets
 //!        "replacement": "..." } ] }
@@ -67,6 +67,8 @@ struct Finding<'a> {
 #[derive(Serialize)]
 struct FixJson<'a> {
     description: &'a str,
+    /// `safe` (applied by `dlint fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: &'static str,
     edits: Vec<EditJson<'a>>,
 }
 
@@ -93,6 +95,7 @@ pub(super) fn write(
             let ((line, column), (end_line, end_column)) = f.positions(d.span);
             let fix = d.fix.as_ref().map(|fix| FixJson {
                 description: &fix.description,
+                applicability: fix.applicability.as_str(),
                 edits: fix
                     .edits
                     .iter()

@@ -149,6 +149,9 @@ pub(super) fn write(
                     "fixes".into(),
                     json!([{
                         "description": { "text": fix.description },
+                        // dlint's applicability: `safe` fixes are applied by `dlint fix`,
+                        // `unsafe` ones only with `--unsafe-fixes`
+                        "properties": { "applicability": fix.applicability.as_str() },
                         "artifactChanges": [{
                             "artifactLocation": { "uri": uri, "index": file_index },
                             "replacements": replacements,

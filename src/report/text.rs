@@ -1,7 +1,7 @@
 //! Human output: rustc-style code frames rendered by `annotate-snippets`.
 
 use super::{Counts, FileReport, RenderOptions};
-use crate::lint::{Diagnostic, Severity};
+use crate::lint::{Applicability, Diagnostic, Severity};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
@@ -42,6 +42,23 @@ pub(super) fn write(
             files.len(),
             plural(files.len(), "", "s"),
         )?;
+        let fixes = |a: Applicability| {
+            files
+                .iter()
+                .flat_map(|f| &f.diagnostics)
+                .filter(|d| d.fix.as_ref().is_some_and(|x| x.applicability == a))
+                .count()
+        };
+        let (safe, unsafe_) = (fixes(Applicability::Safe), fixes(Applicability::Unsafe));
+        if safe + unsafe_ > 0 {
+            let mut line = format!("{safe} fixable with `dlint fix`");
+            if unsafe_ > 0 {
+                line.push_str(&format!(
+                    " ({unsafe_} more with `dlint fix --unsafe-fixes`)"
+                ));
+            }
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(())
 }
@@ -106,8 +123,10 @@ fn frame(f: &FileReport, d: &Diagnostic, renderer: &Renderer) -> String {
         .primary_title(d.message.as_str())
         .id(d.rule)
         .element(snippet);
+    let help;
     if let Some(fix) = &d.fix {
-        group = group.element(Level::HELP.message(fix.description.as_str()));
+        help = format!("[{} fix] {}", fix.applicability.as_str(), fix.description);
+        group = group.element(Level::HELP.message(help.as_str()));
     }
     renderer.render(&[group])
 }

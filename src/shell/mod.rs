@@ -7,6 +7,7 @@
 //! script does not parse. [`pkg`] models package-manager invocations on top, and [`run`] ties
 //! scripts to Dockerfile instructions (mounts, stages, per-file caching).
 
+pub mod edit;
 pub mod pkg;
 pub mod run;
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::dockerfile::Dockerfile;
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
-use crate::shell::run::{later, removed_later};
+use crate::shell::run::{Analysis, Run, base_stage, later, removed_later};
 
 /// DL3009 `apt-lists-not-removed`.
 pub struct AptListsNotRemoved;
@@ -17,13 +18,14 @@ impl Rule for AptListsNotRemoved {
             name: "apt-lists-not-removed",
             severity: Severity::Info,
             summary: "Delete the apt lists after installing packages",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        check_leftovers(cx, |_, run, script, inv| {
+        let df = cx.dockerfile;
+        check_leftovers(cx, |a, run, script, inv| {
             if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
                 return None;
             }
@@ -41,9 +43,78 @@ impl Rule for AptListsNotRemoved {
                      `&& rm -rf {LISTS}/*` to the same RUN (or use a cache mount)",
                     inv.manager.as_str()
                 ),
+                // Removing the lists would break a later RUN that installs without its own
+                // `apt-get update`: no fix then.
+                fix: if later_runs_need_lists(df, a, run) {
+                    None
+                } else {
+                    append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
+                },
             })
         });
     }
+}
+
+/// True when a RUN after `run`, in its stage or a stage built `FROM` it, uses the package lists
+/// (`apt-get install`, `upgrade`, `apt-cache` ...) before running `apt-get update` itself.
+fn later_runs_need_lists(df: &Dockerfile, a: &Analysis, run: &Run) -> bool {
+    let Some(stage) = run.stage else {
+        return false;
+    };
+    let descends = |s: Option<usize>| {
+        let mut cur = s;
+        let mut guard = 0;
+        while let Some(c) = cur {
+            if c == stage {
+                return true;
+            }
+            guard += 1;
+            if guard > df.stages.len() {
+                break;
+            }
+            cur = base_stage(df, c);
+        }
+        false
+    };
+    a.runs
+        .iter()
+        .filter(|r| r.index > run.index && !r.onbuild && descends(r.stage))
+        .filter_map(|r| r.script.as_ref())
+        .any(|script| {
+            for c in &script.commands {
+                let apt = matches!(c.name(), Some("apt-get" | "apt"));
+                let sub = c
+                    .args()
+                    .iter()
+                    .find(|w| !w.value.starts_with('-'))
+                    .map(|w| w.value.as_str());
+                if apt && sub == Some("update") {
+                    return false;
+                }
+                let needs = c.name() == Some("apt-cache")
+                    || (apt
+                        && matches!(
+                            sub,
+                            Some(
+                                "install"
+                                    | "upgrade"
+                                    | "dist-upgrade"
+                                    | "full-upgrade"
+                                    | "build-dep"
+                                    | "source"
+                                    | "download"
+                                    | "satisfy"
+                                    | "search"
+                                    | "show"
+                                    | "policy"
+                            )
+                        ));
+                if needs {
+                    return true;
+                }
+            }
+            false
+        })
 }
 
 #[cfg(test)]
@@ -137,5 +208,102 @@ mod heredoc_tests {
         assert_eq!(check(&AptListsNotRemoved, exec).len(), 1);
         let bash = "FROM debian:12\nRUN bash <<EOF\napt-get update\nEOF\n";
         assert_eq!(check(&AptListsNotRemoved, bash).len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    fn fix(src: &str) -> String {
+        fixed(&AptListsNotRemoved, src)
+    }
+
+    #[test]
+    fn appends_the_cleanup_after_the_last_command() {
+        assert_eq!(
+            fix("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"),
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+        );
+        let d = run(&AptListsNotRemoved, "FROM debian:12\nRUN apt-get update\n");
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
+    }
+
+    #[test]
+    fn continuation_lines_with_comments_crlf_and_escape() {
+        assert_eq!(
+            fix(
+                "FROM debian:12\r\nRUN apt-get update \\\r\n    # refresh first\r\n    && apt-get install -y curl\r\nCMD [\"x\"]\r\n"
+            ),
+            "FROM debian:12\r\nRUN apt-get update \\\r\n    # refresh first\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nCMD [\"x\"]\r\n"
+        );
+        assert_eq!(
+            fix(
+                "# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl\n"
+            ),
+            "# escape=`\nFROM debian:12\nRUN apt-get update && `\n    apt-get install -y curl && `\n    rm -rf /var/lib/apt/lists/*\n"
+        );
+    }
+
+    #[test]
+    fn set_e_chains_and_heredocs() {
+        assert_eq!(
+            fix(
+                "FROM debian:12\nRUN set -eux; \\\n\tapt-get update; \\\n\tapt-get install -y curl\n"
+            ),
+            "FROM debian:12\nRUN set -eux; \\\n\tapt-get update; \\\n\tapt-get install -y curl; \\\n\trm -rf /var/lib/apt/lists/*\n"
+        );
+        assert_eq!(
+            fix(
+                "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF\n"
+            ),
+            "FROM debian:12\nRUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF\n"
+        );
+        // without set -e a new line would hide a failed install: `&&`
+        assert_eq!(
+            fix("FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"),
+            "FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl && rm -rf /var/lib/apt/lists/*\nEOF\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_where_it_cannot_be_placed() {
+        for src in [
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl # tools\n",
+            "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n",
+        ] {
+            let d = run(&AptListsNotRemoved, src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].fix.is_none(), "{src}");
+        }
+        // inside `sh -c`: appended after the whole command, outside the string
+        assert_eq!(
+            fix("FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y x'\n"),
+            "FROM debian:12\nRUN sh -c 'apt-get update && apt-get install -y x' && rm -rf /var/lib/apt/lists/*\n"
+        );
+    }
+
+    #[test]
+    fn no_fix_when_a_later_run_installs_without_updating() {
+        for src in [
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n",
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",
+        ] {
+            let d = run(&AptListsNotRemoved, src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].fix.is_none(), "{src}");
+        }
+        // a later RUN with its own update is fine
+        let src =
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get update && apt-get install -y curl\n";
+        assert!(
+            run(&AptListsNotRemoved, src)
+                .iter()
+                .all(|d| d.fix.is_some())
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! DL3015: `apt-get install` without `--no-install-recommends`.
 
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Fix, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::pkg::invocations;
 use crate::shell::run::analyze;
@@ -15,7 +15,7 @@ impl Rule for AptInstallRecommends {
             name: "apt-install-recommends",
             severity: Severity::Info,
             summary: "Avoid additional packages by specifying `--no-install-recommends`",
-            fix: None,
+            fix: Some(Applicability::Unsafe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -50,6 +50,23 @@ impl Rule for AptInstallRecommends {
                 {
                     continue;
                 }
+                // Unsafe: a package the build or the program needs may have come in only as a
+                // recommendation.
+                let fix = crate::shell::edit::insert_option(
+                    cx.dockerfile,
+                    &inv,
+                    "--no-install-recommends",
+                )
+                .map(|e| {
+                    Fix::unsafe_edit(
+                        format!(
+                            "add `--no-install-recommends` to `{} install` (check that nothing \
+                             needed came in as a recommendation)",
+                            inv.manager.as_str()
+                        ),
+                        vec![e],
+                    )
+                });
                 found.push((
                     inv.cmd.span,
                     format!(
@@ -57,14 +74,15 @@ impl Rule for AptInstallRecommends {
                          recommended packages",
                         inv.manager.as_str()
                     ),
+                    fix,
                 ));
             }
             if configures {
                 configured.push(run.stage);
             }
         }
-        for (span, msg) in found {
-            cx.report(span, msg);
+        for (span, msg, fix) in found {
+            cx.report_with_fix(span, msg, fix);
         }
     }
 }
@@ -96,5 +114,33 @@ mod tests {
     fn update_alone_is_fine() {
         let src = "FROM debian:12\nRUN apt-get update\n";
         assert!(lines(&AptInstallRecommends, src).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_the_option_as_an_unsafe_fix() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n    git\n";
+        assert_eq!(
+            fixed(&AptInstallRecommends, src),
+            "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n    git\n"
+        );
+        let d = run(&AptInstallRecommends, src);
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Unsafe)
+        );
+        // heredoc body lines are located exactly too
+        assert_eq!(
+            fixed(
+                &AptInstallRecommends,
+                "FROM debian:12\nRUN <<EOF\napt-get install -y curl\nEOF\n"
+            ),
+            "FROM debian:12\nRUN <<EOF\napt-get install --no-install-recommends -y curl\nEOF\n"
+        );
     }
 }

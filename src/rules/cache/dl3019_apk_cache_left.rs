@@ -1,8 +1,12 @@
 //! DL3019: `apk add` without `--no-cache`.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, check_leftovers, is_cmd, option_fix};
+use crate::dockerfile::Dockerfile;
+use crate::lint::Fix;
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
+use crate::shell::Script;
 use crate::shell::pkg::Manager;
+use crate::shell::pkg::{Invocation, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3019 `apk-cache-left`.
@@ -17,12 +21,13 @@ impl Rule for ApkCacheLeft {
             name: "apk-cache-left",
             severity: Severity::Info,
             summary: "Use `apk add --no-cache` so the package index stays out of the layer",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Apk
                 || inv.sub() != "add"
@@ -44,9 +49,33 @@ impl Rule for ApkCacheLeft {
                     "`apk add` without `--no-cache` leaves the package index in {CACHE} in this \
                      layer; use `apk add --no-cache`"
                 ),
+                fix: fix(df, script, inv),
             })
         });
     }
+}
+
+/// `--no-cache` after `add`; the first `apk add` after an `apk update` also drops the update
+/// when every apk command after it is an `add` (with `--no-cache` they fetch a fresh index).
+fn fix(df: &Dockerfile, script: &Script, inv: &Invocation<'_>) -> Option<Fix> {
+    let mut fix = option_fix(df, inv, "--no-cache")?;
+    let apk = invocations(script);
+    let apk: Vec<&Invocation<'_>> = apk.iter().filter(|i| i.manager == Manager::Apk).collect();
+    let update = apk
+        .iter()
+        .rposition(|i| i.index < inv.index && i.sub() == "update" && i.options.is_empty());
+    if let Some(u) = update {
+        let after = apk.get(u + 1..).unwrap_or(&[]);
+        let first_add = after.first().is_some_and(|i| i.index == inv.index);
+        if first_add
+            && after.iter().all(|i| i.sub() == "add")
+            && let Some(remove) = crate::shell::edit::remove_command(df, script, apk[u].index)
+        {
+            fix.description = "drop `apk update` and use `apk add --no-cache`".into();
+            fix.edits.insert(0, remove);
+        }
+    }
+    Some(fix)
 }
 
 #[cfg(test)]
@@ -82,5 +111,46 @@ mod tests {
     fn builder_stage_is_not_checked() {
         let src = "FROM alpine:3.20 AS b\nRUN apk add gcc\nFROM alpine:3.20\nRUN apk add --no-cache curl\n";
         assert!(lines(&ApkCacheLeft, src).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_no_cache_and_drops_a_useless_update() {
+        assert_eq!(
+            fixed(&ApkCacheLeft, "FROM alpine\nRUN apk add curl\n"),
+            "FROM alpine\nRUN apk add --no-cache curl\n"
+        );
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\r\nRUN apk update \\\r\n && apk add curl \\\r\n && apk add git\r\n"
+            ),
+            "FROM alpine\r\nRUN apk add --no-cache curl \\\r\n && apk add --no-cache git\r\n"
+        );
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\nRUN set -e; apk update; apk add curl\n"
+            ),
+            "FROM alpine\nRUN set -e; apk add --no-cache curl\n"
+        );
+        // `apk upgrade` needs the index: the update stays
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\nRUN apk update && apk upgrade && apk add curl\n"
+            ),
+            "FROM alpine\nRUN apk update && apk upgrade && apk add --no-cache curl\n"
+        );
+        let d = run(&ApkCacheLeft, "FROM alpine\nRUN apk add curl\n");
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! DL3032: `yum install` without `yum clean all` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
 
@@ -17,12 +17,13 @@ impl Rule for YumCacheLeft {
             name: "yum-cache-left",
             severity: Severity::Warning,
             summary: "Run `yum clean all` after `yum install` in the same RUN",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yum || !inv.is_install() {
                 return None;
@@ -41,6 +42,7 @@ impl Rule for YumCacheLeft {
                      `&& yum clean all` to the same RUN",
                     inv.sub()
                 ),
+                fix: append_fix(df, run, script, inv, "yum clean all"),
             })
         });
     }
@@ -72,5 +74,24 @@ mod tests {
         ] {
             assert!(lines(&YumCacheLeft, src).is_empty(), "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_yum_clean_all() {
+        assert_eq!(
+            fixed(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n"),
+            "FROM centos:7\nRUN yum install -y httpd && yum clean all\n"
+        );
+        assert!(
+            run(&YumCacheLeft, "FROM centos:7\nRUN yum install -y httpd\n")[0]
+                .fix
+                .is_some()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! DL3036: `zypper install` without `zypper clean` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
 
@@ -17,12 +17,13 @@ impl Rule for ZypperCacheLeft {
             name: "zypper-cache-left",
             severity: Severity::Warning,
             summary: "Run `zypper clean` after `zypper install` in the same RUN",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Zypper || !inv.is_install() {
                 return None;
@@ -40,6 +41,7 @@ impl Rule for ZypperCacheLeft {
                      `&& zypper clean --all` to the same RUN",
                     inv.sub()
                 ),
+                fix: append_fix(df, run, script, inv, "zypper clean --all"),
             })
         });
     }
@@ -61,5 +63,30 @@ mod tests {
         ] {
             assert!(lines(&ZypperCacheLeft, src).is_empty(), "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_zypper_clean() {
+        assert_eq!(
+            fixed(
+                &ZypperCacheLeft,
+                "FROM opensuse/leap\nRUN zypper -n install curl\n"
+            ),
+            "FROM opensuse/leap\nRUN zypper -n install curl && zypper clean --all\n"
+        );
+        assert!(
+            run(
+                &ZypperCacheLeft,
+                "FROM opensuse/leap\nRUN zypper -n in curl\n"
+            )[0]
+            .fix
+            .is_some()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! DL3040: `dnf`/`microdnf install` without `dnf clean all` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
 
@@ -15,12 +15,13 @@ impl Rule for DnfCacheLeft {
             name: "dnf-cache-left",
             severity: Severity::Warning,
             summary: "Run `dnf clean all` after `dnf install` in the same RUN",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if !matches!(inv.manager, Manager::Dnf | Manager::Microdnf) || !inv.is_install() {
                 return None;
@@ -49,6 +50,10 @@ impl Rule for DnfCacheLeft {
                     inv.sub(),
                     dirs[0]
                 ),
+                // the same executable (`dnf5`, `microdnf`) cleans its own cache
+                fix: inv.cmd.name().and_then(|name| {
+                    append_fix(df, run, script, inv, &format!("{name} clean all"))
+                }),
             })
         });
     }
@@ -80,5 +85,31 @@ mod tests {
         ] {
             assert!(lines(&DnfCacheLeft, src).is_empty(), "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_the_same_tools_clean() {
+        assert_eq!(
+            fixed(&DnfCacheLeft, "FROM fedora\nRUN dnf5 install -y git\n"),
+            "FROM fedora\nRUN dnf5 install -y git && dnf5 clean all\n"
+        );
+        assert_eq!(
+            fixed(
+                &DnfCacheLeft,
+                "FROM ubi\nRUN set -eux; microdnf install -y git; microdnf -y upgrade\n"
+            ),
+            "FROM ubi\nRUN set -eux; microdnf install -y git; microdnf -y upgrade; microdnf clean all\n"
+        );
+        assert!(
+            run(&DnfCacheLeft, "FROM fedora\nRUN dnf install -y git\n")[0]
+                .fix
+                .is_some()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! DL3042: `pip install` without `--no-cache-dir`.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, check_leftovers, is_cmd, option_fix};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{env_value, later, removed_later, truthy};
 
@@ -17,7 +17,7 @@ impl Rule for PipCacheLeft {
             name: "pip-cache-left",
             severity: Severity::Warning,
             summary: "Use `pip install --no-cache-dir` so the wheel cache stays out of the layer",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -69,6 +69,7 @@ impl Rule for PipCacheLeft {
                     "`pip install` without `--no-cache-dir` leaves downloaded wheels in {CACHE} \
                      in this layer; add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1)"
                 ),
+                fix: option_fix(df, inv, "--no-cache-dir"),
             })
         });
     }
@@ -116,5 +117,28 @@ mod tests {
         let src = "FROM python:3.12 AS build\nRUN pip install --prefix /install flask\n\
                    FROM python:3.12-slim\nCOPY --from=build /install /usr/local\n";
         assert!(lines(&PipCacheLeft, src).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_no_cache_dir() {
+        assert_eq!(
+            fixed(
+                &PipCacheLeft,
+                "FROM python:3\nRUN pip install flask && python3 -m pip install \\\n    requests\n"
+            ),
+            "FROM python:3\nRUN pip install --no-cache-dir flask && python3 -m pip install --no-cache-dir \\\n    requests\n"
+        );
+        // inside an sh -c string the option cannot be placed exactly
+        let d = run(
+            &PipCacheLeft,
+            "FROM python:3\nRUN sh -c 'pip install flask'\n",
+        );
+        assert!(d[0].fix.is_none());
     }
 }

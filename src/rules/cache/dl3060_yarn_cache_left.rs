@@ -1,7 +1,7 @@
 //! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
 
-use super::{Leftover, check_leftovers, is_cmd};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::run::{later, removed_later};
 
@@ -17,12 +17,13 @@ impl Rule for YarnCacheLeft {
             name: "yarn-cache-left",
             severity: Severity::Info,
             summary: "Run `yarn cache clean` after `yarn install` in the same RUN",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yarn || !inv.is_install() {
                 return None;
@@ -51,6 +52,24 @@ impl Rule for YarnCacheLeft {
                      clean` to the same RUN",
                     folder.unwrap_or(CACHE)
                 ),
+                // a custom cache folder is cleaned with the same flag; a folder with shell
+                // syntax in it gets no fix
+                fix: match folder {
+                    None => append_fix(df, run, script, inv, "yarn cache clean"),
+                    Some(f)
+                        if f.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) =>
+                    {
+                        append_fix(
+                            df,
+                            run,
+                            script,
+                            inv,
+                            &format!("yarn cache clean --cache-folder {f}"),
+                        )
+                    }
+                    Some(_) => None,
+                },
             })
         });
     }
@@ -85,5 +104,34 @@ mod tests {
         ] {
             assert!(lines(&YarnCacheLeft, src).is_empty(), "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn appends_yarn_cache_clean() {
+        assert_eq!(
+            fixed(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn install --frozen-lockfile\n"
+            ),
+            "FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n"
+        );
+        assert_eq!(
+            fixed(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN yarn --cache-folder /tmp/yc\n"
+            ),
+            "FROM node:20\nRUN yarn --cache-folder /tmp/yc && yarn cache clean --cache-folder /tmp/yc\n"
+        );
+        assert!(
+            run(&YarnCacheLeft, "FROM node:20\nRUN yarn\n")[0]
+                .fix
+                .is_some()
+        );
     }
 }

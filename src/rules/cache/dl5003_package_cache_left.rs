@@ -1,8 +1,8 @@
 //! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
 
-use super::{Leftover, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
 use crate::dockerfile::Dockerfile;
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::{Invocation, Manager};
 use crate::shell::run::{Run, env_value, later, removed_later, truthy};
 use crate::shell::{Command, Script};
@@ -17,7 +17,7 @@ impl Rule for PackageCacheLeft {
             name: "package-cache-left",
             severity: Severity::Warning,
             summary: "Remove the npm/pnpm/gem/conda/go/composer/uv cache in the RUN that fills it",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -26,6 +26,16 @@ impl Rule for PackageCacheLeft {
         let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| check_one(df, run, script, inv));
     }
+}
+
+/// How a leftover cache is fixed.
+enum Remedy {
+    /// Run this command at the end of the RUN.
+    Append(String),
+    /// Add this option after the sub-command.
+    Option(&'static str),
+    /// No automatic fix.
+    Manual,
 }
 
 /// Cache directory and the fix for one invocation, if it leaves a cache.
@@ -40,7 +50,13 @@ fn check_one(
     let cleaned_by = |names: &[&str], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, names, words))
     };
-    let (dir, fix): (String, &str) = match inv.manager {
+    // A name or path safe to paste into a command unquoted.
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    };
+    let (dir, fix, remedy): (String, &str, Remedy) = match inv.manager {
         Manager::Npm if inv.is_install() => {
             let dir = inv
                 .value(&["--cache"])
@@ -51,9 +67,17 @@ fn check_one(
             if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
+            let remedy = match inv.value(&["--cache"]) {
+                None => Remedy::Append("npm cache clean --force".into()),
+                Some(c) if plain(c) => {
+                    Remedy::Append(format!("npm cache clean --force --cache {c}"))
+                }
+                Some(_) => Remedy::Manual,
+            };
             (
                 format!("{dir}/_cacache"),
                 "add `&& npm cache clean --force` to the same RUN",
+                remedy,
             )
         }
         Manager::Pnpm if inv.is_install() => {
@@ -67,6 +91,7 @@ fn check_one(
             (
                 dir,
                 "add `&& pnpm store prune` to the same RUN or use a cache mount",
+                Remedy::Append("pnpm store prune".into()),
             )
         }
         Manager::Gem if inv.is_install() => {
@@ -91,6 +116,7 @@ fn check_one(
             (
                 "the gem directory's doc/ (rdoc and ri)".to_string(),
                 "add `--no-document` to `gem install`",
+                Remedy::Option("--no-document"),
             )
         }
         Manager::Conda if inv.is_install() => {
@@ -98,7 +124,11 @@ fn check_one(
             if cleaned_by(&["conda", "mamba", "micromamba"], &["clean"]) || cleared(&dir) {
                 return None;
             }
-            (dir, "add `&& conda clean -afy` to the same RUN")
+            let remedy = match inv.cmd.name() {
+                Some(n) => Remedy::Append(format!("{n} clean -afy")),
+                None => Remedy::Manual,
+            };
+            (dir, "add `&& conda clean -afy` to the same RUN", remedy)
         }
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
             let dir = env("GOCACHE").unwrap_or_else(|| "/root/.cache/go-build".into());
@@ -115,6 +145,7 @@ fn check_one(
             (
                 dir,
                 "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage",
+                Remedy::Append("go clean -cache".into()),
             )
         }
         Manager::Composer if matches!(inv.sub(), "install" | "require" | "update") => {
@@ -141,6 +172,11 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` or `&& composer clear-cache` to the same RUN",
+                if inv.cmd.name() == Some("composer") {
+                    Remedy::Append("composer clear-cache".into())
+                } else {
+                    Remedy::Manual
+                },
             )
         }
         Manager::Pip | Manager::Uv
@@ -162,6 +198,7 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` (or UV_NO_CACHE=1) or use a cache mount",
+                Remedy::Option("--no-cache"),
             )
         }
         _ => return None,
@@ -177,6 +214,11 @@ fn check_one(
     Some(Leftover {
         span: inv.cmd.span,
         message: format!("`{cmd}` leaves its cache in {dir} in this layer; {fix}"),
+        fix: match remedy {
+            Remedy::Append(c) => append_fix(df, run, script, inv, &c),
+            Remedy::Option(o) => option_fix(df, inv, o),
+            Remedy::Manual => None,
+        },
     })
 }
 
@@ -282,5 +324,57 @@ mod tests {
             )
             .is_empty()
         );
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn each_manager_gets_its_cleanup() {
+        for (src, want) in [
+            (
+                "FROM node:20\nRUN npm ci\n",
+                "FROM node:20\nRUN npm ci && npm cache clean --force\n",
+            ),
+            (
+                "FROM node:20\nRUN pnpm install\n",
+                "FROM node:20\nRUN pnpm install && pnpm store prune\n",
+            ),
+            (
+                "FROM debian:12\nRUN gem install rake\n",
+                "FROM debian:12\nRUN gem install --no-document rake\n",
+            ),
+            (
+                "FROM continuumio/miniconda3\nRUN mamba install -y numpy\n",
+                "FROM continuumio/miniconda3\nRUN mamba install -y numpy && mamba clean -afy\n",
+            ),
+            (
+                "FROM golang:1.22\nRUN go build -o /app .\n",
+                "FROM golang:1.22\nRUN go build -o /app . && go clean -cache\n",
+            ),
+            (
+                "FROM php:8\nRUN composer install\n",
+                "FROM php:8\nRUN composer install && composer clear-cache\n",
+            ),
+            (
+                "FROM python:3.12\nRUN uv pip install --system flask\n",
+                "FROM python:3.12\nRUN uv pip install --no-cache --system flask\n",
+            ),
+            (
+                "FROM python:3.12\nRUN uv sync\n",
+                "FROM python:3.12\nRUN uv sync --no-cache\n",
+            ),
+        ] {
+            assert_eq!(fixed(&PackageCacheLeft, src), want, "{src}");
+        }
+        // `php composer.phar install`: no fix (no `composer` command to call)
+        let d = run(
+            &PackageCacheLeft,
+            "FROM php:8\nRUN php composer.phar install\n",
+        );
+        assert!(d[0].fix.is_none());
     }
 }

@@ -11,7 +11,7 @@
 include!(concat!(env!("OUT_DIR"), "/rules/cache.rs"));
 
 use crate::dockerfile::Span;
-use crate::lint::Context;
+use crate::lint::{Context, Fix};
 use crate::shell::pkg::Invocation;
 use crate::shell::run::{Analysis, Run, analyze, for_each_invocation};
 use crate::shell::{Command, Script};
@@ -20,6 +20,8 @@ use crate::shell::{Command, Script};
 pub(crate) struct Leftover {
     pub span: Span,
     pub message: String,
+    /// The edit that removes the leftover, when one can be placed.
+    pub fix: Option<Fix>,
 }
 
 /// Runs a leftover-cache check over every invocation in the final image's stages.
@@ -39,8 +41,36 @@ pub(crate) fn check_leftovers(
         }
     });
     for l in found {
-        cx.report(l.span, l.message);
+        cx.report_with_fix(l.span, l.message, l.fix);
     }
+}
+
+/// A safe fix running `command` at the end of the RUN (after the invocation's command).
+pub(crate) fn append_fix(
+    df: &crate::dockerfile::Dockerfile,
+    run: &Run,
+    script: &Script,
+    inv: &Invocation<'_>,
+    command: &str,
+) -> Option<Fix> {
+    let edit = crate::shell::edit::append_command(df, run, script, inv.index, command)?;
+    Some(Fix::safe(
+        format!("add `{command}` to the same RUN"),
+        vec![edit],
+    ))
+}
+
+/// A fix adding `option` after the invocation's sub-command.
+pub(crate) fn option_fix(
+    df: &crate::dockerfile::Dockerfile,
+    inv: &Invocation<'_>,
+    option: &str,
+) -> Option<Fix> {
+    let edit = crate::shell::edit::insert_option(df, inv, option)?;
+    Some(Fix::safe(
+        format!("add `{option}` to `{} {}`", inv.manager.as_str(), inv.sub()),
+        vec![edit],
+    ))
 }
 
 /// True when the command is `<tool> <words...>` (e.g. `yum clean all`), by effective name.

@@ -44,28 +44,36 @@ impl Rule for CopyDestNotDirectory {
             {
                 continue;
             }
-            // insert the slash inside a closing quote if the destination is quoted
+            // Insert the slash inside the closing quote of a quoted destination. A quote that
+            // is not closed (or not opened) gets no fix: no placement of the slash would make
+            // the check pass, and each run would add another one.
             let raw = dest.span.text(&df.source);
-            let at = if raw.len() >= 2 && (raw.ends_with('"') || raw.ends_with('\'')) {
-                dest.span.end - 1
+            let quoted = raw.len() >= 2
+                && ((raw.starts_with('"') && raw.ends_with('"'))
+                    || (raw.starts_with('\'') && raw.ends_with('\'')));
+            let at = if quoted {
+                Some(dest.span.end - 1)
+            } else if raw.contains(['"', '\'']) {
+                None
             } else {
-                dest.span.end
+                Some(dest.span.end)
             };
-            let fix = Fix {
-                description: format!("write the destination as `{d}/`"),
-                edits: vec![Edit {
-                    span: Span::new(at, at),
-                    replacement: "/".into(),
-                }],
-                applicability: crate::lint::Applicability::Safe,
-            };
+            let fix = at.map(|at| {
+                Fix::safe(
+                    format!("write the destination as `{d}/`"),
+                    vec![Edit {
+                        span: Span::new(at, at),
+                        replacement: "/".into(),
+                    }],
+                )
+            });
             cx.report_with_fix(
                 dest.span,
                 format!(
                     "COPY with {} sources: destination `{d}` must be a directory ending in `/`",
                     sources.len()
                 ),
-                Some(fix),
+                fix,
             );
         }
     }
@@ -90,5 +98,31 @@ mod tests {
     fn accepts_directory_destinations_and_single_sources() {
         let src = "FROM a\nCOPY a b /app/\nCOPY a /app\nCOPY --link a b c/\nCOPY a b $DEST\nCOPY a b .\nADD a b c\n";
         assert!(lines(&CopyDestNotDirectory, src).is_empty());
+    }
+
+    #[test]
+    fn unbalanced_quotes_get_no_fix_and_fixing_converges() {
+        // each of these once made every round add another `/`
+        for src in [
+            "FROM a\nCOPY a b /x\"\n",
+            "FROM a\nCOPY a b '/x\"\n",
+            "FROM a\nCOPY a b \"/x\n",
+        ] {
+            let cfg = crate::lint::Config::default();
+            let f = crate::lint::fix::fix_source(crate::rules::registry(), src, &cfg);
+            assert!(f.converged, "{src:?}");
+            assert!(
+                f.source.matches('/').count() <= 2,
+                "{src:?} -> {:?}",
+                f.source
+            );
+            let again =
+                crate::lint::fix::fix_source(crate::rules::registry(), &f.source, &cfg);
+            assert_eq!(again.source, f.source, "{src:?}");
+        }
+        assert_eq!(
+            fixed(&CopyDestNotDirectory, "FROM a\nCOPY a b '/x'\n"),
+            "FROM a\nCOPY a b '/x/'\n"
+        );
     }
 }

@@ -156,21 +156,77 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
         .map(|cm| cm.span.text(&df.source))
         .collect();
     let esc = df.escape;
-    let mut replacement = format!(" {esc}\n");
+    let nl = crate::shell::edit::line_ending_at(&df.source, pi.span.start);
+    let mut replacement = format!(" {esc}{nl}");
     for cm in comments {
         replacement.push_str("    ");
         replacement.push_str(cm);
-        replacement.push('\n');
+        replacement.push_str(nl);
     }
     replacement.push_str("    && ");
-    Some(Fix {
-        description: "merge with the previous RUN".into(),
-        edits: vec![Edit {
-            span: between,
-            replacement,
-        }],
-        applicability: crate::lint::Applicability::Safe,
+    let edits = vec![Edit {
+        span: between,
+        replacement,
+    }];
+    Some(match state_change(ps) {
+        None => Fix::safe("merge with the previous RUN", edits),
+        Some(what) => Fix::unsafe_edit(
+            format!(
+                "merge with the previous RUN (unsafe: its `{what}` would now apply to the merged \
+                 commands)"
+            ),
+            edits,
+        ),
     })
+}
+
+/// The first top-level command of `s` that changes the state of the shell for the commands
+/// after it (working directory, variables, options, umask, aliases...): in separate RUNs each
+/// starts afresh, merged they would not.
+fn state_change(s: &Script) -> Option<String> {
+    // A bare `NAME=value` is not a command to the analysis: a RUN without any.
+    if s.commands.iter().all(|c| c.nested || c.from_sh_c) {
+        return Some("variable assignment".into());
+    }
+    s.commands
+        .iter()
+        .filter(|c| !c.nested && !c.from_sh_c)
+        .find_map(|c| {
+            if c.words.is_empty() && !c.assignments.is_empty() {
+                return Some(c.assignments.first()?.split('=').next()?.to_string());
+            }
+            // `exec` is a wrapper for the analysis, but here it ends the shell.
+            let first = c.words.first().map(|w| w.value.as_str());
+            let name = match first {
+                Some("exec") => "exec",
+                _ => c.argv().first().map(|w| w.value.as_str())?,
+            };
+            let changes = matches!(
+                name,
+                "cd" | "pushd"
+                    | "popd"
+                    | "export"
+                    | "unset"
+                    | "set"
+                    | "shopt"
+                    | "umask"
+                    | "ulimit"
+                    | "source"
+                    | "."
+                    | "alias"
+                    | "unalias"
+                    | "declare"
+                    | "typeset"
+                    | "readonly"
+                    | "local"
+                    | "trap"
+                    | "hash"
+                    | "enable"
+                    | "eval"
+                    | "exec"
+            ) || !c.argv().first().is_some_and(|w| w.is_static);
+            changes.then(|| name.to_string())
+        })
 }
 
 #[cfg(test)]
@@ -248,5 +304,61 @@ mod tests {
         // A trailing comment would swallow the merged command.
         let d = check(&ConsecutiveRun, "FROM debian\nRUN a # note\nRUN b\n");
         assert!(d[0].fix.is_none());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    use crate::lint::Applicability;
+
+    fn applicability(src: &str) -> Option<Applicability> {
+        run(&ConsecutiveRun, src)
+            .first()
+            .and_then(|d| d.fix.as_ref())
+            .map(|f| f.applicability)
+    }
+
+    #[test]
+    fn merge_after_a_state_change_is_unsafe() {
+        assert_eq!(
+            applicability("FROM a\nRUN mkdir /x\nRUN ls\n"),
+            Some(Applicability::Safe)
+        );
+        for first in [
+            "cd /tmp",
+            "export A=1",
+            "set -o pipefail",
+            "umask 077",
+            ". /etc/profile",
+            "source /env",
+            "alias ll='ls -l'",
+            "shopt -s globstar",
+            "pushd /tmp",
+            "A=1",
+            "exec bash",
+            "$CMD",
+        ] {
+            let src = format!("FROM a\nRUN {first}\nRUN ls\n");
+            assert_eq!(applicability(&src), Some(Applicability::Unsafe), "{first}");
+        }
+        // the second RUN's state does not leak anywhere
+        assert_eq!(
+            applicability("FROM a\nRUN ls\nRUN cd /tmp\n"),
+            Some(Applicability::Safe)
+        );
+    }
+
+    #[test]
+    fn merge_keeps_crlf() {
+        assert_eq!(
+            fixed(
+                &ConsecutiveRun,
+                "FROM a\r\nRUN mkdir /x\r\n# why\r\nRUN ls\r\n"
+            ),
+            "FROM a\r\nRUN mkdir /x \\\r\n    # why\r\n    && ls\r\n"
+        );
     }
 }

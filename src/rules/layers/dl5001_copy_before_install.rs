@@ -1,8 +1,9 @@
 //! DL5001: a COPY of the whole build context (or a source directory) before a dependency
 //! install whose manifests could have been copied alone first.
 
-use crate::dockerfile::{Instruction, InstructionKind, Keyword};
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Span, Stage};
+use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
+use crate::shell::Script;
 use crate::shell::pkg::{Invocation, Manager, invocations};
 use crate::shell::run::analyze;
 
@@ -16,7 +17,7 @@ impl Rule for CopyBeforeInstall {
             name: "copy-before-install",
             severity: Severity::Warning,
             summary: "Copy dependency manifests and install before copying the rest of the sources",
-            fix: None,
+            fix: Some(Applicability::Unsafe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -94,6 +95,11 @@ impl Rule for CopyBeforeInstall {
                                             "copy {manifests} first, run `{install}`, then copy the rest"
                                         )
                                     };
+                                    let fix = if manifests_copied.contains(&eco) || run.onbuild {
+                                        None
+                                    } else {
+                                        manifest_fix(df, stage, *ci, i, script, &inv)
+                                    };
                                     found.push((
                                         copy.span,
                                         format!(
@@ -101,6 +107,7 @@ impl Rule for CopyBeforeInstall {
                                              any source change re-runs the install; {advice}",
                                             copy.keyword.as_str()
                                         ),
+                                        fix,
                                     ));
                                 }
                             }
@@ -110,8 +117,8 @@ impl Rule for CopyBeforeInstall {
                 }
             }
         }
-        for (span, msg) in found {
-            cx.report(span, msg);
+        for (span, msg, fix) in found {
+            cx.report_with_fix(span, msg, fix);
         }
     }
 }
@@ -276,6 +283,222 @@ fn context_install(inv: &Invocation<'_>) -> Option<(Eco, String)> {
     }
 }
 
+/// The manifests an install reads, as COPY sources relative to its working directory, when
+/// they are known exactly (`*` keeps a lock file that may not exist from failing the COPY).
+/// `None` for installs that also read the sources (`pip install .`, `go build`, a
+/// `poetry install` of the project itself, composer scripts, yarn berry's `.yarn/`).
+fn known_manifests(inv: &Invocation<'_>, dest: &str) -> Option<Vec<String>> {
+    let sub = inv.sub();
+    let none = inv.operands.is_empty();
+    let list = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect());
+    match inv.manager {
+        Manager::Npm if matches!(sub, "ci" | "install" | "i") && none => list(&["package*.json"]),
+        Manager::Yarn if matches!(sub, "" | "install") && !inv.has(&["--immutable"]) => {
+            list(&["package.json", "yarn.lock*"])
+        }
+        Manager::Pnpm if matches!(sub, "install" | "i") && none => {
+            list(&["package.json", "pnpm-lock.yaml*"])
+        }
+        Manager::Pip if sub == "install" && none => {
+            let reqs: Vec<&str> = inv
+                .options
+                .iter()
+                .filter(|o| matches!(o.name.as_str(), "-r" | "--requirement"))
+                .filter_map(|o| o.value.as_deref())
+                .collect();
+            let other_inputs = inv.options.iter().any(|o| {
+                matches!(
+                    o.name.as_str(),
+                    "-e" | "--editable" | "-c" | "--constraint" | "-f" | "--find-links"
+                )
+            });
+            if reqs.is_empty() || other_inputs {
+                return None;
+            }
+            let dest = dest.trim_end_matches('/');
+            reqs.iter()
+                .map(|r| {
+                    let rel = match r.strip_prefix('/') {
+                        Some(_) => r.strip_prefix(dest)?.strip_prefix('/')?,
+                        None => r.strip_prefix("./").unwrap_or(r),
+                    };
+                    let plain = !rel.is_empty()
+                        && !rel.split('/').any(|c| c == ".." || c.is_empty())
+                        && rel
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+                    plain.then(|| rel.to_string())
+                })
+                .collect()
+        }
+        Manager::Pipenv if matches!(sub, "install" | "sync") && none => {
+            list(&["Pipfile", "Pipfile.lock*"])
+        }
+        Manager::Poetry if sub == "install" && inv.has(&["--no-root"]) => {
+            list(&["pyproject.toml", "poetry.lock*"])
+        }
+        Manager::Uv if sub == "sync" && inv.has(&["--no-install-project"]) => {
+            list(&["pyproject.toml", "uv.lock*"])
+        }
+        Manager::Bundle if matches!(sub, "" | "install") && none => {
+            list(&["Gemfile", "Gemfile.lock*"])
+        }
+        Manager::Go
+            if sub == "mod" && inv.operands.first().is_some_and(|w| w.value == "download") =>
+        {
+            list(&["go.mod", "go.sum*"])
+        }
+        Manager::Composer
+            if sub == "install" && inv.has(&["--no-scripts"]) && inv.has(&["--no-autoloader"]) =>
+        {
+            list(&["composer.json", "composer.lock*"])
+        }
+        _ => None,
+    }
+}
+
+/// Unsafe fix: the whole-context COPY at `ci` becomes `COPY <manifests> <dest>/` and a copy of
+/// it goes right after the RUN at `ri`. Only when the manifests are known, the RUN does nothing
+/// but install (and clean up), runs in the COPY's destination, and only ENV/ARG/LABEL/EXPOSE
+/// stand between the two. Unsafe because the install may read more than its manifests
+/// (`.npmrc`, a `-r` line inside a requirements file, lifecycle scripts).
+fn manifest_fix(
+    df: &Dockerfile,
+    stage: &Stage,
+    ci: usize,
+    ri: usize,
+    script: &Script,
+    inv: &Invocation<'_>,
+) -> Option<Fix> {
+    let copy = df.instructions.get(ci)?;
+    let run = df.instructions.get(ri)?;
+    let InstructionKind::Copy {
+        sources,
+        dest: Some(dest),
+        json: false,
+    } = &copy.kind
+    else {
+        return None;
+    };
+    if copy.keyword != Keyword::Copy
+        || sources.len() != 1
+        || !sources.iter().all(|s| is_whole_context(&s.value))
+        || !copy.heredocs.is_empty()
+        || dest.value.contains(['$', '"', '\'', ' '])
+        || copy
+            .flags
+            .iter()
+            .any(|f| !matches!(f.name.as_str(), "chown" | "chmod" | "link"))
+    {
+        return None;
+    }
+    // Only instructions that change nothing for the install between the COPY and the RUN.
+    let between = stage.instructions.iter().filter(|&&i| ci < i && i < ri);
+    for &i in between {
+        let k = df.instructions.get(i)?.keyword;
+        if !matches!(
+            k,
+            Keyword::Env | Keyword::Arg | Keyword::Label | Keyword::Expose
+        ) {
+            return None;
+        }
+    }
+    // The install must run in the destination directory.
+    let workdir = stage
+        .instructions
+        .iter()
+        .filter(|&&i| i < ci)
+        .filter_map(|&i| match &df.instructions.get(i)?.kind {
+            InstructionKind::Workdir(w) => Some(w.value.clone()),
+            _ => None,
+        })
+        .next_back();
+    let norm = |p: &str| {
+        let t = p.trim_end_matches('/');
+        if t.is_empty() && p.starts_with('/') {
+            "/".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let d = norm(&dest.value);
+    let d = d.as_str();
+    let in_dest = matches!(d, "" | ".")
+        || workdir
+            .as_deref()
+            .is_some_and(|w| w.starts_with('/') && !w.contains('$') && norm(w) == d);
+    let dest_abs = if matches!(d, "" | ".") {
+        workdir.clone().unwrap_or_default()
+    } else {
+        d.to_string()
+    };
+    if !in_dest && inv.manager != Manager::Pip {
+        return None;
+    }
+    // The RUN only installs and cleans up, without changing directory first.
+    let top: Vec<_> = script
+        .commands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.nested)
+        .collect();
+    let only_install = top.iter().all(|(i, c)| {
+        if *i == inv.index {
+            return true;
+        }
+        match crate::shell::pkg::invocation(*i, c) {
+            Some(other) => {
+                other.manager == inv.manager
+                    && (known_manifests(&other, &dest_abs).is_some()
+                        || matches!(other.sub(), "cache" | "clean" | "clear-cache"))
+            }
+            None => matches!(c.name(), Some("rm" | "true" | "echo" | "set")),
+        }
+    });
+    if !only_install || script.tolerant {
+        return None;
+    }
+    let manifests = known_manifests(inv, &dest_abs)?;
+    // A relative requirements file is read from the working directory.
+    if inv.manager == Manager::Pip
+        && !in_dest
+        && inv
+            .value(&["-r", "--requirement"])
+            .is_some_and(|r| !r.starts_with('/'))
+    {
+        return None;
+    }
+    let src = &df.source;
+    let flags: Vec<&str> = copy.flags.iter().map(|f| f.span.text(src)).collect();
+    let keyword = copy.keyword_span.text(src);
+    let dest_dir = if dest.value.ends_with('/') {
+        dest.value.clone()
+    } else {
+        format!("{}/", dest.value)
+    };
+    let mut head = vec![keyword.to_string()];
+    head.extend(flags.iter().map(|f| f.to_string()));
+    head.extend(manifests.iter().cloned());
+    head.push(dest_dir);
+    let nl = crate::shell::edit::line_ending_at(src, run.span.start);
+    Some(Fix::unsafe_edit(
+        format!(
+            "copy {} first, install, then copy the rest (unsafe: the install may read other files)",
+            manifests.join(" ")
+        ),
+        vec![
+            Edit {
+                span: copy.span,
+                replacement: head.join(" "),
+            },
+            Edit {
+                span: Span::new(run.span.end, run.span.end),
+                replacement: format!("{nl}{}", copy.span.text(src)),
+            },
+        ],
+    ))
+}
+
 fn command_text(inv: &Invocation<'_>) -> String {
     let mut parts: Vec<&str> = inv
         .cmd
@@ -369,5 +592,53 @@ mod tests {
     fn other_stage_is_separate() {
         let src = "FROM node:20 AS a\nCOPY . .\nFROM node:20\nRUN npm ci\n";
         assert!(lines(&CopyBeforeInstall, src).is_empty());
+    }
+
+    fn fixed(src: &str) -> String {
+        crate::lint::testing::fixed(&CopyBeforeInstall, src)
+    }
+
+    #[test]
+    fn fix_copies_known_manifests_first() {
+        assert_eq!(
+            fixed(
+                "FROM node:20\nWORKDIR /app\nCOPY . .\nENV NODE_ENV=production\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n"
+            ),
+            "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nENV NODE_ENV=production\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"
+        );
+        assert_eq!(
+            fixed(
+                "FROM python:3\r\nCOPY --chown=app . /src\r\nRUN pip install --no-cache-dir -r /src/requirements.txt\r\n"
+            ),
+            "FROM python:3\r\nCOPY --chown=app requirements.txt /src/\r\nRUN pip install --no-cache-dir -r /src/requirements.txt\r\nCOPY --chown=app . /src\r\n"
+        );
+        let d = check(
+            &CopyBeforeInstall,
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Unsafe)
+        );
+    }
+
+    #[test]
+    fn no_fix_when_the_install_needs_more_than_manifests() {
+        for src in [
+            // the RUN also builds
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n",
+            // go build reads the sources
+            "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /x .\n",
+            // relative requirements, but the install runs elsewhere
+            "FROM python:3\nCOPY . /src\nRUN pip install -r requirements.txt\n",
+            // a WORKDIR in between
+            "FROM node:20\nCOPY . /app\nWORKDIR /app\nRUN npm ci\n",
+            // poetry installs the project itself
+            "FROM python:3\nWORKDIR /app\nCOPY . .\nRUN poetry install\n",
+        ] {
+            let d = check(&CopyBeforeInstall, src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].fix.is_none(), "{src}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! DL3014: Use the `-y` switch with `apt-get install`.
 
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 
 /// DL3014 `apt-get-missing-yes`.
@@ -13,13 +13,14 @@ impl Rule for AptMissingYes {
             name: "apt-get-missing-yes",
             severity: Severity::Warning,
             summary: "Use the `-y` switch with `apt-get install`",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        super::each_invocation(cx, &[Manager::AptGet], |inv| {
+        let df = cx.dockerfile;
+        super::each_invocation_fixed(cx, &[Manager::AptGet], |inv| {
             let quiet2 = inv.options.iter().any(|o| {
                 (o.name.starts_with("-q")
                     && !o.name.starts_with("--")
@@ -37,12 +38,15 @@ impl Rule for AptMissingYes {
                 || quiet2
                 || assume
             {
-                return Vec::new();
+                return None;
             }
-            vec![(
+            let fix = crate::shell::edit::insert_option(df, inv, "-y")
+                .map(|e| crate::lint::Fix::safe("add `-y` to `apt-get install`", vec![e]));
+            Some((
                 inv.cmd.span,
                 "`apt-get install` without `-y` waits for confirmation and fails the build".into(),
-            )]
+                fix,
+            ))
         });
     }
 }
@@ -67,5 +71,30 @@ mod tests {
         ] {
             assert!(lines(&AptMissingYes, src).is_empty(), "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &AptMissingYes,
+                "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install curl\r\n"
+            ),
+            "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install -y curl\r\n"
+        );
+        let d = run(
+            &AptMissingYes,
+            "FROM debian\r\nRUN apt-get update \\\r\n && apt-get install curl\r\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! DL3034: Use a non-interactive switch with `zypper install`.
 
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 
 /// DL3034 `zypper-missing-yes`.
@@ -13,7 +13,7 @@ impl Rule for ZypperMissingYes {
             name: "zypper-missing-yes",
             severity: Severity::Warning,
             summary: "Use a non-interactive switch with `zypper install`",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -60,6 +60,31 @@ mod tests {
                 "FROM opensuse/leap\nRUN zypper in -y curl\n"
             )
             .is_empty()
+        );
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &ZypperMissingYes,
+                "FROM opensuse/leap\nRUN zypper install curl\n"
+            ),
+            "FROM opensuse/leap\nRUN zypper install -y curl\n"
+        );
+        let d = run(
+            &ZypperMissingYes,
+            "FROM opensuse/leap\nRUN zypper install curl\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
         );
     }
 }

@@ -1,6 +1,6 @@
 //! DL3038: Use the `-y` switch with `dnf install`.
 
-use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 
 /// DL3038 `dnf-missing-yes`.
@@ -13,7 +13,7 @@ impl Rule for DnfMissingYes {
             name: "dnf-missing-yes",
             severity: Severity::Warning,
             summary: "Use the `-y` switch with `dnf install`",
-            fix: None,
+            fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
     }
@@ -41,5 +41,30 @@ mod tests {
         );
         assert!(lines(&DnfMissingYes, "FROM fedora\nRUN dnf install -y git\n").is_empty());
         assert!(lines(&DnfMissingYes, "FROM fedora\nRUN microdnf install git\n").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::*;
+    use crate::lint::testing::{fixed, run};
+
+    #[test]
+    fn adds_yes_safely() {
+        assert_eq!(
+            fixed(
+                &DnfMissingYes,
+                "FROM fedora\nRUN set -e; dnf install git; dnf clean all\n"
+            ),
+            "FROM fedora\nRUN set -e; dnf install -y git; dnf clean all\n"
+        );
+        let d = run(
+            &DnfMissingYes,
+            "FROM fedora\nRUN set -e; dnf install git; dnf clean all\n",
+        );
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.applicability),
+            Some(crate::lint::Applicability::Safe)
+        );
     }
 }

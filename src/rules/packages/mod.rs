@@ -6,7 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/rules/packages.rs"));
 
 use crate::dockerfile::Span;
-use crate::lint::Context;
+use crate::lint::{Context, Fix};
 use crate::shell::pkg::{Invocation, Manager, Package};
 use crate::shell::run::{analyze, for_each_invocation};
 
@@ -25,6 +25,24 @@ pub(crate) fn each_invocation(
     });
     for (span, msg) in found {
         cx.report(span, msg);
+    }
+}
+
+/// Like [`each_invocation`], with a fix per finding.
+pub(crate) fn each_invocation_fixed(
+    cx: &mut Context<'_>,
+    managers: &[Manager],
+    mut f: impl FnMut(&Invocation<'_>) -> Option<(Span, String, Option<Fix>)>,
+) {
+    let a = analyze(cx.dockerfile);
+    let mut found = Vec::new();
+    for_each_invocation(&a, |_, _, inv| {
+        if managers.contains(&inv.manager) {
+            found.extend(f(inv));
+        }
+    });
+    for (span, msg, fix) in found {
+        cx.report_with_fix(span, msg, fix);
     }
 }
 
@@ -73,10 +91,17 @@ pub(crate) fn missing_yes(
     yes: &[&str],
     message: impl Fn(&Invocation<'_>) -> String,
 ) {
-    each_invocation(cx, managers, |inv| {
+    let df = cx.dockerfile;
+    each_invocation_fixed(cx, managers, |inv| {
         if !inv.is_install() || inv.has(yes) {
-            return Vec::new();
+            return None;
         }
-        vec![(inv.cmd.span, message(inv))]
+        let fix = crate::shell::edit::insert_option(df, inv, "-y").map(|e| {
+            Fix::safe(
+                format!("add `-y` to `{} {}`", inv.manager.as_str(), inv.sub()),
+                vec![e],
+            )
+        });
+        Some((inv.cmd.span, message(inv), fix))
     });
 }
