@@ -11,5 +11,6 @@ pub mod lint;
 pub mod report;
 pub mod rules;
 pub mod shell;
+pub mod units;
 
 pub use error::{Error, Result};

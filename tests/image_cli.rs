@@ -113,7 +113,7 @@ fn gates_from_flags() {
     let (code, err) = run(&["--max-wasted", "3000"]);
     assert_eq!(code, Some(1));
     assert!(
-        err.contains("gate max-wasted failed: 3.9 KiB wasted, 1000 B over the limit of 2.9 KiB"),
+        err.contains("gate max-wasted failed: 4.0 kB wasted, 1.0 kB over the limit of 3.0 kB"),
         "{err}"
     );
     let (code, err) = run(&["--max-wasted", "40%"]);

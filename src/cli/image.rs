@@ -48,11 +48,11 @@ pub struct ImageArgs {
     /// Reject archives with more tar entries than this (tar bombs).
     #[arg(long, default_value_t = 2_000_000)]
     pub max_entries: usize,
-    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB).
-    #[arg(long, value_parser = gates::parse_size)]
+    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB; see "Units" in the README).
+    #[arg(long, value_parser = crate::units::parse_size)]
     pub max_size: Option<u64>,
     /// Gate: fail if any uncompressed layer is larger.
-    #[arg(long, value_parser = gates::parse_size)]
+    #[arg(long, value_parser = crate::units::parse_size)]
     pub max_layer_size: Option<u64>,
     /// Gate: fail if more bytes are wasted (a size, or a percentage like 10%).
     #[arg(long, value_parser = gates::parse_limit)]

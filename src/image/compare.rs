@@ -48,6 +48,9 @@ pub struct Side {
     pub compressed: u64,
     /// Total uncompressed size (sum of layer tars).
     pub uncompressed: u64,
+    /// Bytes of file data visible in the final filesystem (hard links counted once): what a
+    /// user means by "the image is 10 MB".
+    pub visible: u64,
     /// Regular files in the final filesystem.
     pub file_count: u64,
     /// Bytes stored in layers but not visible in the final filesystem.
@@ -101,6 +104,7 @@ impl Side {
                 .collect(),
             compressed: report.totals.compressed_size,
             uncompressed: report.totals.uncompressed_size,
+            visible: report.totals.visible_bytes,
             file_count: report.totals.files,
             wasted: report.totals.wasted_bytes,
             efficiency: report.totals.efficiency,
@@ -157,8 +161,10 @@ pub struct FloatDelta {
 pub struct Totals {
     /// Sum of compressed layer blobs.
     pub compressed: Delta,
-    /// Sum of uncompressed layer tars.
+    /// Sum of uncompressed layer tars (the stored size).
     pub uncompressed: Delta,
+    /// Visible bytes of the final filesystem.
+    pub visible: Delta,
     /// Number of layers.
     pub layers: Delta,
     /// Regular files in the final filesystem.
@@ -526,6 +532,7 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
     let totals = Totals {
         compressed: Delta::new(a.compressed, b.compressed),
         uncompressed: Delta::new(a.uncompressed, b.uncompressed),
+        visible: Delta::new(a.visible, b.visible),
         layers: Delta::new(a.layers.len() as u64, b.layers.len() as u64),
         files: Delta::new(a.file_count, b.file_count),
         wasted: Delta::new(a.wasted, b.wasted),
@@ -711,7 +718,7 @@ pub enum Growth {
 impl std::str::FromStr for Growth {
     type Err = String;
 
-    /// Parses `5%`, `0.5%`, `20MB` (10^6), `20MiB` (2^20), `1.5G`, `300kB`, `4096`.
+    /// Parses `5%`, `0.5%`, or a size ([`crate::units::parse_size`]: `20MB`, `20MiB`, `1.5G`, `4096`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         let bad = || {
@@ -727,28 +734,7 @@ impl std::str::FromStr for Growth {
                 Err(bad())
             };
         }
-        let split = t
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(t.len());
-        let (num, unit) = t.split_at(split);
-        let v: f64 = num.parse().map_err(|_| bad())?;
-        let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-            "" | "b" => 1.0,
-            "k" | "kb" => 1e3,
-            "m" | "mb" => 1e6,
-            "g" | "gb" => 1e9,
-            "t" | "tb" => 1e12,
-            "ki" | "kib" => 1024.0,
-            "mi" | "mib" => 1024.0 * 1024.0,
-            "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
-            "ti" | "tib" => 1024.0f64.powi(4),
-            _ => return Err(bad()),
-        };
-        let bytes = v * mult;
-        if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
-            return Err(bad());
-        }
-        Ok(Growth::Bytes(bytes.round() as u64))
+        crate::units::parse_size(t).map(Growth::Bytes).map_err(|_| bad())
     }
 }
 
