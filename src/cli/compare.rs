@@ -5,7 +5,6 @@ use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, Side};
 use crate::image::packages::CAPTURE_GLOBS;
 use crate::image::{self, AnalyzeOptions, OpenOptions};
 use crate::report::compare::{CompareFormat, render};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -109,13 +108,9 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
             std::fs::write(path, buf).map_err(io_err(path.clone()))?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match render(args.format, &cmp, gate.as_ref(), &mut lock).and_then(|()| lock.flush()) {
-                // `dlint compare … | head`: the reader left; not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                r => r.map_err(io_err(PathBuf::from("<stdout>")))?,
-            }
+            let mut out = super::Stdout::new();
+            render(args.format, &cmp, gate.as_ref(), &mut out).map_err(super::stdout_error)?;
+            out.finish()?;
         }
     }
     match gate {

@@ -49,6 +49,6 @@ pub fn explain(registry: &Registry, key: &str) -> Result<String> {
 /// Runs `dlint explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let text = explain(Registry::global(), &args.rule)?;
-    print!("{text}");
+    super::write_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -46,8 +46,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         ..LintArgs::default()
     };
     let cfg = build_config(&lint_args, Registry::global())?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::Stdout::new();
     let io_err = |path: &PathBuf| {
         let path = path.clone();
         move |source| Error::Io { path, source }
@@ -92,7 +91,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             std::fs::write(path, &fixed.source).map_err(io_err(path))?;
         }
     }
-    out.flush().map_err(io_err(&PathBuf::from("<stdout>")))?;
+    out.finish()?;
     eprintln!(
         "dlint: {} {fixes} fix{} in {changed} file{}; {remaining} finding{} left (see `dlint lint`)",
         if args.diff { "would apply" } else { "applied" },

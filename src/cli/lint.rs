@@ -6,7 +6,6 @@ use crate::lint::config::{LABEL_TYPES, resolve_rule};
 use crate::lint::{self, Config, Registry, Severity, Threshold};
 use crate::report::{self, FileReport, RenderOptions, RuleDoc};
 use crate::{Error, Result};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -268,17 +267,9 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         rules: &docs,
         ..RenderOptions::default()
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = report::render(format, &reports, &opts, &mut out);
-    if let Err(source) = written.and_then(|()| out.flush())
-        && source.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(Error::Io {
-            path: PathBuf::from("<stdout>"),
-            source,
-        });
-    }
+    let mut out = super::Stdout::new();
+    report::render(format, &reports, &opts, &mut out).map_err(super::stdout_error)?;
+    out.finish()?;
     if !found.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
