@@ -12,6 +12,7 @@ mod checkstyle;
 pub mod compare;
 mod github;
 mod gitlab;
+pub mod image;
 mod json;
 mod junit;
 mod sarif;

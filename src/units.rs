@@ -20,7 +20,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 fn invalid(s: &str) -> String {
-    format!("invalid size {s:?} (examples: 4096, 500MB, 1.5G, 2GiB; k/M/G are powers of 1000, Ki/Mi/Gi of 1024)")
+    format!(
+        "invalid size {s:?} (examples: 4096, 500MB, 1.5G, 2GiB; k/M/G are powers of 1000, Ki/Mi/Gi of 1024)"
+    )
 }
 
 /// Formats a size in SI units: `999 B`, `1.5 kB`, `16.3 MB`, `2.7 GB`.

@@ -40,7 +40,11 @@ fn with_closed_stdout(args: &[&str]) -> std::process::Output {
 fn closed_stdout_is_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let dockerfile = dir.path().join("Dockerfile");
-    std::fs::write(&dockerfile, "FROM debian\nRUN apt-get update\n".repeat(2000)).unwrap();
+    std::fs::write(
+        &dockerfile,
+        "FROM debian\nRUN apt-get update\n".repeat(2000),
+    )
+    .unwrap();
     let df = dockerfile.to_str().unwrap();
     for (args, code) in [
         (vec!["explain", "DL3009"], 0),

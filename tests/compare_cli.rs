@@ -136,8 +136,15 @@ fn every_number() {
     let record_a = "six.py,sha256=a,500\nsix-1.16.0.dist-info/METADATA,sha256=b,49\nsix-1.16.0.dist-info/RECORD,,\n";
     assert_eq!(t["visible"]["a"], (visible_a + record_a.len()) as u64);
     let package_json = r#"{"name":"left-pad","version":"1.3.0"}"#;
-    let visible_b = 1000 + 180 + APK.len() + 6000 + meta("1.17.0") + "six.py,sha256=a,700\n".len()
-        + 700 + package_json.len() + 400;
+    let visible_b = 1000
+        + 180
+        + APK.len()
+        + 6000
+        + meta("1.17.0")
+        + "six.py,sha256=a,700\n".len()
+        + 700
+        + package_json.len()
+        + 400;
     assert_eq!(t["visible"]["b"], visible_b as u64);
     assert_eq!(v["identical_content"], false);
 

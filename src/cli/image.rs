@@ -138,12 +138,12 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
         ImageFormat::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            image::text::render(&report, &mut out, color, args.dive_compat).map_err(|e| {
-                Error::Io {
+            crate::report::image::render(&report, &mut out, color, args.dive_compat).map_err(
+                |e| Error::Io {
                     path: PathBuf::from("<stdout>"),
                     source: e,
-                }
-            })?;
+                },
+            )?;
         }
     }
     super::write_stdout(&out)?;

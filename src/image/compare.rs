@@ -734,7 +734,9 @@ impl std::str::FromStr for Growth {
                 Err(bad())
             };
         }
-        crate::units::parse_size(t).map(Growth::Bytes).map_err(|_| bad())
+        crate::units::parse_size(t)
+            .map(Growth::Bytes)
+            .map_err(|_| bad())
     }
 }
 

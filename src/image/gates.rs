@@ -235,10 +235,12 @@ mod tests {
         // `--max-size 1G` and `--max-growth 1G` mean the same number of bytes
         assert_eq!(
             parse_limit("1G"),
-            Ok(Limit::Bytes(match "1G".parse::<crate::image::compare::Growth>() {
-                Ok(crate::image::compare::Growth::Bytes(b)) => b,
-                other => panic!("{other:?}"),
-            }))
+            Ok(Limit::Bytes(
+                match "1G".parse::<crate::image::compare::Growth>() {
+                    Ok(crate::image::compare::Growth::Bytes(b)) => b,
+                    other => panic!("{other:?}"),
+                }
+            ))
         );
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5 parsecs").is_err());

@@ -1,6 +1,6 @@
-//! Human-readable table output of an [`ImageReport`].
+//! The text output of `dlint image`: aligned tables of an [`ImageReport`].
 
-use super::{HiddenBy, ImageReport};
+use crate::image::{HiddenBy, ImageReport};
 use std::io::{self, Write};
 
 pub use crate::units::human;
@@ -195,7 +195,7 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
     Ok(())
 }
 
-fn serde_plain(f: &super::ArchiveFormat) -> String {
+fn serde_plain(f: &crate::image::ArchiveFormat) -> String {
     serde_json::to_value(f)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
