@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod dockerfile;
 pub mod error;
+pub mod hook;
 pub mod image;
 pub mod lint;
 pub mod report;
