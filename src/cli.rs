@@ -14,6 +14,7 @@ pub mod lint;
 pub mod man;
 pub mod parse;
 pub mod rules;
+mod values;
 
 pub use explain::ExplainArgs;
 pub use fix::FixArgs;

@@ -236,25 +236,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let format = match args.format {
         Some(f) => f,
         None => match cfg.format.as_deref() {
-            Some(name) => {
-                // hadolint's names for the formats dlint has
-                let name = match name {
-                    "tty" => "text",
-                    "gnu" => "compact",
-                    "gitlab_codeclimate" | "codeclimate" => "gitlab",
-                    other => other,
-                };
-                <report::Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
-                    let file = cfg
-                        .path
-                        .as_deref()
-                        .unwrap_or(std::path::Path::new("config"));
-                    Error::Config {
-                        path: file.to_path_buf(),
-                        message: format!("key `format`: unknown format `{name}`"),
-                    }
-                })?
-            }
+            // hadolint's names for the formats dlint has are aliases
+            Some(name) => name.parse::<report::Format>().map_err(|e| Error::Config {
+                path: cfg.path.clone().unwrap_or_else(|| PathBuf::from("config")),
+                message: format!("key `format`: {e}"),
+            })?,
             None => report::Format::Text,
         },
     };

@@ -10,7 +10,7 @@ mod markdown;
 mod text;
 
 /// Output format of `dlint compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareFormat {
     /// Aligned text tables.
     Text,
@@ -20,6 +20,26 @@ pub enum CompareFormat {
     Markdown,
     /// One self-contained HTML file (inline CSS and SVG, no scripts).
     Html,
+}
+
+impl CompareFormat {
+    /// Every format.
+    pub const ALL: &[CompareFormat] = &[
+        CompareFormat::Text,
+        CompareFormat::Json,
+        CompareFormat::Markdown,
+        CompareFormat::Html,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareFormat::Text => "text",
+            CompareFormat::Json => "json",
+            CompareFormat::Markdown => "markdown",
+            CompareFormat::Html => "html",
+        }
+    }
 }
 
 /// JSON document schema version.
