@@ -10,11 +10,13 @@ use std::io::{self, IsTerminal, Write};
 
 mod checkstyle;
 pub mod compare;
+pub mod diff;
 mod github;
 mod gitlab;
 pub mod image;
 mod json;
 mod junit;
+pub mod rules;
 mod sarif;
 mod text;
 mod xml;
@@ -62,6 +64,20 @@ impl FileReport {
         let e = self.lines.line_col(&self.source, span.end);
         ((s.line, s.column), (e.line, e.column))
     }
+}
+
+/// Converts lint results to the reports' input.
+pub fn file_reports(files: &[crate::lint::LintedFile]) -> Vec<FileReport> {
+    files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .map(|f| FileReport {
+            path: f.path.display().to_string(),
+            lines: crate::dockerfile::LineIndex::new(&f.source),
+            source: f.source.clone(),
+            diagnostics: f.diagnostics.clone(),
+        })
+        .collect()
 }
 
 /// Output format of `dlint lint`.

@@ -1,11 +1,10 @@
 //! `dlint compare A B`: analyse two images in parallel and report their differences.
 
-use crate::image::compare::pair::analyze_pair;
-use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, Side};
+use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, load_sides};
 use crate::image::packages::CAPTURE_GLOBS;
-use crate::image::{self, AnalyzeOptions, OpenOptions};
+use crate::image::{AnalyzeOptions, OpenOptions};
 use crate::report::compare::{CompareFormat, render};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `dlint compare`.
@@ -51,24 +50,6 @@ pub struct CompareArgs {
     /// Layers decoded in parallel per image (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
-}
-
-/// Opens both inputs (in parallel) and analyses them together: layers present in both (same
-/// diff_id) are decoded once (see [`crate::image::compare::pair`]).
-pub fn load_sides(
-    a: &Path,
-    b: &Path,
-    open_a: &OpenOptions,
-    open_b: &OpenOptions,
-    opts: &AnalyzeOptions,
-) -> crate::Result<(Side, Side)> {
-    let (ia, ib) = rayon::join(|| image::open(a, open_a), || image::open(b, open_b));
-    let (ia, ib) = (ia?, ib?);
-    let (ra, rb) = analyze_pair(&ia, &ib, opts)?;
-    Ok((
-        Side::from_report(a.display().to_string(), &ra),
-        Side::from_report(b.display().to_string(), &rb),
-    ))
 }
 
 /// Runs `dlint compare`.

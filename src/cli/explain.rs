@@ -1,7 +1,8 @@
 //! `dlint explain ID|name`: print a rule's page.
 
-use crate::lint::{Registry, pages};
-use crate::{Error, Result};
+use crate::Result;
+use crate::lint::Registry;
+use crate::report::rules::explain;
 use std::process::ExitCode;
 
 /// Arguments of `dlint explain`.
@@ -11,44 +12,8 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
-/// The text `dlint explain` prints for `key`.
-pub fn explain(registry: &Registry, key: &str) -> Result<String> {
-    let info = registry.lookup(key).ok_or_else(|| {
-        let hint = registry
-            .suggest(key)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        Error::Usage(format!(
-            "unknown rule `{key}`{hint}; `dlint rules` lists them"
-        ))
-    })?;
-    let header = format!(
-        "{} ({}) · severity {}{} · category {} · {}\n\n",
-        info.id,
-        info.name,
-        info.severity,
-        if info.default_enabled {
-            ""
-        } else {
-            ", off by default"
-        },
-        info.category,
-        if info.fixable {
-            "fixable"
-        } else {
-            "no automatic fix"
-        },
-    );
-    let body = match info.page.map(pages::split) {
-        Some(Ok((_, body))) => body.trim_start().to_string(),
-        _ => format!("# {}: {}\n", info.id, info.summary),
-    };
-    Ok(header + &body)
-}
-
 /// Runs `dlint explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let text = explain(Registry::global(), &args.rule)?;
-    super::write_stdout(text.as_bytes())?;
+    super::write_stdout(explain(Registry::global(), &args.rule)?.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 use crate::cli::lint::{LintArgs, build_config};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::lint::{self, Registry};
+use crate::report::diff::unified_diff;
 use crate::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,15 +27,6 @@ pub struct FixArgs {
     /// Do not apply this rule's fixes (id or name); repeatable.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
-}
-
-/// A unified diff of `old` -> `new` for `path`.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
 }
 
 /// Runs `dlint fix`.

@@ -1,10 +1,10 @@
 //! `dlint hook`: install, remove and run the git hooks of [`crate::hook`].
 
-use crate::cli::lint::{LintArgs, build_config, exit_code, file_reports};
+use crate::cli::lint::{LintArgs, build_config, exit_code};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::hook::{self, HookKind, Uninstalled};
 use crate::lint::Registry;
-use crate::report::{self, RenderOptions};
+use crate::report::{self, RenderOptions, file_reports};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;

@@ -1,10 +1,9 @@
 //! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
 
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::dockerfile::LineIndex;
 use crate::lint::config::{LABEL_TYPES, resolve_rule};
 use crate::lint::{self, Config, Registry, Severity, Threshold};
-use crate::report::{self, FileReport, RenderOptions, RuleDoc};
+use crate::report::{self, RenderOptions, RuleDoc, file_reports};
 use crate::{Error, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -148,20 +147,6 @@ pub fn exit_code(files: &[lint::LintedFile], cfg: &Config) -> u8 {
         cfg.failure_threshold.fails(d.severity) || d.rule == lint::registry::PARSE_ERROR_ID
     });
     if fails { EXIT_FINDINGS } else { EXIT_OK }
-}
-
-/// Converts lint results to the reports' input.
-pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
-    files
-        .iter()
-        .filter(|f| f.error.is_none())
-        .map(|f| FileReport {
-            path: f.path.display().to_string(),
-            lines: LineIndex::new(&f.source),
-            source: f.source.clone(),
-            diagnostics: f.diagnostics.clone(),
-        })
-        .collect()
 }
 
 /// Rule metadata for the reports, from the registry and the rule pages.

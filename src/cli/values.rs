@@ -2,6 +2,7 @@
 //! implemented here, so the library's types carry no clap derive.
 
 use crate::report::compare::CompareFormat;
+use crate::report::rules::RulesFormat;
 use crate::report::{ColorChoice, Format};
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
@@ -58,5 +59,21 @@ impl ValueEnum for CompareFormat {
             CompareFormat::Html => "One self-contained HTML file (inline CSS and SVG, no scripts)",
         };
         Some(PossibleValue::new(self.as_str()).help(help))
+    }
+}
+
+impl ValueEnum for RulesFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[RulesFormat::Table, RulesFormat::Markdown, RulesFormat::Json]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            RulesFormat::Table => PossibleValue::new("table").help("Aligned columns"),
+            RulesFormat::Markdown => {
+                PossibleValue::new("markdown").help("The README's Markdown table")
+            }
+            RulesFormat::Json => PossibleValue::new("json").help("A JSON array"),
+        })
     }
 }

@@ -403,6 +403,27 @@ fn sum_sizes(rows: &BTreeMap<String, PackageRow>) -> u64 {
     rows.values().filter_map(|r| r.size).sum()
 }
 
+/// Opens both inputs (in parallel) and analyses them together: layers present in both (same
+/// diff_id) are decoded once (see [`pair`]).
+pub fn load_sides(
+    a: &std::path::Path,
+    b: &std::path::Path,
+    open_a: &crate::image::OpenOptions,
+    open_b: &crate::image::OpenOptions,
+    opts: &crate::image::AnalyzeOptions,
+) -> Result<(Side, Side), crate::image::ImageError> {
+    let (ia, ib) = rayon::join(
+        || crate::image::open(a, open_a),
+        || crate::image::open(b, open_b),
+    );
+    let (ia, ib) = (ia?, ib?);
+    let (ra, rb) = pair::analyze_pair(&ia, &ib, opts)?;
+    Ok((
+        Side::from_report(a.display().to_string(), &ra),
+        Side::from_report(b.display().to_string(), &rb),
+    ))
+}
+
 /// Compares a baseline `a` with a candidate `b`.
 pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
     let depth = opts.depth.max(1);

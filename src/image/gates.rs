@@ -191,6 +191,31 @@ struct ConfigFile {
     image: Option<ImageSection>,
 }
 
+/// The gates of the config file `explicit`, else of the `.dlint.yaml` found from `cwd` (a
+/// hadolint config has none); no file means no gate.
+pub fn from_config(
+    explicit: Option<&std::path::Path>,
+    cwd: &std::path::Path,
+) -> crate::Result<Gates> {
+    use crate::lint::config::{UserDirs, find_config};
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_config(cwd, &UserDirs::from_env()).filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains("dlint"))
+        }),
+    };
+    let Some(path) = path else {
+        return Ok(Gates::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    from_yaml(&text).map_err(|message| crate::Error::Config { path, message })
+}
+
 /// Reads the gates of the `image:` section of a `.dlint.yaml` text (other sections are ignored).
 pub fn from_yaml(text: &str) -> Result<Gates, String> {
     let cfg: ConfigFile = if text.trim().is_empty() {
