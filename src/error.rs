@@ -15,8 +15,6 @@ pub enum Error {
     Usage(String),
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
-    #[error("`dlint {0}` is not implemented yet")]
-    NotImplemented(&'static str),
     #[error("{0}")]
     Other(String),
 }

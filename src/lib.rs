@@ -6,10 +6,12 @@
 pub mod cli;
 pub mod dockerfile;
 pub mod error;
+pub mod hook;
 pub mod image;
 pub mod lint;
 pub mod report;
 pub mod rules;
 pub mod shell;
+pub mod units;
 
 pub use error::{Error, Result};

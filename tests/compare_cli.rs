@@ -129,6 +129,23 @@ fn every_number() {
     assert_eq!(t["files"]["b"], 9);
     assert_eq!(t["wasted"]["a"], 3000, "usr/bin/tool deleted by a whiteout");
     assert_eq!(t["wasted"]["b"], 100, "etc/os-release overwritten");
+    // the final filesystem's visible bytes: every file but the deleted tool (A) and the
+    // overwritten os-release copy (B)
+    let meta = |v: &str| format!("Metadata-Version: 2.1\nName: six\nVersion: {v}\n").len();
+    let visible_a = 1000 + 100 + DPKG.len() + 20_000 + 5000 + meta("1.16.0") + 500;
+    let record_a = "six.py,sha256=a,500\nsix-1.16.0.dist-info/METADATA,sha256=b,49\nsix-1.16.0.dist-info/RECORD,,\n";
+    assert_eq!(t["visible"]["a"], (visible_a + record_a.len()) as u64);
+    let package_json = r#"{"name":"left-pad","version":"1.3.0"}"#;
+    let visible_b = 1000
+        + 180
+        + APK.len()
+        + 6000
+        + meta("1.17.0")
+        + "six.py,sha256=a,700\n".len()
+        + 700
+        + package_json.len()
+        + 400;
+    assert_eq!(t["visible"]["b"], visible_b as u64);
     assert_eq!(v["identical_content"], false);
 
     let l = &v["layers"];

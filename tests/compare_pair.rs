@@ -183,3 +183,37 @@ fn corrupt_copy_of_a_shared_layer_is_caught() {
         "{err}"
     );
 }
+
+/// B reuses A's layers in another order, one of them twice, with one job and with several:
+/// each image still gets exactly the report `analyze` gives it alone (the shared walk is kept
+/// until every layer that needs it has been applied, in order).
+#[test]
+fn shared_layers_in_another_order_and_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = LayerBuilder::new()
+        .compress(Compression::Gzip)
+        .file_size("x/one", 1000)
+        .build();
+    let two = LayerBuilder::new()
+        .compress(Compression::Zstd)
+        .file_size("x/one", 10)
+        .file_size("x/two", 2000)
+        .build();
+    let a = ImageSpec::new()
+        .layer(one.clone(), "ADD one /")
+        .layer(two.clone(), "ADD two /");
+    let b = ImageSpec::new()
+        .layer(two.clone(), "ADD two /")
+        .layer(one.clone(), "ADD one /")
+        .layer(two, "ADD two again /");
+    let pa = write(dir.path(), "a", &a, 1);
+    let pb = write(dir.path(), "b", &b, 3);
+    for jobs in [1, 4] {
+        let o = AnalyzeOptions { jobs, ..opts(true) };
+        let (ra, rb) = pair(&pa, &pb, &o).unwrap();
+        assert_eq!(ra, alone(&pa, &o), "jobs {jobs}");
+        assert_eq!(rb, alone(&pb, &o), "jobs {jobs}");
+        assert_eq!(rb.layers.len(), 3);
+        assert_eq!(rb.totals.wasted_bytes, 2000 + 1000 + 10);
+    }
+}

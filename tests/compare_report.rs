@@ -43,6 +43,7 @@ fn side(
         compressed: layers.iter().map(|l| l.compressed).sum(),
         uncompressed: layers.iter().map(|l| l.uncompressed).sum(),
         layers,
+        visible: files.values().map(|(s, _)| s).sum(),
         file_count: files.len() as u64,
         wasted: 0,
         efficiency: 1.0,

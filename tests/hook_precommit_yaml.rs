@@ -55,3 +55,58 @@ fn pre_commit_hook_definition() {
         }
     }
 }
+
+#[derive(serde::Deserialize)]
+struct LocalConfig {
+    repos: Vec<LocalRepo>,
+}
+
+#[derive(serde::Deserialize)]
+struct LocalRepo {
+    repo: String,
+    hooks: Vec<LocalHook>,
+}
+
+#[derive(serde::Deserialize)]
+struct LocalHook {
+    id: String,
+    entry: String,
+    language: String,
+    files: String,
+    exclude: String,
+}
+
+/// The README's `repo: local` block runs an installed dlint on the same files as the hook
+/// definition, and nothing points at a repository URL that does not exist.
+#[test]
+fn readme_local_hook_matches_the_definition() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README");
+    let hooks_yaml =
+        std::fs::read_to_string(format!("{root}/.pre-commit-hooks.yaml")).expect("hooks");
+    for (name, text) in [
+        ("README.md", &readme),
+        (".pre-commit-hooks.yaml", &hooks_yaml),
+    ] {
+        assert!(
+            !text.contains("github.com/dlint"),
+            "{name} names a repository that does not exist"
+        );
+    }
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("repo: local"))
+        .expect("a `repo: local` pre-commit block in the README");
+    let cfg: LocalConfig = serde_saphyr::from_str(block).expect("README block is YAML");
+    let repo = &cfg.repos[0];
+    assert_eq!(repo.repo, "local");
+    let local = &repo.hooks[0];
+    let def: Vec<Hook> = serde_saphyr::from_str(&hooks_yaml).expect("yaml");
+    assert_eq!(local.id, def[0].id);
+    assert_eq!(local.entry, def[0].entry);
+    assert_eq!(local.language, "system");
+    assert_eq!(local.files, def[0].files);
+    assert_eq!(local.exclude, def[0].exclude);
+}

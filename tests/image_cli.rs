@@ -113,7 +113,7 @@ fn gates_from_flags() {
     let (code, err) = run(&["--max-wasted", "3000"]);
     assert_eq!(code, Some(1));
     assert!(
-        err.contains("gate max-wasted failed: 3.9 KiB wasted, 1000 B over the limit of 2.9 KiB"),
+        err.contains("gate max-wasted failed: 4.0 kB wasted, 1.0 kB over the limit of 3.0 kB"),
         "{err}"
     );
     let (code, err) = run(&["--max-wasted", "40%"]);
@@ -290,4 +290,28 @@ fn closed_stdout_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn closed_stdout_text_and_compare() {
+    // `dlint image X | head` once head has exited: the reader is gone before dlint writes
+    let d = tempfile::tempdir().unwrap();
+    build(d.path());
+    for args in [
+        &["image", "cli.tar", "--no-config"][..],
+        &["compare", "cli.tar", "cli.tar"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlint"))
+            .current_dir(d.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
 }

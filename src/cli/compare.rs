@@ -1,12 +1,10 @@
 //! `dlint compare A B`: analyse two images in parallel and report their differences.
 
-use crate::image::compare::pair::analyze_pair;
-use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, Side};
+use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, load_sides};
 use crate::image::packages::CAPTURE_GLOBS;
-use crate::image::{self, AnalyzeOptions, OpenOptions};
+use crate::image::{AnalyzeOptions, OpenOptions};
 use crate::report::compare::{CompareFormat, render};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `dlint compare`.
@@ -54,24 +52,6 @@ pub struct CompareArgs {
     pub jobs: Option<usize>,
 }
 
-/// Opens both inputs (in parallel) and analyses them together: layers present in both (same
-/// diff_id) are decoded once (see [`crate::image::compare::pair`]).
-pub fn load_sides(
-    a: &Path,
-    b: &Path,
-    open_a: &OpenOptions,
-    open_b: &OpenOptions,
-    opts: &AnalyzeOptions,
-) -> crate::Result<(Side, Side)> {
-    let (ia, ib) = rayon::join(|| image::open(a, open_a), || image::open(b, open_b));
-    let (ia, ib) = (ia?, ib?);
-    let (ra, rb) = analyze_pair(&ia, &ib, opts)?;
-    Ok((
-        Side::from_report(a.display().to_string(), &ra),
-        Side::from_report(b.display().to_string(), &rb),
-    ))
-}
-
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
@@ -109,13 +89,9 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
             std::fs::write(path, buf).map_err(io_err(path.clone()))?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match render(args.format, &cmp, gate.as_ref(), &mut lock).and_then(|()| lock.flush()) {
-                // `dlint compare … | head`: the reader left; not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                r => r.map_err(io_err(PathBuf::from("<stdout>")))?,
-            }
+            let mut out = super::Stdout::new();
+            render(args.format, &cmp, gate.as_ref(), &mut out).map_err(super::stdout_error)?;
+            out.finish()?;
         }
     }
     match gate {

@@ -1,7 +1,7 @@
 //! `dlint explain ID|name`: print a rule's page.
 
-use crate::lint::Registry;
-use crate::{Error, Result};
+use crate::Result;
+use crate::report::rules::explain;
 use std::process::ExitCode;
 
 /// Arguments of `dlint explain`.
@@ -11,23 +11,8 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
-/// The text `dlint explain` prints for `key`.
-pub fn explain(registry: &Registry, key: &str) -> Result<String> {
-    let info = registry.lookup(key).ok_or_else(|| {
-        let hint = registry
-            .suggest(key)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        Error::Usage(format!(
-            "unknown rule `{key}`{hint}; `dlint rules` lists them"
-        ))
-    })?;
-    Ok(info.explain())
-}
-
 /// Runs `dlint explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let text = explain(crate::rules::registry(), &args.rule)?;
-    print!("{text}");
+    super::write_stdout(explain(crate::rules::registry(), &args.rule)?.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

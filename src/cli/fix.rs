@@ -4,6 +4,7 @@
 use crate::cli::lint::{LintArgs, build_config};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::lint;
+use crate::report::diff::unified_diff;
 use crate::{Error, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -35,15 +36,6 @@ pub struct FixArgs {
     pub ignore: Vec<String>,
 }
 
-/// A unified diff of `old` -> `new` for `path`.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
-}
-
 /// Runs `dlint fix`.
 pub fn run(args: FixArgs) -> Result<ExitCode> {
     let lint_args = LintArgs {
@@ -54,8 +46,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     };
     let registry = crate::rules::registry();
     let cfg = build_config(&lint_args, registry)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = super::Stdout::new();
     let io_err = |path: &PathBuf| {
         let path = path.clone();
         move |source| Error::Io { path, source }
@@ -119,7 +110,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             fixes -= fixed.applied;
         }
     }
-    out.flush().map_err(io_err(&PathBuf::from("<stdout>")))?;
+    out.finish()?;
     eprintln!(
         "dlint: {} {fixes} fix{} in {changed} file{}; {remaining} finding{} left (see `dlint lint`)",
         if dry { "would apply" } else { "applied" },

@@ -48,11 +48,11 @@ pub struct ImageArgs {
     /// Reject archives with more tar entries than this (tar bombs).
     #[arg(long, default_value_t = 2_000_000)]
     pub max_entries: usize,
-    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB).
-    #[arg(long, value_parser = gates::parse_size)]
+    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB; see "Units" in the README).
+    #[arg(long, value_parser = crate::units::parse_size)]
     pub max_size: Option<u64>,
     /// Gate: fail if any uncompressed layer is larger.
-    #[arg(long, value_parser = gates::parse_size)]
+    #[arg(long, value_parser = crate::units::parse_size)]
     pub max_layer_size: Option<u64>,
     /// Gate: fail if more bytes are wasted (a size, or a percentage like 10%).
     #[arg(long, value_parser = gates::parse_limit)]
@@ -68,35 +68,6 @@ pub struct ImageArgs {
     pub no_config: bool,
 }
 
-fn config_gates(args: &ImageArgs) -> Result<gates::Gates> {
-    if args.no_config {
-        return Ok(gates::Gates::default());
-    }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => {
-            let cwd = std::env::current_dir().map_err(|e| Error::Io {
-                path: PathBuf::from("."),
-                source: e,
-            })?;
-            crate::lint::config::find_config(&cwd, &crate::lint::config::UserDirs::from_env())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.contains("dlint"))
-                })
-        }
-    };
-    let Some(path) = path else {
-        return Ok(gates::Gates::default());
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    gates::from_yaml(&text).map_err(|message| Error::Config { path, message })
-}
-
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let cli_gates = gates::Gates {
@@ -105,7 +76,15 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         max_wasted: args.max_wasted,
         min_efficiency: args.min_efficiency,
     };
-    let gates = cli_gates.or(config_gates(&args)?);
+    let gates = if args.no_config {
+        cli_gates
+    } else {
+        let cwd = std::env::current_dir().map_err(|source| Error::Io {
+            path: PathBuf::from("."),
+            source,
+        })?;
+        cli_gates.or(gates::from_config(args.config.as_deref(), &cwd)?)
+    };
     let img = image::open(
         &args.input,
         &OpenOptions {
@@ -138,12 +117,12 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
         ImageFormat::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            image::text::render(&report, &mut out, color, args.dive_compat).map_err(|e| {
-                Error::Io {
+            crate::report::image::render(&report, &mut out, color, args.dive_compat).map_err(
+                |e| Error::Io {
                     path: PathBuf::from("<stdout>"),
                     source: e,
-                }
-            })?;
+                },
+            )?;
         }
     }
     super::write_stdout(&out)?;

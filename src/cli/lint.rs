@@ -1,12 +1,10 @@
 //! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
 
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::dockerfile::LineIndex;
 use crate::lint::config::{LABEL_TYPES, resolve_rule};
 use crate::lint::{self, Config, Registry, Severity, Threshold};
-use crate::report::{self, FileReport, RenderOptions, RuleDoc};
+use crate::report::{self, RenderOptions, RuleDoc, file_reports};
 use crate::{Error, Result};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -151,20 +149,6 @@ pub fn exit_code(files: &[lint::LintedFile], cfg: &Config) -> u8 {
     if fails { EXIT_FINDINGS } else { EXIT_OK }
 }
 
-/// Converts lint results to the reports' input.
-pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
-    files
-        .iter()
-        .filter(|f| f.error.is_none())
-        .map(|f| FileReport {
-            path: f.path.display().to_string(),
-            lines: LineIndex::new(&f.source),
-            source: f.source.clone(),
-            diagnostics: f.diagnostics.clone(),
-        })
-        .collect()
-}
-
 /// Runs `dlint lint`.
 pub fn run(args: LintArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
@@ -208,25 +192,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let format = match args.format {
         Some(f) => f,
         None => match cfg.format.as_deref() {
-            Some(name) => {
-                // hadolint's names for the formats dlint has
-                let name = match name {
-                    "tty" => "text",
-                    "gnu" => "compact",
-                    "gitlab_codeclimate" | "codeclimate" => "gitlab",
-                    other => other,
-                };
-                <report::Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
-                    let file = cfg
-                        .path
-                        .as_deref()
-                        .unwrap_or(std::path::Path::new("config"));
-                    Error::Config {
-                        path: file.to_path_buf(),
-                        message: format!("key `format`: unknown format `{name}`"),
-                    }
-                })?
-            }
+            // hadolint's names for the formats dlint has are aliases
+            Some(name) => name.parse::<report::Format>().map_err(|e| Error::Config {
+                path: cfg.path.clone().unwrap_or_else(|| PathBuf::from("config")),
+                message: format!("key `format`: {e}"),
+            })?,
             None => report::Format::Text,
         },
     };
@@ -243,17 +213,9 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         rules: &docs,
         ..RenderOptions::default()
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = report::render(format, &reports, &opts, &mut out);
-    if let Err(source) = written.and_then(|()| out.flush())
-        && source.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        return Err(Error::Io {
-            path: PathBuf::from("<stdout>"),
-            source,
-        });
-    }
+    let mut out = super::Stdout::new();
+    report::render(format, &reports, &opts, &mut out).map_err(super::stdout_error)?;
+    out.finish()?;
     if !found.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }

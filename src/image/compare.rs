@@ -5,119 +5,16 @@
 //! The comparison works on [`Side`], a small summary of one analysed image, so it can be built
 //! and tested without archives.
 
+mod growth;
 pub mod pair;
+mod side;
 
-use crate::image::packages::{Ecosystem, Inventory, LangPackage, OsPackage, PackageDb};
+pub use growth::{Growth, GrowthCheck};
+pub use side::{Side, SideCache, SideLayer};
+
+use crate::image::packages::{Ecosystem, LangPackage, OsPackage, PackageDb};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// One layer of a side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SideLayer {
-    /// sha256 of the uncompressed layer (`sha256:…`): equal diff_ids mean identical content.
-    pub diff_id: String,
-    /// Compressed (blob) size.
-    pub compressed: u64,
-    /// Uncompressed (tar) size.
-    pub uncompressed: u64,
-    /// Entries in the layer.
-    pub files: u64,
-    /// The instruction that created it.
-    pub created_by: String,
-}
-
-/// A cache directory left in the final filesystem.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SideCache {
-    /// Cache path (for example `/var/lib/apt/lists`).
-    pub path: String,
-    /// Bytes of the files under it.
-    pub bytes: u64,
-    /// Index of the layer that put most of them there.
-    pub layer: Option<usize>,
-}
-
-/// What the comparison needs to know about one analysed image.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Side {
-    /// Label shown for this side (usually the input path).
-    pub label: String,
-    /// Layers, bottom first.
-    pub layers: Vec<SideLayer>,
-    /// Total compressed size (sum of layer blobs).
-    pub compressed: u64,
-    /// Total uncompressed size (sum of layer tars).
-    pub uncompressed: u64,
-    /// Regular files in the final filesystem.
-    pub file_count: u64,
-    /// Bytes stored in layers but not visible in the final filesystem.
-    pub wasted: u64,
-    /// Visible bytes / all regular-file bytes across layers (0..=1).
-    pub efficiency: f64,
-    /// Final filesystem: path (no leading `/`) of each regular file and hard link, as
-    /// `dlint image` counts them -> (size, layer index).
-    pub files: BTreeMap<String, (u64, usize)>,
-    /// Caches left in the final filesystem.
-    pub caches: Vec<SideCache>,
-    /// Installed packages.
-    pub packages: Inventory,
-}
-
-impl Side {
-    /// Summarises an analysed image. `report.files` must hold the final filesystem and
-    /// `report.captured` the files selected by [`crate::image::packages::CAPTURE_GLOBS`].
-    pub fn from_report(label: impl Into<String>, report: &crate::image::ImageReport) -> Self {
-        use crate::image::FileKind;
-        let files: BTreeMap<String, (u64, usize)> = report
-            .files
-            .iter()
-            .filter(|(_, e)| matches!(e.kind, FileKind::File | FileKind::Hardlink))
-            .map(|(p, e)| {
-                (
-                    crate::image::packages::normalize_path(p).to_string(),
-                    (e.size, e.layer),
-                )
-            })
-            .collect();
-        let sizes: BTreeMap<String, u64> =
-            files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
-        let captured: BTreeMap<String, Vec<u8>> = report
-            .captured
-            .iter()
-            .map(|(p, c)| (p.clone(), c.content.clone().into_bytes()))
-            .collect();
-        Side {
-            label: label.into(),
-            layers: report
-                .layers
-                .iter()
-                .map(|l| SideLayer {
-                    diff_id: l.diff_id.clone(),
-                    compressed: l.compressed_size,
-                    uncompressed: l.uncompressed_size,
-                    files: l.file_count,
-                    created_by: l.created_by.clone().unwrap_or_default(),
-                })
-                .collect(),
-            compressed: report.totals.compressed_size,
-            uncompressed: report.totals.uncompressed_size,
-            file_count: report.totals.files,
-            wasted: report.totals.wasted_bytes,
-            efficiency: report.totals.efficiency,
-            files,
-            caches: report
-                .caches
-                .iter()
-                .map(|c| SideCache {
-                    path: format!("/{}", c.path.trim_start_matches('/')),
-                    bytes: c.bytes,
-                    layer: c.layers.last().copied(),
-                })
-                .collect(),
-            packages: Inventory::from_files(&captured, &sizes),
-        }
-    }
-}
 
 /// One figure for both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -157,8 +54,10 @@ pub struct FloatDelta {
 pub struct Totals {
     /// Sum of compressed layer blobs.
     pub compressed: Delta,
-    /// Sum of uncompressed layer tars.
+    /// Sum of uncompressed layer tars (the stored size).
     pub uncompressed: Delta,
+    /// Visible bytes of the final filesystem.
+    pub visible: Delta,
     /// Number of layers.
     pub layers: Delta,
     /// Regular files in the final filesystem.
@@ -504,6 +403,27 @@ fn sum_sizes(rows: &BTreeMap<String, PackageRow>) -> u64 {
     rows.values().filter_map(|r| r.size).sum()
 }
 
+/// Opens both inputs (in parallel) and analyses them together: layers present in both (same
+/// diff_id) are decoded once (see [`pair`]).
+pub fn load_sides(
+    a: &std::path::Path,
+    b: &std::path::Path,
+    open_a: &crate::image::OpenOptions,
+    open_b: &crate::image::OpenOptions,
+    opts: &crate::image::AnalyzeOptions,
+) -> Result<(Side, Side), crate::image::ImageError> {
+    let (ia, ib) = rayon::join(
+        || crate::image::open(a, open_a),
+        || crate::image::open(b, open_b),
+    );
+    let (ia, ib) = (ia?, ib?);
+    let (ra, rb) = pair::analyze_pair(&ia, &ib, opts)?;
+    Ok((
+        Side::from_report(a.display().to_string(), &ra),
+        Side::from_report(b.display().to_string(), &rb),
+    ))
+}
+
 /// Compares a baseline `a` with a candidate `b`.
 pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
     let depth = opts.depth.max(1);
@@ -526,6 +446,7 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
     let totals = Totals {
         compressed: Delta::new(a.compressed, b.compressed),
         uncompressed: Delta::new(a.uncompressed, b.uncompressed),
+        visible: Delta::new(a.visible, b.visible),
         layers: Delta::new(a.layers.len() as u64, b.layers.len() as u64),
         files: Delta::new(a.file_count, b.file_count),
         wasted: Delta::new(a.wasted, b.wasted),
@@ -695,93 +616,6 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
         lang_packages,
         files,
         caches,
-    }
-}
-
-/// A `--max-growth` limit: a percentage of the baseline or a number of bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
-pub enum Growth {
-    /// Percent of the baseline's size (5 = 5%).
-    Percent(f64),
-    /// Bytes.
-    Bytes(u64),
-}
-
-impl std::str::FromStr for Growth {
-    type Err = String;
-
-    /// Parses `5%`, `0.5%`, `20MB` (10^6), `20MiB` (2^20), `1.5G`, `300kB`, `4096`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim();
-        let bad = || {
-            format!(
-                "invalid growth limit `{s}`: expected a percentage (5%) or a size (20MB, 1.5GiB, 4096)"
-            )
-        };
-        if let Some(p) = t.strip_suffix('%') {
-            let v: f64 = p.trim().parse().map_err(|_| bad())?;
-            return if v.is_finite() && v >= 0.0 {
-                Ok(Growth::Percent(v))
-            } else {
-                Err(bad())
-            };
-        }
-        let split = t
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(t.len());
-        let (num, unit) = t.split_at(split);
-        let v: f64 = num.parse().map_err(|_| bad())?;
-        let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-            "" | "b" => 1.0,
-            "k" | "kb" => 1e3,
-            "m" | "mb" => 1e6,
-            "g" | "gb" => 1e9,
-            "t" | "tb" => 1e12,
-            "ki" | "kib" => 1024.0,
-            "mi" | "mib" => 1024.0 * 1024.0,
-            "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
-            "ti" | "tib" => 1024.0f64.powi(4),
-            _ => return Err(bad()),
-        };
-        let bytes = v * mult;
-        if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
-            return Err(bad());
-        }
-        Ok(Growth::Bytes(bytes.round() as u64))
-    }
-}
-
-/// The outcome of the `--max-growth` gate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GrowthCheck {
-    /// The limit.
-    pub limit: Growth,
-    /// Uncompressed size of both images.
-    pub size: Delta,
-    /// Growth in percent of the baseline (absent when the baseline is empty).
-    pub percent: Option<f64>,
-    /// True when the candidate grew more than allowed.
-    pub exceeded: bool,
-}
-
-impl GrowthCheck {
-    /// Checks the candidate's uncompressed size against the baseline's.
-    pub fn check(cmp: &Comparison, limit: Growth) -> Self {
-        let size = cmp.totals.uncompressed;
-        let percent = (size.a != 0).then(|| size.diff as f64 * 100.0 / size.a as f64);
-        let exceeded = match limit {
-            Growth::Bytes(max) => size.diff > 0 && size.diff.unsigned_abs() > max,
-            // diff > a * p / 100, compared as diff * 100 > a * p to avoid rounding noise.
-            Growth::Percent(p) if size.a != 0 => size.diff as f64 * 100.0 > size.a as f64 * p,
-            Growth::Percent(_) => size.b > 0,
-        };
-        GrowthCheck {
-            limit,
-            size,
-            percent,
-            exceeded,
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! `--min-efficiency`, also readable from the `image:` section of `.dlint.yaml`.
 
 use super::ImageReport;
-use super::text::human;
+use crate::units::{human, parse_size};
 use serde::Deserialize;
 
 /// A limit given as bytes or as a percentage.
@@ -53,36 +53,6 @@ pub struct GateFailure {
     pub message: String,
 }
 
-/// Parses `123`, `10KB`, `1.5MiB`, `2G` (K/M/G/T are powers of 1000 with `B`, of 1024 with `iB`
-/// or alone).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid size {s:?} (examples: 500MB, 1.5GiB, 1048576)"))?;
-    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" => 1e3,
-        "mb" => 1e6,
-        "gb" => 1e9,
-        "tb" => 1e12,
-        "k" | "kib" => 1024.0,
-        "m" | "mib" => 1024.0 * 1024.0,
-        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "t" | "tib" => 1024.0f64.powi(4),
-        _ => {
-            return Err(format!(
-                "invalid size unit in {s:?} (use B, KB, MB, GB, KiB, MiB, GiB)"
-            ));
-        }
-    };
-    Ok((n * mult).round() as u64)
-}
-
 /// Parses `10%` or a size.
 pub fn parse_limit(s: &str) -> Result<Limit, String> {
     if let Some(p) = s.trim().strip_suffix('%') {
@@ -101,12 +71,15 @@ pub fn parse_limit(s: &str) -> Result<Limit, String> {
 
 /// Parses an efficiency: `0.9` or `90%`.
 pub fn parse_efficiency(s: &str) -> Result<f64, String> {
-    let v = match parse_limit(s)? {
-        Limit::Percent(p) => p / 100.0,
-        Limit::Bytes(_) => s
-            .trim()
+    let v = if s.trim().ends_with('%') {
+        match parse_limit(s)? {
+            Limit::Percent(p) => p / 100.0,
+            Limit::Bytes(b) => b as f64,
+        }
+    } else {
+        s.trim()
             .parse::<f64>()
-            .map_err(|_| format!("invalid efficiency {s:?} (use 0.9 or 90%)"))?,
+            .map_err(|_| format!("invalid efficiency {s:?} (use 0.9 or 90%)"))?
     };
     if !(0.0..=1.0).contains(&v) {
         return Err(format!("efficiency {s:?} is not between 0 and 1"));
@@ -218,6 +191,31 @@ struct ConfigFile {
     image: Option<ImageSection>,
 }
 
+/// The gates of the config file `explicit`, else of the `.dlint.yaml` found from `cwd` (a
+/// hadolint config has none); no file means no gate.
+pub fn from_config(
+    explicit: Option<&std::path::Path>,
+    cwd: &std::path::Path,
+) -> crate::Result<Gates> {
+    use crate::lint::config::{UserDirs, find_config};
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_config(cwd, &UserDirs::from_env()).filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.contains("dlint"))
+        }),
+    };
+    let Some(path) = path else {
+        return Ok(Gates::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    from_yaml(&text).map_err(|message| crate::Error::Config { path, message })
+}
+
 /// Reads the gates of the `image:` section of a `.dlint.yaml` text (other sections are ignored).
 pub fn from_yaml(text: &str) -> Result<Gates, String> {
     let cfg: ConfigFile = if text.trim().is_empty() {
@@ -258,7 +256,17 @@ mod tests {
         assert_eq!(parse_size("1048576"), Ok(1 << 20));
         assert_eq!(parse_size("10KB"), Ok(10_000));
         assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
-        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2G"), Ok(2_000_000_000));
+        // `--max-size 1G` and `--max-growth 1G` mean the same number of bytes
+        assert_eq!(
+            parse_limit("1G"),
+            Ok(Limit::Bytes(
+                match "1G".parse::<crate::image::compare::Growth>() {
+                    Ok(crate::image::compare::Growth::Bytes(b)) => b,
+                    other => panic!("{other:?}"),
+                }
+            ))
+        );
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5 parsecs").is_err());
         assert_eq!(parse_limit("12.5%"), Ok(Limit::Percent(12.5)));

@@ -3,28 +3,18 @@
 //! hashed (when verifying) to check it against its own digest, so comparing a build with its
 //! predecessor costs little more than analysing one of them.
 //!
-//! All layers of both images run as tasks of one thread pool; the per-image reports are then
-//! built by the same code as [`crate::image::analyze`].
+//! All layers of both images are tasks of the scheduler [`crate::image::analyze`] uses, and
+//! each image's layers are applied to its model in order as they arrive, by the same code.
 
+use crate::image::assemble::{InOrder, Ready};
 use crate::image::read::{check_ids, globs, layer_err, scan};
+use crate::image::schedule::{self, Task};
 use crate::image::walk::{self, LayerScan, WalkCtx};
-use crate::image::{
-    AnalyzeOptions, Compression, Image, ImageError, ImageReport, LayerRef, build_report,
-};
-use rayon::prelude::*;
+use crate::image::{AnalyzeOptions, Compression, Image, ImageError, ImageReport, LayerRef};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
-
-/// One unit of work.
-#[derive(Debug, Clone, Copy)]
-enum Task {
-    /// Decode and walk layer `index` of side 0 (A) or 1 (B).
-    Scan { side: usize, index: usize },
-    /// B's layer `index` has the content of A's layer `a_index`: only check B's blob.
-    Reuse { index: usize, a_index: usize },
-}
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// B's blob of a layer A also has: (digest, size, compression), hashing it only when verifying.
 /// An uncompressed blob is the layer tar itself, so its hash must equal the diff_id. `None` when
@@ -106,7 +96,19 @@ fn reusable(l: &LayerRef, verify: bool) -> bool {
         || l.member.ends_with(".tar")
 }
 
+/// What a worker did with one task.
+enum Done {
+    /// A full scan (of either image).
+    Scan(Result<LayerScan, ImageError>),
+    /// B's blob checked; its walk is A's: (blob digest, blob size, compression).
+    Checked(Result<(String, u64, Compression), ImageError>),
+}
+
 /// Analyses `a` and `b` like [`crate::image::analyze`] does each, reading shared layers once.
+///
+/// Both images' layers are tasks of the one [`schedule`] (biggest first, base layers first) and
+/// each image applies its layers in order as they arrive ([`InOrder`]), dropping their entries:
+/// the entries of a layer both images have are kept (once, shared) only until both applied it.
 pub fn analyze_pair(
     a: &Image,
     b: &Image,
@@ -120,143 +122,185 @@ pub fn analyze_pair(
     ];
     let seen = [AtomicUsize::new(0), AtomicUsize::new(0)];
     let bombs = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
-    let ctxs: Vec<WalkCtx<'_>> = (0..2)
-        .map(|i| WalkCtx {
-            capture: caps[i].as_ref(),
-            capture_max_file: opts.capture_max_file,
-            capture_budget: &budgets[i],
-            max_entries: opts.max_entries,
-            entries_seen: &seen[i],
-            bomb_layer: &bombs[i],
-            layer: 0,
-            progress: None,
-            hash: opts.verify,
-            pipeline: false,
-        })
-        .collect();
+    let ctxs: [WalkCtx<'_>; 2] = std::array::from_fn(|i| WalkCtx {
+        capture: caps[i].as_ref(),
+        capture_max_file: opts.capture_max_file,
+        capture_budget: &budgets[i],
+        max_entries: opts.max_entries,
+        entries_seen: &seen[i],
+        bomb_layer: &bombs[i],
+        layer: 0,
+        progress: None,
+        hash: opts.verify,
+        pipeline: false,
+    });
 
     let mut first_in_a: HashMap<&str, usize> = HashMap::new();
     for (i, d) in a.diff_ids.iter().enumerate().take(a.layers.len()) {
         first_in_a.entry(d.as_str()).or_insert(i);
     }
-    let mut tasks: Vec<(u64, Task)> = Vec::new();
-    let size_of = |img: &Image, l: &LayerRef| {
-        l.size
-            .or_else(|| img.store.member_size(&l.member))
-            .unwrap_or(0)
-    };
-    for (index, l) in a.layers.iter().enumerate() {
-        tasks.push((size_of(a, l), Task::Scan { side: 0, index }));
-    }
+    let mut jobs: Vec<Job> = (0..a.layers.len())
+        .map(|index| Job::Scan { side: 0, index })
+        .collect();
+    // A's layer -> how many of B's layers reuse its walk
+    let mut reused: HashMap<usize, usize> = HashMap::new();
     for (index, l) in b.layers.iter().enumerate() {
         let shared = b
             .diff_ids
             .get(index)
             .and_then(|d| first_in_a.get(d.as_str()))
             .copied();
-        let task = match shared {
-            Some(a_index) if reusable(l, opts.verify) => Task::Reuse { index, a_index },
-            _ => Task::Scan { side: 1, index },
-        };
-        let weight = match task {
-            Task::Reuse { .. } => 0,
-            Task::Scan { .. } => size_of(b, l),
-        };
-        tasks.push((weight, task));
-    }
-    // Biggest first: the longest layer starts at once instead of last.
-    let mut order: Vec<usize> = (0..tasks.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(tasks.get(i).map_or(0, |t| t.0)));
-
-    enum Done {
-        Scan(LayerScan),
-        Reuse(String, u64, Compression),
-        NeedScan(usize),
-    }
-    let jobs = if opts.jobs == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        opts.jobs
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| ImageError::format(&a.path, format!("thread pool: {e}")))?;
-    let results: Vec<(usize, Result<Done, ImageError>)> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .filter_map(|&t| tasks.get(t).map(|task| (t, task.1)))
-            .map(|(t, task)| {
-                let r = match task {
-                    Task::Scan { side, index } => {
-                        let (img, ctx) = (imgs[side], &ctxs[side]);
-                        scan(img, index, ctx).map(Done::Scan)
-                    }
-                    Task::Reuse { index, .. } => {
-                        check_blob(b, index, opts.verify).map(|r| match r {
-                            Some((d, s, c)) => Done::Reuse(d, s, c),
-                            None => Done::NeedScan(index),
-                        })
-                    }
-                };
-                (t, r)
-            })
-            .collect()
-    });
-    let mut done: Vec<Option<Done>> = (0..tasks.len()).map(|_| None).collect();
-    let mut results = results;
-    results.sort_by_key(|(t, _)| *t);
-    // A tar bomb makes every layer still running fail: report the one that crossed the limit.
-    for (side, bomb) in bombs.iter().enumerate() {
-        let bomb = bomb.load(std::sync::atomic::Ordering::Relaxed);
-        let hit = results.iter().position(|(t, r)| {
-            r.is_err() && matches!(tasks.get(*t).map(|x| x.1), Some(Task::Scan { side: s, index }) if s == side && index == bomb)
-        });
-        if let Some(p) = hit {
-            let (_, r) = results.swap_remove(p);
-            r?;
-        }
-    }
-    for (t, r) in results {
-        if let Some(slot) = done.get_mut(t) {
-            *slot = Some(r?);
-        }
-    }
-    let mut scans_a: Vec<LayerScan> = Vec::with_capacity(a.layers.len());
-    let mut scans_b: Vec<LayerScan> = Vec::with_capacity(b.layers.len());
-    for (t, d) in done.into_iter().enumerate() {
-        let task = tasks.get(t).map(|x| x.1);
-        match (task, d) {
-            (Some(Task::Scan { side: 0, .. }), Some(Done::Scan(s))) => scans_a.push(s),
-            (Some(Task::Scan { .. }), Some(Done::Scan(s))) => scans_b.push(s),
-            (_, Some(Done::NeedScan(index))) => scans_b.push(scan(b, index, &ctxs[1])?),
-            (
-                Some(Task::Reuse { a_index, .. }),
-                Some(Done::Reuse(blob_digest, blob_size, compression)),
-            ) => {
-                let Some(src) = scans_a.get(a_index) else {
-                    return Err(ImageError::format(
-                        &b.path,
-                        "shared layer scanned out of order".to_string(),
-                    ));
-                };
-                scans_b.push(LayerScan {
-                    entries: src.entries.clone(),
-                    blob_digest,
-                    blob_size,
-                    diff_id: src.diff_id.clone(),
-                    uncompressed_size: src.uncompressed_size,
-                    compression,
-                    captured: src.captured.clone(),
-                });
+        jobs.push(match shared {
+            Some(a_index) if reusable(l, opts.verify) => {
+                *reused.entry(a_index).or_default() += 1;
+                Job::Reuse { index, a_index }
             }
-            _ => return Err(ImageError::format(&a.path, "layer task lost".to_string())),
-        }
+            _ => Job::Scan { side: 1, index },
+        });
     }
+    let tasks: Vec<Task> = jobs
+        .iter()
+        .map(|j| match *j {
+            Job::Scan { side, index } => Task {
+                weight: imgs[side].blob_size(index),
+                first: index == 0,
+            },
+            Job::Reuse { .. } => Task {
+                weight: 0,
+                first: false,
+            },
+        })
+        .collect();
+
+    let failed = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
+    let mut order_a = InOrder::new(a, opts.top, &failed[0]);
+    let mut order_b = InOrder::new(b, opts.top, &failed[1]);
+    // A's layers whose walk B still needs, and B's checked blobs still waiting for A's walk
+    let mut from_a: HashMap<usize, Ready> = HashMap::new();
+    let mut checked: HashMap<usize, (String, u64, Compression)> = HashMap::new();
+    let skip = |t: usize| match jobs.get(t) {
+        Some(&Job::Scan { side, index }) => index > failed[side].load(Ordering::Relaxed),
+        Some(&Job::Reuse { index, .. }) => index > failed[1].load(Ordering::Relaxed),
+        None => true,
+    };
+    let work = |t: usize, pipeline: bool| match jobs.get(t) {
+        Some(&Job::Scan { side, index }) => {
+            let ctx = WalkCtx {
+                pipeline,
+                ..ctxs[side]
+            };
+            Done::Scan(scan(imgs[side], index, &ctx))
+        }
+        Some(&Job::Reuse { index, .. }) => match check_blob(b, index, opts.verify) {
+            Ok(Some(blob)) => Done::Checked(Ok(blob)),
+            // only a full scan can verify this blob
+            Ok(None) => Done::Scan(scan(b, index, &ctxs[1])),
+            Err(e) => Done::Checked(Err(e)),
+        },
+        None => Done::Scan(Err(ImageError::format(&a.path, "no such layer task"))),
+    };
+    schedule::run(&tasks, opts.jobs, &skip, &work, |t, done| {
+        let Some(&job) = jobs.get(t) else { return };
+        match (job, done) {
+            (Job::Scan { side: 0, index }, Done::Scan(r)) => {
+                let r = r.map(Ready::new);
+                if let Ok(ready) = &r
+                    && reused.contains_key(&index)
+                {
+                    from_a.insert(index, ready.clone());
+                    // B's layers whose blob was checked before A's walk was done
+                    let waiting: Vec<usize> = jobs
+                        .iter()
+                        .filter_map(|j| match *j {
+                            Job::Reuse { index: bi, a_index } if a_index == index => Some(bi),
+                            _ => None,
+                        })
+                        .filter(|bi| checked.contains_key(bi))
+                        .collect();
+                    for bi in waiting {
+                        if let Some(blob) = checked.remove(&bi) {
+                            let r = take_reuse(b, &mut from_a, &mut reused, index, blob);
+                            order_b.offer(bi, r);
+                        }
+                    }
+                }
+                order_a.offer(index, r);
+            }
+            (Job::Scan { index, .. } | Job::Reuse { index, .. }, Done::Scan(r)) => {
+                if let Job::Reuse { a_index, .. } = job {
+                    release(&mut from_a, &mut reused, a_index);
+                }
+                order_b.offer(index, r.map(Ready::new));
+            }
+            (Job::Reuse { index, a_index }, Done::Checked(r)) => match r {
+                Err(e) => {
+                    release(&mut from_a, &mut reused, a_index);
+                    order_b.offer(index, Err(e));
+                }
+                Ok(blob) if from_a.contains_key(&a_index) => {
+                    let r = take_reuse(b, &mut from_a, &mut reused, a_index, blob);
+                    order_b.offer(index, r);
+                }
+                Ok(blob) => {
+                    checked.insert(index, blob);
+                }
+            },
+            (Job::Scan { .. }, Done::Checked(_)) => {}
+        }
+    });
+    drop(from_a);
+    let (bomb_a, bomb_b) = (
+        bombs[0].load(Ordering::Relaxed),
+        bombs[1].load(Ordering::Relaxed),
+    );
     let (ra, rb) = rayon::join(
-        || build_report(a, scans_a, opts),
-        || build_report(b, scans_b, opts),
+        || order_a.finish(bomb_a, opts),
+        || order_b.finish(bomb_b, opts),
     );
     Ok((ra?, rb?))
+}
+
+/// One layer task of the pair.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// Decode and walk layer `index` of side 0 (A) or 1 (B).
+    Scan { side: usize, index: usize },
+    /// B's layer `index` has the content of A's layer `a_index`: only check B's blob.
+    Reuse { index: usize, a_index: usize },
+}
+
+/// B's layer made of A's walk of layer `a_index` and B's own blob figures.
+fn take_reuse(
+    b: &Image,
+    from_a: &mut HashMap<usize, Ready>,
+    reused: &mut HashMap<usize, usize>,
+    a_index: usize,
+    (blob_digest, blob_size, compression): (String, u64, Compression),
+) -> Result<Ready, ImageError> {
+    let Some(src) = from_a.get(&a_index) else {
+        let msg = format!("layer {a_index} of the baseline, shared with this image, was not read");
+        return Err(ImageError::format(&b.path, msg));
+    };
+    let ready = Ready {
+        scan: LayerScan {
+            blob_digest,
+            blob_size,
+            compression,
+            ..src.scan.clone()
+        },
+        entries: src.entries.clone(),
+    };
+    release(from_a, reused, a_index);
+    Ok(ready)
+}
+
+/// One of B's layers no longer needs A's walk of `a_index`: drop it after the last one.
+fn release(from_a: &mut HashMap<usize, Ready>, reused: &mut HashMap<usize, usize>, a_index: usize) {
+    if let Some(n) = reused.get_mut(&a_index) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            reused.remove(&a_index);
+            from_a.remove(&a_index);
+        }
+    }
 }

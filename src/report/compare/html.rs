@@ -382,6 +382,7 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
     );
     size_tr(&mut s, "compressed", &t.compressed);
     size_tr(&mut s, "uncompressed", &t.uncompressed);
+    size_tr(&mut s, "final filesystem", &t.visible);
     count_tr(&mut s, "layers", &t.layers);
     count_tr(&mut s, "files", &t.files);
     size_tr(&mut s, "wasted", &t.wasted);

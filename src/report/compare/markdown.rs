@@ -67,6 +67,7 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
     writeln!(out, "|---|--:|--:|--:|--:|")?;
     size_row(out, "compressed", &t.compressed)?;
     size_row(out, "uncompressed", &t.uncompressed)?;
+    size_row(out, "final filesystem", &t.visible)?;
     writeln!(
         out,
         "| layers | {} | {} | {} | {} |",

@@ -128,6 +128,7 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
     let mut tab = Table::new(&["", "A", "B", "diff", "ratio"]);
     tab.row(size_row("compressed", &t.compressed));
     tab.row(size_row("uncompressed", &t.uncompressed));
+    tab.row(size_row("final filesystem", &t.visible));
     tab.row(count_row("layers", &t.layers));
     tab.row(count_row("files", &t.files));
     tab.row(size_row("wasted", &t.wasted));

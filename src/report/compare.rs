@@ -10,7 +10,7 @@ mod markdown;
 mod text;
 
 /// Output format of `dlint compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompareFormat {
     /// Aligned text tables.
     Text,
@@ -20,6 +20,26 @@ pub enum CompareFormat {
     Markdown,
     /// One self-contained HTML file (inline CSS and SVG, no scripts).
     Html,
+}
+
+impl CompareFormat {
+    /// Every format.
+    pub const ALL: &[CompareFormat] = &[
+        CompareFormat::Text,
+        CompareFormat::Json,
+        CompareFormat::Markdown,
+        CompareFormat::Html,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareFormat::Text => "text",
+            CompareFormat::Json => "json",
+            CompareFormat::Markdown => "markdown",
+            CompareFormat::Html => "html",
+        }
+    }
 }
 
 /// JSON document schema version.
@@ -56,38 +76,7 @@ pub fn render(
     }
 }
 
-/// Human size with SI units (like `docker images`): `999 B`, `1.5 kB`, `16.3 MB`, `2.71 GB`.
-pub fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut v = bytes as f64;
-    let mut unit = "B";
-    for u in UNITS {
-        if v < 1000.0 {
-            break;
-        }
-        v /= 1000.0;
-        unit = u;
-    }
-    if v >= 100.0 {
-        format!("{v:.0} {unit}")
-    } else if v >= 10.0 {
-        format!("{v:.1} {unit}")
-    } else {
-        format!("{v:.2} {unit}")
-    }
-}
-
-/// Signed human size: `+1.20 MB`, `-300 B`, `0 B`.
-pub fn human_signed(diff: i64) -> String {
-    match diff {
-        0 => "0 B".to_string(),
-        d if d > 0 => format!("+{}", human(d.unsigned_abs())),
-        d => format!("-{}", human(d.unsigned_abs())),
-    }
-}
+pub use crate::units::{human, human_signed};
 
 /// Signed count: `+3`, `-1`, `0`.
 pub fn signed(diff: i64) -> String {
@@ -206,13 +195,9 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(human(0), "0 B");
-        assert_eq!(human(999), "999 B");
-        assert_eq!(human(1000), "1.00 kB");
-        assert_eq!(human(16_279_040), "16.3 MB");
-        assert_eq!(human(310_111_232), "310 MB");
-        assert_eq!(human(2_700_000_000), "2.70 GB");
-        assert_eq!(human_signed(-1500), "-1.50 kB");
+        assert_eq!(human(1000), "1.0 kB");
+        assert_eq!(human(310_111_232), "310.1 MB");
+        assert_eq!(human_signed(-1500), "-1.5 kB");
         assert_eq!(human_signed(12), "+12 B");
         assert_eq!(short_id("sha256:0123456789abcdef"), "0123456789ab");
         assert_eq!(short_cmd("RUN  a\n  b", 5), "RUN …");

@@ -10,10 +10,13 @@ use std::io::{self, IsTerminal, Write};
 
 mod checkstyle;
 pub mod compare;
+pub mod diff;
 mod github;
 mod gitlab;
+pub mod image;
 mod json;
 mod junit;
+pub mod rules;
 mod sarif;
 mod text;
 mod xml;
@@ -63,23 +66,34 @@ impl FileReport {
     }
 }
 
+/// Converts lint results to the reports' input.
+pub fn file_reports(files: &[crate::lint::LintedFile]) -> Vec<FileReport> {
+    files
+        .iter()
+        .filter(|f| f.error.is_none())
+        .map(|f| FileReport {
+            path: f.path.display().to_string(),
+            lines: crate::dockerfile::LineIndex::new(&f.source),
+            source: f.source.clone(),
+            diagnostics: f.diagnostics.clone(),
+        })
+        .collect()
+}
+
 /// Output format of `dlint lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// rustc-style code frames for people (default).
     #[default]
-    #[value(alias = "tty")]
     Text,
     /// One line per finding: `path:line:col: severity RULE message`.
-    #[value(alias = "gnu")]
     Compact,
     /// One JSON document per run (schema in the README).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
     /// GitLab Code Quality report.
-    #[value(alias = "gitlab_codeclimate", alias = "codeclimate")]
     Gitlab,
     /// Checkstyle XML.
     Checkstyle,
@@ -90,6 +104,29 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &[Format] = &[
+        Format::Text,
+        Format::Compact,
+        Format::Json,
+        Format::Sarif,
+        Format::Gitlab,
+        Format::Checkstyle,
+        Format::Junit,
+        Format::Github,
+    ];
+
+    /// hadolint's names for the formats dlint has (`tty`, `gnu`, `gitlab_codeclimate`,
+    /// `codeclimate`).
+    pub fn aliases(&self) -> &'static [&'static str] {
+        match self {
+            Format::Text => &["tty"],
+            Format::Compact => &["gnu"],
+            Format::Gitlab => &["gitlab_codeclimate", "codeclimate"],
+            _ => &[],
+        }
+    }
+
     /// The name used on the command line.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -105,13 +142,31 @@ impl Format {
     }
 }
 
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// A format by name or alias, ignoring case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| {
+                f.as_str().eq_ignore_ascii_case(s)
+                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(s))
+            })
+            .ok_or_else(|| format!("unknown format `{s}`"))
+    }
+}
+
 /// `--color auto|always|never`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ColorChoice {
     /// Colour when stdout is a terminal and `NO_COLOR` is unset.
     #[default]
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -336,7 +391,6 @@ mod tests {
 
     #[test]
     fn closed_pipe_keeps_its_kind_in_every_format() {
-        use clap::ValueEnum;
         let d = Diagnostic {
             rule: "DL3009",
             name: "x",
@@ -346,7 +400,7 @@ mod tests {
             fix: None,
         };
         let files = [FileReport::new("Dockerfile", "FROM x\n", vec![d])];
-        for format in Format::value_variants() {
+        for format in Format::ALL {
             let err = render(*format, &files, &RenderOptions::default(), &mut ClosedPipe)
                 .expect_err("write fails");
             assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "{format:?}");

@@ -1,0 +1,44 @@
+//! Image archive readers (docker-archive, OCI layout), layer walker and size/waste model.
+//!
+//! ```no_run
+//! use dlint::image::{self, AnalyzeOptions, OpenOptions};
+//! let img = image::open("app.tar".as_ref(), &OpenOptions::default())?;
+//! let report = image::analyze(&img, &AnalyzeOptions::default())?;
+//! println!("{} wasted bytes", report.totals.wasted_bytes);
+//! # Ok::<(), image::ImageError>(())
+//! ```
+//!
+//! The waste formula: every regular file stored in a layer is one copy of data (hard links
+//! share their target's copy). A copy is *visible* if some path of the final filesystem still
+//! reaches it, otherwise it is *wasted* (overwritten later, deleted by a file whiteout, under a
+//! deleted directory, or hidden by an opaque directory). `wasted_bytes = stored - visible` and
+//! `efficiency = visible / stored`.
+
+mod analyze;
+mod assemble;
+mod caches;
+pub mod compare;
+mod error;
+pub mod gates;
+mod history;
+mod manifest;
+mod model;
+mod open;
+pub mod packages;
+mod read;
+mod report;
+mod schedule;
+mod store;
+#[doc(hidden)]
+pub mod testkit;
+mod walk;
+
+pub use analyze::{AnalyzeOptions, analyze};
+pub use caches::CACHE_DIRS;
+pub use error::ImageError;
+pub use history::clean_created_by;
+pub use open::{Image, LayerRef, OpenOptions, open};
+pub use report::{
+    ArchiveFormat, CacheFinding, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
+    HiddenBy, ImageReport, LargeFile, LayerSummary, Totals, WastedPath,
+};

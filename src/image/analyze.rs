@@ -1,0 +1,99 @@
+//! Analysing one image: every layer streamed in parallel by the [`super::schedule`] workers,
+//! applied to the overlay model in order by [`super::assemble::InOrder`].
+
+use super::assemble::{InOrder, Ready};
+use super::schedule::{self, Task};
+use super::{Image, ImageError, ImageReport, read, walk};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// How to analyse an image.
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    /// Layers decoded in parallel (0 = one per CPU).
+    pub jobs: usize,
+    /// Check blob digests and diff_ids (on by default).
+    pub verify: bool,
+    /// Length of the top-N lists (wasted paths, largest files).
+    pub top: usize,
+    /// Glob patterns (matched against the path without leading `/`; `*` stays within one
+    /// directory, `**` crosses directories) of files whose contents are collected into
+    /// [`ImageReport::captured`] when they are in the final filesystem.
+    pub capture: Vec<String>,
+    /// Largest single file captured (bytes).
+    pub capture_max_file: u64,
+    /// Total bytes captured across all layers (copies later hidden count too).
+    pub capture_max_total: u64,
+    /// Most tar entries across all layers before the archive is rejected as a tar bomb.
+    pub max_entries: usize,
+    /// Show a progress bar on stderr (the CLI sets this only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            jobs: 0,
+            verify: true,
+            top: 10,
+            capture: Vec::new(),
+            capture_max_file: 16 << 20,
+            capture_max_total: 64 << 20,
+            max_entries: 2_000_000,
+            progress: false,
+        }
+    }
+}
+
+/// Streams every layer (in parallel), applies the overlay model and builds the report.
+///
+/// Workers take layers biggest first (so the longest one does not start last), the base layer
+/// first of all; the calling thread applies each finished layer to the overlay model as soon as
+/// every layer below it has been applied, then drops its entries.
+pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    let capture = read::globs(img, &opts.capture)?;
+    let budget = AtomicU64::new(opts.capture_max_total);
+    let seen = AtomicUsize::new(0);
+    let bomb = AtomicUsize::new(usize::MAX);
+    let tasks: Vec<Task> = (0..img.layers.len())
+        .map(|i| Task {
+            weight: img.blob_size(i),
+            first: i == 0,
+        })
+        .collect();
+    let progress = opts.progress.then(|| {
+        let total: u64 = tasks.iter().map(|t| t.weight).sum();
+        let pb = indicatif::ProgressBar::new(total.max(1));
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let ctx = walk::WalkCtx {
+        capture: capture.as_ref(),
+        capture_max_file: opts.capture_max_file,
+        capture_budget: &budget,
+        max_entries: opts.max_entries,
+        entries_seen: &seen,
+        bomb_layer: &bomb,
+        layer: 0,
+        progress: progress.as_ref(),
+        hash: opts.verify,
+        pipeline: false,
+    };
+    let failed = AtomicUsize::new(usize::MAX);
+    let mut order = InOrder::new(img, opts.top, &failed);
+    schedule::run(
+        &tasks,
+        opts.jobs,
+        &|i| i > failed.load(Ordering::Relaxed),
+        &|i, pipeline| read::scan(img, i, &walk::WalkCtx { pipeline, ..ctx }).map(Ready::new),
+        |i, r| order.offer(i, r),
+    );
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+    }
+    order.finish(bomb.into_inner(), opts)
+}

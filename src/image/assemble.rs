@@ -1,0 +1,287 @@
+//! Applying layer scans to the overlay model in layer order, and the report built from it.
+//!
+//! [`InOrder`] receives layer scans in any order (as the scheduler's workers finish them),
+//! applies each one as soon as every layer below it has been applied, then drops its entries:
+//! memory holds the model plus the entries of layers that finished early, not every entry of
+//! the image.
+
+use super::walk::{self, Entries, LayerScan};
+use super::{
+    AnalyzeOptions, CapturedFile, DirSize, DiveCompat, FileKind, Image, ImageError, ImageReport,
+    LayerSummary, Totals, model,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A layer ready to apply: its figures, and its entries (shared when both images of a
+/// comparison have the layer, and dropped once every image that has it applied it).
+#[derive(Debug, Clone)]
+pub(crate) struct Ready {
+    /// The scan without its entries.
+    pub scan: LayerScan,
+    /// The entries.
+    pub entries: Arc<Entries>,
+}
+
+impl Ready {
+    /// Moves the entries of `scan` behind an [`Arc`].
+    pub fn new(mut scan: LayerScan) -> Self {
+        let entries = Arc::new(std::mem::take(&mut scan.entries));
+        Ready { scan, entries }
+    }
+}
+
+/// Applies one image's layers in order as they arrive; see the module doc.
+pub(crate) struct InOrder<'a> {
+    asm: Assembler<'a>,
+    pending: BTreeMap<usize, Ready>,
+    errors: BTreeMap<usize, ImageError>,
+    /// Lowest layer that failed (`usize::MAX`: none). Layers above it cannot change the
+    /// outcome: the scheduler's `skip` reads this to leave them out, so the error reported is
+    /// the lowest layer's whatever the timing.
+    failed: &'a AtomicUsize,
+}
+
+impl<'a> InOrder<'a> {
+    /// Starts with `failed` holding `usize::MAX`.
+    pub fn new(img: &'a Image, top: usize, failed: &'a AtomicUsize) -> Self {
+        InOrder {
+            asm: Assembler::new(img, top),
+            pending: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            failed,
+        }
+    }
+
+    /// Takes the result of layer `index` and applies every layer that is now ready.
+    pub fn offer(&mut self, index: usize, r: Result<Ready, ImageError>) {
+        match r {
+            Ok(ready) => {
+                self.pending.insert(index, ready);
+            }
+            Err(e) => self.fail(index, e),
+        }
+        // apply what is ready, up to the lowest failed layer
+        while self
+            .errors
+            .keys()
+            .next()
+            .is_none_or(|&e| e > self.asm.next_layer())
+        {
+            let at = self.asm.next_layer();
+            let Some(ready) = self.pending.remove(&at) else {
+                break;
+            };
+            if let Err(e) = self.asm.push(ready.scan, &ready.entries) {
+                self.fail(at, e);
+            }
+        }
+    }
+
+    fn fail(&mut self, index: usize, e: ImageError) {
+        self.failed.fetch_min(index, Ordering::Relaxed);
+        self.errors.insert(index, e);
+    }
+
+    /// The report, or the error of the lowest failed layer (the layer that crossed the
+    /// tar-bomb limit first, `bomb`, when there is one: a tar bomb makes every layer still
+    /// running fail).
+    pub fn finish(mut self, bomb: usize, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+        if let Some(e) = self.errors.remove(&bomb) {
+            return Err(e);
+        }
+        if let Some((_, e)) = self.errors.into_iter().next() {
+            return Err(e);
+        }
+        let img = self.asm.img;
+        if self.asm.next_layer() != img.layers.len() {
+            let msg = format!("layer {} was never read", self.asm.next_layer());
+            return Err(ImageError::format(&img.path, msg));
+        }
+        self.asm.finish(opts)
+    }
+}
+
+/// Applies layer scans to the overlay model in layer order, keeping only each layer's
+/// figures (not its entries).
+struct Assembler<'a> {
+    img: &'a Image,
+    m: model::Model,
+    /// Scans applied so far, entries dropped.
+    scans: Vec<walk::LayerScan>,
+    /// (layer, path, content) of captured copies.
+    capture_paths: Vec<(usize, String, String)>,
+}
+
+impl<'a> Assembler<'a> {
+    fn new(img: &'a Image, top: usize) -> Self {
+        Assembler {
+            img,
+            m: model::Model::new(top),
+            scans: Vec::with_capacity(img.layers.len()),
+            capture_paths: Vec::new(),
+        }
+    }
+
+    /// Index of the layer the next `push` applies.
+    fn next_layer(&self) -> usize {
+        self.scans.len()
+    }
+
+    fn push(&mut self, mut s: walk::LayerScan, entries: &walk::Entries) -> Result<(), ImageError> {
+        let i = self.scans.len();
+        self.m
+            .apply(i, entries)
+            .map_err(|message| ImageError::Layer {
+                archive: self.img.path.clone(),
+                index: i,
+                digest: s.blob_digest.clone(),
+                message,
+            })?;
+        for (path, content) in std::mem::take(&mut s.captured) {
+            self.capture_paths.push((i, path, content));
+        }
+        self.scans.push(s);
+        Ok(())
+    }
+
+    fn finish(self, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+        let Assembler {
+            img,
+            mut m,
+            scans,
+            capture_paths,
+        } = self;
+        let layers: Vec<LayerSummary> = scans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let c = m.layers.get(i).cloned().unwrap_or_default();
+                LayerSummary {
+                    index: i,
+                    digest: s.blob_digest.clone(),
+                    diff_id: s.diff_id.clone(),
+                    media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
+                    compression: s.compression,
+                    compressed_size: s.blob_size,
+                    uncompressed_size: s.uncompressed_size,
+                    file_count: c.files,
+                    whiteouts: c.whiteouts,
+                    created_by: img.created_by.get(i).cloned().flatten(),
+                    bytes_added: c.added,
+                    bytes_overwritten: c.overwritten,
+                    bytes_removed: c.removed,
+                }
+            })
+            .collect();
+        let stored = m.stored_bytes();
+        let wasted = m.wasted_bytes();
+        let visible = stored - wasted.min(stored);
+        let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
+        for (cum, min, n) in m.dive.values() {
+            cum_sum += cum;
+            min_sum += min;
+            if *n > 1 {
+                dive_wasted += cum;
+            }
+        }
+        let dive = DiveCompat {
+            score: if cum_sum == 0 {
+                1.0
+            } else {
+                min_sum as f64 / cum_sum as f64
+            },
+            wasted_bytes: dive_wasted,
+            user_wasted_percent: {
+                let user: u64 = layers.iter().skip(1).map(|l| l.bytes_added).sum();
+                if user == 0 {
+                    0.0
+                } else {
+                    dive_wasted as f64 * 100.0 / user as f64
+                }
+            },
+        };
+        m.dive = std::collections::HashMap::new();
+        let hidden = m.take_hidden();
+        // largest visible files (hard links reported once, at their first path)
+        let largest = m.largest(opts.top);
+        let files = m.into_final_fs();
+        let totals = Totals {
+            compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
+            uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
+            stored_bytes: stored,
+            visible_bytes: visible,
+            wasted_bytes: wasted,
+            wasted_percent: if stored == 0 {
+                0.0
+            } else {
+                wasted as f64 * 100.0 / stored as f64
+            },
+            efficiency: if stored == 0 {
+                1.0
+            } else {
+                visible as f64 / stored as f64
+            },
+            files: files
+                .values()
+                .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
+                .count() as u64,
+            paths: files.len() as u64,
+        };
+        let mut dirs: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for (p, f) in &files {
+            if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
+                continue;
+            }
+            let top = p.split('/').next().unwrap_or(p);
+            let e = dirs.entry(top).or_default();
+            e.0 += f.size;
+            e.1 += 1;
+        }
+        let mut directories: Vec<DirSize> = dirs
+            .into_iter()
+            .map(|(path, (bytes, files))| DirSize {
+                path: path.to_string(),
+                bytes,
+                files,
+            })
+            .collect();
+        directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+        let caches = super::caches::find_caches(&files);
+        let mut captured = BTreeMap::new();
+        for (li, path, content) in capture_paths {
+            if let Some(f) = files.get(&path)
+                && f.layer == li
+                && f.kind == FileKind::File
+            {
+                let size = f.size;
+                captured.insert(
+                    path,
+                    CapturedFile {
+                        layer: li,
+                        size,
+                        content,
+                    },
+                );
+            }
+        }
+        Ok(ImageReport {
+            schema_version: 1,
+            archive: img.path.display().to_string(),
+            format: img.format,
+            reference: img.reference.clone(),
+            platform: img.platform.clone(),
+            config_digest: img.config_digest.clone(),
+            layers,
+            totals,
+            dive,
+            wasted: hidden,
+            largest,
+            directories,
+            caches,
+            files,
+            captured,
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! Opening an image: the archive or layout is resolved to one image (platform, `--image`)
+//! and its metadata read; no layer is read yet.
+
+use super::manifest;
+use super::store::Store;
+use super::{ArchiveFormat, ImageError, clean_created_by};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Which image to pick from an archive.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// `os/arch[/variant]`, e.g. `linux/arm64`. Default: the only platform, else `linux/amd64`.
+    pub platform: Option<String>,
+    /// Reference (`name:tag`, `name` meaning `name:latest`) or digest prefix of the image to pick
+    /// when the archive holds several.
+    pub image: Option<String>,
+}
+
+/// A layer as listed by the manifest, before it is read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LayerRef {
+    /// Member path inside the archive (`blobs/sha256/…`, `<id>/layer.tar`).
+    pub member: String,
+    /// Expected blob digest, when the manifest gives one.
+    pub digest: Option<String>,
+    /// Media type from the manifest (OCI only).
+    pub media_type: Option<String>,
+    /// Blob size from the manifest (OCI only).
+    pub size: Option<u64>,
+}
+
+/// An opened image: metadata resolved, no layer read yet.
+#[derive(Debug)]
+pub struct Image {
+    /// The archive or layout path.
+    pub path: PathBuf,
+    /// Container format.
+    pub format: ArchiveFormat,
+    /// Image reference (tag) when the archive names one.
+    pub reference: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: Option<String>,
+    /// Digest (or archive member) of the image config.
+    pub config_digest: String,
+    /// Layers, base first.
+    pub layers: Vec<LayerRef>,
+    /// `rootfs.diff_ids` of the config, one per layer.
+    pub diff_ids: Vec<String>,
+    /// Cleaned `created_by` of the history entry of each layer.
+    pub created_by: Vec<Option<String>>,
+    pub(crate) store: Store,
+}
+
+impl Image {
+    /// Size of layer `index`'s blob: from the manifest, else from the archive (0 if unknown).
+    pub(crate) fn blob_size(&self, index: usize) -> u64 {
+        self.layers
+            .get(index)
+            .and_then(|l| l.size.or_else(|| self.store.member_size(&l.member)))
+            .unwrap_or(0)
+    }
+
+    /// Size of the archive file (0 for a directory).
+    pub fn store_size(&self) -> u64 {
+        if self.store.is_tar() {
+            std::fs::metadata(&self.path).map_or(0, |m| m.len())
+        } else {
+            0
+        }
+    }
+}
+
+/// Opens an archive or layout and resolves one image (platform, `--image`), reading only metadata.
+pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
+    let store = Store::open(path)?;
+    let r = manifest::resolve(&store, opts)?;
+    let diff_ids = r.config.rootfs().diff_ids().clone();
+    if diff_ids.len() != r.layers.len() {
+        return Err(ImageError::format(
+            path,
+            format!(
+                "the manifest lists {} layers but the config has {} diff_ids",
+                r.layers.len(),
+                diff_ids.len()
+            ),
+        ));
+    }
+    let mut created_by: Vec<Option<String>> = r
+        .config
+        .history()
+        .iter()
+        .flatten()
+        .filter(|h| h.empty_layer() != Some(true))
+        .map(|h| h.created_by().as_deref().map(clean_created_by))
+        .collect();
+    created_by.resize(r.layers.len(), None);
+    Ok(Image {
+        path: path.to_path_buf(),
+        format: r.format,
+        reference: r.reference,
+        platform: r.platform,
+        config_digest: r.config_digest,
+        layers: r.layers,
+        diff_ids,
+        created_by,
+        store,
+    })
+}

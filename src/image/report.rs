@@ -1,0 +1,243 @@
+//! The report of one analysed image (`dlint image --format json`) and the kinds it uses.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The container formats dlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArchiveFormat {
+    /// Classic `docker save` (`manifest.json`, `<id>/layer.tar` or `<sha>.tar`).
+    DockerArchive,
+    /// Docker 25+ `docker save`: `manifest.json` pointing into an OCI `blobs/` tree.
+    DockerArchiveOci,
+    /// OCI image layout directory.
+    OciLayout,
+    /// OCI image layout in a tar (`oci-archive`).
+    OciArchive,
+}
+
+/// Layer compression, detected from the blob's first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Plain tar.
+    #[default]
+    None,
+    /// gzip (`1f 8b`).
+    Gzip,
+    /// zstd (`28 b5 2f fd`).
+    Zstd,
+}
+
+/// Kind of a path in the filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// Regular file.
+    File,
+    /// Directory.
+    Dir,
+    /// Symbolic link.
+    Symlink,
+    /// Hard link to a regular file (shares its data; `size` is the data's size).
+    Hardlink,
+    /// Device node, fifo or socket.
+    Other,
+}
+
+/// Why a stored copy of a file is not visible in the final filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HiddenBy {
+    /// A later entry at the same path replaced it.
+    Overwritten,
+    /// A `.wh.<name>` whiteout deleted it.
+    Whiteout,
+    /// It was under a directory deleted by a whiteout.
+    DirectoryWhiteout,
+    /// It was under a directory made opaque (`.wh..wh..opq`).
+    Opaque,
+}
+
+/// Per-layer summary.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LayerSummary {
+    /// 0-based position, base layer first.
+    pub index: usize,
+    /// sha256 of the blob as stored (compressed).
+    pub digest: String,
+    /// sha256 of the uncompressed tar stream.
+    pub diff_id: String,
+    /// Media type from the manifest, if any.
+    pub media_type: Option<String>,
+    /// Compression detected from the bytes.
+    pub compression: Compression,
+    /// Blob size in bytes.
+    pub compressed_size: u64,
+    /// Uncompressed tar stream size in bytes (headers and padding included).
+    pub uncompressed_size: u64,
+    /// Entries that are not directories or whiteouts.
+    pub file_count: u64,
+    /// Whiteout and opaque markers.
+    pub whiteouts: u64,
+    /// Cleaned instruction that created the layer.
+    pub created_by: Option<String>,
+    /// Bytes of regular files stored in this layer.
+    pub bytes_added: u64,
+    /// Bytes of lower-layer files this layer replaced at the same path.
+    pub bytes_overwritten: u64,
+    /// Bytes of lower-layer files this layer's whiteouts (file, directory, opaque) hid.
+    pub bytes_removed: u64,
+}
+
+/// Image-wide figures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Totals {
+    /// Sum of the layer blob sizes.
+    pub compressed_size: u64,
+    /// Sum of the uncompressed layer tar sizes.
+    pub uncompressed_size: u64,
+    /// Bytes of all regular-file copies stored across layers.
+    pub stored_bytes: u64,
+    /// Bytes of file data reachable in the final filesystem (hard links counted once).
+    pub visible_bytes: u64,
+    /// `stored_bytes - visible_bytes`.
+    pub wasted_bytes: u64,
+    /// `wasted_bytes / stored_bytes * 100` (0 for an empty image).
+    pub wasted_percent: f64,
+    /// `visible_bytes / stored_bytes` (1 for an empty image).
+    pub efficiency: f64,
+    /// Regular files and hard links in the final filesystem.
+    pub files: u64,
+    /// All paths in the final filesystem.
+    pub paths: u64,
+}
+
+/// What dive (wagoodman/dive) would report, for users comparing numbers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiveCompat {
+    /// dive's "efficiency": sum of each path's smallest copy / sum of all copies.
+    pub score: f64,
+    /// dive's "wasted bytes": total size of every copy of each path seen in 2+ layers,
+    /// including the surviving copy.
+    pub wasted_bytes: u64,
+    /// dive's "userWastedPercent": `wasted_bytes` over the file bytes of every layer but the
+    /// first, times 100.
+    pub user_wasted_percent: f64,
+}
+
+/// A stored file copy that is not visible in the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WastedPath {
+    /// Path of the copy.
+    pub path: String,
+    /// Its size.
+    pub size: u64,
+    /// Layer that stored it.
+    pub added_layer: usize,
+    /// Layer that hid it.
+    pub hidden_layer: usize,
+    /// How it was hidden.
+    pub reason: HiddenBy,
+}
+
+/// A path of the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FsEntry {
+    /// File, dir, symlink, hard link, other.
+    pub kind: FileKind,
+    /// Data size (regular files and hard links), else 0.
+    pub size: u64,
+    /// Layer of the entry that made this path what it is.
+    pub layer: usize,
+    /// Symlink or hard-link target.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub link: Option<String>,
+}
+
+/// A large file of the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LargeFile {
+    /// Path (no leading `/`).
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Layer that put it there.
+    pub layer: usize,
+}
+
+/// Visible bytes below one top-level directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DirSize {
+    /// Top-level directory (or a file at the root).
+    pub path: String,
+    /// Visible file bytes below it.
+    pub bytes: u64,
+    /// Regular files below it.
+    pub files: u64,
+}
+
+/// A package-manager cache left in the final filesystem.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CacheFinding {
+    /// Cache directory (no leading `/`).
+    pub path: String,
+    /// Tool that owns it (apt, apk, pip, …).
+    pub tool: String,
+    /// Bytes of regular files in it.
+    pub bytes: u64,
+    /// Regular files in it.
+    pub files: u64,
+    /// Layers that put those files there, ascending.
+    pub layers: Vec<usize>,
+}
+
+/// Contents of a small final-filesystem file asked for with [`super::AnalyzeOptions::capture`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CapturedFile {
+    /// Layer the visible copy comes from.
+    pub layer: usize,
+    /// Size in bytes.
+    pub size: u64,
+    /// Contents (invalid UTF-8 replaced with U+FFFD).
+    pub content: String,
+}
+
+/// Everything `dlint image` reports. Serialised as the `--format json` output.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ImageReport {
+    /// Schema version of this JSON (bumped on incompatible changes).
+    pub schema_version: u32,
+    /// Archive or layout path as given.
+    pub archive: String,
+    /// Container format.
+    pub format: ArchiveFormat,
+    /// Image reference, if the archive names one.
+    pub reference: Option<String>,
+    /// `os/arch[/variant]`.
+    pub platform: Option<String>,
+    /// Digest of the image config.
+    pub config_digest: String,
+    /// Layers, base first.
+    pub layers: Vec<LayerSummary>,
+    /// Image totals.
+    pub totals: Totals,
+    /// dive's figures for the same image.
+    pub dive: DiveCompat,
+    /// Largest hidden copies, biggest first (at most `top`).
+    pub wasted: Vec<WastedPath>,
+    /// Largest visible files, biggest first (at most `top`).
+    pub largest: Vec<LargeFile>,
+    /// Visible bytes per top-level directory, biggest first.
+    pub directories: Vec<DirSize>,
+    /// Package-manager caches left in the final filesystem.
+    pub caches: Vec<CacheFinding>,
+    /// The final filesystem: path (no leading `/`) -> entry. Left out of the CLI's JSON unless
+    /// `--files` is given.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, FsEntry>,
+    /// Captured file contents by path (see [`super::AnalyzeOptions::capture`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub captured: BTreeMap<String, CapturedFile>,
+}
