@@ -21,6 +21,7 @@ mod manifest;
 mod model;
 pub mod packages;
 mod read;
+pub mod registry;
 mod store;
 #[doc(hidden)]
 pub mod testkit;
@@ -43,6 +44,8 @@ pub struct OpenOptions {
     /// Reference (`name:tag`, `name` meaning `name:latest`) or digest prefix of the image to pick
     /// when the archive holds several.
     pub image: Option<String>,
+    /// Credentials and insecure hosts for registry references.
+    pub registry: registry::RegistryOptions,
 }
 
 /// How to analyse an image.
@@ -95,6 +98,8 @@ pub enum ArchiveFormat {
     OciLayout,
     /// OCI image layout in a tar (`oci-archive`).
     OciArchive,
+    /// An OCI Distribution registry (`docker://`, `oci://`, `NAME:TAG`).
+    Registry,
 }
 
 /// Layer compression, detected from the blob's first bytes.
@@ -187,8 +192,22 @@ impl Image {
 }
 
 /// Opens an archive or layout and resolves one image (platform, `--image`), reading only metadata.
+///
+/// `path` may also be a registry reference (see [`registry::classify`]): the image is then
+/// read from the registry, its layers streamed when analysed.
 pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
-    let store = Store::open(path)?;
+    let store = match path
+        .to_str()
+        .and_then(|s| registry::classify(s, path.exists()))
+    {
+        Some(Ok(r)) => Store::Registry(Box::new(registry::Source::connect(
+            path,
+            r,
+            &opts.registry,
+        )?)),
+        Some(Err(m)) => return Err(ImageError::format(path, m)),
+        None => Store::open(path)?,
+    };
     let r = manifest::resolve(&store, opts)?;
     let diff_ids = r.config.rootfs().diff_ids().clone();
     if diff_ids.len() != r.layers.len() {

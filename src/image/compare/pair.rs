@@ -106,6 +106,19 @@ fn reusable(l: &LayerRef, verify: bool) -> bool {
         || l.member.ends_with(".tar")
 }
 
+/// True when B's layer `index` is the blob A's layer `a_index` was read from: both images
+/// come from the same registry and the manifests name the same sha256 digest. A registry
+/// serves a blob by its digest, and A's scan checked that digest, so B's copy is not fetched.
+fn same_blob(a: &Image, a_index: usize, b: &Image, index: usize) -> bool {
+    let (Some(ra), Some(rb)) = (a.store.registry(), b.store.registry()) else {
+        return false;
+    };
+    let digest = |img: &Image, i: usize| img.layers.get(i).and_then(|l| l.digest.clone());
+    ra.same_registry(rb)
+        && digest(a, a_index).is_some_and(|d| d.starts_with("sha256:"))
+        && digest(a, a_index) == digest(b, index)
+}
+
 /// Analyses `a` and `b` like [`crate::image::analyze`] does each, reading shared layers once.
 pub fn analyze_pair(
     a: &Image,
@@ -172,6 +185,8 @@ pub fn analyze_pair(
         Scan(LayerScan),
         Reuse(String, u64, Compression),
         NeedScan(usize),
+        /// The very blob A's scan read and checked (see [`same_blob`]): nothing to fetch.
+        Same,
     }
     let jobs = if opts.jobs == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -192,6 +207,9 @@ pub fn analyze_pair(
                     Task::Scan { side, index } => {
                         let (img, ctx) = (imgs[side], &ctxs[side]);
                         scan(img, index, ctx).map(Done::Scan)
+                    }
+                    Task::Reuse { index, a_index } if same_blob(a, a_index, b, index) => {
+                        Ok(Done::Same)
                     }
                     Task::Reuse { index, .. } => {
                         check_blob(b, index, opts.verify).map(|r| match r {
@@ -250,6 +268,15 @@ pub fn analyze_pair(
                     compression,
                     captured: src.captured.clone(),
                 });
+            }
+            (Some(Task::Reuse { a_index, .. }), Some(Done::Same)) => {
+                let Some(src) = scans_a.get(a_index) else {
+                    return Err(ImageError::format(
+                        &b.path,
+                        "shared layer scanned out of order".to_string(),
+                    ));
+                };
+                scans_b.push(src.clone());
             }
             _ => return Err(ImageError::format(&a.path, "layer task lost".to_string())),
         }
