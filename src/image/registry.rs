@@ -191,7 +191,8 @@ impl Source {
                 self.client.describe()
             ))
         })?;
-        if mt.contains("manifest.v1") || v.get("schemaVersion").and_then(|s| s.as_u64()) == Some(1)
+        if mt.starts_with("application/vnd.docker.distribution.manifest.v1")
+            || v.get("schemaVersion").and_then(|s| s.as_u64()) == Some(1)
         {
             return Err(self.err(format!(
                 "{}: {what} is a Docker schema 1 manifest ({mt}), which dlint does not read; push the image again with a current client",
