@@ -908,7 +908,7 @@ fn compare_fetches_a_shared_layer_once() {
     let a = spec(Compression::Gzip, 8, "linux/amd64");
     let mut b = spec(Compression::Gzip, 9, "linux/amd64");
     b.layers[0] = a.layers[0].clone();
-    let pa = write_archive(tmp.path(), "a.tar", &[a.clone()], false);
+    let pa = write_archive(tmp.path(), "a.tar", std::slice::from_ref(&a), false);
     let pb = write_archive(tmp.path(), "b.tar", &[b], false);
     reg.push(&pa, "app:a", &[]);
     reg.push(&pb, "app:b", &[]);
