@@ -205,7 +205,10 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
             r,
             &opts.registry,
         )?)),
-        Some(Err(m)) => return Err(ImageError::format(path, m)),
+        Some(Err(m)) => {
+            let shown = registry::redacted(&path.to_string_lossy());
+            return Err(ImageError::format(Path::new(&shown), m));
+        }
         None => Store::open(path)?,
     };
     let r = manifest::resolve(&store, opts)?;

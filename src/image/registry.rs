@@ -17,7 +17,7 @@ mod client;
 mod creds;
 mod reference;
 
-pub use reference::{Reference, classify};
+pub use reference::{Reference, classify, redacted};
 
 use super::error::ImageError;
 use super::store::MAX_JSON;

@@ -27,6 +27,9 @@ impl Reference {
         if s.is_empty() {
             return Err("empty image reference".into());
         }
+        if s.split('/').next().is_some_and(|first| first.contains('@')) && s.contains('/') {
+            return Err(USERINFO.into());
+        }
         let (rest, digest) = match s.split_once('@') {
             Some((r, d)) => {
                 check_digest(d)?;
@@ -194,6 +197,25 @@ fn check_path(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+const USERINFO: &str =
+    "credentials in the image reference are not supported: use --creds or an auth file";
+
+/// `input` with anything that looks like `user:password@` before the host replaced, for
+/// messages about a reference that could not be parsed.
+pub fn redacted(input: &str) -> String {
+    let (scheme, rest) = match input.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), input),
+    };
+    let Some(host_end) = rest.find('/') else {
+        return input.to_string();
+    };
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}<redacted>@{}", &rest[at + 1..]),
+        None => input.to_string(),
+    }
+}
+
 /// Scheme prefixes that always mean a registry.
 const SCHEMES: &[&str] = &["docker://", "oci://"];
 
@@ -254,7 +276,12 @@ mod tests {
         assert!(p("h.io/").starts_with("ERR"));
         assert!(p("a//b").starts_with("ERR"));
         let e = p("bob:s3cret@h.io/app");
-        assert!(e.starts_with("ERR") && !e.contains("s3cret"), "{e}");
+        assert!(e.contains("credentials") && !e.contains("s3cret"), "{e}");
+        assert_eq!(
+            redacted("docker://bob:s3cret@h.io/app:1"),
+            "docker://<redacted>@h.io/app:1"
+        );
+        assert_eq!(redacted("app@sha256:1"), "app@sha256:1");
     }
 
     #[test]
