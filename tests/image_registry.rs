@@ -360,6 +360,8 @@ struct ProxyMode {
     bearer: Option<(String, Option<(String, String)>)>,
     /// Answer blob requests with a redirect to the second listener.
     redirect_blobs: bool,
+    /// Answer this many manifest requests with `503` (`Retry-After: 0`) first.
+    unavailable: usize,
 }
 
 /// A proxy on 127.0.0.1 in front of the registry, serving one connection at a time; its
@@ -557,6 +559,18 @@ fn serve(
             return;
         }
     }
+    if mode.unavailable > 0
+        && path.contains("/manifests/")
+        && cuts.fetch_add(1, Ordering::Relaxed) < mode.unavailable
+    {
+        respond(
+            &mut s,
+            "503 Service Unavailable",
+            &[("Retry-After", "0".into())],
+            br#"{"errors":[{"code":"UNAVAILABLE","message":"try later"}]}"#,
+        );
+        return;
+    }
     if mode.redirect_blobs && !is_side && path.contains("/blobs/") {
         let loc = format!("http://localhost:{side_port}{path}");
         respond(&mut s, "307 Temporary Redirect", &[("Location", loc)], b"");
@@ -659,6 +673,43 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("layer 0") && err.contains(&big), "{err}");
     assert!(err.contains("attempts"), "{err}");
+    drop(proxy);
+
+    // 503 twice, then served: retried; 503 always: exit 2 after the bounded attempts
+    let proxy = Proxy::start(
+        reg.port,
+        ProxyMode {
+            unavailable: 2,
+            ..ProxyMode::default()
+        },
+    );
+    let got = image_json(&format!("docker://{}/app:1", proxy.host()), &[]);
+    assert_eq!(body(got, false), body(want.clone(), false));
+    drop(proxy);
+    let proxy = Proxy::start(
+        reg.port,
+        ProxyMode {
+            unavailable: usize::MAX,
+            ..ProxyMode::default()
+        },
+    );
+    let out = dlint(&[
+        "image",
+        "--no-config",
+        &format!("docker://{}/app:1", proxy.host()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("HTTP 503") && err.contains("UNAVAILABLE"),
+        "{err}"
+    );
+    let tries = proxy
+        .requests()
+        .iter()
+        .filter(|(p, _)| p.contains("/manifests/"))
+        .count();
+    assert_eq!(tries, 4, "{:?}", proxy.requests());
     drop(proxy);
 
     // a flipped byte: a clean error naming the layer, never a report
