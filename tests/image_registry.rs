@@ -280,6 +280,28 @@ fn every_format_reads_like_the_archive() {
         assert_eq!(body(r.clone(), false), body(d, false), "{platform}");
         assert_eq!(r["platform"], platform);
     }
+    // the same as a Docker manifest list (skopeo converts the index and both manifests)
+    reg.push(&multi, "multi:v2s2", &["--all", "--format", "v2s2"]);
+    assert_eq!(
+        manifest_type(reg.port, "multi", "v2s2"),
+        "application/vnd.docker.distribution.manifest.list.v2+json"
+    );
+    assert_eq!(
+        manifest_type(reg.port, "multi", "1"),
+        "application/vnd.oci.image.index.v1+json"
+    );
+    for platform in ["linux/amd64", "linux/arm64"] {
+        let d = image_json(multi.to_str().unwrap(), &["--platform", platform]);
+        let r = image_json(
+            &format!("docker://{host}/multi:v2s2"),
+            &["--platform", platform],
+        );
+        assert_eq!(body(r.clone(), true), body(d, true), "{platform}");
+        assert_eq!(
+            r["layers"][0]["media_type"],
+            "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        );
+    }
     let def = image_json(&format!("docker://{host}/multi:1"), &[]);
     assert_eq!(def["platform"], "linux/amd64");
     let out = dlint(&[
@@ -347,6 +369,16 @@ fn every_format_reads_like_the_archive() {
         v
     };
     assert_eq!(strip(reg_cmp), strip(disk_cmp));
+}
+
+/// The `Content-Type` the registry gives a manifest, asked for as any list or manifest type.
+fn manifest_type(port: u16, repo: &str, tag: &str) -> String {
+    let head = vec![
+        format!("GET /v2/{repo}/manifests/{tag} HTTP/1.1"),
+        "Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json".to_string(),
+    ];
+    let (h, _) = forward(port, &head).expect("registry answers");
+    hdr(&h, "content-type").unwrap_or_default().to_string()
 }
 
 /// What the proxy in front of the registry does.
