@@ -190,6 +190,18 @@ fn image_json(input: &str, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `dlint compare A B --format json`, which must succeed.
+fn compare_json(a: &str, b: &str) -> serde_json::Value {
+    let out = dlint(&["compare", a, b, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// The report without the fields that name the source (and, for a converted manifest, the
 /// layer media types), as the bytes serde_json writes.
 fn body(mut v: serde_json::Value, drop_media_types: bool) -> String {
@@ -304,15 +316,13 @@ fn every_format_reads_like_the_archive() {
     }
     let def = image_json(&format!("docker://{host}/multi:1"), &[]);
     assert_eq!(def["platform"], "linux/amd64");
-    let out = dlint(&[
+    let err = fails(&[
         "image",
         "--no-config",
         &format!("docker://{host}/multi:1"),
         "--platform",
         "linux/s390x",
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("linux/amd64, linux/arm64"), "{err}");
 
     // a missing tag and a missing repository: exit 2, registry + repository + code named
@@ -320,14 +330,11 @@ fn every_format_reads_like_the_archive() {
         ("app:nope", "MANIFEST_UNKNOWN"),
         ("ghost:1", "MANIFEST_UNKNOWN"),
     ] {
-        let out = dlint(&[
+        let err = fails(&[
             "image",
             "--no-config",
             &format!("docker://{host}/{repo_tag}"),
         ]);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(out.stdout.is_empty());
-        let err = String::from_utf8_lossy(&out.stderr);
         let repo = repo_tag.split(':').next().unwrap();
         for want in [
             format!("registry {host}"),
@@ -340,28 +347,11 @@ fn every_format_reads_like_the_archive() {
     }
 
     // compare: both sides in the registry, then registry against archive
-    let out = dlint(&[
-        "compare",
+    let reg_cmp = compare_json(
         &format!("docker://{host}/app:gz"),
         &format!("docker://{host}/app:zstd"),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    let reg_cmp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let out = dlint(&[
-        "compare",
-        gz.to_str().unwrap(),
-        zst.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let disk_cmp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let disk_cmp = compare_json(gz.to_str().unwrap(), zst.to_str().unwrap());
     let strip = |mut v: serde_json::Value| {
         let o = v.as_object_mut().unwrap();
         o.remove("a");
@@ -647,6 +637,41 @@ fn serve(
     let _ = s.write_all(&body);
 }
 
+/// A registry (Basic auth when `login` is given) holding one gzip image as `app:1`, the OCI
+/// archive it was pushed from, and that archive's JSON report. `None` when the tools are missing.
+fn one_image(
+    seed: usize,
+    login: Option<(&str, &str)>,
+) -> Option<(Registry, tempfile::TempDir, PathBuf, serde_json::Value)> {
+    if !tools_present() {
+        return None;
+    }
+    let reg = Registry::start(login);
+    let tmp = tempfile::tempdir().unwrap();
+    let gz = write_archive(
+        tmp.path(),
+        "gz.tar",
+        &[spec(Compression::Gzip, seed, "linux/amd64")],
+        false,
+    );
+    let creds = login.map(|(u, p)| format!("{u}:{p}"));
+    let extra: Vec<&str> = match &creds {
+        Some(c) => vec!["--dest-creds", c],
+        None => vec![],
+    };
+    reg.push(&gz, "app:1", &extra);
+    let report = image_json(gz.to_str().unwrap(), &[]);
+    Some((reg, tmp, gz, report))
+}
+
+/// Runs dlint, expects exit 2 and nothing on stdout; returns stderr.
+fn fails(args: &[&str]) -> String {
+    let out = dlint(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+    assert!(out.stdout.is_empty(), "{args:?}: half a report");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// The blob digest of layer `i` of a report.
 fn layer_digest(v: &serde_json::Value, i: usize) -> String {
     v["layers"][i]["digest"].as_str().unwrap().to_string()
@@ -654,19 +679,9 @@ fn layer_digest(v: &serde_json::Value, i: usize) -> String {
 
 #[test]
 fn broken_connections_resume_and_corrupt_blobs_fail() {
-    if !tools_present() {
+    let Some((reg, _tmp, _, want)) = one_image(5, None) else {
         return;
-    }
-    let reg = Registry::start(None);
-    let tmp = tempfile::tempdir().unwrap();
-    let gz = write_archive(
-        tmp.path(),
-        "gz.tar",
-        &[spec(Compression::Gzip, 5, "linux/amd64")],
-        false,
-    );
-    reg.push(&gz, "app:1", &[]);
-    let want = image_json(gz.to_str().unwrap(), &[]);
+    };
     let big = layer_digest(&want, 0);
 
     // cut twice half way: resumed with Range, same report
@@ -695,14 +710,11 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let out = dlint(&[
+    let err = fails(&[
         "image",
         "--no-config",
         &format!("docker://{}/app:1", proxy.host()),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("layer 0") && err.contains(&big), "{err}");
     assert!(err.contains("attempts"), "{err}");
     drop(proxy);
@@ -725,13 +737,11 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let out = dlint(&[
+    let err = fails(&[
         "image",
         "--no-config",
         &format!("docker://{}/app:1", proxy.host()),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("HTTP 503") && err.contains("UNAVAILABLE"),
         "{err}"
@@ -754,14 +764,11 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
                 ..ProxyMode::default()
             },
         );
-        let out = dlint(&[
+        let err = fails(&[
             "image",
             "--no-config",
             &format!("docker://{}/app:1", proxy.host()),
         ]);
-        assert_eq!(out.status.code(), Some(2), "layer {layer}");
-        assert!(out.stdout.is_empty());
-        let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(&format!("layer {layer}")) && err.contains(&d),
             "{err}"
@@ -771,27 +778,18 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
 
 #[test]
 fn basic_auth_and_credentials_never_shown() {
-    if !tools_present() {
-        return;
-    }
     let pass = "Sekr1t-pass-4242";
-    let reg = Registry::start(Some(("alice", pass)));
-    let tmp = tempfile::tempdir().unwrap();
-    let gz = write_archive(
-        tmp.path(),
-        "gz.tar",
-        &[spec(Compression::Gzip, 6, "linux/amd64")],
-        false,
-    );
-    reg.push(&gz, "app:1", &["--dest-creds", &format!("alice:{pass}")]);
+    let Some((reg, tmp, _, want)) = one_image(6, Some(("alice", pass))) else {
+        return;
+    };
     let url = format!("docker://{}/app:1", reg.host());
-    let want = body(image_json(gz.to_str().unwrap(), &[]), false);
+    let want = body(want, false);
     let secret_b64 = {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(format!("alice:{pass}"))
     };
-    let clean = |out: &std::process::Output| {
-        for stream in [&out.stdout, &out.stderr] {
+    let clean_text = |streams: &[&[u8]]| {
+        for stream in streams {
             let s = String::from_utf8_lossy(stream);
             assert!(
                 !s.contains(pass) && !s.contains(&secret_b64) && !s.contains("WRONG-pw"),
@@ -799,24 +797,20 @@ fn basic_auth_and_credentials_never_shown() {
             );
         }
     };
+    let clean = |out: &std::process::Output| clean_text(&[&out.stdout, &out.stderr]);
     // anonymous: refused, says how to log in
-    let out = dlint(&["image", "--no-config", &url]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fails(&["image", "--no-config", &url]);
     assert!(
         err.contains("HTTP 401") && err.contains("authentication required"),
         "{err}"
     );
     // wrong password
-    let out = dlint(&["image", "--no-config", &url, "--creds", "alice:WRONG-pw"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fails(&["image", "--no-config", &url, "--creds", "alice:WRONG-pw"]);
     assert!(
         err.contains("credentials were refused") && err.contains("UNAUTHORIZED"),
         "{err}"
     );
-    clean(&out);
+    clean_text(&[err.as_bytes()]);
     // --creds
     let creds = format!("alice:{pass}");
     let out = dlint(&[
@@ -921,19 +915,10 @@ fn basic_auth_and_credentials_never_shown() {
 
 #[test]
 fn bearer_token_flow_and_redirects() {
-    if !tools_present() {
+    let Some((reg, _tmp, _, want)) = one_image(7, None) else {
         return;
-    }
-    let reg = Registry::start(None);
-    let tmp = tempfile::tempdir().unwrap();
-    let gz = write_archive(
-        tmp.path(),
-        "gz.tar",
-        &[spec(Compression::Gzip, 7, "linux/amd64")],
-        false,
-    );
-    reg.push(&gz, "app:1", &[]);
-    let want = body(image_json(gz.to_str().unwrap(), &[]), false);
+    };
+    let want = body(want, false);
 
     // anonymous token
     let proxy = Proxy::start(
@@ -971,9 +956,7 @@ fn bearer_token_flow_and_redirects() {
         "Authorization sent to another host: {log:?}"
     );
     // no credentials: the token endpoint refuses, exit 2
-    let out = dlint(&["image", "--no-config", &url]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = fails(&["image", "--no-config", &url]);
     assert!(
         err.contains("token from 127.0.0.1") && err.contains("401"),
         "{err}"
@@ -997,20 +980,10 @@ fn compare_fetches_a_shared_layer_once() {
     reg.push(&pb, "app:b", &[]);
     let proxy = Proxy::start(reg.port, ProxyMode::default());
     let host = proxy.host();
-    let out = dlint(&[
-        "compare",
+    let v = compare_json(
         &format!("docker://{host}/app:a"),
         &format!("docker://{host}/app:b"),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["layers"]["shared"], 1, "{v}");
     let base = &a.layers[0].digest;
     let log = proxy.requests();

@@ -27,22 +27,43 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// How to reach registries. `Debug` never shows the credentials.
-#[derive(Clone, Default)]
-pub struct RegistryOptions {
-    /// `USER:PASSWORD` (`--creds`); else the environment and auth files are consulted.
-    pub creds: Option<String>,
-    /// Hosts (`host` or `host:port`) reached over plain HTTP; loopback always is.
-    pub insecure: Vec<String>,
+/// A string that `Debug` never shows (credentials).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps `s`.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for the one place that sends it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
 }
 
-impl std::fmt::Debug for RegistryOptions {
+impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegistryOptions")
-            .field("creds", &self.creds.as_ref().map(|_| "<redacted>"))
-            .field("insecure", &self.insecure)
-            .finish()
+        f.write_str("<redacted>")
     }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret::new(s))
+    }
+}
+
+/// How to reach registries.
+#[derive(Debug, Clone, Default)]
+pub struct RegistryOptions {
+    /// `USER:PASSWORD` (`--creds`); else the environment and auth files are consulted.
+    pub creds: Option<Secret>,
+    /// Hosts (`host` or `host:port`) reached over plain HTTP; loopback always is.
+    pub insecure: Vec<String>,
 }
 
 /// Manifest media types asked for, most wanted first.
@@ -114,7 +135,8 @@ impl Source {
         r: Reference,
         opts: &RegistryOptions,
     ) -> Result<Source, ImageError> {
-        let client = Arc::new(client::Client::new(&r, &opts.insecure, opts.creds.clone()));
+        let creds = opts.creds.as_ref().map(|c| c.expose().to_string());
+        let client = Arc::new(client::Client::new(&r, &opts.insecure, creds));
         let mut src = Source {
             given: given.to_path_buf(),
             reference: r,
@@ -311,7 +333,7 @@ mod tests {
             "application/vnd.docker.distribution.manifest.v2+json"
         );
         let o = RegistryOptions {
-            creds: Some("u:hunter2".into()),
+            creds: Some(Secret::new("u:hunter2")),
             insecure: vec![],
         };
         assert!(!format!("{o:?}").contains("hunter2"));
