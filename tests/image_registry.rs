@@ -358,7 +358,9 @@ fn every_format_reads_like_the_archive() {
         o.remove("b");
         v
     };
-    assert_eq!(strip(reg_cmp), strip(disk_cmp));
+    let mixed = compare_json(gz.to_str().unwrap(), &format!("docker://{host}/app:zstd"));
+    assert_eq!(strip(reg_cmp), strip(disk_cmp.clone()));
+    assert_eq!(strip(mixed), strip(disk_cmp));
 }
 
 /// The `Content-Type` the registry gives a manifest, asked for as any list or manifest type.
@@ -507,6 +509,11 @@ impl Proxy {
 
     fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+
+    /// `app:1` through the proxy.
+    fn app(&self) -> String {
+        format!("docker://{}/app:1", self.host())
     }
 
     fn requests(&self) -> Vec<(String, bool)> {
@@ -692,7 +699,7 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let got = image_json(&format!("docker://{}/app:1", proxy.host()), &[]);
+    let got = image_json(&proxy.app(), &[]);
     assert_eq!(body(got, false), body(want.clone(), false));
     let gets = proxy
         .requests()
@@ -710,11 +717,7 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let err = fails(&[
-        "image",
-        "--no-config",
-        &format!("docker://{}/app:1", proxy.host()),
-    ]);
+    let err = fails(&["image", "--no-config", &proxy.app()]);
     assert!(err.contains("layer 0") && err.contains(&big), "{err}");
     assert!(err.contains("attempts"), "{err}");
     drop(proxy);
@@ -727,7 +730,7 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let got = image_json(&format!("docker://{}/app:1", proxy.host()), &[]);
+    let got = image_json(&proxy.app(), &[]);
     assert_eq!(body(got, false), body(want.clone(), false));
     drop(proxy);
     let proxy = Proxy::start(
@@ -737,11 +740,7 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
             ..ProxyMode::default()
         },
     );
-    let err = fails(&[
-        "image",
-        "--no-config",
-        &format!("docker://{}/app:1", proxy.host()),
-    ]);
+    let err = fails(&["image", "--no-config", &proxy.app()]);
     assert!(
         err.contains("HTTP 503") && err.contains("UNAVAILABLE"),
         "{err}"
@@ -764,11 +763,7 @@ fn broken_connections_resume_and_corrupt_blobs_fail() {
                 ..ProxyMode::default()
             },
         );
-        let err = fails(&[
-            "image",
-            "--no-config",
-            &format!("docker://{}/app:1", proxy.host()),
-        ]);
+        let err = fails(&["image", "--no-config", &proxy.app()]);
         assert!(
             err.contains(&format!("layer {layer}")) && err.contains(&d),
             "{err}"
