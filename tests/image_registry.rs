@@ -4,7 +4,7 @@
 //! A proxy served by the test sits in front of the registry where a test needs to break,
 //! count or authenticate requests; it also serves the Bearer token endpoint.
 //!
-//! `.ci/run` installs `docker-registry`, `skopeo` and `apache2-utils` (htpasswd). Without
+//! `.ci/run` installs `docker-registry`, `skopeo`, `apache2-utils` (htpasswd) and `openssl`. Without
 //! them a test says so and passes, unless `CI` is set, where it fails.
 #![cfg(unix)]
 
@@ -27,15 +27,15 @@ fn tools_present() -> bool {
         std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(t).is_file()))
     };
-    if Path::new(REGISTRY).exists() && have("skopeo") && have("htpasswd") {
+    if Path::new(REGISTRY).exists() && have("skopeo") && have("htpasswd") && have("openssl") {
         return true;
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "docker-registry, skopeo and htpasswd are needed in CI (.ci/run installs them)"
+        "docker-registry, skopeo, htpasswd and openssl are needed in CI (.ci/run installs them)"
     );
     eprintln!(
-        "skipped: docker-registry, skopeo or htpasswd missing (apt-get install docker-registry skopeo apache2-utils)"
+        "skipped: docker-registry, skopeo, htpasswd or openssl missing (apt-get install docker-registry skopeo apache2-utils openssl)"
     );
     false
 }
@@ -64,6 +64,11 @@ impl Drop for Registry {
 impl Registry {
     /// Starts a registry; with `htpasswd` = (user, password) it asks for Basic auth.
     fn start(htpasswd: Option<(&str, &str)>) -> Registry {
+        Registry::start_with(htpasswd, None)
+    }
+
+    /// With `tls` = (certificate, key) files the registry serves HTTPS only.
+    fn start_with(htpasswd: Option<(&str, &str)>, tls: Option<(&Path, &Path)>) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut auth = String::new();
@@ -81,11 +86,18 @@ impl Registry {
                 file.display()
             );
         }
+        let tls = tls.map_or(String::new(), |(c, k)| {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                c.display(),
+                k.display()
+            )
+        });
         let config = dir.path().join("config.yml");
         std::fs::write(
             &config,
             format!(
-                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{auth}",
+                "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n{tls}{auth}",
                 dir.path().join("data").display()
             ),
         )
@@ -534,6 +546,10 @@ fn serve(
 ) {
     let Ok(clone) = s.try_clone() else { return };
     let mut r = BufReader::new(clone);
+    // a TLS ClientHello (dlint asks loopback registries for HTTPS first): not served here
+    if r.fill_buf().map_or(true, |b| b.first() == Some(&0x16)) {
+        return;
+    }
     let Some(head) = read_head(&mut r) else {
         return;
     };
@@ -987,4 +1003,123 @@ fn compare_fetches_a_shared_layer_once() {
         .filter(|(p, _)| p.ends_with(base.as_str()))
         .count();
     assert_eq!(n, 1, "{log:?}");
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Proc::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {out:?}");
+}
+
+/// HTTPS with the system's roots: a registry on 127.0.0.1 serving a certificate from a test CA
+/// is read over HTTPS when `SSL_CERT_FILE` names that CA, and refused with a certificate error
+/// when it does not (never downgraded to plain HTTP).
+#[test]
+fn https_with_system_roots() {
+    if !tools_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=dlint test CA",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    let reg = Registry::start_with(None, Some((&d.join("srv.pem"), &d.join("srv.key"))));
+    let gz = write_archive(
+        d,
+        "gz.tar",
+        &[spec(Compression::Gzip, 10, "linux/amd64")],
+        false,
+    );
+    reg.push(&gz, "app:1", &[]);
+    let want = body(image_json(gz.to_str().unwrap(), &[]), false);
+    let url = format!("docker://{}/app:1", reg.host());
+    let run = |ca: Option<&Path>| {
+        let mut c = Command::cargo_bin("dlint").unwrap();
+        c.env("REGISTRY_AUTH_FILE", "/nonexistent/auth.json")
+            .env("DOCKER_CONFIG", "/nonexistent")
+            .env("NO_PROXY", "*")
+            .env_remove("SSL_CERT_DIR")
+            .args(["image", "--no-config", "-f", "json", &url]);
+        match ca {
+            Some(f) => c.env("SSL_CERT_FILE", f),
+            // the machine's own roots, which do not know the test CA
+            None => c.env_remove("SSL_CERT_FILE"),
+        };
+        c.output().unwrap()
+    };
+    let out = run(Some(&d.join("ca.pem")));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body(got, false), want);
+    let out = run(None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("https://") && err.contains("certificate") && !err.contains("attempts"),
+        "{err}"
+    );
 }

@@ -77,6 +77,22 @@ fn agent() -> ureq::Agent {
     config.into()
 }
 
+/// Does `origin` answer `GET /v2/` over HTTPS (any status, or a certificate that does not
+/// verify: that error is then reported by the real request)? One attempt, 5 s at most.
+fn speaks_https(agent: &ureq::Agent, origin: &str) -> bool {
+    match agent
+        .get(format!("{origin}/v2/"))
+        .config()
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .call()
+    {
+        Ok(_) => true,
+        // rustls' InvalidCertificate ("invalid peer certificate: …"): a TLS server
+        Err(e) => e.to_string().contains("certificate"),
+    }
+}
+
 /// Origin (`scheme://authority`) of an absolute URL.
 fn origin_of(url: &str) -> &str {
     let start = url.find("://").map_or(0, |i| i + 3);
@@ -128,11 +144,13 @@ fn transient_status(s: u16) -> bool {
     s == 429 || s == 408 || (500..=599).contains(&s) && s != 501 && s != 505
 }
 
+/// Connection failures and timeouts; not TLS failures (a certificate does not get better).
 fn transient_error(e: &ureq::Error) -> bool {
-    matches!(
-        e,
-        ureq::Error::Io(_) | ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed
-    )
+    match e {
+        ureq::Error::Io(io) => io.kind() != std::io::ErrorKind::InvalidData,
+        ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed => true,
+        _ => false,
+    }
 }
 
 /// Pause before attempt `n` (1-based retries): 250 ms, 500 ms, 1 s… or the server's
@@ -145,16 +163,20 @@ pub(crate) fn backoff(n: u32, retry_after: Option<&str>) -> Duration {
 }
 
 impl Client {
-    /// A client for `r`'s repository.
+    /// A client for `r`'s repository. A registry allowed plain HTTP (loopback, or
+    /// `--insecure-registry`) is still reached over HTTPS when it answers HTTPS, as Docker does;
+    /// its certificate is verified all the same.
     pub(crate) fn new(r: &Reference, insecure: &[String], cli_creds: Option<String>) -> Client {
-        let scheme = if is_insecure(&r.registry, insecure) {
-            "http"
+        let agent = agent();
+        let https = format!("https://{}", r.api_host());
+        let origin = if is_insecure(&r.registry, insecure) && !speaks_https(&agent, &https) {
+            format!("http://{}", r.api_host())
         } else {
-            "https"
+            https
         };
         Client {
-            agent: agent(),
-            origin: format!("{scheme}://{}", r.api_host()),
+            agent,
+            origin,
             registry: r.registry.clone(),
             repository: r.repository.clone(),
             insecure: insecure.to_vec(),
