@@ -13,6 +13,7 @@ pub mod image;
 pub mod lint;
 pub mod man;
 pub mod parse;
+pub mod registry;
 pub mod rules;
 mod values;
 

@@ -26,6 +26,7 @@ mod model;
 mod open;
 pub mod packages;
 mod read;
+pub mod registry;
 mod report;
 mod schedule;
 mod store;

@@ -304,6 +304,7 @@ fn multi_platform_index() {
                 &OpenOptions {
                     platform: platform.map(str::to_string),
                     image: None,
+                    ..OpenOptions::default()
                 },
             )?;
             image::analyze(&img, &AnalyzeOptions::default())
@@ -358,6 +359,7 @@ fn image_selection_in_docker_archive() {
             &OpenOptions {
                 platform: None,
                 image: Some(name.into()),
+                ..OpenOptions::default()
             },
         )
     };

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 /// Arguments of `dlint compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// Baseline image (docker-archive tar, OCI layout directory or OCI archive tar).
+    /// Baseline image (docker-archive tar, OCI layout directory, OCI archive tar, or a registry
+    /// image `docker://HOST/NAME:TAG`).
     pub a: PathBuf,
     /// Candidate image, compared against the baseline.
     pub b: PathBuf,
@@ -50,6 +51,8 @@ pub struct CompareArgs {
     /// Layers decoded in parallel per image (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub registry: super::registry::RegistryArgs,
 }
 
 /// Runs `dlint compare`.
@@ -57,6 +60,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
+        registry: args.registry.options(),
     };
     let opts = AnalyzeOptions {
         jobs: args.jobs.unwrap_or(0),

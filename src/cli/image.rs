@@ -18,7 +18,8 @@ pub enum ImageFormat {
 /// Arguments of `dlint image`.
 #[derive(Debug, clap::Args)]
 pub struct ImageArgs {
-    /// docker-archive tar (`docker save`), OCI layout directory or OCI archive tar.
+    /// docker-archive tar (`docker save`), OCI layout directory, OCI archive tar, or a registry
+    /// image: `docker://HOST[:PORT]/NAME[:TAG|@DIGEST]`, `oci://…`, or `NAME:TAG` (Docker Hub).
     pub input: PathBuf,
     /// Platform to analyse in a multi-platform image, `os/arch[/variant]` (default: the only one,
     /// else linux/amd64).
@@ -66,6 +67,8 @@ pub struct ImageArgs {
     /// Ignore config files.
     #[arg(long)]
     pub no_config: bool,
+    #[command(flatten)]
+    pub registry: super::registry::RegistryArgs,
 }
 
 /// Runs `dlint image`.
@@ -90,6 +93,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         &OpenOptions {
             platform: args.platform.clone(),
             image: args.image.clone(),
+            registry: args.registry.options(),
         },
     )?;
     let big = img.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)

@@ -30,6 +30,15 @@ impl Ready {
         let entries = Arc::new(std::mem::take(&mut scan.entries));
         Ready { scan, entries }
     }
+
+    /// The blob's digest, size and compression.
+    pub fn figures(&self) -> (String, u64, super::Compression) {
+        (
+            self.scan.blob_digest.clone(),
+            self.scan.blob_size,
+            self.scan.compression,
+        )
+    }
 }
 
 /// Applies one image's layers in order as they arrive; see the module doc.

@@ -367,7 +367,9 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         })
         .collect();
     Ok(Resolved {
-        format: if store.is_tar() {
+        format: if store.registry().is_some() {
+            ArchiveFormat::Registry
+        } else if store.is_tar() {
             ArchiveFormat::OciArchive
         } else {
             ArchiveFormat::OciLayout

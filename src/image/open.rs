@@ -1,9 +1,9 @@
 //! Opening an image: the archive or layout is resolved to one image (platform, `--image`)
 //! and its metadata read; no layer is read yet.
 
-use super::manifest;
 use super::store::Store;
 use super::{ArchiveFormat, ImageError, clean_created_by};
+use super::{manifest, registry};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,8 @@ pub struct OpenOptions {
     /// Reference (`name:tag`, `name` meaning `name:latest`) or digest prefix of the image to pick
     /// when the archive holds several.
     pub image: Option<String>,
+    /// Credentials and insecure hosts for registry references.
+    pub registry: super::registry::RegistryOptions,
 }
 
 /// A layer as listed by the manifest, before it is read.
@@ -72,8 +74,25 @@ impl Image {
 }
 
 /// Opens an archive or layout and resolves one image (platform, `--image`), reading only metadata.
+///
+/// `path` may also be a registry reference (see [`registry::classify`]): the image is then
+/// read from the registry, its layers streamed when analysed.
 pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
-    let store = Store::open(path)?;
+    let store = match path
+        .to_str()
+        .and_then(|s| registry::classify(s, path.exists()))
+    {
+        Some(Ok(r)) => Store::Registry(Box::new(registry::Source::connect(
+            path,
+            r,
+            &opts.registry,
+        )?)),
+        Some(Err(m)) => {
+            let shown = registry::redacted(&path.to_string_lossy());
+            return Err(ImageError::format(Path::new(&shown), m));
+        }
+        None => Store::open(path)?,
+    };
     let r = manifest::resolve(&store, opts)?;
     let diff_ids = r.config.rootfs().diff_ids().clone();
     if diff_ids.len() != r.layers.len() {

@@ -15,6 +15,8 @@ pub enum ArchiveFormat {
     OciLayout,
     /// OCI image layout in a tar (`oci-archive`).
     OciArchive,
+    /// An OCI Distribution registry (`docker://`, `oci://`, `NAME:TAG`).
+    Registry,
 }
 
 /// Layer compression, detected from the blob's first bytes.

@@ -22,6 +22,8 @@ pub(crate) enum Store {
         path: PathBuf,
         members: HashMap<String, (u64, u64)>,
     },
+    /// An image in a registry, answering like an OCI layout (see [`super::registry`]).
+    Registry(Box<super::registry::Source>),
 }
 
 /// Normalises a member name: drops `./` and leading `/`, trailing `/`.
@@ -89,6 +91,15 @@ impl Store {
         match self {
             Store::Dir(p) => p,
             Store::Tar { path, .. } => path,
+            Store::Registry(r) => r.archive(),
+        }
+    }
+
+    /// The registry source, if the image comes from one.
+    pub(crate) fn registry(&self) -> Option<&super::registry::Source> {
+        match self {
+            Store::Registry(r) => Some(r),
+            _ => None,
         }
     }
 
@@ -103,6 +114,7 @@ impl Store {
         match self {
             Store::Dir(d) => safe_join(d, &name).is_some_and(|p| p.is_file()),
             Store::Tar { members, .. } => members.contains_key(&name),
+            Store::Registry(r) => r.exists(&name),
         }
     }
 
@@ -114,6 +126,7 @@ impl Store {
                 .and_then(|p| std::fs::metadata(p).ok())
                 .map(|m| m.len()),
             Store::Tar { members, .. } => members.get(&name).map(|m| m.1),
+            Store::Registry(_) => None,
         }
     }
 
@@ -136,11 +149,15 @@ impl Store {
                     .map_err(|e| format!("{name}: {e}"))?;
                 Ok((Box::new(f.take(len)), len))
             }
+            Store::Registry(r) => r.open_blob(&name),
         }
     }
 
     /// Reads a whole (small) member, refusing anything above [`MAX_JSON`].
     pub(crate) fn read_small(&self, name: &str) -> Result<Vec<u8>, ImageError> {
+        if let Store::Registry(r) = self {
+            return r.read_small(&norm_member(name));
+        }
         let (r, len) = self
             .open_member(name)
             .map_err(|m| ImageError::format(self.archive(), m))?;

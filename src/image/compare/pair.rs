@@ -96,8 +96,23 @@ fn reusable(l: &LayerRef, verify: bool) -> bool {
         || l.member.ends_with(".tar")
 }
 
+/// True when B's layer `index` is the blob A's layer `a_index` was read from: both images
+/// come from the same registry and the manifests name the same sha256 digest. A registry
+/// serves a blob by its digest, and A's scan checked that digest, so B's copy is not fetched.
+fn same_blob(a: &Image, a_index: usize, b: &Image, index: usize) -> bool {
+    let (Some(ra), Some(rb)) = (a.store.registry(), b.store.registry()) else {
+        return false;
+    };
+    let digest = |img: &Image, i: usize| img.layers.get(i).and_then(|l| l.digest.clone());
+    ra.same_registry(rb)
+        && digest(a, a_index).is_some_and(|d| d.starts_with("sha256:"))
+        && digest(a, a_index) == digest(b, index)
+}
+
 /// What a worker did with one task.
 enum Done {
+    /// The very blob A's scan reads and checks (see [`same_blob`]): nothing to fetch.
+    Same,
     /// A full scan (of either image).
     Scan(Result<LayerScan, ImageError>),
     /// B's blob checked; its walk is A's: (blob digest, blob size, compression).
@@ -177,7 +192,8 @@ pub fn analyze_pair(
     let mut order_b = InOrder::new(b, opts.top, &failed[1]);
     // A's layers whose walk B still needs, and B's checked blobs still waiting for A's walk
     let mut from_a: HashMap<usize, Ready> = HashMap::new();
-    let mut checked: HashMap<usize, (String, u64, Compression)> = HashMap::new();
+    // (`None`: the very blob A reads, see [`same_blob`]; its figures are A's)
+    let mut checked: HashMap<usize, Option<(String, u64, Compression)>> = HashMap::new();
     let skip = |t: usize| match jobs.get(t) {
         Some(&Job::Scan { side, index }) => index > failed[side].load(Ordering::Relaxed),
         Some(&Job::Reuse { index, .. }) => index > failed[1].load(Ordering::Relaxed),
@@ -191,6 +207,7 @@ pub fn analyze_pair(
             };
             Done::Scan(scan(imgs[side], index, &ctx))
         }
+        Some(&Job::Reuse { index, a_index }) if same_blob(a, a_index, b, index) => Done::Same,
         Some(&Job::Reuse { index, .. }) => match check_blob(b, index, opts.verify) {
             Ok(Some(blob)) => Done::Checked(Ok(blob)),
             // only a full scan can verify this blob
@@ -219,6 +236,7 @@ pub fn analyze_pair(
                         .collect();
                     for bi in waiting {
                         if let Some(blob) = checked.remove(&bi) {
+                            let blob = blob.unwrap_or_else(|| ready.figures());
                             let r = take_reuse(b, &mut from_a, &mut reused, index, blob);
                             order_b.offer(bi, r);
                         }
@@ -242,10 +260,21 @@ pub fn analyze_pair(
                     order_b.offer(index, r);
                 }
                 Ok(blob) => {
-                    checked.insert(index, blob);
+                    checked.insert(index, Some(blob));
                 }
             },
-            (Job::Scan { .. }, Done::Checked(_)) => {}
+            (Job::Reuse { index, a_index }, Done::Same) => {
+                match from_a.get(&a_index).map(Ready::figures) {
+                    Some(blob) => {
+                        let r = take_reuse(b, &mut from_a, &mut reused, a_index, blob);
+                        order_b.offer(index, r);
+                    }
+                    None => {
+                        checked.insert(index, None);
+                    }
+                }
+            }
+            (Job::Scan { .. }, Done::Checked(_) | Done::Same) => {}
         }
     });
     drop(from_a);
