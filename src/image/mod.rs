@@ -17,6 +17,7 @@
 pub mod compare;
 mod error;
 pub mod gates;
+pub mod ledger;
 mod manifest;
 mod model;
 pub mod packages;
@@ -172,6 +173,8 @@ pub struct Image {
     pub diff_ids: Vec<String>,
     /// Cleaned `created_by` of the history entry of each layer.
     pub created_by: Vec<Option<String>>,
+    /// The config's whole history, base first, empty-layer entries included.
+    pub history: Vec<HistoryEntry>,
     store: Store,
 }
 
@@ -210,6 +213,16 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         .map(|h| h.created_by().as_deref().map(clean_created_by))
         .collect();
     created_by.resize(r.layers.len(), None);
+    let history = r
+        .config
+        .history()
+        .iter()
+        .flatten()
+        .map(|h| HistoryEntry {
+            created_by: h.created_by().clone(),
+            empty_layer: h.empty_layer() == Some(true),
+        })
+        .collect();
     Ok(Image {
         path: path.to_path_buf(),
         format: r.format,
@@ -219,8 +232,18 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         layers: r.layers,
         diff_ids,
         created_by,
+        history,
         store,
     })
+}
+
+/// One entry of the image config's `history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// `created_by` as the builder wrote it (not cleaned).
+    pub created_by: Option<String>,
+    /// True when the entry made no layer (ENV, CMD… or a RUN that changed nothing).
+    pub empty_layer: bool,
 }
 
 /// Turns a history `created_by` into the Dockerfile instruction it came from:
@@ -485,6 +508,22 @@ const PIPELINE_MIN_BLOB: u64 = 32 << 20;
 /// been applied, then drops its entries. Memory therefore holds the model plus the packed
 /// entries of layers that finished early, not every entry of the image.
 pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    analyze_impl(img, opts, false).map(|r| r.0)
+}
+
+/// [`analyze`], plus the [`ledger::Ledger`] of where every stored copy went (for the optimizer).
+pub fn analyze_with_ledger(
+    img: &Image,
+    opts: &AnalyzeOptions,
+) -> Result<(ImageReport, ledger::Ledger), ImageError> {
+    analyze_impl(img, opts, true).map(|(r, l)| (r, l.unwrap_or_default()))
+}
+
+fn analyze_impl(
+    img: &Image,
+    opts: &AnalyzeOptions,
+    with_ledger: bool,
+) -> Result<(ImageReport, Option<ledger::Ledger>), ImageError> {
     let capture = read::globs(img, &opts.capture)?;
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
@@ -542,6 +581,9 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     // not started (the one reported is still the lowest, whatever the timing)
     let first_failed = AtomicUsize::new(usize::MAX);
     let mut asm = Assembler::new(img, opts.top);
+    if with_ledger {
+        asm.m.ledger = Some(ledger::Ledger::default());
+    }
     let mut errors: BTreeMap<usize, ImageError> = BTreeMap::new();
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<walk::LayerScan, ImageError>)>();
@@ -622,7 +664,7 @@ pub(crate) fn build_report(
     for s in scans {
         asm.push(s)?;
     }
-    asm.finish(opts)
+    asm.finish(opts).map(|r| r.0)
 }
 
 /// Applies layer scans to the overlay model in layer order, keeping only each layer's
@@ -669,7 +711,10 @@ impl<'a> Assembler<'a> {
         Ok(())
     }
 
-    fn finish(self, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    fn finish(
+        self,
+        opts: &AnalyzeOptions,
+    ) -> Result<(ImageReport, Option<ledger::Ledger>), ImageError> {
         let Assembler {
             img,
             mut m,
@@ -729,6 +774,7 @@ impl<'a> Assembler<'a> {
         let hidden = m.take_hidden();
         // largest visible files (hard links reported once, at their first path)
         let largest = m.largest(opts.top);
+        let ledger = m.close_ledger();
         let files = m.into_final_fs();
         let totals = Totals {
             compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
@@ -789,7 +835,7 @@ impl<'a> Assembler<'a> {
                 );
             }
         }
-        Ok(ImageReport {
+        let report = ImageReport {
             schema_version: 1,
             archive: img.path.display().to_string(),
             format: img.format,
@@ -805,7 +851,8 @@ impl<'a> Assembler<'a> {
             caches,
             files,
             captured,
-        })
+        };
+        Ok((report, ledger))
     }
 }
 
