@@ -12,6 +12,7 @@ pub mod hook;
 pub mod image;
 pub mod lint;
 pub mod man;
+pub mod optimize;
 pub mod parse;
 pub mod rules;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Compare two images side by side.
     Compare(CompareArgs),
+    /// Price every size finding of a Dockerfile in bytes of the image built from it.
+    Optimize(optimize::OptimizeArgs),
     /// Apply safe fixes to Dockerfiles.
     Fix(FixArgs),
     /// Install or remove git hooks.
@@ -71,6 +74,7 @@ const SUBCOMMANDS: &[&str] = &[
     "rules",
     "image",
     "compare",
+    "optimize",
     "fix",
     "hook",
     "parse",
@@ -132,6 +136,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Optimize(args) => optimize::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),

@@ -14,6 +14,7 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+pub mod optimize;
 mod sarif;
 mod text;
 mod xml;
