@@ -234,7 +234,8 @@ pub fn run(
     let measured = match img {
         Some(img) => {
             let mut a = opts.analyze.clone();
-            a.capture.extend(CAPTURE_GLOBS.iter().map(|g| g.to_string()));
+            a.capture
+                .extend(CAPTURE_GLOBS.iter().map(|g| g.to_string()));
             let (report, ledger) = image::analyze_with_ledger(img, &a)?;
             Some((img, report, ledger))
         }
@@ -283,7 +284,11 @@ pub fn build(
             stored_bytes: report.totals.stored_bytes,
             visible_bytes: report.totals.visible_bytes,
             attribution: MatchSummary {
-                status: if a.is_matched() { "matched" } else { "mismatch" },
+                status: if a.is_matched() {
+                    "matched"
+                } else {
+                    "mismatch"
+                },
                 matched: a.matched,
                 instructions: a.instructions,
                 reason: a.mismatch.clone(),

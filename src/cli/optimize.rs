@@ -86,7 +86,8 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         None => None,
     };
     let big = img.as_ref().is_some_and(|i| {
-        i.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20) || i.store_size() > (64 << 20)
+        i.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)
+            || i.store_size() > (64 << 20)
     });
     let opts = Options {
         target: args.target.clone(),

@@ -117,7 +117,10 @@ impl Ledger {
 
     /// Records a copy stored by `added` still reachable in the final filesystem.
     pub(crate) fn visible(&mut self, class: PathClass, size: u64, added: usize) {
-        self.cells.entry((added, None, class)).or_default().add(size);
+        self.cells
+            .entry((added, None, class))
+            .or_default()
+            .add(size);
     }
 
     /// Copies stored by `layer` in `class`, whatever became of them.
@@ -164,7 +167,10 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(PathClass::of("var/lib/apt/lists/x").name(), "var/lib/apt/lists");
+        assert_eq!(
+            PathClass::of("var/lib/apt/lists/x").name(),
+            "var/lib/apt/lists"
+        );
         assert_eq!(PathClass::of("var/lib/apt/lists"), PathClass::Other);
         assert_eq!(PathClass::of("var/lib/apt/listsx/y"), PathClass::Other);
         assert_eq!(PathClass::of("app/.git/HEAD").name(), ".git");

@@ -82,10 +82,11 @@ pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
     // bounded: a stage can only be built FROM an earlier one
     while let Some(s) = df.stages.get(cur) {
         let base = s.base.raw.as_str();
-        match df.stages[..cur]
-            .iter()
-            .rposition(|p| p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(base)))
-        {
+        match df.stages[..cur].iter().rposition(|p| {
+            p.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(base))
+        }) {
             Some(p) => {
                 chain.push(p);
                 cur = p;
@@ -402,7 +403,10 @@ mod tests {
                 h("CMD [\"x\"]", true),
             ],
             [
-                h("/bin/sh -c #(nop) SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]", true),
+                h(
+                    "/bin/sh -c #(nop) SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
+                    true,
+                ),
                 h(
                     "/bin/bash -o pipefail -c apt-get update     && apt-get install -y curl",
                     false,
@@ -441,11 +445,19 @@ mod tests {
         ];
         let a = attribute(&df, 0, &hist, 3);
         assert!(!a.is_matched());
-        assert!(a.mismatch.as_deref().is_some_and(|m| m.contains("line 3")), "{:?}", a.mismatch);
+        assert!(
+            a.mismatch.as_deref().is_some_and(|m| m.contains("line 3")),
+            "{:?}",
+            a.mismatch
+        );
         assert!(a.layers.iter().all(Option::is_none));
         // squashed: one layer, history of three
         let a = attribute(&df, 0, &hist, 1);
-        assert!(a.mismatch.as_deref().is_some_and(|m| m.contains("squashed")));
+        assert!(
+            a.mismatch
+                .as_deref()
+                .is_some_and(|m| m.contains("squashed"))
+        );
     }
 
     #[test]

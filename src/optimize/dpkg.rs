@@ -83,7 +83,10 @@ impl Db {
         let mut providers: HashMap<&str, Vec<&str>> = HashMap::new();
         for p in self.pkgs.values() {
             for v in &p.provides {
-                providers.entry(v.as_str()).or_default().push(p.name.as_str());
+                providers
+                    .entry(v.as_str())
+                    .or_default()
+                    .push(p.name.as_str());
             }
         }
         let mut seen: BTreeSet<&str> = BTreeSet::new();
@@ -139,7 +142,9 @@ pub fn is_toolchain(name: &str) -> bool {
         "libstdc++-",
     ];
     EXACT.contains(&name)
-        || PREFIX.iter().any(|p| name.starts_with(p) && !name.ends_with("-base"))
+        || PREFIX
+            .iter()
+            .any(|p| name.starts_with(p) && !name.ends_with("-base"))
         || name.ends_with("-dev")
 }
 
@@ -189,7 +194,9 @@ Package: gone\nStatus: deinstall ok config-files\nInstalled-Size: 9\n";
         );
         let tc = db.closure(["gcc"]);
         assert!(tc.contains("cpp") && tc.contains("libc6-dev") && tc.contains("libc6"));
-        assert!(is_toolchain("gcc-12") && is_toolchain("libc6-dev") && !is_toolchain("gcc-12-base"));
+        assert!(
+            is_toolchain("gcc-12") && is_toolchain("libc6-dev") && !is_toolchain("gcc-12-base")
+        );
         assert!(!is_toolchain("python3"));
     }
 

@@ -3,7 +3,7 @@
 
 use super::attribute::Attribution;
 use super::dpkg::{self, Db};
-use super::{FixKind, Finding, Status, copies_context, instruction_at, line_of};
+use super::{Finding, FixKind, Status, copies_context, instruction_at, line_of};
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::{CONTEXT_DIRS, Ledger, PathClass};
 use crate::image::{FileKind, ImageReport};
@@ -101,6 +101,15 @@ impl<'a> Pricer<'a> {
             .filter(|(_, f)| f.kind == FileKind::File && f.layer == layer)
             .map(|(p, f)| (format!("/{p}"), f.size))
             .collect();
+        for ((added, _), ex) in &self.ledger.examples {
+            if *added == layer {
+                v.extend(
+                    ex.iter()
+                        .filter(|(p, _)| PathClass::of(p).name() == dir)
+                        .map(|(p, s)| (format!("/{p}"), *s)),
+                );
+            }
+        }
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(3);
         v
@@ -125,8 +134,7 @@ impl<'a> Pricer<'a> {
         };
         let layer = self.a.layer_of(ins);
         if d.rule == "DL3015" {
-            if !self.a.layers.contains(&Some(ins)) && !self.a.entries.iter().any(|e| e.1 == ins)
-            {
+            if !self.a.layers.contains(&Some(ins)) && !self.a.entries.iter().any(|e| e.1 == ins) {
                 return false;
             }
             self.recommends.push((d.clone(), layer));
@@ -282,7 +290,11 @@ impl<'a> Pricer<'a> {
                 .and_then(|i| self.df.instructions.get(i))
                 .map_or("", |i| i.keyword.as_str());
             let how = if kind_a == "RUN" {
-                format!("merge line {}'s change into line {}'s RUN", fmt(lh), fmt(la))
+                format!(
+                    "merge line {}'s change into line {}'s RUN",
+                    fmt(lh),
+                    fmt(la)
+                )
             } else {
                 format!(
                     "do line {}'s change before or within line {}'s {kind_a} (e.g. COPY \
@@ -444,7 +456,10 @@ impl<'a> Pricer<'a> {
                 line: Some(line_of(self.df, d.span.start)),
                 rule: d.rule.to_string(),
                 what: if names.is_empty() {
-                    format!("{} (no package here was pulled in only by a recommendation)", d.message)
+                    format!(
+                        "{} (no package here was pulled in only by a recommendation)",
+                        d.message
+                    )
                 } else {
                     format!(
                         "{} packages only recommendations pulled in ({}): {}",

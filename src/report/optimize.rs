@@ -52,7 +52,10 @@ fn header(r: &OptimizeReport) -> String {
     match &r.image {
         Some(i) => format!(
             "{} {stage} vs {}: history {} ({} of {} instructions matched)",
-            r.dockerfile, i.archive, i.attribution.status, i.attribution.matched,
+            r.dockerfile,
+            i.archive,
+            i.attribution.status,
+            i.attribution.matched,
             i.attribution.instructions
         ),
         None => format!("{} {stage}: no image given, nothing measured", r.dockerfile),
@@ -119,10 +122,22 @@ fn text(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
                 f.what
             )?;
             for (p, s) in &f.examples {
-                writeln!(out, "{:>4}  {:<w$}  {:>17}  {:>6}  {:<6}    {p}", "", "", human(*s), "", "")?;
+                writeln!(
+                    out,
+                    "{:>4}  {:<w$}  {:>17}  {:>6}  {:<6}    {p}",
+                    "",
+                    "",
+                    human(*s),
+                    "",
+                    ""
+                )?;
             }
             if let Some(n) = &f.note {
-                writeln!(out, "{:>4}  {:<w$}  {:>17}  {:>6}  {:<6}    ({n})", "", "", "", "", "")?;
+                writeln!(
+                    out,
+                    "{:>4}  {:<w$}  {:>17}  {:>6}  {:<6}    ({n})",
+                    "", "", "", "", ""
+                )?;
             }
         }
     }
