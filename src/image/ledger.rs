@@ -92,9 +92,9 @@ impl Tally {
 pub struct Ledger {
     /// (layer that stored the copy, layer that hid it or `None` when visible, class) -> tally.
     pub cells: BTreeMap<(usize, Option<usize>, PathClass), Tally>,
-    /// (stored by, hidden by) -> the biggest hidden paths, biggest first (at most
+    /// (stored by, hidden by, class) -> the biggest hidden paths, biggest first (at most
     /// [`Ledger::EXAMPLES`]).
-    pub examples: BTreeMap<(usize, usize), Vec<(String, u64)>>,
+    pub examples: BTreeMap<(usize, usize, PathClass), Vec<(String, u64)>>,
 }
 
 impl Ledger {
@@ -103,11 +103,12 @@ impl Ledger {
 
     /// Records a copy stored by `added` that layer `hidden` made unreachable.
     pub(crate) fn hidden(&mut self, path: &str, size: u64, added: usize, hidden: usize) {
+        let class = PathClass::of(path);
         self.cells
-            .entry((added, Some(hidden), PathClass::of(path)))
+            .entry((added, Some(hidden), class))
             .or_default()
             .add(size);
-        let ex = self.examples.entry((added, hidden)).or_default();
+        let ex = self.examples.entry((added, hidden, class)).or_default();
         if ex.len() < Self::EXAMPLES || ex.last().is_some_and(|l| l.1 < size) {
             let at = ex.partition_point(|e| e.1 >= size);
             ex.insert(at, (path.to_string(), size));
@@ -184,7 +185,7 @@ mod tests {
         for (p, s) in [("a", 5), ("b", 9), ("c", 1), ("d", 7), ("e", 9)] {
             l.hidden(p, s, 1, 2);
         }
-        let ex = &l.examples[&(1, 2)];
+        let ex = &l.examples[&(1, 2, PathClass::Other)];
         assert_eq!(
             ex.iter().map(|e| e.1).collect::<Vec<_>>(),
             vec![9, 9, 7],

@@ -101,13 +101,9 @@ impl<'a> Pricer<'a> {
             .filter(|(_, f)| f.kind == FileKind::File && f.layer == layer)
             .map(|(p, f)| (format!("/{p}"), f.size))
             .collect();
-        for ((added, _), ex) in &self.ledger.examples {
-            if *added == layer {
-                v.extend(
-                    ex.iter()
-                        .filter(|(p, _)| PathClass::of(p).name() == dir)
-                        .map(|(p, s)| (format!("/{p}"), *s)),
-                );
+        for ((added, _, class), ex) in &self.ledger.examples {
+            if *added == layer && class.name() == dir {
+                v.extend(ex.iter().map(|(p, s)| (format!("/{p}"), *s)));
             }
         }
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -303,17 +299,17 @@ impl<'a> Pricer<'a> {
                     fmt(la)
                 )
             };
-            let examples = self
+            let mut examples: Vec<(String, u64)> = self
                 .ledger
                 .examples
-                .get(&(added, hidden))
-                .map(|v| {
-                    v.iter()
-                        .filter(|(p, _)| !self.claimed.contains(&(added, PathClass::of(p))))
-                        .map(|(p, s)| (format!("/{p}"), *s))
-                        .collect()
+                .iter()
+                .filter(|((a, h, c), _)| {
+                    *a == added && *h == hidden && !self.claimed.contains(&(added, *c))
                 })
-                .unwrap_or_default();
+                .flat_map(|(_, v)| v.iter().map(|(p, s)| (format!("/{p}"), *s)))
+                .collect();
+            examples.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            examples.truncate(3);
             self.findings.push(Finding {
                 line: la,
                 rule: "deleted-later".into(),
@@ -332,6 +328,9 @@ impl<'a> Pricer<'a> {
             });
         }
         for (hidden, bytes) in base {
+            if bytes == 0 {
+                continue;
+            }
             self.notes.push(format!(
                 "line {} deletes or overwrites {bytes} bytes of the base image: they stay in \
                  the base layers (a smaller base image, or a multi-stage build, would drop them)",
