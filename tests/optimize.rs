@@ -159,6 +159,58 @@ fn caches_deletes_and_hard_links_priced_exactly() {
     assert!((share - 4000.0 * 100.0 / 14_560.0).abs() < 1e-9);
 }
 
+/// The same image as every container format `dlint image` reads gives the same prices.
+#[test]
+fn every_archive_format() {
+    let d = tempfile::tempdir().unwrap();
+    let spec = caches_image();
+    let specs = std::slice::from_ref(&spec);
+    let want = priced(&run(CACHES, &write(d.path(), "caches.tar", &spec), None));
+    let classic = d.path().join("classic.tar");
+    std::fs::write(&classic, testkit::to_tar(&testkit::docker_classic(specs))).unwrap();
+    let blobs = d.path().join("blobs.tar");
+    std::fs::write(&blobs, testkit::to_tar(&testkit::docker_blobs(specs))).unwrap();
+    let dir = d.path().join("layout");
+    testkit::to_dir(&testkit::oci(specs, true), &dir).unwrap();
+    for p in [classic, blobs, dir] {
+        assert_eq!(priced(&run(CACHES, &p, None)), want, "{}", p.display());
+    }
+}
+
+/// Every field the JSON output writes is documented in docs/optimize-schema.md.
+#[test]
+fn json_fields_are_documented() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/optimize-schema.md"),
+    )
+    .unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "caches.tar", &caches_image());
+    let mismatch = run("FROM x\nRUN other\n", &p, None);
+    let mut keys = std::collections::BTreeSet::new();
+    fn walk(v: &serde_json::Value, keys: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    keys.insert(k.clone());
+                    walk(v, keys);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, keys)),
+            _ => {}
+        }
+    }
+    for r in [run(CACHES, &p, None), mismatch] {
+        walk(&serde_json::to_value(&r).unwrap(), &mut keys);
+    }
+    assert!(keys.len() > 20, "{keys:?}");
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !doc.contains(&format!("\"{k}\":")))
+        .collect();
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}
+
 #[test]
 fn multi_stage_prices_only_the_built_stage() {
     let dockerfile = "FROM golang:1.22 AS build

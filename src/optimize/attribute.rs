@@ -435,6 +435,21 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_run() {
+        let df = parse("FROM alpine\nRUN <<EOF\napk add curl\nrm -rf /var/cache/apk/*\nEOF\n");
+        let hist = [
+            h("/bin/sh -c #(nop) ADD file:abc in / ", false),
+            h(
+                "RUN /bin/sh -c <<EOF\napk add curl\nrm -rf /var/cache/apk/*\nEOF # buildkit",
+                false,
+            ),
+        ];
+        let a = attribute(&df, 0, &hist, 2);
+        assert!(a.is_matched(), "{:?}", a.mismatch);
+        assert_eq!(a.layers, vec![None, Some(1)]);
+    }
+
+    #[test]
     fn other_history_is_a_mismatch() {
         let df = parse("FROM alpine\nRUN apk add curl\nCOPY . /app\n");
         let hist = [
