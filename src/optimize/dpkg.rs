@@ -129,6 +129,8 @@ pub fn is_toolchain(name: &str) -> bool {
         "pkgconf",
         "bison",
         "flex",
+        "rustc",
+        "cargo",
     ];
     const PREFIX: &[&str] = &[
         "gcc-",
@@ -140,6 +142,7 @@ pub fn is_toolchain(name: &str) -> bool {
         "llvm",
         "libgcc-",
         "libstdc++-",
+        "golang-",
     ];
     EXACT.contains(&name)
         || PREFIX
@@ -198,6 +201,7 @@ Package: gone\nStatus: deinstall ok config-files\nInstalled-Size: 9\n";
             is_toolchain("gcc-12") && is_toolchain("libc6-dev") && !is_toolchain("gcc-12-base")
         );
         assert!(!is_toolchain("python3"));
+        assert!(is_toolchain("golang-1.19-go") && is_toolchain("golang-go"));
     }
 
     #[test]
