@@ -12,6 +12,7 @@ pub mod hook;
 pub mod image;
 pub mod lint;
 pub mod man;
+pub mod optimize;
 pub mod parse;
 pub mod registry;
 pub mod rules;
@@ -55,6 +56,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Compare two images side by side.
     Compare(CompareArgs),
+    /// Price every size finding of a Dockerfile in bytes of the image built from it.
+    Optimize(optimize::OptimizeArgs),
     /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
     Fix(FixArgs),
     /// Install or remove git hooks.
@@ -73,6 +76,7 @@ const SUBCOMMANDS: &[&str] = &[
     "rules",
     "image",
     "compare",
+    "optimize",
     "fix",
     "hook",
     "parse",
@@ -188,6 +192,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Optimize(args) => optimize::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),

@@ -21,6 +21,7 @@ pub mod compare;
 mod error;
 pub mod gates;
 mod history;
+pub mod ledger;
 mod manifest;
 mod model;
 mod open;
@@ -34,11 +35,11 @@ mod store;
 pub mod testkit;
 mod walk;
 
-pub use analyze::{AnalyzeOptions, analyze};
+pub use analyze::{AnalyzeOptions, analyze, analyze_with_ledger};
 pub use caches::CACHE_DIRS;
 pub use error::ImageError;
 pub use history::clean_created_by;
-pub use open::{Image, LayerRef, OpenOptions, open};
+pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
 pub use report::{
     ArchiveFormat, CacheFinding, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
     HiddenBy, ImageReport, LargeFile, LayerSummary, Totals, WastedPath,

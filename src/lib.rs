@@ -1,7 +1,8 @@
 //! dlint: a Dockerfile linter and container image size analyzer.
 //!
 //! Data flows one way: files -> [`dockerfile`] parser -> AST -> [`rules`] -> [`lint`]
-//! diagnostics -> [`report`]; archives -> [`image`] layer walker -> per-layer summaries -> report.
+//! diagnostics -> [`report`]; archives -> [`image`] layer walker -> per-layer summaries -> report;
+//! both -> [`optimize`] -> report.
 
 pub mod cli;
 pub mod dockerfile;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod hook;
 pub mod image;
 pub mod lint;
+pub mod optimize;
 pub mod report;
 pub mod rules;
 pub mod shell;

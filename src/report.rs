@@ -16,6 +16,7 @@ mod gitlab;
 pub mod image;
 mod json;
 mod junit;
+pub mod optimize;
 pub mod rules;
 mod sarif;
 mod text;

@@ -69,6 +69,34 @@ pub struct ImageArgs {
     pub no_config: bool,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    /// The Dockerfile the image was built from: each layer row gets its instruction's line.
+    #[arg(long)]
+    pub dockerfile: Option<PathBuf>,
+    /// Stage that was built (with --dockerfile; default the last).
+    #[arg(long, requires = "dockerfile")]
+    pub target: Option<String>,
+}
+
+/// Puts the Dockerfile line of each layer in the report (a warning when the history does not
+/// match the Dockerfile).
+fn add_lines(
+    report: &mut image::ImageReport,
+    img: &image::Image,
+    path: &std::path::Path,
+    target: Option<&str>,
+) -> Result<()> {
+    let df = crate::dockerfile::parse(&crate::lint::source::read_source(path)?);
+    let (lines, a) = crate::optimize::layer_lines(&df, img, target).map_err(Error::Usage)?;
+    if let Some(why) = &a.mismatch {
+        eprintln!(
+            "dlint: warning: the image's history does not match {}: {why}",
+            path.display()
+        );
+    }
+    for (l, line) in report.layers.iter_mut().zip(lines) {
+        l.line = line;
+    }
+    Ok(())
 }
 
 /// Runs `dlint image`.
@@ -107,6 +135,9 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         ..AnalyzeOptions::default()
     };
     let mut report = image::analyze(&img, &opts)?;
+    if let Some(path) = &args.dockerfile {
+        add_lines(&mut report, &img, path, args.target.as_deref())?;
+    }
     if !args.files {
         // not freed one by one: the process ends soon and gives the memory back at once
         std::mem::forget(std::mem::take(&mut report.files));

@@ -2,6 +2,7 @@
 //! applied to the overlay model in order by [`super::assemble::InOrder`].
 
 use super::assemble::{InOrder, Ready};
+use super::ledger::Ledger;
 use super::schedule::{self, Task};
 use super::{Image, ImageError, ImageReport, read, walk};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -50,6 +51,22 @@ impl Default for AnalyzeOptions {
 /// first of all; the calling thread applies each finished layer to the overlay model as soon as
 /// every layer below it has been applied, then drops its entries.
 pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    analyze_impl(img, opts, false).map(|r| r.0)
+}
+
+/// [`analyze`], plus the [`Ledger`] of where every stored copy went (for the optimizer).
+pub fn analyze_with_ledger(
+    img: &Image,
+    opts: &AnalyzeOptions,
+) -> Result<(ImageReport, Ledger), ImageError> {
+    analyze_impl(img, opts, true).map(|(r, l)| (r, l.unwrap_or_default()))
+}
+
+fn analyze_impl(
+    img: &Image,
+    opts: &AnalyzeOptions,
+    with_ledger: bool,
+) -> Result<(ImageReport, Option<Ledger>), ImageError> {
     let capture = read::globs(img, &opts.capture)?;
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
@@ -85,6 +102,9 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     };
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);
+    if with_ledger {
+        order.keep_ledger();
+    }
     schedule::run(
         &tasks,
         opts.jobs,
@@ -95,5 +115,5 @@ pub fn analyze(img: &Image, opts: &AnalyzeOptions) -> Result<ImageReport, ImageE
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    order.finish(bomb.into_inner(), opts)
+    order.finish_with_ledger(bomb.into_inner(), opts)
 }

@@ -5,6 +5,7 @@
 //! memory holds the model plus the entries of layers that finished early, not every entry of
 //! the image.
 
+use super::ledger::Ledger;
 use super::walk::{self, Entries, LayerScan};
 use super::{
     AnalyzeOptions, CapturedFile, DirSize, DiveCompat, FileKind, Image, ImageError, ImageReport,
@@ -96,7 +97,21 @@ impl<'a> InOrder<'a> {
     /// The report, or the error of the lowest failed layer (the layer that crossed the
     /// tar-bomb limit first, `bomb`, when there is one: a tar bomb makes every layer still
     /// running fail).
-    pub fn finish(mut self, bomb: usize, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    pub fn finish(self, bomb: usize, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+        self.finish_with_ledger(bomb, opts).map(|r| r.0)
+    }
+
+    /// Records the [`Ledger`] of where every stored copy went (for the optimizer).
+    pub fn keep_ledger(&mut self) {
+        self.asm.m.ledger = Some(Ledger::default());
+    }
+
+    /// [`Self::finish`], with the ledger when [`Self::keep_ledger`] was called.
+    pub fn finish_with_ledger(
+        mut self,
+        bomb: usize,
+        opts: &AnalyzeOptions,
+    ) -> Result<(ImageReport, Option<Ledger>), ImageError> {
         if let Some(e) = self.errors.remove(&bomb) {
             return Err(e);
         }
@@ -155,7 +170,7 @@ impl<'a> Assembler<'a> {
         Ok(())
     }
 
-    fn finish(self, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+    fn finish(self, opts: &AnalyzeOptions) -> Result<(ImageReport, Option<Ledger>), ImageError> {
         let Assembler {
             img,
             mut m,
@@ -181,6 +196,7 @@ impl<'a> Assembler<'a> {
                     bytes_added: c.added,
                     bytes_overwritten: c.overwritten,
                     bytes_removed: c.removed,
+                    line: None,
                 }
             })
             .collect();
@@ -215,6 +231,7 @@ impl<'a> Assembler<'a> {
         let hidden = m.take_hidden();
         // largest visible files (hard links reported once, at their first path)
         let largest = m.largest(opts.top);
+        let ledger = m.close_ledger();
         let files = m.into_final_fs();
         let totals = Totals {
             compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
@@ -275,7 +292,7 @@ impl<'a> Assembler<'a> {
                 );
             }
         }
-        Ok(ImageReport {
+        let report = ImageReport {
             schema_version: 1,
             archive: img.path.display().to_string(),
             format: img.format,
@@ -291,6 +308,7 @@ impl<'a> Assembler<'a> {
             caches,
             files,
             captured,
-        })
+        };
+        Ok((report, ledger))
     }
 }

@@ -117,6 +117,8 @@ pub(crate) struct Model {
     /// A 64-bit hash instead of the path keeps this small; a collision among a million paths
     /// has a chance of about 1 in 30 million and would only move dive's informational score.
     pub dive: HashMap<u64, (u64, u64, u32)>,
+    /// Where every copy went, by layers and path class (only when the optimizer asks).
+    pub ledger: Option<super::ledger::Ledger>,
 }
 
 fn path_hash(path: &str) -> u64 {
@@ -182,6 +184,9 @@ impl Model {
             _ => counts.removed += size,
         }
         self.wasted += size;
+        if let Some(l) = &mut self.ledger {
+            l.hidden(path, size, added_layer, layer);
+        }
         self.hidden.push(Ranked(WastedPath {
             path: path.to_string(),
             size,
@@ -400,6 +405,39 @@ impl Model {
                 layer,
             })
             .collect()
+    }
+
+    /// Records the copies the final filesystem still reaches in the ledger (if any). Data shared
+    /// by hard links counts once, in its paths' class when they all have the same one, else
+    /// in [`PathClass::Other`](super::ledger::PathClass::Other).
+    pub(crate) fn close_ledger(&mut self) -> Option<super::ledger::Ledger> {
+        use super::ledger::PathClass;
+        let mut ledger = self.ledger.take()?;
+        let mut group_class: HashMap<u32, Option<PathClass>> = HashMap::new();
+        for (p, g) in &self.linked {
+            let c = PathClass::of(p);
+            group_class
+                .entry(*g)
+                .and_modify(|e| {
+                    if *e != Some(c) {
+                        *e = None;
+                    }
+                })
+                .or_insert(Some(c));
+        }
+        for (g, c) in group_class {
+            if let Some(group) = self.groups.get(g as usize)
+                && group.refs > 0
+            {
+                ledger.visible(c.unwrap_or(PathClass::Other), group.size, group.layer);
+            }
+        }
+        for (p, n) in &self.fs {
+            if n.kind == FileKind::File && !self.linked.contains_key(p.as_str()) {
+                ledger.visible(PathClass::of(p), n.size, n.layer);
+            }
+        }
+        Some(ledger)
     }
 
     /// The final filesystem (consumes the model).

@@ -51,6 +51,8 @@ pub struct Image {
     pub diff_ids: Vec<String>,
     /// Cleaned `created_by` of the history entry of each layer.
     pub created_by: Vec<Option<String>>,
+    /// The config's whole history, base first, empty-layer entries included.
+    pub history: Vec<HistoryEntry>,
     pub(crate) store: Store,
 }
 
@@ -114,6 +116,16 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         .map(|h| h.created_by().as_deref().map(clean_created_by))
         .collect();
     created_by.resize(r.layers.len(), None);
+    let history = r
+        .config
+        .history()
+        .iter()
+        .flatten()
+        .map(|h| HistoryEntry {
+            created_by: h.created_by().clone(),
+            empty_layer: h.empty_layer() == Some(true),
+        })
+        .collect();
     Ok(Image {
         path: path.to_path_buf(),
         format: r.format,
@@ -123,6 +135,16 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         layers: r.layers,
         diff_ids,
         created_by,
+        history,
         store,
     })
+}
+
+/// One entry of the image config's `history`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// `created_by` as the builder wrote it (not cleaned).
+    pub created_by: Option<String>,
+    /// True when the entry made no layer (ENV, CMD… or a RUN that changed nothing).
+    pub empty_layer: bool,
 }

@@ -91,6 +91,10 @@ pub struct LayerSummary {
     pub bytes_overwritten: u64,
     /// Bytes of lower-layer files this layer's whiteouts (file, directory, opaque) hid.
     pub bytes_removed: u64,
+    /// 1-based line of the Dockerfile instruction that made the layer (`dlint image
+    /// --dockerfile`), when the history matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 /// Image-wide figures.

@@ -85,7 +85,13 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
             human(l.bytes_added),
             human(l.bytes_overwritten),
             human(l.bytes_removed),
-            trunc(l.created_by.as_deref().unwrap_or("-"), 60)
+            match l.line {
+                Some(n) => format!(
+                    "line {n}: {}",
+                    trunc(l.created_by.as_deref().unwrap_or("-"), 52)
+                ),
+                None => trunc(l.created_by.as_deref().unwrap_or("-"), 60),
+            }
         )?;
     }
     writeln!(out)?;

@@ -1,0 +1,196 @@
+//! The byte ledger: where every stored copy of file data went, by the layer that stored it, the
+//! layer that hid it (if any) and the class of its path (a package-manager cache directory, a
+//! build-context directory such as `.git`, or anything else). The optimizer prices its findings
+//! from it; it is filled during the in-order apply of the overlay model and is bounded by
+//! `layers² × classes` cells plus a few example paths per pair of layers, not by the number of
+//! paths.
+
+use super::CACHE_DIRS;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Directory names a build context usually holds that `.dockerignore` can exclude.
+pub const CONTEXT_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".tox",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".idea",
+    ".vscode",
+];
+
+/// The class of a path: one of [`CACHE_DIRS`], one of [`CONTEXT_DIRS`], or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "index")]
+pub enum PathClass {
+    /// Under `CACHE_DIRS[i].0`.
+    Cache(u8),
+    /// Has a component named `CONTEXT_DIRS[i]`.
+    Context(u8),
+    /// Anything else, and data shared by hard links from paths of different classes.
+    Other,
+}
+
+impl PathClass {
+    /// Classifies a path (no leading `/`).
+    pub fn of(path: &str) -> PathClass {
+        for (i, (dir, _)) in CACHE_DIRS.iter().enumerate() {
+            if path
+                .strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+            {
+                return PathClass::Cache(i as u8);
+            }
+        }
+        for comp in path.split('/') {
+            if let Some(i) = CONTEXT_DIRS.iter().position(|d| *d == comp) {
+                return PathClass::Context(i as u8);
+            }
+        }
+        PathClass::Other
+    }
+
+    /// `var/lib/apt/lists`, `.git`, or `other`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map_or("?", |c| c.0),
+            PathClass::Context(i) => CONTEXT_DIRS.get(*i as usize).copied().unwrap_or("?"),
+            PathClass::Other => "other",
+        }
+    }
+
+    /// The tool owning a cache class (`apt`, `pip`…).
+    pub fn tool(&self) -> Option<&'static str> {
+        match self {
+            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map(|c| c.1),
+            _ => None,
+        }
+    }
+}
+
+/// Bytes and files of some stored copies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Bytes of file data.
+    pub bytes: u64,
+    /// Copies (a hard-link group counts once).
+    pub files: u64,
+}
+
+impl Tally {
+    fn add(&mut self, size: u64) {
+        self.bytes += size;
+        self.files += 1;
+    }
+}
+
+/// Where the copies stored by layers went.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Ledger {
+    /// (layer that stored the copy, layer that hid it or `None` when visible, class) -> tally.
+    pub cells: BTreeMap<(usize, Option<usize>, PathClass), Tally>,
+    /// (stored by, hidden by, class) -> the biggest hidden paths, biggest first (at most
+    /// [`Ledger::EXAMPLES`]).
+    pub examples: BTreeMap<(usize, usize, PathClass), Vec<(String, u64)>>,
+}
+
+impl Ledger {
+    /// Example paths kept per pair of layers.
+    pub const EXAMPLES: usize = 3;
+
+    /// Records a copy stored by `added` that layer `hidden` made unreachable.
+    pub(crate) fn hidden(&mut self, path: &str, size: u64, added: usize, hidden: usize) {
+        let class = PathClass::of(path);
+        self.cells
+            .entry((added, Some(hidden), class))
+            .or_default()
+            .add(size);
+        let ex = self.examples.entry((added, hidden, class)).or_default();
+        if ex.len() < Self::EXAMPLES || ex.last().is_some_and(|l| l.1 < size) {
+            let at = ex.partition_point(|e| e.1 >= size);
+            ex.insert(at, (path.to_string(), size));
+            ex.truncate(Self::EXAMPLES);
+        }
+    }
+
+    /// Records a copy stored by `added` still reachable in the final filesystem.
+    pub(crate) fn visible(&mut self, class: PathClass, size: u64, added: usize) {
+        self.cells
+            .entry((added, None, class))
+            .or_default()
+            .add(size);
+    }
+
+    /// Copies stored by `layer` in `class`, whatever became of them.
+    pub fn stored_by(&self, layer: usize, class: PathClass) -> Tally {
+        let mut t = Tally::default();
+        for ((a, _, c), v) in &self.cells {
+            if *a == layer && *c == class {
+                t.bytes += v.bytes;
+                t.files += v.files;
+            }
+        }
+        t
+    }
+
+    /// Classes with copies stored by `layer`.
+    pub fn classes_of(&self, layer: usize) -> Vec<PathClass> {
+        let mut v: Vec<PathClass> = self
+            .cells
+            .keys()
+            .filter(|(a, _, _)| *a == layer)
+            .map(|k| k.2)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Every (stored by, hidden by, class) cell of hidden copies.
+    pub fn hidden_cells(&self) -> impl Iterator<Item = (usize, usize, PathClass, Tally)> + '_ {
+        self.cells
+            .iter()
+            .filter_map(|((a, h, c), t)| h.map(|h| (*a, h, *c, *t)))
+    }
+
+    /// Bytes of all copies recorded.
+    pub fn total(&self) -> u64 {
+        self.cells.values().map(|t| t.bytes).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert_eq!(
+            PathClass::of("var/lib/apt/lists/x").name(),
+            "var/lib/apt/lists"
+        );
+        assert_eq!(PathClass::of("var/lib/apt/lists"), PathClass::Other);
+        assert_eq!(PathClass::of("var/lib/apt/listsx/y"), PathClass::Other);
+        assert_eq!(PathClass::of("app/.git/HEAD").name(), ".git");
+        assert_eq!(PathClass::of("root/.cache/pip/h/x").tool(), Some("pip"));
+        assert_eq!(PathClass::of("usr/bin/ls"), PathClass::Other);
+    }
+
+    #[test]
+    fn examples_keep_the_biggest() {
+        let mut l = Ledger::default();
+        for (p, s) in [("a", 5), ("b", 9), ("c", 1), ("d", 7), ("e", 9)] {
+            l.hidden(p, s, 1, 2);
+        }
+        let ex = &l.examples[&(1, 2, PathClass::Other)];
+        assert_eq!(
+            ex.iter().map(|e| e.1).collect::<Vec<_>>(),
+            vec![9, 9, 7],
+            "{ex:?}"
+        );
+        assert_eq!(l.stored_by(1, PathClass::Other).bytes, 31);
+    }
+}

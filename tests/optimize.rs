@@ -1,0 +1,545 @@
+//! `dlint optimize` on images built in code, where every saving is known in advance, and on
+//! the real `debian-slim` image when it exists (`../images/` or `$DLINT_IMAGES`).
+
+use assert_cmd::Command;
+use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
+use dlint::image::{self, Compression, OpenOptions};
+use dlint::optimize::{self, OptimizeReport, Options, Status};
+use std::path::{Path, PathBuf};
+
+const BASE: &str = "/bin/sh -c #(nop) ADD file:0123abcd in / ";
+
+fn write(dir: &Path, name: &str, spec: &ImageSpec) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        testkit::to_tar(&testkit::oci(std::slice::from_ref(spec), false)),
+    )
+    .unwrap();
+    p
+}
+
+fn run(dockerfile: &str, image: &Path, target: Option<&str>) -> OptimizeReport {
+    let df = dlint::dockerfile::parse(dockerfile);
+    let img = image::open(image, &OpenOptions::default()).unwrap();
+    let opts = Options {
+        target: target.map(str::to_string),
+        ..Options::default()
+    };
+    optimize::run(&df, "Dockerfile", Some(&img), &opts).unwrap()
+}
+
+/// (rule, line) -> bytes of the measured findings.
+fn priced(r: &OptimizeReport) -> Vec<(String, usize, u64)> {
+    let mut v: Vec<(String, usize, u64)> = r
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Measured)
+        .map(|f| (f.rule.clone(), f.line.unwrap_or(0), f.bytes.unwrap_or(0)))
+        .collect();
+    v.sort();
+    v
+}
+
+const CACHES: &str = "FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y curl
+RUN pip install flask
+RUN npm install -g left-pad@1.3.0
+COPY . /app
+RUN rm -rf /tmp/big && chmod 600 /app/data
+";
+
+/// Caches of three managers, a `.git` copied in, a file deleted by a later RUN, a file
+/// overwritten by a later RUN, and a pip cache file hard-linked from site-packages (its bytes
+/// cannot go with the cache).
+fn caches_image() -> ImageSpec {
+    let c = Compression::Gzip;
+    ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("etc/os-release", 100)
+                .build(),
+            BASE,
+        )
+        .empty("/bin/sh -c #(nop)  CMD [\"bash\"]")
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("var/lib/apt/lists/deb_Packages", 1000)
+                .file_size("var/lib/apt/lists/deb_Translation-en", 2000)
+                .file_size("var/cache/apt/pkgcache.bin", 3000)
+                .file_size("usr/bin/curl", 500)
+                .file_size("tmp/big", 4000)
+                .build(),
+            "RUN /bin/sh -c apt-get update && apt-get install -y curl # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(Compression::Zstd)
+                .file_size("root/.cache/pip/http/x", 700)
+                .file_size("usr/lib/python3/site-packages/flask/__init__.py", 300)
+                .file_size("root/.cache/pip/wheels/w", 50)
+                .hardlink(
+                    "usr/lib/python3/site-packages/flask/w",
+                    "root/.cache/pip/wheels/w",
+                )
+                .build(),
+            "RUN /bin/sh -c pip install flask # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("root/.npm/_cacache/content/y", 900)
+                .build(),
+            "RUN /bin/sh -c npm install -g left-pad@1.3.0 # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(Compression::None)
+                .file_size("app/.git/objects/o", 1200)
+                .file_size("app/data", 400)
+                .file_size("app/app.py", 10)
+                .build(),
+            "COPY . /app # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .whiteout("tmp/big")
+                .file_size("app/data", 400)
+                .build(),
+            "RUN /bin/sh -c rm -rf /tmp/big && chmod 600 /app/data # buildkit",
+        )
+}
+
+#[test]
+fn caches_deletes_and_hard_links_priced_exactly() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "caches.tar", &caches_image());
+    let r = run(CACHES, &p, None);
+    let img = r.image.as_ref().unwrap();
+    assert_eq!(img.attribution.status, "matched", "{:?}", img.attribution);
+    assert_eq!(
+        img.attribution
+            .layers
+            .iter()
+            .map(|l| l.line)
+            .collect::<Vec<_>>(),
+        vec![None, Some(2), Some(3), Some(4), Some(5), Some(6)]
+    );
+    let s = |r: &str, l: usize, b: u64| (r.to_string(), l, b);
+    assert_eq!(
+        priced(&r),
+        vec![
+            s("DL3009", 2, 3000),
+            // the hard-linked 50 bytes stay reachable from site-packages: not priced
+            s("DL3042", 3, 700),
+            s("DL5003", 4, 900),
+            s("cache-left", 2, 3000),
+            s("context-not-ignored", 5, 1200),
+            s("deleted-later", 2, 4000),
+            s("deleted-later", 5, 400),
+        ]
+    );
+    // stored: 100 + 10500 + 1050 + 900 + 1610 + 400
+    assert_eq!(r.size, Some(14_560));
+    assert_eq!(r.total_saved, 13_200);
+    assert_eq!(r.size_after, Some(1_360));
+    // ranked biggest first
+    assert_eq!(r.findings[0].bytes, Some(4000));
+    // DL3015 cannot be measured without a dpkg database
+    let rec = r.findings.iter().find(|f| f.rule == "DL3015").unwrap();
+    assert_eq!(rec.status, Status::NotMeasured);
+    assert!(
+        rec.note.as_deref().unwrap().contains("not measurable"),
+        "{rec:?}"
+    );
+    let share = r.findings[0].share.unwrap();
+    assert!((share - 4000.0 * 100.0 / 14_560.0).abs() < 1e-9);
+}
+
+/// The same image as every container format `dlint image` reads gives the same prices.
+#[test]
+fn every_archive_format() {
+    let d = tempfile::tempdir().unwrap();
+    let spec = caches_image();
+    let specs = std::slice::from_ref(&spec);
+    let want = priced(&run(CACHES, &write(d.path(), "caches.tar", &spec), None));
+    let classic = d.path().join("classic.tar");
+    std::fs::write(&classic, testkit::to_tar(&testkit::docker_classic(specs))).unwrap();
+    let blobs = d.path().join("blobs.tar");
+    std::fs::write(&blobs, testkit::to_tar(&testkit::docker_blobs(specs))).unwrap();
+    let dir = d.path().join("layout");
+    testkit::to_dir(&testkit::oci(specs, true), &dir).unwrap();
+    for p in [classic, blobs, dir] {
+        assert_eq!(priced(&run(CACHES, &p, None)), want, "{}", p.display());
+    }
+}
+
+/// Every field the JSON output writes is documented in docs/optimize-schema.md.
+#[test]
+fn json_fields_are_documented() {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/optimize-schema.md"),
+    )
+    .unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "caches.tar", &caches_image());
+    let mismatch = run("FROM x\nRUN other\n", &p, None);
+    let mut keys = std::collections::BTreeSet::new();
+    fn walk(v: &serde_json::Value, keys: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    keys.insert(k.clone());
+                    walk(v, keys);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(v, keys)),
+            _ => {}
+        }
+    }
+    for r in [run(CACHES, &p, None), mismatch] {
+        walk(&serde_json::to_value(&r).unwrap(), &mut keys);
+    }
+    assert!(keys.len() > 20, "{keys:?}");
+    let missing: Vec<&String> = keys
+        .iter()
+        .filter(|k| !doc.contains(&format!("\"{k}\":")))
+        .collect();
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+}
+
+#[test]
+fn multi_stage_prices_only_the_built_stage() {
+    let dockerfile = "FROM golang:1.22 AS build
+RUN apt-get update && apt-get install -y gcc
+RUN go build -o /out/app .
+FROM debian:bookworm-slim
+COPY --from=build /out/app /usr/local/bin/app
+RUN pip install requests
+";
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new().file_size("etc/os-release", 100).build(),
+            BASE,
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("usr/local/bin/app", 5000)
+                .build(),
+            "COPY /out/app /usr/local/bin/app # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("root/.cache/pip/http/r", 640)
+                .file_size("usr/lib/python3/site-packages/requests/api.py", 60)
+                .build(),
+            "RUN /bin/sh -c pip install requests # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "multi.tar", &spec);
+    let r = run(dockerfile, &p, None);
+    assert_eq!(priced(&r), vec![("DL3042".to_string(), 6, 640)]);
+    let other = r.findings.iter().find(|f| f.rule == "DL3015").unwrap();
+    assert_eq!(other.status, Status::NotInImage);
+    assert_eq!(other.line, Some(2));
+    assert_eq!(r.total_saved, 640);
+    assert_eq!(r.size_after, Some(5800 - 640));
+    // the builder stage was not built into this image: its history does not match
+    let r = run(dockerfile, &p, Some("build"));
+    assert_eq!(r.image.unwrap().attribution.status, "mismatch");
+}
+
+#[test]
+fn unmatched_history_falls_back_to_layers() {
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new().file_size("etc/os-release", 100).build(),
+            BASE,
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("var/lib/apt/lists/x", 999)
+                .build(),
+            "generated by image_gen",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "other.tar", &spec);
+    let r = run(
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+        &p,
+        None,
+    );
+    let img = r.image.as_ref().unwrap();
+    assert_eq!(img.attribution.status, "mismatch");
+    assert!(
+        img.attribution
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("line 2")
+    );
+    assert_eq!(img.attribution.layers.len(), 2);
+    assert!(img.attribution.layers.iter().all(|l| l.line.is_none()));
+    assert_eq!(r.total_saved, 0);
+    assert_eq!(r.size_after, Some(1099));
+    let f = r.findings.iter().find(|f| f.rule == "DL3009").unwrap();
+    assert_eq!(f.status, Status::NotMeasured);
+    assert!(r.notes.iter().any(|n| n.contains("does not match")));
+}
+
+const STATUS: &str = "Package: libc6\nStatus: install ok installed\nPriority: required\n\
+Architecture: amd64\nInstalled-Size: 100\n\n\
+Package: build-essential\nStatus: install ok installed\nArchitecture: amd64\n\
+Installed-Size: 1\nDepends: gcc, make\n\n\
+Package: gcc\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 5\n\
+Depends: cpp (>= 4), libc6\n\n\
+Package: cpp\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 2\n\n\
+Package: make\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\n\
+Package: curl\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\
+Depends: libcurl4\nRecommends: ca-certificates\n\n\
+Package: libcurl4\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\n\
+Package: ca-certificates\nStatus: install ok installed\nArchitecture: all\n\
+Installed-Size: 1\n";
+
+const STATES: &str = "Package: gcc\nArchitecture: amd64\nAuto-Installed: 1\n\n\
+Package: cpp\nArchitecture: amd64\nAuto-Installed: 1\n\n\
+Package: make\nArchitecture: amd64\nAuto-Installed: 1\n\n\
+Package: libcurl4\nArchitecture: amd64\nAuto-Installed: 1\n\n\
+Package: ca-certificates\nArchitecture: all\nAuto-Installed: 1\n";
+
+/// A single-stage build that installs build-essential (the toolchain a multi-stage build would
+/// drop) and curl without `--no-install-recommends` (ca-certificates only came as a
+/// recommendation), with dpkg's database, file lists and apt's extended_states.
+#[test]
+fn toolchain_and_recommends_from_dpkg() {
+    let list = |files: &[&str]| files.join("\n").into_bytes();
+    let l0 = LayerBuilder::new()
+        .symlink("bin", "usr/bin")
+        .file_size("usr/lib/x86_64-linux-gnu/libc.so.6", 2000)
+        .file(
+            "var/lib/dpkg/info/libc6:amd64.list",
+            &list(&["/usr/lib/x86_64-linux-gnu/libc.so.6"]),
+        )
+        .file(
+            "var/lib/dpkg/status",
+            b"Package: libc6\nStatus: install ok installed\n",
+        )
+        .build();
+    let l1 = LayerBuilder::new()
+        .file("var/lib/dpkg/status", STATUS.as_bytes())
+        .file("var/lib/apt/extended_states", STATES.as_bytes())
+        .file_size("usr/bin/gcc-12", 5000)
+        .symlink("usr/bin/gcc", "gcc-12")
+        .file_size("usr/bin/cpp-12", 2000)
+        .file_size("usr/bin/make", 1000)
+        .file_size("usr/share/doc/build-essential/copyright", 10)
+        .file_size("usr/bin/curl", 700)
+        .file_size("usr/lib/x86_64-linux-gnu/libcurl.so.4", 800)
+        .file_size("etc/ssl/certs/ca-certificates.crt", 300)
+        .file_size("usr/share/ca-certificates/a.crt", 200)
+        .file(
+            "var/lib/dpkg/info/gcc.list",
+            &list(&["/usr", "/usr/bin", "/usr/bin/gcc-12", "/usr/bin/gcc"]),
+        )
+        .file("var/lib/dpkg/info/cpp.list", &list(&["/usr/bin/cpp-12"]))
+        // listed through the /bin -> usr/bin symlink, as merged-/usr systems do
+        .file("var/lib/dpkg/info/make.list", &list(&["/bin/make"]))
+        .file(
+            "var/lib/dpkg/info/build-essential.list",
+            &list(&["/usr/share/doc/build-essential/copyright"]),
+        )
+        .file("var/lib/dpkg/info/curl.list", &list(&["/usr/bin/curl"]))
+        .file(
+            "var/lib/dpkg/info/libcurl4:amd64.list",
+            &list(&["/usr/lib/x86_64-linux-gnu/libcurl.so.4"]),
+        )
+        .file(
+            "var/lib/dpkg/info/ca-certificates.list",
+            &list(&[
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/usr/share/ca-certificates/a.crt",
+            ]),
+        )
+        .build();
+    let spec = ImageSpec::new().layer(l0, BASE).layer(
+        l1,
+        "RUN /bin/sh -c apt-get update && apt-get install -y build-essential curl && rm -rf /var/lib/apt/lists/* # buildkit",
+    );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "tool.tar", &spec);
+    let df = "FROM debian\nRUN apt-get update && apt-get install -y build-essential curl && rm -rf /var/lib/apt/lists/*\n";
+    let r = run(df, &p, None);
+    assert_eq!(
+        priced(&r),
+        vec![
+            ("DL3015".to_string(), 2, 500),
+            ("build-toolchain".to_string(), 2, 5000 + 2000 + 1000 + 10),
+        ]
+    );
+    let tc = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "build-toolchain")
+        .unwrap();
+    for n in ["build-essential", "gcc", "cpp", "make"] {
+        assert!(tc.what.contains(n), "{}", tc.what);
+    }
+    assert!(!tc.what.contains("curl"), "{}", tc.what);
+    let rec = r.findings.iter().find(|f| f.rule == "DL3015").unwrap();
+    assert!(rec.what.contains("ca-certificates"), "{}", rec.what);
+    assert!(
+        rec.note.is_none(),
+        "measured from file lists, not estimated"
+    );
+}
+
+fn dlint(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("dlint").unwrap();
+    c.current_dir(dir).env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn cli_formats_gate_and_no_image() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "caches.tar", &caches_image());
+    std::fs::write(d.path().join("Dockerfile"), CACHES).unwrap();
+    let ok = |args: &[&str], code: i32| {
+        let out = dlint(d.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let base = [
+        "optimize",
+        "Dockerfile",
+        "--image",
+        "caches.tar",
+        "--no-config",
+    ];
+    let text = ok(&base, 0);
+    assert!(text.contains("could be saved"), "{text}");
+    assert!(text.contains("deleted-later"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&[&base[..], &["-f", "json"]].concat(), 0)).unwrap();
+    assert_eq!(json["schema"], "dlint-optimize/1");
+    assert_eq!(json["total_saved"], 13_200);
+    assert_eq!(json["size_after"], 1_360);
+    assert_eq!(json["findings"][0]["status"], "measured");
+    let md = ok(&[&base[..], &["-f", "markdown"]].concat(), 0);
+    assert!(md.contains("| line | rule | saved |"), "{md}");
+    // gate: 13,200 bytes could go, 90.7% of the image
+    ok(&[&base[..], &["--max-savings", "10KB"]].concat(), 1);
+    ok(&[&base[..], &["--max-savings", "20KB"]].concat(), 0);
+    ok(&[&base[..], &["--max-savings", "50%"]].concat(), 1);
+    ok(&[&base[..], &["--max-savings", "95%"]].concat(), 0);
+    // no image: the size findings, unmeasured
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &["optimize", "Dockerfile", "--no-config", "-f", "json"],
+        0,
+    ))
+    .unwrap();
+    let f = json["findings"].as_array().unwrap();
+    assert!(f.len() >= 4, "{f:?}");
+    assert!(f.iter().all(|f| f["status"] == "not-measured"), "{f:?}");
+    assert!(json["size"].is_null());
+    // --context: a .git on disk not in .dockerignore
+    std::fs::create_dir_all(d.path().join("ctx/.git")).unwrap();
+    std::fs::write(d.path().join("ctx/.git/HEAD"), "ref: x\n").unwrap();
+    let text = ok(
+        &["optimize", "Dockerfile", "--no-config", "--context", "ctx"],
+        0,
+    );
+    assert!(text.contains("build context has .git/"), "{text}");
+    std::fs::write(d.path().join("ctx/.dockerignore"), ".git\n").unwrap();
+    let text = ok(
+        &["optimize", "Dockerfile", "--no-config", "--context", "ctx"],
+        0,
+    );
+    assert!(!text.contains("build context has .git/"), "{text}");
+    // bad --target: usage error
+    ok(&[&base[..], &["--target", "nope"]].concat(), 2);
+}
+
+#[test]
+fn image_with_dockerfile_shows_lines() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "caches.tar", &caches_image());
+    std::fs::write(d.path().join("Dockerfile"), CACHES).unwrap();
+    let out = dlint(d.path())
+        .args([
+            "image",
+            "caches.tar",
+            "--dockerfile",
+            "Dockerfile",
+            "--no-config",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].clone())
+        .collect();
+    assert_eq!(
+        lines,
+        serde_json::json!([null, 2, 3, 4, 5, 6])
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    let out = dlint(d.path())
+        .args([
+            "image",
+            "caches.tar",
+            "--dockerfile",
+            "Dockerfile",
+            "--no-config",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("line 5: COPY . /app"), "{text}");
+}
+
+/// The real image from `make-images.sh`: the apt lists of layer 1, priced to the byte
+/// (87,325,647 bytes: the sum of the regular files under var/lib/apt/lists in that layer's
+/// blob, `tar -tvzf` of it).
+#[test]
+fn real_debian_slim_apt_lists() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let img = std::env::var_os("DLINT_IMAGES")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([root.join("../images"), root.join("../../images")])
+        .map(|d| d.join("debian-slim.oci.tar"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| root.join("../images/debian-slim.oci.tar"));
+    if !img.exists() {
+        eprintln!(
+            "skipped: {} not found (built by make-images.sh; set DLINT_IMAGES)",
+            img.display()
+        );
+        return;
+    }
+    let df = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/optimize/debian-slim.Dockerfile"),
+    )
+    .unwrap();
+    let r = run(&df, &img, None);
+    let a = &r.image.as_ref().unwrap().attribution;
+    assert_eq!(a.status, "matched", "{a:?}");
+    let lists = r.findings.iter().find(|f| f.rule == "DL3009").unwrap();
+    assert_eq!(lists.bytes, Some(87_325_647));
+    assert_eq!(lists.layer, Some(1));
+    let archives = r.findings.iter().find(|f| f.rule == "cache-left").unwrap();
+    assert_eq!(archives.bytes, Some(92_635_412));
+    assert_eq!(r.size_after, Some(r.size.unwrap() - r.total_saved));
+}
