@@ -170,7 +170,6 @@ pub(super) fn write(
                 "driver": {
                     "name": "dlint",
                     "version": opts.version,
-                    "informationUri": "https://github.com/dlint/dlint",
                     "rules": rules,
                 }
             },
