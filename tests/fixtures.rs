@@ -44,7 +44,10 @@ fn cases(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
-        let name = lines[start].trim_start_matches("# case:").trim().to_string();
+        let name = lines[start]
+            .trim_start_matches("# case:")
+            .trim()
+            .to_string();
         let src: String = lines
             .iter()
             .enumerate()

@@ -36,27 +36,6 @@ pub fn find_stage(df: &Dockerfile, name: &str, before: Option<usize>) -> Option<
         .map(|s| s.index)
 }
 
-/// The earlier stage a stage is built `FROM`, if any.
-pub fn parent_stage(df: &Dockerfile, stage: usize) -> Option<usize> {
-    let s = df.stages.get(stage)?;
-    find_stage(df, &s.base.raw, Some(stage))
-        .filter(|_| !s.base.raw.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// The stage and its ancestors within the file, nearest first.
-pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
-    let mut out = vec![stage];
-    let mut cur = stage;
-    while let Some(p) = parent_stage(df, cur) {
-        if out.contains(&p) {
-            break;
-        }
-        out.push(p);
-        cur = p;
-    }
-    out
-}
-
 /// True when `name` is the alias of a stage before `before`.
 pub fn is_stage_alias(df: &Dockerfile, name: &str, before: usize) -> bool {
     df.stages.iter().take(before).any(|s| {

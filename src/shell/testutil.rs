@@ -1,13 +1,14 @@
 //! Test helpers for the shell-based rules.
 
 use crate::dockerfile::*;
-use crate::lint::{Context, Diagnostic, Rule, RuleSettings};
+use crate::lint::{Context, Diagnostic, Rule, RuleSettings, SemanticModel};
 
 /// Runs one rule over a Dockerfile source.
 pub fn check(rule: &dyn Rule, src: &str) -> Vec<Diagnostic> {
     let df = dockerfile(src);
     let settings = RuleSettings::default();
-    let mut cx = Context::new(&df, &settings, rule.meta());
+    let model = SemanticModel::new(&df);
+    let mut cx = Context::new(&model, &settings, rule.meta());
     rule.check(&mut cx);
     cx.into_diagnostics()
 }
