@@ -12,6 +12,7 @@ pub mod pages;
 pub mod registry;
 pub mod rule;
 pub mod source;
+#[cfg(test)]
 pub mod testing;
 
 pub use config::{Config, Threshold};

@@ -1,4 +1,5 @@
-//! Helpers for rule unit tests: parse a Dockerfile and run one rule on it.
+//! The crate's one test-support module for rule and shell unit tests (compiled only under
+//! `cfg(test)`): parse a Dockerfile, build its semantic model and run one rule on it.
 
 use super::{Context, Diagnostic, Rule, RuleSettings, SemanticModel};
 use crate::dockerfile;
@@ -15,6 +16,11 @@ pub fn run_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<Diag
     let mut cx = Context::new(&model, settings, rule.meta());
     rule.check(&mut cx);
     cx.into_diagnostics()
+}
+
+/// Parses a Dockerfile for tests.
+pub fn dockerfile(src: &str) -> dockerfile::Dockerfile {
+    dockerfile::parse(src)
 }
 
 /// The 1-based lines `rule` reports on in `src`.

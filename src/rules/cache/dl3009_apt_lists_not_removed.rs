@@ -107,7 +107,7 @@ fn later_runs_need_lists(model: &SemanticModel<'_>, run: &Run) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_update_without_cleanup() {
@@ -175,7 +175,7 @@ mod tests {
 #[cfg(test)]
 mod heredoc_tests {
     use super::*;
-    use crate::shell::testutil::{check, dockerfile};
+    use crate::lint::testing::{run as check, dockerfile};
 
     #[test]
     fn heredoc_scripts_are_analyzed_with_spans() {

@@ -520,7 +520,7 @@ fn command_text(inv: &Invocation<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, lines};
+    use crate::lint::testing::{run as check, lines};
 
     #[test]
     fn flags_whole_context_before_install() {

@@ -64,7 +64,7 @@ impl Rule for WgetAndCurl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn both() {

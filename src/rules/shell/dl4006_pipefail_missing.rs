@@ -89,7 +89,7 @@ fn shell_state(shell: Option<&[Word]>) -> ShellState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pipes() {

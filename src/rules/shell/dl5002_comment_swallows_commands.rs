@@ -77,7 +77,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, lines};
+    use crate::lint::testing::{run as check, lines};
 
     #[test]
     fn comment_swallows_next_line() {
