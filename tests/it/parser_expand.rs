@@ -2,14 +2,11 @@
 
 use dlint::dockerfile::expand::expand;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-fn read(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/conformance/buildkit-shell")
-        .join(name);
-    std::fs::read_to_string(&p)
-        .unwrap_or_else(|e| panic!("{}: {e} (shared/ missing?)", p.display()))
+/// `None` when the shared directory is absent (see [`crate::shared`]).
+fn read(name: &str) -> Option<String> {
+    let p = crate::shared::dir("conformance/buildkit-shell")?.join(name);
+    Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
 }
 
 fn env_from(list: &[String]) -> HashMap<String, String> {
@@ -31,7 +28,10 @@ fn env_var_test() {
     ]);
     let mut failures = Vec::new();
     let mut count = 0;
-    for line in read("envVarTest").lines() {
+    let Some(table) = read("envVarTest") else {
+        return;
+    };
+    for line in table.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -67,7 +67,10 @@ fn words_test() {
     let mut envs: Vec<String> = Vec::new();
     let mut failures = Vec::new();
     let mut count = 0;
-    for line in read("wordsTest").lines() {
+    let Some(table) = read("wordsTest") else {
+        return;
+    };
+    for line in table.lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }

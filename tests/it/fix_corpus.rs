@@ -7,25 +7,11 @@
 use dlint::lint::fix::{FixMode, fix_with};
 use dlint::lint::{self, Applicability, Config, Diagnostic};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let shared = std::env::var_os("DLINT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let dir = shared.join("corpus/dockerfiles");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{}: the shared corpus is required under CI",
-            dir.display()
-        );
-        eprintln!(
-            "skipping: {} is absent (set DLINT_SHARED to the shared directory)",
-            dir.display()
-        );
-        return None;
-    };
+    let dir = crate::shared::dir("corpus/dockerfiles")?;
+    let entries = std::fs::read_dir(&dir).ok()?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("Dockerfile"))

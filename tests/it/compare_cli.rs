@@ -3,7 +3,7 @@
 //! and an Alpine-like one (apk installed database, node and Python packages, an overwritten
 //! file) written as an OCI layout directory. Both share their base layer.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{Built, Layer, build, write_docker_archive, write_oci_dir};

@@ -1,13 +1,12 @@
 //! Golden and structural tests for every `--format`, on one fixture set of hand-made findings.
 
-#[path = "support/sarif_schema.rs"]
-mod sarif_schema;
+use crate::sarif_schema;
 
 use dlint::dockerfile::Span;
 use dlint::lint::{Diagnostic, Edit, Fix, Severity};
 use dlint::report::{FileReport, Format, RenderOptions, RuleDoc, render};
 
-const DOCKERFILE: &str = include_str!("../testdata/report/Dockerfile");
+const DOCKERFILE: &str = include_str!("../../testdata/report/Dockerfile");
 
 fn span_of(src: &str, needle: &str) -> Span {
     let start = src

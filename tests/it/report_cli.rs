@@ -1,7 +1,6 @@
 //! Report formats through `dlint lint`: format selection, colour, and SARIF with the real registry.
 
-#[path = "support/sarif_schema.rs"]
-mod sarif_schema;
+use crate::sarif_schema;
 
 use assert_cmd::Command;
 use predicates::str::contains;

@@ -2,28 +2,17 @@
 //! well-formed checkstyle XML, unique GitLab fingerprints, and the same findings in each.
 //! (Each run lints the whole corpus, so the cheaper formats are left to the fixture tests.)
 
-#[path = "support/sarif_schema.rs"]
-mod sarif_schema;
+use crate::sarif_schema;
 
 use assert_cmd::Command;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::Path;
 
-fn corpus() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfiles");
-    assert!(
-        dir.is_dir(),
-        "{} is missing: clone the repository beside a copy of shared/",
-        dir.display()
-    );
-    dir
-}
-
-fn lint(format: &str) -> Vec<u8> {
+fn lint(corpus: &Path, format: &str) -> Vec<u8> {
     let out = Command::cargo_bin("dlint")
         .expect("binary")
         .args(["lint", "--no-config", "--no-fail", "--format", format])
-        .arg(corpus())
+        .arg(corpus)
         .env("NO_COLOR", "1")
         .output()
         .expect("run");
@@ -38,6 +27,10 @@ fn lint(format: &str) -> Vec<u8> {
 
 #[test]
 fn all_formats_agree_and_validate_on_the_corpus() {
+    let Some(corpus) = crate::shared::dir("corpus/dockerfiles") else {
+        return;
+    };
+    let lint = |format: &str| lint(&corpus, format);
     let json: serde_json::Value = serde_json::from_slice(&lint("json")).expect("json");
     let files = json["summary"]["files"].as_u64().expect("files");
     let findings = json["summary"]["findings"].as_u64().expect("findings") as usize;

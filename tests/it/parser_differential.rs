@@ -6,7 +6,6 @@
 //! fails the test.
 
 use dlint::dockerfile::{self, Instruction, InstructionKind, ShellOrExec};
-use std::path::PathBuf;
 
 /// Flag names and values.
 type Flags = Vec<(String, Option<String>)>;
@@ -18,9 +17,9 @@ struct Norm {
     args: Vec<String>,
 }
 
-fn corpus() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dockerfiles");
-    assert!(dir.is_dir(), "{} missing", dir.display());
+/// `None` when the shared directory is absent (see [`crate::shared`]).
+fn corpus() -> Option<Vec<(String, String)>> {
+    let dir = crate::shared::dir("corpus/dockerfiles")?;
     let mut v: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("read corpus")
         .map(|e| e.expect("entry").path())
@@ -36,7 +35,7 @@ fn corpus() -> Vec<(String, String)> {
         })
         .collect();
     v.sort();
-    v
+    Some(v)
 }
 
 fn ours(src: &str, ins: &Instruction) -> Norm {
@@ -439,7 +438,7 @@ fn adapt(oracle: &str, ins: &Instruction, mut n: Norm) -> Norm {
 
 #[test]
 fn differential_against_parse_dockerfile_and_dockerfile_parser() {
-    let files = corpus();
+    let Some(files) = corpus() else { return };
     let (mut pd_files, mut dp_files, mut compared) = (0, 0, 0);
     let mut unexplained = Vec::new();
     let mut explained: std::collections::BTreeMap<String, usize> = Default::default();

@@ -2,8 +2,7 @@
 //! CRLF, BOM, heredocs, flags, quotes, lower-case keywords) parse into the instructions they
 //! were generated from, and the AST's spans cover the file losslessly.
 
-#[path = "parser_common/mod.rs"]
-mod parser_common;
+use crate::parser_common;
 
 use dlint::dockerfile;
 use parser_common::check_lossless;
