@@ -32,8 +32,8 @@ pub struct SemanticModel<'a> {
     df: &'a Dockerfile,
     stages: Vec<StageFacts>,
     analysis: Analysis,
-    /// ARG/ENV scope per top-level instruction, computed on first use.
-    scopes: OnceCell<Vec<Env>>,
+    /// ARG/ENV scope per top-level instruction, each computed on first use.
+    scopes: Vec<OnceCell<Env>>,
 }
 
 impl std::fmt::Debug for SemanticModel<'_> {
@@ -46,7 +46,8 @@ impl std::fmt::Debug for SemanticModel<'_> {
 }
 
 impl<'a> SemanticModel<'a> {
-    /// Builds the model of `df`: stage graph and shell analysis now, variable scopes lazily.
+    /// Builds the model of `df`: stage graph and shell analysis now, the variable scope of an
+    /// instruction when a rule first asks for it.
     pub fn new(df: &'a Dockerfile) -> Self {
         let stages = stage_facts(df);
         let in_final = stages.iter().map(|s| s.in_final_image).collect();
@@ -54,7 +55,9 @@ impl<'a> SemanticModel<'a> {
             df,
             analysis: Analysis::new(df, in_final),
             stages,
-            scopes: OnceCell::new(),
+            scopes: (0..df.instructions.len())
+                .map(|_| OnceCell::new())
+                .collect(),
         }
     }
 
@@ -113,7 +116,9 @@ impl<'a> SemanticModel<'a> {
     /// yet applied), resolved by [`Dockerfile::env_at`]'s rules: global ARGs for FROM lines,
     /// inheritance through `FROM <stage>`, ENV over ARG.
     pub fn scope(&self, index: usize) -> Option<&Env> {
-        self.scopes.get_or_init(|| scopes(self.df)).get(index)
+        self.scopes
+            .get(index)
+            .map(|cell| cell.get_or_init(|| self.df.env_at(index)))
     }
 
     /// The value of variable `name` (ENV, or ARG with a value) when instruction `index` runs.
@@ -145,11 +150,6 @@ impl<'a> SemanticModel<'a> {
         }
         None
     }
-}
-
-/// The variable scope at every top-level instruction.
-fn scopes(df: &Dockerfile) -> Vec<Env> {
-    (0..df.instructions.len()).map(|i| df.env_at(i)).collect()
 }
 
 /// The stage graph: bases, dependants, targets and the stages of the final image.

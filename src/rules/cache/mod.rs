@@ -31,12 +31,12 @@ pub(crate) fn check_leftovers(
 ) {
     let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |run, script, inv| {
+    for_each_invocation(a, |run, script, inv| {
         // ONBUILD RUNs execute in the child image, which is a final image of its own.
         if !run.onbuild && !a.is_final(run.stage) {
             return;
         }
-        if let Some(l) = f(&a, run, script, inv) {
+        if let Some(l) = f(a, run, script, inv) {
             found.push(l);
         }
     });

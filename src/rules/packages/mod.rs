@@ -18,7 +18,7 @@ pub(crate) fn each_invocation(
 ) {
     let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |_, _, inv| {
+    for_each_invocation(a, |_, _, inv| {
         if managers.contains(&inv.manager) {
             found.extend(f(inv));
         }
@@ -36,7 +36,7 @@ pub(crate) fn each_invocation_fixed(
 ) {
     let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |_, _, inv| {
+    for_each_invocation(a, |_, _, inv| {
         if managers.contains(&inv.manager) {
             found.extend(f(inv));
         }
