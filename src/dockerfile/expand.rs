@@ -40,6 +40,7 @@ pub fn expand(
         lookup,
         unset: Vec::new(),
         depth: 0,
+        refs: Vec::new(),
     };
     let (value, words) = lx.until(None, false)?;
     Ok(Expanded {
@@ -47,6 +48,49 @@ pub fn expand(
         words,
         unset: lx.unset,
     })
+}
+
+/// A `$NAME` / `${NAME…}` reference in a word, as BuildKit's lexer reads it (the escape
+/// character escapes a `$`, single-quoted text is literal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    /// Byte range of the whole reference in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    /// `${NAME:-default}` and the like: a modifier that supplies a value when unset.
+    pub has_default: bool,
+}
+
+/// The top-level variable references of `text` (those inside a `${A:-$B}` default are not
+/// listed), found by the expansion lexer itself; the scan stops at a syntax error.
+pub fn references(text: &str, escape: char) -> Vec<VarRef> {
+    let chars: Vec<char> = text.chars().collect();
+    // Every name set, so `${X:?}` does not stop the scan.
+    let lookup = |_: &str| Some("x".to_string());
+    let mut lx = Lexer {
+        chars: &chars,
+        pos: 0,
+        escape,
+        lookup: &lookup,
+        unset: Vec::new(),
+        depth: 0,
+        refs: Vec::new(),
+    };
+    let _ = lx.until(None, false);
+    // char index -> byte offset
+    let mut offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    offsets.push(text.len());
+    let at = |c: usize| offsets.get(c).copied().unwrap_or(text.len());
+    lx.refs
+        .into_iter()
+        .map(|(name, start, end, has_default)| VarRef {
+            name,
+            start: at(start),
+            end: at(end),
+            has_default,
+        })
+        .collect()
 }
 
 /// Accumulates whitespace-separated fields like BuildKit's `wordsStruct`.
@@ -97,6 +141,8 @@ struct Lexer<'a> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
     unset: Vec<String>,
     depth: usize,
+    /// Top-level references seen so far: name, char range, has a default (`-`/`+` forms).
+    refs: Vec<(String, usize, usize, bool)>,
 }
 
 fn fail<T>(msg: impl Into<String>) -> Result<T, ExpandError> {
@@ -258,11 +304,18 @@ impl Lexer<'_> {
     }
 
     fn dollar(&mut self) -> Result<String, ExpandError> {
+        let start = self.pos;
         self.pos += 1;
         if self.peek() != Some('{') {
             let name = self.name();
             if name.is_empty() {
                 return Ok("$".into());
+            }
+            if self.depth == 0
+                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                self.refs.push((name.clone(), start, self.pos, false));
             }
             return Ok(self.get(&name).unwrap_or_default());
         }
@@ -276,8 +329,23 @@ impl Lexer<'_> {
             return fail("substitution nested too deeply");
         }
         self.depth += 1;
+        let name_start = self.pos;
         let r = self.braced();
         self.depth -= 1;
+        if self.depth == 0 && r.is_ok() {
+            let name: String = self.chars[name_start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                .collect();
+            let op = self
+                .chars
+                .get(name_start + name.chars().count()..)
+                .unwrap_or(&[]);
+            let has_default = matches!(op, [':', '-' | '+', ..] | ['-' | '+', ..]);
+            if !name.is_empty() {
+                self.refs.push((name, start, self.pos, has_default));
+            }
+        }
         r
     }
 
@@ -673,6 +741,20 @@ mod tests {
         assert_eq!(ex("${P//\\//_}", &v).unwrap(), "_usr_local_bin_tool.tar.gz");
         assert_eq!(ex("${P/?/X}", &v).unwrap(), "Xusr/local/bin/tool.tar.gz");
         assert!(ex("${P#\\x}", &v).is_err());
+    }
+
+    #[test]
+    fn finds_variable_references() {
+        let refs = references("a $FOO ${BAR:-x} '$NOPE' \\$ESC \"$Q\" $1 ${}", '\\');
+        let names: Vec<_> = refs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, vec!["FOO", "BAR", "Q"]);
+        assert!(refs[1].has_default && !refs[0].has_default);
+        assert_eq!(&"a $FOO"[refs[0].start..refs[0].end], "$FOO");
+        assert_eq!(references("x`$Y", '`').len(), 0);
+        let t = "é${A:-$B}x";
+        let r = references(t, '\\');
+        assert_eq!(r.len(), 1, "the default's $B is not top-level");
+        assert_eq!(&t[r[0].start..r[0].end], "${A:-$B}");
     }
 
     #[test]
