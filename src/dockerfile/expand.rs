@@ -648,9 +648,9 @@ impl Dockerfile {
 
     /// The ARG/ENV environment in effect when the top-level instruction `index` runs
     /// (its own ARG/ENV not yet applied). For FROM lines and instructions before the first
-    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the stage's
-    /// base when that is an earlier stage (`FROM builder`), otherwise empty (the base image's
-    /// ENV is unknown), then applies the stage's ARG (importing global values for
+    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the ENV of the
+    /// stage's base when that is an earlier stage (`FROM builder`; ARGs end with their stage),
+    /// otherwise empty (the base image's ENV is unknown), then applies the stage's ARG (importing global values for
     /// `ARG NAME` without default) and ENV instructions in order.
     pub fn env_at(&self, index: usize) -> Env {
         let globals = self.global_env();
@@ -675,12 +675,16 @@ impl Dockerfile {
             .expand(&stage.base.raw, self.escape)
             .map(|e| e.value.to_ascii_lowercase())
             .unwrap_or_else(|_| stage.base.raw.to_ascii_lowercase());
+        // Only ENV is inherited: an ARG goes out of scope at the end of its stage.
         let mut env = match self.stages[..stage_idx]
             .iter()
             .rev()
             .find(|s| s.name.as_deref() == Some(base_name.as_str()))
         {
-            Some(parent) if depth < 64 => self.stage_env(parent.index, None, globals, depth + 1),
+            Some(parent) if depth < 64 => Env {
+                args: HashMap::new(),
+                env: self.stage_env(parent.index, None, globals, depth + 1).env,
+            },
             _ => Env::default(),
         };
         for &i in &stage.instructions {
@@ -768,6 +772,8 @@ mod tests {
         assert_eq!(df.resolve(6, "$A $B $C").unwrap(), "12 x 12");
         // Inherited from stage `b`.
         assert_eq!(df.resolve(8, "$C").unwrap(), "12");
+        // ARGs end with their stage: `b`'s `ARG TAG` is not visible in the child.
+        assert_eq!(df.resolve(8, "${TAG:-none}").unwrap(), "none");
         // Global ARGs are not visible in a stage without redeclaration.
         assert_eq!(df.resolve(8, "${BASE:-none}").unwrap(), "none");
     }
