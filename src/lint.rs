@@ -7,14 +7,17 @@ pub mod discover;
 pub mod fix;
 pub mod helpers;
 pub mod ignore;
+pub mod model;
 pub mod pages;
 pub mod registry;
 pub mod rule;
 pub mod source;
+#[cfg(test)]
 pub mod testing;
 
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+pub use model::{SemanticModel, StageFacts};
 pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
 
@@ -45,12 +48,13 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             });
         }
     }
+    let model = SemanticModel::new(df);
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {
             continue;
         }
-        let mut cx = Context::new(df, &config.settings, meta);
+        let mut cx = Context::new(&model, &config.settings, meta);
         // A rule bug must not take the whole run down: report it as a finding instead.
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             rule.check(&mut cx);

@@ -5,13 +5,12 @@
 //! word is static), the operator that joins it to the previous command, and spans mapped back
 //! into the Dockerfile. It uses tree-sitter-bash and falls back to a tolerant tokenizer when the
 //! script does not parse. [`pkg`] models package-manager invocations on top, and [`run`] ties
-//! scripts to Dockerfile instructions (mounts, stages, per-file caching).
+//! scripts to Dockerfile instructions (mounts, heredocs; built once per file by
+//! [`crate::lint::SemanticModel`]).
 
 pub mod edit;
 pub mod pkg;
 pub mod run;
-#[cfg(test)]
-pub mod testutil;
 mod tokenize;
 mod ts;
 

@@ -40,6 +40,7 @@ pub fn expand(
         lookup,
         unset: Vec::new(),
         depth: 0,
+        refs: Vec::new(),
     };
     let (value, words) = lx.until(None, false)?;
     Ok(Expanded {
@@ -47,6 +48,49 @@ pub fn expand(
         words,
         unset: lx.unset,
     })
+}
+
+/// A `$NAME` / `${NAME…}` reference in a word, as BuildKit's lexer reads it (the escape
+/// character escapes a `$`, single-quoted text is literal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    /// Byte range of the whole reference in the scanned text.
+    pub start: usize,
+    pub end: usize,
+    /// `${NAME:-default}` and the like: a modifier that supplies a value when unset.
+    pub has_default: bool,
+}
+
+/// The top-level variable references of `text` (those inside a `${A:-$B}` default are not
+/// listed), found by the expansion lexer itself; the scan stops at a syntax error.
+pub fn references(text: &str, escape: char) -> Vec<VarRef> {
+    let chars: Vec<char> = text.chars().collect();
+    // Every name set, so `${X:?}` does not stop the scan.
+    let lookup = |_: &str| Some("x".to_string());
+    let mut lx = Lexer {
+        chars: &chars,
+        pos: 0,
+        escape,
+        lookup: &lookup,
+        unset: Vec::new(),
+        depth: 0,
+        refs: Vec::new(),
+    };
+    let _ = lx.until(None, false);
+    // char index -> byte offset
+    let mut offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    offsets.push(text.len());
+    let at = |c: usize| offsets.get(c).copied().unwrap_or(text.len());
+    lx.refs
+        .into_iter()
+        .map(|(name, start, end, has_default)| VarRef {
+            name,
+            start: at(start),
+            end: at(end),
+            has_default,
+        })
+        .collect()
 }
 
 /// Accumulates whitespace-separated fields like BuildKit's `wordsStruct`.
@@ -97,6 +141,8 @@ struct Lexer<'a> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
     unset: Vec<String>,
     depth: usize,
+    /// Top-level references seen so far: name, char range, has a default (`-`/`+` forms).
+    refs: Vec<(String, usize, usize, bool)>,
 }
 
 fn fail<T>(msg: impl Into<String>) -> Result<T, ExpandError> {
@@ -258,11 +304,18 @@ impl Lexer<'_> {
     }
 
     fn dollar(&mut self) -> Result<String, ExpandError> {
+        let start = self.pos;
         self.pos += 1;
         if self.peek() != Some('{') {
             let name = self.name();
             if name.is_empty() {
                 return Ok("$".into());
+            }
+            if self.depth == 0
+                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                self.refs.push((name.clone(), start, self.pos, false));
             }
             return Ok(self.get(&name).unwrap_or_default());
         }
@@ -276,8 +329,23 @@ impl Lexer<'_> {
             return fail("substitution nested too deeply");
         }
         self.depth += 1;
+        let name_start = self.pos;
         let r = self.braced();
         self.depth -= 1;
+        if self.depth == 0 && r.is_ok() {
+            let name: String = self.chars[name_start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                .collect();
+            let op = self
+                .chars
+                .get(name_start + name.chars().count()..)
+                .unwrap_or(&[]);
+            let has_default = matches!(op, [':', '-' | '+', ..] | ['-' | '+', ..]);
+            if !name.is_empty() {
+                self.refs.push((name, start, self.pos, has_default));
+            }
+        }
         r
     }
 
@@ -580,9 +648,9 @@ impl Dockerfile {
 
     /// The ARG/ENV environment in effect when the top-level instruction `index` runs
     /// (its own ARG/ENV not yet applied). For FROM lines and instructions before the first
-    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the stage's
-    /// base when that is an earlier stage (`FROM builder`), otherwise empty (the base image's
-    /// ENV is unknown), then applies the stage's ARG (importing global values for
+    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the ENV of the
+    /// stage's base when that is an earlier stage (`FROM builder`; ARGs end with their stage),
+    /// otherwise empty (the base image's ENV is unknown), then applies the stage's ARG (importing global values for
     /// `ARG NAME` without default) and ENV instructions in order.
     pub fn env_at(&self, index: usize) -> Env {
         let globals = self.global_env();
@@ -607,12 +675,16 @@ impl Dockerfile {
             .expand(&stage.base.raw, self.escape)
             .map(|e| e.value.to_ascii_lowercase())
             .unwrap_or_else(|_| stage.base.raw.to_ascii_lowercase());
+        // Only ENV is inherited: an ARG goes out of scope at the end of its stage.
         let mut env = match self.stages[..stage_idx]
             .iter()
             .rev()
             .find(|s| s.name.as_deref() == Some(base_name.as_str()))
         {
-            Some(parent) if depth < 64 => self.stage_env(parent.index, None, globals, depth + 1),
+            Some(parent) if depth < 64 => Env {
+                args: HashMap::new(),
+                env: self.stage_env(parent.index, None, globals, depth + 1).env,
+            },
             _ => Env::default(),
         };
         for &i in &stage.instructions {
@@ -676,6 +748,20 @@ mod tests {
     }
 
     #[test]
+    fn finds_variable_references() {
+        let refs = references("a $FOO ${BAR:-x} '$NOPE' \\$ESC \"$Q\" $1 ${}", '\\');
+        let names: Vec<_> = refs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, vec!["FOO", "BAR", "Q"]);
+        assert!(refs[1].has_default && !refs[0].has_default);
+        assert_eq!(&"a $FOO"[refs[0].start..refs[0].end], "$FOO");
+        assert_eq!(references("x`$Y", '`').len(), 0);
+        let t = "é${A:-$B}x";
+        let r = references(t, '\\');
+        assert_eq!(r.len(), 1, "the default's $B is not top-level");
+        assert_eq!(&t[r[0].start..r[0].end], "${A:-$B}");
+    }
+
+    #[test]
     fn scoping() {
         let df = super::super::parse(
             "ARG BASE=debian\nARG TAG=12\nFROM ${BASE}:${TAG} AS b\nARG TAG\nENV A=$TAG B=x\nENV C=$A\nRUN x\nFROM b\nRUN y\n",
@@ -686,6 +772,8 @@ mod tests {
         assert_eq!(df.resolve(6, "$A $B $C").unwrap(), "12 x 12");
         // Inherited from stage `b`.
         assert_eq!(df.resolve(8, "$C").unwrap(), "12");
+        // ARGs end with their stage: `b`'s `ARG TAG` is not visible in the child.
+        assert_eq!(df.resolve(8, "${TAG:-none}").unwrap(), "none");
         // Global ARGs are not visible in a stage without redeclaration.
         assert_eq!(df.resolve(8, "${BASE:-none}").unwrap(), "none");
     }

@@ -36,27 +36,6 @@ pub fn find_stage(df: &Dockerfile, name: &str, before: Option<usize>) -> Option<
         .map(|s| s.index)
 }
 
-/// The earlier stage a stage is built `FROM`, if any.
-pub fn parent_stage(df: &Dockerfile, stage: usize) -> Option<usize> {
-    let s = df.stages.get(stage)?;
-    find_stage(df, &s.base.raw, Some(stage))
-        .filter(|_| !s.base.raw.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// The stage and its ancestors within the file, nearest first.
-pub fn stage_chain(df: &Dockerfile, stage: usize) -> Vec<usize> {
-    let mut out = vec![stage];
-    let mut cur = stage;
-    while let Some(p) = parent_stage(df, cur) {
-        if out.contains(&p) {
-            break;
-        }
-        out.push(p);
-        cur = p;
-    }
-    out
-}
-
 /// True when `name` is the alias of a stage before `before`.
 pub fn is_stage_alias(df: &Dockerfile, name: &str, before: usize) -> bool {
     df.stages.iter().take(before).any(|s| {
@@ -66,100 +45,7 @@ pub fn is_stage_alias(df: &Dockerfile, name: &str, before: usize) -> bool {
     })
 }
 
-/// A `$NAME` / `${NAME…}` reference in instruction text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VarRef {
-    pub name: String,
-    /// Byte range of the whole reference in the scanned text.
-    pub start: usize,
-    pub end: usize,
-    /// `${NAME:-default}` and the like: a modifier that supplies a value when unset.
-    pub has_default: bool,
-}
-
-/// Finds variable references in `text` as BuildKit's word lexer would: `escape` escapes a `$`,
-/// single-quoted text is literal.
-pub fn var_refs(text: &str, escape: char) -> Vec<VarRef> {
-    let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    let mut in_single = false;
-    let mut in_double = false;
-    while let Some(&(pos, c)) = chars.get(i) {
-        if c == escape && !in_single {
-            i += 2;
-            continue;
-        }
-        if c == '\'' && !in_double {
-            in_single = !in_single;
-        } else if c == '"' && !in_single {
-            in_double = !in_double;
-        } else if c == '$' && !in_single {
-            let next = chars.get(i + 1).map(|&(_, c)| c);
-            if next == Some('{') {
-                let mut j = i + 2;
-                let name_start = chars.get(j).map(|&(p, _)| p).unwrap_or(text.len());
-                while chars
-                    .get(j)
-                    .is_some_and(|&(_, c)| c.is_ascii_alphanumeric() || c == '_')
-                {
-                    j += 1;
-                }
-                let name_end = chars.get(j).map(|&(p, _)| p).unwrap_or(text.len());
-                let mut depth = 1;
-                let mut k = j;
-                while let Some(&(_, c)) = chars.get(k) {
-                    if c == '{' {
-                        depth += 1;
-                    } else if c == '}' {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    k += 1;
-                }
-                let end = chars
-                    .get(k)
-                    .map(|&(p, c)| p + c.len_utf8())
-                    .unwrap_or(text.len());
-                let modifier = text.get(name_end..end).unwrap_or("");
-                if name_end > name_start {
-                    out.push(VarRef {
-                        name: text[name_start..name_end].to_string(),
-                        start: pos,
-                        end,
-                        has_default: modifier.starts_with(":-")
-                            || modifier.starts_with('-')
-                            || modifier.starts_with(":+")
-                            || modifier.starts_with('+'),
-                    });
-                }
-                i = k + 1;
-                continue;
-            } else if next.is_some_and(|c| c.is_ascii_alphabetic() || c == '_') {
-                let mut j = i + 1;
-                while chars
-                    .get(j)
-                    .is_some_and(|&(_, c)| c.is_ascii_alphanumeric() || c == '_')
-                {
-                    j += 1;
-                }
-                let end = chars.get(j).map(|&(p, _)| p).unwrap_or(text.len());
-                out.push(VarRef {
-                    name: text[pos + 1..end].to_string(),
-                    start: pos,
-                    end,
-                    has_default: false,
-                });
-                i = j;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
-}
+pub use crate::dockerfile::expand::{VarRef, references as var_refs};
 
 /// Every top-level instruction, and for `ONBUILD X` also the trigger `X` (whose spans point
 /// into the same source), in file order.
@@ -257,16 +143,6 @@ pub fn head_span(df: &Dockerfile, ins: &Instruction) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_variable_references() {
-        let refs = var_refs("a $FOO ${BAR:-x} '$NOPE' \\$ESC \"$Q\" $1 ${}", '\\');
-        let names: Vec<_> = refs.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, vec!["FOO", "BAR", "Q"]);
-        assert!(refs[1].has_default && !refs[0].has_default);
-        assert_eq!(&"a $FOO"[refs[0].start..refs[0].end], "$FOO");
-        assert_eq!(var_refs("x`$Y", '`').len(), 0);
-    }
 
     #[test]
     fn absolute_paths() {

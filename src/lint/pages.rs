@@ -3,7 +3,7 @@
 //! A page is prose and examples only: `# ID: title`, then `## Why`, `## Bad`, `## Good`,
 //! `## Fix` (and optional sections such as `## Differences from hadolint`). Everything else
 //! about a rule (name, severity, category, fix applicability, default, aliases) is declared in
-//! its code ([`super::RuleMeta`]); `tests/rule_pages.rs` checks that page and code agree.
+//! its code ([`super::RuleMeta`]); `tests/it/rule_pages.rs` checks that page and code agree.
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/rule_pages.rs"));

@@ -1,7 +1,9 @@
 //! The [`Rule`] trait every check implements.
 
 use super::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use super::model::SemanticModel;
 use crate::dockerfile::{Dockerfile, Span};
+use crate::shell::run::Analysis;
 
 /// Everything dlint knows about a rule, declared once in the rule's own file. The category is
 /// not declared: it is the family folder the file lives in (see [`crate::rules`]). The rule page
@@ -56,23 +58,36 @@ pub struct RuleSettings {
     pub strict_labels: bool,
 }
 
-/// What a rule's check gets.
+/// What a rule's check gets: the file, its semantic model (shared by every rule of the run),
+/// the settings, and where findings go.
 pub struct Context<'a> {
     pub dockerfile: &'a Dockerfile,
     pub settings: &'a RuleSettings,
+    model: &'a SemanticModel<'a>,
     out: Vec<Diagnostic>,
     meta: RuleMeta,
 }
 
 impl<'a> Context<'a> {
-    /// A context for running one rule.
-    pub fn new(dockerfile: &'a Dockerfile, settings: &'a RuleSettings, meta: RuleMeta) -> Self {
+    /// A context for running one rule on the file `model` describes.
+    pub fn new(model: &'a SemanticModel<'a>, settings: &'a RuleSettings, meta: RuleMeta) -> Self {
         Context {
-            dockerfile,
+            dockerfile: model.dockerfile(),
             settings,
+            model,
             out: Vec::new(),
             meta,
         }
+    }
+
+    /// The file's semantic model: stages, variable scopes, shell analysis, mounts.
+    pub fn model(&self) -> &'a SemanticModel<'a> {
+        self.model
+    }
+
+    /// The shell analysis of every RUN (shorthand for `cx.model().analysis()`).
+    pub fn analysis(&self) -> &'a Analysis {
+        self.model.analysis()
     }
 
     /// Reports a finding at `span` with the rule's default severity.

@@ -1,6 +1,7 @@
-//! Helpers for rule unit tests: parse a Dockerfile and run one rule on it.
+//! The crate's one test-support module for rule and shell unit tests (compiled only under
+//! `cfg(test)`): parse a Dockerfile, build its semantic model and run one rule on it.
 
-use super::{Context, Diagnostic, Rule, RuleSettings};
+use super::{Context, Diagnostic, Rule, RuleSettings, SemanticModel};
 use crate::dockerfile;
 
 /// Runs `rule` on `src` with default settings.
@@ -11,9 +12,15 @@ pub fn run(rule: &dyn Rule, src: &str) -> Vec<Diagnostic> {
 /// Runs `rule` on `src` with `settings`.
 pub fn run_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<Diagnostic> {
     let df = dockerfile::parse(src);
-    let mut cx = Context::new(&df, settings, rule.meta());
+    let model = SemanticModel::new(&df);
+    let mut cx = Context::new(&model, settings, rule.meta());
     rule.check(&mut cx);
     cx.into_diagnostics()
+}
+
+/// Parses a Dockerfile for tests.
+pub fn dockerfile(src: &str) -> dockerfile::Dockerfile {
+    dockerfile::parse(src)
 }
 
 /// The 1-based lines `rule` reports on in `src`.

@@ -312,7 +312,11 @@ mod tests {
     use super::*;
     use crate::dockerfile;
     use crate::shell::pkg::invocations;
-    use crate::shell::run::analyze;
+    use crate::shell::run::Analysis;
+
+    fn analyze(df: &dockerfile::Dockerfile) -> Analysis {
+        Analysis::new(df, Vec::new())
+    }
 
     fn apply(src: &str, e: Option<Edit>) -> String {
         let e = e.expect("an edit");

@@ -1,12 +1,10 @@
-//! RUN instructions as scripts: per-file analysis (cached per thread), mounts, and the stage
-//! facts the shell-based rules share.
+//! RUN instructions as scripts: the per-file analysis (built once per file by
+//! [`crate::lint::SemanticModel`]), mounts, and helpers the shell-based rules share.
 
 use super::{Mapping, Script, parse_script};
 use crate::dockerfile::{
-    Dockerfile, Instruction, InstructionKind, KeyValue, Keyword, Mount, ShellOrExec, SourceMap,
+    Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
 };
-use std::cell::RefCell;
-use std::rc::Rc;
 
 /// A RUN instruction with its parsed script.
 #[derive(Debug, Clone)]
@@ -71,53 +69,34 @@ impl Analysis {
     }
 }
 
-thread_local! {
-    static CACHE: RefCell<Option<(String, usize, Rc<Analysis>)>> = const { RefCell::new(None) };
-}
-
-/// The analysis of `df`, computed once per thread for the most recent Dockerfile (rules of one
-/// file share it).
-pub fn analyze(df: &Dockerfile) -> Rc<Analysis> {
-    let hit = CACHE.with(|c| {
-        c.borrow().as_ref().and_then(|(src, n, a)| {
-            (*n == df.instructions.len() && *src == df.source).then(|| Rc::clone(a))
-        })
-    });
-    if let Some(a) = hit {
-        return a;
-    }
-    let a = Rc::new(compute(df));
-    CACHE.with(|c| {
-        *c.borrow_mut() = Some((df.source.clone(), df.instructions.len(), Rc::clone(&a)));
-    });
-    a
-}
-
-fn compute(df: &Dockerfile) -> Analysis {
-    let runs = df
-        .instructions
-        .iter()
-        .enumerate()
-        .filter_map(|(index, inst)| {
-            let (run, onbuild) = match &inst.kind {
-                InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
-                    (&**inner, true)
-                }
-                _ if inst.keyword == Keyword::Run => (inst, false),
-                _ => return None,
-            };
-            Some(Run {
-                index,
-                stage: inst.stage,
-                script: script_of(df, run),
-                mounts: mounts(run),
-                onbuild,
+impl Analysis {
+    /// Analyses every RUN of `df`; `in_final_image` is the per-stage flag of the semantic model.
+    pub fn new(df: &Dockerfile, in_final_image: Vec<bool>) -> Self {
+        let runs = df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, inst)| {
+                let (run, onbuild) = match &inst.kind {
+                    InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
+                        (&**inner, true)
+                    }
+                    _ if inst.keyword == Keyword::Run => (inst, false),
+                    _ => return None,
+                };
+                Some(Run {
+                    index,
+                    stage: inst.stage,
+                    script: script_of(df, run),
+                    mounts: mounts(run),
+                    onbuild,
+                })
             })
-        })
-        .collect();
-    Analysis {
-        runs,
-        in_final_image: final_stages(df),
+            .collect();
+        Analysis {
+            runs,
+            in_final_image,
+        }
     }
 }
 
@@ -237,110 +216,13 @@ fn marker_end(body: &str, start: usize) -> usize {
         .unwrap_or(body.len())
 }
 
-/// Parses the `--mount` flags of an instruction.
+/// The `--mount` flags of an instruction (the parser's CSV-correct [`crate::dockerfile::Flag::mount`]).
 pub fn mounts(inst: &Instruction) -> Vec<Mount> {
     inst.flags
         .iter()
         .filter(|f| f.name == "mount")
-        .filter_map(|f| f.value.as_ref())
-        .map(|v| parse_mount(&v.value))
+        .filter_map(|f| f.mount())
         .collect()
-}
-
-/// Parses `type=cache,target=/root/.cache,sharing=locked`.
-pub fn parse_mount(value: &str) -> Mount {
-    let mut m = Mount {
-        kind: "bind".into(),
-        ..Mount::default()
-    };
-    for part in value.split(',') {
-        let part = part.trim().trim_matches('"');
-        let (k, v) = match part.split_once('=') {
-            Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim().to_string())),
-            None => (part.to_ascii_lowercase(), None),
-        };
-        match (k.as_str(), &v) {
-            ("type", Some(t)) => m.kind = t.to_ascii_lowercase(),
-            ("target" | "dst" | "destination", Some(t)) => m.target = Some(t.clone()),
-            _ => {}
-        }
-        m.options.push((k, v));
-    }
-    m
-}
-
-/// Per stage: whether it ends up in the final image.
-pub fn final_stages(df: &Dockerfile) -> Vec<bool> {
-    let n = df.stages.len();
-    let mut out = vec![false; n];
-    let Some(last) = n.checked_sub(1) else {
-        return out;
-    };
-    let mut cur = Some(last);
-    let mut guard = 0;
-    while let Some(s) = cur {
-        if guard > n || out.get(s).copied().unwrap_or(true) {
-            break;
-        }
-        guard += 1;
-        if let Some(slot) = out.get_mut(s) {
-            *slot = true;
-        }
-        cur = df.stages.get(s).and_then(|st| base_stage(df, st.index));
-    }
-    out
-}
-
-/// The earlier stage a stage is built `FROM`, if any.
-pub fn base_stage(df: &Dockerfile, stage: usize) -> Option<usize> {
-    let st = df.stages.get(stage)?;
-    let base = st.base.raw.to_ascii_lowercase();
-    df.stages[..stage.min(df.stages.len())]
-        .iter()
-        .rev()
-        .find(|s| s.name.as_deref() == Some(base.as_str()))
-        .map(|s| s.index)
-}
-
-/// The value of `name` as set by ENV (or ARG with a default) in `stage` before instruction
-/// `before`, following `FROM <stage>` chains.
-pub fn env_value(
-    df: &Dockerfile,
-    stage: Option<usize>,
-    before: usize,
-    name: &str,
-) -> Option<String> {
-    let mut stage = stage;
-    let mut limit = before;
-    let mut guard = 0;
-    while let Some(s) = stage {
-        guard += 1;
-        if guard > df.stages.len() + 1 {
-            break;
-        }
-        let st = df.stages.get(s)?;
-        let mut found = None;
-        for &i in &st.instructions {
-            if i >= limit {
-                break;
-            }
-            let pairs: &[KeyValue] = match df.instructions.get(i).map(|x| &x.kind) {
-                Some(InstructionKind::Env(kv)) | Some(InstructionKind::Arg(kv)) => kv,
-                _ => continue,
-            };
-            for kv in pairs {
-                if kv.key.value == name {
-                    found = kv.value.as_ref().map(|v| v.value.clone());
-                }
-            }
-        }
-        if found.is_some() {
-            return found;
-        }
-        stage = base_stage(df, s);
-        limit = usize::MAX;
-    }
-    None
 }
 
 /// True for the values pip and friends accept as "on".

@@ -248,3 +248,18 @@ proptest::proptest! {
         let _ = invocations(&s);
     }
 }
+
+#[test]
+fn parser_maps_continuations() {
+    use crate::dockerfile::{InstructionKind, ShellOrExec};
+    use crate::lint::testing::dockerfile;
+    let src = "FROM debian AS base\nRUN apt-get update \\\n # c\n && rm -rf /x\n";
+    let df = dockerfile(src);
+    assert_eq!(df.instructions.len(), 2);
+    let InstructionKind::Run(ShellOrExec::Shell(t)) = &df.instructions[1].kind else {
+        panic!("not a shell RUN");
+    };
+    assert!(t.text.contains("update ") && t.text.contains("&& rm"));
+    let p = t.text.find("rm").unwrap();
+    assert_eq!(t.map.to_source(p), src.find("rm").unwrap());
+}

@@ -1,7 +1,7 @@
 //! DL3025: use the JSON (exec) form for CMD and ENTRYPOINT.
 
 use crate::dockerfile::{InstructionKind, Keyword, ShellOrExec};
-use crate::lint::helpers::stage_chain;
+
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `CMD python app.py`: runs under `/bin/sh -c`, so the process is not PID 1 and gets no signals.
@@ -30,7 +30,7 @@ impl Rule for JsonArgsRecommended {
             };
             // like BuildKit: an explicit SHELL means shell form is intended
             let shell_set = ins.stage.is_some_and(|st| {
-                stage_chain(df, st).into_iter().any(|s| {
+                cx.model().stage_chain(st).into_iter().any(|s| {
                     df.stages.get(s).is_some_and(|stage| {
                         stage
                             .instructions

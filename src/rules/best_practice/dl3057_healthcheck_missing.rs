@@ -1,7 +1,7 @@
 //! DL3057 (off by default): the final image has no HEALTHCHECK.
 
 use crate::dockerfile::{InstructionKind, Keyword};
-use crate::lint::helpers::{stage_chain, stage_from, stage_instructions};
+use crate::lint::helpers::{stage_from, stage_instructions};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// No HEALTHCHECK in the final stage (nor in the earlier stages it is built from).
@@ -25,7 +25,7 @@ impl Rule for HealthcheckMissing {
         let Some(last) = df.stages.len().checked_sub(1) else {
             return;
         };
-        let has = stage_chain(df, last)
+        let has = cx.model().stage_chain(last)
             .into_iter()
             .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Healthcheck));
         if has {

@@ -1,10 +1,9 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
-use crate::dockerfile::Dockerfile;
-use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
 use crate::shell::pkg::Manager;
-use crate::shell::run::{Analysis, Run, base_stage, later, removed_later};
+use crate::shell::run::{Run, later, removed_later};
 
 /// DL3009 `apt-lists-not-removed`.
 pub struct AptListsNotRemoved;
@@ -24,8 +23,8 @@ impl Rule for AptListsNotRemoved {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
-        check_leftovers(cx, |a, run, script, inv| {
+        let (df, model) = (cx.dockerfile, cx.model());
+        check_leftovers(cx, |_, run, script, inv| {
             if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
                 return None;
             }
@@ -45,7 +44,7 @@ impl Rule for AptListsNotRemoved {
                 ),
                 // Removing the lists would break a later RUN that installs without its own
                 // `apt-get update`: no fix then.
-                fix: if later_runs_need_lists(df, a, run) {
+                fix: if later_runs_need_lists(model, run) {
                     None
                 } else {
                     append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
@@ -57,26 +56,14 @@ impl Rule for AptListsNotRemoved {
 
 /// True when a RUN after `run`, in its stage or a stage built `FROM` it, uses the package lists
 /// (`apt-get install`, `upgrade`, `apt-cache` ...) before running `apt-get update` itself.
-fn later_runs_need_lists(df: &Dockerfile, a: &Analysis, run: &Run) -> bool {
+fn later_runs_need_lists(model: &SemanticModel<'_>, run: &Run) -> bool {
     let Some(stage) = run.stage else {
         return false;
     };
-    let descends = |s: Option<usize>| {
-        let mut cur = s;
-        let mut guard = 0;
-        while let Some(c) = cur {
-            if c == stage {
-                return true;
-            }
-            guard += 1;
-            if guard > df.stages.len() {
-                break;
-            }
-            cur = base_stage(df, c);
-        }
-        false
-    };
-    a.runs
+    let descends = |s: Option<usize>| s.is_some_and(|s| model.descends_from(s, stage));
+    model
+        .analysis()
+        .runs
         .iter()
         .filter(|r| r.index > run.index && !r.onbuild && descends(r.stage))
         .filter_map(|r| r.script.as_ref())
@@ -120,7 +107,7 @@ fn later_runs_need_lists(df: &Dockerfile, a: &Analysis, run: &Run) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_update_without_cleanup() {
@@ -188,7 +175,7 @@ mod tests {
 #[cfg(test)]
 mod heredoc_tests {
     use super::*;
-    use crate::shell::testutil::{check, dockerfile};
+    use crate::lint::testing::{run as check, dockerfile};
 
     #[test]
     fn heredoc_scripts_are_analyzed_with_spans() {

@@ -3,7 +3,7 @@
 use crate::lint::{Applicability, Context, Fix, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::pkg::invocations;
-use crate::shell::run::analyze;
+
 
 /// DL3015 `apt-install-recommends`.
 pub struct AptInstallRecommends;
@@ -21,7 +21,7 @@ impl Rule for AptInstallRecommends {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let a = analyze(cx.dockerfile);
+        let a = cx.analysis();
         // Stages where an earlier RUN configured apt to skip recommends.
         let mut configured: Vec<Option<usize>> = Vec::new();
         let mut found = Vec::new();
@@ -90,7 +90,7 @@ impl Rule for AptInstallRecommends {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_missing_option() {

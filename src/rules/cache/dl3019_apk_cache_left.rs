@@ -81,7 +81,7 @@ fn fix(df: &Dockerfile, script: &Script, inv: &Invocation<'_>) -> Option<Fix> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_missing_no_cache() {

@@ -51,7 +51,7 @@ impl Rule for YumCacheLeft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_and_accepts() {

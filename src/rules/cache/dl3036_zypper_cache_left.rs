@@ -50,7 +50,7 @@ impl Rule for ZypperCacheLeft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_and_accepts() {

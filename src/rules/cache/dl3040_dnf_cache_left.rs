@@ -62,7 +62,7 @@ impl Rule for DnfCacheLeft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_and_accepts() {

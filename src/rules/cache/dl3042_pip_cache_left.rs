@@ -3,7 +3,7 @@
 use super::{Leftover, check_leftovers, is_cmd, option_fix};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
-use crate::shell::run::{env_value, later, removed_later, truthy};
+use crate::shell::run::{later, removed_later, truthy};
 
 /// DL3042 `pip-cache-left`.
 pub struct PipCacheLeft;
@@ -23,7 +23,7 @@ impl Rule for PipCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model) = (cx.dockerfile, cx.model());
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Pip || inv.sub() != "install" {
                 return None;
@@ -40,8 +40,9 @@ impl Rule for PipCacheLeft {
                 || script.commands.iter().take(inv.index).any(|c| {
                     c.name() == Some("export") && c.args().iter().any(|w| no_cache_env(&w.value))
                 });
-            let set_env =
-                env_value(df, run.stage, run.index, "PIP_NO_CACHE_DIR").is_some_and(|v| truthy(&v));
+            let set_env = model
+                .var(run.index, "PIP_NO_CACHE_DIR")
+                .is_some_and(truthy);
             let cache_dir = inv.value(&["--cache-dir"]);
             if set_inline
                 || set_env
@@ -78,7 +79,7 @@ impl Rule for PipCacheLeft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_missing_option() {
@@ -109,6 +110,9 @@ mod tests {
             "FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
         assert!(lines(&PipCacheLeft, src).is_empty());
         let src = "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n";
+        assert_eq!(lines(&PipCacheLeft, src), [4]);
+        // An ARG ends with its stage: the child's pip does not see it.
+        let src = "FROM python:3.12 AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
         assert_eq!(lines(&PipCacheLeft, src), [4]);
     }
 

@@ -78,7 +78,7 @@ impl Rule for YarnCacheLeft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn flags_and_accepts() {

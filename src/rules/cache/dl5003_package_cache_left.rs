@@ -1,10 +1,9 @@
 //! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
 
 use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
-use crate::dockerfile::Dockerfile;
-use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
+use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
 use crate::shell::pkg::{Invocation, Manager};
-use crate::shell::run::{Run, env_value, later, removed_later, truthy};
+use crate::shell::run::{Run, later, removed_later, truthy};
 use crate::shell::{Command, Script};
 
 /// DL5003 `package-cache-left`.
@@ -23,8 +22,8 @@ impl Rule for PackageCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
-        check_leftovers(cx, |_, run, script, inv| check_one(df, run, script, inv));
+        let model = cx.model();
+        check_leftovers(cx, |_, run, script, inv| check_one(model, run, script, inv));
     }
 }
 
@@ -40,12 +39,13 @@ enum Remedy {
 
 /// Cache directory and the fix for one invocation, if it leaves a cache.
 fn check_one(
-    df: &Dockerfile,
+    model: &SemanticModel<'_>,
     run: &Run,
     script: &Script,
     inv: &Invocation<'_>,
 ) -> Option<Leftover> {
-    let env = |name: &str| env_value(df, run.stage, run.index, name);
+    let df = model.dockerfile();
+    let env = |name: &str| model.var(run.index, name).map(str::to_string);
     let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
     let cleaned_by = |names: &[&str], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, names, words))
@@ -225,7 +225,7 @@ fn check_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, lines};
+    use crate::lint::testing::{run as check, lines};
 
     #[test]
     fn npm() {

@@ -13,7 +13,7 @@ include!(concat!(env!("OUT_DIR"), "/rules/cache.rs"));
 use crate::dockerfile::Span;
 use crate::lint::{Context, Fix};
 use crate::shell::pkg::Invocation;
-use crate::shell::run::{Analysis, Run, analyze, for_each_invocation};
+use crate::shell::run::{Analysis, Run, for_each_invocation};
 use crate::shell::{Command, Script};
 
 /// What a leftover-cache check found for one invocation.
@@ -29,14 +29,14 @@ pub(crate) fn check_leftovers(
     cx: &mut Context<'_>,
     mut f: impl FnMut(&Analysis, &Run, &Script, &Invocation<'_>) -> Option<Leftover>,
 ) {
-    let a = analyze(cx.dockerfile);
+    let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |run, script, inv| {
+    for_each_invocation(a, |run, script, inv| {
         // ONBUILD RUNs execute in the child image, which is a final image of its own.
         if !run.onbuild && !a.is_final(run.stage) {
             return;
         }
-        if let Some(l) = f(&a, run, script, inv) {
+        if let Some(l) = f(a, run, script, inv) {
             found.push(l);
         }
     });

@@ -1,7 +1,7 @@
 //! DL3044: an ENV value must not reference a variable defined in the same ENV instruction.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{global_args, stage_chain, stage_instructions, var_refs};
+use crate::lint::helpers::{global_args, stage_instructions, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::HashSet;
 
@@ -26,7 +26,7 @@ impl Rule for EnvSelfReference {
         for stage in 0..df.stages.len() {
             // names defined before the current instruction (ancestor stages' ENV included)
             let mut defined: HashSet<String> = HashSet::new();
-            for anc in stage_chain(df, stage).into_iter().skip(1) {
+            for anc in cx.model().stage_chain(stage).into_iter().skip(1) {
                 for ins in stage_instructions(df, anc) {
                     if let InstructionKind::Env(kvs) = &ins.kind {
                         defined.extend(kvs.iter().map(|kv| kv.key.value.clone()));

@@ -1,7 +1,7 @@
 //! DL3045: COPY to a relative destination before any WORKDIR in the stage.
 
 use crate::dockerfile::{InstructionKind, Keyword};
-use crate::lint::helpers::{is_absolute_path, stage_chain, stage_instructions};
+use crate::lint::helpers::{is_absolute_path, stage_instructions};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `COPY app.py .` with no WORKDIR set: the file lands in whatever directory the base image chose.
@@ -22,7 +22,7 @@ impl Rule for CopyRelativeWithoutWorkdir {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         for stage in 0..df.stages.len() {
-            let inherited = stage_chain(df, stage)
+            let inherited = cx.model().stage_chain(stage)
                 .into_iter()
                 .skip(1)
                 .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Workdir));

@@ -2,7 +2,7 @@
 
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::{
-    PLATFORM_ARGS, PROXY_ARGS, global_args, stage_chain, stage_from, stage_instructions, var_refs,
+    PLATFORM_ARGS, PROXY_ARGS, global_args, stage_from, stage_instructions, var_refs,
 };
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::BTreeSet;
@@ -46,7 +46,7 @@ impl Rule for UndefinedVar {
                 .map(|f| f.args.text.as_str())
                 .unwrap_or("");
             let mut scope: BTreeSet<String> = BTreeSet::new();
-            for anc in stage_chain(df, stage).into_iter().skip(1) {
+            for anc in cx.model().stage_chain(stage).into_iter().skip(1) {
                 for ins in stage_instructions(df, anc) {
                     if let InstructionKind::Env(kvs) = &ins.kind {
                         scope.extend(kvs.iter().map(|kv| kv.key.value.clone()));

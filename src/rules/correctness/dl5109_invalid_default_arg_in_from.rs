@@ -7,51 +7,6 @@ use crate::lint::{Context, Rule, RuleMeta, Severity};
 /// `ARG TAG` (no default) then `FROM alpine:$TAG`: without `--build-arg TAG=…` the build fails.
 pub struct InvalidDefaultArgInFrom;
 
-/// Expands `$X` / `${X}` / `${X:-d}` / `${X-d}` in `text` with `vars` (unset when absent).
-fn expand(text: &str, escape: char, vars: &[(String, Option<String>)]) -> String {
-    let mut out = String::new();
-    let mut last = 0;
-    for r in var_refs(text, escape) {
-        out.push_str(text.get(last..r.start).unwrap_or(""));
-        let value = vars
-            .iter()
-            .rev()
-            .find(|(k, _)| *k == r.name)
-            .and_then(|(_, v)| v.clone());
-        let whole = text.get(r.start..r.end).unwrap_or("");
-        let modifier = whole
-            .strip_prefix("${")
-            .and_then(|w| w.strip_suffix('}'))
-            .and_then(|w| w.get(r.name.len()..))
-            .unwrap_or("");
-        let expanded = if let Some(d) = modifier.strip_prefix(":-") {
-            value
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| d.to_string())
-        } else if let Some(d) = modifier.strip_prefix('-') {
-            value.unwrap_or_else(|| d.to_string())
-        } else if let Some(alt) = modifier.strip_prefix(":+") {
-            if value.as_deref().is_some_and(|v| !v.is_empty()) {
-                alt.to_string()
-            } else {
-                String::new()
-            }
-        } else if let Some(alt) = modifier.strip_prefix('+') {
-            if value.is_some() {
-                alt.to_string()
-            } else {
-                String::new()
-            }
-        } else {
-            value.unwrap_or_default()
-        };
-        out.push_str(&expanded);
-        last = r.end;
-    }
-    out.push_str(text.get(last..).unwrap_or(""));
-    out
-}
-
 /// Why an image reference is invalid, if it is.
 pub fn invalid_reference(r: &str) -> Option<&'static str> {
     if r.is_empty() {
@@ -127,14 +82,9 @@ impl Rule for InvalidDefaultArgInFrom {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
-        // ARG defaults may use earlier ARGs: expand them in order, as BuildKit does
-        let mut globals: Vec<(String, Option<String>)> = Vec::new();
-        for (k, v) in global_args(df) {
-            let v = v.map(|v| expand(&v, df.escape, &globals));
-            globals.push((k, v));
-        }
-        for ins in &df.instructions {
+        let (df, model) = (cx.dockerfile, cx.model());
+        let globals = global_args(df);
+        for (index, ins) in df.instructions.iter().enumerate() {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;
             };
@@ -148,11 +98,15 @@ impl Rule for InvalidDefaultArgInFrom {
             {
                 continue;
             }
-            // BuildKit's word lexer drops the quotes: `alpine:"${TAG}"` is `alpine:3.20`
-            let expanded: String = expand(&image.value, df.escape, &globals)
-                .chars()
-                .filter(|c| !matches!(c, '"' | '\''))
-                .collect();
+            // The FROM line's scope: the global ARG defaults, expanded in order as BuildKit
+            // does (the lexer drops quotes: `alpine:"${TAG}"` is `alpine:3.20`).
+            let Some(Ok(expanded)) = model
+                .scope(index)
+                .map(|env| env.expand(&image.value, df.escape))
+            else {
+                continue;
+            };
+            let expanded = expanded.value;
             if let Some(why) = invalid_reference(&expanded) {
                 cx.report(
                     image.span,

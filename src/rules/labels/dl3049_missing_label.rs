@@ -1,7 +1,7 @@
 //! DL3049: a label required by the label schema is missing from the final image.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{stage_chain, stage_from, stage_instructions};
+use crate::lint::helpers::{stage_from, stage_instructions};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// A label named in `label-schema` (or `--require-label`) that the final image does not set.
@@ -29,7 +29,7 @@ impl Rule for MissingLabel {
             return;
         }
         let mut present = Vec::new();
-        for s in stage_chain(df, last) {
+        for s in cx.model().stage_chain(last) {
             for ins in stage_instructions(df, s) {
                 if let InstructionKind::Label(kvs) = &ins.kind {
                     present.extend(kvs.iter().map(|kv| kv.key.value.clone()));

@@ -2,7 +2,7 @@
 
 use crate::dockerfile::{Dockerfile, Instruction, Keyword, Span};
 use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
-use crate::shell::run::{Run, analyze};
+use crate::shell::run::Run;
 use crate::shell::{Op, Script};
 
 /// DL3059 `consecutive-run`.
@@ -26,7 +26,7 @@ impl Rule for ConsecutiveRun {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let a = analyze(df);
+        let a = cx.analysis();
         let mut found = Vec::new();
         let mut prev: Option<&Run> = None;
         let mut adjacent = true;
@@ -232,7 +232,7 @@ fn state_change(s: &Script) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, dockerfile, lines};
+    use crate::lint::testing::{run as check, dockerfile, lines};
 
     fn apply(src: &str, fix: &Fix) -> String {
         let mut out = src.to_string();

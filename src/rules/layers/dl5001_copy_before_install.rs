@@ -5,7 +5,7 @@ use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Span,
 use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 use crate::shell::Script;
 use crate::shell::pkg::{Invocation, Manager, invocations};
-use crate::shell::run::analyze;
+
 
 /// DL5001 `copy-before-install`.
 pub struct CopyBeforeInstall;
@@ -24,7 +24,7 @@ impl Rule for CopyBeforeInstall {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let a = analyze(df);
+        let a = cx.analysis();
         let mut found = Vec::new();
         for stage in &df.stages {
             // (instruction index, source text) of the first cache-busting COPY.
@@ -520,7 +520,7 @@ fn command_text(inv: &Invocation<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, lines};
+    use crate::lint::testing::{run as check, lines};
 
     #[test]
     fn flags_whole_context_before_install() {

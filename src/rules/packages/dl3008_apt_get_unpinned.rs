@@ -38,7 +38,7 @@ impl Rule for AptUnpinned {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pins() {

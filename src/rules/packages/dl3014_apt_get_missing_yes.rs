@@ -54,7 +54,7 @@ impl Rule for AptMissingYes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn yes() {

@@ -36,13 +36,13 @@ impl Rule for NpmUnpinned {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pins() {
         let src = "FROM node:20\nRUN npm install -g @angular/cli@17 left-pad@1 express user/repo git+https://x.git ./dir x.tgz\n";
         assert_eq!(lines(&NpmUnpinned, src), [2]);
-        let d = crate::shell::testutil::check(&NpmUnpinned, src);
+        let d = crate::lint::testing::run(&NpmUnpinned, src);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(lines(&NpmUnpinned, "FROM node:20\nRUN npm install && npm ci\n").is_empty());
     }

@@ -36,13 +36,13 @@ impl Rule for ApkUnpinned {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pins() {
         let src = "FROM alpine:3\nRUN apk add --no-cache --virtual .deps curl=8.5.0-r0 git\n";
         assert_eq!(lines(&ApkUnpinned, src), [2]);
-        assert_eq!(crate::shell::testutil::check(&ApkUnpinned, src).len(), 1);
+        assert_eq!(crate::lint::testing::run(&ApkUnpinned, src).len(), 1);
         assert!(
             lines(
                 &ApkUnpinned,

@@ -35,7 +35,7 @@ impl Rule for AptCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn apt() {

@@ -31,7 +31,7 @@ impl Rule for YumMissingYes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn yes() {

@@ -36,16 +36,16 @@ impl Rule for YumUnpinned {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pins() {
         let src = "FROM centos:7\nRUN yum install -y httpd-2.4.6 gcc-c++ @development\n";
-        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        let d = crate::lint::testing::run(&YumUnpinned, src);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("gcc-c++") && !d[0].message.contains("development"));
         let src = "FROM centos:7\nRUN yum install -y a b c d e f g h\n";
-        let d = crate::shell::testutil::check(&YumUnpinned, src);
+        let d = crate::lint::testing::run(&YumUnpinned, src);
         assert_eq!(d.len(), 1);
         assert!(
             d[0].message.contains("`b`") && d[0].message.ends_with("and 2 more"),

@@ -36,7 +36,7 @@ impl Rule for ZypperMissingYes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn yes() {

@@ -37,7 +37,7 @@ impl Rule for ZypperDistUpgrade {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn dup() {

@@ -8,7 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/rules/packages.rs"));
 use crate::dockerfile::Span;
 use crate::lint::{Context, Fix};
 use crate::shell::pkg::{Invocation, Manager, Package};
-use crate::shell::run::{analyze, for_each_invocation};
+use crate::shell::run::for_each_invocation;
 
 /// Reports what `f` returns for every invocation of one of `managers`, in every stage.
 pub(crate) fn each_invocation(
@@ -16,9 +16,9 @@ pub(crate) fn each_invocation(
     managers: &[Manager],
     mut f: impl FnMut(&Invocation<'_>) -> Vec<(Span, String)>,
 ) {
-    let a = analyze(cx.dockerfile);
+    let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |_, _, inv| {
+    for_each_invocation(a, |_, _, inv| {
         if managers.contains(&inv.manager) {
             found.extend(f(inv));
         }
@@ -34,9 +34,9 @@ pub(crate) fn each_invocation_fixed(
     managers: &[Manager],
     mut f: impl FnMut(&Invocation<'_>) -> Option<(Span, String, Option<Fix>)>,
 ) {
-    let a = analyze(cx.dockerfile);
+    let a = cx.analysis();
     let mut found = Vec::new();
-    for_each_invocation(&a, |_, _, inv| {
+    for_each_invocation(a, |_, _, inv| {
         if managers.contains(&inv.manager) {
             found.extend(f(inv));
         }

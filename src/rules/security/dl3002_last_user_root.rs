@@ -1,7 +1,7 @@
 //! DL3002: the final image should not run as root.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{stage_chain, stage_instructions, unquote};
+use crate::lint::helpers::{stage_instructions, unquote};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// The last USER in effect for the final stage is `root` (or UID 0).
@@ -32,7 +32,7 @@ impl Rule for LastUserRoot {
             return;
         };
         // the USER in effect: the last one in the final stage, else in the stages it builds on
-        let user = stage_chain(df, last).into_iter().find_map(|s| {
+        let user = cx.model().stage_chain(last).into_iter().find_map(|s| {
             stage_instructions(df, s)
                 .filter_map(|i| match &i.kind {
                     InstructionKind::User(w) => Some(w),

@@ -40,7 +40,7 @@ impl Rule for Sudo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn sudo() {

@@ -55,7 +55,7 @@ impl Rule for UseraddLargeUid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn uid() {

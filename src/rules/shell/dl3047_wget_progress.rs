@@ -51,7 +51,7 @@ impl Rule for WgetProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn wget() {

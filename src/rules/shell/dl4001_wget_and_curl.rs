@@ -1,7 +1,7 @@
 //! DL4001: both wget and curl are used in one stage.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::run::analyze;
+
 
 /// DL4001 `wget-and-curl`.
 pub struct WgetAndCurl;
@@ -20,7 +20,7 @@ impl Rule for WgetAndCurl {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let a = analyze(df);
+        let a = cx.analysis();
         let mut found = Vec::new();
         for stage in 0..df.stages.len() {
             let mut first: [Option<crate::dockerfile::Span>; 2] = [None, None];
@@ -64,7 +64,7 @@ impl Rule for WgetAndCurl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn both() {

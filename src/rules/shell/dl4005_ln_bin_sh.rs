@@ -39,7 +39,7 @@ impl Rule for LnBinSh {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn ln() {

@@ -1,8 +1,7 @@
 //! DL4006: a RUN with a pipe while the shell lacks `-o pipefail`.
 
-use crate::dockerfile::{Dockerfile, InstructionKind};
+use crate::dockerfile::Word;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::run::{analyze, base_stage};
 
 /// DL4006 `pipefail-missing`.
 pub struct PipefailMissing;
@@ -21,14 +20,14 @@ impl Rule for PipefailMissing {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let a = analyze(df);
+        let a = cx.analysis();
         let mut found = Vec::new();
         for run in &a.runs {
             let Some(script) = &run.script else { continue };
             if !script.has_pipes || script.pipefail {
                 continue;
             }
-            match shell_state(df, run.stage, run.index) {
+            match shell_state(cx.model().shell_at(run.index)) {
                 ShellState::Pipefail | ShellState::NonPosix => continue,
                 ShellState::Default => {}
             }
@@ -59,59 +58,38 @@ enum ShellState {
     NonPosix,
 }
 
-/// The SHELL in effect before instruction `before`, following `FROM <stage>` chains.
-fn shell_state(df: &Dockerfile, stage: Option<usize>, before: usize) -> ShellState {
-    let mut stage = stage;
-    let mut limit = before;
-    let mut guard = 0;
-    while let Some(s) = stage {
-        guard += 1;
-        if guard > df.stages.len() + 1 {
-            break;
-        }
-        let Some(st) = df.stages.get(s) else { break };
-        let last_shell = st
-            .instructions
-            .iter()
-            .filter(|&&i| i < limit)
-            .filter_map(|&i| match df.instructions.get(i).map(|x| &x.kind) {
-                Some(InstructionKind::Shell(words)) => Some(words),
-                _ => None,
-            })
-            .next_back();
-        if let Some(words) = last_shell {
-            let first = words
-                .first()
-                .map(|w| w.value.to_ascii_lowercase())
-                .unwrap_or_default();
-            if ["pwsh", "powershell", "cmd"]
-                .iter()
-                .any(|n| first.contains(n))
-            {
-                return ShellState::NonPosix;
-            }
-            let pipefail = words.iter().enumerate().any(|(i, w)| {
-                w.value.starts_with('-')
-                    && !w.value.starts_with("--")
-                    && w.value.contains('o')
-                    && words.get(i + 1).is_some_and(|n| n.value == "pipefail")
-            });
-            return if pipefail {
-                ShellState::Pipefail
-            } else {
-                ShellState::Default
-            };
-        }
-        stage = base_stage(df, s);
-        limit = usize::MAX;
+/// What the SHELL in effect (`None`: the default `/bin/sh -c`) does with a pipe.
+fn shell_state(shell: Option<&[Word]>) -> ShellState {
+    let Some(words) = shell else {
+        return ShellState::Default;
+    };
+    let first = words
+        .first()
+        .map(|w| w.value.to_ascii_lowercase())
+        .unwrap_or_default();
+    if ["pwsh", "powershell", "cmd"]
+        .iter()
+        .any(|n| first.contains(n))
+    {
+        return ShellState::NonPosix;
     }
-    ShellState::Default
+    let pipefail = words.iter().enumerate().any(|(i, w)| {
+        w.value.starts_with('-')
+            && !w.value.starts_with("--")
+            && w.value.contains('o')
+            && words.get(i + 1).is_some_and(|n| n.value == "pipefail")
+    });
+    if pipefail {
+        ShellState::Pipefail
+    } else {
+        ShellState::Default
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::lines;
+    use crate::lint::testing::lines;
 
     #[test]
     fn pipes() {

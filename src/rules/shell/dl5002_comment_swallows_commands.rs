@@ -1,7 +1,7 @@
 //! DL5002: a `#` comment inside a continued RUN line swallows the commands after it.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::run::analyze;
+
 
 /// DL5002 `comment-swallows-commands`.
 pub struct CommentSwallowsCommands;
@@ -20,7 +20,7 @@ impl Rule for CommentSwallowsCommands {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let a = analyze(df);
+        let a = cx.analysis();
         let mut found = Vec::new();
         for run in &a.runs {
             let Some(script) = &run.script else { continue };
@@ -77,7 +77,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::testutil::{check, lines};
+    use crate::lint::testing::{run as check, lines};
 
     #[test]
     fn comment_swallows_next_line() {

@@ -8,14 +8,13 @@ include!(concat!(env!("OUT_DIR"), "/rules/shell.rs"));
 use crate::dockerfile::Span;
 use crate::lint::Context;
 use crate::shell::Command;
-use crate::shell::run::analyze;
 
 /// Reports what `f` returns for every command of every shell-form RUN.
 pub(crate) fn each_command(
     cx: &mut Context<'_>,
     mut f: impl FnMut(&Command) -> Option<(Span, String)>,
 ) {
-    let a = analyze(cx.dockerfile);
+    let a = cx.analysis();
     let mut found = Vec::new();
     for run in &a.runs {
         let Some(script) = &run.script else { continue };

@@ -1,0 +1,298 @@
+//! The semantic model of one Dockerfile, built once per file by the engine and handed to every
+//! rule through [`super::Context`] (as ruff's `SemanticModel`): the stages and how they use each
+//! other, the ARG/ENV scope at every instruction, the shell analysis of every RUN (and its
+//! heredocs) and the parsed `--mount` flags.
+
+use crate::dockerfile::expand::Env;
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Word};
+use crate::shell::run::Analysis;
+use std::cell::OnceCell;
+
+/// What the model knows about one stage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageFacts {
+    /// 0-based stage index (as [`crate::dockerfile::Stage::index`]).
+    pub index: usize,
+    /// The earlier stage this one is built `FROM`, if its base names one (after expanding
+    /// global ARGs, case-insensitive, the nearest earlier stage of that name).
+    pub base: Option<usize>,
+    /// Later stages that use this one: as their base (`FROM <stage>`), as a `COPY --from`
+    /// source or as a `RUN --mount=from=` source. Sorted, without duplicates.
+    pub dependants: Vec<usize>,
+    /// A stage a build can target to get something nothing else uses: no other stage uses
+    /// it, or it is the last stage.
+    pub is_target: bool,
+    /// The stage ends up in the final image: the last stage and, through `FROM <stage>`, the
+    /// stages it is built on.
+    pub in_final_image: bool,
+}
+
+/// The semantic model of one Dockerfile.
+pub struct SemanticModel<'a> {
+    df: &'a Dockerfile,
+    stages: Vec<StageFacts>,
+    analysis: Analysis,
+    /// ARG/ENV scope per top-level instruction, each computed on first use.
+    scopes: Vec<OnceCell<Env>>,
+}
+
+impl std::fmt::Debug for SemanticModel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SemanticModel")
+            .field("stages", &self.stages)
+            .field("runs", &self.analysis.runs.len())
+            .finish()
+    }
+}
+
+impl<'a> SemanticModel<'a> {
+    /// Builds the model of `df`: stage graph and shell analysis now, the variable scope of an
+    /// instruction when a rule first asks for it.
+    pub fn new(df: &'a Dockerfile) -> Self {
+        let stages = stage_facts(df);
+        let in_final = stages.iter().map(|s| s.in_final_image).collect();
+        SemanticModel {
+            df,
+            analysis: Analysis::new(df, in_final),
+            stages,
+            scopes: (0..df.instructions.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The Dockerfile the model describes.
+    pub fn dockerfile(&self) -> &'a Dockerfile {
+        self.df
+    }
+
+    /// Every stage's facts, by stage index.
+    pub fn stages(&self) -> &[StageFacts] {
+        &self.stages
+    }
+
+    /// One stage's facts.
+    pub fn stage(&self, stage: usize) -> Option<&StageFacts> {
+        self.stages.get(stage)
+    }
+
+    /// The earlier stage `stage` is built `FROM`, if any.
+    pub fn base(&self, stage: usize) -> Option<usize> {
+        self.stages.get(stage).and_then(|s| s.base)
+    }
+
+    /// The stage and its bases within the file, nearest first.
+    pub fn stage_chain(&self, stage: usize) -> Vec<usize> {
+        let mut out = vec![stage];
+        let mut cur = stage;
+        while let Some(p) = self.base(cur) {
+            if out.contains(&p) {
+                break;
+            }
+            out.push(p);
+            cur = p;
+        }
+        out
+    }
+
+    /// True when `stage` is `ancestor` or built (directly or not) `FROM` it.
+    pub fn descends_from(&self, stage: usize, ancestor: usize) -> bool {
+        self.stage_chain(stage).contains(&ancestor)
+    }
+
+    /// True when the stage ends up in the final image (instructions before any FROM count as
+    /// final).
+    pub fn in_final_image(&self, stage: Option<usize>) -> bool {
+        self.analysis.is_final(stage)
+    }
+
+    /// The shell analysis of every RUN (shell form, `sh -c` exec form, heredocs), with their
+    /// parsed `--mount` flags.
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+
+    /// The ARG/ENV scope in effect when top-level instruction `index` runs (its own ARG/ENV not
+    /// yet applied), resolved by [`Dockerfile::env_at`]'s rules: global ARGs for FROM lines,
+    /// inheritance through `FROM <stage>`, ENV over ARG.
+    pub fn scope(&self, index: usize) -> Option<&Env> {
+        self.scopes
+            .get(index)
+            .map(|cell| cell.get_or_init(|| self.df.env_at(index)))
+    }
+
+    /// The value of variable `name` (ENV, or ARG with a value) when instruction `index` runs.
+    pub fn var(&self, index: usize, name: &str) -> Option<&str> {
+        self.scope(index).and_then(|env| env.get(name))
+    }
+
+    /// The words of the `SHELL` in effect when instruction `index` runs (in its stage or the
+    /// stages it is built on); `None` for the default `/bin/sh -c`.
+    pub fn shell_at(&self, index: usize) -> Option<&'a [Word]> {
+        let df = self.df;
+        let stage = df.instructions.get(index)?.stage?;
+        let mut limit = index;
+        for s in self.stage_chain(stage) {
+            let st = df.stages.get(s)?;
+            let last = st
+                .instructions
+                .iter()
+                .filter(|&&i| i < limit)
+                .filter_map(|&i| match df.instructions.get(i).map(|x| &x.kind) {
+                    Some(InstructionKind::Shell(words)) => Some(words.as_slice()),
+                    _ => None,
+                })
+                .next_back();
+            if last.is_some() {
+                return last;
+            }
+            limit = usize::MAX;
+        }
+        None
+    }
+}
+
+/// The stage graph: bases, dependants, targets and the stages of the final image.
+fn stage_facts(df: &Dockerfile) -> Vec<StageFacts> {
+    let n = df.stages.len();
+    let globals = df.global_env();
+    let mut facts: Vec<StageFacts> = (0..n)
+        .map(|index| StageFacts {
+            index,
+            ..StageFacts::default()
+        })
+        .collect();
+    // A stage named `name` defined before `before`: the nearest one (BuildKit rejects
+    // duplicate names; DL3024 reports them).
+    let named = |name: &str, before: usize| -> Option<usize> {
+        df.stages[..before.min(n)]
+            .iter()
+            .rev()
+            .find(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(name))
+            })
+            .map(|s| s.index)
+    };
+    for (i, st) in df.stages.iter().enumerate() {
+        let raw = &st.base.raw;
+        let name = globals
+            .expand(raw, df.escape)
+            .map(|e| e.value)
+            .unwrap_or_else(|_| raw.clone());
+        if let Some(b) = named(&name, i) {
+            facts[i].base = Some(b);
+            facts[b].dependants.push(i);
+        }
+        // COPY --from / RUN --mount=from= of this stage's instructions (ONBUILD triggers run
+        // elsewhere and do not count).
+        for inst in st
+            .instructions
+            .iter()
+            .filter_map(|&x| df.instructions.get(x))
+        {
+            for used in stage_refs(inst) {
+                let src = match used.parse::<usize>() {
+                    Ok(k) => (k < i).then_some(k),
+                    Err(_) => named(&used, i),
+                };
+                if let Some(src) = src {
+                    facts[src].dependants.push(i);
+                }
+            }
+        }
+    }
+    for f in &mut facts {
+        f.dependants.sort_unstable();
+        f.dependants.dedup();
+        f.is_target = f.dependants.is_empty() || f.index + 1 == n;
+    }
+    // The final image: the last stage and its bases.
+    let mut cur = n.checked_sub(1);
+    while let Some(s) = cur {
+        if facts[s].in_final_image {
+            break;
+        }
+        facts[s].in_final_image = true;
+        cur = facts[s].base;
+    }
+    facts
+}
+
+/// The stage names or indices an instruction reads from: `COPY --from=`, `RUN --mount=from=`.
+fn stage_refs(inst: &Instruction) -> Vec<String> {
+    let mut out = Vec::new();
+    if inst.keyword == Keyword::Copy
+        && let Some(v) = inst.flag_value("from")
+    {
+        out.push(v.to_string());
+    }
+    if inst.keyword == Keyword::Run {
+        for m in inst.flags.iter().filter(|f| f.name == "mount") {
+            if let Some(m) = m.mount()
+                && let Some((_, Some(from))) = m.options.iter().find(|(k, _)| k == "from")
+            {
+                out.push(from.clone());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::parse;
+
+    #[test]
+    fn stage_graph() {
+        let df = parse(
+            "ARG B=base\nFROM debian AS base\nFROM ${B} AS build\nRUN --mount=from=tools,target=/t x\n\
+             FROM alpine AS tools\nFROM alpine AS lint\nCOPY --from=0 /a /a\n\
+             FROM build\nCOPY --from=tools /t /t\n",
+        );
+        let m = SemanticModel::new(&df);
+        let s = m.stages();
+        assert_eq!(s.len(), 5);
+        assert_eq!(s[1].base, Some(0), "FROM ${{B}} expands the global ARG");
+        assert_eq!(s[4].base, Some(1));
+        assert_eq!(s[0].dependants, [1, 3]);
+        assert_eq!(s[1].dependants, [4]);
+        // `tools` is defined after `build`, so build's mount does not refer to it.
+        assert_eq!(s[2].dependants, [4]);
+        let targets: Vec<_> = s.iter().filter(|f| f.is_target).map(|f| f.index).collect();
+        assert_eq!(targets, [3, 4]);
+        let fin: Vec<_> = s
+            .iter()
+            .filter(|f| f.in_final_image)
+            .map(|f| f.index)
+            .collect();
+        assert_eq!(fin, [0, 1, 4]);
+        assert_eq!(m.stage_chain(4), [4, 1, 0]);
+        assert!(m.descends_from(4, 0) && !m.descends_from(3, 0));
+    }
+
+    #[test]
+    fn scope_and_shell() {
+        let df = parse(
+            "ARG V=1\nFROM debian AS a\nARG V\nENV X=$V-x\nSHELL [\"/bin/bash\", \"-c\"]\nRUN a\nFROM a\nRUN b\n",
+        );
+        let m = SemanticModel::new(&df);
+        assert_eq!(m.var(2, "V"), None, "global ARG not redeclared yet");
+        assert_eq!(m.var(3, "V"), Some("1"));
+        assert_eq!(m.var(7, "X"), Some("1-x"), "inherited through FROM a");
+        assert_eq!(m.shell_at(3), None);
+        let sh = m.shell_at(7).expect("inherited SHELL");
+        assert_eq!(sh[0].value, "/bin/bash");
+    }
+
+    #[test]
+    fn mounts_are_csv_parsed() {
+        let df = parse("FROM a\nRUN --mount='type=cache,\"target=/a,b\"' x\n");
+        let m = SemanticModel::new(&df);
+        let run = &m.analysis().runs[0];
+        assert_eq!(run.mounts[0].target.as_deref(), Some("/a,b"));
+        assert!(run.mount_covers("/a,b/c"));
+    }
+}

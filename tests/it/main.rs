@@ -1,0 +1,44 @@
+//! dlint's integration tests, one binary (`cargo test --test it`): one module per area, plus
+//! the helpers they share (`common`: image archive builders; `parser_common`; `sarif_schema`;
+//! `shared`: the shared data directory, skipped cleanly when absent except under CI).
+//! One binary instead of ~30 links the library and its dependencies once.
+
+mod cli_skeleton;
+mod common;
+mod compare_cli;
+mod compare_pair;
+mod compare_report;
+mod discover_cli;
+mod fix_corpus;
+mod fix_proptest;
+mod fixtures;
+mod hook_git;
+mod hook_precommit_yaml;
+mod image_bad_input;
+mod image_cli;
+mod image_model;
+mod image_real_tools;
+mod image_registry;
+mod lint_cli;
+mod lint_corpus;
+mod lint_fix;
+mod lint_ignores;
+mod optimize;
+mod parser_cli;
+mod parser_common;
+mod parser_conformance;
+mod parser_corpus;
+mod parser_differential;
+mod parser_expand;
+mod parser_heredoc;
+mod parser_proptest;
+mod parser_unit;
+mod report_cli;
+mod report_corpus;
+mod report_docs_cli;
+mod report_formats;
+mod report_readme;
+mod rule_pages;
+mod sarif_schema;
+mod shared;
+mod shell_rules_corpus;
