@@ -54,6 +54,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The RUN at instruction `index` (binary search: `runs` is in file order).
+    pub fn run_at(&self, index: usize) -> Option<&Run> {
+        let pos = self.runs.binary_search_by_key(&index, |r| r.index).ok()?;
+        self.runs.get(pos)
+    }
+
     /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image).
     pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
         self.runs

@@ -31,7 +31,7 @@ impl Rule for ConsecutiveRun {
         for (i, inst) in df.instructions.iter().enumerate() {
             match inst.keyword {
                 Keyword::Run => {
-                    let Some(run) = a.runs.iter().find(|r| r.index == i) else {
+                    let Some(run) = a.run_at(i) else {
                         prev = None;
                         continue;
                     };
