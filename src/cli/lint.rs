@@ -151,11 +151,11 @@ pub fn exit_code(files: &[lint::LintedFile], cfg: &Config) -> u8 {
     if fails { EXIT_FINDINGS } else { EXIT_OK }
 }
 
-/// Converts lint results to the reports' input.
+/// Converts lint results to the reports' input (unreadable files included: their DL1002
+/// finding must reach every format).
 pub fn file_reports(files: &[lint::LintedFile]) -> Vec<FileReport> {
     files
         .iter()
-        .filter(|f| f.error.is_none())
         .map(|f| FileReport {
             path: f.path.display().to_string(),
             lines: LineIndex::new(&f.source),

@@ -33,19 +33,8 @@ pub fn run(args: ParseArgs) -> crate::Result<ExitCode> {
     Ok(ExitCode::from(if df.errors.is_empty() { 0 } else { 1 }))
 }
 
-/// Reads a file (or stdin for `-`) as UTF-8 text, replacing invalid sequences.
+/// Reads a file (or stdin for `-`) as UTF-8 text; a file that is not UTF-8 is an error (so
+/// `dlint fix` never writes back replaced bytes).
 pub fn read_source(path: &std::path::Path) -> crate::Result<String> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let res = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    res.map_err(|source| crate::Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    crate::lint::read::read_utf8(path)
 }

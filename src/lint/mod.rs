@@ -7,6 +7,7 @@ pub mod fix;
 pub mod helpers;
 pub mod ignore;
 pub mod pages;
+pub mod read;
 pub mod registry;
 pub mod rule;
 pub mod testing;
@@ -77,6 +78,9 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             }),
         }
     }
+    if enabled(registry::NESTING_LIMIT_ID) {
+        diags.extend(nesting_limits(df));
+    }
     if !config.disable_ignore_pragma {
         let mut ignores = ignore::Ignores::new(df, registry);
         diags.retain(|d| !ignores.suppresses(d, df));
@@ -98,37 +102,75 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
     diags
 }
 
+/// DL1003 findings: RUN scripts nested deeper than the shell analysis descends.
+fn nesting_limits(df: &Dockerfile) -> Vec<Diagnostic> {
+    let analysis = crate::shell::run::analyze(df);
+    analysis
+        .runs
+        .iter()
+        .filter_map(|r| r.script.as_ref()?.too_deep)
+        .map(|span| Diagnostic {
+            rule: registry::NESTING_LIMIT_ID,
+            name: registry::NESTING_LIMIT_NAME,
+            severity: Severity::Warning,
+            message: format!(
+                "this script is nested more than {} syntax levels deep: dlint split it with its \
+                 simple tokenizer, so findings inside it may be missing",
+                crate::shell::MAX_NESTING
+            ),
+            span,
+            fix: None,
+        })
+        .collect()
+}
+
 /// The outcome of linting one file.
 #[derive(Debug)]
 pub struct LintedFile {
     /// The path as given (`-` for stdin).
     pub path: PathBuf,
-    /// The file's text (empty when it could not be read).
+    /// The file's text (empty when it could not be read; invalid UTF-8 replaced by U+FFFD).
     pub source: String,
+    /// Findings; a file that could not be read or is not UTF-8 has a DL1002 finding.
     pub diagnostics: Vec<Diagnostic>,
-    /// Set when the file could not be read; the run then exits 2.
+    /// Set when the file could not be read or is not UTF-8; the run then exits 2.
     pub error: Option<crate::Error>,
+}
+
+/// Reads and lints one file. An unreadable file gives one DL1002 finding; a file that is not
+/// UTF-8 is linted with the bad bytes replaced, plus a DL1002 finding at the first of them.
+pub fn lint_path(path: &Path, config: &Config) -> LintedFile {
+    let bytes = match read::read_bytes(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return LintedFile {
+                path: path.to_path_buf(),
+                source: String::new(),
+                diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
+                error: Some(e),
+            };
+        }
+    };
+    let decoded = read::decode(bytes);
+    let mut diagnostics = lint_source(path, &decoded.text, config);
+    let error = decoded.invalid.map(|bad| {
+        let e = bad.error(path, &decoded.text);
+        let d = read::unreadable(&e, bad.span());
+        let at = diagnostics.partition_point(|x| x.span.start < d.span.start);
+        diagnostics.insert(at, d);
+        e
+    });
+    LintedFile {
+        path: path.to_path_buf(),
+        source: decoded.text,
+        diagnostics,
+        error,
+    }
 }
 
 /// Lints files in parallel; the result is sorted by path (findings by position).
 pub fn lint_files(paths: &[PathBuf], config: &Config) -> Vec<LintedFile> {
-    let mut out: Vec<LintedFile> = paths
-        .par_iter()
-        .map(|p| match crate::cli::parse::read_source(p) {
-            Ok(source) => LintedFile {
-                diagnostics: lint_source(p, &source, config),
-                path: p.clone(),
-                source,
-                error: None,
-            },
-            Err(e) => LintedFile {
-                path: p.clone(),
-                source: String::new(),
-                diagnostics: Vec::new(),
-                error: Some(e),
-            },
-        })
-        .collect();
+    let mut out: Vec<LintedFile> = paths.par_iter().map(|p| lint_path(p, config)).collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }

@@ -9,6 +9,14 @@ use std::sync::OnceLock;
 pub const PARSE_ERROR_ID: &str = "DL1000";
 /// Name of the pseudo-rule for parse errors.
 pub const PARSE_ERROR_NAME: &str = "parse-error";
+/// Id of the pseudo-rule for files that cannot be read or are not UTF-8.
+pub const UNREADABLE_FILE_ID: &str = "DL1002";
+/// Name of the unreadable-file pseudo-rule.
+pub const UNREADABLE_FILE_NAME: &str = "unreadable-file";
+/// Id of the pseudo-rule for shell scripts nested deeper than dlint analyses.
+pub const NESTING_LIMIT_ID: &str = "DL1003";
+/// Name of the nesting-limit pseudo-rule.
+pub const NESTING_LIMIT_NAME: &str = "nesting-limit";
 /// Id of the pseudo-rule reporting inline ignores that suppressed nothing.
 pub const UNUSED_IGNORE_ID: &str = "DL5100";
 /// Name of the unused-ignore pseudo-rule.
@@ -89,6 +97,20 @@ impl Registry {
             PARSE_ERROR_NAME,
             Severity::Error,
             "The Dockerfile could not be parsed",
+            false,
+        ));
+        infos.push(info(
+            UNREADABLE_FILE_ID,
+            UNREADABLE_FILE_NAME,
+            Severity::Error,
+            "The file could not be read or is not UTF-8",
+            false,
+        ));
+        infos.push(info(
+            NESTING_LIMIT_ID,
+            NESTING_LIMIT_NAME,
+            Severity::Warning,
+            "A RUN script is nested deeper than dlint analyses",
             false,
         ));
         infos.push(info(

@@ -148,6 +148,9 @@ pub struct Script {
     pub pipefail: bool,
     /// The script did not parse; commands come from the tolerant tokenizer.
     pub tolerant: bool,
+    /// The script is nested deeper than dlint analyses (see [`MAX_NESTING`]), first at this
+    /// span; its commands come from the tolerant tokenizer.
+    pub too_deep: Option<Span>,
 }
 
 impl Script {
@@ -189,6 +192,7 @@ impl Script {
         self.errexit |= other.errexit;
         self.pipefail |= other.pipefail;
         self.tolerant |= other.tolerant;
+        self.too_deep = self.too_deep.or(other.too_deep);
     }
 }
 
@@ -213,13 +217,22 @@ impl Mapping<'_> {
 
 /// Parses a script. Never fails: unparsable text goes through the tolerant tokenizer.
 pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
-    parse_depth(text, mapping, 0)
+    parse_depth(text, mapping, 0, MAX_NESTING)
 }
 
-fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize) -> Script {
-    let mut script = match ts::parse(text, mapping, depth) {
-        Some(s) => s,
-        None => tokenize::parse(text, mapping),
+/// Deepest shell syntax tree (in tree-sitter nodes, `sh -c` strings included) that is
+/// analysed; a deeper script is split by the tolerant tokenizer and flagged in
+/// [`Script::too_deep`].
+pub const MAX_NESTING: usize = ts::MAX_TREE_DEPTH;
+
+fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Script {
+    let mut script = match ts::parse(text, mapping, depth, budget) {
+        ts::Parsed::Script(s) => s,
+        ts::Parsed::Invalid => tokenize::parse(text, mapping),
+        ts::Parsed::TooDeep(span) => Script {
+            too_deep: Some(span),
+            ..tokenize::parse(text, mapping)
+        },
     };
     for c in &script.commands {
         if c.name() == Some("set") {
