@@ -186,14 +186,19 @@ impl Ignores {
                 .entry(line_of(d.span.start))
                 .or_insert(usize::MAX);
         }
-        // each comment line -> the line right below its contiguous block
-        let mut anchor_of_comment_line = HashMap::new();
-        for &line in comment_lines.keys() {
-            let mut below = line + 1;
-            while comment_lines.contains_key(&below) {
-                below += 1;
-            }
+        // each comment line -> the line right below its contiguous block (one bottom-up pass:
+        // a block of n comment lines costs O(n), not O(n^2))
+        let mut lines: Vec<usize> = comment_lines.keys().copied().collect();
+        lines.sort_unstable_by(|a, b| b.cmp(a));
+        let mut anchor_of_comment_line = HashMap::with_capacity(lines.len());
+        let mut below_prev: Option<(usize, usize)> = None;
+        for line in lines {
+            let below = match below_prev {
+                Some((l, anchor)) if l == line + 1 => anchor,
+                _ => line + 1,
+            };
             anchor_of_comment_line.insert(line, below);
+            below_prev = Some((line, below));
         }
         let mut ig = Ignores {
             entries: Vec::new(),
@@ -227,11 +232,9 @@ impl Ignores {
                         .unwrap_or(line + 1),
                 ),
                 Scope::Stage => {
-                    let stage = ig
-                        .instructions
-                        .iter()
-                        .find(|(s, ..)| *s > c.span.start)
-                        .and_then(|(.., st)| *st);
+                    // instructions are in file order: binary search, not a scan per comment
+                    let next = ig.instructions.partition_point(|(s, ..)| *s <= c.span.start);
+                    let stage = ig.instructions.get(next).and_then(|(.., st)| *st);
                     match stage {
                         Some(s) => Target::Stage(s),
                         None => continue,
