@@ -147,7 +147,7 @@ struct Entry {
     used_all: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     /// Instructions whose first line is this 1-based line.
     Line(usize),
@@ -163,6 +163,9 @@ pub struct Ignores {
     instructions: Vec<(usize, usize, usize, Option<usize>)>,
     /// 1-based line -> line of the instruction (or other anchor) the comment block above it reaches.
     anchor_of_comment_line: HashMap<usize, usize>,
+    /// Indexes into `entries` by target, so a finding only looks at the ignores that can
+    /// apply to it (not at every ignore of the file).
+    by_target: HashMap<Target, Vec<usize>>,
 }
 
 impl Ignores {
@@ -204,6 +207,7 @@ impl Ignores {
             entries: Vec::new(),
             instructions,
             anchor_of_comment_line,
+            by_target: HashMap::new(),
         };
         let mut seen_spans = Vec::new();
         for d in df.directives.iter().filter(|d| d.name == "check") {
@@ -261,6 +265,10 @@ impl Ignores {
                 used: false,
             })
             .collect();
+        self.by_target
+            .entry(target)
+            .or_default()
+            .push(self.entries.len());
         self.entries.push(Entry {
             span,
             target,
@@ -284,15 +292,22 @@ impl Ignores {
             None => (df.lines.line_col(&df.source, d.span.start).line, None),
         };
         let mut hit = false;
-        for e in &mut self.entries {
-            let applies = match e.target {
-                Target::Global => true,
-                Target::Line(l) => l == line,
-                Target::Stage(s) => stage == Some(s),
-            };
-            if !applies {
+        let targets = [
+            Some(Target::Global),
+            Some(Target::Line(line)),
+            stage.map(Target::Stage),
+        ];
+        let applicable: Vec<usize> = targets
+            .into_iter()
+            .flatten()
+            .filter_map(|t| self.by_target.get(&t))
+            .flatten()
+            .copied()
+            .collect();
+        for i in applicable {
+            let Some(e) = self.entries.get_mut(i) else {
                 continue;
-            }
+            };
             if e.all && BUILDKIT_CHECKS.iter().any(|(_, ids)| ids.contains(&d.rule)) {
                 e.used_all = true;
                 hit = true;
