@@ -19,6 +19,7 @@ pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Rule, RuleMeta, RuleSettings};
 
 use crate::dockerfile::{self, Dockerfile};
+use crate::shell::Limit;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -78,7 +79,7 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             }),
         }
     }
-    if enabled(registry::NESTING_LIMIT_ID) {
+    if enabled(registry::ANALYSIS_LIMIT_ID) {
         diags.extend(nesting_limits(df));
     }
     if !config.disable_ignore_pragma {
@@ -102,23 +103,37 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
     diags
 }
 
-/// DL1003 findings: RUN scripts nested deeper than the shell analysis descends.
+/// DL1003 findings: RUN scripts nested deeper than the shell analysis descends, or past the
+/// per-file size budget.
 fn nesting_limits(df: &Dockerfile) -> Vec<Diagnostic> {
     let analysis = crate::shell::run::analyze(df);
     analysis
         .runs
         .iter()
-        .filter_map(|r| r.script.as_ref()?.too_deep)
-        .map(|span| Diagnostic {
-            rule: registry::NESTING_LIMIT_ID,
-            name: registry::NESTING_LIMIT_NAME,
+        .filter_map(|r| r.script.as_ref()?.limit)
+        .scan(false, |size_seen, limit| {
+            // the size budget is reported once, at the first script past it
+            let first = !matches!(limit, Limit::Size(_)) || !std::mem::replace(size_seen, true);
+            Some(first.then_some(limit))
+        })
+        .flatten()
+        .map(|limit| Diagnostic {
+            rule: registry::ANALYSIS_LIMIT_ID,
+            name: registry::ANALYSIS_LIMIT_NAME,
             severity: Severity::Warning,
-            message: format!(
-                "this script is nested more than {} syntax levels deep: dlint split it with its \
-                 simple tokenizer, so findings inside it may be missing",
-                crate::shell::MAX_NESTING
-            ),
-            span,
+            message: match limit {
+                Limit::Nesting(_) => format!(
+                    "this script is nested more than {} syntax levels deep: dlint split it with \
+                     its simple tokenizer, so findings inside it may be missing",
+                    crate::shell::MAX_NESTING
+                ),
+                Limit::Size(_) => format!(
+                    "the file's RUN scripts exceed {} MiB: this one and the ones after it were \
+                     not analysed, so findings in them are missing",
+                    crate::shell::MAX_SCRIPT_BYTES >> 20
+                ),
+            },
+            span: limit.span(),
             fix: None,
         })
         .collect()

@@ -13,10 +13,10 @@ pub const PARSE_ERROR_NAME: &str = "parse-error";
 pub const UNREADABLE_FILE_ID: &str = "DL1002";
 /// Name of the unreadable-file pseudo-rule.
 pub const UNREADABLE_FILE_NAME: &str = "unreadable-file";
-/// Id of the pseudo-rule for shell scripts nested deeper than dlint analyses.
-pub const NESTING_LIMIT_ID: &str = "DL1003";
-/// Name of the nesting-limit pseudo-rule.
-pub const NESTING_LIMIT_NAME: &str = "nesting-limit";
+/// Id of the pseudo-rule for shell scripts too deeply nested or too large to analyse.
+pub const ANALYSIS_LIMIT_ID: &str = "DL1003";
+/// Name of the analysis-limit pseudo-rule.
+pub const ANALYSIS_LIMIT_NAME: &str = "analysis-limit";
 /// Id of the pseudo-rule reporting inline ignores that suppressed nothing.
 pub const UNUSED_IGNORE_ID: &str = "DL5100";
 /// Name of the unused-ignore pseudo-rule.
@@ -107,10 +107,10 @@ impl Registry {
             false,
         ));
         infos.push(info(
-            NESTING_LIMIT_ID,
-            NESTING_LIMIT_NAME,
+            ANALYSIS_LIMIT_ID,
+            ANALYSIS_LIMIT_NAME,
             Severity::Warning,
-            "A RUN script is nested deeper than dlint analyses",
+            "A RUN script is too deeply nested or too large to analyse",
             false,
         ));
         infos.push(info(

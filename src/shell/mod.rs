@@ -148,10 +148,34 @@ pub struct Script {
     pub pipefail: bool,
     /// The script did not parse; commands come from the tolerant tokenizer.
     pub tolerant: bool,
-    /// The script is nested deeper than dlint analyses (see [`MAX_NESTING`]), first at this
-    /// span; its commands come from the tolerant tokenizer.
-    pub too_deep: Option<Span>,
+    /// Set when a limit stopped the analysis (commands may be missing).
+    pub limit: Option<Limit>,
 }
+
+/// An analysis limit a script hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Nested deeper than [`MAX_NESTING`], first at this span; the commands come from the
+    /// tolerant tokenizer.
+    Nesting(Span),
+    /// The file's shell text is over [`MAX_SCRIPT_BYTES`]: this script (at this span) was
+    /// not analysed at all.
+    Size(Span),
+}
+
+impl Limit {
+    /// Where the limit was hit.
+    pub fn span(&self) -> Span {
+        match *self {
+            Limit::Nesting(s) | Limit::Size(s) => s,
+        }
+    }
+}
+
+/// Shell text (RUN bodies and heredocs) analysed per Dockerfile. Real files hold a few KiB;
+/// analysis keeps about 100 bytes per word, so this bounds it to a few hundred MiB. Scripts
+/// past it are reported and not analysed.
+pub const MAX_SCRIPT_BYTES: usize = 4 << 20;
 
 impl Script {
     /// Commands whose effective name is `name`.
@@ -192,7 +216,7 @@ impl Script {
         self.errexit |= other.errexit;
         self.pipefail |= other.pipefail;
         self.tolerant |= other.tolerant;
-        self.too_deep = self.too_deep.or(other.too_deep);
+        self.limit = self.limit.or(other.limit);
     }
 }
 
@@ -222,7 +246,7 @@ pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
 
 /// Deepest shell syntax tree (in tree-sitter nodes, `sh -c` strings included) that is
 /// analysed; a deeper script is split by the tolerant tokenizer and flagged in
-/// [`Script::too_deep`].
+/// [`Script::limit`].
 pub const MAX_NESTING: usize = ts::MAX_TREE_DEPTH;
 
 fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Script {
@@ -230,7 +254,7 @@ fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) ->
         ts::Parsed::Script(s) => s,
         ts::Parsed::Invalid => tokenize::parse(text, mapping),
         ts::Parsed::TooDeep(span) => Script {
-            too_deep: Some(span),
+            limit: Some(Limit::Nesting(span)),
             ..tokenize::parse(text, mapping)
         },
     };

@@ -100,6 +100,7 @@ pub fn analyze(df: &Dockerfile) -> Rc<Analysis> {
 }
 
 fn compute(df: &Dockerfile) -> Analysis {
+    let mut budget = super::MAX_SCRIPT_BYTES;
     let runs = df
         .instructions
         .iter()
@@ -112,10 +113,23 @@ fn compute(df: &Dockerfile) -> Analysis {
                 _ if inst.keyword == Keyword::Run => (inst, false),
                 _ => return None,
             };
+            let size = run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
+            let script = if size <= budget {
+                budget -= size;
+                script_of(df, run)
+            } else {
+                // Over the per-file budget: not analysed (memory stays bounded), reported.
+                budget = 0;
+                Some(Script {
+                    tolerant: true,
+                    limit: Some(super::Limit::Size(inst.span)),
+                    ..Script::default()
+                })
+            };
             Some(Run {
                 index,
                 stage: inst.stage,
-                script: script_of(df, run),
+                script,
                 mounts: mounts(run),
                 onbuild,
             })

@@ -270,15 +270,15 @@ fn nesting_just_below_the_limit_is_walked_on_a_small_stack() {
     let n = 126;
     let text = format!("{}x{}", "echo $(".repeat(n), ")".repeat(n));
     let s = on_small_stack(STACK_KIB, move || parse(&text));
-    assert_eq!(s.too_deep, None);
+    assert_eq!(s.limit, None);
     assert!(!s.tolerant);
     assert_eq!(s.commands.len(), n + 1);
     let text = format!("{}x{}", "echo $(".repeat(n + 1), ")".repeat(n + 1));
-    assert!(parse(&text).too_deep.is_some());
+    assert!(parse(&text).limit.is_some());
     let n = 253;
     let text = format!("{}true{}", "( ".repeat(n), " )".repeat(n));
     let s = on_small_stack(STACK_KIB, move || parse(&text));
-    assert_eq!(s.too_deep, None);
+    assert_eq!(s.limit, None);
     assert_eq!(names(&s), ["true"]);
 }
 
@@ -294,7 +294,7 @@ fn deep_nesting_is_tokenized_and_flagged_not_overflowed() {
         let text = format!("{}true{}", open.repeat(n), close.repeat(n));
         let start = std::time::Instant::now();
         let s = on_small_stack(STACK_KIB, move || parse(&text));
-        let span = s.too_deep.expect("limit reported");
+        let span = s.limit.expect("limit reported").span();
         assert!(span.start >= 100, "span inside the script: {span:?}");
         assert!(s.tolerant, "{open}: tokenizer used");
         assert!(!s.commands.is_empty(), "{open}: commands still found");
@@ -313,6 +313,6 @@ fn sh_c_nesting_shares_the_depth_budget() {
     let inner = format!("{}true{}", "( ".repeat(300), " )".repeat(300));
     let text = format!("apt-get update && sh -c '{inner}'");
     let s = on_small_stack(STACK_KIB, move || parse(&text));
-    assert!(s.too_deep.is_some());
+    assert!(s.limit.is_some());
     assert_eq!(names(&s).first().map(String::as_str), Some("apt-get"));
 }

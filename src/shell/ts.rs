@@ -264,7 +264,7 @@ impl Walker<'_, '_> {
             self.script.has_pipes |= inner.has_pipes && !nested;
             self.script.errexit |= inner.errexit;
             self.script.pipefail |= inner.pipefail;
-            self.script.too_deep = self.script.too_deep.or(inner.too_deep);
+            self.script.limit = self.script.limit.or(inner.limit);
         }
     }
 
