@@ -237,7 +237,9 @@ impl Ignores {
                 ),
                 Scope::Stage => {
                     // instructions are in file order: binary search, not a scan per comment
-                    let next = ig.instructions.partition_point(|(s, ..)| *s <= c.span.start);
+                    let next = ig
+                        .instructions
+                        .partition_point(|(s, ..)| *s <= c.span.start);
                     let stage = ig.instructions.get(next).and_then(|(.., st)| *st);
                     match stage {
                         Some(s) => Target::Stage(s),

@@ -113,7 +113,8 @@ fn compute(df: &Dockerfile) -> Analysis {
                 _ if inst.keyword == Keyword::Run => (inst, false),
                 _ => return None,
             };
-            let size = run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
+            let size =
+                run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
             let script = if size <= budget {
                 budget -= size;
                 script_of(df, run)
