@@ -276,3 +276,30 @@ fn lint_time_is_linear_in_the_input() {
         );
     }
 }
+
+#[test]
+fn closed_stdout_exits_quietly() {
+    // `dlint parse BIG | head -c 1`: stdout closes while dlint still writes
+    let t = tempfile::tempdir().unwrap();
+    let src = format!("FROM alpine:3.20\n{}", "RUN echo hello\n".repeat(20_000));
+    std::fs::write(t.path().join("Dockerfile"), src).unwrap();
+    for args in [
+        &["parse", "Dockerfile"][..],
+        &["rules"],
+        &["explain", "DL3008"],
+        &["lint", "-f", "json", "Dockerfile"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dlint"))
+            .args(args)
+            .current_dir(t.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // close the read end at once
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}

@@ -49,6 +49,6 @@ pub fn explain(registry: &Registry, key: &str) -> Result<String> {
 /// Runs `dlint explain`.
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let text = explain(Registry::global(), &args.rule)?;
-    print!("{text}");
+    super::output::print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }

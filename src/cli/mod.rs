@@ -12,6 +12,7 @@ pub mod hook;
 pub mod image;
 pub mod lint;
 pub mod man;
+pub mod output;
 pub mod parse;
 pub mod rules;
 

@@ -19,7 +19,7 @@ pub fn run(args: ParseArgs) -> crate::Result<ExitCode> {
     let source = read_source(&args.path)?;
     let df = dockerfile::parse(&source);
     let json = serde_json::to_string_pretty(&df).map_err(|e| crate::Error::Other(e.to_string()))?;
-    println!("{json}");
+    super::output::print_stdout(&format!("{json}\n"))?;
     for err in &df.errors {
         let pos = df.lines.line_col(&df.source, err.span.start);
         eprintln!(

@@ -80,6 +80,6 @@ pub fn render(registry: &Registry, format: RulesFormat) -> String {
 
 /// Runs `dlint rules`.
 pub fn run(args: RulesArgs) -> Result<ExitCode> {
-    print!("{}", render(Registry::global(), args.format));
+    super::output::print_stdout(&render(Registry::global(), args.format))?;
     Ok(ExitCode::SUCCESS)
 }
