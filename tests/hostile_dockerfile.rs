@@ -303,3 +303,25 @@ fn closed_stdout_exits_quietly() {
         assert_ne!(out.status.code(), Some(101), "{args:?}");
     }
 }
+
+#[test]
+fn deep_exec_form_json_and_onbuild_chains() {
+    // 100,000 nested arrays: the JSON reader stops at 512 levels and takes it as shell form
+    let n = 100_000;
+    let src = format!(
+        "FROM alpine:3.20\nCMD {}\"x\"{}\nONBUILD ONBUILD RUN true\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let diags = on_worker_stack(move || lint_text(&src));
+    assert_no_rule_crashed(&diags);
+    let chain = diags
+        .iter()
+        .find(|d| d.rule == "DL1000")
+        .expect("ONBUILD ONBUILD is a parse error");
+    assert!(
+        chain.message.contains("ONBUILD ONBUILD"),
+        "{}",
+        chain.message
+    );
+}
