@@ -1,5 +1,13 @@
 #!/usr/bin/env python3
-"""Writes seed inputs for the `image` fuzz target into fuzz/corpus/image (or the directory given).
+"""Writes seed inputs for the fuzz targets into fuzz/corpus/TARGET (the `image` seeds into the
+directory given, if any):
+
+- image: see below;
+- parse, lint, fix: Dockerfiles: the Bad/Good/fixed examples of every rule page (rules/*.md),
+  testdata/*.Dockerfile, and small hostile shapes (deep nesting, heredocs, CRLF, NUL);
+- config: `.dlint.yaml` / `.hadolint.yaml` texts using every key;
+- manifest: a mode byte (0 index.json, 1 manifest, 2 config, 3 docker manifest.json, as in
+  fuzz/fuzz_targets/manifest.rs) followed by that JSON document.
 
 The first byte of an input picks its meaning (see fuzz/fuzz_targets/image.rs): even = two layer
 blobs split at the second byte's share, odd = a whole archive. Seeds: plain and gzip layers with
@@ -8,6 +16,8 @@ a directory, files, a hard link chain, a symlink, file/opaque whiteouts; an OCI 
 
   python3 scripts/gen-fuzz-seeds.py && cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run image corpus/image
 """
+import glob
+import re
 import gzip
 import hashlib
 import io
@@ -16,7 +26,9 @@ import os
 import sys
 import tarfile
 
-out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "fuzz", "corpus", "image")
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+corpus = os.path.join(root, "fuzz", "corpus")
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(corpus, "image")
 os.makedirs(out, exist_ok=True)
 
 
@@ -79,3 +91,59 @@ for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
         f.write(data)
 print(f"{len(seeds)} seeds in {out}")
+
+
+def write(target, named):
+    d = os.path.join(corpus, target)
+    os.makedirs(d, exist_ok=True)
+    for name, data in named.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+    print(f"{len(named)} seeds in {d}")
+
+
+# Dockerfiles: every code block of the rule pages, the test data, hostile shapes.
+dockerfiles = {}
+for page in sorted(glob.glob(os.path.join(root, "rules", "*.md"))):
+    stem = os.path.basename(page)[:-3]
+    text = open(page, encoding="utf-8").read()
+    for i, block in enumerate(re.findall(r"```dockerfile\n(.*?)```", text, re.S)):
+        dockerfiles[f"{stem}-{i}"] = block
+for path in sorted(glob.glob(os.path.join(root, "testdata", "*.Dockerfile"))):
+    dockerfiles[os.path.basename(path)] = open(path, "rb").read()
+dockerfiles.update({
+    "deep-subst": "FROM a\nRUN " + "echo $(" * 300 + "x" + ")" * 300 + "\n",
+    "deep-subshell": "FROM a\nRUN " + "( " * 300 + "true" + " )" * 300 + "\n",
+    "deep-expand": "ARG a\nFROM " + "${a:-" * 100 + "alpine" + "}" * 100 + "\n",
+    "sh-c": "FROM a\nRUN sh -c 'bash -c \"apt-get install -y x && rm -rf /var/lib/apt/lists/*\"'\n",
+    "heredocs": "FROM a\nRUN <<EOF bash\nset -e\napt-get update\nEOF\nCOPY <<A <<B /x/\na\nA\nb\nB\n",
+    "heredoc-open": "FROM a\nRUN <<EOF\necho\n",
+    "crlf-bom": "\ufeffFROM a:1\r\nRUN echo a \\\r\n  && echo b\r\n",
+    "nul": b"FROM a\nRUN echo \0x\n\0\n",
+    "onbuild-json": 'FROM a\nONBUILD RUN ["sh", "-c", "echo $(date)"]\nCMD [[[["x"]]]]\n',
+    # DL3021's fix on a destination with an unbalanced quote adds `/` on every run: the `fix`
+    # target fails on it until that is fixed
+    "dl3021-unbalanced-quote": 'FROM alpine:3.20\nCOPY a b /dest"\n',
+    "ignores": "# hadolint global ignore=DL3008\nFROM a\n# dlint ignore=DL3059,DL3009\nRUN apt-get update\n",
+})
+for target in ("parse", "lint", "fix"):
+    write(target, dockerfiles)
+
+write("config", {
+    "hadolint": "failure-threshold: warning\nignored: [DL3008, SC2086]\noverride:\n  error: [DL3001]\n"
+                "  info: [DL3032]\ntrustedRegistries: [docker.io, ghcr.io]\nlabel-schema:\n  author: text\n"
+                "  url: url\nstrict-labels: true\nno-fail: false\nno-color: true\nformat: json\n",
+    "dlint": "ignore: [DL3059]\nreport-unused-ignores: true\ndisable-ignore-pragma: false\n",
+    "empty": "",
+    "anchors": "a: &x [DL3008]\nignored: *x\n",
+    "bad": "ignored: {DL3008: 1}\nfailure-threshold: [x]\n",
+})
+
+write("manifest", {
+    "index": bytes([0]) + idx,
+    "manifest": bytes([1]) + man,
+    "config": bytes([2]) + cfg,
+    "docker": bytes([3]) + dm,
+    "nested-index": bytes([0]) + json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha(idx), "size": len(idx)}]}).encode(),
+})

@@ -11,6 +11,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A Dockerfile that is not UTF-8; `line` and `column` (1-based) locate the first bad byte.
+    #[error("{path}:{line}:{column}: not valid UTF-8 (byte 0x{byte:02x})")]
+    InvalidUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("{path}: {message}")]

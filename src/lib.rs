@@ -3,6 +3,7 @@
 //! Data flows one way: files -> [`dockerfile`] parser -> AST -> [`rules`] -> [`lint`]
 //! diagnostics -> [`report`]; archives -> [`image`] layer walker -> per-layer summaries -> report;
 //! both -> [`optimize`] -> report.
+#![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod dockerfile;

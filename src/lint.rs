@@ -9,9 +9,9 @@ pub mod helpers;
 pub mod ignore;
 pub mod model;
 pub mod pages;
+pub mod read;
 pub mod registry;
 pub mod rule;
-pub mod source;
 #[cfg(test)]
 pub mod testing;
 
@@ -22,8 +22,9 @@ pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
 
 use crate::dockerfile::{self, Dockerfile};
+use crate::shell::Limit;
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Parses and lints one file's text with the rules of `registry`. Parse errors become DL1000
 /// findings; linting continues.
@@ -75,6 +76,9 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             }),
         }
     }
+    if enabled(registry::ANALYSIS_LIMIT_ID) {
+        diags.extend(nesting_limits(model.analysis()));
+    }
     if !config.disable_ignore_pragma {
         let mut ignores = ignore::Ignores::new(df, registry);
         diags.retain(|d| !ignores.suppresses(d, df));
@@ -96,16 +100,83 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
     diags
 }
 
+/// DL1003 findings: RUN scripts nested deeper than the shell analysis descends, or past the
+/// per-file size budget.
+fn nesting_limits(analysis: &crate::shell::run::Analysis) -> Vec<Diagnostic> {
+    analysis
+        .runs
+        .iter()
+        .filter_map(|r| r.script.as_ref()?.limit)
+        .scan(false, |size_seen, limit| {
+            // the size budget is reported once, at the first script past it
+            let first = !matches!(limit, Limit::Size(_)) || !std::mem::replace(size_seen, true);
+            Some(first.then_some(limit))
+        })
+        .flatten()
+        .map(|limit| Diagnostic {
+            rule: registry::ANALYSIS_LIMIT_ID,
+            name: registry::ANALYSIS_LIMIT_NAME,
+            severity: Severity::Warning,
+            message: match limit {
+                Limit::Nesting(_) => format!(
+                    "this script is nested more than {} syntax levels deep: dlint split it with \
+                     its simple tokenizer, so findings inside it may be missing",
+                    crate::shell::MAX_NESTING
+                ),
+                Limit::Size(_) => format!(
+                    "the file's RUN scripts exceed {} MiB: this one and the ones after it were \
+                     not analysed, so findings in them are missing",
+                    crate::shell::MAX_SCRIPT_BYTES >> 20
+                ),
+            },
+            span: limit.span(),
+            fix: None,
+        })
+        .collect()
+}
+
 /// The outcome of linting one file.
 #[derive(Debug)]
 pub struct LintedFile {
     /// The path as given (`-` for stdin).
     pub path: PathBuf,
-    /// The file's text (empty when it could not be read).
+    /// The file's text (empty when it could not be read; invalid UTF-8 replaced by U+FFFD).
     pub source: String,
+    /// Findings; a file that could not be read or is not UTF-8 has a DL1002 finding.
     pub diagnostics: Vec<Diagnostic>,
-    /// Set when the file could not be read; the run then exits 2.
+    /// Set when the file could not be read or is not UTF-8; the run then exits 2.
     pub error: Option<crate::Error>,
+}
+
+/// Reads and lints one file. An unreadable file gives one DL1002 finding; a file that is not
+/// UTF-8 is linted with the bad bytes replaced, plus a DL1002 finding at the first of them.
+pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFile {
+    let bytes = match read::read_bytes(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return LintedFile {
+                path: path.to_path_buf(),
+                source: String::new(),
+                diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
+                error: Some(e),
+            };
+        }
+    };
+    let decoded = read::decode(bytes);
+    let mut diagnostics = lint_source(registry, &decoded.text, config);
+    let error = decoded.invalid.map(|bad| {
+        let e = bad.error(path, &decoded.text);
+        let d = read::unreadable(&e, bad.span());
+        let at = diagnostics.partition_point(|x| x.span.start < d.span.start);
+        diagnostics.insert(at, d);
+        e
+    });
+    LintedFile {
+        path: path.to_path_buf(),
+        source: decoded.text,
+        diagnostics,
+        error,
+    }
 }
 
 /// Lints files in parallel with the rules of `registry`; the result is sorted by path (findings
@@ -113,20 +184,7 @@ pub struct LintedFile {
 pub fn lint_files(registry: &Registry, paths: &[PathBuf], config: &Config) -> Vec<LintedFile> {
     let mut out: Vec<LintedFile> = paths
         .par_iter()
-        .map(|p| match source::read_source(p) {
-            Ok(source) => LintedFile {
-                diagnostics: lint_source(registry, &source, config),
-                path: p.clone(),
-                source,
-                error: None,
-            },
-            Err(e) => LintedFile {
-                path: p.clone(),
-                source: String::new(),
-                diagnostics: Vec::new(),
-                error: Some(e),
-            },
-        })
+        .map(|p| lint_path(registry, p, config))
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out

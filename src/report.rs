@@ -67,11 +67,11 @@ impl FileReport {
     }
 }
 
-/// Converts lint results to the reports' input.
+/// Converts lint results to the reports' input (unreadable files included: their DL1002
+/// finding must reach every format).
 pub fn file_reports(files: &[crate::lint::LintedFile]) -> Vec<FileReport> {
     files
         .iter()
-        .filter(|f| f.error.is_none())
         .map(|f| FileReport {
             path: f.path.display().to_string(),
             lines: crate::dockerfile::LineIndex::new(&f.source),

@@ -148,7 +148,34 @@ pub struct Script {
     pub pipefail: bool,
     /// The script did not parse; commands come from the tolerant tokenizer.
     pub tolerant: bool,
+    /// Set when a limit stopped the analysis (commands may be missing).
+    pub limit: Option<Limit>,
 }
+
+/// An analysis limit a script hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Nested deeper than [`MAX_NESTING`], first at this span; the commands come from the
+    /// tolerant tokenizer.
+    Nesting(Span),
+    /// The file's shell text is over [`MAX_SCRIPT_BYTES`]: this script (at this span) was
+    /// not analysed at all.
+    Size(Span),
+}
+
+impl Limit {
+    /// Where the limit was hit.
+    pub fn span(&self) -> Span {
+        match *self {
+            Limit::Nesting(s) | Limit::Size(s) => s,
+        }
+    }
+}
+
+/// Shell text (RUN bodies and heredocs) analysed per Dockerfile. Real files hold a few KiB;
+/// analysis keeps about 100 bytes per word, so this bounds it to a few hundred MiB. Scripts
+/// past it are reported and not analysed.
+pub const MAX_SCRIPT_BYTES: usize = 4 << 20;
 
 impl Script {
     /// Commands whose effective name is `name`.
@@ -189,6 +216,7 @@ impl Script {
         self.errexit |= other.errexit;
         self.pipefail |= other.pipefail;
         self.tolerant |= other.tolerant;
+        self.limit = self.limit.or(other.limit);
     }
 }
 
@@ -213,13 +241,22 @@ impl Mapping<'_> {
 
 /// Parses a script. Never fails: unparsable text goes through the tolerant tokenizer.
 pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
-    parse_depth(text, mapping, 0)
+    parse_depth(text, mapping, 0, MAX_NESTING)
 }
 
-fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize) -> Script {
-    let mut script = match ts::parse(text, mapping, depth) {
-        Some(s) => s,
-        None => tokenize::parse(text, mapping),
+/// Deepest shell syntax tree (in tree-sitter nodes, `sh -c` strings included) that is
+/// analysed; a deeper script is split by the tolerant tokenizer and flagged in
+/// [`Script::limit`].
+pub const MAX_NESTING: usize = ts::MAX_TREE_DEPTH;
+
+fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Script {
+    let mut script = match ts::parse(text, mapping, depth, budget) {
+        ts::Parsed::Script(s) => s,
+        ts::Parsed::Invalid => tokenize::parse(text, mapping),
+        ts::Parsed::TooDeep(span) => Script {
+            limit: Some(Limit::Nesting(span)),
+            ..tokenize::parse(text, mapping)
+        },
     };
     for c in &script.commands {
         if c.name() == Some("set") {

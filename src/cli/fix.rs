@@ -66,7 +66,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             failed = true;
             continue;
         }
-        let source = match crate::lint::source::read_source(path) {
+        let source = match crate::lint::read::read_utf8(path) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("dlint: error: {e}");

@@ -85,7 +85,7 @@ fn add_lines(
     path: &std::path::Path,
     target: Option<&str>,
 ) -> Result<()> {
-    let df = crate::dockerfile::parse(&crate::lint::source::read_source(path)?);
+    let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
     let (lines, a) = crate::optimize::layer_lines(&df, img, target).map_err(Error::Usage)?;
     if let Some(why) = &a.mismatch {
         eprintln!(

@@ -75,7 +75,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         })?;
         Config::discover(&cwd, registry)?
     };
-    let source = crate::lint::source::read_source(&args.dockerfile)?;
+    let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {
         Some(p) => Some(image::open(

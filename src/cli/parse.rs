@@ -16,7 +16,7 @@ pub struct ParseArgs {
 
 /// Runs `dlint parse`.
 pub fn run(args: ParseArgs) -> crate::Result<ExitCode> {
-    let source = crate::lint::source::read_source(&args.path)?;
+    let source = crate::lint::read::read_utf8(&args.path)?;
     let df = dockerfile::parse(&source);
     let json = serde_json::to_string_pretty(&df).map_err(|e| crate::Error::Other(e.to_string()))?;
     super::write_stdout(format!("{json}\n").as_bytes())?;

@@ -112,7 +112,7 @@ struct Entry {
     used_all: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     /// Instructions whose first line is this 1-based line.
     Line(usize),
@@ -130,6 +130,9 @@ pub struct Ignores {
     anchor_of_comment_line: HashMap<usize, usize>,
     /// Ids of the rules that answer to a BuildKit check name (covered by `check=skip=all`).
     buildkit_named: Vec<&'static str>,
+    /// Indexes into `entries` by target, so a finding only looks at the ignores that can
+    /// apply to it (not at every ignore of the file).
+    by_target: HashMap<Target, Vec<usize>>,
 }
 
 impl Ignores {
@@ -153,14 +156,19 @@ impl Ignores {
                 .entry(line_of(d.span.start))
                 .or_insert(usize::MAX);
         }
-        // each comment line -> the line right below its contiguous block
-        let mut anchor_of_comment_line = HashMap::new();
-        for &line in comment_lines.keys() {
-            let mut below = line + 1;
-            while comment_lines.contains_key(&below) {
-                below += 1;
-            }
+        // each comment line -> the line right below its contiguous block (one bottom-up pass:
+        // a block of n comment lines costs O(n), not O(n^2))
+        let mut lines: Vec<usize> = comment_lines.keys().copied().collect();
+        lines.sort_unstable_by(|a, b| b.cmp(a));
+        let mut anchor_of_comment_line = HashMap::with_capacity(lines.len());
+        let mut below_prev: Option<(usize, usize)> = None;
+        for line in lines {
+            let below = match below_prev {
+                Some((l, anchor)) if l == line + 1 => anchor,
+                _ => line + 1,
+            };
             anchor_of_comment_line.insert(line, below);
+            below_prev = Some((line, below));
         }
         let mut ig = Ignores {
             entries: Vec::new(),
@@ -172,6 +180,7 @@ impl Ignores {
                 .filter(|i| !i.aliases.is_empty())
                 .map(|i| i.id)
                 .collect(),
+            by_target: HashMap::new(),
         };
         let mut seen_spans = Vec::new();
         for d in df.directives.iter().filter(|d| d.name == "check") {
@@ -200,11 +209,11 @@ impl Ignores {
                         .unwrap_or(line + 1),
                 ),
                 Scope::Stage => {
-                    let stage = ig
+                    // instructions are in file order: binary search, not a scan per comment
+                    let next = ig
                         .instructions
-                        .iter()
-                        .find(|(s, ..)| *s > c.span.start)
-                        .and_then(|(.., st)| *st);
+                        .partition_point(|(s, ..)| *s <= c.span.start);
+                    let stage = ig.instructions.get(next).and_then(|(.., st)| *st);
                     match stage {
                         Some(s) => Target::Stage(s),
                         None => continue,
@@ -231,6 +240,10 @@ impl Ignores {
                 used: false,
             })
             .collect();
+        self.by_target
+            .entry(target)
+            .or_default()
+            .push(self.entries.len());
         self.entries.push(Entry {
             span,
             target,
@@ -254,15 +267,22 @@ impl Ignores {
             None => (df.lines.line_col(&df.source, d.span.start).line, None),
         };
         let mut hit = false;
-        for e in &mut self.entries {
-            let applies = match e.target {
-                Target::Global => true,
-                Target::Line(l) => l == line,
-                Target::Stage(s) => stage == Some(s),
-            };
-            if !applies {
+        let targets = [
+            Some(Target::Global),
+            Some(Target::Line(line)),
+            stage.map(Target::Stage),
+        ];
+        let applicable: Vec<usize> = targets
+            .into_iter()
+            .flatten()
+            .filter_map(|t| self.by_target.get(&t))
+            .flatten()
+            .copied()
+            .collect();
+        for i in applicable {
+            let Some(e) = self.entries.get_mut(i) else {
                 continue;
-            }
+            };
             if e.all && self.buildkit_named.contains(&d.rule) {
                 e.used_all = true;
                 hit = true;

@@ -9,13 +9,21 @@ use super::rule::{Registered, Rule, RuleMeta};
 pub const PARSE_ERROR_ID: &str = "DL1000";
 /// Name of the pseudo-rule for parse errors.
 pub const PARSE_ERROR_NAME: &str = "parse-error";
+/// Id of the pseudo-rule for files that cannot be read or are not UTF-8.
+pub const UNREADABLE_FILE_ID: &str = "DL1002";
+/// Name of the unreadable-file pseudo-rule.
+pub const UNREADABLE_FILE_NAME: &str = "unreadable-file";
+/// Id of the pseudo-rule for shell scripts too deeply nested or too large to analyse.
+pub const ANALYSIS_LIMIT_ID: &str = "DL1003";
+/// Name of the analysis-limit pseudo-rule.
+pub const ANALYSIS_LIMIT_NAME: &str = "analysis-limit";
 /// Id of the pseudo-rule reporting inline ignores that suppressed nothing.
 pub const UNUSED_IGNORE_ID: &str = "DL5100";
 /// Name of the unused-ignore pseudo-rule.
 pub const UNUSED_IGNORE_NAME: &str = "unused-ignore";
 
 /// The engine's pseudo-rules (findings without a [`Rule`]), with their categories.
-const PSEUDO_RULES: [(&str, RuleMeta); 2] = [
+const PSEUDO_RULES: [(&str, RuleMeta); 4] = [
     (
         "correctness",
         RuleMeta {
@@ -23,6 +31,26 @@ const PSEUDO_RULES: [(&str, RuleMeta); 2] = [
             name: PARSE_ERROR_NAME,
             severity: Severity::Error,
             summary: "The Dockerfile could not be parsed",
+            ..RuleMeta::DEFAULT
+        },
+    ),
+    (
+        "correctness",
+        RuleMeta {
+            id: UNREADABLE_FILE_ID,
+            name: UNREADABLE_FILE_NAME,
+            severity: Severity::Error,
+            summary: "The file could not be read or is not UTF-8",
+            ..RuleMeta::DEFAULT
+        },
+    ),
+    (
+        "correctness",
+        RuleMeta {
+            id: ANALYSIS_LIMIT_ID,
+            name: ANALYSIS_LIMIT_NAME,
+            severity: Severity::Warning,
+            summary: "A RUN script is too deeply nested or too large to analyse",
             ..RuleMeta::DEFAULT
         },
     ),

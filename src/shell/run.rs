@@ -52,6 +52,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The RUN at instruction `index` (binary search: `runs` is in file order).
+    pub fn run_at(&self, index: usize) -> Option<&Run> {
+        let pos = self.runs.binary_search_by_key(&index, |r| r.index).ok()?;
+        self.runs.get(pos)
+    }
+
     /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image).
     pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
         self.runs
@@ -71,7 +77,10 @@ impl Analysis {
 
 impl Analysis {
     /// Analyses every RUN of `df`; `in_final_image` is the per-stage flag of the semantic model.
+    /// At most [`super::MAX_SCRIPT_BYTES`] of script text are analysed per file: a RUN past
+    /// that budget is not analysed (memory stays bounded) and is reported as a limit.
     pub fn new(df: &Dockerfile, in_final_image: Vec<bool>) -> Self {
+        let mut budget = super::MAX_SCRIPT_BYTES;
         let runs = df
             .instructions
             .iter()
@@ -84,10 +93,23 @@ impl Analysis {
                     _ if inst.keyword == Keyword::Run => (inst, false),
                     _ => return None,
                 };
+                let size =
+                    run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
+                let script = if size <= budget {
+                    budget -= size;
+                    script_of(df, run)
+                } else {
+                    budget = 0;
+                    Some(Script {
+                        tolerant: true,
+                        limit: Some(super::Limit::Size(inst.span)),
+                        ..Script::default()
+                    })
+                };
                 Some(Run {
                     index,
                     stage: inst.stage,
-                    script: script_of(df, run),
+                    script,
                     mounts: mounts(run),
                     onbuild,
                 })

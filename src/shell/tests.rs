@@ -263,3 +263,71 @@ fn parser_maps_continuations() {
     let p = t.text.find("rm").unwrap();
     assert_eq!(t.map.to_source(p), src.find("rm").unwrap());
 }
+
+/// Stack the deepest walk is tested with: half of a rayon worker's 2 MiB.
+const STACK_KIB: usize = 1024;
+
+/// Runs `f` on a thread with a `kib` KiB stack (rayon's workers get 2 MiB): a stack overflow
+/// aborts the whole test binary, so passing proves the walk fits.
+fn on_small_stack<T: Send + 'static>(kib: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(kib * 1024)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("no panic")
+}
+
+#[test]
+fn nesting_just_below_the_limit_is_walked_on_a_small_stack() {
+    // 126 substitutions are 253 tree levels, the deepest that is walked (127 are flagged);
+    // the walk needs less than STACK_KIB of stack in a debug build.
+    let n = 126;
+    let text = format!("{}x{}", "echo $(".repeat(n), ")".repeat(n));
+    let s = on_small_stack(STACK_KIB, move || parse(&text));
+    assert_eq!(s.limit, None);
+    assert!(!s.tolerant);
+    assert_eq!(s.commands.len(), n + 1);
+    let text = format!("{}x{}", "echo $(".repeat(n + 1), ")".repeat(n + 1));
+    assert!(parse(&text).limit.is_some());
+    let n = 253;
+    let text = format!("{}true{}", "( ".repeat(n), " )".repeat(n));
+    let s = on_small_stack(STACK_KIB, move || parse(&text));
+    assert_eq!(s.limit, None);
+    assert_eq!(names(&s), ["true"]);
+}
+
+#[test]
+fn deep_nesting_is_tokenized_and_flagged_not_overflowed() {
+    for (open, close) in [
+        ("echo $(", ")"),
+        ("( ", " )"),
+        ("{ ", "; }"),
+        ("if true; then ", "; fi"),
+    ] {
+        let n = 100_000;
+        let text = format!("{}true{}", open.repeat(n), close.repeat(n));
+        let start = std::time::Instant::now();
+        let s = on_small_stack(STACK_KIB, move || parse(&text));
+        let span = s.limit.expect("limit reported").span();
+        assert!(span.start >= 100, "span inside the script: {span:?}");
+        assert!(s.tolerant, "{open}: tokenizer used");
+        assert!(!s.commands.is_empty(), "{open}: commands still found");
+        // Generous: about 0.5 s in a debug build on a loaded machine.
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "{open}: {:?}",
+            start.elapsed()
+        );
+    }
+}
+
+#[test]
+fn sh_c_nesting_shares_the_depth_budget() {
+    // A deep script inside `sh -c '...'` counts from the sh -c command's level.
+    let inner = format!("{}true{}", "( ".repeat(300), " )".repeat(300));
+    let text = format!("apt-get update && sh -c '{inner}'");
+    let s = on_small_stack(STACK_KIB, move || parse(&text));
+    assert!(s.limit.is_some());
+    assert_eq!(names(&s).first().map(String::as_str), Some("apt-get"));
+}

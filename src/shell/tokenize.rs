@@ -34,13 +34,12 @@ impl Tok<'_> {
 
     fn end_cmd(&mut self, end: usize, op: Option<Op>) {
         self.end_word(end);
-        while self
+        let keywords = self
             .words
-            .first()
-            .is_some_and(|w| KEYWORDS.contains(&w.value.as_str()))
-        {
-            self.words.remove(0);
-        }
+            .iter()
+            .take_while(|w| KEYWORDS.contains(&w.value.as_str()))
+            .count();
+        self.words.drain(..keywords);
         if !self.words.is_empty() {
             let first = self.script.commands.is_empty();
             let start = wrapper_len(&self.words);

@@ -1,20 +1,36 @@
 //! tree-sitter-bash front end: walks the syntax tree into a flat [`Script`].
 
 use super::{Command, Mapping, Op, Script, ShComment, Word, is_posix_shell, wrapper_len};
+use crate::dockerfile::Span;
 use std::cell::RefCell;
-use tree_sitter::{Node, Parser};
+use tree_sitter::{Node, Parser, TreeCursor};
 
 /// Deepest `sh -c` nesting that is parsed recursively.
 const MAX_DEPTH: usize = 4;
+
+/// Deepest syntax tree, in nodes, that the (recursive) walk descends into, `sh -c` scripts
+/// included: their depth counts from the node of the `sh -c` command. Real RUN bodies stay far
+/// below it; deeper scripts go to the tolerant tokenizer instead and are reported.
+pub(super) const MAX_TREE_DEPTH: usize = 256;
+
+/// Outcome of a tree-sitter parse.
+pub(super) enum Parsed {
+    /// The flat script.
+    Script(Script),
+    /// The tree has errors (or tree-sitter is unavailable): use the tolerant tokenizer.
+    Invalid,
+    /// The tree is nested deeper than the remaining depth budget, first at this span.
+    TooDeep(Span),
+}
 
 thread_local! {
     /// tree-sitter parsers are not `Sync`; keep one per thread.
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses with tree-sitter; `None` when the tree has errors (the caller falls back to the
-/// tolerant tokenizer) or tree-sitter is unavailable.
-pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize) -> Option<Script> {
+/// Parses with tree-sitter. `depth` is the `sh -c` nesting level, `budget` the number of tree
+/// levels the walk may still descend ([`MAX_TREE_DEPTH`] at the top).
+pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Parsed {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {
@@ -23,26 +39,58 @@ pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize) -> Option<Sc
             *slot = Some(p);
         }
         slot.as_mut()?.parse(text, None)
-    })?;
+    });
+    let Some(tree) = tree else {
+        return Parsed::Invalid;
+    };
     let root = tree.root_node();
     if root.has_error() {
-        return None;
+        return Parsed::Invalid;
+    }
+    if let Some(deep) = deeper_than(root, budget) {
+        return Parsed::TooDeep(mapping.span(deep.start_byte(), deep.end_byte()));
     }
     let mut w = Walker {
         src: text,
         mapping,
         depth,
+        budget,
         script: Script::default(),
         pending: None,
     };
-    w.walk(root, false);
-    Some(w.script)
+    w.walk(root, false, 0);
+    Parsed::Script(w.script)
 }
 
+/// The first node found more than `limit` levels below `root` (an iterative walk: the tree
+/// may be arbitrarily deep).
+fn deeper_than(root: Node<'_>, limit: usize) -> Option<Node<'_>> {
+    let mut cursor: TreeCursor<'_> = root.walk();
+    let mut level = 0usize;
+    loop {
+        if level > limit {
+            return Some(cursor.node());
+        }
+        if cursor.goto_first_child() {
+            level += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            level = level.saturating_sub(1);
+        }
+    }
+}
+
+/// Walks a tree no deeper than its `budget` (checked by [`deeper_than`] before the walk), so
+/// the recursion below is bounded by [`MAX_TREE_DEPTH`] levels in all.
 struct Walker<'s, 'm> {
     src: &'s str,
     mapping: Mapping<'m>,
     depth: usize,
+    budget: usize,
     script: Script,
     pending: Option<Op>,
 }
@@ -52,10 +100,11 @@ impl Walker<'_, '_> {
         self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
     }
 
-    fn walk(&mut self, node: Node<'_>, nested: bool) {
+    /// `level` is the node's depth in the tree (the root is 0).
+    fn walk(&mut self, node: Node<'_>, nested: bool, level: usize) {
         match node.kind() {
-            "command" => self.command(node, nested),
-            "declaration_command" | "unset_command" => self.declaration(node, nested),
+            "command" => self.command(node, nested, level),
+            "declaration_command" | "unset_command" => self.declaration(node, nested, level),
             "comment" => {
                 let span = self.mapping.span(node.start_byte(), node.end_byte());
                 self.script.comments.push(ShComment {
@@ -65,19 +114,19 @@ impl Walker<'_, '_> {
             }
             "command_substitution" | "process_substitution" => {
                 let saved = self.pending.take();
-                self.children(node, true);
+                self.children(node, true, level);
                 self.pending = saved;
             }
             "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
-            _ => self.children(node, nested),
+            _ => self.children(node, nested, level),
         }
     }
 
-    fn children(&mut self, node: Node<'_>, nested: bool) {
+    fn children(&mut self, node: Node<'_>, nested: bool, level: usize) {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             if child.is_named() {
-                self.walk(child, nested);
+                self.walk(child, nested, level + 1);
                 continue;
             }
             let op = match child.kind() {
@@ -160,7 +209,7 @@ impl Walker<'_, '_> {
         self.script.commands.push(cmd);
     }
 
-    fn command(&mut self, node: Node<'_>, nested: bool) {
+    fn command(&mut self, node: Node<'_>, nested: bool, level: usize) {
         let mut words = Vec::new();
         let mut assignments = Vec::new();
         let mut subs = Vec::new();
@@ -177,7 +226,7 @@ impl Walker<'_, '_> {
                     subs.push(inner);
                 }
                 k if k.ends_with("redirect") => subs.push(child),
-                "comment" => self.walk(child, nested),
+                "comment" => self.walk(child, nested, level + 1),
                 _ => {
                     words.push(self.word(child));
                     subs.push(child);
@@ -194,11 +243,12 @@ impl Walker<'_, '_> {
             nested,
             from_sh_c: false,
         };
-        let inner = self.sh_c_script(&cmd, node);
+        let inner = self.sh_c_script(&cmd, node, level);
         self.emit(cmd, nested);
         let saved = self.pending.take();
         for s in subs {
-            self.find_substitutions(s);
+            // `command_name`'s child sits two levels down; the others one (an upper bound).
+            self.find_substitutions(s, level + 2);
         }
         self.pending = saved;
         if let Some(mut inner) = inner {
@@ -214,23 +264,24 @@ impl Walker<'_, '_> {
             self.script.has_pipes |= inner.has_pipes && !nested;
             self.script.errexit |= inner.errexit;
             self.script.pipefail |= inner.pipefail;
+            self.script.limit = self.script.limit.or(inner.limit);
         }
     }
 
     /// Walks only command/process substitutions below `n` (commands nested in words).
-    fn find_substitutions(&mut self, n: Node<'_>) {
+    fn find_substitutions(&mut self, n: Node<'_>, level: usize) {
         if matches!(n.kind(), "command_substitution" | "process_substitution") {
-            self.walk(n, true);
+            self.walk(n, true, level);
             return;
         }
         let mut cursor = n.walk();
         for c in n.named_children(&mut cursor) {
-            self.find_substitutions(c);
+            self.find_substitutions(c, level + 1);
         }
     }
 
     /// The parsed `-c` string of `sh -c '...'`, `bash -ec "..."` etc.
-    fn sh_c_script(&self, cmd: &Command, node: Node<'_>) -> Option<Script> {
+    fn sh_c_script(&self, cmd: &Command, node: Node<'_>, level: usize) -> Option<Script> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -271,10 +322,11 @@ impl Walker<'_, '_> {
             // A partially dynamic string: parse its text anyway (expansions stay words).
             script_word.value.clone()
         };
-        Some(super::parse_depth(&text, mapping, self.depth + 1))
+        let budget = self.budget.saturating_sub(level + 1);
+        Some(super::parse_depth(&text, mapping, self.depth + 1, budget))
     }
 
-    fn declaration(&mut self, node: Node<'_>, nested: bool) {
+    fn declaration(&mut self, node: Node<'_>, nested: bool, level: usize) {
         let mut words = Vec::new();
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
@@ -306,7 +358,7 @@ impl Walker<'_, '_> {
         };
         self.emit(cmd, nested);
         let saved = self.pending.take();
-        self.find_substitutions(node);
+        self.find_substitutions(node, level);
         self.pending = saved;
     }
 }

@@ -180,7 +180,19 @@ fn unreadable_file_is_an_error_for_that_file_only() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("loop.Dockerfile"));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v["files"], serde_json::json!(["Dockerfile"]));
+    // the unreadable file is in the report too, as a DL1002 finding (issue 15)
+    assert_eq!(
+        v["files"],
+        serde_json::json!(["Dockerfile", "loop.Dockerfile"])
+    );
+    let unreadable: Vec<_> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "DL1002")
+        .collect();
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(unreadable[0]["file"], "loop.Dockerfile");
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod fix_proptest;
 mod fixtures;
 mod hook_git;
 mod hook_precommit_yaml;
+mod hostile_dockerfile;
 mod image_bad_input;
 mod image_cli;
 mod image_model;

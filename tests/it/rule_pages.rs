@@ -35,6 +35,27 @@ fn harness_config(registry: &Registry) -> Config {
     cfg
 }
 
+/// Lints a page example. DL1002's examples are file bytes written with `\xNN` escapes (a page
+/// is UTF-8): they are decoded, written to a file and read back as `dlint lint` reads files.
+fn lint_example(registry: &Registry, id: &str, src: &str, cfg: &Config) -> Vec<lint::Diagnostic> {
+    if id != lint::registry::UNREADABLE_FILE_ID {
+        return lint::lint_with(registry, &dockerfile::parse(src), cfg);
+    }
+    let mut bytes = Vec::new();
+    let mut rest = src;
+    while let Some(i) = rest.find("\\x") {
+        bytes.extend_from_slice(&rest.as_bytes()[..i]);
+        let hex = rest.get(i + 2..i + 4).expect("two hex digits after \\x");
+        bytes.push(u8::from_str_radix(hex, 16).expect("hex byte"));
+        rest = &rest[i + 4..];
+    }
+    bytes.extend_from_slice(rest.as_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Dockerfile");
+    std::fs::write(&path, bytes).unwrap();
+    lint::lint_path(registry, &path, cfg).diagnostics
+}
+
 fn read_pages() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let mut out = Vec::new();
@@ -84,7 +105,7 @@ fn every_page_matches_its_rule_and_examples_behave() {
         match example("Bad") {
             None => fail("`## Bad` has no code block".into()),
             Some(src) => {
-                let found = lint::lint_with(registry, &dockerfile::parse(&src), &cfg);
+                let found = lint_example(registry, &stem, &src, &cfg);
                 let mine: Vec<_> = found.iter().filter(|d| d.rule == stem).collect();
                 let fixes: Vec<_> = mine.iter().filter_map(|d| d.fix.as_ref()).collect();
                 if mine.is_empty() {
@@ -111,7 +132,7 @@ fn every_page_matches_its_rule_and_examples_behave() {
         match example("Good") {
             None => fail("`## Good` has no code block".into()),
             Some(src) => {
-                let found = lint::lint_with(registry, &dockerfile::parse(&src), &cfg);
+                let found = lint_example(registry, &stem, &src, &cfg);
                 if let Some(d) = found.iter().find(|d| d.rule == stem) {
                     fail(format!("Good example raises {stem}: {}", d.message));
                 }

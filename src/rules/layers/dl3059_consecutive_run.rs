@@ -33,7 +33,7 @@ impl Rule for ConsecutiveRun {
         for (i, inst) in df.instructions.iter().enumerate() {
             match inst.keyword {
                 Keyword::Run => {
-                    let Some(run) = a.runs.iter().find(|r| r.index == i) else {
+                    let Some(run) = a.run_at(i) else {
                         prev = None;
                         continue;
                     };
@@ -149,10 +149,17 @@ fn merge_fix(df: &Dockerfile, pi: &Instruction, p: &Run, ci: &Instruction, c: &R
         return None;
     }
     let between = Span::new(pi.span.end, ci.args.span.start);
+    // comments are in file order: start at the first one after `between.start`
+    let first = df
+        .comments
+        .partition_point(|cm| cm.span.start < between.start);
     let comments: Vec<&str> = df
         .comments
+        .get(first..)
+        .unwrap_or_default()
         .iter()
-        .filter(|cm| cm.span.start >= between.start && cm.span.end <= ci.span.start)
+        .take_while(|cm| cm.span.start <= ci.span.start)
+        .filter(|cm| cm.span.end <= ci.span.start)
         .map(|cm| cm.span.text(&df.source))
         .collect();
     let esc = df.escape;

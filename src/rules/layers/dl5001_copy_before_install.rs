@@ -55,7 +55,7 @@ impl Rule for CopyBeforeInstall {
                         }
                     }
                     Keyword::Run => {
-                        let Some(run) = a.runs.iter().find(|r| r.index == i) else {
+                        let Some(run) = a.run_at(i) else {
                             continue;
                         };
                         let Some(script) = &run.script else { continue };
