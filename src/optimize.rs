@@ -415,6 +415,45 @@ pub fn layer_lines(
     Ok((lines, a))
 }
 
+/// Puts the Dockerfile line of each layer into `report` (`dlint image --dockerfile`); returns
+/// why the history does not match the Dockerfile, when it does not.
+pub fn annotate_layers(
+    report: &mut crate::image::ImageReport,
+    df: &Dockerfile,
+    img: &Image,
+    target: Option<&str>,
+) -> Result<Option<String>, String> {
+    let (lines, a) = layer_lines(df, img, target)?;
+    for (l, line) in report.layers.iter_mut().zip(lines) {
+        l.line = line;
+    }
+    Ok(a.mismatch)
+}
+
+impl OptimizeReport {
+    /// The `--max-savings` gate: a message when the possible saving is over `limit`.
+    pub fn over_savings(&self, limit: crate::image::gates::Limit) -> Option<String> {
+        use crate::image::gates::Limit;
+        let over = match (limit, self.size) {
+            (Limit::Bytes(b), _) => self.total_saved > b,
+            (Limit::Percent(p), Some(size)) if size > 0 => {
+                self.total_saved as f64 * 100.0 / size as f64 > p
+            }
+            _ => false,
+        };
+        over.then(|| {
+            format!(
+                "{} could be saved (limit {})",
+                crate::units::human(self.total_saved),
+                match limit {
+                    Limit::Bytes(b) => crate::units::human(b),
+                    Limit::Percent(p) => format!("{p}%"),
+                }
+            )
+        })
+    }
+}
+
 /// Is this instruction a `COPY`/`ADD` from the build context (not `--from`)?
 pub(crate) fn copies_context(df: &Dockerfile, ins: usize) -> bool {
     df.instructions.get(ins).is_some_and(|i| {

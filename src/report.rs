@@ -19,6 +19,7 @@ mod junit;
 pub mod optimize;
 pub mod rules;
 mod sarif;
+pub mod stdout;
 mod text;
 mod xml;
 

@@ -77,28 +77,6 @@ pub struct ImageArgs {
     pub target: Option<String>,
 }
 
-/// Puts the Dockerfile line of each layer in the report (a warning when the history does not
-/// match the Dockerfile).
-fn add_lines(
-    report: &mut image::ImageReport,
-    img: &image::Image,
-    path: &std::path::Path,
-    target: Option<&str>,
-) -> Result<()> {
-    let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
-    let (lines, a) = crate::optimize::layer_lines(&df, img, target).map_err(Error::Usage)?;
-    if let Some(why) = &a.mismatch {
-        eprintln!(
-            "dlint: warning: the image's history does not match {}: {why}",
-            path.display()
-        );
-    }
-    for (l, line) in report.layers.iter_mut().zip(lines) {
-        l.line = line;
-    }
-    Ok(())
-}
-
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let cli_gates = gates::Gates {
@@ -124,8 +102,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
             registry: args.registry.options(),
         },
     )?;
-    let big = img.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)
-        || img.store_size() > (64 << 20);
+    let big = img.is_large();
     let opts = AnalyzeOptions {
         jobs: args.jobs.unwrap_or(0),
         verify: !args.no_verify,
@@ -136,7 +113,14 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     };
     let mut report = image::analyze(&img, &opts)?;
     if let Some(path) = &args.dockerfile {
-        add_lines(&mut report, &img, path, args.target.as_deref())?;
+        let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
+        let target = args.target.as_deref();
+        if let Some(why) = crate::optimize::annotate_layers(&mut report, &df, &img, target)
+            .map_err(Error::Usage)?
+        {
+            let shown = path.display();
+            eprintln!("dlint: warning: the image's history does not match {shown}: {why}");
+        }
     }
     if !args.files {
         // not freed one by one: the process ends soon and gives the memory back at once

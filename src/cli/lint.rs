@@ -1,8 +1,8 @@
 //! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
 
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint::config::{LABEL_TYPES, resolve_rule};
-use crate::lint::{self, Config, Registry, Severity, Threshold};
+use crate::lint::config::Overrides;
+use crate::lint::{self, Config, Registry};
 use crate::report::{self, RenderOptions, RuleDoc, file_reports};
 use crate::{Error, Result};
 use std::path::PathBuf;
@@ -74,64 +74,24 @@ fn usage(msg: String) -> Error {
 
 /// Builds the run's config: the config file (explicit, discovered, or none) overridden by flags.
 pub fn build_config(args: &LintArgs, registry: &Registry) -> Result<Config> {
-    let mut cfg = if let Some(path) = &args.config {
-        Config::load(path, registry)?
-    } else if args.no_config {
-        Config::default()
-    } else {
-        let cwd = std::env::current_dir().map_err(|source| Error::Io {
-            path: PathBuf::from("."),
-            source,
-        })?;
-        Config::discover(&cwd, registry)?
-    };
-    let resolve = |flag: &str, key: &str| -> Result<Option<&'static str>> {
-        resolve_rule(registry, key).map_err(|e| usage(format!("--{flag}: {e}")))
-    };
-    for key in &args.ignore {
-        if let Some(id) = resolve("ignore", key)? {
-            cfg.ignored.insert(id);
-        }
-    }
-    for (flag, sev, list) in [
-        ("error", Severity::Error, &args.error),
-        ("warning", Severity::Warning, &args.warning),
-        ("info", Severity::Info, &args.info),
-        ("style", Severity::Style, &args.style),
-    ] {
-        for key in list {
-            if let Some(id) = resolve(flag, key)? {
-                cfg.overrides.insert(id, sev);
-            }
-        }
-    }
-    if let Some(t) = &args.failure_threshold {
-        cfg.failure_threshold = t
-            .parse::<Threshold>()
-            .map_err(|e| usage(format!("--failure-threshold: {e}")))?;
-    }
-    cfg.no_fail |= args.no_fail;
-    cfg.settings
-        .trusted_registries
-        .extend(args.trusted_registry.iter().cloned());
-    for spec in &args.require_label {
-        let (label, ty) = spec
-            .split_once(':')
-            .ok_or_else(|| usage(format!("--require-label: `{spec}` is not LABEL:TYPE")))?;
-        if !LABEL_TYPES.contains(&ty) {
-            return Err(usage(format!(
-                "--require-label: unknown label type `{ty}` (expected one of {})",
-                LABEL_TYPES.join(", ")
-            )));
-        }
-        cfg.settings.label_schema.retain(|(l, _)| l != label);
-        cfg.settings
-            .label_schema
-            .push((label.to_string(), ty.to_string()));
-    }
-    cfg.settings.strict_labels |= args.strict_labels;
-    cfg.disable_ignore_pragma |= args.disable_ignore_pragma;
-    cfg.report_unused_ignores |= args.report_unused_ignores;
+    let mut cfg = Config::resolve(args.config.as_deref(), args.no_config, registry)?;
+    cfg.apply(
+        &Overrides {
+            ignore: args.ignore.clone(),
+            error: args.error.clone(),
+            warning: args.warning.clone(),
+            info: args.info.clone(),
+            style: args.style.clone(),
+            failure_threshold: args.failure_threshold.clone(),
+            no_fail: args.no_fail,
+            trusted_registries: args.trusted_registry.clone(),
+            require_label: args.require_label.clone(),
+            strict_labels: args.strict_labels,
+            disable_ignore_pragma: args.disable_ignore_pragma,
+            report_unused_ignores: args.report_unused_ignores,
+        },
+        registry,
+    )?;
     Ok(cfg)
 }
 

@@ -10,17 +10,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Output format of `dlint optimize`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OptimizeFormat {
-    /// Ranked table.
-    Text,
-    /// JSON, schema `dlint-optimize/1` (docs/optimize-schema.md).
-    Json,
-    /// Markdown for a merge-request comment.
-    Markdown,
-}
-
 /// Arguments of `dlint optimize`.
 #[derive(Debug, clap::Args)]
 pub struct OptimizeArgs {
@@ -40,8 +29,8 @@ pub struct OptimizeArgs {
     #[arg(long)]
     pub platform: Option<String>,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OptimizeFormat::Text)]
-    pub format: OptimizeFormat,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Gate: exit 1 when the possible saving is larger (a size like 20MB, or a share like 5%).
     #[arg(long, value_parser = gates::parse_limit)]
     pub max_savings: Option<Limit>,
@@ -64,17 +53,7 @@ pub struct OptimizeArgs {
 /// Runs `dlint optimize`.
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
-    let config = if args.no_config {
-        Config::default()
-    } else if let Some(p) = &args.config {
-        Config::load(p, registry)?
-    } else {
-        let cwd = std::env::current_dir().map_err(|e| Error::Io {
-            path: PathBuf::from("."),
-            source: e,
-        })?;
-        Config::discover(&cwd, registry)?
-    };
+    let config = Config::resolve(args.config.as_deref(), args.no_config, registry)?;
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {
@@ -88,10 +67,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         )?),
         None => None,
     };
-    let big = img.as_ref().is_some_and(|i| {
-        i.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)
-            || i.store_size() > (64 << 20)
-    });
+    let big = img.as_ref().is_some_and(image::Image::is_large);
     let opts = Options {
         target: args.target.clone(),
         context: args.context.clone(),
@@ -109,35 +85,14 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         optimize::OptimizeError::Stage(m) => Error::Usage(m),
     })?;
     let mut out = Vec::new();
-    let format = match args.format {
-        OptimizeFormat::Text => Format::Text,
-        OptimizeFormat::Json => Format::Json,
-        OptimizeFormat::Markdown => Format::Markdown,
-    };
-    render(&report, format, &mut out).map_err(|e| Error::Io {
+    render(&report, args.format, &mut out).map_err(|e| Error::Io {
         path: PathBuf::from("<stdout>"),
         source: e,
     })?;
     super::write_stdout(&out)?;
-    if let Some(limit) = args.max_savings {
-        let over = match (limit, report.size) {
-            (Limit::Bytes(b), _) => report.total_saved > b,
-            (Limit::Percent(p), Some(size)) if size > 0 => {
-                report.total_saved as f64 * 100.0 / size as f64 > p
-            }
-            _ => false,
-        };
-        if over {
-            eprintln!(
-                "dlint: gate max-savings failed: {} bytes could be saved (limit {})",
-                report.total_saved,
-                match limit {
-                    Limit::Bytes(b) => format!("{b} bytes"),
-                    Limit::Percent(p) => format!("{p}%"),
-                }
-            );
-            return Ok(ExitCode::from(super::EXIT_FINDINGS));
-        }
+    if let Some(why) = args.max_savings.and_then(|l| report.over_savings(l)) {
+        eprintln!("dlint: gate max-savings failed: {why}");
+        return Ok(ExitCode::from(super::EXIT_FINDINGS));
     }
     Ok(ExitCode::from(super::EXIT_OK))
 }

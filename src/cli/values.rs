@@ -2,6 +2,7 @@
 //! implemented here, so the library's types carry no clap derive.
 
 use crate::report::compare::CompareFormat;
+use crate::report::optimize::Format as OptimizeFormat;
 use crate::report::rules::RulesFormat;
 use crate::report::{ColorChoice, Format};
 use clap::ValueEnum;
@@ -74,6 +75,27 @@ impl ValueEnum for RulesFormat {
                 PossibleValue::new("markdown").help("The README's Markdown table")
             }
             RulesFormat::Json => PossibleValue::new("json").help("A JSON array"),
+        })
+    }
+}
+
+impl ValueEnum for OptimizeFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            OptimizeFormat::Text,
+            OptimizeFormat::Json,
+            OptimizeFormat::Markdown,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            OptimizeFormat::Text => PossibleValue::new("text").help("Ranked table"),
+            OptimizeFormat::Json => PossibleValue::new("json")
+                .help("JSON, schema `dlint-optimize/1` (docs/optimize-schema.md)"),
+            OptimizeFormat::Markdown => {
+                PossibleValue::new("markdown").help("Markdown for a merge-request comment")
+            }
         })
     }
 }

@@ -57,6 +57,12 @@ pub struct Image {
 }
 
 impl Image {
+    /// True when the image is big enough (over 64 MiB) for a progress bar to be worth drawing.
+    pub fn is_large(&self) -> bool {
+        self.layers.iter().filter_map(|l| l.size).sum::<u64>() > (64 << 20)
+            || self.store_size() > (64 << 20)
+    }
+
     /// Size of layer `index`'s blob: from the manifest, else from the archive (0 if unknown).
     pub(crate) fn blob_size(&self, index: usize) -> u64 {
         self.layers

@@ -233,6 +233,22 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The config of a run: `explicit` when given, none at all when `disabled`, else the one
+    /// [`Config::discover`] finds from the working directory.
+    pub fn resolve(explicit: Option<&Path>, disabled: bool, registry: &Registry) -> Result<Config> {
+        match explicit {
+            Some(path) => Config::load(path, registry),
+            None if disabled => Ok(Config::default()),
+            None => {
+                let cwd = std::env::current_dir().map_err(|source| Error::Io {
+                    path: PathBuf::from("."),
+                    source,
+                })?;
+                Config::discover(&cwd, registry)
+            }
+        }
+    }
+
     /// Finds and loads the config for a run started in `cwd` (see [`find_config`]); the
     /// default config when there is none.
     pub fn discover(cwd: &Path, registry: &Registry) -> Result<Config> {
@@ -335,6 +351,90 @@ pub fn find_config(cwd: &Path, dirs: &UserDirs) -> Option<PathBuf> {
             }
             first(c)
         })
+}
+
+/// Command-line overrides of a config (`dlint lint` flags), applied by [`Config::apply`]. Rule
+/// keys are ids or names; unknown ones are usage errors naming the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Rules not to run (`--ignore`).
+    pub ignore: Vec<String>,
+    /// Rules reported as errors (`--error`).
+    pub error: Vec<String>,
+    /// Rules reported as warnings (`--warning`).
+    pub warning: Vec<String>,
+    /// Rules reported as info (`--info`).
+    pub info: Vec<String>,
+    /// Rules reported as style (`--style`).
+    pub style: Vec<String>,
+    /// `--failure-threshold`.
+    pub failure_threshold: Option<String>,
+    /// `--no-fail`.
+    pub no_fail: bool,
+    /// `--trusted-registry`, added to the config's.
+    pub trusted_registries: Vec<String>,
+    /// `--require-label LABEL:TYPE`.
+    pub require_label: Vec<String>,
+    /// `--strict-labels`.
+    pub strict_labels: bool,
+    /// `--disable-ignore-pragma`.
+    pub disable_ignore_pragma: bool,
+    /// `--report-unused-ignores`.
+    pub report_unused_ignores: bool,
+}
+
+impl Config {
+    /// Applies command-line overrides on top of the config file's settings.
+    pub fn apply(&mut self, o: &Overrides, registry: &Registry) -> Result<()> {
+        let resolve = |flag: &str, key: &str| -> Result<Option<&'static str>> {
+            resolve_rule(registry, key).map_err(|e| Error::Usage(format!("--{flag}: {e}")))
+        };
+        for key in &o.ignore {
+            if let Some(id) = resolve("ignore", key)? {
+                self.ignored.insert(id);
+            }
+        }
+        for (flag, sev, list) in [
+            ("error", Severity::Error, &o.error),
+            ("warning", Severity::Warning, &o.warning),
+            ("info", Severity::Info, &o.info),
+            ("style", Severity::Style, &o.style),
+        ] {
+            for key in list {
+                if let Some(id) = resolve(flag, key)? {
+                    self.overrides.insert(id, sev);
+                }
+            }
+        }
+        if let Some(t) = &o.failure_threshold {
+            self.failure_threshold = t
+                .parse::<Threshold>()
+                .map_err(|e| Error::Usage(format!("--failure-threshold: {e}")))?;
+        }
+        self.no_fail |= o.no_fail;
+        self.settings
+            .trusted_registries
+            .extend(o.trusted_registries.iter().cloned());
+        for spec in &o.require_label {
+            let (label, ty) = spec.split_once(':').ok_or_else(|| {
+                Error::Usage(format!("--require-label: `{spec}` is not LABEL:TYPE"))
+            })?;
+            if !LABEL_TYPES.contains(&ty) {
+                return Err(Error::Usage(format!(
+                    "--require-label: unknown label type `{ty}` (expected one of {})",
+                    LABEL_TYPES.join(", ")
+                )));
+            }
+            self.settings.label_schema.retain(|(l, _)| l != label);
+            self.settings
+                .label_schema
+                .push((label.to_string(), ty.to_string()));
+        }
+        self.settings.strict_labels |= o.strict_labels;
+        self.disable_ignore_pragma |= o.disable_ignore_pragma;
+        self.report_unused_ignores |= o.report_unused_ignores;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
