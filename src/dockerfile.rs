@@ -13,4 +13,4 @@ pub mod span;
 
 pub use ast::*;
 pub use parser::{parse, parse_mount};
-pub use span::{LineCol, LineIndex, SourceMap, Span};
+pub use span::{Edit, LineCol, LineIndex, SourceMap, Span};

@@ -218,3 +218,13 @@ mod tests {
         assert_eq!(m.span_to_source(1, 4), Span::new(5, 10));
     }
 }
+
+/// A change to source text: replace the bytes of `span` with `replacement` (what fixes are
+/// made of).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The bytes replaced (empty for an insertion).
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+}

@@ -1,5 +1,6 @@
 //! Findings produced by rules, with severities and optional fixes.
 
+pub use crate::dockerfile::Edit;
 use crate::dockerfile::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -46,13 +47,6 @@ impl FromStr for Severity {
             )),
         }
     }
-}
-
-/// Replace the bytes of `span` with `replacement`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
 }
 
 /// Whether a fix can change what the built image does (as in ruff).

@@ -9,8 +9,8 @@
 use super::pkg::Invocation;
 use super::run::Run;
 use super::{Op, Script};
+use crate::dockerfile::Edit;
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, ShellOrExec, Span};
-use crate::lint::Edit;
 
 /// The RUN instruction itself (the trigger of an `ONBUILD RUN`).
 pub fn run_instruction<'d>(df: &'d Dockerfile, run: &Run) -> Option<&'d Instruction> {
