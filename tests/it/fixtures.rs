@@ -18,19 +18,7 @@ fn config_for(registry: &Registry, id: &'static str, severity: lint::Severity) -
         }
     }
     cfg.overrides.insert(id, severity);
-    cfg.settings.strict_labels = true;
-    cfg.settings.trusted_registries = vec!["docker.io".into(), "registry.example.com".into()];
-    for (label, ty) in [
-        ("org.opencontainers.image.title", "text"),
-        ("org.opencontainers.image.source", "url"),
-        ("org.opencontainers.image.created", "rfc3339"),
-        ("org.opencontainers.image.licenses", "spdx"),
-        ("org.opencontainers.image.revision", "hash"),
-        ("org.opencontainers.image.version", "semver"),
-        ("org.opencontainers.image.authors", "email"),
-    ] {
-        cfg.settings.label_schema.push((label.into(), ty.into()));
-    }
+    crate::rule_pages::rule_settings(&mut cfg);
     cfg
 }
 

@@ -19,6 +19,14 @@ fn harness_config(registry: &Registry) -> Config {
         }
     }
     cfg.report_unused_ignores = true;
+    rule_settings(&mut cfg);
+    cfg
+}
+
+/// The settings the configuration-driven rules need to fire: a label schema covering every
+/// label type, strict labels, and `docker.io` + `registry.example.com` as trusted registries
+/// (shared with the fixture tests).
+pub(crate) fn rule_settings(cfg: &mut Config) {
     cfg.settings.strict_labels = true;
     cfg.settings.trusted_registries = vec!["docker.io".into(), "registry.example.com".into()];
     for (label, ty) in [
@@ -32,7 +40,6 @@ fn harness_config(registry: &Registry) -> Config {
     ] {
         cfg.settings.label_schema.push((label.into(), ty.into()));
     }
-    cfg
 }
 
 /// Lints a page example. DL1002's examples are file bytes written with `\xNN` escapes (a page
