@@ -177,7 +177,7 @@ impl<'a> Pricer<'a> {
 
     /// Cache directories RUN layers filled that no lint finding priced.
     pub fn caches_left(&mut self) {
-        let runs: Vec<(usize, usize)> = self
+        let runs: Vec<usize> = self
             .own_layers()
             .filter(|(_, i)| {
                 self.df
@@ -185,45 +185,59 @@ impl<'a> Pricer<'a> {
                     .get(*i)
                     .is_some_and(|x| x.keyword == Keyword::Run)
             })
+            .map(|(layer, _)| layer)
             .collect();
-        for (layer, _) in runs {
-            for c in self.ledger.classes_of(layer) {
-                if !matches!(c, PathClass::Cache(_)) || self.claimed.contains(&(layer, c)) {
-                    continue;
-                }
-                let (bytes, files) = self.claim(layer, &[c]);
-                if bytes == 0 {
-                    continue;
-                }
-                self.findings.push(Finding {
-                    line: self.line_of_layer(layer),
-                    rule: "cache-left".into(),
-                    what: format!(
-                        "{} cache /{} left by this RUN ({files} files): clean it in the same RUN",
-                        c.tool().unwrap_or("package"),
-                        c.name()
-                    ),
-                    bytes: Some(bytes),
-                    share: None,
-                    status: Status::Measured,
-                    note: None,
-                    layer: Some(layer),
-                    fix: FixKind::Manual,
-                    examples: self.examples_under(c.name(), layer),
-                });
-            }
-        }
+        self.unclaimed_classes(
+            &runs,
+            |c| matches!(c, PathClass::Cache(_)),
+            "cache-left",
+            true,
+            |c, files| {
+                format!(
+                    "{} cache /{} left by this RUN ({files} files): clean it in the same RUN",
+                    c.tool().unwrap_or("package"),
+                    c.name()
+                )
+            },
+        );
     }
 
     /// Directories a `COPY` of the build context brought in that `.dockerignore` could exclude.
     pub fn context_dirs(&mut self) {
-        let copies: Vec<(usize, usize)> = self
+        let copies: Vec<usize> = self
             .own_layers()
             .filter(|(_, i)| copies_context(self.df, *i))
+            .map(|(layer, _)| layer)
             .collect();
-        for (layer, _) in copies {
+        self.unclaimed_classes(
+            &copies,
+            |c| matches!(c, PathClass::Context(_)),
+            "context-not-ignored",
+            false,
+            |c, files| {
+                format!(
+                    "COPY brings {} from the build context ({files} files): add `{}` to \
+                     .dockerignore",
+                    c.name(),
+                    c.name()
+                )
+            },
+        );
+    }
+
+    /// One manual finding per path class of `layers` that `class_is` picks and no earlier
+    /// finding claimed, priced at the bytes the layer stored under it.
+    fn unclaimed_classes(
+        &mut self,
+        layers: &[usize],
+        class_is: fn(&PathClass) -> bool,
+        rule: &str,
+        with_examples: bool,
+        what: impl Fn(PathClass, u64) -> String,
+    ) {
+        for &layer in layers {
             for c in self.ledger.classes_of(layer) {
-                if !matches!(c, PathClass::Context(_)) || self.claimed.contains(&(layer, c)) {
+                if !class_is(&c) || self.claimed.contains(&(layer, c)) {
                     continue;
                 }
                 let (bytes, files) = self.claim(layer, &[c]);
@@ -232,20 +246,19 @@ impl<'a> Pricer<'a> {
                 }
                 self.findings.push(Finding {
                     line: self.line_of_layer(layer),
-                    rule: "context-not-ignored".into(),
-                    what: format!(
-                        "COPY brings {} from the build context ({files} files): add `{}` to \
-                         .dockerignore",
-                        c.name(),
-                        c.name()
-                    ),
+                    rule: rule.into(),
+                    what: what(c, files),
                     bytes: Some(bytes),
                     share: None,
                     status: Status::Measured,
                     note: None,
                     layer: Some(layer),
                     fix: FixKind::Manual,
-                    examples: Vec::new(),
+                    examples: if with_examples {
+                        self.examples_under(c.name(), layer)
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
         }
