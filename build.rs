@@ -2,7 +2,7 @@
 //! - `$OUT_DIR/rule_pages.rs`: the rule pages (`rules/*.md`) compiled into the binary, a sorted
 //!   `(file stem, contents)` table of `include_str!`s;
 //! - `$OUT_DIR/rules/<family>.rs`: for every family folder `src/rules/<family>/`, one
-//!   `pub mod` per rule file `dlNNNN_<name>.rs` and the family's `rules()`;
+//!   `pub mod` per rule file `dlNNNN_<name>.rs` / `scNNNN_<name>.rs` and the family's `rules()`;
 //! - `$OUT_DIR/rules/all.rs`: `rules::all()`, every rule with its family (= its category).
 //!
 //! So adding a rule is adding its file (plus its page and fixture): nothing is listed by hand.
@@ -137,10 +137,14 @@ fn rules(manifest: &Path, out_dir: &Path) {
     write(&dir.join("all.rs"), &all);
 }
 
-/// `dl3009_apt_lists_not_removed`: `dl`, four digits, `_`, a name.
+/// `dl3009_apt_lists_not_removed` / `sc2086_unquoted_expansion`: `dl` or `sc`, four digits,
+/// `_`, a name.
 fn is_rule_module(stem: &str) -> bool {
     let b = stem.as_bytes();
-    b.len() > 7 && stem.starts_with("dl") && b[2..6].iter().all(u8::is_ascii_digit) && b[6] == b'_'
+    b.len() > 7
+        && (stem.starts_with("dl") || stem.starts_with("sc"))
+        && b[2..6].iter().all(u8::is_ascii_digit)
+        && b[6] == b'_'
 }
 
 fn read_dir_sorted(dir: &Path) -> Vec<PathBuf> {

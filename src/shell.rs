@@ -11,6 +11,7 @@
 pub mod edit;
 pub mod pkg;
 pub mod run;
+pub mod sc;
 mod tokenize;
 mod ts;
 
@@ -150,6 +151,8 @@ pub struct Script {
     pub tolerant: bool,
     /// Set when a limit stopped the analysis (commands may be missing).
     pub limit: Option<Limit>,
+    /// Built-in ShellCheck findings (scripts parsed with a dialect, see [`parse_script_as`]).
+    pub sc: Vec<sc::ScFinding>,
 }
 
 /// An analysis limit a script hit.
@@ -217,6 +220,7 @@ impl Script {
         self.pipefail |= other.pipefail;
         self.tolerant |= other.tolerant;
         self.limit = self.limit.or(other.limit);
+        self.sc.extend(other.sc);
     }
 }
 
@@ -241,7 +245,13 @@ impl Mapping<'_> {
 
 /// Parses a script. Never fails: unparsable text goes through the tolerant tokenizer.
 pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
-    parse_depth(text, mapping, 0, MAX_NESTING)
+    parse_depth(text, mapping, 0, MAX_NESTING, None)
+}
+
+/// Parses a script and runs the built-in ShellCheck checks on it as `dialect` (none when
+/// `None`, or when the script does not parse).
+pub fn parse_script_as(text: &str, mapping: Mapping<'_>, dialect: Option<sc::Dialect>) -> Script {
+    parse_depth(text, mapping, 0, MAX_NESTING, dialect)
 }
 
 /// Deepest shell syntax tree (in tree-sitter nodes, `sh -c` strings included) that is
@@ -249,8 +259,14 @@ pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
 /// [`Script::limit`].
 pub const MAX_NESTING: usize = ts::MAX_TREE_DEPTH;
 
-fn parse_depth(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Script {
-    let mut script = match ts::parse(text, mapping, depth, budget) {
+fn parse_depth(
+    text: &str,
+    mapping: Mapping<'_>,
+    depth: usize,
+    budget: usize,
+    sc: Option<sc::Dialect>,
+) -> Script {
+    let mut script = match ts::parse(text, mapping, depth, budget, sc) {
         ts::Parsed::Script(s) => s,
         ts::Parsed::Invalid => tokenize::parse(text, mapping),
         ts::Parsed::TooDeep(span) => Script {

@@ -51,9 +51,10 @@ impl<'a> SemanticModel<'a> {
     pub fn new(df: &'a Dockerfile) -> Self {
         let stages = stage_facts(df);
         let in_final = stages.iter().map(|s| s.in_final_image).collect();
+        let bases: Vec<Option<usize>> = stages.iter().map(|s| s.base).collect();
         SemanticModel {
             df,
-            analysis: Analysis::new(df, in_final),
+            analysis: Analysis::new(df, in_final, &bases),
             stages,
             scopes: (0..df.instructions.len())
                 .map(|_| OnceCell::new())

@@ -90,6 +90,11 @@ impl<'a> Context<'a> {
         self.model.analysis()
     }
 
+    /// The id of the rule being run.
+    pub fn rule_id(&self) -> &'static str {
+        self.meta.id
+    }
+
     /// Reports a finding at `span` with the rule's default severity.
     pub fn report(&mut self, span: Span, message: impl Into<String>) {
         self.report_with_fix(span, message, None);

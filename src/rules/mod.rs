@@ -11,6 +11,7 @@
 //! - `best_practice`: FROM tags, exec form, WORKDIR, MAINTAINER, ...
 //! - `security`: users, trusted registries, secrets
 //! - `labels`: label schema checks
+//! - `shellcheck`: ShellCheck's checks on RUN bodies (`scNNNN_<name>.rs`, ShellCheck's codes)
 
 pub mod best_practice;
 pub mod cache;
@@ -20,6 +21,7 @@ pub mod layers;
 pub mod packages;
 pub mod security;
 pub mod shell;
+pub mod shellcheck;
 
 use crate::lint::Registry;
 use std::sync::OnceLock;

@@ -315,7 +315,7 @@ mod tests {
     use crate::shell::run::Analysis;
 
     fn analyze(df: &dockerfile::Dockerfile) -> Analysis {
-        Analysis::new(df, Vec::new())
+        Analysis::new(df, Vec::new(), &[])
     }
 
     fn apply(src: &str, e: Option<Edit>) -> String {

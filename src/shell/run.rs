@@ -1,7 +1,8 @@
 //! RUN instructions as scripts: the per-file analysis (built once per file by
 //! [`crate::lint::SemanticModel`]), mounts, and helpers the shell-based rules share.
 
-use super::{Mapping, Script, parse_script};
+use super::sc::Dialect;
+use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
 };
@@ -76,11 +77,13 @@ impl Analysis {
 }
 
 impl Analysis {
-    /// Analyses every RUN of `df`; `in_final_image` is the per-stage flag of the semantic model.
+    /// Analyses every RUN of `df`; `in_final_image` is the per-stage flag of the semantic model,
+    /// `bases` the earlier stage each stage is built `FROM` (it inherits that stage's `SHELL`).
     /// At most [`super::MAX_SCRIPT_BYTES`] of script text are analysed per file: a RUN past
     /// that budget is not analysed (memory stays bounded) and is reported as a limit.
-    pub fn new(df: &Dockerfile, in_final_image: Vec<bool>) -> Self {
+    pub fn new(df: &Dockerfile, in_final_image: Vec<bool>, bases: &[Option<usize>]) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
+        let dialects = run_dialects(df, bases);
         let runs = df
             .instructions
             .iter()
@@ -97,7 +100,7 @@ impl Analysis {
                     run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
                 let script = if size <= budget {
                     budget -= size;
-                    script_of(df, run)
+                    script_of(df, run, dialects.get(index).copied().flatten())
                 } else {
                     budget = 0;
                     Some(Script {
@@ -122,10 +125,49 @@ impl Analysis {
     }
 }
 
+/// The ShellCheck dialect of the shell each instruction runs with (indexed like
+/// [`Dockerfile::instructions`]): the stage's last `SHELL` so far, inherited from the base stage,
+/// `sh` by default; `None` for shells ShellCheck does not check (PowerShell, cmd) and for stages
+/// built on Windows images without a `SHELL`. One pass over the file.
+fn run_dialects(df: &Dockerfile, bases: &[Option<usize>]) -> Vec<Option<Dialect>> {
+    let mut out = vec![None; df.instructions.len()];
+    let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
+    for (s, stage) in df.stages.iter().enumerate() {
+        let base = bases.get(s).copied().flatten().filter(|&b| b < s);
+        let windows = {
+            let name = stage.base.name.to_ascii_lowercase();
+            ["windows", "nanoserver", "servercore", "powershell"]
+                .iter()
+                .any(|w| name.contains(w))
+        };
+        let mut current = match base {
+            Some(b) => at_end.get(b).copied().flatten(),
+            None if windows => None,
+            None => Some(Dialect::Sh),
+        };
+        for &i in &stage.instructions {
+            let Some(inst) = df.instructions.get(i) else {
+                continue;
+            };
+            if let InstructionKind::Shell(words) = &inst.kind {
+                current = words
+                    .first()
+                    .and_then(|w| Dialect::of_program(&w.value));
+            }
+            if let Some(slot) = out.get_mut(i) {
+                *slot = current;
+            }
+        }
+        at_end.push(current);
+    }
+    out
+}
+
 /// The script a RUN executes: its shell-form text plus heredoc bodies that the shell runs
 /// (`RUN <<EOF` or `RUN bash <<EOF`). Exec form gives one command, or the parsed `-c` script
-/// of `["sh", "-c", "..."]`.
-pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
+/// of `["sh", "-c", "..."]`. `dialect` is the stage shell's, for the built-in ShellCheck checks
+/// (a heredoc's shebang or `bash <<EOF` overrides it).
+pub fn script_of(df: &Dockerfile, inst: &Instruction, dialect: Option<Dialect>) -> Option<Script> {
     let text = match &inst.kind {
         InstructionKind::Run(ShellOrExec::Shell(text)) => text,
         // `RUN ["sh", "-c", "script"]`: the script is shell too.
@@ -174,6 +216,8 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
         // Blank out the `<<EOF` marker so the shell text parses; remember whether the marker
         // feeds a shell (first word, or the stdin of sh/bash).
         let marker_start = find_marker(&body, &h.delimiter);
+        // `Some(dialect)` when the marker feeds a shell: the first word (the stage's shell runs
+        // it) or the stdin of `sh`/`bash`.
         let feeds_shell = match marker_start {
             Some(p) => {
                 let before = body[..p].trim();
@@ -183,26 +227,36 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
                     .unwrap_or("")
                     .trim();
                 let first_word = last_cmd.split_whitespace().next().unwrap_or("");
-                last_cmd.is_empty() || super::is_posix_shell(super::basename(first_word))
+                if last_cmd.is_empty() {
+                    Some(dialect)
+                } else if super::is_posix_shell(super::basename(first_word)) {
+                    Some(Dialect::of_program(first_word))
+                } else {
+                    None
+                }
             }
-            None => false,
+            None => None,
         };
         if let Some(p) = marker_start {
             let end = marker_end(&body, p);
             body.replace_range(p..end, &" ".repeat(end - p));
         }
-        if feeds_shell {
-            heredoc_scripts.push(h);
+        if let Some(shell) = feeds_shell {
+            // A `#!` line names the interpreter that runs the body.
+            let first = h.body.lines().next().unwrap_or("");
+            let shell = Dialect::of_shebang(first).unwrap_or(shell);
+            heredoc_scripts.push((h, shell));
         }
     }
-    let mut script = parse_script(
+    let mut script = parse_script_as(
         &body,
         Mapping::Map {
             map: &text.map,
             base: 0,
         },
+        dialect,
     );
-    for h in heredoc_scripts {
+    for (h, shell) in heredoc_scripts {
         let map;
         let mapping = if h.strip_tabs {
             Mapping::Fixed(h.body_span)
@@ -210,7 +264,7 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction) -> Option<Script> {
             map = SourceMap::identity(h.body_span.start, h.body.len());
             Mapping::Map { map: &map, base: 0 }
         };
-        script.extend(parse_script(&h.body, mapping));
+        script.extend(parse_script_as(&h.body, mapping, shell));
     }
     Some(script)
 }

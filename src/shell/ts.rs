@@ -30,7 +30,14 @@ thread_local! {
 
 /// Parses with tree-sitter. `depth` is the `sh -c` nesting level, `budget` the number of tree
 /// levels the walk may still descend ([`MAX_TREE_DEPTH`] at the top).
-pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize, budget: usize) -> Parsed {
+/// `sc` is the dialect to run the built-in ShellCheck checks as (`None`: don't).
+pub(super) fn parse(
+    text: &str,
+    mapping: Mapping<'_>,
+    depth: usize,
+    budget: usize,
+    sc: Option<super::sc::Dialect>,
+) -> Parsed {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {
@@ -59,6 +66,9 @@ pub(super) fn parse(text: &str, mapping: Mapping<'_>, depth: usize, budget: usiz
         pending: None,
     };
     w.walk(root, false, 0);
+    if let Some(dialect) = sc {
+        w.script.sc = super::sc::check(root, text, mapping, dialect);
+    }
     Parsed::Script(w.script)
 }
 
@@ -323,7 +333,7 @@ impl Walker<'_, '_> {
             script_word.value.clone()
         };
         let budget = self.budget.saturating_sub(level + 1);
-        Some(super::parse_depth(&text, mapping, self.depth + 1, budget))
+        Some(super::parse_depth(&text, mapping, self.depth + 1, budget, None))
     }
 
     fn declaration(&mut self, node: Node<'_>, nested: bool, level: usize) {
