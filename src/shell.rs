@@ -248,10 +248,10 @@ pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
     parse_depth(text, mapping, 0, MAX_NESTING, None)
 }
 
-/// Parses a script and runs the built-in ShellCheck checks on it as `dialect` (none when
+/// Parses a script and runs the built-in ShellCheck checks on it as `setup` says (none when
 /// `None`, or when the script does not parse).
-pub fn parse_script_as(text: &str, mapping: Mapping<'_>, dialect: Option<sc::Dialect>) -> Script {
-    parse_depth(text, mapping, 0, MAX_NESTING, dialect)
+pub fn parse_script_as(text: &str, mapping: Mapping<'_>, setup: Option<sc::ScSetup<'_>>) -> Script {
+    parse_depth(text, mapping, 0, MAX_NESTING, setup)
 }
 
 /// Deepest shell syntax tree (in tree-sitter nodes, `sh -c` strings included) that is
@@ -264,7 +264,7 @@ fn parse_depth(
     mapping: Mapping<'_>,
     depth: usize,
     budget: usize,
-    sc: Option<sc::Dialect>,
+    sc: Option<sc::ScSetup<'_>>,
 ) -> Script {
     let mut script = match ts::parse(text, mapping, depth, budget, sc) {
         ts::Parsed::Script(s) => s,

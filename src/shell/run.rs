@@ -1,7 +1,8 @@
 //! RUN instructions as scripts: the per-file analysis (built once per file by
 //! [`crate::lint::SemanticModel`]), mounts, and helpers the shell-based rules share.
 
-use super::sc::Dialect;
+use super::sc::{Dialect, ScSetup};
+use std::collections::HashMap;
 use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
@@ -83,7 +84,7 @@ impl Analysis {
     /// that budget is not analysed (memory stays bounded) and is reported as a limit.
     pub fn new(df: &Dockerfile, in_final_image: Vec<bool>, bases: &[Option<usize>]) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
-        let dialects = run_dialects(df, bases);
+        let facts = ShellFacts::new(df, bases);
         let runs = df
             .instructions
             .iter()
@@ -100,7 +101,19 @@ impl Analysis {
                     run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
                 let script = if size <= budget {
                     budget -= size;
-                    script_of(df, run, dialects.get(index).copied().flatten())
+                    let declared = |name: &str| {
+                        inst.stage.and_then(|st| facts.lookup(st, index, name))
+                    };
+                    let setup = facts
+                        .dialects
+                        .get(index)
+                        .copied()
+                        .flatten()
+                        .map(|dialect| ScSetup {
+                            dialect,
+                            declared: &declared,
+                        });
+                    script_of(df, run, setup)
                 } else {
                     budget = 0;
                     Some(Script {
@@ -125,49 +138,105 @@ impl Analysis {
     }
 }
 
-/// The ShellCheck dialect of the shell each instruction runs with (indexed like
-/// [`Dockerfile::instructions`]): the stage's last `SHELL` so far, inherited from the base stage,
-/// `sh` by default; `None` for shells ShellCheck does not check (PowerShell, cmd) and for stages
-/// built on Windows images without a `SHELL`. One pass over the file.
-fn run_dialects(df: &Dockerfile, bases: &[Option<usize>]) -> Vec<Option<Dialect>> {
-    let mut out = vec![None; df.instructions.len()];
-    let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
-    for (s, stage) in df.stages.iter().enumerate() {
-        let base = bases.get(s).copied().flatten().filter(|&b| b < s);
-        let windows = {
-            let name = stage.base.name.to_ascii_lowercase();
-            ["windows", "nanoserver", "servercore", "powershell"]
-                .iter()
-                .any(|w| name.contains(w))
-        };
-        let mut current = match base {
-            Some(b) => at_end.get(b).copied().flatten(),
-            None if windows => None,
-            None => Some(Dialect::Sh),
-        };
-        for &i in &stage.instructions {
-            let Some(inst) = df.instructions.get(i) else {
-                continue;
+/// What the built-in ShellCheck checks know about each RUN from the Dockerfile, computed in one
+/// pass: the shell each instruction runs with (the stage's last `SHELL` so far, inherited from
+/// the base stage, `sh` by default; `None` for shells ShellCheck does not check, PowerShell or
+/// cmd, and for stages built on Windows images without a `SHELL`), and the ARG/ENV names each
+/// stage declares.
+struct ShellFacts {
+    /// Indexed like [`Dockerfile::instructions`].
+    dialects: Vec<Option<Dialect>>,
+    /// Per stage: name -> (instruction index, value needs no quoting), in file order.
+    declared: Vec<HashMap<String, Vec<(usize, bool)>>>,
+    /// Per stage: the earlier stage it is built on.
+    bases: Vec<Option<usize>>,
+}
+
+/// Stages followed back through their bases when looking a name up (hostile files may chain
+/// thousands).
+const MAX_BASE_HOPS: usize = 64;
+
+impl ShellFacts {
+    fn new(df: &Dockerfile, bases: &[Option<usize>]) -> Self {
+        let mut dialects = vec![None; df.instructions.len()];
+        let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
+        let mut declared = Vec::with_capacity(df.stages.len());
+        let mut stage_bases = Vec::with_capacity(df.stages.len());
+        for (s, stage) in df.stages.iter().enumerate() {
+            let base = bases.get(s).copied().flatten().filter(|&b| b < s);
+            stage_bases.push(base);
+            let windows = {
+                let name = stage.base.name.to_ascii_lowercase();
+                ["windows", "nanoserver", "servercore", "powershell"]
+                    .iter()
+                    .any(|w| name.contains(w))
             };
-            if let InstructionKind::Shell(words) = &inst.kind {
-                current = words
-                    .first()
-                    .and_then(|w| Dialect::of_program(&w.value));
+            let mut current = match base {
+                Some(b) => at_end.get(b).copied().flatten(),
+                None if windows => None,
+                None => Some(Dialect::Sh),
+            };
+            let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+            for &i in &stage.instructions {
+                let Some(inst) = df.instructions.get(i) else {
+                    continue;
+                };
+                match &inst.kind {
+                    InstructionKind::Shell(words) => {
+                        current = words.first().and_then(|w| Dialect::of_program(&w.value));
+                    }
+                    InstructionKind::Arg(pairs) | InstructionKind::Env(pairs) => {
+                        for kv in pairs {
+                            let literal = kv.value.as_ref().is_none_or(|v| {
+                                !v.value.contains([' ', '\t', '\n', '*', '?', '['])
+                            });
+                            names
+                                .entry(kv.key.value.clone())
+                                .or_default()
+                                .push((i, literal));
+                        }
+                    }
+                    _ => {}
+                }
+                if let Some(slot) = dialects.get_mut(i) {
+                    *slot = current;
+                }
             }
-            if let Some(slot) = out.get_mut(i) {
-                *slot = current;
-            }
+            at_end.push(current);
+            declared.push(names);
         }
-        at_end.push(current);
+        ShellFacts {
+            dialects,
+            declared,
+            bases: stage_bases,
+        }
     }
-    out
+
+    /// Whether `name` is declared (ARG/ENV) before instruction `index` of `stage` or in the
+    /// stages it is built on, and whether its value needs no quoting.
+    fn lookup(&self, stage: usize, index: usize, name: &str) -> Option<bool> {
+        let mut at = Some(stage);
+        let mut limit = index;
+        for _ in 0..MAX_BASE_HOPS {
+            let s = at?;
+            if let Some(decls) = self.declared.get(s).and_then(|m| m.get(name)) {
+                let pos = decls.partition_point(|(i, _)| *i < limit);
+                if let Some((_, literal)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
+                    return Some(*literal);
+                }
+            }
+            at = self.bases.get(s).copied().flatten();
+            limit = usize::MAX;
+        }
+        None
+    }
 }
 
 /// The script a RUN executes: its shell-form text plus heredoc bodies that the shell runs
 /// (`RUN <<EOF` or `RUN bash <<EOF`). Exec form gives one command, or the parsed `-c` script
-/// of `["sh", "-c", "..."]`. `dialect` is the stage shell's, for the built-in ShellCheck checks
-/// (a heredoc's shebang or `bash <<EOF` overrides it).
-pub fn script_of(df: &Dockerfile, inst: &Instruction, dialect: Option<Dialect>) -> Option<Script> {
+/// of `["sh", "-c", "..."]`. `sc` sets up the built-in ShellCheck checks with the stage's shell
+/// (a heredoc's shebang or `bash <<EOF` overrides it); `None` runs none.
+pub fn script_of(df: &Dockerfile, inst: &Instruction, sc: Option<ScSetup<'_>>) -> Option<Script> {
     let text = match &inst.kind {
         InstructionKind::Run(ShellOrExec::Shell(text)) => text,
         // `RUN ["sh", "-c", "script"]`: the script is shell too.
@@ -228,7 +297,7 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction, dialect: Option<Dialect>) 
                     .trim();
                 let first_word = last_cmd.split_whitespace().next().unwrap_or("");
                 if last_cmd.is_empty() {
-                    Some(dialect)
+                    Some(sc.map(|s| s.dialect))
                 } else if super::is_posix_shell(super::basename(first_word)) {
                     Some(Dialect::of_program(first_word))
                 } else {
@@ -254,7 +323,7 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction, dialect: Option<Dialect>) 
             map: &text.map,
             base: 0,
         },
-        dialect,
+        sc,
     );
     for (h, shell) in heredoc_scripts {
         let map;
@@ -264,7 +333,11 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction, dialect: Option<Dialect>) 
             map = SourceMap::identity(h.body_span.start, h.body.len());
             Mapping::Map { map: &map, base: 0 }
         };
-        script.extend(parse_script_as(&h.body, mapping, shell));
+        let setup = match (sc, shell) {
+            (Some(s), Some(dialect)) => Some(ScSetup { dialect, ..s }),
+            _ => None,
+        };
+        script.extend(parse_script_as(&h.body, mapping, setup));
     }
     Some(script)
 }

@@ -50,6 +50,22 @@ impl Dialect {
     }
 }
 
+/// What the checks of one script know from the Dockerfile.
+#[derive(Clone, Copy)]
+pub struct ScSetup<'a> {
+    /// The shell the script runs with.
+    pub dialect: Dialect,
+    /// ARG/ENV names declared before the RUN: `Some(true)` when the value needs no quoting
+    /// (no blanks or globs, or no default), `Some(false)` when it does, `None` when undeclared.
+    pub declared: &'a dyn Fn(&str) -> Option<bool>,
+}
+
+impl std::fmt::Debug for ScSetup<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScSetup").field("dialect", &self.dialect).finish()
+    }
+}
+
 /// One ShellCheck finding in a RUN body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScFinding {
@@ -73,6 +89,7 @@ struct Raw {
 struct Cx<'t> {
     src: &'t str,
     dialect: Dialect,
+    declared: &'t dyn Fn(&str) -> Option<bool>,
     /// The script runs `set -e`.
     errexit: bool,
     /// The script calls `eval` (every variable may be used).
@@ -106,9 +123,13 @@ impl<'t> Cx<'t> {
         });
     }
 
-    /// A variable that never needs quotes: only ever assigned literals without blanks or globs.
+    /// A variable that never needs quotes: only ever assigned literals without blanks or globs,
+    /// in the script or by the Dockerfile's ARG/ENV (as hadolint tells ShellCheck).
     fn is_literal_var(&self, name: &str) -> bool {
-        self.literal_vars.contains(name) && !self.unsafe_vars.contains(name)
+        if self.unsafe_vars.contains(name) {
+            return false;
+        }
+        self.literal_vars.contains(name) || (self.declared)(name) == Some(true)
     }
 }
 
@@ -169,17 +190,18 @@ fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>, &[Node<'t>])) {
 }
 
 /// Runs every check on `root`, a tree parsed from `src` without errors (and no deeper than the
-/// analysis' depth limit), as `dialect`.
-pub(super) fn check(root: Node<'_>, src: &str, mapping: Mapping<'_>, dialect: Dialect) -> Vec<ScFinding> {
+/// analysis' depth limit), as `setup` says.
+pub(super) fn check(root: Node<'_>, src: &str, mapping: Mapping<'_>, setup: ScSetup<'_>) -> Vec<ScFinding> {
     let mut cx = Cx {
         src,
-        dialect,
+        dialect: setup.dialect,
+        declared: setup.declared,
         errexit: false,
         has_eval: false,
         unsafe_vars: HashSet::new(),
         literal_vars: HashSet::new(),
         used_vars: HashSet::new(),
-        last_statement_end: last_statement_end(root),
+        last_statement_end: last_statement_end(root, src),
         out: Vec::new(),
     };
     walk(root, |n, up| facts(&mut cx, n, up));
@@ -210,10 +232,11 @@ pub(super) fn check(root: Node<'_>, src: &str, mapping: Mapping<'_>, dialect: Di
     out
 }
 
-fn last_statement_end(root: Node<'_>) -> usize {
+fn last_statement_end(root: Node<'_>, src: &str) -> usize {
     children(root)
         .into_iter()
-        .filter(|c| c.is_named() && c.kind() != "comment")
+        // tree-sitter-bash reads `! { a | b; }` as `{` commands and a lone `}` statement.
+        .filter(|c| c.is_named() && c.kind() != "comment" && src.get(c.start_byte()..c.end_byte()) != Some("}"))
         .map(|c| c.end_byte())
         .next_back()
         .unwrap_or(0)

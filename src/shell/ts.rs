@@ -30,13 +30,13 @@ thread_local! {
 
 /// Parses with tree-sitter. `depth` is the `sh -c` nesting level, `budget` the number of tree
 /// levels the walk may still descend ([`MAX_TREE_DEPTH`] at the top).
-/// `sc` is the dialect to run the built-in ShellCheck checks as (`None`: don't).
+/// `sc` says how to run the built-in ShellCheck checks (`None`: don't).
 pub(super) fn parse(
     text: &str,
     mapping: Mapping<'_>,
     depth: usize,
     budget: usize,
-    sc: Option<super::sc::Dialect>,
+    sc: Option<super::sc::ScSetup<'_>>,
 ) -> Parsed {
     let tree = PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
@@ -66,8 +66,8 @@ pub(super) fn parse(
         pending: None,
     };
     w.walk(root, false, 0);
-    if let Some(dialect) = sc {
-        w.script.sc = super::sc::check(root, text, mapping, dialect);
+    if let Some(setup) = sc {
+        w.script.sc = super::sc::check(root, text, mapping, setup);
     }
     Parsed::Script(w.script)
 }

@@ -41,7 +41,7 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             );
         }
     }
-    match name {
+    match super::super::basename(name) {
         "cd" => cd_unchecked(cx, n, up),
         "egrep" => cx.report("SC2196", n, "egrep is non-standard and deprecated. Use grep -E instead."),
         "fgrep" => cx.report("SC2197", n, "fgrep is non-standard and deprecated. Use grep -F instead."),
@@ -136,22 +136,27 @@ fn cd_unchecked(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         return;
     }
     let Some(parent) = up.last() else { return };
-    let target = match parent.kind() {
-        // `cd x && make`, `cd x || exit`: checked when cd is the left operand.
-        "list" => {
-            let kids = children(*parent);
-            let pos = kids.iter().position(|k| k.id() == n.id());
-            let next = pos.and_then(|p| kids.get(p + 1)).map(|k| k.kind());
-            if matches!(next, Some("&&" | "||")) {
-                return;
+    // `cd x && make`, `a && cd x || exit`: checked when cd (or the list it ends, as lists nest
+    // to the left) is followed by `&&` or `||`.
+    let mut current = n;
+    for a in up.iter().rev() {
+        match a.kind() {
+            "list" => {
+                let kids = children(*a);
+                let pos = kids.iter().position(|k| k.id() == current.id());
+                let next = pos.and_then(|p| kids.get(p + 1)).map(|k| k.kind());
+                if matches!(next, Some("&&" | "||")) {
+                    return;
+                }
+                current = *a;
             }
-            n
+            "redirected_statement" => current = *a,
+            "if_statement" | "while_statement" | "elif_clause" | "negated_command" | "pipeline"
+            | "command_substitution" => return,
+            _ => break,
         }
-        "if_statement" | "while_statement" | "elif_clause" | "negated_command" | "pipeline"
-        | "command_substitution" => return,
-        "redirected_statement" => n,
-        _ => n,
-    };
+    }
+    let target = n;
     // The last statement of the script: its status is the RUN's status.
     if n.end_byte() == cx.last_statement_end && parent.kind() == "program" {
         return;
@@ -237,6 +242,16 @@ fn declaration(cx: &mut Cx<'_>, n: Node<'_>) {
 fn negation(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if !cx.errexit {
         return;
+    }
+    // tree-sitter-bash binds `!` tighter than `|`: `! a | b` is pipeline(negated(a), b), while
+    // the shell negates the whole pipeline. The statement is then the pipeline.
+    let (mut n, mut up) = (n, up);
+    if let Some((parent, rest)) = up.split_last()
+        && parent.kind() == "pipeline"
+        && parent.named_child(0).is_some_and(|c| c.id() == n.id())
+    {
+        n = *parent;
+        up = rest;
     }
     let Some(parent) = up.last() else { return };
     match parent.kind() {

@@ -76,7 +76,7 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>) {
         return;
     };
     let args = command_args(n);
-    match name {
+    match super::super::basename(name) {
         "source" => cx.report("SC3046", n, "In POSIX sh, 'source' in place of '.' is undefined."),
         "echo" => {
             if let Some(flag) = args.first()

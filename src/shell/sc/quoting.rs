@@ -78,6 +78,16 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         }
         "raw_string" => single_quoted_expression(cx, n, up),
         "word" => unquoted_word(cx, n, up),
+        // `pkg[full]` parses as the words `pkg`, `[`, `full`, `]`.
+        "concatenation" => {
+            let quoted = up
+                .iter()
+                .any(|a| matches!(a.kind(), "string" | "heredoc_body" | "test_command" | "case_item"));
+            if !quoted && up.last().is_some_and(|p| p.kind() == "command") {
+                let text = cx.text(n);
+                bracket_duplicates(cx, n, text);
+            }
+        }
         _ => {}
     }
 }
@@ -119,9 +129,13 @@ const SCRIPT_TAKERS: &[&str] = &[
 fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     let text = cx.text(n);
     let bytes = text.as_bytes();
-    let expands = bytes.windows(2).any(|w| {
-        w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] == b'{' || w[1] == b'(')
-    }) || text.contains('`');
+    let expands = bytes.windows(3).any(|w| {
+        w[0] == b'$'
+            && (w[1].is_ascii_alphabetic()
+                || w[1] == b'_'
+                || w[1] == b'('
+                || (w[1] == b'{' && (w[2].is_ascii_alphanumeric() || matches!(w[2], b'_' | b'#' | b'!' | b'@' | b'*'))))
+    }) || text.matches('`').count() >= 2;
     if !expands {
         return;
     }
@@ -169,7 +183,10 @@ fn unquoted_word(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if is_arg && text.starts_with('*') {
         glob_as_option(cx, n, *parent);
     }
-    if parent.kind() == "command_name" || parent.kind() == "variable_assignment" {
+    if matches!(parent.kind(), "command_name" | "variable_assignment" | "concatenation") {
+        if parent.kind() == "concatenation" {
+            literal_escapes(cx, n, text);
+        }
         return;
     }
     bracket_duplicates(cx, n, text);
