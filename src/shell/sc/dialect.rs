@@ -12,7 +12,7 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         "test_command" if cx.text(n).starts_with("[[") => {
             cx.report("SC3010", n, "In POSIX sh, [[ ]] is undefined.");
         }
-        "test_operator" if cx.text(n) == "==" => {
+        "test_operator" | "==" if cx.text(n) == "==" => {
             let single = up
                 .iter()
                 .rev()
@@ -23,6 +23,14 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             }
         }
         "translated_string" => cx.report("SC3004", n, "In POSIX sh, $\"..\" is undefined."),
+        // tree-sitter-bash parses `$"..."` as a `$` token and a string.
+        "string" if !quoted() && n.start_byte() > 0 => {
+            let before = cx.src.as_bytes().get(..n.start_byte()).unwrap_or(&[]);
+            if before.ends_with(b"$") && !before.ends_with(b"\\$") && !before.ends_with(b"$$") {
+                let start = n.start_byte() - 1;
+                cx.report_at("SC3004", start, n.end_byte(), "In POSIX sh, $\"..\" is undefined.");
+            }
+        }
         "ansi_c_string" => cx.report("SC3003", n, "In POSIX sh, $'..' is undefined."),
         "herestring_redirect" => cx.report("SC3011", n, "In POSIX sh, here-strings are undefined."),
         "process_substitution" => {
