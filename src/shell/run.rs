@@ -2,11 +2,11 @@
 //! [`crate::lint::SemanticModel`]), mounts, and helpers the shell-based rules share.
 
 use super::sc::{Dialect, ScSetup};
-use std::collections::HashMap;
 use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
 };
+use std::collections::HashMap;
 
 /// A RUN instruction with its parsed script.
 #[derive(Debug, Clone)]
@@ -85,52 +85,51 @@ impl Analysis {
     pub fn new(df: &Dockerfile, in_final_image: Vec<bool>, bases: &[Option<usize>]) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
         let facts = ShellFacts::new(df, bases);
-        let runs = df
-            .instructions
-            .iter()
-            .enumerate()
-            .filter_map(|(index, inst)| {
-                let (run, onbuild) = match &inst.kind {
-                    InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
-                        (&**inner, true)
-                    }
-                    _ if inst.keyword == Keyword::Run => (inst, false),
-                    _ => return None,
-                };
-                let size =
-                    run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
-                let script = if size <= budget {
-                    budget -= size;
-                    let declared = |name: &str| {
-                        inst.stage.and_then(|st| facts.lookup(st, index, name))
+        let runs =
+            df.instructions
+                .iter()
+                .enumerate()
+                .filter_map(|(index, inst)| {
+                    let (run, onbuild) = match &inst.kind {
+                        InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
+                            (&**inner, true)
+                        }
+                        _ if inst.keyword == Keyword::Run => (inst, false),
+                        _ => return None,
                     };
-                    let setup = facts
-                        .dialects
-                        .get(index)
-                        .copied()
-                        .flatten()
-                        .map(|dialect| ScSetup {
-                            dialect,
-                            declared: &declared,
-                        });
-                    script_of(df, run, setup)
-                } else {
-                    budget = 0;
-                    Some(Script {
-                        tolerant: true,
-                        limit: Some(super::Limit::Size(inst.span)),
-                        ..Script::default()
+                    let size = run.args.text.len()
+                        + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
+                    let script =
+                        if size <= budget {
+                            budget -= size;
+                            let declared = |name: &str| {
+                                inst.stage.and_then(|st| facts.lookup(st, index, name))
+                            };
+                            let setup =
+                                facts.dialects.get(index).copied().flatten().map(|dialect| {
+                                    ScSetup {
+                                        dialect,
+                                        declared: &declared,
+                                    }
+                                });
+                            script_of(df, run, setup)
+                        } else {
+                            budget = 0;
+                            Some(Script {
+                                tolerant: true,
+                                limit: Some(super::Limit::Size(inst.span)),
+                                ..Script::default()
+                            })
+                        };
+                    Some(Run {
+                        index,
+                        stage: inst.stage,
+                        script,
+                        mounts: mounts(run),
+                        onbuild,
                     })
-                };
-                Some(Run {
-                    index,
-                    stage: inst.stage,
-                    script,
-                    mounts: mounts(run),
-                    onbuild,
                 })
-            })
-            .collect();
+                .collect();
         Analysis {
             runs,
             in_final_image,

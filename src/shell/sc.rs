@@ -62,7 +62,9 @@ pub struct ScSetup<'a> {
 
 impl std::fmt::Debug for ScSetup<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScSetup").field("dialect", &self.dialect).finish()
+        f.debug_struct("ScSetup")
+            .field("dialect", &self.dialect)
+            .finish()
     }
 }
 
@@ -114,7 +116,13 @@ impl<'t> Cx<'t> {
         self.report_at(code, n.start_byte(), n.end_byte(), message);
     }
 
-    fn report_at(&mut self, code: &'static str, start: usize, end: usize, message: impl Into<String>) {
+    fn report_at(
+        &mut self,
+        code: &'static str,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+    ) {
         self.out.push(Raw {
             code,
             start,
@@ -191,7 +199,12 @@ fn walk<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>, &[Node<'t>])) {
 
 /// Runs every check on `root`, a tree parsed from `src` without errors (and no deeper than the
 /// analysis' depth limit), as `setup` says.
-pub(super) fn check(root: Node<'_>, src: &str, mapping: Mapping<'_>, setup: ScSetup<'_>) -> Vec<ScFinding> {
+pub(super) fn check(
+    root: Node<'_>,
+    src: &str,
+    mapping: Mapping<'_>,
+    setup: ScSetup<'_>,
+) -> Vec<ScFinding> {
     let mut cx = Cx {
         src,
         dialect: setup.dialect,
@@ -217,9 +230,9 @@ pub(super) fn check(root: Node<'_>, src: &str, mapping: Mapping<'_>, setup: ScSe
         .out
         .into_iter()
         .filter(|r| {
-            !disabled
-                .iter()
-                .any(|(s, e, codes)| *s <= r.start && r.start < *e && codes.contains(&r.code.trim_start_matches("SC")))
+            !disabled.iter().any(|(s, e, codes)| {
+                *s <= r.start && r.start < *e && codes.contains(&r.code.trim_start_matches("SC"))
+            })
         })
         .map(|r| ScFinding {
             code: r.code,
@@ -236,7 +249,11 @@ fn last_statement_end(root: Node<'_>, src: &str) -> usize {
     children(root)
         .into_iter()
         // tree-sitter-bash reads `! { a | b; }` as `{` commands and a lone `}` statement.
-        .filter(|c| c.is_named() && c.kind() != "comment" && src.get(c.start_byte()..c.end_byte()) != Some("}"))
+        .filter(|c| {
+            c.is_named()
+                && c.kind() != "comment"
+                && src.get(c.start_byte()..c.end_byte()) != Some("}")
+        })
         .map(|c| c.end_byte())
         .next_back()
         .unwrap_or(0)
@@ -297,7 +314,9 @@ fn facts<'t>(cx: &mut Cx<'t>, n: Node<'_>, up: &[Node<'_>]) {
             Some("set") => {
                 for a in command_args(n) {
                     let t = cx.text(a);
-                    if (t.starts_with('-') && !t.starts_with("--") && t.contains('e')) || t == "errexit" {
+                    if (t.starts_with('-') && !t.starts_with("--") && t.contains('e'))
+                        || t == "errexit"
+                    {
                         cx.errexit = true;
                     }
                 }
@@ -333,7 +352,8 @@ fn is_literal(cx: &Cx<'_>, v: Node<'_>) -> bool {
             let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
             let dynamic = v.kind() == "string" && v.named_child_count() > 0 && {
                 let mut c = v.walk();
-                v.named_children(&mut c).any(|k| k.kind() != "string_content")
+                v.named_children(&mut c)
+                    .any(|k| k.kind() != "string_content")
             };
             !dynamic && !inner.contains(['*', '?', '[', ' ', '\t', '\n'])
         }
@@ -375,7 +395,9 @@ fn directives<'s>(root: Node<'_>, src: &'s str) -> Vec<(usize, usize, Vec<&'s st
         let kids = children(*parent);
         let pos = kids.iter().position(|k| k.id() == n.id()).unwrap_or(0);
         let before_any = parent.kind() == "program"
-            && kids[..pos].iter().all(|k| !k.is_named() || k.kind() == "comment");
+            && kids[..pos]
+                .iter()
+                .all(|k| !k.is_named() || k.kind() == "comment");
         let next = kids[pos + 1..]
             .iter()
             .find(|k| k.is_named() && k.kind() != "comment");

@@ -333,7 +333,13 @@ impl Walker<'_, '_> {
             script_word.value.clone()
         };
         let budget = self.budget.saturating_sub(level + 1);
-        Some(super::parse_depth(&text, mapping, self.depth + 1, budget, None))
+        Some(super::parse_depth(
+            &text,
+            mapping,
+            self.depth + 1,
+            budget,
+            None,
+        ))
     }
 
     fn declaration(&mut self, node: Node<'_>, nested: bool, level: usize) {

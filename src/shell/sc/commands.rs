@@ -30,7 +30,9 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     let arg0 = args.first().map(|a| cx.text(*a));
     // SC2288: `echo foo;` typed as `foo%`, Windows `%VAR%`, a stray `,`.
     if name.len() > 1
-        && name.ends_with(['%', ',', '.', '(', ')', '{', '}', '[', ']', '<', '>', '#', '&', '|'])
+        && name.ends_with([
+            '%', ',', '.', '(', ')', '{', '}', '[', ']', '<', '>', '#', '&', '|',
+        ])
         && !name.starts_with('.')
     {
         if let Some(last) = name.chars().next_back() {
@@ -43,8 +45,16 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     }
     match super::super::basename(name) {
         "cd" => cd_unchecked(cx, n, up),
-        "egrep" => cx.report("SC2196", n, "egrep is non-standard and deprecated. Use grep -E instead."),
-        "fgrep" => cx.report("SC2197", n, "fgrep is non-standard and deprecated. Use grep -F instead."),
+        "egrep" => cx.report(
+            "SC2196",
+            n,
+            "egrep is non-standard and deprecated. Use grep -E instead.",
+        ),
+        "fgrep" => cx.report(
+            "SC2197",
+            n,
+            "fgrep is non-standard and deprecated. Use grep -F instead.",
+        ),
         "echo" => echo(cx, &args),
         "printf" => {
             let format = args.iter().find(|a| !cx.text(**a).starts_with('-'));
@@ -61,9 +71,14 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         "ln" => {
             let has_target_dir = args.iter().any(|a| {
                 let t = cx.text(*a);
-                t == "-t" || t.starts_with("--target-directory") || (t.starts_with('-') && !t.starts_with("--") && t.contains('t'))
+                t == "-t"
+                    || t.starts_with("--target-directory")
+                    || (t.starts_with('-') && !t.starts_with("--") && t.contains('t'))
             });
-            let operands = args.iter().filter(|a| !cx.text(**a).starts_with('-')).count();
+            let operands = args
+                .iter()
+                .filter(|a| !cx.text(**a).starts_with('-'))
+                .count();
             if operands == 1 && !has_target_dir {
                 cx.report(
                     "SC2226",
@@ -83,7 +98,11 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
                     "index" => "Prefer parameter expansion or case.",
                     _ => "Prefer case or grep.",
                 };
-                cx.report("SC2308", *a, format!("'expr {op}' has unspecified results. {prefer}"));
+                cx.report(
+                    "SC2308",
+                    *a,
+                    format!("'expr {op}' has unspecified results. {prefer}"),
+                );
             }
         }
         "." | "source" => {
@@ -94,14 +113,17 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
                 cx.report(
                     "SC1091",
                     *a,
-                    format!("Not following: {path} was not specified as input (see shellcheck -x)."),
+                    format!(
+                        "Not following: {path} was not specified as input (see shellcheck -x)."
+                    ),
                 );
             }
         }
         _ => {}
     }
     // SC2283: `FOO = bar` runs `FOO` with two arguments.
-    if arg0 == Some("=") && is_name(name)
+    if arg0 == Some("=")
+        && is_name(name)
         && let Some(eq) = args.first()
     {
         cx.report(
@@ -114,7 +136,8 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
 
 fn is_name(s: &str) -> bool {
     let mut b = s.bytes();
-    b.next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+    b.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
@@ -151,7 +174,11 @@ fn cd_unchecked(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
                 current = *a;
             }
             "redirected_statement" => current = *a,
-            "if_statement" | "while_statement" | "elif_clause" | "negated_command" | "pipeline"
+            "if_statement"
+            | "while_statement"
+            | "elif_clause"
+            | "negated_command"
+            | "pipeline"
             | "command_substitution" => return,
             _ => break,
         }
@@ -175,19 +202,27 @@ fn echo(cx: &mut Cx<'_>, args: &[Node<'_>]) {
         .take_while(|a| cx.text(**a).starts_with('-'))
         .any(|a| cx.text(*a).contains('e'));
     if !has_e
-        && let Some(a) = args.iter().find(|a| {
-            matches!(a.kind(), "string" | "raw_string") && has_escape(cx.text(**a))
-        })
+        && let Some(a) = args
+            .iter()
+            .find(|a| matches!(a.kind(), "string" | "raw_string") && has_escape(cx.text(**a)))
     {
-        cx.report("SC2028", *a, "echo may not expand escape sequences. Use printf.");
+        cx.report(
+            "SC2028",
+            *a,
+            "echo may not expand escape sequences. Use printf.",
+        );
     }
     if let [only] = args {
         let sub = match only.kind() {
             "command_substitution" => true,
             "string" => {
-                let inner: Vec<Node<'_>> = children(*only).into_iter().filter(|c| c.is_named()).collect();
+                let inner: Vec<Node<'_>> = children(*only)
+                    .into_iter()
+                    .filter(|c| c.is_named())
+                    .collect();
                 matches!(inner.as_slice(), [c] if c.kind() == "command_substitution")
-                    && cx.text(*only).len() == inner.first().map_or(0, |c| c.end_byte() - c.start_byte()) + 2
+                    && cx.text(*only).len()
+                        == inner.first().map_or(0, |c| c.end_byte() - c.start_byte()) + 2
             }
             _ => false,
         };
@@ -204,14 +239,21 @@ fn echo(cx: &mut Cx<'_>, args: &[Node<'_>]) {
 fn has_escape(text: &str) -> bool {
     let b = text.as_bytes();
     b.windows(2).any(|w| {
-        w[0] == b'\\' && matches!(w[1], b'n' | b't' | b'r' | b'a' | b'b' | b'f' | b'v' | b'e' | b'0' | b'c')
+        w[0] == b'\\'
+            && matches!(
+                w[1],
+                b'n' | b't' | b'r' | b'a' | b'b' | b'f' | b'v' | b'e' | b'0' | b'c'
+            )
     })
 }
 
 /// SC2155: `export X=$(cmd)` hides `cmd`'s exit status behind `export`'s.
 fn declaration(cx: &mut Cx<'_>, n: Node<'_>) {
     let keyword = n.child(0).map(|k| cx.text(k)).unwrap_or("");
-    if !matches!(keyword, "export" | "local" | "declare" | "typeset" | "readonly") {
+    if !matches!(
+        keyword,
+        "export" | "local" | "declare" | "typeset" | "readonly"
+    ) {
         return;
     }
     let mut cursor = n.walk();
@@ -220,7 +262,9 @@ fn declaration(cx: &mut Cx<'_>, n: Node<'_>) {
         .filter(|c| c.kind() == "variable_assignment")
         .collect();
     for a in assignments {
-        let Some(value) = a.named_child(1) else { continue };
+        let Some(value) = a.named_child(1) else {
+            continue;
+        };
         let substitutes = value.kind() == "command_substitution" || {
             let mut c = value.walk();
             matches!(value.kind(), "string" | "concatenation")
@@ -288,15 +332,22 @@ fn pipeline(cx: &mut Cx<'_>, n: Node<'_>) {
         if right == "xargs" {
             let nul = command_args(b).iter().any(|w| {
                 let t = cx.text(*w);
-                t == "-0" || t == "--null" || t.starts_with("-d") || t.starts_with("--delimiter")
+                t == "-0"
+                    || t == "--null"
+                    || t.starts_with("-d")
+                    || t.starts_with("--delimiter")
                     || (t.starts_with('-') && !t.starts_with("--") && t.contains('0'))
             });
             if left == "find" && !nul {
-                let print0 = command_args(a).iter().any(|w| {
-                    matches!(cx.text(*w), "-print0" | "-printf" | "-fprint0")
-                });
+                let print0 = command_args(a)
+                    .iter()
+                    .any(|w| matches!(cx.text(*w), "-print0" | "-printf" | "-fprint0"));
                 if !print0 {
-                    cx.report("SC2038", a, "Use -print0/-0 or -exec + to allow for non-alphanumeric filenames.");
+                    cx.report(
+                        "SC2038",
+                        a,
+                        "Use -print0/-0 or -exec + to allow for non-alphanumeric filenames.",
+                    );
                 }
             }
             if left == "ls" && !nul {
@@ -328,7 +379,10 @@ fn pipeline(cx: &mut Cx<'_>, n: Node<'_>) {
 
 /// SC2129: three or more statements in a row appending to the same file.
 fn repeated_appends(cx: &mut Cx<'_>, n: Node<'_>) {
-    let kids: Vec<Node<'_>> = children(n).into_iter().filter(|c| c.is_named() && c.kind() != "comment").collect();
+    let kids: Vec<Node<'_>> = children(n)
+        .into_iter()
+        .filter(|c| c.is_named() && c.kind() != "comment")
+        .collect();
     let mut run: Option<(&str, Node<'_>, usize)> = None;
     for k in kids {
         let target = append_target(cx, k);
@@ -369,7 +423,9 @@ fn append_target<'t>(cx: &Cx<'t>, n: Node<'_>) -> Option<&'t str> {
         .named_children(&mut cursor)
         .filter(|c| c.kind() == "file_redirect")
         .collect();
-    let [r] = redirects.as_slice() else { return None };
+    let [r] = redirects.as_slice() else {
+        return None;
+    };
     let op = r.child(0).map(|o| cx.text(o))?;
     if op != ">>" {
         return None;
@@ -380,8 +436,23 @@ fn append_target<'t>(cx: &Cx<'t>, n: Node<'_>) -> Option<&'t str> {
 
 /// Variables ShellCheck never reports unused: the shell reads them itself.
 const SHELL_VARIABLES: &[&str] = &[
-    "IFS", "PS1", "PS2", "PS4", "PATH", "HOME", "CDPATH", "OPTIND", "OPTERR", "LANG", "LC_ALL",
-    "TMOUT", "ENV", "PWD", "OLDPWD", "SHELLOPTS", "TMPDIR",
+    "IFS",
+    "PS1",
+    "PS2",
+    "PS4",
+    "PATH",
+    "HOME",
+    "CDPATH",
+    "OPTIND",
+    "OPTERR",
+    "LANG",
+    "LC_ALL",
+    "TMOUT",
+    "ENV",
+    "PWD",
+    "OLDPWD",
+    "SHELLOPTS",
+    "TMPDIR",
 ];
 
 /// SC2034: `x=1` never read.
@@ -392,12 +463,15 @@ fn unused_assignment(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     // Only statements: not `X=1 cmd` (the command's environment), not `export X=1`.
     let parent = up.last().map(|p| p.kind());
     let statement = match parent {
-        Some("program" | "list" | "compound_statement" | "do_group" | "subshell" | "else_clause") => true,
-        Some("variable_assignments") => up
-            .iter()
-            .rev()
-            .nth(1)
-            .is_some_and(|g| matches!(g.kind(), "program" | "list" | "compound_statement" | "do_group" | "subshell")),
+        Some(
+            "program" | "list" | "compound_statement" | "do_group" | "subshell" | "else_clause",
+        ) => true,
+        Some("variable_assignments") => up.iter().rev().nth(1).is_some_and(|g| {
+            matches!(
+                g.kind(),
+                "program" | "list" | "compound_statement" | "do_group" | "subshell"
+            )
+        }),
         _ => false,
     };
     if !statement {
@@ -449,7 +523,10 @@ fn grep_output_test(cx: &mut Cx<'_>, n: Node<'_>) {
     let (op, operand) = match expr.kind() {
         "unary_expression" => {
             let op = expr.child(0).map(|o| cx.text(o)).unwrap_or("");
-            (op, expr.named_child(expr.named_child_count().saturating_sub(1) as u32))
+            (
+                op,
+                expr.named_child(expr.named_child_count().saturating_sub(1) as u32),
+            )
         }
         "string" | "command_substitution" => ("-n", Some(expr)),
         _ => return,
@@ -469,7 +546,10 @@ fn grep_output_test(cx: &mut Cx<'_>, n: Node<'_>) {
         return;
     };
     let last = if body.kind() == "pipeline" {
-        children(body).into_iter().filter(|c| c.is_named()).next_back()
+        children(body)
+            .into_iter()
+            .filter(|c| c.is_named())
+            .next_back()
     } else {
         Some(body)
     };

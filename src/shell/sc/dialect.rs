@@ -28,13 +28,22 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             let before = cx.src.as_bytes().get(..n.start_byte()).unwrap_or(&[]);
             if before.ends_with(b"$") && !before.ends_with(b"\\$") && !before.ends_with(b"$$") {
                 let start = n.start_byte() - 1;
-                cx.report_at("SC3004", start, n.end_byte(), "In POSIX sh, $\"..\" is undefined.");
+                cx.report_at(
+                    "SC3004",
+                    start,
+                    n.end_byte(),
+                    "In POSIX sh, $\"..\" is undefined.",
+                );
             }
         }
         "ansi_c_string" => cx.report("SC3003", n, "In POSIX sh, $'..' is undefined."),
         "herestring_redirect" => cx.report("SC3011", n, "In POSIX sh, here-strings are undefined."),
         "process_substitution" => {
-            cx.report("SC3001", n, "In POSIX sh, process substitution is undefined.");
+            cx.report(
+                "SC3001",
+                n,
+                "In POSIX sh, process substitution is undefined.",
+            );
         }
         "file_redirect" => {
             if let Some(op) = n.child(0)
@@ -66,7 +75,11 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             match keyword {
                 "local" => cx.report("SC3043", n, "In POSIX sh, 'local' is undefined."),
                 "declare" | "typeset" => {
-                    cx.report("SC3044", n, format!("In POSIX sh, '{keyword}' is undefined."));
+                    cx.report(
+                        "SC3044",
+                        n,
+                        format!("In POSIX sh, '{keyword}' is undefined."),
+                    );
                 }
                 _ => {}
             }
@@ -85,7 +98,11 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>) {
     };
     let args = command_args(n);
     match super::super::basename(name) {
-        "source" => cx.report("SC3046", n, "In POSIX sh, 'source' in place of '.' is undefined."),
+        "source" => cx.report(
+            "SC3046",
+            n,
+            "In POSIX sh, 'source' in place of '.' is undefined.",
+        ),
         "echo" => {
             if let Some(flag) = args.first()
                 && is_echo_flag(cx.text(*flag))
@@ -101,7 +118,11 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>) {
                     && let Some(opt) = args.get(i + 1)
                     && cx.text(*opt) == "pipefail"
                 {
-                    cx.report("SC3040", *opt, "In POSIX sh, set option pipefail is undefined.");
+                    cx.report(
+                        "SC3040",
+                        *opt,
+                        "In POSIX sh, set option pipefail is undefined.",
+                    );
                 }
             }
         }
@@ -127,9 +148,9 @@ fn brace_expansion(cx: &mut Cx<'_>, n: Node<'_>) {
             continue;
         };
         let inner = &kids[i + 1..i + 1 + close];
-        let list = inner
-            .iter()
-            .any(|c| c.kind() == "word" && (cx.text(*c).contains(',') || cx.text(*c).contains("..")));
+        let list = inner.iter().any(|c| {
+            c.kind() == "word" && (cx.text(*c).contains(',') || cx.text(*c).contains(".."))
+        });
         if list {
             cx.report("SC3009", *k, "In POSIX sh, brace expansion is undefined.");
             return;

@@ -24,8 +24,15 @@ fn place(cx: &Cx<'_>, n: Node<'_>, up: &[Node<'_>]) -> Place {
     let mut child = n;
     for a in up.iter().rev() {
         match a.kind() {
-            "string" | "heredoc_body" | "raw_string" | "arithmetic_expansion" | "subscript"
-            | "expansion" | "case_statement" | "case_item" | "heredoc_redirect" => return Place::Safe,
+            "string"
+            | "heredoc_body"
+            | "raw_string"
+            | "arithmetic_expansion"
+            | "subscript"
+            | "expansion"
+            | "case_statement"
+            | "case_item"
+            | "heredoc_redirect" => return Place::Safe,
             "test_command" => {
                 if cx.text(*a).starts_with("[[") {
                     return Place::Safe;
@@ -53,8 +60,13 @@ fn place(cx: &Cx<'_>, n: Node<'_>, up: &[Node<'_>]) -> Place {
             }
             "for_statement" => return Place::ForList,
             "command_name" => return Place::CommandName,
-            "command" | "declaration_command" | "unset_command" | "file_redirect"
-            | "herestring_redirect" | "command_substitution" | "process_substitution" => {
+            "command"
+            | "declaration_command"
+            | "unset_command"
+            | "file_redirect"
+            | "herestring_redirect"
+            | "command_substitution"
+            | "process_substitution" => {
                 return Place::Split;
             }
             _ => {}
@@ -70,7 +82,11 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         "simple_expansion" | "expansion" => unquoted_variable(cx, n, up),
         "command_substitution" => {
             if cx.text(n).starts_with('`') {
-                cx.report("SC2006", n, "Use $(...) notation instead of legacy backticks `...`.");
+                cx.report(
+                    "SC2006",
+                    n,
+                    "Use $(...) notation instead of legacy backticks `...`.",
+                );
             }
             if place(cx, n, up) == Place::Split {
                 cx.report("SC2046", n, "Quote this to prevent word splitting.");
@@ -80,9 +96,12 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
         "word" => unquoted_word(cx, n, up),
         // `pkg[full]` parses as the words `pkg`, `[`, `full`, `]`.
         "concatenation" => {
-            let quoted = up
-                .iter()
-                .any(|a| matches!(a.kind(), "string" | "heredoc_body" | "test_command" | "case_item"));
+            let quoted = up.iter().any(|a| {
+                matches!(
+                    a.kind(),
+                    "string" | "heredoc_body" | "test_command" | "case_item"
+                )
+            });
             if !quoted && up.last().is_some_and(|p| p.kind() == "command") {
                 let text = cx.text(n);
                 bracket_duplicates(cx, n, text);
@@ -114,15 +133,58 @@ fn unquoted_variable(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if cx.is_literal_var(name) {
         return;
     }
-    cx.report("SC2086", n, "Double quote to prevent globbing and word splitting.");
+    cx.report(
+        "SC2086",
+        n,
+        "Double quote to prevent globbing and word splitting.",
+    );
 }
 
 /// Commands whose single-quoted arguments are meant for another interpreter.
 const SCRIPT_TAKERS: &[&str] = &[
-    "awk", "gawk", "mawk", "nawk", "busybox", "perl", "python", "python2", "python3", "ruby", "php",
-    "node", "sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "jq", "yq", "trap", "eval", "ssh",
-    "alias", "xprop", "docker", "podman", "dpkg-query", "rename", "rg", "unset", "git", "expect",
-    "tclsh", "lua", "Rscript", "psql", "mysql", "sqlite3", "envsubst", "run-parts", "dh",
+    "awk",
+    "gawk",
+    "mawk",
+    "nawk",
+    "busybox",
+    "perl",
+    "python",
+    "python2",
+    "python3",
+    "ruby",
+    "php",
+    "node",
+    "sh",
+    "bash",
+    "dash",
+    "ash",
+    "ksh",
+    "mksh",
+    "zsh",
+    "jq",
+    "yq",
+    "trap",
+    "eval",
+    "ssh",
+    "alias",
+    "xprop",
+    "docker",
+    "podman",
+    "dpkg-query",
+    "rename",
+    "rg",
+    "unset",
+    "git",
+    "expect",
+    "tclsh",
+    "lua",
+    "Rscript",
+    "psql",
+    "mysql",
+    "sqlite3",
+    "envsubst",
+    "run-parts",
+    "dh",
 ];
 
 /// SC2016: `'$HOME'` does not expand.
@@ -134,7 +196,9 @@ fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             && (w[1].is_ascii_alphabetic()
                 || w[1] == b'_'
                 || w[1] == b'('
-                || (w[1] == b'{' && (w[2].is_ascii_alphanumeric() || matches!(w[2], b'_' | b'#' | b'!' | b'@' | b'*'))))
+                || (w[1] == b'{'
+                    && (w[2].is_ascii_alphanumeric()
+                        || matches!(w[2], b'_' | b'#' | b'!' | b'@' | b'*'))))
     }) || text.matches('`').count() >= 2;
     if !expands {
         return;
@@ -171,10 +235,12 @@ fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
 
 /// SC2035, SC2102, SC1012 on unquoted words.
 fn unquoted_word(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
-    if up
-        .iter()
-        .any(|a| matches!(a.kind(), "string" | "heredoc_body" | "raw_string" | "test_command" | "case_item"))
-    {
+    if up.iter().any(|a| {
+        matches!(
+            a.kind(),
+            "string" | "heredoc_body" | "raw_string" | "test_command" | "case_item"
+        )
+    }) {
         return;
     }
     let text = cx.text(n);
@@ -183,7 +249,10 @@ fn unquoted_word(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if is_arg && text.starts_with('*') {
         glob_as_option(cx, n, *parent);
     }
-    if matches!(parent.kind(), "command_name" | "variable_assignment" | "concatenation") {
+    if matches!(
+        parent.kind(),
+        "command_name" | "variable_assignment" | "concatenation"
+    ) {
         if parent.kind() == "concatenation" {
             literal_escapes(cx, n, text);
         }
@@ -196,7 +265,10 @@ fn unquoted_word(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
 /// SC2035: `rm *.txt` passes `-rf.txt` as an option when such a file exists.
 fn glob_as_option(cx: &mut Cx<'_>, n: Node<'_>, cmd: Node<'_>) {
     let name = command_name(cx, cmd).unwrap_or("");
-    if matches!(name, "echo" | "printf" | "find" | "[" | "test" | "for" | "case") {
+    if matches!(
+        name,
+        "echo" | "printf" | "find" | "[" | "test" | "for" | "case"
+    ) {
         return;
     }
     let mut cursor = cmd.walk();
@@ -223,7 +295,8 @@ fn bracket_duplicates(cx: &mut Cx<'_>, n: Node<'_>, text: &str) {
         };
         let inner = &text[open + 1..open + 1 + close];
         from = open + 1 + close + 1;
-        if inner.len() < 2 || inner.contains([':', '[', '\\', '$']) || inner.starts_with(['!', '^']) {
+        if inner.len() < 2 || inner.contains([':', '[', '\\', '$']) || inner.starts_with(['!', '^'])
+        {
             continue;
         }
         let chars: Vec<char> = inner.chars().filter(|&c| c != '-').collect();

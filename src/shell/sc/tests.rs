@@ -1,0 +1,120 @@
+use super::{Dialect, ScSetup};
+use crate::dockerfile::Span;
+use crate::shell::{Mapping, parse_script_as};
+
+/// The codes found in `script` checked as `dialect`, with `declared` names known literal.
+fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static str> {
+    let known = |name: &str| declared.contains(&name).then_some(true);
+    let setup = ScSetup {
+        dialect,
+        declared: &known,
+    };
+    let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
+    parsed.sc.iter().map(|f| f.code).collect()
+}
+
+fn codes(script: &str) -> Vec<&'static str> {
+    codes_with(script, Dialect::Sh, &[])
+}
+
+#[test]
+fn dialect_of_programs_and_shebangs() {
+    assert_eq!(Dialect::of_program("/bin/sh"), Some(Dialect::Sh));
+    assert_eq!(Dialect::of_program("/usr/bin/bash"), Some(Dialect::Bash));
+    assert_eq!(Dialect::of_program("powershell"), None);
+    assert_eq!(
+        Dialect::of_shebang("#!/usr/bin/env bash"),
+        Some(Some(Dialect::Bash))
+    );
+    assert_eq!(Dialect::of_shebang("#!/usr/bin/python3"), Some(None));
+    assert_eq!(Dialect::of_shebang("echo hi"), None);
+}
+
+#[test]
+fn unquoted_expansions_are_reported_where_they_split() {
+    assert_eq!(codes("echo $x"), ["SC2086"]);
+    assert_eq!(codes("n=4; echo $n"), Vec::<&str>::new());
+    assert_eq!(codes("echo \"$x\" $# $? ${#x}; y=$x"), ["SC2034"]);
+    assert_eq!(codes("for i in 1 2; do echo $i; done"), Vec::<&str>::new());
+    assert_eq!(codes("for i in $(ls); do echo $i; done"), ["SC2086"]);
+    // Declared by the Dockerfile with a literal value: known, as in hadolint.
+    assert!(codes_with("echo $VERSION", Dialect::Sh, &["VERSION"]).is_empty());
+    // `export x=$y` splits in sh, not in bash.
+    assert_eq!(codes("export A=$B"), ["SC2086"]);
+    assert!(codes_with("export A=$B", Dialect::Bash, &[]).is_empty());
+}
+
+#[test]
+fn bashisms_only_in_sh() {
+    let script = "[[ -f a ]] && echo {a,b} && source /x && cat <<< $y";
+    let sh = codes(script);
+    for code in ["SC3010", "SC3009", "SC3046", "SC3011"] {
+        assert!(sh.contains(&code), "{code} missing from {sh:?}");
+    }
+    let bash = codes_with(script, Dialect::Bash, &[]);
+    assert!(bash.iter().all(|c| !c.starts_with("SC3")), "{bash:?}");
+}
+
+#[test]
+fn negation_needs_errexit_and_a_statement_position() {
+    assert_eq!(codes("set -e; ! grep a f; echo"), ["SC2251"]);
+    assert!(codes("! grep a f; echo").is_empty());
+    assert!(codes("set -e; echo; ! grep a f").is_empty());
+    assert!(codes("set -e; if ! grep a f; then echo; fi").is_empty());
+}
+
+#[test]
+fn cd_is_checked_by_lists_and_errexit() {
+    assert_eq!(codes("cd /x; make"), ["SC2164"]);
+    assert!(codes("cd /x && make").is_empty());
+    assert!(codes("a && b && cd /x && make").is_empty());
+    assert!(codes("set -e; cd /x; make").is_empty());
+}
+
+#[test]
+fn shellcheck_directives_silence_the_next_statement_or_the_script() {
+    assert!(codes("# shellcheck disable=SC2086\necho $x").is_empty());
+    assert_eq!(
+        codes("echo ok\n# shellcheck disable=SC2086\necho $x\necho $y"),
+        ["SC2086"]
+    );
+    assert_eq!(
+        codes("echo ok\n# shellcheck disable=SC2046,SC2086\necho $x $(ls)\necho $y"),
+        ["SC2086"]
+    );
+}
+
+#[test]
+fn single_quotes_for_other_interpreters_are_fine() {
+    assert_eq!(codes("echo '$HOME'"), ["SC2016"]);
+    assert!(codes("awk '{print $1}' f; sh -c 'echo $0'; sudo sh -c 'id $USER'").is_empty());
+    assert!(codes("sed 's/a$//' f").is_empty());
+}
+
+#[test]
+fn pipelines_and_commands() {
+    assert_eq!(codes("find . -name x | xargs rm"), ["SC2038"]);
+    assert!(codes("find . -print0 | xargs -0 rm").is_empty());
+    assert_eq!(codes("ls | xargs rm"), ["SC2011"]);
+    assert_eq!(codes("cat f | grep a"), ["SC2002"]);
+    assert_eq!(codes("egrep a f"), ["SC2196"]);
+    assert_eq!(codes("ln -s /a"), ["SC2226"]);
+    assert_eq!(codes("FOO = bar"), ["SC2283"]);
+    assert_eq!(codes("echo a >> f; echo b >> f; echo c >> f"), ["SC2129"]);
+    assert_eq!(codes("[ a = b -o c = d ]"), ["SC2166"]);
+}
+
+#[test]
+fn spans_map_into_the_dockerfile() {
+    let df = crate::dockerfile::parse("FROM debian:12\nRUN set -e; \\\n    echo $x\n");
+    let model = crate::lint::SemanticModel::new(&df);
+    let run = model.analysis().runs.first().expect("one RUN");
+    let finding = run
+        .script
+        .as_ref()
+        .and_then(|s| s.sc.first())
+        .expect("SC2086");
+    assert_eq!(finding.code, "SC2086");
+    let src = "FROM debian:12\nRUN set -e; \\\n    echo $x\n";
+    assert_eq!(&src[finding.span.start..finding.span.end], "$x");
+}
