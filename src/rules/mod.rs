@@ -61,7 +61,7 @@ mod tests {
             ["SecretsUsedInArgOrEnv"]
         );
         assert!(info.explain().contains("formerly DL5108"));
-        assert_eq!(reg.suggest("DL510"), Some("DL5108"));
+        assert_eq!(reg.suggest("DL5I08"), Some("DL5108"));
         // a config written for the old id resolves to the new one
         let cfg = crate::lint::Config::parse(
             "ignored: [DL5108]\noverride:\n  error: [SecretsUsedInArgOrEnv]\n",

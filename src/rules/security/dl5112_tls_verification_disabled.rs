@@ -132,6 +132,7 @@ impl Rule for TlsVerificationDisabled {
                 }
             }
         }
+        found.sort_by_key(|(span, ..)| span.start);
         for (span, what, env) in found {
             let how = if env {
                 "for every later RUN and for the running container"
