@@ -51,7 +51,13 @@ mod tests {
     #[test]
     fn former_ids_and_buildkit_names_are_looked_up_as_aliases() {
         let reg = registry();
-        for key in ["DL3064", "dl5108", "DL5108", "SecretsUsedInArgOrEnv", "secrets-in-arg-or-env"] {
+        for key in [
+            "DL3064",
+            "dl5108",
+            "DL5108",
+            "SecretsUsedInArgOrEnv",
+            "secrets-in-arg-or-env",
+        ] {
             assert_eq!(reg.lookup(key).map(|i| i.id), Some("DL3064"), "{key}");
         }
         let info = reg.lookup("DL5108").expect("alias");
