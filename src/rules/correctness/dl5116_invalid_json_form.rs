@@ -87,8 +87,8 @@ impl Rule for InvalidJsonForm {
             cx.report(
                 text.span,
                 format!(
-                    "{kw} looks like an exec-form array but is not valid JSON ({hint}): it runs as \
-                     `/bin/sh -c '{}'` instead",
+                    "{kw} looks like an exec-form array but is not valid JSON ({hint}): the shell \
+                     runs `{}` as a command line (`/bin/sh -c`) instead",
                     text.text.trim()
                 ),
             );

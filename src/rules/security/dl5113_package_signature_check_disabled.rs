@@ -39,8 +39,8 @@ pub fn signature_check_off(cmd: &Command) -> Option<String> {
             Some((k, val)) => {
                 let on = matches!(val.trim_matches('"'), "1" | "true" | "yes");
                 let zero = matches!(val.trim_matches('"'), "0" | "false" | "no");
-                (k.ends_with("allowunauthenticated") && on)
-                    || (k.ends_with("allowinsecurerepositories") && on)
+                (on && (k.ends_with("allowunauthenticated")
+                    || k.ends_with("allowinsecurerepositories")))
                     || (k.ends_with("gpgcheck") && zero)
             }
             None => false,

@@ -17,10 +17,41 @@ fn is_download(c: &Command) -> bool {
     matches!(c.name(), Some("curl" | "wget" | "fetch"))
 }
 
+/// A shell that reads its script from stdin: no script file or `-c` string before `-s`, `-`
+/// or `--` (whatever follows those are the script's own arguments, as in `sh -s -- -y`).
 fn is_shell(c: &Command) -> bool {
-    c.name().is_some_and(|n| SHELLS.contains(&n))
+    if !c.name().is_some_and(|n| SHELLS.contains(&n)) {
+        return false;
+    }
+    // `-e` runs its argument in perl, ruby and node, and is errexit in the shells
+    let interpreter = matches!(c.name(), Some("python" | "python3" | "perl" | "ruby" | "node"));
+    let mut args = c.args().iter();
+    while let Some(w) = args.next() {
+        let v = w.value.as_str();
+        if matches!(v, "-" | "--" | "-s") {
+            return true;
+        }
+        if let Some(flags) = v.strip_prefix('-').filter(|f| !f.starts_with('-')) {
+            if flags.contains('c') || (interpreter && flags.contains('e')) {
+                // `sh -c '…'`, `node -e '…'`: the script is an argument
+                return false;
+            }
+            if flags.contains('s') {
+                return true;
+            }
+            if !interpreter && flags.ends_with('o') {
+                // `bash -o pipefail`: the option's value
+                args.next();
+            }
+            continue;
+        }
+        if v.starts_with("--") {
+            continue;
+        }
         // `bash file.sh` runs a file, not stdin
-        && c.operands().all(|w| w.value == "-" || w.value == "-s")
+        return false;
+    }
+    true
 }
 
 /// True when a word's raw text substitutes a download (`$(curl …)`, `<(wget …)`, backticks).
@@ -99,10 +130,12 @@ RUN curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
 RUN wget -qO- https://x/install.sh | sudo sh -s -- --yes
 RUN apt-get update && curl -sSL https://x/i.sh | tee /tmp/i.sh | bash
 RUN curl -sSf https://sh.rustup.rs | sh -s -- -y
+RUN curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+RUN curl -fsSL https://x/i.sh | bash -e -o pipefail
 RUN sh -c \"$(curl -fsSL https://x/install.sh)\"
 RUN bash <(wget -qO- https://x/i.sh)
 ";
-        assert_eq!(lines(&RemoteScriptPipedToShell, src), [2, 3, 4, 5, 6, 7]);
+        assert_eq!(lines(&RemoteScriptPipedToShell, src), [2, 3, 4, 5, 6, 7, 8, 9]);
     }
 
     #[test]
@@ -113,6 +146,7 @@ RUN curl -fsSL https://x/a.tar.gz | tar -xz
 RUN curl -fsSL https://x/key.gpg | gpg --dearmor -o /k.gpg
 RUN echo hi | sh
 RUN curl -fsSL https://x/a | bash /tmp/other.sh
+RUN curl -fsSL https://x/a | bash -c 'cat > /x'
 ";
         assert!(lines(&RemoteScriptPipedToShell, src).is_empty());
     }
