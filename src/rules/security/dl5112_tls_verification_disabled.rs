@@ -52,6 +52,13 @@ fn setting_off(words: &[&str], keys: &[&str]) -> bool {
     })
 }
 
+/// True when every URL `cmd` names is plain `http://` (no TLS, so `-k` changes nothing), as in
+/// a `curl -k http://localhost:8080/health` probe.
+fn only_plain_http(cmd: &Command) -> bool {
+    let mut urls = cmd.operands().map(|w| w.value.as_str()).filter(|v| v.contains("://")).peekable();
+    urls.peek().is_some() && urls.all(|u| u.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")))
+}
+
 /// What `cmd` turns off, if anything.
 pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
     for a in &cmd.assignments {
@@ -68,10 +75,10 @@ pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
             let (k, v) = a.split_once('=')?;
             env_disables_tls(k, v)
         }),
-        "curl" if cmd.has_option(Some('k'), Some("insecure")) => {
+        "curl" if cmd.has_option(Some('k'), Some("insecure")) && !only_plain_http(cmd) => {
             Some("curl's certificate check (`-k`/`--insecure`)")
         }
-        "wget" if cmd.has_option(None, Some("no-check-certificate")) => {
+        "wget" if cmd.has_option(None, Some("no-check-certificate")) && !only_plain_http(cmd) => {
             Some("wget's certificate check (`--no-check-certificate`)")
         }
         "git" if setting_off(&args, &["sslverify"]) => Some("git's TLS verification (`http.sslVerify`)"),
@@ -185,6 +192,7 @@ RUN python3 -m pip install --trusted-host=pypi.org x
         let src = "FROM debian:12
 RUN curl -fsSL https://x/a -o a && wget -q https://x/b
 RUN curl -K config.txt https://x
+RUN curl -k -o /dev/null http://localhost:8080/health && wget --no-check-certificate http://x/a
 RUN git config --global http.sslVerify true
 RUN npm config set strict-ssl true
 ENV NODE_TLS_REJECT_UNAUTHORIZED=1 GIT_SSL_NO_VERIFY=

@@ -9,6 +9,11 @@ use crate::lint::{Context, Rule, RuleMeta, Severity};
 /// deletes it.
 pub struct SecretFileCopied;
 
+/// Words in a `.key` name (or its destination) that mark a public package-signing key.
+const SIGNING: &[&str] = &[
+    "gpg", "pgp", "signing", "release", "archive", "repo", "apt", "rpm", "yum", "keyring",
+];
+
 /// Why a source basename looks like a secret, if it does.
 pub fn secret_kind(path: &str) -> Option<&'static str> {
     let p = unquote(path).trim_end_matches('/');
@@ -25,7 +30,8 @@ pub fn secret_kind(path: &str) -> Option<&'static str> {
         ".netrc" | "_netrc" => Some("a .netrc with passwords"),
         ".pypirc" => Some("a PyPI config that usually holds a token"),
         ".git-credentials" | "credentials" | "credentials.json" => Some("a credentials file"),
-        b if b.ends_with(".key") => Some("a private key"),
+        // `nodesource.gpg.key`, `repo-signing.key`: package signing keys are public
+        b if b.ends_with(".key") && !SIGNING.iter().any(|w| b.contains(w)) => Some("a private key"),
         // most `.pem` files are certificates (public): only key-named ones count
         b if b.ends_with(".pem") && (b.contains("key") || b.contains("priv")) => {
             Some("a private key")
@@ -63,7 +69,14 @@ impl Rule for SecretFileCopied {
             {
                 continue;
             }
+            // `COPY vendor.key /etc/apt/keyrings/`: a key copied where signing keys go
+            let signing_dest = dest
+                .as_ref()
+                .is_some_and(|d| SIGNING.iter().any(|w| d.value.to_ascii_lowercase().contains(w)));
             for s in sources {
+                if signing_dest && s.value.to_ascii_lowercase().ends_with(".key") {
+                    continue;
+                }
                 if let Some(kind) = secret_kind(&s.value) {
                     found.push((s.span, s.value.clone(), kind, ins.keyword.as_str()));
                 }
@@ -96,8 +109,9 @@ ADD id_rsa /root/.ssh/id_rsa
 COPY certs/server.key certs/privkey.pem /etc/ssl/
 COPY ~/.aws/credentials /root/.aws/credentials
 COPY .env.production /app/
+COPY .env /opt/repo/
 ";
-        assert_eq!(lines(&SecretFileCopied, src), [2, 3, 4, 5, 5, 6, 7]);
+        assert_eq!(lines(&SecretFileCopied, src), [2, 3, 4, 5, 5, 6, 7, 8]);
     }
 
     #[test]
@@ -109,6 +123,8 @@ COPY id_rsa.pub /root/.ssh/authorized_keys
 COPY --from=build /app/server.key /etc/ssl/
 COPY corp-ca.pem cert.pem /usr/local/share/ca-certificates/
 COPY package.json .envrc.dist ./
+COPY nodesource.gpg.key /tmp/
+COPY vendor.key /etc/apt/keyrings/vendor.asc
 ";
         assert!(lines(&SecretFileCopied, src).is_empty());
     }
