@@ -177,7 +177,7 @@ impl Ignores {
             buildkit_named: registry
                 .infos()
                 .iter()
-                .filter(|i| !i.aliases.is_empty())
+                .filter(|i| i.buildkit_names().next().is_some())
                 .map(|i| i.id)
                 .collect(),
             by_target: HashMap::new(),

@@ -122,11 +122,27 @@ impl RuleInfo {
                 None => "no automatic fix",
             },
         );
+        let former: Vec<&str> = self.former_ids().collect();
+        let header = if former.is_empty() {
+            header
+        } else {
+            format!("{}(formerly {})\n\n", header.trim_end(), former.join(", "))
+        };
         let body = match self.page {
             Some(page) => page.trim_start().to_string(),
             None => format!("# {}: {}\n", self.id, self.summary),
         };
         header + &body
+    }
+
+    /// The aliases that are BuildKit check names (not former dlint ids).
+    pub fn buildkit_names(&self) -> impl Iterator<Item = &'static str> {
+        self.aliases.iter().copied().filter(|a| !is_former_id(a))
+    }
+
+    /// The aliases that are former dlint ids (`DL5108` for DL3064).
+    pub fn former_ids(&self) -> impl Iterator<Item = &'static str> {
+        self.aliases.iter().copied().filter(|a| is_former_id(a))
     }
 
     /// `safe`, `unsafe` or `no`: what the rule's fixes are.
@@ -178,7 +194,8 @@ impl Registry {
             .is_none_or(|i| i.default_enabled)
     }
 
-    /// The rules a BuildKit check name maps to (names are case-sensitive, as in BuildKit).
+    /// The rules a BuildKit check name maps to (names are case-sensitive, as in BuildKit;
+    /// former dlint ids are accepted too, so `check=skip=DL5108` keeps working).
     pub fn buildkit_rules(&self, name: &str) -> Vec<&'static str> {
         self.infos
             .iter()
@@ -187,11 +204,12 @@ impl Registry {
             .collect()
     }
 
-    /// True when `id` answers to some BuildKit check name (`# check=skip=all` covers it).
+    /// True when `id` answers to some BuildKit check name (`# check=skip=all` covers it);
+    /// former dlint ids do not count.
     pub fn has_buildkit_name(&self, id: &str) -> bool {
         self.infos
             .iter()
-            .any(|i| i.id == id && !i.aliases.is_empty())
+            .any(|i| i.id == id && i.buildkit_names().next().is_some())
     }
 
     /// The rules themselves.
@@ -204,12 +222,18 @@ impl Registry {
         &self.infos
     }
 
-    /// Looks a rule up by id or name, case-insensitively.
+    /// Looks a rule up by id, name or alias (a former id such as `DL5108`, or a BuildKit check
+    /// name), case-insensitively. Ids and names win over aliases.
     pub fn lookup(&self, key: &str) -> Option<&RuleInfo> {
         let key = key.trim();
         self.infos
             .iter()
             .find(|i| i.id.eq_ignore_ascii_case(key) || i.name.eq_ignore_ascii_case(key))
+            .or_else(|| {
+                self.infos
+                    .iter()
+                    .find(|i| i.aliases.iter().any(|a| a.eq_ignore_ascii_case(key)))
+            })
     }
 
     /// The closest id or name to `key`, for "did you mean" hints.
@@ -217,7 +241,7 @@ impl Registry {
         let key = key.to_ascii_lowercase();
         self.infos
             .iter()
-            .flat_map(|i| [i.id, i.name])
+            .flat_map(|i| [i.id, i.name].into_iter().chain(i.aliases.iter().copied()))
             .map(|c| (strsim::levenshtein(&key, &c.to_ascii_lowercase()), c))
             .filter(|(d, c)| *d <= 3.max(c.len() / 4))
             .min()
@@ -247,6 +271,13 @@ impl Registry {
         }
         out
     }
+}
+
+/// True when an alias is a former rule id (`DL` and four digits) rather than a BuildKit name.
+fn is_former_id(alias: &str) -> bool {
+    alias
+        .strip_prefix("DL")
+        .is_some_and(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// True when `id` is a rule id hadolint knows (DL/SC codes), so configs written for hadolint

@@ -23,8 +23,9 @@ pub struct RuleMeta {
     /// False for opt-in rules, which only run when a severity override names them (as
     /// hadolint's "ignore"-severity rules).
     pub default_enabled: bool,
-    /// Other names the rule answers to: BuildKit check names (`SecretsUsedInArgOrEnv`, matched
-    /// case-sensitively by `# check=skip=`).
+    /// Other names the rule answers to wherever an id is accepted (ignores, config, `explain`):
+    /// BuildKit check names (`SecretsUsedInArgOrEnv`, matched case-sensitively by
+    /// `# check=skip=`) and former dlint ids (`DL5108`, written `DL` and four digits).
     pub aliases: &'static [&'static str],
 }
 

@@ -46,8 +46,57 @@ mod tests {
         let mut multi = reg.buildkit_rules("MultipleInstructionsDisallowed");
         multi.sort_unstable();
         assert_eq!(multi, ["DL3012", "DL4003", "DL4004"]);
-        assert!(reg.has_buildkit_name("DL5108"));
+        assert!(reg.has_buildkit_name("DL3064"));
         assert!(!reg.has_buildkit_name("DL3009"));
+    }
+
+    #[test]
+    fn former_ids_and_buildkit_names_are_looked_up_as_aliases() {
+        let reg = registry();
+        for key in [
+            "DL3064",
+            "dl5108",
+            "DL5108",
+            "SecretsUsedInArgOrEnv",
+            "secrets-in-arg-or-env",
+        ] {
+            assert_eq!(reg.lookup(key).map(|i| i.id), Some("DL3064"), "{key}");
+        }
+        let info = reg.lookup("DL5108").expect("alias");
+        assert_eq!(info.former_ids().collect::<Vec<_>>(), ["DL5108"]);
+        assert_eq!(
+            info.buildkit_names().collect::<Vec<_>>(),
+            ["SecretsUsedInArgOrEnv"]
+        );
+        assert!(info.explain().contains("formerly DL5108"));
+        assert_eq!(reg.suggest("DL5I08"), Some("DL5108"));
+        // a config written for the old id resolves to the new one
+        let cfg = crate::lint::Config::parse(
+            "ignored: [DL5108]\noverride:\n  error: [SecretsUsedInArgOrEnv]\n",
+            std::path::Path::new(".dlint.yaml"),
+            reg,
+        )
+        .expect("config");
+        assert!(cfg.ignored.contains("DL3064"));
+        assert_eq!(
+            cfg.overrides.get("DL3064"),
+            Some(&crate::lint::Severity::Error)
+        );
+    }
+
+    #[test]
+    fn inline_ignores_accept_the_former_id() {
+        let cfg = crate::lint::Config::default();
+        for src in [
+            "FROM a\n# hadolint ignore=DL5108\nARG GITHUB_TOKEN\n",
+            "FROM a\n# dlint ignore=DL5108\nARG GITHUB_TOKEN\n",
+            "FROM a\n# check=skip=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\n",
+        ] {
+            let d = crate::lint::lint_source(registry(), src, &cfg);
+            assert!(d.iter().all(|d| d.rule != "DL3064"), "{src}: {d:?}");
+        }
+        let d = crate::lint::lint_source(registry(), "FROM a\nARG GITHUB_TOKEN\n", &cfg);
+        assert!(d.iter().any(|d| d.rule == "DL3064"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 /// A Dockerfile every dlint build flags (a parse error always fails the run).
 const BAD: &str = "FROOM debian:12\nRUN apt-get install curl\n";
 /// A Dockerfile no rule should flag.
-const CLEAN: &str = "FROM debian:12.7-slim\nCOPY app /app\nUSER nobody\nCMD [\"/app\"]\n";
+const CLEAN: &str = "FROM debian:12.7-slim\nCOPY app /app\nUSER 65534\nCMD [\"/app\"]\n";
 
 struct Sandbox {
     _tmp: tempfile::TempDir,

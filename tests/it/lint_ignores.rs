@@ -210,3 +210,63 @@ fn output_is_sorted_by_path_then_position() {
         "{text}"
     );
 }
+
+/// DL3064 was dlint's DL5108: the old id (and BuildKit's check name) keeps working in inline
+/// ignores, `check=skip`, the config file's `ignored`/`override`, CLI flags and `explain`.
+#[test]
+fn former_id_and_buildkit_name_are_accepted_everywhere() {
+    const SRC: &str = "FROM debian:12\nARG GITHUB_TOKEN\n";
+    // unsuppressed, it fires under the new id
+    let t = repo(SRC);
+    dlint(t.path())
+        .arg("Dockerfile")
+        .assert()
+        .code(1)
+        .stdout(contains("DL3064"));
+    for src in [
+        "FROM debian:12\n# hadolint ignore=DL5108\nARG GITHUB_TOKEN\n",
+        "FROM debian:12\n# dlint ignore=dl5108\nARG GITHUB_TOKEN\n",
+        "# dlint global ignore=DL5108\nFROM debian:12\nARG GITHUB_TOKEN\n",
+        "FROM debian:12\n# dlint ignore=SecretsUsedInArgOrEnv\nARG GITHUB_TOKEN\n",
+        "# check=skip=SecretsUsedInArgOrEnv\nFROM debian:12\nARG GITHUB_TOKEN\n",
+        "FROM debian:12\n# check=skip=all\nARG GITHUB_TOKEN\n",
+    ] {
+        let t = repo(src);
+        dlint(t.path())
+            .args(["--report-unused-ignores", "Dockerfile"])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::is_empty());
+    }
+    // config file: ignored, then a severity override by the old id
+    let t = repo(SRC);
+    std::fs::write(t.path().join(".dlint.yaml"), "ignored: [DL5108]\n").unwrap();
+    dlint(t.path()).arg("Dockerfile").assert().code(0);
+    std::fs::write(
+        t.path().join(".dlint.yaml"),
+        "override:\n  error: [DL5108]\n",
+    )
+    .unwrap();
+    dlint(t.path())
+        .arg("Dockerfile")
+        .assert()
+        .code(1)
+        .stdout(contains("error DL3064"));
+    // CLI flags
+    let t = repo(SRC);
+    dlint(t.path())
+        .args(["--ignore", "DL5108", "Dockerfile"])
+        .assert()
+        .code(0);
+    dlint(t.path())
+        .args(["--info", "SecretsUsedInArgOrEnv", "Dockerfile"])
+        .assert()
+        .stdout(contains("info DL3064"));
+    // explain
+    let mut c = Command::cargo_bin("dlint").unwrap();
+    c.args(["explain", "DL5108"])
+        .assert()
+        .success()
+        .stdout(contains("# DL3064:"))
+        .stdout(contains("formerly DL5108"));
+}

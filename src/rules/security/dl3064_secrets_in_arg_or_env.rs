@@ -1,4 +1,5 @@
-//! DL5108 (BuildKit SecretsUsedInArgOrEnv): secrets passed through ARG or ENV.
+//! DL3064 (hadolint DL3064, BuildKit SecretsUsedInArgOrEnv; formerly dlint's DL5108): secrets
+//! passed through ARG or ENV.
 
 use crate::dockerfile::InstructionKind;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
@@ -34,12 +35,12 @@ pub fn looks_secret(name: &str) -> bool {
 impl Rule for SecretsInArgOrEnv {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
-            id: "DL5108",
+            id: "DL3064",
             name: "secrets-in-arg-or-env",
             severity: Severity::Warning,
             summary: "Sensitive data should not be passed in ARG or ENV",
             fix: None,
-            aliases: &["SecretsUsedInArgOrEnv"],
+            aliases: &["DL5108", "SecretsUsedInArgOrEnv"],
             ..RuleMeta::DEFAULT
         }
     }

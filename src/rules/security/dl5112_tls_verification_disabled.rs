@@ -1,0 +1,204 @@
+//! DL5112: TLS certificate verification turned off (curl `-k`, wget
+//! `--no-check-certificate`, pip `--trusted-host`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, ...).
+
+use crate::dockerfile::InstructionKind;
+use crate::lint::helpers::unquote;
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::Command;
+
+/// A download whose server is not authenticated: anyone on the path can swap the payload.
+pub struct TlsVerificationDisabled;
+
+/// True for the values that turn a switch off (`0`, `false`, `no`, `off`).
+fn falsy(v: &str) -> bool {
+    matches!(
+        unquote(v).to_ascii_lowercase().as_str(),
+        "0" | "false" | "no" | "off"
+    )
+}
+
+/// What an environment variable assignment `name=value` turns off, if anything.
+pub fn env_disables_tls(name: &str, value: &str) -> Option<&'static str> {
+    let value = unquote(value);
+    match name {
+        "NODE_TLS_REJECT_UNAUTHORIZED" if falsy(value) => Some("Node.js TLS verification"),
+        "GIT_SSL_NO_VERIFY" if !value.is_empty() && !falsy(value) => {
+            Some("git's TLS verification")
+        }
+        "PYTHONHTTPSVERIFY" if falsy(value) => Some("Python's HTTPS verification"),
+        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" | "YARN_STRICT_SSL" if falsy(value) => {
+            Some("npm's TLS verification (strict-ssl)")
+        }
+        "PIP_TRUSTED_HOST" if !value.is_empty() => Some("pip's TLS verification for a host"),
+        _ => None,
+    }
+}
+
+/// True for a `key=value` (or `key value`) setting of a key among `keys` to a false value.
+fn setting_off(words: &[&str], keys: &[&str]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let lower = w.to_ascii_lowercase();
+        let lower = lower.trim_start_matches("--setopt=");
+        // `key=value` in one word (also inside `echo "sslverify=0" >> yum.conf`)
+        let eq = lower.lines().any(|l| {
+            l.split_once('=').is_some_and(|(k, v)| {
+                keys.contains(&k.trim().rsplit('.').next().unwrap_or("")) && falsy(v.trim())
+            })
+        });
+        // `key value` in two words (`git config http.sslVerify false`)
+        let pair = keys.contains(&lower.rsplit('.').next().unwrap_or(""))
+            && words.get(i + 1).is_some_and(|v| falsy(v));
+        eq || pair
+    })
+}
+
+/// True when every URL `cmd` names is plain `http://` (no TLS, so `-k` changes nothing), as in
+/// a `curl -k http://localhost:8080/health` probe.
+fn only_plain_http(cmd: &Command) -> bool {
+    let mut urls = cmd.operands().map(|w| w.value.as_str()).filter(|v| v.contains("://")).peekable();
+    urls.peek().is_some() && urls.all(|u| u.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")))
+}
+
+/// What `cmd` turns off, if anything.
+pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
+    for a in &cmd.assignments {
+        if let Some((k, v)) = a.split_once('=')
+            && let Some(what) = env_disables_tls(k, v)
+        {
+            return Some(what);
+        }
+    }
+    let name = cmd.name()?;
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.value.as_str()).collect();
+    match name {
+        "export" | "env" => args.iter().find_map(|a| {
+            let (k, v) = a.split_once('=')?;
+            env_disables_tls(k, v)
+        }),
+        "curl" if cmd.has_option(Some('k'), Some("insecure")) && !only_plain_http(cmd) => {
+            Some("curl's certificate check (`-k`/`--insecure`)")
+        }
+        "wget" if cmd.has_option(None, Some("no-check-certificate")) && !only_plain_http(cmd) => {
+            Some("wget's certificate check (`--no-check-certificate`)")
+        }
+        "git" if setting_off(&args, &["sslverify"]) => Some("git's TLS verification (`http.sslVerify`)"),
+        "npm" | "yarn" | "yarnpkg" | "pnpm"
+            if setting_off(&args, &["strict-ssl", "--strict-ssl", "strictssl"]) =>
+        {
+            Some("npm/yarn's TLS verification (`strict-ssl false`)")
+        }
+        "yum" | "dnf" | "dnf5" | "microdnf" | "yum-config-manager" | "dnf-config-manager"
+        | "echo" | "printf" | "sed" | "tee"
+            if setting_off(&args, &["sslverify"]) =>
+        {
+            Some("yum/dnf's TLS verification (`sslverify=0`)")
+        }
+        n if n.starts_with("pip")
+            || (n.starts_with("python")
+                && args.first() == Some(&"-m")
+                && args.get(1).is_some_and(|m| m.starts_with("pip"))) =>
+        {
+            let trusted = cmd.has_option(None, Some("trusted-host"))
+                || args.iter().any(|a| a.ends_with(".trusted-host"));
+            trusted.then_some("pip's TLS verification (`--trusted-host`)")
+        }
+        _ => None,
+    }
+}
+
+impl Rule for TlsVerificationDisabled {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL5112",
+            name: "tls-verification-disabled",
+            severity: Severity::Warning,
+            summary: "Do not turn off TLS certificate verification",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let df = cx.dockerfile;
+        let mut found = Vec::new();
+        for ins in &df.instructions {
+            if let InstructionKind::Env(kvs) = &ins.kind {
+                for kv in kvs {
+                    let value = kv.raw_value.as_deref().unwrap_or("");
+                    if let Some(what) = env_disables_tls(&kv.key.value, value) {
+                        found.push((kv.key.span, what, true));
+                    }
+                }
+            }
+        }
+        for run in &cx.analysis().runs {
+            let Some(script) = &run.script else { continue };
+            for cmd in &script.commands {
+                if let Some(what) = command_disables_tls(cmd) {
+                    found.push((cmd.span, what, false));
+                }
+            }
+        }
+        found.sort_by_key(|(span, ..)| span.start);
+        for (span, what, env) in found {
+            let how = if env {
+                "for every later RUN and for the running container"
+            } else {
+                "for this download"
+            };
+            cx.report(
+                span,
+                format!(
+                    "turns off {what} {how}: anyone between the build and the server can change what is \
+                     downloaded; install the CA certificate the server needs instead"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::lines;
+
+    #[test]
+    fn flags_each_way_of_turning_tls_off() {
+        let src = "FROM debian:12
+RUN curl -fsSLk https://x/a.sh -o a.sh
+RUN curl --insecure -o b https://x/b
+RUN wget --no-check-certificate https://x/c
+RUN pip install --trusted-host pypi.org flask
+RUN git config --global http.sslVerify false
+RUN npm config set strict-ssl false
+RUN yarn config set strict-ssl false
+RUN dnf install -y --setopt=sslverify=0 git
+RUN echo 'sslverify=0' >> /etc/yum.conf
+RUN NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci
+RUN export GIT_SSL_NO_VERIFY=1 && git clone https://x/r
+ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+ENV GIT_SSL_NO_VERIFY=true
+RUN git -c http.sslVerify=false clone https://x/r
+RUN python3 -m pip install --trusted-host=pypi.org x
+";
+        assert_eq!(
+            lines(&TlsVerificationDisabled, src),
+            (2..=16).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn verified_downloads_pass() {
+        let src = "FROM debian:12
+RUN curl -fsSL https://x/a -o a && wget -q https://x/b
+RUN curl -K config.txt https://x
+RUN curl -k -o /dev/null http://localhost:8080/health && wget --no-check-certificate http://x/a
+RUN git config --global http.sslVerify true
+RUN npm config set strict-ssl true
+ENV NODE_TLS_REJECT_UNAUTHORIZED=1 GIT_SSL_NO_VERIFY=
+RUN pip install --index-url https://x/simple flask
+RUN echo sslverify=1 >> /etc/yum.conf
+";
+        assert!(lines(&TlsVerificationDisabled, src).is_empty());
+    }
+}

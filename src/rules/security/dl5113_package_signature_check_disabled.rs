@@ -1,0 +1,124 @@
+//! DL5113: package signature checks turned off (apt `--allow-unauthenticated`, apk
+//! `--allow-untrusted`, yum/dnf `--nogpgcheck`, rpm `--nosignature`, ...).
+
+use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::Command;
+
+/// Packages installed without checking who signed them: a tampered mirror or repository goes
+/// unnoticed.
+pub struct PackageSignatureCheckDisabled;
+
+/// The option of `cmd` that turns signature checks off, if any.
+pub fn signature_check_off(cmd: &Command) -> Option<String> {
+    let name = cmd.name()?;
+    let flags: &[&str] = match name {
+        "apt-get" | "apt" | "aptitude" => &[
+            "--allow-unauthenticated",
+            "--allow-insecure-repositories",
+            "--allow-downgrades-unauthenticated",
+            "--force-yes",
+        ],
+        "apk" => &["--allow-untrusted"],
+        "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf" => &["--nogpgcheck", "--no-gpgcheck"],
+        "zypper" => &["--no-gpg-checks", "--gpg-auto-import-keys-unsafe"],
+        "rpm" => &["--nosignature", "--nodigest", "--nogpg"],
+        _ => &[],
+    };
+    for w in cmd.args() {
+        let v = w.value.as_str();
+        if v == "--" {
+            break;
+        }
+        if flags.contains(&v) {
+            return Some(format!("`{name} {v}`"));
+        }
+        let lower = v.to_ascii_lowercase();
+        // apt-get -o APT::Get::AllowUnauthenticated=true, dnf --setopt=gpgcheck=0
+        let setting = lower.trim_start_matches("--setopt=");
+        let off = match setting.split_once('=') {
+            Some((k, val)) => {
+                let on = matches!(val.trim_matches('"'), "1" | "true" | "yes");
+                let zero = matches!(val.trim_matches('"'), "0" | "false" | "no");
+                (on && (k.ends_with("allowunauthenticated")
+                    || k.ends_with("allowinsecurerepositories")))
+                    || (k.ends_with("gpgcheck") && zero)
+            }
+            None => false,
+        };
+        if off && matches!(name, "apt-get" | "apt" | "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf") {
+            return Some(format!("`{name} {v}`"));
+        }
+    }
+    None
+}
+
+impl Rule for PackageSignatureCheckDisabled {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: "DL5113",
+            name: "package-signature-check-disabled",
+            severity: Severity::Warning,
+            summary: "Do not turn off package signature checks",
+            fix: None,
+            ..RuleMeta::DEFAULT
+        }
+    }
+
+    fn check(&self, cx: &mut Context<'_>) {
+        let mut found = Vec::new();
+        for run in &cx.analysis().runs {
+            let Some(script) = &run.script else { continue };
+            for cmd in &script.commands {
+                if let Some(what) = signature_check_off(cmd) {
+                    found.push((cmd.span, what));
+                }
+            }
+        }
+        for (span, what) in found {
+            cx.report(
+                span,
+                format!(
+                    "{what} installs packages without checking their signatures: a tampered mirror or \
+                     repository goes unnoticed; import the repository's signing key instead"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::lines;
+
+    #[test]
+    fn flags_unsigned_installs() {
+        let src = "FROM debian:12
+RUN apt-get update && apt-get install -y --allow-unauthenticated curl
+RUN apt-get -o APT::Get::AllowUnauthenticated=true install -y curl
+RUN apt-get update --allow-insecure-repositories
+RUN apt-get install -y --force-yes curl
+RUN apk add --allow-untrusted /tmp/pkg.apk
+RUN dnf install -y --nogpgcheck https://x/pkg.rpm
+RUN yum --setopt=gpgcheck=0 install -y x
+RUN rpm -i --nosignature pkg.rpm
+RUN zypper --no-gpg-checks install -y x
+";
+        assert_eq!(
+            lines(&PackageSignatureCheckDisabled, src),
+            (2..=10).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn checked_installs_pass() {
+        let src = "FROM debian:12
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN apk add --no-cache curl
+RUN dnf install -y --setopt=gpgcheck=1 git
+RUN rpm --import https://x/key.asc && rpm -i pkg.rpm
+RUN echo --nogpgcheck
+";
+        assert!(lines(&PackageSignatureCheckDisabled, src).is_empty());
+    }
+}
