@@ -34,14 +34,15 @@ fn command(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             '%', ',', '.', '(', ')', '{', '}', '[', ']', '<', '>', '#', '&', '|',
         ])
         && !name.starts_with('.')
+        && let Some(last) = name.chars().next_back()
     {
-        if let Some(last) = name.chars().next_back() {
-            cx.report(
-                "SC2288",
-                n,
-                format!("This is interpreted as a command name ending with '{last}'. Double check syntax."),
-            );
-        }
+        cx.report(
+            "SC2288",
+            n,
+            format!(
+                "This is interpreted as a command name ending with '{last}'. Double check syntax."
+            ),
+        );
     }
     match super::super::basename(name) {
         "cd" => cd_unchecked(cx, n, up),
@@ -546,10 +547,7 @@ fn grep_output_test(cx: &mut Cx<'_>, n: Node<'_>) {
         return;
     };
     let last = if body.kind() == "pipeline" {
-        children(body)
-            .into_iter()
-            .filter(|c| c.is_named())
-            .next_back()
+        children(body).into_iter().rfind(|c| c.is_named())
     } else {
         Some(body)
     };

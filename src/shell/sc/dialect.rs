@@ -56,19 +56,15 @@ pub(super) fn visit(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             cx.report("SC3009", n, "In POSIX sh, brace expansion is undefined.");
         }
         "concatenation" if !quoted() => brace_expansion(cx, n),
-        "variable_assignment" => {
-            if n.named_child(1).is_some_and(|v| v.kind() == "array") {
-                cx.report("SC3030", n, "In POSIX sh, arrays are undefined.");
-            }
+        "variable_assignment" if n.named_child(1).is_some_and(|v| v.kind() == "array") => {
+            cx.report("SC3030", n, "In POSIX sh, arrays are undefined.");
         }
-        "function_definition" => {
-            if n.child(0).is_some_and(|k| cx.text(k) == "function") {
-                cx.report(
-                    "SC2113",
-                    n,
-                    "'function' keyword is non-standard. Use 'foo()' instead of 'function foo'.",
-                );
-            }
+        "function_definition" if n.child(0).is_some_and(|k| cx.text(k) == "function") => {
+            cx.report(
+                "SC2113",
+                n,
+                "'function' keyword is non-standard. Use 'foo()' instead of 'function foo'.",
+            );
         }
         "declaration_command" => {
             let keyword = n.child(0).map(|k| cx.text(k)).unwrap_or("");
