@@ -49,7 +49,7 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             });
         }
     }
-    let model = SemanticModel::new(df);
+    let model = SemanticModel::with_target(df, config.target.as_deref());
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {

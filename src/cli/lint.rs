@@ -66,6 +66,10 @@ pub struct LintArgs {
     /// Report inline ignores that suppressed nothing (DL5100).
     #[arg(long)]
     pub report_unused_ignores: bool,
+    /// Check the image of this build target (`docker build --target`): a stage name or index.
+    /// Without it every build target (a stage no other stage uses, and the last) counts.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
 }
 
 fn usage(msg: String) -> Error {
@@ -89,6 +93,7 @@ pub fn build_config(args: &LintArgs, registry: &Registry) -> Result<Config> {
             strict_labels: args.strict_labels,
             disable_ignore_pragma: args.disable_ignore_pragma,
             report_unused_ignores: args.report_unused_ignores,
+            target: args.target.clone(),
         },
         registry,
     )?;

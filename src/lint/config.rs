@@ -84,6 +84,9 @@ pub struct Config {
     /// `verbose: true` in the config file (hadolint's key): say on stderr which config file
     /// is used and how many files and rules are run.
     pub verbose: bool,
+    /// The build target (`target:`, `--target`): only that stage and the stages it is built
+    /// on count as the image; without one, every build target does.
+    pub target: Option<String>,
     /// The file the config was read from.
     pub path: Option<PathBuf>,
 }
@@ -127,6 +130,7 @@ struct RawConfig {
     #[serde(rename = "disable-ignore-pragma")]
     disable_ignore_pragma: Option<bool>,
     verbose: Option<bool>,
+    target: Option<String>,
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
     /// Gates of `dlint image`, read by `image::gates::from_yaml`.
@@ -230,6 +234,7 @@ impl Config {
         cfg.disable_ignore_pragma = raw.disable_ignore_pragma.unwrap_or(false);
         cfg.report_unused_ignores = raw.report_unused_ignores.unwrap_or(false);
         cfg.verbose = raw.verbose.unwrap_or(false);
+        cfg.target = raw.target;
         Ok(cfg)
     }
 
@@ -381,6 +386,8 @@ pub struct Overrides {
     pub disable_ignore_pragma: bool,
     /// `--report-unused-ignores`.
     pub report_unused_ignores: bool,
+    /// `--target`, replacing the config's.
+    pub target: Option<String>,
 }
 
 impl Config {
@@ -433,6 +440,9 @@ impl Config {
         self.settings.strict_labels |= o.strict_labels;
         self.disable_ignore_pragma |= o.disable_ignore_pragma;
         self.report_unused_ignores |= o.report_unused_ignores;
+        if o.target.is_some() {
+            self.target.clone_from(&o.target);
+        }
         Ok(())
     }
 }

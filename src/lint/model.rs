@@ -7,6 +7,7 @@ use crate::dockerfile::expand::Env;
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Word};
 use crate::shell::run::Analysis;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// What the model knows about one stage.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,8 +23,10 @@ pub struct StageFacts {
     /// A stage a build can target to get something nothing else uses: no other stage uses
     /// it, or it is the last stage.
     pub is_target: bool,
-    /// The stage ends up in the final image: the last stage and, through `FROM <stage>`, the
-    /// stages it is built on.
+    /// The stage ends up in an image a build produces: a build target (`docker build
+    /// --target`, compose's `target:`; the last stage, and every stage nothing else uses) and,
+    /// through `FROM <stage>`, the stages it is built on. With an explicit target, only that
+    /// target's chain.
     pub in_final_image: bool,
 }
 
@@ -47,9 +50,17 @@ impl std::fmt::Debug for SemanticModel<'_> {
 
 impl<'a> SemanticModel<'a> {
     /// Builds the model of `df`: stage graph and shell analysis now, the variable scope of an
-    /// instruction when a rule first asks for it.
+    /// instruction when a rule first asks for it. Every build target counts as an image (see
+    /// [`StageFacts::in_final_image`]).
     pub fn new(df: &'a Dockerfile) -> Self {
-        let stages = stage_facts(df);
+        Self::with_target(df, None)
+    }
+
+    /// As [`SemanticModel::new`], for a build of `target` (`docker build --target`, a stage
+    /// name or index): only that stage and the stages it is built on end up in the image. An
+    /// unknown target counts as none.
+    pub fn with_target(df: &'a Dockerfile, target: Option<&str>) -> Self {
+        let stages = stage_facts(df, target);
         let in_final = stages.iter().map(|s| s.in_final_image).collect();
         let bases: Vec<Option<usize>> = stages.iter().map(|s| s.base).collect();
         SemanticModel {
@@ -153,8 +164,10 @@ impl<'a> SemanticModel<'a> {
     }
 }
 
-/// The stage graph: bases, dependants, targets and the stages of the final image.
-fn stage_facts(df: &Dockerfile) -> Vec<StageFacts> {
+/// The stage graph: bases, dependants, targets and the stages of the images a build produces
+/// (of `target`'s image only, when it names a stage). Linear in the file: stage names are
+/// looked up in a map of the stages defined so far.
+fn stage_facts(df: &Dockerfile, target: Option<&str>) -> Vec<StageFacts> {
     let n = df.stages.len();
     let globals = df.global_env();
     let mut facts: Vec<StageFacts> = (0..n)
@@ -163,26 +176,16 @@ fn stage_facts(df: &Dockerfile) -> Vec<StageFacts> {
             ..StageFacts::default()
         })
         .collect();
-    // A stage named `name` defined before `before`: the nearest one (BuildKit rejects
+    // Lowercased stage name -> the nearest stage of that name defined so far (BuildKit rejects
     // duplicate names; DL3024 reports them).
-    let named = |name: &str, before: usize| -> Option<usize> {
-        df.stages[..before.min(n)]
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(name))
-            })
-            .map(|s| s.index)
-    };
+    let mut names: HashMap<String, usize> = HashMap::new();
     for (i, st) in df.stages.iter().enumerate() {
         let raw = &st.base.raw;
         let name = globals
             .expand(raw, df.escape)
             .map(|e| e.value)
             .unwrap_or_else(|_| raw.clone());
-        if let Some(b) = named(&name, i) {
+        if let Some(&b) = names.get(&name.to_ascii_lowercase()) {
             facts[i].base = Some(b);
             facts[b].dependants.push(i);
         }
@@ -196,12 +199,15 @@ fn stage_facts(df: &Dockerfile) -> Vec<StageFacts> {
             for used in stage_refs(inst) {
                 let src = match used.parse::<usize>() {
                     Ok(k) => (k < i).then_some(k),
-                    Err(_) => named(&used, i),
+                    Err(_) => names.get(&used.to_ascii_lowercase()).copied(),
                 };
                 if let Some(src) = src {
                     facts[src].dependants.push(i);
                 }
             }
+        }
+        if let Some(own) = &st.name {
+            names.insert(own.to_ascii_lowercase(), i);
         }
     }
     for f in &mut facts {
@@ -209,14 +215,24 @@ fn stage_facts(df: &Dockerfile) -> Vec<StageFacts> {
         f.dependants.dedup();
         f.is_target = f.dependants.is_empty() || f.index + 1 == n;
     }
-    // The final image: the last stage and its bases.
-    let mut cur = n.checked_sub(1);
-    while let Some(s) = cur {
-        if facts[s].in_final_image {
-            break;
+    let chosen = target.and_then(|t| match t.parse::<usize>() {
+        Ok(k) => (k < n).then_some(k),
+        Err(_) => names.get(&t.to_ascii_lowercase()).copied(),
+    });
+    let ends: Vec<usize> = match chosen {
+        Some(t) => vec![t],
+        None => facts.iter().filter(|f| f.is_target).map(|f| f.index).collect(),
+    };
+    // Each image: the target stage and its bases.
+    for end in ends {
+        let mut cur = Some(end);
+        while let Some(s) = cur {
+            if facts[s].in_final_image {
+                break;
+            }
+            facts[s].in_final_image = true;
+            cur = facts[s].base;
         }
-        facts[s].in_final_image = true;
-        cur = facts[s].base;
     }
     facts
 }
@@ -269,7 +285,20 @@ mod tests {
             .filter(|f| f.in_final_image)
             .map(|f| f.index)
             .collect();
-        assert_eq!(fin, [0, 1, 4]);
+        // Every build target is an image: `lint` (nothing uses it) as well as the last stage.
+        assert_eq!(fin, [0, 1, 3, 4]);
+        let only = |target: &str| -> Vec<usize> {
+            SemanticModel::with_target(&df, Some(target))
+                .stages()
+                .iter()
+                .filter(|f| f.in_final_image)
+                .map(|f| f.index)
+                .collect()
+        };
+        assert_eq!(only("LINT"), [3]);
+        assert_eq!(only("build"), [0, 1]);
+        assert_eq!(only("4"), [0, 1, 4]);
+        assert_eq!(only("nope"), [0, 1, 3, 4], "an unknown target counts as none");
         assert_eq!(m.stage_chain(4), [4, 1, 0]);
         assert!(m.descends_from(4, 0) && !m.descends_from(3, 0));
     }

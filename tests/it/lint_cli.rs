@@ -154,3 +154,42 @@ fn config_no_color_and_verbose_are_honoured() {
     let forced = on_tty("no-color: true\n", "--color always");
     assert!(forced.contains("\u{1b}["), "{forced:?}");
 }
+
+/// Every build target counts as an image for the cache rules; `--target` (or `target:` in the
+/// config) narrows the check to one target's stages.
+#[test]
+fn build_targets_and_the_target_flag() {
+    let t = repo();
+    std::fs::write(
+        t.path().join("Dockerfile"),
+        "FROM python:3.12 AS base\nRUN pip install flask==3.0.0\n\
+         FROM base AS dev\nRUN pip install pytest==8.0.0\n\
+         FROM python:3.12-slim\nCOPY --from=base /usr/local /usr/local\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = dlint(t.path())
+            .args(["lint", "--no-config", "-f", "compact", "--ignore", "DL3059"])
+            .args(extra)
+            .arg("Dockerfile")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // `dev` is used by nothing: a target in its own right, so base and dev are both images.
+    let all = run(&[]);
+    assert!(all.contains("Dockerfile:2:") && all.contains("Dockerfile:4:"), "{all}");
+    assert!(all.contains("DL3042"), "{all}");
+    // The last stage's image holds neither RUN.
+    let last = run(&["--target", "2"]);
+    assert!(!last.contains("DL3042"), "{last}");
+    let base = run(&["--target", "BASE"]);
+    assert!(base.contains("Dockerfile:2:") && !base.contains("Dockerfile:4:"), "{base}");
+    std::fs::write(t.path().join(".dlint.yaml"), "target: dev\n").unwrap();
+    let out = dlint(t.path())
+        .args(["lint", "-f", "compact", "Dockerfile"])
+        .output()
+        .unwrap();
+    let cfg = String::from_utf8_lossy(&out.stdout);
+    assert!(cfg.contains("Dockerfile:4:") && cfg.contains("DL3042"), "{cfg}");
+}
