@@ -76,28 +76,59 @@ fn usage(msg: String) -> Error {
     Error::Usage(msg)
 }
 
+/// The flags that override config files.
+fn overrides(args: &LintArgs) -> Overrides {
+    Overrides {
+        ignore: args.ignore.clone(),
+        error: args.error.clone(),
+        warning: args.warning.clone(),
+        info: args.info.clone(),
+        style: args.style.clone(),
+        failure_threshold: args.failure_threshold.clone(),
+        no_fail: args.no_fail,
+        trusted_registries: args.trusted_registry.clone(),
+        require_label: args.require_label.clone(),
+        strict_labels: args.strict_labels,
+        disable_ignore_pragma: args.disable_ignore_pragma,
+        report_unused_ignores: args.report_unused_ignores,
+        target: args.target.clone(),
+    }
+}
+
 /// Builds the run's config: the config file (explicit, discovered, or none) overridden by flags.
 pub fn build_config(args: &LintArgs, registry: &Registry) -> Result<Config> {
     let mut cfg = Config::resolve(args.config.as_deref(), args.no_config, registry)?;
-    cfg.apply(
-        &Overrides {
-            ignore: args.ignore.clone(),
-            error: args.error.clone(),
-            warning: args.warning.clone(),
-            info: args.info.clone(),
-            style: args.style.clone(),
-            failure_threshold: args.failure_threshold.clone(),
-            no_fail: args.no_fail,
-            trusted_registries: args.trusted_registry.clone(),
-            require_label: args.require_label.clone(),
-            strict_labels: args.strict_labels,
-            disable_ignore_pragma: args.disable_ignore_pragma,
-            report_unused_ignores: args.report_unused_ignores,
-            target: args.target.clone(),
-        },
-        registry,
-    )?;
+    cfg.apply(&overrides(args), registry)?;
     Ok(cfg)
+}
+
+/// Lints `files`, each with the config nearest to it (a monorepo's per-service
+/// `.dlint.yaml`/`.hadolint.yaml`) unless `--config` or `--no-config` names one for all; flags
+/// override every config.
+fn lint_per_directory(
+    args: &LintArgs,
+    files: &[PathBuf],
+    run_cfg: &Config,
+    registry: &Registry,
+) -> Result<Vec<lint::LintedFile>> {
+    if args.config.is_some() || args.no_config {
+        return Ok(lint::lint_files(registry, files, run_cfg));
+    }
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let mut out = Vec::with_capacity(files.len());
+    for (mut cfg, group) in Config::per_directory(files, &cwd, registry)? {
+        if cfg.path == run_cfg.path {
+            out.extend(lint::lint_files(registry, &group, run_cfg));
+            continue;
+        }
+        cfg.apply(&overrides(args), registry)?;
+        out.extend(lint::lint_files(registry, &group, &cfg));
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }
 
 /// The exit code for a finished run.
@@ -142,7 +173,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             registry.rules().len()
         );
     }
-    let mut files = lint::lint_files(registry, &found.files, &cfg);
+    let mut files = lint_per_directory(&args, &found.files, &cfg, registry)?;
     if let Some(name) = &args.stdin_filename {
         for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
             f.path = name.clone();

@@ -6,7 +6,7 @@ use super::registry::{Registry, is_hadolint_code};
 use super::rule::RuleSettings;
 use crate::{Error, Result};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -263,6 +263,45 @@ impl Config {
         }
     }
 
+    /// The config of each linted file in a monorepo: the `.dlint.yaml` / `.hadolint.yaml`
+    /// nearest to the file (searched from its directory up to the repository root, then the
+    /// user-level files, as [`find_config`]), each loaded once. Returns the configs with the
+    /// files they govern, in the order first met; `-` (stdin) is looked up from `cwd`.
+    pub fn per_directory(
+        paths: &[PathBuf],
+        cwd: &Path,
+        registry: &Registry,
+    ) -> Result<Vec<(Config, Vec<PathBuf>)>> {
+        let dirs = UserDirs::from_env();
+        let mut by_dir: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+        for p in paths {
+            let dir = match p.parent() {
+                _ if p.as_os_str() == "-" => cwd.to_path_buf(),
+                Some(d) if !d.as_os_str().is_empty() => cwd.join(d),
+                _ => cwd.to_path_buf(),
+            };
+            let found = by_dir
+                .entry(dir.clone())
+                .or_insert_with(|| find_config(&dir, &dirs))
+                .clone();
+            match groups.iter_mut().find(|(c, _)| *c == found) {
+                Some((_, files)) => files.push(p.clone()),
+                None => groups.push((found, vec![p.clone()])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(path, files)| {
+                let cfg = match &path {
+                    Some(p) => Config::load(p, registry)?,
+                    None => Config::default(),
+                };
+                Ok((cfg, files))
+            })
+            .collect()
+    }
+
     /// True when rule `id` (default-enabled or not) runs under this config.
     pub fn is_enabled(&self, id: &str, default_enabled: bool) -> bool {
         !self.ignored.contains(id) && (default_enabled || self.overrides.contains_key(id))
@@ -302,11 +341,11 @@ impl UserDirs {
     }
 }
 
-/// Finds the config file: `.dlint.yaml`/`.dlint.yml` from `cwd` up to the repository root
-/// (the first directory holding `.git`), then `$XDG_CONFIG_HOME/dlint/config.yaml`,
-/// `$XDG_CONFIG_HOME/dlint.yaml`; when no dlint config exists, hadolint's files in the same
-/// places (`.hadolint.yaml|yml`, then `$XDG_CONFIG_HOME/hadolint.yaml`, `~/.hadolint/hadolint.yaml`,
-/// `~/.hadolint.yaml`).
+/// Finds the config file: the nearest `.dlint.yaml`/`.dlint.yml` or hadolint's
+/// `.hadolint.yaml|yml` from `cwd` up to the repository root (the first directory holding
+/// `.git`; dlint's file first within one directory), then `$XDG_CONFIG_HOME/dlint/config.yaml`,
+/// `$XDG_CONFIG_HOME/dlint.yaml`, then hadolint's user files (`$XDG_CONFIG_HOME/hadolint.yaml`,
+/// `~/.hadolint/hadolint.yaml`, `~/.hadolint.yaml`).
 pub fn find_config(cwd: &Path, dirs: &UserDirs) -> Option<PathBuf> {
     let up = |names: &[&str]| -> Option<PathBuf> {
         for dir in cwd.ancestors() {
@@ -324,38 +363,42 @@ pub fn find_config(cwd: &Path, dirs: &UserDirs) -> Option<PathBuf> {
     };
     let first = |cands: Vec<PathBuf>| cands.into_iter().find(|p| p.is_file());
     let cfg_home = dirs.config_home();
-    up(&[".dlint.yaml", ".dlint.yml"])
-        .or_else(|| {
-            first(
-                cfg_home
-                    .iter()
-                    .flat_map(|c| {
-                        [
-                            c.join("dlint").join("config.yaml"),
-                            c.join("dlint").join("config.yml"),
-                            c.join("dlint.yaml"),
-                            c.join("dlint.yml"),
-                        ]
-                    })
-                    .collect(),
-            )
-        })
-        .or_else(|| up(&[".hadolint.yaml", ".hadolint.yml"]))
-        .or_else(|| {
-            let mut c: Vec<PathBuf> = Vec::new();
-            if let Some(x) = &cfg_home {
-                c.push(x.join("hadolint.yaml"));
-                c.push(x.join("hadolint.yml"));
+    up(&[
+        ".dlint.yaml",
+        ".dlint.yml",
+        ".hadolint.yaml",
+        ".hadolint.yml",
+    ])
+    .or_else(|| {
+        first(
+            cfg_home
+                .iter()
+                .flat_map(|c| {
+                    [
+                        c.join("dlint").join("config.yaml"),
+                        c.join("dlint").join("config.yml"),
+                        c.join("dlint.yaml"),
+                        c.join("dlint.yml"),
+                    ]
+                })
+                .collect(),
+        )
+    })
+    .or_else(|| {
+        let mut c: Vec<PathBuf> = Vec::new();
+        if let Some(x) = &cfg_home {
+            c.push(x.join("hadolint.yaml"));
+            c.push(x.join("hadolint.yml"));
+        }
+        if let Some(h) = &dirs.home {
+            for f in ["hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml"] {
+                c.push(h.join(".hadolint").join(f));
             }
-            if let Some(h) = &dirs.home {
-                for f in ["hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml"] {
-                    c.push(h.join(".hadolint").join(f));
-                }
-                c.push(h.join(".hadolint.yaml"));
-                c.push(h.join(".hadolint.yml"));
-            }
-            first(c)
-        })
+            c.push(h.join(".hadolint.yaml"));
+            c.push(h.join(".hadolint.yml"));
+        }
+        first(c)
+    })
 }
 
 /// Command-line overrides of a config (`dlint lint` flags), applied by [`Config::apply`]. Rule
@@ -554,19 +597,22 @@ mod tests {
         // a repo .hadolint.yaml beats it
         std::fs::write(root.join(".hadolint.yaml"), "").unwrap();
         assert_eq!(find_config(&sub, &dirs), Some(root.join(".hadolint.yaml")));
-        // any dlint config beats hadolint ones, the user-level one too
+        // a project's config (dlint's or hadolint's) beats the user-level ones
         std::fs::write(home.join(".config/dlint.yaml"), "").unwrap();
-        assert_eq!(
-            find_config(&sub, &dirs),
-            Some(home.join(".config/dlint.yaml"))
-        );
+        assert_eq!(find_config(&sub, &dirs), Some(root.join(".hadolint.yaml")));
+        // in one directory, dlint's file beats hadolint's
         std::fs::write(root.join(".dlint.yml"), "").unwrap();
         assert_eq!(find_config(&sub, &dirs), Some(root.join(".dlint.yml")));
+        // the nearest directory wins, whichever tool's file it holds
+        std::fs::write(sub.join(".hadolint.yml"), "").unwrap();
+        assert_eq!(find_config(&sub, &dirs), Some(sub.join(".hadolint.yml")));
+        std::fs::remove_file(sub.join(".hadolint.yml")).unwrap();
         std::fs::write(sub.join(".dlint.yaml"), "").unwrap();
         assert_eq!(find_config(&sub, &dirs), Some(sub.join(".dlint.yaml")));
         // above the repository root is not searched
         std::fs::remove_file(sub.join(".dlint.yaml")).unwrap();
         std::fs::remove_file(root.join(".dlint.yml")).unwrap();
+        std::fs::remove_file(root.join(".hadolint.yaml")).unwrap();
         std::fs::write(tmp.path().join(".dlint.yaml"), "").unwrap();
         assert_eq!(
             find_config(&sub, &dirs),

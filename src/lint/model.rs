@@ -221,7 +221,11 @@ fn stage_facts(df: &Dockerfile, target: Option<&str>) -> Vec<StageFacts> {
     });
     let ends: Vec<usize> = match chosen {
         Some(t) => vec![t],
-        None => facts.iter().filter(|f| f.is_target).map(|f| f.index).collect(),
+        None => facts
+            .iter()
+            .filter(|f| f.is_target)
+            .map(|f| f.index)
+            .collect(),
     };
     // Each image: the target stage and its bases.
     for end in ends {
@@ -298,7 +302,11 @@ mod tests {
         assert_eq!(only("LINT"), [3]);
         assert_eq!(only("build"), [0, 1]);
         assert_eq!(only("4"), [0, 1, 4]);
-        assert_eq!(only("nope"), [0, 1, 3, 4], "an unknown target counts as none");
+        assert_eq!(
+            only("nope"),
+            [0, 1, 3, 4],
+            "an unknown target counts as none"
+        );
         assert_eq!(m.stage_chain(4), [4, 1, 0]);
         assert!(m.descends_from(4, 0) && !m.descends_from(3, 0));
     }

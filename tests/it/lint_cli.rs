@@ -178,18 +178,84 @@ fn build_targets_and_the_target_flag() {
     };
     // `dev` is used by nothing: a target in its own right, so base and dev are both images.
     let all = run(&[]);
-    assert!(all.contains("Dockerfile:2:") && all.contains("Dockerfile:4:"), "{all}");
+    assert!(
+        all.contains("Dockerfile:2:") && all.contains("Dockerfile:4:"),
+        "{all}"
+    );
     assert!(all.contains("DL3042"), "{all}");
     // The last stage's image holds neither RUN.
     let last = run(&["--target", "2"]);
     assert!(!last.contains("DL3042"), "{last}");
     let base = run(&["--target", "BASE"]);
-    assert!(base.contains("Dockerfile:2:") && !base.contains("Dockerfile:4:"), "{base}");
+    assert!(
+        base.contains("Dockerfile:2:") && !base.contains("Dockerfile:4:"),
+        "{base}"
+    );
     std::fs::write(t.path().join(".dlint.yaml"), "target: dev\n").unwrap();
     let out = dlint(t.path())
         .args(["lint", "-f", "compact", "Dockerfile"])
         .output()
         .unwrap();
     let cfg = String::from_utf8_lossy(&out.stdout);
-    assert!(cfg.contains("Dockerfile:4:") && cfg.contains("DL3042"), "{cfg}");
+    assert!(
+        cfg.contains("Dockerfile:4:") && cfg.contains("DL3042"),
+        "{cfg}"
+    );
+}
+
+/// In a monorepo each service's `.dlint.yaml` / `.hadolint.yaml` governs its own Dockerfiles;
+/// flags still override every one, and `--config` names one for all.
+#[test]
+fn nearest_config_per_directory() {
+    let t = repo();
+    let root = t.path();
+    std::fs::write(root.join(".dlint.yaml"), "ignored: [DL3006]\n").unwrap();
+    for (svc, cfg) in [
+        ("api", Some((".dlint.yaml", "ignored: [DL3007]\n"))),
+        (
+            "web",
+            Some((".hadolint.yaml", "ignored: [DL3007, DL3006]\n")),
+        ),
+        ("worker", None),
+    ] {
+        std::fs::create_dir(root.join(svc)).unwrap();
+        std::fs::write(
+            root.join(svc).join("Dockerfile"),
+            "FROM debian:latest\nFROM debian\n",
+        )
+        .unwrap();
+        if let Some((name, text)) = cfg {
+            std::fs::write(root.join(svc).join(name), text).unwrap();
+        }
+    }
+    let run = |extra: &[&str]| {
+        let out = dlint(root)
+            .args(["lint", "-f", "compact"])
+            .args(extra)
+            .args(["api/Dockerfile", "web/Dockerfile", "worker/Dockerfile"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let out = run(&[]);
+    let has = |file: &str, rule: &str| out.lines().any(|l| l.starts_with(file) && l.contains(rule));
+    // api: its own config (DL3007 ignored, DL3006 reported).
+    assert!(has("api/", "DL3006") && !has("api/", "DL3007"), "{out}");
+    // web: the nearest hadolint config ignores both.
+    assert!(!has("web/", "DL3006") && !has("web/", "DL3007"), "{out}");
+    // worker: no config of its own, so the root's (DL3006 ignored).
+    assert!(
+        !has("worker/", "DL3006") && has("worker/", "DL3007"),
+        "{out}"
+    );
+    // A flag overrides every config.
+    let out = run(&["--ignore", "DL3006"]);
+    assert!(!out.contains("DL3006"), "{out}");
+    // --config: one config for all.
+    let out = run(&["--config", ".dlint.yaml"]);
+    assert!(
+        out.contains("api/Dockerfile") && out.contains("web/Dockerfile:1"),
+        "{out}"
+    );
+    assert!(!out.contains("DL3006"), "{out}");
 }
