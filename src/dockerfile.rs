@@ -5,6 +5,7 @@
 //! parsing resumes at the next instruction.
 
 pub mod ast;
+pub mod dockerignore;
 pub mod dump;
 pub mod expand;
 mod json;

@@ -163,7 +163,14 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         }
     };
     let decoded = read::decode(bytes);
-    let mut diagnostics = lint_source(registry, &decoded.text, config);
+    let mut diagnostics = match dockerignore_for(path, config) {
+        Some(ignore) => {
+            let mut cfg = config.clone();
+            cfg.settings.dockerignore = Some(ignore);
+            lint_source(registry, &decoded.text, &cfg)
+        }
+        None => lint_source(registry, &decoded.text, config),
+    };
     let error = decoded.invalid.map(|bad| {
         let e = bad.error(path, &decoded.text);
         let d = read::unreadable(&e, bad.span());
@@ -177,6 +184,34 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         diagnostics,
         error,
     }
+}
+
+/// The ignore file BuildKit applies to a build of `dockerfile`: `<name>.dockerignore` beside it,
+/// else `.dockerignore` at the root of the build context (`context:` / `--context`, or the
+/// Dockerfile's directory). `None` for stdin or when there is none.
+fn dockerignore_for(
+    dockerfile: &Path,
+    config: &Config,
+) -> Option<std::sync::Arc<dockerfile::dockerignore::Dockerignore>> {
+    if dockerfile.as_os_str() == "-" {
+        return None;
+    }
+    let dir = dockerfile.parent().unwrap_or(Path::new(""));
+    let own = dockerfile
+        .file_name()
+        .map(|n| dir.join(format!("{}.dockerignore", n.to_string_lossy())));
+    let context = config.context.clone().unwrap_or_else(|| dir.to_path_buf());
+    let candidates = own.into_iter().chain([context.join(".dockerignore")]);
+    for candidate in candidates {
+        // Bounded: an ignore file is a few lines; a huge one is not read.
+        let small = std::fs::metadata(&candidate).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        if small && let Ok(text) = std::fs::read_to_string(&candidate) {
+            return Some(std::sync::Arc::new(
+                dockerfile::dockerignore::Dockerignore::parse(&text),
+            ));
+        }
+    }
+    None
 }
 
 /// Lints files in parallel with the rules of `registry`; the result is sorted by path (findings

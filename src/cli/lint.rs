@@ -70,6 +70,10 @@ pub struct LintArgs {
     /// Without it every build target (a stage no other stage uses, and the last) counts.
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
+    /// The build context directory, for its `.dockerignore` (default: each Dockerfile's
+    /// directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
 }
 
 fn usage(msg: String) -> Error {
@@ -92,6 +96,7 @@ fn overrides(args: &LintArgs) -> Overrides {
         disable_ignore_pragma: args.disable_ignore_pragma,
         report_unused_ignores: args.report_unused_ignores,
         target: args.target.clone(),
+        context: args.context.clone(),
     }
 }
 

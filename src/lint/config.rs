@@ -87,6 +87,9 @@ pub struct Config {
     /// The build target (`target:`, `--target`): only that stage and the stages it is built
     /// on count as the image; without one, every build target does.
     pub target: Option<String>,
+    /// The build context directory (`context:`, `--context`), for its `.dockerignore`;
+    /// without one, each Dockerfile's directory.
+    pub context: Option<PathBuf>,
     /// The file the config was read from.
     pub path: Option<PathBuf>,
 }
@@ -131,6 +134,7 @@ struct RawConfig {
     disable_ignore_pragma: Option<bool>,
     verbose: Option<bool>,
     target: Option<String>,
+    context: Option<PathBuf>,
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
     /// Gates of `dlint image`, read by `image::gates::from_yaml`.
@@ -235,6 +239,10 @@ impl Config {
         cfg.report_unused_ignores = raw.report_unused_ignores.unwrap_or(false);
         cfg.verbose = raw.verbose.unwrap_or(false);
         cfg.target = raw.target;
+        // Relative to the config file's directory.
+        cfg.context = raw
+            .context
+            .map(|c| path.parent().map_or(c.clone(), |d| d.join(&c)));
         Ok(cfg)
     }
 
@@ -431,6 +439,8 @@ pub struct Overrides {
     pub report_unused_ignores: bool,
     /// `--target`, replacing the config's.
     pub target: Option<String>,
+    /// `--context`, replacing the config's.
+    pub context: Option<PathBuf>,
 }
 
 impl Config {
@@ -485,6 +495,9 @@ impl Config {
         self.report_unused_ignores |= o.report_unused_ignores;
         if o.target.is_some() {
             self.target.clone_from(&o.target);
+        }
+        if o.context.is_some() {
+            self.context.clone_from(&o.context);
         }
         Ok(())
     }

@@ -57,6 +57,9 @@ pub struct RuleSettings {
     /// label name -> type (`text`, `url`, `rfc3339`, `spdx`, `hash`, `semver`, `email`).
     pub label_schema: Vec<(String, String)>,
     pub strict_labels: bool,
+    /// The build context's `.dockerignore` (or the Dockerfile's own `<name>.dockerignore`),
+    /// when the linted file is on disk and one exists.
+    pub dockerignore: Option<std::sync::Arc<crate::dockerfile::dockerignore::Dockerignore>>,
 }
 
 /// What a rule's check gets: the file, its semantic model (shared by every rule of the run),

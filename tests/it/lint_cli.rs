@@ -259,3 +259,48 @@ fn nearest_config_per_directory() {
     );
     assert!(!out.contains("DL3006"), "{out}");
 }
+
+/// DL5118 reads the build context's `.dockerignore` from disk: beside the Dockerfile by
+/// default, `<name>.dockerignore` first, or in `--context DIR`.
+#[test]
+fn copy_of_an_ignored_file_reads_the_context_ignore_file() {
+    let t = repo();
+    let root = t.path();
+    std::fs::create_dir_all(root.join("docker")).unwrap();
+    std::fs::write(
+        root.join("docker/Dockerfile"),
+        "FROM debian:12\nCOPY dist/app /app\nCOPY secrets.txt /s\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = dlint(root)
+            .args(["lint", "--no-config", "-f", "compact"])
+            .args(extra)
+            .arg("docker/Dockerfile")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(!run(&[]).contains("DL5118"), "no ignore file, no finding");
+    std::fs::write(root.join("docker/.dockerignore"), "dist\n").unwrap();
+    let out = run(&[]);
+    assert!(
+        out.contains("docker/Dockerfile:2:6") && out.contains("DL5118"),
+        "{out}"
+    );
+    // The Dockerfile's own ignore file wins over the context's.
+    std::fs::write(root.join("docker/Dockerfile.dockerignore"), "secrets.txt\n").unwrap();
+    let out = run(&[]);
+    assert!(
+        out.contains("Dockerfile:3:6") && !out.contains("Dockerfile:2:6"),
+        "{out}"
+    );
+    std::fs::remove_file(root.join("docker/Dockerfile.dockerignore")).unwrap();
+    // --context: the root's ignore file instead of the Dockerfile directory's.
+    std::fs::write(root.join(".dockerignore"), "**/secrets.txt\n").unwrap();
+    let out = run(&["--context", "."]);
+    assert!(
+        out.contains("Dockerfile:3:6") && !out.contains("Dockerfile:2:6"),
+        "{out}"
+    );
+}

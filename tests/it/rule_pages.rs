@@ -25,7 +25,7 @@ fn harness_config(registry: &Registry) -> Config {
 
 /// The settings the configuration-driven rules need to fire: a label schema covering every
 /// label type, strict labels, and `docker.io` + `registry.example.com` as trusted registries
-/// (shared with the fixture tests).
+/// and a build-context `.dockerignore` (shared with the fixture tests).
 pub(crate) fn rule_settings(cfg: &mut Config) {
     cfg.settings.strict_labels = true;
     cfg.settings.trusted_registries = vec!["docker.io".into(), "registry.example.com".into()];
@@ -40,6 +40,12 @@ pub(crate) fn rule_settings(cfg: &mut Config) {
     ] {
         cfg.settings.label_schema.push((label.into(), ty.into()));
     }
+    // DL5118 reads the build context's .dockerignore: the pages' examples assume this one.
+    cfg.settings.dockerignore = Some(std::sync::Arc::new(
+        dlint::dockerfile::dockerignore::Dockerignore::parse(
+            ".git\nnode_modules\n**/*.log\n.env\n",
+        ),
+    ));
 }
 
 /// Lints a page example. DL1002's examples are file bytes written with `\xNN` escapes (a page
