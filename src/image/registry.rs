@@ -19,6 +19,26 @@ mod reference;
 
 pub use reference::{Reference, classify, redacted};
 
+/// Runs every parser of registry responses and user input on `data` (for the `registry` fuzz
+/// target; it must never panic or hang): `WWW-Authenticate` challenges, token bodies,
+/// `Retry-After`, `Content-Type` sniffing, image references and their classification.
+#[doc(hidden)]
+pub fn fuzz_responses(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Some(c) = auth::parse_challenge(&text) {
+        let _ = (c.param("realm"), c.param("scope"));
+    }
+    let _ = auth::token_of(data);
+    let _ = client::backoff(3, Some(&text));
+    let _ = media_type(Some(&text), data);
+    let _ = digest_of(&text);
+    if let Ok(r) = Reference::parse(&text) {
+        let _ = (r.api_host(), r.manifest_ref(), r.hostname());
+    }
+    let _ = classify(&text, false);
+    let _ = redacted(&text);
+}
+
 use super::error::ImageError;
 use super::store::MAX_JSON;
 use sha2::{Digest as _, Sha256};
