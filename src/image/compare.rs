@@ -417,11 +417,15 @@ pub fn load_sides(
         || crate::image::open(b, open_b),
     );
     let (ia, ib) = (ia?, ib?);
-    let (ra, rb) = pair::analyze_pair(&ia, &ib, opts)?;
-    Ok((
-        Side::from_report(a.display().to_string(), &ra),
-        Side::from_report(b.display().to_string(), &rb),
-    ))
+    // the reports' per-path maps are not built: each side's files come from its model
+    let opts = crate::image::AnalyzeOptions {
+        files: false,
+        ..opts.clone()
+    };
+    let [(ra, fa), (rb, fb)] = pair::analyze_pair_side_files(&ia, &ib, &opts)?;
+    let side_a = Side::from_parts(a.display().to_string(), &ra, fa);
+    drop(ra);
+    Ok((side_a, Side::from_parts(b.display().to_string(), &rb, fb)))
 }
 
 /// Compares a baseline `a` with a candidate `b`.

@@ -1,0 +1,391 @@
+//! [`PathTree`]: every path the overlay model has seen, interned as a trie of components.
+//!
+//! A node is 32 bytes (parent, first child, next sibling, its component's place in one shared
+//! name buffer, and the entry's size, layer and kind); its component's bytes are stored once in
+//! that buffer and found again through one hash table of `u32` node ids. No per-path `String`,
+//! `PathBuf` or map node is allocated, so the model costs well under 100 bytes per path.
+//! Nodes are never freed: a removed path only loses its [`Node::present`] flag, and paths that
+//! only exist as parents of other paths are nodes that were never present.
+
+use super::FileKind;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+/// Id of the root node (the empty path).
+pub(crate) const ROOT: u32 = 0;
+const NONE: u32 = u32::MAX;
+
+/// One path of the trie and, when present, its entry in the merged filesystem.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node {
+    /// Data size (regular files and hard links), else 0, as two halves (keeps nodes 4-aligned).
+    size: [u32; 2],
+    /// dive's figure: the size of the path's only copy, or the smallest of its copies.
+    dive: [u32; 2],
+    parent: u32,
+    first_child: u32,
+    next_sibling: u32,
+    /// Start of the name (varint length, then bytes) in the name buffer.
+    name_off: u32,
+    /// Layer of the entry that made the path what it is.
+    pub layer: u16,
+    kind: u8,
+    /// Bit 0: present in the filesystem; bits 1-2: dive's copy count (0, 1, 2 = more).
+    flags: u8,
+}
+
+const PRESENT: u8 = 1;
+
+fn kind_code(k: FileKind) -> u8 {
+    match k {
+        FileKind::File => 0,
+        FileKind::Dir => 1,
+        FileKind::Symlink => 2,
+        FileKind::Hardlink => 3,
+        FileKind::Other => 4,
+    }
+}
+
+fn join(v: [u32; 2]) -> u64 {
+    u64::from(v[0]) | (u64::from(v[1]) << 32)
+}
+
+fn split(v: u64) -> [u32; 2] {
+    [v as u32, (v >> 32) as u32]
+}
+
+impl Node {
+    const EMPTY: Node = Node {
+        size: [0; 2],
+        dive: [0; 2],
+        parent: NONE,
+        first_child: NONE,
+        next_sibling: NONE,
+        name_off: 0,
+        layer: 0,
+        kind: 0,
+        flags: 0,
+    };
+
+    /// Data size (regular files and hard links), else 0.
+    pub fn size(&self) -> u64 {
+        join(self.size)
+    }
+
+    /// dive's figure for the path (see [`PathTree::dive_record`]).
+    pub fn dive(&self) -> u64 {
+        join(self.dive)
+    }
+
+    /// The entry's kind.
+    pub fn kind(&self) -> FileKind {
+        match self.kind {
+            0 => FileKind::File,
+            1 => FileKind::Dir,
+            2 => FileKind::Symlink,
+            3 => FileKind::Hardlink,
+            _ => FileKind::Other,
+        }
+    }
+
+    /// True when the path is in the merged filesystem.
+    pub fn present(&self) -> bool {
+        self.flags & PRESENT != 0
+    }
+
+    /// dive's copy count of the path, saturated at 2.
+    pub fn dive_count(&self) -> u8 {
+        (self.flags >> 1) & 3
+    }
+}
+
+/// The trie; see the module doc.
+#[derive(Debug, Default)]
+pub(crate) struct PathTree {
+    nodes: Vec<Node>,
+    names: Vec<u8>,
+    index: HashTable<u32>,
+    hasher: std::hash::RandomState,
+}
+
+impl PathTree {
+    /// A tree holding only the (absent) root.
+    pub fn new() -> Self {
+        let mut t = PathTree::default();
+        t.nodes.push(Node::EMPTY);
+        t.names.push(0); // the root's empty name
+        t
+    }
+
+    /// Bytes reserved by the tree (nodes, names and the hash table), for the memory tests.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.names.capacity()
+            + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+
+    /// Number of nodes (every path seen, and their parents, and the root).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn name(&self, n: &Node) -> &[u8] {
+        name_at(&self.names, n.name_off)
+    }
+
+    fn hash(&self, parent: u32, name: &[u8]) -> u64 {
+        self.hasher.hash_one((parent, name))
+    }
+
+    /// The node of `path`'s child `name`, if any.
+    fn child(&self, parent: u32, name: &[u8]) -> Option<u32> {
+        let h = self.hash(parent, name);
+        self.index
+            .find(h, |&id| {
+                self.nodes
+                    .get(id as usize)
+                    .is_some_and(|n| n.parent == parent && self.name(n) == name)
+            })
+            .copied()
+    }
+
+    fn components(path: &str) -> impl Iterator<Item = &[u8]> {
+        // the empty path is the root itself
+        (!path.is_empty())
+            .then(|| path.split('/').map(str::as_bytes))
+            .into_iter()
+            .flatten()
+    }
+
+    /// The node of `path`, if it was ever seen.
+    pub fn find(&self, path: &str) -> Option<u32> {
+        let mut at = ROOT;
+        for c in Self::components(path) {
+            at = self.child(at, c)?;
+        }
+        Some(at)
+    }
+
+    /// The node of `path`, created (absent) with its parents when missing.
+    pub fn intern(&mut self, path: &str) -> Result<u32, String> {
+        let mut at = ROOT;
+        for c in Self::components(path) {
+            at = match self.child(at, c) {
+                Some(id) => id,
+                None => self.add_child(at, c)?,
+            };
+        }
+        Ok(at)
+    }
+
+    fn add_child(&mut self, parent: u32, name: &[u8]) -> Result<u32, String> {
+        let too_many = || "too many paths for the overlay model (4 GiB of names)".to_string();
+        let id = u32::try_from(self.nodes.len())
+            .ok()
+            .filter(|&id| id != NONE)
+            .ok_or_else(too_many)?;
+        let name_off = u32::try_from(self.names.len()).map_err(|_| too_many())?;
+        let mut len = name.len();
+        while len >= 0x80 {
+            self.names.push((len as u8) | 0x80);
+            len >>= 7;
+        }
+        self.names.push(len as u8);
+        self.names.extend_from_slice(name);
+        u32::try_from(self.names.len()).map_err(|_| too_many())?;
+        let next_sibling = self
+            .nodes
+            .get(parent as usize)
+            .map_or(NONE, |p| p.first_child);
+        self.nodes.push(Node {
+            parent,
+            next_sibling,
+            name_off,
+            ..Node::EMPTY
+        });
+        if let Some(p) = self.nodes.get_mut(parent as usize) {
+            p.first_child = id;
+        }
+        let h = self.hash(parent, name);
+        let (nodes, names, hasher) = (&self.nodes, &self.names, &self.hasher);
+        self.index.insert_unique(h, id, |&other| {
+            let n = nodes.get(other as usize);
+            let name = n.map_or(&[][..], |n| name_at(names, n.name_off));
+            hasher.hash_one((n.map_or(NONE, |n| n.parent), name))
+        });
+        Ok(id)
+    }
+
+    /// The node `id`.
+    pub fn get(&self, id: u32) -> Option<&Node> {
+        self.nodes.get(id as usize)
+    }
+
+    /// The present node of `path`.
+    pub fn get_present(&self, path: &str) -> Option<(u32, &Node)> {
+        let id = self.find(path)?;
+        self.get(id).filter(|n| n.present()).map(|n| (id, n))
+    }
+
+    /// Makes `id` present with this entry.
+    pub fn set(&mut self, id: u32, kind: FileKind, size: u64, layer: u16) {
+        if let Some(n) = self.nodes.get_mut(id as usize) {
+            n.kind = kind_code(kind);
+            n.size = split(size);
+            n.layer = layer;
+            n.flags |= PRESENT;
+        }
+    }
+
+    /// Sets the layer of a present node.
+    pub fn set_layer(&mut self, id: u32, layer: u16) {
+        if let Some(n) = self.nodes.get_mut(id as usize) {
+            n.layer = layer;
+        }
+    }
+
+    /// Marks `id` absent.
+    pub fn clear(&mut self, id: u32) {
+        if let Some(n) = self.nodes.get_mut(id as usize) {
+            n.flags &= !PRESENT;
+        }
+    }
+
+    /// Records one copy of `size` bytes at `id` the way dive counts them; returns the path's
+    /// (count before, dive figure before): the size of its only copy or its smallest.
+    pub fn dive_record(&mut self, id: u32, size: u64) -> (u8, u64) {
+        let Some(n) = self.nodes.get_mut(id as usize) else {
+            return (0, 0);
+        };
+        let (before, old) = (n.dive_count(), n.dive());
+        let after = (before + 1).min(2);
+        n.flags = (n.flags & !6) | (after << 1);
+        n.dive = split(if before == 0 { size } else { old.min(size) });
+        (before, old)
+    }
+
+    /// Writes the path of `id` into `out` (cleared first).
+    pub fn path_into(&self, id: u32, out: &mut String) {
+        out.clear();
+        let mut parts: Vec<u32> = Vec::new();
+        let mut at = id;
+        while at != ROOT && at != NONE {
+            parts.push(at);
+            at = self.nodes.get(at as usize).map_or(NONE, |n| n.parent);
+        }
+        let mut bytes = std::mem::take(out).into_bytes();
+        for (i, p) in parts.iter().rev().enumerate() {
+            if i > 0 {
+                bytes.push(b'/');
+            }
+            if let Some(n) = self.nodes.get(*p as usize) {
+                bytes.extend_from_slice(self.name(n));
+            }
+        }
+        // components are slices of `&str` paths split at '/', so the bytes are UTF-8
+        *out = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    }
+
+    /// The path of `id`.
+    pub fn path(&self, id: u32) -> String {
+        let mut s = String::new();
+        self.path_into(id, &mut s);
+        s
+    }
+
+    /// Present nodes equal to or below `id`, with their paths, in path (byte) order: the order
+    /// of the keys of a `BTreeMap<String, _>` holding the same paths.
+    pub fn subtree(&self, id: u32) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        self.descendants(id, |at, n| {
+            if n.present() {
+                out.push((self.path(at), at));
+            }
+        });
+        out.sort_unstable();
+        out
+    }
+
+    /// Calls `f` with `id` and every node below it, present or not, in no particular order.
+    pub fn descendants(&self, id: u32, mut f: impl FnMut(u32, &Node)) {
+        let mut stack = vec![id];
+        while let Some(at) = stack.pop() {
+            let Some(n) = self.nodes.get(at as usize) else {
+                continue;
+            };
+            f(at, n);
+            let mut c = n.first_child;
+            while let Some(cn) = self.nodes.get(c as usize) {
+                stack.push(c);
+                c = cn.next_sibling;
+            }
+        }
+    }
+
+    /// Every present node, in no particular order.
+    pub fn present(&self) -> impl Iterator<Item = (u32, &Node)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.present())
+            .map(|(i, n)| (i as u32, n))
+    }
+
+    /// Every node, with its id.
+    pub fn nodes(&self) -> impl Iterator<Item = (u32, &Node)> {
+        self.nodes.iter().enumerate().map(|(i, n)| (i as u32, n))
+    }
+
+    /// The top-level component of `id`'s path (the node just below the root).
+    pub fn top(&self, id: u32) -> u32 {
+        let mut at = id;
+        while let Some(n) = self.nodes.get(at as usize) {
+            if n.parent == ROOT || n.parent == NONE {
+                return at;
+            }
+            at = n.parent;
+        }
+        at
+    }
+}
+
+/// The name stored at `off` (varint length, then bytes).
+fn name_at(names: &[u8], off: u32) -> &[u8] {
+    let mut at = off as usize;
+    let (mut len, mut shift) = (0usize, 0u32);
+    while let Some(&b) = names.get(at) {
+        at += 1;
+        len |= usize::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+        shift += 7;
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    names.get(at..at.saturating_add(len)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_and_orders_like_a_btreemap() {
+        let mut t = PathTree::new();
+        let paths = ["a", "a/b", "a-c", "a/b/c", "b", "a.d/x", ""];
+        for p in paths {
+            let id = t.intern(p).unwrap();
+            t.set(id, FileKind::File, p.len() as u64, 0);
+            assert_eq!(t.path(id), p);
+        }
+        assert_eq!(t.find("a/b"), t.intern("a/b").ok());
+        assert_eq!(t.find("a/x"), None);
+        let mut want: Vec<&str> = paths.to_vec();
+        want.sort();
+        let got: Vec<String> = t.subtree(ROOT).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(got, want);
+        let a = t.find("a").unwrap();
+        let got: Vec<String> = t.subtree(a).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(got, vec!["a", "a/b", "a/b/c"]);
+    }
+}
