@@ -155,7 +155,8 @@ type Finished = (ImageReport, Option<Ledger>, Option<SideFiles>);
 
 /// The regular files and hard links of `m`'s final filesystem (the model is dropped before
 /// the map is built, so the two are not held at once).
-fn side_files(m: model::Model) -> SideFiles {
+fn side_files(mut m: model::Model) -> SideFiles {
+    m.done_finding();
     let mut v: Vec<(String, (u64, usize))> = Vec::with_capacity(m.counts().0 as usize);
     m.for_each(true, |p, kind, size, layer| {
         if matches!(kind, FileKind::File | FileKind::Hardlink) {

@@ -156,6 +156,7 @@ impl Model {
 
     /// Bytes reserved by the per-path state (the path tree, link targets and hard-link
     /// groups), from the containers' capacities.
+    #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         let map_entry = |k: usize| k + 1; // hashbrown: the pair plus one control byte
         self.tree.heap_bytes()
@@ -518,6 +519,11 @@ impl Model {
             }
             f(&buf, n.kind(), n.size(), usize::from(n.layer));
         }
+    }
+
+    /// Frees what only applying layers and finding paths need (after the last `get`).
+    pub(crate) fn done_finding(&mut self) {
+        self.tree.drop_index();
     }
 
     /// Regular files and hard links, and all paths, of the merged filesystem.

@@ -118,15 +118,17 @@ impl PathTree {
     }
 
     /// Bytes reserved by the tree (nodes, names and the hash table), for the memory tests.
+    #[cfg(test)]
     pub fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.names.capacity()
             + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
     }
 
-    /// Number of nodes (every path seen, and their parents, and the root).
-    pub fn len(&self) -> usize {
-        self.nodes.len()
+    /// Frees the lookup table: paths can still be listed ([`Self::present`], [`Self::path`])
+    /// but no longer found or added.
+    pub fn drop_index(&mut self) {
+        self.index = HashTable::new();
     }
 
     fn name(&self, n: &Node) -> &[u8] {
@@ -330,11 +332,6 @@ impl PathTree {
             .enumerate()
             .filter(|(_, n)| n.present())
             .map(|(i, n)| (i as u32, n))
-    }
-
-    /// Every node, with its id.
-    pub fn nodes(&self) -> impl Iterator<Item = (u32, &Node)> {
-        self.nodes.iter().enumerate().map(|(i, n)| (i as u32, n))
     }
 
     /// The top-level component of `id`'s path (the node just below the root).
