@@ -20,7 +20,7 @@ rss() { # label paths cmd... -> peak RSS in MiB and bytes per path
   local f; f=$(mktemp)
   /usr/bin/time -o "$f" -f "%M %e" "$@" >/dev/null
   read -r kib secs <"$f"; rm -f "$f"
-  printf '%-34s %7d MiB peak RSS  %6.1f B/path  %6.2f s\n' "$label" $((kib / 1024)) \
+  printf '%-34s %7d MiB peak RSS  %6.1f B per path (peak / paths)  %6.2f s\n' "$label" $((kib / 1024)) \
     "$(awk "BEGIN{print $kib * 1024 / $paths}")" "$secs"
 }
 paths() { "$DLINT" image "$1" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["paths"])'; }

@@ -153,22 +153,29 @@ pub(crate) type SideFiles = BTreeMap<String, (u64, usize)>;
 /// A report, its ledger (when kept) and its side files (when asked for).
 type Finished = (ImageReport, Option<Ledger>, Option<SideFiles>);
 
-/// The regular files and hard links of `m`'s final filesystem (the model is dropped before
-/// the map is built, so the two are not held at once).
-fn side_files(mut m: model::Model) -> SideFiles {
-    m.done_finding();
-    let mut v: Vec<(String, (u64, usize))> = Vec::with_capacity(m.counts().0 as usize);
-    m.for_each(true, |p, kind, size, layer| {
+/// The regular files and hard links of `m`'s final filesystem. Built in sorted chunks merged
+/// into the map ([`BTreeMap::append`] rebuilds it with full nodes, freeing the old ones as it
+/// goes) while the model gives its memory back, so neither a list of every path nor the
+/// whole model is held beside the map.
+fn side_files(m: model::Model) -> SideFiles {
+    const CHUNK: usize = 1 << 16;
+    let mut map = SideFiles::new();
+    let mut chunk: Vec<(String, (u64, usize))> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<(String, (u64, usize))>, map: &mut SideFiles| {
+        let mut sorted: SideFiles = chunk.drain(..).collect();
+        map.append(&mut sorted);
+    };
+    m.drain(|p, kind, size, layer| {
         if matches!(kind, FileKind::File | FileKind::Hardlink) {
-            v.push((
-                super::packages::normalize_path(p).to_string(),
-                (size, layer),
-            ));
+            let p = super::packages::normalize_path(p).to_string();
+            chunk.push((p, (size, layer)));
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut map);
+            }
         }
     });
-    drop(m);
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    v.into_iter().collect()
+    flush(&mut chunk, &mut map);
+    map
 }
 
 /// Applies layer scans to the overlay model in layer order, keeping only each layer's
@@ -314,9 +321,13 @@ impl<'a> Assembler<'a> {
             }
         }
         let (files, side) = match (opts.files, want_side_files) {
-            (true, false) => (m.into_final_fs(), None),
+            (true, false) => {
+                m.done_finding();
+                (m.into_final_fs(), None)
+            }
             (false, false) => (BTreeMap::new(), None),
             (true, true) => {
+                m.done_finding();
                 let files = m.into_final_fs();
                 let side = files
                     .iter()

@@ -509,21 +509,16 @@ impl Model {
         Some(self.entry(id, n))
     }
 
-    /// Calls `f` with the path, kind, size and layer of every path of the merged filesystem,
-    /// in no particular order (`path` is empty unless `with_paths`).
-    pub(crate) fn for_each(&self, with_paths: bool, mut f: impl FnMut(&str, FileKind, u64, usize)) {
-        let mut buf = String::new();
-        for (id, n) in self.tree.present() {
-            if with_paths {
-                self.tree.path_into(id, &mut buf);
-            }
-            f(&buf, n.kind(), n.size(), usize::from(n.layer));
-        }
-    }
-
     /// Frees what only applying layers and finding paths need (after the last `get`).
     pub(crate) fn done_finding(&mut self) {
         self.tree.drop_index();
+    }
+
+    /// Calls `f` with the path, kind, size and layer of every path of the merged filesystem, in
+    /// no particular order, consuming the model and giving its memory back as it goes.
+    pub(crate) fn drain(self, mut f: impl FnMut(&str, FileKind, u64, usize)) {
+        self.tree
+            .drain_present(|p, _, n| f(p, n.kind(), n.size(), usize::from(n.layer)));
     }
 
     /// Regular files and hard links, and all paths, of the merged filesystem.
@@ -568,11 +563,32 @@ impl Model {
     }
 
     /// The final filesystem as a map (consumes the model).
+    /// Built in sorted chunks merged into the map (full nodes) while the tree gives its memory
+    /// back.
     pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
+        const CHUNK: usize = 1 << 16;
         let mut fs = BTreeMap::new();
-        for (id, n) in self.tree.present() {
-            fs.insert(self.tree.path(id), self.entry(id, n));
-        }
+        let mut chunk: Vec<(String, FsEntry)> = Vec::with_capacity(CHUNK);
+        let flush = |chunk: &mut Vec<(String, FsEntry)>, fs: &mut BTreeMap<String, FsEntry>| {
+            let mut sorted: BTreeMap<String, FsEntry> = chunk.drain(..).collect();
+            fs.append(&mut sorted);
+        };
+        let Model { tree, links, .. } = self;
+        tree.drain_present(|p, id, n| {
+            chunk.push((
+                p.to_string(),
+                FsEntry {
+                    kind: n.kind(),
+                    size: n.size(),
+                    layer: usize::from(n.layer),
+                    link: links.get(&id).map(|t| t.to_string()),
+                },
+            ));
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut fs);
+            }
+        });
+        flush(&mut chunk, &mut fs);
         fs
     }
 

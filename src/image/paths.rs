@@ -1,8 +1,9 @@
 //! [`PathTree`]: every path the overlay model has seen, interned as a trie of components.
 //!
-//! A node is 32 bytes (parent, first child, next sibling, its component's place in one shared
-//! name buffer, and the entry's size, layer and kind); its component's bytes are stored once in
-//! that buffer and found again through one hash table of `u32` node ids. No per-path `String`,
+//! A node is 28 bytes (parent, first child, next sibling, where its component starts in one
+//! shared name buffer, the entry's size, layer and kind), plus 8 for dive's figure for the path
+//! while layers are applied; its component's bytes are stored once in that buffer, after their
+//! length, and found again through one hash table of `u32` node ids. No per-path `String`,
 //! `PathBuf` or map node is allocated, so the model costs well under 100 bytes per path.
 //! Nodes are never freed: a removed path only loses its [`Node::present`] flag, and paths that
 //! only exist as parents of other paths are nodes that were never present.
@@ -20,8 +21,6 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct Node {
     /// Data size (regular files and hard links), else 0, as two halves (keeps nodes 4-aligned).
     size: [u32; 2],
-    /// dive's figure: the size of the path's only copy, or the smallest of its copies.
-    dive: [u32; 2],
     parent: u32,
     first_child: u32,
     next_sibling: u32,
@@ -57,7 +56,6 @@ fn split(v: u64) -> [u32; 2] {
 impl Node {
     const EMPTY: Node = Node {
         size: [0; 2],
-        dive: [0; 2],
         parent: NONE,
         first_child: NONE,
         next_sibling: NONE,
@@ -70,11 +68,6 @@ impl Node {
     /// Data size (regular files and hard links), else 0.
     pub fn size(&self) -> u64 {
         join(self.size)
-    }
-
-    /// dive's figure for the path (see [`PathTree::dive_record`]).
-    pub fn dive(&self) -> u64 {
-        join(self.dive)
     }
 
     /// The entry's kind.
@@ -100,9 +93,11 @@ impl Node {
 }
 
 /// The trie; see the module doc.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct PathTree {
     nodes: Vec<Node>,
+    /// dive's figure per node: the size of the path's only copy, or the smallest of its copies.
+    dive: Vec<u64>,
     names: Vec<u8>,
     index: HashTable<u32>,
     hasher: std::hash::RandomState,
@@ -111,24 +106,29 @@ pub(crate) struct PathTree {
 impl PathTree {
     /// A tree holding only the (absent) root.
     pub fn new() -> Self {
-        let mut t = PathTree::default();
-        t.nodes.push(Node::EMPTY);
-        t.names.push(0); // the root's empty name
-        t
+        PathTree {
+            nodes: vec![Node::EMPTY],
+            dive: vec![0],
+            names: vec![0], // the root's empty name
+            index: HashTable::new(),
+            hasher: std::hash::RandomState::new(),
+        }
     }
 
     /// Bytes reserved by the tree (nodes, names and the hash table), for the memory tests.
     #[cfg(test)]
     pub fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.dive.capacity() * 8
             + self.names.capacity()
             + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
     }
 
-    /// Frees the lookup table: paths can still be listed ([`Self::present`], [`Self::path`])
-    /// but no longer found or added.
+    /// Frees the lookup table and dive's figures: paths can still be listed
+    /// ([`Self::present`], [`Self::path`]) but no longer found, added or recorded for dive.
     pub fn drop_index(&mut self) {
         self.index = HashTable::new();
+        self.dive = Vec::new();
     }
 
     fn name(&self, n: &Node) -> &[u8] {
@@ -205,6 +205,7 @@ impl PathTree {
             name_off,
             ..Node::EMPTY
         });
+        self.dive.push(0);
         if let Some(p) = self.nodes.get_mut(parent as usize) {
             p.first_child = id;
         }
@@ -256,13 +257,16 @@ impl PathTree {
     /// Records one copy of `size` bytes at `id` the way dive counts them; returns the path's
     /// (count before, dive figure before): the size of its only copy or its smallest.
     pub fn dive_record(&mut self, id: u32, size: u64) -> (u8, u64) {
-        let Some(n) = self.nodes.get_mut(id as usize) else {
+        let (Some(n), Some(d)) = (
+            self.nodes.get_mut(id as usize),
+            self.dive.get_mut(id as usize),
+        ) else {
             return (0, 0);
         };
-        let (before, old) = (n.dive_count(), n.dive());
+        let (before, old) = (n.dive_count(), *d);
         let after = (before + 1).min(2);
         n.flags = (n.flags & !6) | (after << 1);
-        n.dive = split(if before == 0 { size } else { old.min(size) });
+        *d = if before == 0 { size } else { old.min(size) };
         (before, old)
     }
 
@@ -321,6 +325,30 @@ impl PathTree {
             while let Some(cn) = self.nodes.get(c as usize) {
                 stack.push(c);
                 c = cn.next_sibling;
+            }
+        }
+    }
+
+    /// Consumes the tree, calling `f` with the path and node of every present node, last
+    /// created first, and giving memory back as it goes: a node's parents were created before
+    /// it, so the nodes (and names) after the one being listed are no longer needed.
+    pub fn drain_present(mut self, mut f: impl FnMut(&str, u32, &Node)) {
+        const STEP: usize = 1 << 16;
+        self.drop_index();
+        let mut buf = String::new();
+        for id in (0..self.nodes.len()).rev() {
+            let Some(&n) = self.nodes.get(id) else {
+                continue;
+            };
+            if n.present() {
+                self.path_into(id as u32, &mut buf);
+                f(&buf, id as u32, &n);
+            }
+            if id % STEP == 0 {
+                self.nodes.truncate(id);
+                self.nodes.shrink_to_fit();
+                self.names.truncate(n.name_off as usize);
+                self.names.shrink_to_fit();
             }
         }
     }
