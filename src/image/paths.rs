@@ -272,21 +272,29 @@ impl PathTree {
 
     /// Writes the path of `id` into `out` (cleared first).
     pub fn path_into(&self, id: u32, out: &mut String) {
-        out.clear();
-        let mut parts: Vec<u32> = Vec::new();
-        let mut at = id;
-        while at != ROOT && at != NONE {
-            parts.push(at);
-            at = self.nodes.get(at as usize).map_or(NONE, |n| n.parent);
-        }
         let mut bytes = std::mem::take(out).into_bytes();
-        for (i, p) in parts.iter().rev().enumerate() {
-            if i > 0 {
-                bytes.push(b'/');
+        bytes.clear();
+        // the length first, then the components from the last one back: no list of ancestors
+        let up = |at: u32| {
+            (at != ROOT)
+                .then(|| self.nodes.get(at as usize))
+                .flatten()
+                .map(|n| (self.name(n), n.parent))
+        };
+        let (mut len, mut at) = (0usize, id);
+        while let Some((name, parent)) = up(at) {
+            len += name.len() + 1;
+            at = parent;
+        }
+        bytes.resize(len.saturating_sub(1), b'/');
+        let (mut end, mut at) = (bytes.len(), id);
+        while let Some((name, parent)) = up(at) {
+            let start = end.saturating_sub(name.len());
+            if let Some(slot) = bytes.get_mut(start..end) {
+                slot.copy_from_slice(name);
             }
-            if let Some(n) = self.nodes.get(*p as usize) {
-                bytes.extend_from_slice(self.name(n));
-            }
+            end = start.saturating_sub(1);
+            at = parent;
         }
         // components are slices of `&str` paths split at '/', so the bytes are UTF-8
         *out = String::from_utf8(bytes)
@@ -393,6 +401,47 @@ fn name_at(names: &[u8], off: u32) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Random paths over components that sort around `/` (`a-b`, `a.b` and `a b` before it,
+    /// `a0` after it): every subtree lists its paths in the order of a `BTreeSet<String>`.
+    #[test]
+    fn subtrees_follow_string_order() {
+        const COMPS: &[&str] = &["a", "a-b", "a.b", "a b", "a0", "b", ""];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut t = PathTree::new();
+        let mut want = std::collections::BTreeSet::new();
+        for _ in 0..2000 {
+            let depth = 1 + next(4);
+            let p: Vec<&str> = (0..depth).map(|_| COMPS[next(COMPS.len())]).collect();
+            let p = p.join("/");
+            let id = t.intern(&p).unwrap();
+            if next(3) > 0 {
+                t.set(id, FileKind::File, 0, 0);
+                want.insert(p.clone());
+            }
+            assert_eq!(t.path(id), p);
+            assert_eq!(t.find(&p), Some(id));
+        }
+        let all: Vec<String> = t.subtree(ROOT).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(all, want.iter().cloned().collect::<Vec<_>>());
+        for dir in ["a", "a-b", "a/a", "b/a0", ""] {
+            let Some(id) = t.find(dir) else { continue };
+            let got: Vec<String> = t.subtree(id).into_iter().map(|(p, _)| p).collect();
+            let prefix = format!("{dir}/");
+            let want: Vec<String> = want
+                .iter()
+                .filter(|p| dir.is_empty() || *p == dir || p.starts_with(&prefix))
+                .cloned()
+                .collect();
+            assert_eq!(got, want, "under {dir:?}");
+        }
+    }
 
     #[test]
     fn interns_and_orders_like_a_btreemap() {
