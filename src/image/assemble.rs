@@ -153,29 +153,20 @@ pub(crate) type SideFiles = BTreeMap<String, (u64, usize)>;
 /// A report, its ledger (when kept) and its side files (when asked for).
 type Finished = (ImageReport, Option<Ledger>, Option<SideFiles>);
 
-/// The regular files and hard links of `m`'s final filesystem. Built in sorted chunks merged
-/// into the map ([`BTreeMap::append`] rebuilds it with full nodes, freeing the old ones as it
-/// goes) while the model gives its memory back, so neither a list of every path nor the
-/// whole model is held beside the map.
+/// The regular files and hard links of `m`'s final filesystem, built with
+/// [`model::ChunkedMap`] while the model gives its memory back: the whole model is not held
+/// beside the whole map.
 fn side_files(m: model::Model) -> SideFiles {
-    const CHUNK: usize = 1 << 16;
-    let mut map = SideFiles::new();
-    let mut chunk: Vec<(String, (u64, usize))> = Vec::with_capacity(CHUNK);
-    let flush = |chunk: &mut Vec<(String, (u64, usize))>, map: &mut SideFiles| {
-        let mut sorted: SideFiles = chunk.drain(..).collect();
-        map.append(&mut sorted);
-    };
+    let mut map = model::ChunkedMap::default();
     m.drain(|p, kind, size, layer| {
         if matches!(kind, FileKind::File | FileKind::Hardlink) {
-            let p = super::packages::normalize_path(p).to_string();
-            chunk.push((p, (size, layer)));
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut map);
-            }
+            map.push(
+                super::packages::normalize_path(p).to_string(),
+                (size, layer),
+            );
         }
     });
-    flush(&mut chunk, &mut map);
-    map
+    map.finish()
 }
 
 /// Applies layer scans to the overlay model in layer order, keeping only each layer's

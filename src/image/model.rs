@@ -97,6 +97,48 @@ impl Ord for Ranked {
     }
 }
 
+/// A `BTreeMap` filled from unsorted pairs in sorted chunks, each merged in with
+/// [`BTreeMap::append`] (which rebuilds the map with full nodes, freeing the old ones as it
+/// goes): no list of every pair is held beside the map, and the nodes end full (inserting one by
+/// one leaves them about half full).
+#[derive(Debug)]
+pub(crate) struct ChunkedMap<V> {
+    map: BTreeMap<String, V>,
+    chunk: Vec<(String, V)>,
+}
+
+impl<V> Default for ChunkedMap<V> {
+    fn default() -> Self {
+        ChunkedMap {
+            map: BTreeMap::new(),
+            chunk: Vec::new(),
+        }
+    }
+}
+
+impl<V> ChunkedMap<V> {
+    const CHUNK: usize = 1 << 16;
+
+    /// Adds a pair (a later pair with the same key replaces it).
+    pub(crate) fn push(&mut self, k: String, v: V) {
+        self.chunk.push((k, v));
+        if self.chunk.len() >= Self::CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut sorted: BTreeMap<String, V> = self.chunk.drain(..).collect();
+        self.map.append(&mut sorted);
+    }
+
+    /// The map.
+    pub(crate) fn finish(mut self) -> BTreeMap<String, V> {
+        self.flush();
+        self.map
+    }
+}
+
 /// dive's figures summed over paths: (sum of the smallest copy of each path, sum of all
 /// copies, sum of the copies of paths with more than one).
 #[derive(Debug, Default, Clone, Copy)]
@@ -563,19 +605,12 @@ impl Model {
     }
 
     /// The final filesystem as a map (consumes the model).
-    /// Built in sorted chunks merged into the map (full nodes) while the tree gives its memory
-    /// back.
+    /// Built with [`ChunkedMap`] while the tree gives its memory back.
     pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
-        const CHUNK: usize = 1 << 16;
-        let mut fs = BTreeMap::new();
-        let mut chunk: Vec<(String, FsEntry)> = Vec::with_capacity(CHUNK);
-        let flush = |chunk: &mut Vec<(String, FsEntry)>, fs: &mut BTreeMap<String, FsEntry>| {
-            let mut sorted: BTreeMap<String, FsEntry> = chunk.drain(..).collect();
-            fs.append(&mut sorted);
-        };
+        let mut fs = ChunkedMap::default();
         let Model { tree, links, .. } = self;
         tree.drain_present(|p, id, n| {
-            chunk.push((
+            fs.push(
                 p.to_string(),
                 FsEntry {
                     kind: n.kind(),
@@ -583,13 +618,9 @@ impl Model {
                     layer: usize::from(n.layer),
                     link: links.get(&id).map(|t| t.to_string()),
                 },
-            ));
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut fs);
-            }
+            );
         });
-        flush(&mut chunk, &mut fs);
-        fs
+        fs.finish()
     }
 
     /// Bytes of stored copies no path of the final filesystem reaches.
