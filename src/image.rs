@@ -26,6 +26,7 @@ mod manifest;
 mod model;
 mod open;
 pub mod packages;
+mod paths;
 mod read;
 pub mod registry;
 mod report;

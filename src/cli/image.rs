@@ -109,6 +109,8 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         top: args.top,
         max_entries: args.max_entries,
         progress: big && std::io::stderr().is_terminal(),
+        // the per-path map is built only when printed
+        files: args.files,
         ..AnalyzeOptions::default()
     };
     let mut report = image::analyze(&img, &opts)?;
@@ -121,10 +123,6 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
             let shown = path.display();
             eprintln!("dlint: warning: the image's history does not match {shown}: {why}");
         }
-    }
-    if !args.files {
-        // not freed one by one: the process ends soon and gives the memory back at once
-        std::mem::forget(std::mem::take(&mut report.files));
     }
     // rendered first, then written: `dlint image … | head` closing the pipe is not an error
     let mut out = Vec::new();

@@ -28,6 +28,9 @@ pub struct AnalyzeOptions {
     pub max_entries: usize,
     /// Show a progress bar on stderr (the CLI sets this only when stderr is a terminal).
     pub progress: bool,
+    /// Fill [`ImageReport::files`] with the final filesystem (on by default). Off, the report
+    /// is built from the compact overlay model alone and no per-path map is made.
+    pub files: bool,
 }
 
 impl Default for AnalyzeOptions {
@@ -41,6 +44,7 @@ impl Default for AnalyzeOptions {
             capture_max_total: 64 << 20,
             max_entries: 2_000_000,
             progress: false,
+            files: true,
         }
     }
 }

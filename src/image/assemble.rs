@@ -108,10 +108,30 @@ impl<'a> InOrder<'a> {
 
     /// [`Self::finish`], with the ledger when [`Self::keep_ledger`] was called.
     pub fn finish_with_ledger(
-        mut self,
+        self,
         bomb: usize,
         opts: &AnalyzeOptions,
     ) -> Result<(ImageReport, Option<Ledger>), ImageError> {
+        self.finish_all(bomb, opts, false).map(|r| (r.0, r.1))
+    }
+
+    /// [`Self::finish`], with the final filesystem's regular files and hard links as a
+    /// comparison [`Side`](super::compare::Side) holds them: path -> (size, layer).
+    pub fn finish_with_side_files(
+        self,
+        bomb: usize,
+        opts: &AnalyzeOptions,
+    ) -> Result<(ImageReport, SideFiles), ImageError> {
+        self.finish_all(bomb, opts, true)
+            .map(|r| (r.0, r.2.unwrap_or_default()))
+    }
+
+    fn finish_all(
+        mut self,
+        bomb: usize,
+        opts: &AnalyzeOptions,
+        side_files: bool,
+    ) -> Result<Finished, ImageError> {
         if let Some(e) = self.errors.remove(&bomb) {
             return Err(e);
         }
@@ -123,8 +143,30 @@ impl<'a> InOrder<'a> {
             let msg = format!("layer {} was never read", self.asm.next_layer());
             return Err(ImageError::format(&img.path, msg));
         }
-        self.asm.finish(opts)
+        self.asm.finish(opts, side_files)
     }
+}
+
+/// Path (no leading `/`) -> (size, layer) of the regular files and hard links.
+pub(crate) type SideFiles = BTreeMap<String, (u64, usize)>;
+
+/// A report, its ledger (when kept) and its side files (when asked for).
+type Finished = (ImageReport, Option<Ledger>, Option<SideFiles>);
+
+/// The regular files and hard links of `m`'s final filesystem, built with
+/// [`model::ChunkedMap`] while the model gives its memory back: the whole model is not held
+/// beside the whole map.
+fn side_files(m: model::Model) -> SideFiles {
+    let mut map = model::ChunkedMap::default();
+    m.drain(|p, kind, size, layer| {
+        if matches!(kind, FileKind::File | FileKind::Hardlink) {
+            map.push(
+                super::packages::normalize_path(p).to_string(),
+                (size, layer),
+            );
+        }
+    });
+    map.finish()
 }
 
 /// Applies layer scans to the overlay model in layer order, keeping only each layer's
@@ -170,7 +212,7 @@ impl<'a> Assembler<'a> {
         Ok(())
     }
 
-    fn finish(self, opts: &AnalyzeOptions) -> Result<(ImageReport, Option<Ledger>), ImageError> {
+    fn finish(self, opts: &AnalyzeOptions, want_side_files: bool) -> Result<Finished, ImageError> {
         let Assembler {
             img,
             mut m,
@@ -203,14 +245,8 @@ impl<'a> Assembler<'a> {
         let stored = m.stored_bytes();
         let wasted = m.wasted_bytes();
         let visible = stored - wasted.min(stored);
-        let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
-        for (cum, min, n) in m.dive.values() {
-            cum_sum += cum;
-            min_sum += min;
-            if *n > 1 {
-                dive_wasted += cum;
-            }
-        }
+        let sums = m.dive_sums();
+        let (min_sum, cum_sum, dive_wasted) = (sums.min, sums.cum, sums.wasted);
         let dive = DiveCompat {
             score: if cum_sum == 0 {
                 1.0
@@ -227,12 +263,11 @@ impl<'a> Assembler<'a> {
                 }
             },
         };
-        m.dive = std::collections::HashMap::new();
         let hidden = m.take_hidden();
         // largest visible files (hard links reported once, at their first path)
         let largest = m.largest(opts.top);
         let ledger = m.close_ledger();
-        let files = m.into_final_fs();
+        let (file_count, path_count) = m.counts();
         let totals = Totals {
             compressed_size: layers.iter().map(|l| l.compressed_size).sum(),
             uncompressed_size: layers.iter().map(|l| l.uncompressed_size).sum(),
@@ -249,35 +284,19 @@ impl<'a> Assembler<'a> {
             } else {
                 visible as f64 / stored as f64
             },
-            files: files
-                .values()
-                .filter(|f| matches!(f.kind, FileKind::File | FileKind::Hardlink))
-                .count() as u64,
-            paths: files.len() as u64,
+            files: file_count,
+            paths: path_count,
         };
-        let mut dirs: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-        for (p, f) in &files {
-            if !matches!(f.kind, FileKind::File | FileKind::Hardlink) {
-                continue;
-            }
-            let top = p.split('/').next().unwrap_or(p);
-            let e = dirs.entry(top).or_default();
-            e.0 += f.size;
-            e.1 += 1;
-        }
-        let mut directories: Vec<DirSize> = dirs
+        let mut directories: Vec<DirSize> = m
+            .top_dirs()
             .into_iter()
-            .map(|(path, (bytes, files))| DirSize {
-                path: path.to_string(),
-                bytes,
-                files,
-            })
+            .map(|(path, bytes, files)| DirSize { path, bytes, files })
             .collect();
         directories.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
-        let caches = super::caches::find_caches(&files);
+        let caches = super::caches::find_caches(&m);
         let mut captured = BTreeMap::new();
         for (li, path, content) in capture_paths {
-            if let Some(f) = files.get(&path)
+            if let Some(f) = m.get(&path)
                 && f.layer == li
                 && f.kind == FileKind::File
             {
@@ -292,6 +311,27 @@ impl<'a> Assembler<'a> {
                 );
             }
         }
+        let (files, side) = match (opts.files, want_side_files) {
+            (true, false) => {
+                m.done_finding();
+                (m.into_final_fs(), None)
+            }
+            (false, false) => (BTreeMap::new(), None),
+            (true, true) => {
+                m.done_finding();
+                let files = m.into_final_fs();
+                let side = files
+                    .iter()
+                    .filter(|(_, e)| matches!(e.kind, FileKind::File | FileKind::Hardlink))
+                    .map(|(p, e)| {
+                        let p = super::packages::normalize_path(p).to_string();
+                        (p, (e.size, e.layer))
+                    })
+                    .collect();
+                (files, Some(side))
+            }
+            (false, true) => (BTreeMap::new(), Some(side_files(m))),
+        };
         let report = ImageReport {
             schema_version: 1,
             archive: img.path.display().to_string(),
@@ -309,6 +349,6 @@ impl<'a> Assembler<'a> {
             files,
             captured,
         };
-        Ok((report, ledger))
+        Ok((report, ledger, side))
     }
 }

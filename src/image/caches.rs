@@ -1,7 +1,7 @@
 //! Package-manager caches left in the final filesystem.
 
-use super::{CacheFinding, FileKind, FsEntry};
-use std::collections::BTreeMap;
+use super::model::Model;
+use super::{CacheFinding, FileKind};
 
 /// Package-manager cache directories: (path, tool).
 pub const CACHE_DIRS: &[(&str, &str)] = &[
@@ -34,12 +34,10 @@ pub const CACHE_DIRS: &[(&str, &str)] = &[
     ("root/.cache/uv", "uv"),
 ];
 
-/// The caches of [`CACHE_DIRS`] that hold regular files in the final filesystem `files`.
-pub(crate) fn find_caches(files: &BTreeMap<String, FsEntry>) -> Vec<CacheFinding> {
+/// The caches of [`CACHE_DIRS`] that hold regular files in the final filesystem of `m`.
+pub(crate) fn find_caches(m: &Model) -> Vec<CacheFinding> {
     let mut out = Vec::new();
     for (dir, tool) in CACHE_DIRS {
-        let lo = format!("{dir}/");
-        let hi = format!("{dir}0");
         let mut c = CacheFinding {
             path: (*dir).to_string(),
             tool: (*tool).to_string(),
@@ -47,12 +45,12 @@ pub(crate) fn find_caches(files: &BTreeMap<String, FsEntry>) -> Vec<CacheFinding
             files: 0,
             layers: Vec::new(),
         };
-        for (_, f) in files.range(lo..hi) {
-            if matches!(f.kind, FileKind::File | FileKind::Hardlink) {
-                c.bytes += f.size;
+        for (kind, size, layer) in m.under(dir) {
+            if matches!(kind, FileKind::File | FileKind::Hardlink) {
+                c.bytes += size;
                 c.files += 1;
-                if !c.layers.contains(&f.layer) {
-                    c.layers.push(f.layer);
+                if !c.layers.contains(&layer) {
+                    c.layers.push(layer);
                 }
             }
         }

@@ -14,7 +14,8 @@ pub use side::{Side, SideCache, SideLayer};
 
 use crate::image::packages::{Ecosystem, LangPackage, OsPackage, PackageDb};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 /// One figure for both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -319,6 +320,62 @@ fn layer_rows(side: &Side, other: &BTreeSet<&str>) -> Vec<LayerRow> {
         .collect()
 }
 
+/// The `n` smallest keys offered (a key starts with its `lead`), kept in a heap whose top is
+/// the one to drop first; a key is built only when its lead can enter.
+struct Top<K> {
+    n: usize,
+    heap: BinaryHeap<K>,
+}
+
+/// A key whose first part orders it before the rest.
+trait Lead {
+    fn lead(&self) -> Reverse<u64>;
+}
+
+impl<T: Ord> Lead for (Reverse<u64>, String, T) {
+    fn lead(&self) -> Reverse<u64> {
+        self.0
+    }
+}
+
+impl<T: Ord, U: Ord> Lead for (Reverse<u64>, String, T, U) {
+    fn lead(&self) -> Reverse<u64> {
+        self.0
+    }
+}
+
+impl<K: Ord + Lead> Top<K> {
+    fn new(n: usize) -> Self {
+        Top {
+            n,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn offer(&mut self, lead: Reverse<u64>, make: impl FnOnce() -> K) {
+        if self.heap.len() < self.n {
+            self.heap.push(make());
+            return;
+        }
+        let Some(worst) = self.heap.peek() else {
+            return; // n == 0
+        };
+        if lead > worst.lead() {
+            return;
+        }
+        let k = make();
+        if k < *worst {
+            self.heap.pop();
+            self.heap.push(k);
+        }
+    }
+
+    /// The kept keys, smallest first.
+    fn into_sorted(self) -> Vec<K> {
+        self.heap.into_sorted_vec()
+    }
+}
+
 fn slash(p: &str) -> String {
     format!("/{}", p.trim_start_matches('/'))
 }
@@ -417,11 +474,15 @@ pub fn load_sides(
         || crate::image::open(b, open_b),
     );
     let (ia, ib) = (ia?, ib?);
-    let (ra, rb) = pair::analyze_pair(&ia, &ib, opts)?;
-    Ok((
-        Side::from_report(a.display().to_string(), &ra),
-        Side::from_report(b.display().to_string(), &rb),
-    ))
+    // the reports' per-path maps are not built: each side's files come from its model
+    let opts = crate::image::AnalyzeOptions {
+        files: false,
+        ..opts.clone()
+    };
+    let [(ra, fa), (rb, fb)] = pair::analyze_pair_side_files(&ia, &ib, &opts)?;
+    let side_a = Side::from_parts(a.display().to_string(), &ra, fa);
+    drop(ra);
+    Ok((side_a, Side::from_parts(b.display().to_string(), &rb, fb)))
 }
 
 /// Compares a baseline `a` with a candidate `b`.
@@ -538,53 +599,48 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
         only_b: Vec::new(),
         changed: Vec::new(),
     };
-    let mut only_a: Vec<FileRow> = Vec::new();
-    let mut changed: Vec<ChangedFile> = Vec::new();
+    // the biggest rows only: a path string is made only for a row that can enter the lists
+    let mut only_a = Top::new(opts.top);
+    let mut changed = Top::new(opts.top);
     for (p, &(size, layer)) in &a.files {
         match b.files.get(p) {
             None => {
                 files.only_a_count += 1;
                 files.only_a_bytes += size;
-                only_a.push(FileRow {
-                    path: slash(p),
-                    size,
-                    layer,
-                });
+                only_a.offer(Reverse(size), || (Reverse(size), slash(p), layer));
             }
             Some(&(bsize, _)) if bsize != size => {
                 files.changed_count += 1;
-                changed.push(ChangedFile {
-                    path: slash(p),
-                    size: Delta::new(size, bsize),
-                });
+                let d = Delta::new(size, bsize);
+                let lead = Reverse(d.diff.unsigned_abs());
+                changed.offer(lead, || (lead, slash(p), size, bsize));
             }
             Some(_) => files.same_count += 1,
         }
     }
-    let mut only_b: Vec<FileRow> = Vec::new();
+    let mut only_b = Top::new(opts.top);
     for (p, &(size, layer)) in &b.files {
         if !a.files.contains_key(p) {
             files.only_b_count += 1;
             files.only_b_bytes += size;
-            only_b.push(FileRow {
-                path: slash(p),
-                size,
-                layer,
-            });
+            only_b.offer(Reverse(size), || (Reverse(size), slash(p), layer));
         }
     }
-    for list in [&mut only_a, &mut only_b] {
-        list.sort_by(|x, y| y.size.cmp(&x.size).then_with(|| x.path.cmp(&y.path)));
-        list.truncate(opts.top);
-    }
-    changed.sort_by(|x, y| {
-        y.size
-            .diff
-            .unsigned_abs()
-            .cmp(&x.size.diff.unsigned_abs())
-            .then_with(|| x.path.cmp(&y.path))
-    });
-    changed.truncate(opts.top);
+    let rows = |t: Top<(Reverse<u64>, String, usize)>| -> Vec<FileRow> {
+        t.into_sorted()
+            .into_iter()
+            .map(|(Reverse(size), path, layer)| FileRow { path, size, layer })
+            .collect()
+    };
+    let (only_a, only_b) = (rows(only_a), rows(only_b));
+    let changed: Vec<ChangedFile> = changed
+        .into_sorted()
+        .into_iter()
+        .map(|(_, path, a, b)| ChangedFile {
+            path,
+            size: Delta::new(a, b),
+        })
+        .collect();
     files.only_a = only_a;
     files.only_b = only_b;
     files.changed = changed;

@@ -2,11 +2,11 @@
 //! lower layers first, then the layer's entries in tar order) and accounts every regular-file
 //! byte as visible or wasted.
 
+use super::paths::PathTree;
 use super::walk::{Entries, Op};
 use super::{FileKind, FsEntry, HiddenBy, LargeFile, WastedPath};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
 /// A copy of file data shared by hard links (a regular file plus every link to it).
 #[derive(Debug, Clone)]
@@ -97,14 +97,68 @@ impl Ord for Ranked {
     }
 }
 
+/// A `BTreeMap` filled from unsorted pairs in sorted chunks, each merged in with
+/// [`BTreeMap::append`] (which rebuilds the map with full nodes, freeing the old ones as it
+/// goes): no list of every pair is held beside the map, and the nodes end full (inserting one by
+/// one leaves them about half full).
+#[derive(Debug)]
+pub(crate) struct ChunkedMap<V> {
+    map: BTreeMap<String, V>,
+    chunk: Vec<(String, V)>,
+}
+
+impl<V> Default for ChunkedMap<V> {
+    fn default() -> Self {
+        ChunkedMap {
+            map: BTreeMap::new(),
+            chunk: Vec::new(),
+        }
+    }
+}
+
+impl<V> ChunkedMap<V> {
+    const CHUNK: usize = 1 << 16;
+
+    /// Adds a pair (a later pair with the same key replaces it).
+    pub(crate) fn push(&mut self, k: String, v: V) {
+        self.chunk.push((k, v));
+        if self.chunk.len() >= Self::CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut sorted: BTreeMap<String, V> = self.chunk.drain(..).collect();
+        self.map.append(&mut sorted);
+    }
+
+    /// The map.
+    pub(crate) fn finish(mut self) -> BTreeMap<String, V> {
+        self.flush();
+        self.map
+    }
+}
+
+/// dive's figures summed over paths: (sum of the smallest copy of each path, sum of all
+/// copies, sum of the copies of paths with more than one).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct DiveSums {
+    pub min: u64,
+    pub cum: u64,
+    pub wasted: u64,
+}
+
 /// The merged filesystem after applying layers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Model {
-    /// The merged filesystem. A regular file's entry carries its data's size and layer; a hard
-    /// link carries its target's size, and both are in `linked` so the data counts once.
-    pub fs: BTreeMap<String, FsEntry>,
-    /// Paths that share data through hard links -> their group in `groups`.
-    linked: HashMap<String, u32>,
+    /// Every path seen; the present ones are the merged filesystem. A regular file's node
+    /// carries its data's size and layer; a hard link carries its target's size, and both are
+    /// in `linked` so the data counts once.
+    tree: PathTree,
+    /// Symlink and hard-link targets of present nodes.
+    links: HashMap<u32, Box<str>>,
+    /// Nodes that share data through hard links -> their group in `groups`.
+    linked: HashMap<u32, u32>,
     groups: Vec<Group>,
     /// Bytes of every regular-file copy stored by some layer.
     stored: u64,
@@ -113,43 +167,45 @@ pub(crate) struct Model {
     pub layers: Vec<LayerBytes>,
     /// The biggest stored copies that ended hidden (as many as the report lists).
     hidden: Smallest<Ranked>,
-    /// dive-compatible bookkeeping: hash of the path -> (cumulative size, min size, copies).
-    /// A 64-bit hash instead of the path keeps this small; a collision among a million paths
-    /// has a chance of about 1 in 30 million and would only move dive's informational score.
-    pub dive: HashMap<u64, (u64, u64, u32)>,
+    /// dive-compatible bookkeeping, kept as running sums (each node holds its path's figure).
+    dive: DiveSums,
     /// Where every copy went, by layers and path class (only when the optimizer asks).
     pub ledger: Option<super::ledger::Ledger>,
 }
 
-fn path_hash(path: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    path.hash(&mut h);
-    h.finish()
-}
-
-/// Keys equal to `p` or under `p/`.
-fn subtree_keys(fs: &BTreeMap<String, FsEntry>, p: &str) -> Vec<String> {
-    let mut keys = Vec::new();
-    if fs.contains_key(p) {
-        keys.push(p.to_string());
+impl Default for Model {
+    fn default() -> Self {
+        Model::new(0)
     }
-    if p.is_empty() {
-        keys.extend(fs.keys().cloned());
-        return keys;
-    }
-    let lo = format!("{p}/");
-    let hi = format!("{p}0"); // '0' follows '/'
-    keys.extend(fs.range(lo..hi).map(|(k, _)| k.clone()));
-    keys
 }
 
 impl Model {
     /// An empty model that keeps the `top` biggest hidden copies.
     pub(crate) fn new(top: usize) -> Self {
         Model {
+            tree: PathTree::new(),
+            links: HashMap::new(),
+            linked: HashMap::new(),
+            groups: Vec::new(),
+            stored: 0,
+            wasted: 0,
+            layers: Vec::new(),
             hidden: Smallest::new(top),
-            ..Model::default()
+            dive: DiveSums::default(),
+            ledger: None,
         }
+    }
+
+    /// Bytes reserved by the per-path state (the path tree, link targets and hard-link
+    /// groups), from the containers' capacities.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let map_entry = |k: usize| k + 1; // hashbrown: the pair plus one control byte
+        self.tree.heap_bytes()
+            + self.links.capacity() * map_entry(4 + 16)
+            + self.links.values().map(|t| t.len()).sum::<usize>()
+            + self.linked.capacity() * map_entry(8)
+            + self.groups.capacity() * std::mem::size_of::<Group>()
     }
 
     /// The kept hidden copies, biggest first (ties by path, then layers).
@@ -161,11 +217,18 @@ impl Model {
             .collect()
     }
 
-    fn remove(&mut self, path: &str, layer: usize, reason: HiddenBy, counts: &mut LayerBytes) {
-        let Some(node) = self.fs.remove(path) else {
+    /// dive's sums over every path.
+    pub(crate) fn dive_sums(&self) -> DiveSums {
+        self.dive
+    }
+
+    fn remove(&mut self, id: u32, layer: usize, reason: HiddenBy, counts: &mut LayerBytes) {
+        let Some(&node) = self.tree.get(id).filter(|n| n.present()) else {
             return;
         };
-        let (size, added_layer) = match self.linked.remove(path) {
+        self.tree.clear(id);
+        self.links.remove(&id);
+        let (size, added_layer) = match self.linked.remove(&id) {
             Some(g) => {
                 let Some(group) = self.groups.get_mut(g as usize) else {
                     return;
@@ -176,7 +239,7 @@ impl Model {
                 }
                 (group.size, group.layer)
             }
-            None if node.kind == FileKind::File => (node.size, node.layer),
+            None if node.kind() == FileKind::File => (node.size(), usize::from(node.layer)),
             None => return,
         };
         match reason {
@@ -184,11 +247,12 @@ impl Model {
             _ => counts.removed += size,
         }
         self.wasted += size;
+        let path = self.tree.path(id);
         if let Some(l) = &mut self.ledger {
-            l.hidden(path, size, added_layer, layer);
+            l.hidden(&path, size, added_layer, layer);
         }
         self.hidden.push(Ranked(WastedPath {
-            path: path.to_string(),
+            path,
             size,
             added_layer,
             hidden_layer: layer,
@@ -196,44 +260,55 @@ impl Model {
         }));
     }
 
+    /// Removes `id` (reason `top`) and everything under it (`below`), in path order.
     fn remove_tree(
         &mut self,
-        p: &str,
+        id: u32,
         layer: usize,
         top: HiddenBy,
         below: HiddenBy,
         c: &mut LayerBytes,
     ) {
-        for k in subtree_keys(&self.fs, p) {
-            let reason = if k == p { top } else { below };
-            self.remove(&k, layer, reason, c);
+        for (_, k) in self.tree.subtree(id) {
+            let reason = if k == id { top } else { below };
+            self.remove(k, layer, reason, c);
         }
     }
 
     /// dive's view of a whiteout: the size of the directory it deletes (0 for a file).
     fn dive_whiteout_size(&self, p: &str) -> u64 {
-        match self.fs.get(p) {
+        match self.tree.get_present(p) {
             // only a directory declared by a tar entry: dive's implicit parents have no
             // file info, so it sizes their whiteouts 0 (checked against dive 0.13)
-            Some(n) if n.kind == FileKind::Dir => subtree_keys(&self.fs, p)
-                .iter()
-                .filter_map(|k| self.fs.get(k))
-                .filter(|n| n.kind == FileKind::File)
-                .map(|n| n.size)
-                .sum(),
+            Some((id, n)) if n.kind() == FileKind::Dir => {
+                let mut sum = 0;
+                self.tree.descendants(id, |_, n| {
+                    if n.present() && n.kind() == FileKind::File {
+                        sum += n.size();
+                    }
+                });
+                sum
+            }
             _ => 0,
         }
     }
 
-    fn dive_record(&mut self, path: &str, size: u64) {
-        let e = self.dive.entry(path_hash(path)).or_insert((0, u64::MAX, 0));
-        e.0 += size;
-        e.1 = e.1.min(size);
-        e.2 += 1;
+    fn dive_record(&mut self, id: u32, size: u64) {
+        let d = &mut self.dive;
+        d.cum += size;
+        let (before, old) = self.tree.dive_record(id, size);
+        match before {
+            0 => d.min += size,
+            n => {
+                d.min -= old - old.min(size);
+                d.wasted += if n == 1 { old + size } else { size };
+            }
+        }
     }
 
     /// Applies one layer. Errors are plain messages; the caller names archive and layer.
     pub(crate) fn apply(&mut self, layer: usize, entries: &Entries) -> Result<(), String> {
+        let layer16 = u16::try_from(layer).map_err(|_| format!("more than {} layers", u16::MAX))?;
         let mut c = LayerBytes::default();
         // dive's leaves: entries with nothing below them in this layer. Every ancestor of every
         // entry goes in the set; going up stops at the first one already there.
@@ -254,9 +329,10 @@ impl Model {
                 Op::Whiteout => {
                     c.whiteouts += 1;
                     let ds = self.dive_whiteout_size(e.path);
-                    self.dive_record(e.path, ds);
+                    let id = self.tree.intern(e.path)?;
+                    self.dive_record(id, ds);
                     self.remove_tree(
-                        e.path,
+                        id,
                         layer,
                         HiddenBy::Whiteout,
                         HiddenBy::DirectoryWhiteout,
@@ -265,10 +341,11 @@ impl Model {
                 }
                 Op::Opaque => {
                     c.whiteouts += 1;
-                    let keys = subtree_keys(&self.fs, e.path);
-                    for k in keys {
-                        if k != e.path {
-                            self.remove(&k, layer, HiddenBy::Opaque, &mut c);
+                    if let Some(dir) = self.tree.find(e.path) {
+                        for (_, k) in self.tree.subtree(dir) {
+                            if k != dir {
+                                self.remove(k, layer, HiddenBy::Opaque, &mut c);
+                            }
                         }
                     }
                 }
@@ -285,9 +362,10 @@ impl Model {
                 Op::Hardlink(_) => FileKind::Hardlink,
                 Op::Other => FileKind::Other,
             };
+            let id = self.tree.intern(e.path)?;
             let tar_size = if let Op::File(s) = e.op { s } else { 0 };
             if kind != FileKind::Dir || !has_children(e.path) {
-                self.dive_record(e.path, tar_size);
+                self.dive_record(id, tar_size);
             }
             if kind != FileKind::Dir {
                 c.files += 1;
@@ -296,12 +374,13 @@ impl Model {
             let mut link_to: Option<(u32, u64)> = None;
             let mut link_kind = kind;
             if let Op::Hardlink(t) = e.op {
-                let target = self.fs.get(t).ok_or_else(|| {
+                let (tid, target) = self.tree.get_present(t).ok_or_else(|| {
                     format!("hard link {:?} points to missing target {t:?}", e.path)
                 })?;
-                if matches!(target.kind, FileKind::File | FileKind::Hardlink) {
-                    let (size, data_layer) = (target.size, target.layer);
-                    let g = match self.linked.get(t) {
+                let target = *target;
+                if matches!(target.kind(), FileKind::File | FileKind::Hardlink) {
+                    let (size, data_layer) = (target.size(), usize::from(target.layer));
+                    let g = match self.linked.get(&tid) {
                         Some(&g) => g,
                         None => {
                             let g = u32::try_from(self.groups.len())
@@ -311,7 +390,7 @@ impl Model {
                                 layer: data_layer,
                                 refs: 1,
                             });
-                            self.linked.insert(t.to_string(), g);
+                            self.linked.insert(tid, g);
                             g
                         }
                     };
@@ -320,62 +399,44 @@ impl Model {
                     }
                     link_to = Some((g, size));
                 } else {
-                    link_kind = target.kind;
+                    link_kind = target.kind();
                 }
             }
-            match self.fs.get(e.path).map(|n| n.kind) {
+            match self.tree.get(id).filter(|n| n.present()).map(|n| n.kind()) {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
-                    if let Some(n) = self.fs.get_mut(e.path) {
-                        n.layer = layer; // re-declared directory: metadata only
-                    }
+                    self.tree.set_layer(id, layer16); // re-declared directory: metadata only
                     continue;
                 }
                 Some(FileKind::Dir) => self.remove_tree(
-                    e.path,
+                    id,
                     layer,
                     HiddenBy::Overwritten,
                     HiddenBy::Overwritten,
                     &mut c,
                 ),
-                Some(_) => self.remove(e.path, layer, HiddenBy::Overwritten, &mut c),
+                Some(_) => self.remove(id, layer, HiddenBy::Overwritten, &mut c),
                 None => {}
             }
-            let entry = match e.op {
+            match e.op {
                 Op::File(size) => {
                     c.added += size;
                     self.stored += size;
-                    FsEntry {
-                        kind: FileKind::File,
-                        size,
-                        layer,
-                        link: None,
-                    }
+                    self.tree.set(id, FileKind::File, size, layer16);
                 }
                 Op::Hardlink(t) => {
                     if let Some((g, _)) = link_to {
-                        self.linked.insert(e.path.to_string(), g);
+                        self.linked.insert(id, g);
                     }
-                    FsEntry {
-                        kind: link_kind,
-                        size: link_to.map_or(0, |(_, size)| size),
-                        layer,
-                        link: Some(t.to_string()),
-                    }
+                    let size = link_to.map_or(0, |(_, size)| size);
+                    self.tree.set(id, link_kind, size, layer16);
+                    self.links.insert(id, t.into());
                 }
-                Op::Symlink(t) => FsEntry {
-                    kind,
-                    size: 0,
-                    layer,
-                    link: Some(t.to_string()),
-                },
-                _ => FsEntry {
-                    kind,
-                    size: 0,
-                    layer,
-                    link: None,
-                },
-            };
-            self.fs.insert(e.path.to_string(), entry);
+                Op::Symlink(t) => {
+                    self.tree.set(id, kind, 0, layer16);
+                    self.links.insert(id, t.into());
+                }
+                _ => self.tree.set(id, kind, 0, layer16),
+            }
         }
         self.layers.push(c);
         Ok(())
@@ -384,27 +445,60 @@ impl Model {
     /// The `top` largest files of the filesystem, biggest first (ties by path); data shared by
     /// hard links is listed once, at its first path.
     pub(crate) fn largest(&self, top: usize) -> Vec<LargeFile> {
-        let mut kept = Smallest::new(top);
-        let mut seen = std::collections::HashSet::new();
-        for (p, n) in &self.fs {
-            if !matches!(n.kind, FileKind::File | FileKind::Hardlink) {
+        // each hard-link group's first path
+        let mut first: HashMap<u32, (String, u32)> = HashMap::new();
+        for (&id, &g) in &self.linked {
+            if !self.is_file(id) {
                 continue;
             }
-            if let Some(g) = self.linked.get(p.as_str())
-                && !seen.insert(*g)
+            let p = self.tree.path(id);
+            match first.get(&g) {
+                Some((q, _)) if *q <= p => {}
+                _ => {
+                    first.insert(g, (p, id));
+                }
+            }
+        }
+        let mut kept: Smallest<(Reverse<u64>, String, usize)> = Smallest::new(top);
+        let mut buf = String::new();
+        for (id, n) in self.tree.present() {
+            if !matches!(n.kind(), FileKind::File | FileKind::Hardlink) {
+                continue;
+            }
+            if let Some(g) = self.linked.get(&id)
+                && first.get(g).is_some_and(|f| f.1 != id)
             {
                 continue;
             }
-            kept.push((Reverse(n.size), p.as_str(), n.layer));
+            let size = Reverse(n.size());
+            let layer = usize::from(n.layer);
+            if kept.n == 0 {
+                break;
+            }
+            if kept.heap.len() == kept.n && kept.heap.peek().is_some_and(|w| w.0 < size) {
+                continue; // smaller than every kept file: no path needed
+            }
+            self.tree.path_into(id, &mut buf);
+            let full = kept.heap.len() == kept.n;
+            if !full
+                || kept
+                    .heap
+                    .peek()
+                    .is_some_and(|w| (size, buf.as_str(), layer) < (w.0, w.1.as_str(), w.2))
+            {
+                kept.push((size, buf.clone(), layer));
+            }
         }
         kept.into_sorted()
             .into_iter()
-            .map(|(Reverse(size), path, layer)| LargeFile {
-                path: path.to_string(),
-                size,
-                layer,
-            })
+            .map(|(Reverse(size), path, layer)| LargeFile { path, size, layer })
             .collect()
+    }
+
+    fn is_file(&self, id: u32) -> bool {
+        self.tree
+            .get(id)
+            .is_some_and(|n| n.present() && matches!(n.kind(), FileKind::File | FileKind::Hardlink))
     }
 
     /// Records the copies the final filesystem still reaches in the ledger (if any). Data shared
@@ -414,8 +508,8 @@ impl Model {
         use super::ledger::PathClass;
         let mut ledger = self.ledger.take()?;
         let mut group_class: HashMap<u32, Option<PathClass>> = HashMap::new();
-        for (p, g) in &self.linked {
-            let c = PathClass::of(p);
+        for (&id, g) in &self.linked {
+            let c = PathClass::of(&self.tree.path(id));
             group_class
                 .entry(*g)
                 .and_modify(|e| {
@@ -432,17 +526,101 @@ impl Model {
                 ledger.visible(c.unwrap_or(PathClass::Other), group.size, group.layer);
             }
         }
-        for (p, n) in &self.fs {
-            if n.kind == FileKind::File && !self.linked.contains_key(p.as_str()) {
-                ledger.visible(PathClass::of(p), n.size, n.layer);
+        let mut buf = String::new();
+        for (id, n) in self.tree.present() {
+            if n.kind() == FileKind::File && !self.linked.contains_key(&id) {
+                self.tree.path_into(id, &mut buf);
+                ledger.visible(PathClass::of(&buf), n.size(), usize::from(n.layer));
             }
         }
         Some(ledger)
     }
 
-    /// The final filesystem (consumes the model).
+    fn entry(&self, id: u32, n: &super::paths::Node) -> FsEntry {
+        FsEntry {
+            kind: n.kind(),
+            size: n.size(),
+            layer: usize::from(n.layer),
+            link: self.links.get(&id).map(|t| t.to_string()),
+        }
+    }
+
+    /// The entry of `path` in the merged filesystem.
+    pub(crate) fn get(&self, path: &str) -> Option<FsEntry> {
+        let (id, n) = self.tree.get_present(path)?;
+        Some(self.entry(id, n))
+    }
+
+    /// Frees what only applying layers and finding paths need (after the last `get`).
+    pub(crate) fn done_finding(&mut self) {
+        self.tree.drop_index();
+    }
+
+    /// Calls `f` with the path, kind, size and layer of every path of the merged filesystem, in
+    /// no particular order, consuming the model and giving its memory back as it goes.
+    pub(crate) fn drain(self, mut f: impl FnMut(&str, FileKind, u64, usize)) {
+        self.tree
+            .drain_present(|p, _, n| f(p, n.kind(), n.size(), usize::from(n.layer)));
+    }
+
+    /// Regular files and hard links, and all paths, of the merged filesystem.
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        let (mut files, mut paths) = (0, 0);
+        for (_, n) in self.tree.present() {
+            paths += 1;
+            if matches!(n.kind(), FileKind::File | FileKind::Hardlink) {
+                files += 1;
+            }
+        }
+        (files, paths)
+    }
+
+    /// Visible bytes and files (regular files and hard links) per top-level component.
+    pub(crate) fn top_dirs(&self) -> Vec<(String, u64, u64)> {
+        let mut by_top: HashMap<u32, (u64, u64)> = HashMap::new();
+        for (id, n) in self.tree.present() {
+            if matches!(n.kind(), FileKind::File | FileKind::Hardlink) {
+                let e = by_top.entry(self.tree.top(id)).or_default();
+                e.0 += n.size();
+                e.1 += 1;
+            }
+        }
+        by_top
+            .into_iter()
+            .map(|(top, (bytes, files))| (self.tree.path(top), bytes, files))
+            .collect()
+    }
+
+    /// (kind, size, layer) of every path strictly under `dir`.
+    pub(crate) fn under(&self, dir: &str) -> Vec<(FileKind, u64, usize)> {
+        let mut out = Vec::new();
+        if let Some(id) = self.tree.find(dir) {
+            self.tree.descendants(id, |d, n| {
+                if d != id && n.present() {
+                    out.push((n.kind(), n.size(), usize::from(n.layer)));
+                }
+            });
+        }
+        out
+    }
+
+    /// The final filesystem as a map (consumes the model).
+    /// Built with [`ChunkedMap`] while the tree gives its memory back.
     pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
-        self.fs
+        let mut fs = ChunkedMap::default();
+        let Model { tree, links, .. } = self;
+        tree.drain_present(|p, id, n| {
+            fs.push(
+                p.to_string(),
+                FsEntry {
+                    kind: n.kind(),
+                    size: n.size(),
+                    layer: usize::from(n.layer),
+                    link: links.get(&id).map(|t| t.to_string()),
+                },
+            );
+        });
+        fs.finish()
     }
 
     /// Bytes of stored copies no path of the final filesystem reaches.
@@ -453,5 +631,34 @@ impl Model {
     /// Bytes of all regular-file data stored across layers.
     pub(crate) fn stored_bytes(&self) -> u64 {
         self.stored
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::walk::RawEntry;
+
+    /// The model's per-path footprint (from its own capacity accounting) stays under 100 bytes
+    /// for 100,000 files in 1,000 directories.
+    #[test]
+    fn under_100_bytes_per_path() {
+        let mut entries = Entries::default();
+        let mut buf = String::new();
+        for i in 0..100_000u64 {
+            use std::fmt::Write;
+            buf.clear();
+            let _ = write!(buf, "usr/lib/pkg{}/file-{i}.so", i % 1000);
+            entries.push(RawEntry {
+                path: &buf,
+                op: Op::File(i),
+            });
+        }
+        let mut m = Model::new(10);
+        m.apply(0, &entries).unwrap();
+        let (_, paths) = m.counts();
+        assert_eq!(paths, 100_000);
+        let per_path = m.heap_bytes() as f64 / paths as f64;
+        assert!(per_path <= 100.0, "{per_path:.1} bytes per path");
     }
 }

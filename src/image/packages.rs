@@ -141,23 +141,91 @@ pub fn wants_capture(path: &str) -> bool {
         || lang::is_gemspec(p)
 }
 
+/// The final filesystem's regular files as [`Inventory::from_files`] reads them: a map from
+/// path to size (`BTreeMap<String, u64>`), or to size and layer (a comparison
+/// [`Side`](crate::image::compare::Side)'s files, read in place instead of copied).
+pub trait FileSizes {
+    /// Size of the file at `path`.
+    fn size(&self, path: &str) -> Option<u64>;
+    /// True when there are no files.
+    fn is_empty(&self) -> bool;
+    /// (path, size) of the files whose path starts with `prefix`, in path order.
+    fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> Box<dyn Iterator<Item = (&'a str, u64)> + 'a>;
+    /// Every path, in order.
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_>;
+}
+
+impl FileSizes for BTreeMap<String, u64> {
+    fn size(&self, path: &str) -> Option<u64> {
+        self.get(path).copied()
+    }
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+    fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> Box<dyn Iterator<Item = (&'a str, u64)> + 'a> {
+        Box::new(
+            self.range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(p, _)| p.starts_with(prefix))
+            .map(|(p, s)| (p.as_str(), *s)),
+        )
+    }
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.keys().map(String::as_str))
+    }
+}
+
+impl FileSizes for BTreeMap<String, (u64, usize)> {
+    fn size(&self, path: &str) -> Option<u64> {
+        self.get(path).map(|v| v.0)
+    }
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+    fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> Box<dyn Iterator<Item = (&'a str, u64)> + 'a> {
+        Box::new(
+            self.range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(p, _)| p.starts_with(prefix))
+            .map(|(p, v)| (p.as_str(), v.0)),
+        )
+    }
+    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.keys().map(String::as_str))
+    }
+}
+
 impl Inventory {
     /// Builds the inventory from captured file contents and the final filesystem's regular
     /// files (path -> size). Both maps may use paths with or without a leading `/`.
-    pub fn from_files(captured: &BTreeMap<String, Vec<u8>>, files: &BTreeMap<String, u64>) -> Self {
+    pub fn from_files(captured: &BTreeMap<String, Vec<u8>>, files: &impl FileSizes) -> Self {
         let needs_norm = captured
             .keys()
-            .chain(files.keys())
+            .map(String::as_str)
+            .chain(files.paths())
             .any(|k| normalize_path(k) != k);
         let (cap_n, files_n);
-        let (captured, files) = if needs_norm {
+        let (captured, files): (_, &dyn FileSizes) = if needs_norm {
             cap_n = captured
                 .iter()
                 .map(|(k, v)| (normalize_path(k).to_string(), v.clone()))
                 .collect::<BTreeMap<_, _>>();
             files_n = files
-                .iter()
-                .map(|(k, v)| (normalize_path(k).to_string(), *v))
+                .paths()
+                .filter_map(|k| Some((normalize_path(k).to_string(), files.size(k)?)))
                 .collect::<BTreeMap<_, _>>();
             (&cap_n, &files_n)
         } else {
@@ -182,14 +250,14 @@ impl Inventory {
                     inv.notes
                         .push(format!("second package database {db} ignored"));
                 }
-            } else if files.get(db).is_some_and(|s| *s > MAX_CAPTURE_FILE) {
+            } else if files.size(db).is_some_and(|s| s > MAX_CAPTURE_FILE) {
                 inv.notes.push(format!(
                     "{db} is larger than {MAX_CAPTURE_FILE} bytes: not read"
                 ));
             }
         }
         for rpm in os::RPM_DATABASES {
-            if files.contains_key(*rpm) {
+            if files.size(rpm).is_some() {
                 inv.notes.push(os::rpm_note(rpm));
             }
         }

@@ -6,7 +6,7 @@
 //! All layers of both images are tasks of the scheduler [`crate::image::analyze`] uses, and
 //! each image's layers are applied to its model in order as they arrive, by the same code.
 
-use crate::image::assemble::{InOrder, Ready};
+use crate::image::assemble::{InOrder, Ready, SideFiles};
 use crate::image::read::{check_ids, globs, layer_err, scan};
 use crate::image::schedule::{self, Task};
 use crate::image::walk::{self, LayerScan, WalkCtx};
@@ -129,6 +129,54 @@ pub fn analyze_pair(
     b: &Image,
     opts: &AnalyzeOptions,
 ) -> Result<(ImageReport, ImageReport), ImageError> {
+    let failed = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
+    let (ia, ib) = in_order(a, b, opts, &failed)?;
+    let (ra, rb) = rayon::join(|| ia.finish(opts), || ib.finish(opts));
+    Ok((ra?, rb?))
+}
+
+/// [`analyze_pair`], each report with its image's regular files and hard links (path ->
+/// (size, layer)) for a [`Side`](super::Side). The two are finished one after the other so
+/// that only one overlay model turns into a map at a time.
+pub(crate) fn analyze_pair_side_files(
+    a: &Image,
+    b: &Image,
+    opts: &AnalyzeOptions,
+) -> Result<[(ImageReport, SideFiles); 2], ImageError> {
+    let failed = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
+    let (ia, ib) = in_order(a, b, opts, &failed)?;
+    let ra = ia.finish_with_side_files(opts);
+    let rb = ib.finish_with_side_files(opts);
+    Ok([ra?, rb?])
+}
+
+/// An image's layers applied in order, and the layer whose tar bomb stopped the walk.
+struct Applied<'a> {
+    order: InOrder<'a>,
+    bomb: usize,
+}
+
+impl Applied<'_> {
+    fn finish(self, opts: &AnalyzeOptions) -> Result<ImageReport, ImageError> {
+        self.order.finish(self.bomb, opts)
+    }
+
+    fn finish_with_side_files(
+        self,
+        opts: &AnalyzeOptions,
+    ) -> Result<(ImageReport, SideFiles), ImageError> {
+        self.order.finish_with_side_files(self.bomb, opts)
+    }
+}
+
+/// Reads both images' layers and applies each image's to its overlay model (`failed`: the
+/// lowest failed layer of each, see [`InOrder`]).
+fn in_order<'a>(
+    a: &'a Image,
+    b: &'a Image,
+    opts: &AnalyzeOptions,
+    failed: &'a [AtomicUsize; 2],
+) -> Result<(Applied<'a>, Applied<'a>), ImageError> {
     let imgs = [a, b];
     let caps = [globs(a, &opts.capture)?, globs(b, &opts.capture)?];
     let budgets = [
@@ -187,7 +235,6 @@ pub fn analyze_pair(
         })
         .collect();
 
-    let failed = [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)];
     let mut order_a = InOrder::new(a, opts.top, &failed[0]);
     let mut order_b = InOrder::new(b, opts.top, &failed[1]);
     // A's layers whose walk B still needs, and B's checked blobs still waiting for A's walk
@@ -282,11 +329,16 @@ pub fn analyze_pair(
         bombs[0].load(Ordering::Relaxed),
         bombs[1].load(Ordering::Relaxed),
     );
-    let (ra, rb) = rayon::join(
-        || order_a.finish(bomb_a, opts),
-        || order_b.finish(bomb_b, opts),
-    );
-    Ok((ra?, rb?))
+    Ok((
+        Applied {
+            order: order_a,
+            bomb: bomb_a,
+        },
+        Applied {
+            order: order_b,
+            bomb: bomb_b,
+        },
+    ))
 }
 
 /// One layer task of the pair.

@@ -75,13 +75,22 @@ impl Side {
                 )
             })
             .collect();
-        let sizes: BTreeMap<String, u64> =
-            files.iter().map(|(p, (s, _))| (p.clone(), *s)).collect();
+        Side::from_parts(label, report, files)
+    }
+
+    /// [`Side::from_report`] with the final filesystem's regular files and hard links already
+    /// summarised (path without leading `/` -> (size, layer)); `report.files` is not read.
+    pub(crate) fn from_parts(
+        label: impl Into<String>,
+        report: &crate::image::ImageReport,
+        files: BTreeMap<String, (u64, usize)>,
+    ) -> Self {
         let captured: BTreeMap<String, Vec<u8>> = report
             .captured
             .iter()
             .map(|(p, c)| (p.clone(), c.content.clone().into_bytes()))
             .collect();
+        let packages = Inventory::from_files(&captured, &files);
         Side {
             label: label.into(),
             layers: report
@@ -111,7 +120,7 @@ impl Side {
                     layer: c.layers.last().copied(),
                 })
                 .collect(),
-            packages: Inventory::from_files(&captured, &sizes),
+            packages,
         }
     }
 }

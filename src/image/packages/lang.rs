@@ -1,7 +1,7 @@
 //! Language packages: Python (`*.dist-info/METADATA` + `RECORD`, `*.egg-info`), node
 //! (`node_modules/**/package.json`) and Ruby (`specifications/*.gemspec`).
 
-use super::{Ecosystem, LangPackage};
+use super::{Ecosystem, FileSizes, LangPackage};
 use std::collections::BTreeMap;
 
 /// True for a Python metadata path: `…/site-packages/X.dist-info/METADATA` (or `RECORD`), or an
@@ -46,14 +46,13 @@ fn node_package_dir(path: &str) -> Option<&str> {
 }
 
 /// Sum of the sizes of the files under `dir/`, skipping nested `node_modules` when `skip_nested`.
-fn dir_bytes(files: &BTreeMap<String, u64>, dir: &str, skip_nested: bool) -> u64 {
+fn dir_bytes(files: &dyn FileSizes, dir: &str, skip_nested: bool) -> u64 {
     let prefix = format!("{dir}/");
     let nested = format!("{dir}/node_modules/");
     files
-        .range(prefix.clone()..)
-        .take_while(|(p, _)| p.starts_with(&prefix))
+        .starting_with(&prefix)
         .filter(|(p, _)| !(skip_nested && p.starts_with(&nested)))
-        .map(|(_, s)| *s)
+        .map(|(_, s)| s)
         .sum()
 }
 
@@ -112,7 +111,7 @@ fn resolve(base: &str, rel: &str) -> Option<String> {
 /// Bytes of the files a RECORD lists, measured in the final filesystem (files deleted after
 /// installation count as 0); the RECORD's own size column is used only when the file is absent
 /// from `files` because the caller passed no filesystem.
-fn record_bytes(record: &str, site: &str, files: &BTreeMap<String, u64>) -> u64 {
+fn record_bytes(record: &str, site: &str, files: &dyn FileSizes) -> u64 {
     let mut total = 0u64;
     for line in record.lines() {
         // path,hash,size ; paths with commas are quoted (csv); take the path up to the last 2 commas
@@ -123,8 +122,8 @@ fn record_bytes(record: &str, site: &str, files: &BTreeMap<String, u64>) -> u64 
         let Some(full) = resolve(site, path) else {
             continue;
         };
-        total += match files.get(&full) {
-            Some(s) => *s,
+        total += match files.size(&full) {
+            Some(s) => s,
             None if files.is_empty() => size.and_then(|s| s.trim().parse().ok()).unwrap_or(0),
             None => 0,
         };
@@ -168,10 +167,7 @@ fn gemspec_field(text: &str, field: &str) -> Option<String> {
 
 /// Finds the language packages among the captured files. `files` is the final filesystem
 /// (regular files, path without leading `/` -> size) used to measure each package's bytes.
-pub fn find(
-    captured: &BTreeMap<String, Vec<u8>>,
-    files: &BTreeMap<String, u64>,
-) -> Vec<LangPackage> {
+pub fn find(captured: &BTreeMap<String, Vec<u8>>, files: &dyn FileSizes) -> Vec<LangPackage> {
     let mut out: Vec<LangPackage> = Vec::new();
     for (path, bytes) in captured {
         let text = String::from_utf8_lossy(bytes);
