@@ -6,6 +6,8 @@ directory given, if any):
 - parse, lint, fix: Dockerfiles: the Bad/Good/fixed examples of every rule page (rules/*.md),
   testdata/*.Dockerfile, and small hostile shapes (deep nesting, heredocs, CRLF, NUL);
 - config: `.dlint.yaml` / `.hadolint.yaml` texts using every key;
+- registry: WWW-Authenticate challenges, token bodies, Retry-After, Content-Type and image
+  references (fuzz/fuzz_targets/registry.rs);
 - manifest: a mode byte (0 index.json, 1 manifest, 2 config, 3 docker manifest.json, as in
   fuzz/fuzz_targets/manifest.rs) followed by that JSON document.
 
@@ -146,4 +148,13 @@ write("manifest", {
     "docker": bytes([3]) + dm,
     "nested-index": bytes([0]) + json.dumps({"schemaVersion": 2, "manifests": [
         {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": sha(idx), "size": len(idx)}]}).encode(),
+})
+write("registry", {
+    "bearer": b'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+    "basic": b'Basic realm="Registry Realm"',
+    "token": b'{"token":"abc.def.ghi","access_token":"abc","expires_in":300}',
+    "retry-after": b"120",
+    "content-type": b"application/vnd.oci.image.index.v1+json; charset=utf-8",
+    "reference": b"docker://registry.example.com:5000/team/app@sha256:" + b"a" * 64,
+    "short-name": b"alpine:3.20",
 })
