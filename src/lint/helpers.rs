@@ -36,15 +36,6 @@ pub fn find_stage(df: &Dockerfile, name: &str, before: Option<usize>) -> Option<
         .map(|s| s.index)
 }
 
-/// True when `name` is the alias of a stage before `before`.
-pub fn is_stage_alias(df: &Dockerfile, name: &str, before: usize) -> bool {
-    df.stages.iter().take(before).any(|s| {
-        s.name
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
-}
-
 pub use crate::dockerfile::expand::{VarRef, references as var_refs};
 
 /// Every top-level instruction, and for `ONBUILD X` also the trigger `X` (whose spans point

@@ -37,6 +37,8 @@ pub struct SemanticModel<'a> {
     analysis: Analysis,
     /// ARG/ENV scope per top-level instruction, each computed on first use.
     scopes: Vec<OnceCell<Env>>,
+    /// Lowercased stage name -> the stages of that name, in order.
+    names: HashMap<String, Vec<usize>>,
 }
 
 impl std::fmt::Debug for SemanticModel<'_> {
@@ -63,9 +65,16 @@ impl<'a> SemanticModel<'a> {
         let stages = stage_facts(df, target);
         let in_final = stages.iter().map(|s| s.in_final_image).collect();
         let bases: Vec<Option<usize>> = stages.iter().map(|s| s.base).collect();
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+        for st in &df.stages {
+            if let Some(n) = &st.name {
+                names.entry(n.to_ascii_lowercase()).or_default().push(st.index);
+            }
+        }
         SemanticModel {
             df,
             analysis: Analysis::new(df, in_final, &bases),
+            names,
             stages,
             scopes: (0..df.instructions.len())
                 .map(|_| OnceCell::new())
@@ -91,6 +100,26 @@ impl<'a> SemanticModel<'a> {
     /// The earlier stage `stage` is built `FROM`, if any.
     pub fn base(&self, stage: usize) -> Option<usize> {
         self.stages.get(stage).and_then(|s| s.base)
+    }
+
+    /// The first stage named `name` (case-insensitive) or numbered `name`, among the stages
+    /// before `before` (all when `None`). A map lookup: rules may call it per instruction.
+    pub fn stage_named(&self, name: &str, before: Option<usize>) -> Option<usize> {
+        let limit = before.unwrap_or(self.df.stages.len());
+        if let Ok(n) = name.parse::<usize>() {
+            return (n < limit).then_some(n);
+        }
+        let first = *self.names.get(&name.to_ascii_lowercase())?.first()?;
+        (first < limit).then_some(first)
+    }
+
+    /// True when a stage before `before` is named `name` (case-insensitive): `FROM name` then
+    /// builds on that stage, not on an image.
+    pub fn is_stage_name(&self, name: &str, before: usize) -> bool {
+        self.names
+            .get(&name.to_ascii_lowercase())
+            .and_then(|v| v.first())
+            .is_some_and(|&first| first < before)
     }
 
     /// The stage and its bases within the file, nearest first.

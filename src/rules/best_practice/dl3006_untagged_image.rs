@@ -1,7 +1,7 @@
 //! DL3006: always tag the FROM image explicitly.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{is_stage_alias, stage_from};
+use crate::lint::helpers::stage_from;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `FROM debian` without a tag or digest: whatever `latest` is on build day.
@@ -28,7 +28,7 @@ impl Rule for UntaggedImage {
                 || b.raw.is_empty()
                 || b.raw.contains('$')
                 || b.raw.eq_ignore_ascii_case("scratch")
-                || is_stage_alias(df, &b.raw, i)
+                || cx.model().is_stage_name(&b.raw, i)
             {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! DL3026: FROM images must come from a trusted registry (when trusted registries are set).
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{is_stage_alias, stage_from};
+use crate::lint::helpers::stage_from;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `FROM evil.example.com/x` when the config lists `trustedRegistries`.
@@ -51,7 +51,7 @@ impl Rule for UntrustedRegistry {
             if b.raw.is_empty()
                 || b.raw.contains('$')
                 || b.raw.eq_ignore_ascii_case("scratch")
-                || is_stage_alias(df, &b.raw, i)
+                || cx.model().is_stage_name(&b.raw, i)
             {
                 continue;
             }
