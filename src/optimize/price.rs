@@ -606,13 +606,10 @@ pub(super) fn context_on_disk(
     let Some(&first_copy) = copies.first() else {
         return Vec::new();
     };
-    let ignore = std::fs::read_to_string(dir.join(".dockerignore")).unwrap_or_default();
-    let ignored = |name: &str| {
-        ignore.lines().map(str::trim).any(|l| {
-            let l = l.trim_start_matches('/').trim_end_matches('/');
-            l == name || l == format!("**/{name}") || l == format!("{name}/**") || l == "*"
-        })
-    };
+    let ignore = crate::dockerfile::dockerignore::Dockerignore::parse(
+        &std::fs::read_to_string(dir.join(".dockerignore")).unwrap_or_default(),
+    );
+    let ignored = |name: &str| ignore.excludes(name);
     let mut out = Vec::new();
     for name in CONTEXT_DIRS {
         let p = dir.join(name);
