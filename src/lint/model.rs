@@ -68,7 +68,10 @@ impl<'a> SemanticModel<'a> {
         let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         for st in &df.stages {
             if let Some(n) = &st.name {
-                names.entry(n.to_ascii_lowercase()).or_default().push(st.index);
+                names
+                    .entry(n.to_ascii_lowercase())
+                    .or_default()
+                    .push(st.index);
             }
         }
         SemanticModel {
