@@ -352,3 +352,44 @@ fn the_lowest_broken_layer_is_reported() {
         assert!(e.contains("gzip"), "jobs {jobs}: {e}");
     }
 }
+
+/// An OCI index whose manifests are indexes, nested deeper than dlint follows, and an
+/// index.json over the JSON size limit: one error each, exit 2, no panic.
+#[test]
+fn nested_indexes_and_oversized_json() {
+    let d = tempfile::tempdir().unwrap();
+    let index_type = "application/vnd.oci.image.index.v1+json";
+    let mut files: testkit::Files = vec![(
+        "oci-layout".into(),
+        br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
+    )];
+    // index.json -> index 1 -> ... -> index 6 (empty): six levels of nesting.
+    let mut inner = br#"{"schemaVersion":2,"manifests":[]}"#.to_vec();
+    for _ in 0..6 {
+        let digest = testkit::sha256(&inner);
+        files.push((
+            format!("blobs/sha256/{}", digest.trim_start_matches("sha256:")),
+            inner.clone(),
+        ));
+        inner = format!(
+            r#"{{"schemaVersion":2,"manifests":[{{"mediaType":"{index_type}","digest":"{digest}","size":{}}}]}}"#,
+            inner.len()
+        )
+        .into_bytes();
+    }
+    files.push(("index.json".into(), inner));
+    let p = write_oci_tar(d.path(), "nested.tar", &files);
+    assert_archive_error(&p, &[], "nested too deeply");
+    // 65 MiB of JSON whitespace before a valid document: over the 64 MiB limit.
+    let mut big = vec![b' '; 65 << 20];
+    big.extend_from_slice(br#"{"schemaVersion":2,"manifests":[]}"#);
+    let files: testkit::Files = vec![
+        (
+            "oci-layout".into(),
+            br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec(),
+        ),
+        ("index.json".into(), big),
+    ];
+    let p = write_oci_tar(d.path(), "huge-index.tar", &files);
+    assert_archive_error(&p, &[], "index.json: 68157474 bytes is too large");
+}
