@@ -38,6 +38,18 @@ pub fn find_stage(df: &Dockerfile, name: &str, before: Option<usize>) -> Option<
 
 pub use crate::dockerfile::expand::{VarRef, references as var_refs};
 
+/// Every stage whose FROM has a `--platform=` flag: the stage, the flag and its value as
+/// written (outer quotes trimmed).
+pub fn from_platforms(
+    df: &Dockerfile,
+) -> impl Iterator<Item = (&crate::dockerfile::Stage, &crate::dockerfile::Flag, &str)> {
+    df.stages.iter().filter_map(|s| {
+        let flag = df.instructions.get(s.from)?.flag("platform")?;
+        let value = flag.value.as_ref()?.value.trim_matches(['"', '\'']);
+        Some((s, flag, value))
+    })
+}
+
 /// Every top-level instruction, and for `ONBUILD X` also the trigger `X` (whose spans point
 /// into the same source), in file order.
 pub fn with_onbuild(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {

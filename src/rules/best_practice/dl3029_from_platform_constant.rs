@@ -21,16 +21,7 @@ impl Rule for FromPlatformConstant {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for s in &df.stages {
-            let Some(from) = df.instructions.get(s.from) else {
-                continue;
-            };
-            let Some(flag) = from.flag("platform") else {
-                continue;
-            };
-            let Some(v) = flag.value.as_ref().map(|v| v.value.as_str()) else {
-                continue;
-            };
+        for (s, flag, v) in crate::lint::helpers::from_platforms(df) {
             if v.contains('$') {
                 continue;
             }

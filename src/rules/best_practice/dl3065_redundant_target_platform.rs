@@ -21,18 +21,7 @@ impl Rule for RedundantTargetPlatform {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for s in &df.stages {
-            let Some(from) = df.instructions.get(s.from) else {
-                continue;
-            };
-            let Some(flag) = from.flag("platform") else {
-                continue;
-            };
-            let v = flag
-                .value
-                .as_ref()
-                .map(|v| v.value.trim_matches(['"', '\'']))
-                .unwrap_or("");
+        for (_, flag, v) in crate::lint::helpers::from_platforms(df) {
             if v != "$TARGETPLATFORM" && v != "${TARGETPLATFORM}" {
                 continue;
             }

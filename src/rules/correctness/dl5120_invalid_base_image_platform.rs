@@ -20,16 +20,7 @@ impl Rule for InvalidBaseImagePlatform {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for s in &df.stages {
-            let Some(from) = df.instructions.get(s.from) else {
-                continue;
-            };
-            let Some(flag) = from.flag("platform") else {
-                continue;
-            };
-            let Some(value) = flag.value.as_ref().map(|v| v.value.as_str()) else {
-                continue;
-            };
+        for (s, flag, value) in crate::lint::helpers::from_platforms(df) {
             if value.contains('$') || s.base.raw.contains('$') {
                 continue;
             }
