@@ -2,7 +2,7 @@
 //! accepts must be usable for linting.
 #![no_main]
 
-use dlint::lint::{self, Config, Registry};
+use dlint::lint::{self, Config};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -10,9 +10,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let registry = Registry::global();
+    let registry = dlint::rules::registry();
     if let Ok(cfg) = Config::parse(text, Path::new(".dlint.yaml"), registry) {
         let df = dlint::dockerfile::parse("FROM debian\nRUN apt-get install -y curl\n");
-        let _ = lint::lint_dockerfile(&df, &cfg);
+        let _ = lint::lint_with(registry, &df, &cfg);
     }
 });

@@ -5,13 +5,12 @@
 
 use dlint::lint::{Config, fix};
 use libfuzzer_sys::fuzz_target;
-use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let src = String::from_utf8_lossy(data);
     let cfg = Config::default();
-    let once = fix::fix_source(Path::new("Dockerfile"), &src, &cfg);
-    let twice = fix::fix_source(Path::new("Dockerfile"), &once.source, &cfg);
+    let once = fix::fix_source(dlint::rules::registry(), &src, &cfg);
+    let twice = fix::fix_source(dlint::rules::registry(), &once.source, &cfg);
     assert_eq!(
         once.source, twice.source,
         "fix is not idempotent: a second run changed the fixed text"

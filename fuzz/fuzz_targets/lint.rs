@@ -3,12 +3,12 @@
 //! must give text that parses and lints again without a panic.
 #![no_main]
 
-use dlint::lint::{self, Config, Registry};
+use dlint::lint::{self, Config};
 use libfuzzer_sys::fuzz_target;
 
 fn config() -> Config {
     let mut cfg = Config::default();
-    for info in Registry::global().infos() {
+    for info in dlint::rules::registry().infos() {
         if !info.default_enabled {
             cfg.overrides.insert(info.id, info.severity);
         }
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let src = String::from_utf8_lossy(data);
     let cfg = config();
     let df = dlint::dockerfile::parse(&src);
-    let diags = lint::lint_dockerfile(&df, &cfg);
+    let diags = lint::lint_with(dlint::rules::registry(), &df, &cfg);
     for d in &diags {
         assert!(d.span.start <= d.span.end && d.span.end <= src.len(), "{d:?}");
         for e in d.fix.iter().flat_map(|f| &f.edits) {
@@ -35,5 +35,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let (fixed, _) = lint::fix::apply(&src, &diags);
     let again = dlint::dockerfile::parse(&fixed);
-    let _ = lint::lint_dockerfile(&again, &cfg);
+    let _ = lint::lint_with(dlint::rules::registry(), &again, &cfg);
 });
