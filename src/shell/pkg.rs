@@ -9,6 +9,8 @@ use crate::dockerfile::Span;
 pub enum Manager {
     AptGet,
     Apt,
+    /// aptitude (Debian's interactive front end; shares apt's lists and cache)
+    Aptitude,
     Apk,
     Dnf,
     Yum,
@@ -42,6 +44,7 @@ impl Manager {
         match self {
             Manager::AptGet => "apt-get",
             Manager::Apt => "apt",
+            Manager::Aptitude => "aptitude",
             Manager::Apk => "apk",
             Manager::Dnf => "dnf",
             Manager::Yum => "yum",
@@ -69,7 +72,7 @@ impl Manager {
     /// Options that take a separate value (`-o X`, `--repository X`).
     fn value_options(&self) -> &'static [&'static str] {
         match self {
-            Manager::AptGet | Manager::Apt => &[
+            Manager::AptGet | Manager::Apt | Manager::Aptitude => &[
                 "-o",
                 "-t",
                 "-c",
@@ -364,6 +367,7 @@ impl<'a> Invocation<'a> {
                     ])
             }
             Manager::Apk => s == "add",
+            Manager::Aptitude => s == "install",
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
                 matches!(
                     s,
@@ -623,6 +627,7 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
     let m = match name {
         "apt-get" => Manager::AptGet,
         "apt" => Manager::Apt,
+        "aptitude" => Manager::Aptitude,
         "apk" => Manager::Apk,
         "dnf" | "dnf5" => Manager::Dnf,
         "yum" => Manager::Yum,
