@@ -9,6 +9,8 @@ use crate::dockerfile::Span;
 pub enum Manager {
     AptGet,
     Apt,
+    /// aptitude (Debian's interactive front end; shares apt's lists and cache)
+    Aptitude,
     Apk,
     Dnf,
     Yum,
@@ -16,6 +18,8 @@ pub enum Manager {
     Zypper,
     /// pip, pip3, `python -m pip`, `uv pip`
     Pip,
+    /// pipx (installs applications, each in its own virtual environment)
+    Pipx,
     /// `uv sync` / `uv add` (not `uv pip`)
     Uv,
     Poetry,
@@ -40,12 +44,14 @@ impl Manager {
         match self {
             Manager::AptGet => "apt-get",
             Manager::Apt => "apt",
+            Manager::Aptitude => "aptitude",
             Manager::Apk => "apk",
             Manager::Dnf => "dnf",
             Manager::Yum => "yum",
             Manager::Microdnf => "microdnf",
             Manager::Zypper => "zypper",
             Manager::Pip => "pip",
+            Manager::Pipx => "pipx",
             Manager::Uv => "uv",
             Manager::Poetry => "poetry",
             Manager::Pipenv => "pipenv",
@@ -66,7 +72,7 @@ impl Manager {
     /// Options that take a separate value (`-o X`, `--repository X`).
     fn value_options(&self) -> &'static [&'static str] {
         match self {
-            Manager::AptGet | Manager::Apt => &[
+            Manager::AptGet | Manager::Apt | Manager::Aptitude => &[
                 "-o",
                 "-t",
                 "-c",
@@ -264,6 +270,13 @@ impl Manager {
                 "--file",
             ],
             Manager::Maven => &["-f", "-s", "-P", "-pl", "-T", "--file", "--settings"],
+            Manager::Pipx => &[
+                "--python",
+                "--pip-args",
+                "--index-url",
+                "--suffix",
+                "--preinstall",
+            ],
             Manager::Uv | Manager::Poetry | Manager::Pipenv | Manager::Gradle => &[],
         }
     }
@@ -354,14 +367,17 @@ impl<'a> Invocation<'a> {
                     ])
             }
             Manager::Apk => s == "add",
+            Manager::Aptitude => s == "install",
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
-                matches!(s, "install" | "groupinstall" | "localinstall" | "reinstall")
-                    || (s == "module"
-                        && self.operands.first().is_some_and(|w| w.value == "install"))
+                matches!(
+                    s,
+                    "install" | "in" | "groupinstall" | "localinstall" | "reinstall" | "rei"
+                ) || (s == "module" && self.operands.first().is_some_and(|w| w.value == "install"))
                     || (s == "group" && self.operands.first().is_some_and(|w| w.value == "install"))
             }
             Manager::Zypper => matches!(s, "install" | "in"),
             Manager::Pip => s == "install",
+            Manager::Pipx => s == "install",
             Manager::Uv => matches!(s, "sync" | "add"),
             Manager::Poetry | Manager::Pipenv => matches!(s, "install" | "sync"),
             Manager::Npm => matches!(s, "install" | "i" | "ci" | "add" | "isntall" | "in"),
@@ -386,11 +402,56 @@ impl<'a> Invocation<'a> {
         }
     }
 
+    /// True when this dnf/yum/microdnf invocation downloads packages into the cache: an install
+    /// or an upgrade (`up`, `upgrade-minimal`, `distro-sync`, ...). False for other managers.
+    pub fn is_rpm_transaction(&self) -> bool {
+        matches!(
+            self.manager,
+            Manager::Dnf | Manager::Yum | Manager::Microdnf
+        ) && (self.is_install()
+            || matches!(
+                self.sub(),
+                "up" | "upgrade"
+                    | "update"
+                    | "upgrade-minimal"
+                    | "update-minimal"
+                    | "up-min"
+                    | "distro-sync"
+                    | "dsync"
+                    | "distrosync"
+            ))
+    }
+
     /// Package operands with their version pins.
     pub fn packages(&self) -> Vec<Package> {
+        let rpm = matches!(
+            self.manager,
+            Manager::Dnf | Manager::Yum | Manager::Microdnf
+        );
+        if rpm && matches!(self.sub(), "group" | "groupinstall") {
+            // Group names (`dnf group install "Development Tools"`) have no version to pin.
+            return Vec::new();
+        }
+        if rpm && self.sub() == "module" {
+            // `dnf module install nodejs:18/minimal`: the stream after `:` is the pin.
+            return self
+                .operands
+                .iter()
+                .skip(1)
+                .map(|w| {
+                    let mut p = package(self.manager, w);
+                    let (name, stream) = match w.value.split_once(':') {
+                        Some((n, s)) => (n, Some(s)),
+                        None => (w.value.split('/').next().unwrap_or(""), None),
+                    };
+                    p.name = name.to_string();
+                    p.version = stream.filter(|s| !s.is_empty()).map(str::to_string);
+                    p
+                })
+                .collect();
+        }
         let skip = match (self.manager, self.sub()) {
-            // `dnf module install x`, `yarn global add x`, `conda env create`
-            (Manager::Dnf | Manager::Yum | Manager::Microdnf, "module" | "group") => 1,
+            // `yarn global add x`, `conda env create`
             (Manager::Yarn, "global") => 1,
             _ => 0,
         };
@@ -402,8 +463,69 @@ impl<'a> Invocation<'a> {
     }
 }
 
+/// npm's git dependencies: `git+https://…`, `git://…`, `github:u/r`, `u/r`. Pinned by `#<ref>`.
+fn npm_git(raw: &str) -> bool {
+    const HOSTED: [&str; 6] = [
+        "git+",
+        "git://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+    ];
+    if HOSTED.iter().any(|p| raw.starts_with(p)) {
+        return true;
+    }
+    // `user/repo` shorthand: one slash, no scheme, not a path or a scoped package or a tarball.
+    let bare = raw.split('#').next().unwrap_or("");
+    bare.matches('/').count() == 1
+        && !bare.contains(':')
+        && !bare.starts_with(['.', '/', '~', '@'])
+        && ![".tgz", ".tar.gz", ".tar"]
+            .iter()
+            .any(|e| bare.ends_with(e))
+}
+
+/// pip's VCS requirement (`git+https://host/repo.git@v1`): `Some(pinned)` with whether an `@ref`
+/// follows the repository path; `None` for anything else.
+fn pip_vcs(raw: &str) -> Option<bool> {
+    let rest = ["git+", "hg+", "svn+", "bzr+"]
+        .iter()
+        .find_map(|p| raw.strip_prefix(p))?;
+    let url = rest.split('#').next().unwrap_or("");
+    let path = url.split_once("://").map_or(url, |(_, r)| r);
+    let after_host = path.split_once('/').map_or("", |(_, p)| p);
+    Some(after_host.contains('@'))
+}
+
 fn package(m: Manager, w: &Word) -> Package {
     let raw = w.value.clone();
+    if matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm) && npm_git(&raw) {
+        let (name, reference) = match raw.split_once('#') {
+            Some((n, r)) => (n.to_string(), Some(r.to_string())),
+            None => (raw.clone(), None),
+        };
+        return Package {
+            name,
+            version: reference.filter(|r| !r.is_empty()),
+            span: w.span,
+            is_static: w.is_static,
+            is_path: false,
+            raw,
+        };
+    }
+    if matches!(m, Manager::Pip | Manager::Pipx)
+        && let Some(pinned) = pip_vcs(&raw)
+    {
+        return Package {
+            name: raw.clone(),
+            version: pinned.then(|| "vcs-ref".to_string()),
+            span: w.span,
+            is_static: w.is_static,
+            is_path: false,
+            raw,
+        };
+    }
     let is_path = raw.starts_with('.')
         || raw.starts_with('/')
         || raw.starts_with('~')
@@ -415,7 +537,7 @@ fn package(m: Manager, w: &Word) -> Package {
         .any(|e| raw.ends_with(e))
         || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
             && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
-        || (m == Manager::Pip && raw.contains('/'))
+        || (matches!(m, Manager::Pip | Manager::Pipx) && raw.contains('/'))
         || (matches!(m, Manager::Dnf | Manager::Yum | Manager::Microdnf) && raw.starts_with('@'));
     let (name, version) = match m {
         Manager::AptGet | Manager::Apt | Manager::Apk | Manager::Zypper | Manager::Conda => {
@@ -431,7 +553,7 @@ fn package(m: Manager, w: &Word) -> Package {
                 _ => (raw.clone(), None),
             }
         }
-        Manager::Pip => {
+        Manager::Pip | Manager::Pipx => {
             let ops = ["===", "==", "~=", "!=", ">=", "<=", ">", "<", "@"];
             match ops.iter().filter_map(|o| raw.find(o)).min() {
                 Some(p) if p > 0 => (
@@ -505,6 +627,7 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
     let m = match name {
         "apt-get" => Manager::AptGet,
         "apt" => Manager::Apt,
+        "aptitude" => Manager::Aptitude,
         "apk" => Manager::Apk,
         "dnf" | "dnf5" => Manager::Dnf,
         "yum" => Manager::Yum,
@@ -522,6 +645,7 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
         "mvn" | "mvnw" => Manager::Maven,
         "gradle" | "gradlew" => Manager::Gradle,
         "poetry" => Manager::Poetry,
+        "pipx" => Manager::Pipx,
         "pipenv" => Manager::Pipenv,
         "uv" => {
             return if argv.get(1).is_some_and(|w| w.value == "pip") {
@@ -575,6 +699,10 @@ pub fn invocation(index: usize, cmd: &Command) -> Option<Invocation<'_>> {
             continue;
         }
         if v == "--" {
+            if manager == Manager::Gem {
+                // `gem install x -- --with-foo`: what follows goes to the gem's build.
+                break;
+            }
             only_operands = true;
             continue;
         }

@@ -52,9 +52,15 @@ impl Rule for CopyArchiveThenExtract {
                 if copy.keyword != Keyword::Copy || copy.flag("from").is_some() {
                     continue;
                 }
-                let InstructionKind::Copy { sources, .. } = &copy.kind else {
+                let InstructionKind::Copy { sources, dest, .. } = &copy.kind else {
                     continue;
                 };
+                // `COPY app.tar.gz /tmp/x.tgz`: the archive is extracted under its new name.
+                let renamed = dest
+                    .as_ref()
+                    .filter(|d| sources.len() == 1 && !d.value.ends_with('/'))
+                    .map(|d| d.value.rsplit('/').next().unwrap_or(&d.value))
+                    .filter(|n| is_tar_archive(n) && !n.contains('$'));
                 for src in sources
                     .iter()
                     .filter(|s| is_tar_archive(&s.value) && !s.value.contains('$'))
@@ -63,7 +69,7 @@ impl Rule for CopyArchiveThenExtract {
                     let extracted = ins[k + 1..].iter().any(|r| {
                         r.keyword == Keyword::Run && {
                             let t = &r.args.text;
-                            t.contains(base)
+                            (t.contains(base) || renamed.is_some_and(|n| t.contains(n)))
                                 && t.split(|c: char| {
                                     c.is_whitespace() || c == ';' || c == '&' || c == '|'
                                 })

@@ -25,7 +25,9 @@ impl Rule for AptListsNotRemoved {
     fn check(&self, cx: &mut Context<'_>) {
         let (df, model) = (cx.dockerfile, cx.model());
         check_leftovers(cx, |_, run, script, inv| {
-            if !matches!(inv.manager, Manager::AptGet | Manager::Apt) || inv.sub() != "update" {
+            if !matches!(inv.manager, Manager::AptGet | Manager::Apt | Manager::Aptitude)
+                || inv.sub() != "update"
+            {
                 return None;
             }
             // `apt-get dist-clean` (apt >= 2.7) removes the lists too.
@@ -69,7 +71,7 @@ fn later_runs_need_lists(model: &SemanticModel<'_>, run: &Run) -> bool {
         .filter_map(|r| r.script.as_ref())
         .any(|script| {
             for c in &script.commands {
-                let apt = matches!(c.name(), Some("apt-get" | "apt"));
+                let apt = matches!(c.name(), Some("apt-get" | "apt" | "aptitude"));
                 let sub = c
                     .args()
                     .iter()

@@ -2,7 +2,7 @@
 
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
+use crate::shell::pkg::{Invocation, Manager, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3040 `dnf-cache-left`.
@@ -23,32 +23,49 @@ impl Rule for DnfCacheLeft {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         check_leftovers(cx, |_, run, script, inv| {
-            if !matches!(inv.manager, Manager::Dnf | Manager::Microdnf) || !inv.is_install() {
+            let left = |inv: &Invocation<'_>| -> bool {
+                if !matches!(inv.manager, Manager::Dnf | Manager::Microdnf)
+                    || !inv.is_rpm_transaction()
+                {
+                    return false;
+                }
+                // dnf5 (Fedora 41+, `dnf` there too) keeps its cache in /var/cache/libdnf5.
+                let dirs: &[&str] = match inv.manager {
+                    Manager::Microdnf => &["/var/cache/yum", "/var/cache/dnf"],
+                    _ => &["/var/cache/dnf", "/var/cache/libdnf5"],
+                };
+                let gone = |d: &str| removed_later(script, inv.index, d) || run.mount_covers(d);
+                let dirs_gone = match inv.manager {
+                    Manager::Microdnf => dirs.iter().all(|d| gone(d)),
+                    _ => dirs.iter().any(|d| gone(d)),
+                };
+                let cleaned = later(script, inv.index, |c| {
+                    is_cmd(c, &["dnf", "dnf5", "microdnf", "yum"], &["clean", "all"])
+                });
+                !cleaned && !dirs_gone
+            };
+            if !left(inv) {
                 return None;
             }
-            let tool = inv.manager.as_str();
-            // microdnf keeps its cache in /var/cache/yum on UBI images.
-            let dirs: &[&str] = match inv.manager {
-                Manager::Microdnf => &["/var/cache/yum", "/var/cache/dnf"],
-                _ => &["/var/cache/dnf"],
-            };
-            let cleaned = later(script, inv.index, |c| {
-                is_cmd(c, &["dnf", "dnf5", "microdnf", "yum"], &["clean", "all"])
-            });
-            if cleaned
-                || dirs
-                    .iter()
-                    .all(|d| removed_later(script, inv.index, d) || run.mount_covers(d))
+            // One finding per RUN: an earlier transaction left behind is reported already.
+            if invocations(script)
+                .iter()
+                .any(|o| o.index < inv.index && left(o))
             {
                 return None;
             }
+            let tool = inv.manager.as_str();
+            let dir = match inv.manager {
+                Manager::Microdnf => "/var/cache/yum",
+                _ => "/var/cache/dnf",
+            };
             Some(Leftover {
                 span: inv.cmd.span,
                 message: format!(
                     "`{tool} {}` leaves metadata and packages in {} in this layer; add \
                      `&& {tool} clean all` to the same RUN",
                     inv.sub(),
-                    dirs[0]
+                    dir
                 ),
                 // the same executable (`dnf5`, `microdnf`) cleans its own cache
                 fix: inv.cmd.name().and_then(|name| {

@@ -39,8 +39,17 @@ impl Rule for CopyFromUnknownStage {
             if find_stage(df, v, Some(stage)).is_some() {
                 continue;
             }
-            let later = find_stage(df, v, None).is_some_and(|s| s >= stage);
-            let msg = if later {
+            let named = find_stage(df, v, None);
+            if named == Some(stage) {
+                // A stage copying from itself: DL3023's finding, not this rule's.
+                continue;
+            }
+            let later = named.is_some_and(|s| s > stage);
+            let msg = if !later && v.chars().all(|c| c.is_ascii_digit()) {
+                format!(
+                    "COPY --from={v}: there is no stage {v} before this one (stages count from 0)"
+                )
+            } else if later {
                 format!(
                     "COPY --from={v}: stage `{v}` is defined later; stages can only copy from earlier ones"
                 )

@@ -21,6 +21,24 @@ impl Rule for CopyRelativeWithoutWorkdir {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
+        // Instructions before any FROM (an invalid file, DL3061) have no WORKDIR either.
+        for ins in df.instructions.iter().take_while(|i| i.stage.is_none()) {
+            if ins.keyword == Keyword::Workdir {
+                break;
+            }
+            if let (Keyword::Copy, InstructionKind::Copy { dest: Some(d), .. }) =
+                (ins.keyword, &ins.kind)
+                && !is_absolute_path(&d.value)
+            {
+                cx.report(
+                    d.span,
+                    format!(
+                        "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
+                        d.value
+                    ),
+                );
+            }
+        }
         for stage in 0..df.stages.len() {
             let inherited = cx.model().stage_chain(stage)
                 .into_iter()

@@ -29,10 +29,11 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     {
         return Some("keys should use only lowercase letters, digits, `.`, `-` (and `_`)");
     }
-    if !k.starts_with(|c: char| c.is_ascii_alphanumeric())
-        || !k.ends_with(|c: char| c.is_ascii_alphanumeric())
-    {
-        return Some("keys should begin and end with a letter or digit");
+    if !k.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("keys should begin with a letter");
+    }
+    if !k.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("keys should end with a letter or digit");
     }
     if k.contains("..") || k.contains("--") || k.contains(".-") || k.contains("-.") {
         return Some("keys should not contain consecutive separators");

@@ -21,14 +21,25 @@ impl Rule for PipUnpinned {
     fn check(&self, cx: &mut Context<'_>) {
         super::unpinned(
             cx,
-            &[Manager::Pip],
-            |_| false,
-            |_, p| {
-                format!(
-                    "pin the version of `{}` in `pip install` (`{}==<version>`) or use a \
-                     requirements file",
-                    p.name, p.name
-                )
+            &[Manager::Pip, Manager::Pipx],
+            // A constraints file (`-c` / `--constraint`) pins what it names.
+            |inv| inv.manager == Manager::Pip && inv.has(&["-c", "--constraint"]),
+            |inv, p| {
+                if p.raw.contains("://") {
+                    format!(
+                        "`{}` installs whatever the branch points to at build time: add \
+                         `@<tag or commit>`",
+                        p.name
+                    )
+                } else {
+                    format!(
+                        "pin the version of `{}` in `{} install` (`{}==<version>`) or use a \
+                         requirements file",
+                        p.name,
+                        inv.manager.as_str(),
+                        p.name
+                    )
+                }
             },
         );
     }

@@ -21,13 +21,21 @@ impl Rule for AptMissingYes {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         super::each_invocation_fixed(cx, &[Manager::AptGet], |inv| {
-            let quiet2 = inv.options.iter().any(|o| {
-                (o.name.starts_with("-q")
-                    && !o.name.starts_with("--")
-                    && o.name.matches('q').count() >= 2)
-                    || (o.name == "-q" && o.value.as_deref() == Some("2"))
-                    || (o.name == "--quiet" && o.value.as_deref() == Some("2"))
-            });
+            // apt's quiet level adds up over `-q`s (`-qq`, `-q -q`, `-q --quiet`); `-q=N` sets it.
+            // Level 2 implies `-y`.
+            let quiet_level: u32 = inv
+                .options
+                .iter()
+                .map(|o| match (o.name.as_str(), o.value.as_deref()) {
+                    ("-q" | "--quiet", Some(v)) => v.parse().unwrap_or(0),
+                    ("--quiet", None) => 1,
+                    (n, _) if n.starts_with('-') && !n.starts_with("--") => {
+                        u32::try_from(n.matches('q').count()).unwrap_or(0)
+                    }
+                    _ => 0,
+                })
+                .sum();
+            let quiet2 = quiet_level >= 2;
             let assume = inv.options.iter().any(|o| {
                 o.value
                     .as_deref()

@@ -24,10 +24,18 @@ impl Rule for NpmUnpinned {
             &[Manager::Npm],
             |inv| inv.sub() == "ci",
             |_, p| {
-                format!(
-                    "pin the version of `{}` in `npm install` (`{}@<version>`)",
-                    p.name, p.name
-                )
+                if p.raw.contains('/') && !p.raw.starts_with('@') {
+                    format!(
+                        "`{}` installs whatever the default branch points to at build time: add \
+                         `#<tag or commit>`",
+                        p.name
+                    )
+                } else {
+                    format!(
+                        "pin the version of `{}` in `npm install` (`{}@<version>`)",
+                        p.name, p.name
+                    )
+                }
             },
         );
     }

@@ -24,12 +24,22 @@ impl Rule for DnfUnpinned {
             &[Manager::Dnf, Manager::Microdnf],
             |_| false,
             |inv, p| {
-                format!(
-                    "pin the version of `{}` in `{} install` (`{}-<version>`)",
-                    p.name,
-                    inv.manager.as_str(),
-                    p.name
-                )
+                if inv.sub() == "module" {
+                    format!(
+                        "pin the stream of module `{}` in `{} module install` (`{}:<stream>`)",
+                        p.name,
+                        inv.manager.as_str(),
+                        p.name
+                    )
+                } else {
+                    format!(
+                        "pin the version of `{}` in `{} {}` (`{}-<version>`)",
+                        p.name,
+                        inv.manager.as_str(),
+                        inv.sub(),
+                        p.name
+                    )
+                }
             },
         );
     }

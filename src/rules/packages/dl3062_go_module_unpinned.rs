@@ -112,9 +112,13 @@ impl Rule for GoModuleUnpinned {
                         || w.starts_with('$')
                         || w.contains("...") && !w.contains('.');
                     let first = w.split('/').next().unwrap_or("");
+                    // `@latest`, `@upgrade`, `@patch` are go's moving queries, not versions.
+                    let floating = w
+                        .rsplit_once('@')
+                        .is_some_and(|(_, v)| matches!(v, "latest" | "upgrade" | "patch"));
                     if local
                         || !first.contains('.')
-                        || w.contains('@')
+                        || (w.contains('@') && !floating)
                         || w.starts_with('"')
                         || w.starts_with('\'')
                     {
@@ -125,10 +129,14 @@ impl Rule for GoModuleUnpinned {
                     }
                     if let Some(&(s, e)) = cmd.get(k) {
                         let span = st.map.span_to_source(s, e);
-                        cx.report(
-                            span,
-                            format!("`go {sub} {w}` has no version: use `{w}@<version>`"),
-                        );
+                        let message = match w.rsplit_once('@') {
+                            Some((module, query)) => format!(
+                                "`go {sub} {w}`: `@{query}` resolves to whatever is newest at \
+                                 build time; use `{module}@<version>`"
+                            ),
+                            None => format!("`go {sub} {w}` has no version: use `{w}@<version>`"),
+                        };
+                        cx.report(span, message);
                     }
                     if *sub == "run" {
                         break;
