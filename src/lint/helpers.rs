@@ -18,24 +18,6 @@ pub fn stage_from(df: &Dockerfile, stage: usize) -> Option<&Instruction> {
         .and_then(|s| df.instructions.get(s.from))
 }
 
-/// The index of the stage named `name` (case-insensitive) or numbered `name`, defined before
-/// stage `before` (all stages when `None`).
-pub fn find_stage(df: &Dockerfile, name: &str, before: Option<usize>) -> Option<usize> {
-    let limit = before.unwrap_or(df.stages.len());
-    if let Ok(n) = name.parse::<usize>() {
-        return (n < limit).then_some(n);
-    }
-    df.stages
-        .iter()
-        .take(limit)
-        .find(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        })
-        .map(|s| s.index)
-}
-
 pub use crate::dockerfile::expand::{VarRef, references as var_refs};
 
 /// Every stage whose FROM has a `--platform=` flag: the stage, the flag and its value as

@@ -1,7 +1,6 @@
 //! DL3022: `COPY --from` must name an earlier stage (or an image).
 
 use crate::dockerfile::Keyword;
-use crate::lint::helpers::find_stage;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `COPY --from=name` where `name` is neither an earlier stage nor an image reference.
@@ -36,10 +35,10 @@ impl Rule for CopyFromUnknownStage {
             if v.is_empty() || v.contains(['$', ':', '/', '@']) {
                 continue;
             }
-            if find_stage(df, v, Some(stage)).is_some() {
+            if cx.model().stage_named(v, Some(stage)).is_some() {
                 continue;
             }
-            let named = find_stage(df, v, None);
+            let named = cx.model().stage_named(v, None);
             if named == Some(stage) {
                 // A stage copying from itself: DL3023's finding, not this rule's.
                 continue;
