@@ -158,8 +158,13 @@ mod tests {
     #[test]
     fn only_stages_in_the_final_image() {
         let src = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n\
-                   FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
+                   FROM debian:12\nCOPY --from=build /usr/bin/gcc /usr/bin/\n\
+                   RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n";
         assert!(lines(&AptListsNotRemoved, src).is_empty());
+        // A stage nothing uses is a build target (`--target build`): checked.
+        let src = "FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\n\
+                   FROM debian:12\nRUN echo hi\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
         // A stage the final stage is built FROM counts.
         let src = "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN echo hi\n";
         assert_eq!(lines(&AptListsNotRemoved, src), [2]);
