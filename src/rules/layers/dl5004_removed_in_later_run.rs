@@ -213,6 +213,14 @@ impl StageState {
                 }
                 if !matches.is_empty() {
                     matches.sort_by_key(|m| m.earlier);
+                    // `DIR/.git` under `DIR` of the same instruction: one path
+                    let paths: Vec<(usize, String)> =
+                        matches.iter().map(|m| (m.earlier, m.path.clone())).collect();
+                    matches.retain(|m| {
+                        !paths.iter().any(|(e, p)| {
+                            *e == m.earlier && p != &m.path && path_covers(p, &m.path)
+                        })
+                    });
                     out.push(LaterRemoval {
                         later: run.index,
                         command: k,
@@ -478,24 +486,20 @@ fn stored(
             .map(|p| (p, Origin::File))
             .collect(),
         "git" if args.first().is_some_and(|w| w.value == "clone") => {
-            let ops: Vec<&Word> = args
-                .iter()
-                .skip(1)
-                .filter(|w| !w.value.starts_with('-'))
-                .collect();
-            // options that take a value would shift the operands: only the plain forms
-            if args.iter().skip(1).any(|w| {
-                matches!(
-                    w.value.as_str(),
-                    "-b" | "--branch" | "--depth" | "-o" | "--origin" | "-c" | "--config"
-                        | "--reference" | "-u" | "--upload-pack" | "--separate-git-dir"
-                        | "-j" | "--jobs" | "--filter" | "--template" | "--shallow-since"
-                        | "--shallow-exclude"
-                )
-            }) && ops.len() != 1
-                && ops.len() != 2
-            {
-                return Vec::new();
+            // operands, skipping the values of the options that take one
+            let takes_value = [
+                "-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference",
+                "-u", "--upload-pack", "--separate-git-dir", "-j", "--jobs", "--filter",
+                "--template", "--shallow-since", "--shallow-exclude",
+            ];
+            let mut ops: Vec<&Word> = Vec::new();
+            let mut it = args.iter().skip(1);
+            while let Some(w) = it.next() {
+                if takes_value.contains(&w.value.as_str()) {
+                    it.next();
+                } else if !w.value.starts_with('-') {
+                    ops.push(w);
+                }
             }
             let dir = match ops.as_slice() {
                 [url] if url.is_static => {
