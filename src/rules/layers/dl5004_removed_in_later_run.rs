@@ -49,8 +49,10 @@ impl Rule for RemovedInLaterRun {
 /// What an instruction stored at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// A file or directory (download, clone, `mkdir`, copy target, COPY/ADD destination).
+    /// A file or directory (download, clone, copy target, COPY/ADD destination).
     File,
+    /// A directory `mkdir` made and the same RUN used: what is in it may come from elsewhere.
+    Dir,
     /// A cache or index directory this package manager fills.
     Package(Manager),
 }
@@ -199,7 +201,19 @@ impl StageState {
                         continue;
                     }
                     let before = matches.len();
-                    for e in self.created.iter().filter(|e| covers(r, &e.path)) {
+                    let before_rm = script.commands.get(..k).unwrap_or_default();
+                    let filled_here = |e: &Created| {
+                        e.origin == Origin::Dir
+                            && before_rm.iter().enumerate().any(|(j, c)| {
+                                invocation(j, c).is_some()
+                                    || c.words.iter().any(|w| w.value.contains(e.path.as_str()))
+                            })
+                    };
+                    for e in self
+                        .created
+                        .iter()
+                        .filter(|e| covers(r, &e.path) && !filled_here(e))
+                    {
                         matches.push(Match {
                             earlier: e.inst,
                             path: e.path.clone(),
@@ -247,6 +261,7 @@ impl StageState {
                 for w in ops.iter().take(ops.len().saturating_sub(1)) {
                     if let Some(r) = resolve(&w.value, cwd.as_deref(), self.root) {
                         mine.retain(|m| m.path != r);
+                        self.created.retain(|m| m.path != r);
                     }
                 }
             }
@@ -478,12 +493,13 @@ fn stored(
             };
             file(dir.zip(url_name(c)).map(|(d, n)| format!("{}/{n}", d.trim_end_matches('/'))))
         }
+        // an empty directory stores nothing: only one the RUN uses (`cd`, `-C`, `-d`...)
         "mkdir" => c
             .operands()
             .filter(|w| w.is_static)
             .filter_map(|w| res(&w.value))
-            .filter(|p| p != "/")
-            .map(|p| (p, Origin::File))
+            .filter(|p| p != "/" && used_after(run_script(model, run), k, p))
+            .map(|p| (p, Origin::Dir))
             .collect(),
         "git" if args.first().is_some_and(|w| w.value == "clone") => {
             // operands, skipping the values of the options that take one
@@ -557,6 +573,20 @@ fn stored(
             None => Vec::new(),
         },
     }
+}
+
+fn run_script<'m>(model: &'m SemanticModel<'_>, run: &Run) -> Option<&'m Script> {
+    model.analysis().run_at(run.index)?.script.as_ref()
+}
+
+/// True when a command after `k` names `path` (or something in it).
+fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
+    script.is_some_and(|s| {
+        s.commands
+            .iter()
+            .skip(k + 1)
+            .any(|c| c.words.iter().any(|w| w.value.contains(path)))
+    })
 }
 
 /// The cache or index directories an invocation fills (those under /root only as root).
@@ -686,7 +716,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let uses = |c: &Command| {
         r.matches.iter().any(|m| match m.origin {
             Origin::Package(mgr) => invocation(0, c).is_some_and(|i| family(i.manager) == family(mgr)),
-            Origin::File => {
+            Origin::File | Origin::Dir => {
                 let base = basename(&m.path);
                 c.words.iter().any(|w| {
                     !w.is_static
@@ -838,6 +868,12 @@ mod tests {
             "FROM debian:12\nRUN mkdir -p /app/x\nRUN find /app -name '*.pyc' -delete\n",
             // not created by anything we know
             "FROM debian:12\nRUN rm -rf /var/lib/apt/lists/*\n",
+            // an empty directory made by mkdir
+            "FROM debian:12\nRUN mkdir -p /data\nRUN rm -rf /data\n",
+            // a directory the deleting RUN (its package install) filled first
+            "FROM debian:12\nRUN mkdir -p /var/www/html && chown www-data /var/www/html\nRUN apt-get update && apt-get install -y apache2 && rm -rf /var/www/html/*\n",
+            // moved away before the delete
+            "FROM debian:12\nCOPY a.sh b.sh /tmp/\nRUN mv /tmp/a.sh /usr/bin/ && rm /tmp/a.sh\n",
             // pip without a cache
             "FROM python:3.12\nRUN pip install --no-cache-dir flask\nRUN rm -rf /root/.cache/pip\n",
         ] {
@@ -877,10 +913,10 @@ mod tests {
         assert_eq!(df.instructions.len(), 3);
         assert!(check(&RemovedInLaterRun, &out).is_empty());
         // a RUN left with nothing is deleted
-        let src = "FROM debian:12\nRUN mkdir /build && echo x > /build/a\nRUN rm -rf /build\nCMD [\"x\"]\n";
+        let src = "FROM debian:12\nRUN mkdir /build && cd /build && make\nRUN rm -rf /build\nCMD [\"x\"]\n";
         assert_eq!(
             fixed(&RemovedInLaterRun, src),
-            "FROM debian:12\nRUN mkdir /build && echo x > /build/a && rm -rf /build\nCMD [\"x\"]\n"
+            "FROM debian:12\nRUN mkdir /build && cd /build && make && rm -rf /build\nCMD [\"x\"]\n"
         );
     }
 
