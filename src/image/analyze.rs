@@ -28,6 +28,9 @@ pub struct AnalyzeOptions {
     pub max_entries: usize,
     /// Show a progress bar on stderr (the CLI sets this only when stderr is a terminal).
     pub progress: bool,
+    /// Paths (no leading `/`) whose hidden copies the [`Ledger`] also tallies per pair of
+    /// layers (see [`Ledger::watched`]); only used with [`analyze_with_ledger`].
+    pub watch: Vec<String>,
 }
 
 impl Default for AnalyzeOptions {
@@ -41,6 +44,7 @@ impl Default for AnalyzeOptions {
             capture_max_total: 64 << 20,
             max_entries: 2_000_000,
             progress: false,
+            watch: Vec::new(),
         }
     }
 }
@@ -103,7 +107,7 @@ fn analyze_impl(
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);
     if with_ledger {
-        order.keep_ledger();
+        order.keep_ledger(opts.watch.clone());
     }
     schedule::run(
         &tasks,
