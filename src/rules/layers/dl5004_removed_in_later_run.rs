@@ -668,18 +668,31 @@ fn line(df: &Dockerfile, i: usize) -> usize {
 
 fn message(df: &Dockerfile, r: &LaterRemoval) -> String {
     let m = r.matches.first();
-    let (path, earlier) = m.map_or(("?", 0), |m| (m.path.as_str(), m.earlier));
+    let earlier = m.map_or(0, |m| m.earlier);
     let kw = df
         .instructions
         .get(earlier)
         .map_or("RUN", |i| i.keyword.as_str());
-    let how = match m.map(|m| &m.origin) {
-        Some(Origin::Package(mgr)) => format!("`{}` in line {}'s RUN filled", mgr.as_str(), line(df, earlier)),
-        _ => format!("line {}'s {kw} stored", line(df, earlier)),
+    let mut paths: Vec<&str> = Vec::new();
+    for m in &r.matches {
+        if !paths.contains(&m.path.as_str()) {
+            paths.push(&m.path);
+        }
+    }
+    let shown = paths.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    let path = match paths.len() {
+        n if n > 3 => format!("{shown} and {} more", n - 3),
+        _ => shown,
     };
-    let more = match r.matches.len() {
-        0 | 1 => String::new(),
-        n => format!(" (and {} more path{})", n - 1, if n > 2 { "s" } else { "" }),
+    let mut lines: Vec<usize> = r.matches.iter().map(|m| line(df, m.earlier)).collect();
+    lines.dedup();
+    let how = match (m.map(|m| &m.origin), lines.as_slice()) {
+        (Some(Origin::Package(mgr)), [l]) => format!("`{}` in line {l}'s RUN filled", mgr.as_str()),
+        (_, [l]) => format!("line {l}'s {kw} stored"),
+        _ => format!(
+            "lines {} stored",
+            lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+        ),
     };
     let remedy = if kw == "RUN" {
         "delete it in the RUN that creates it"
@@ -687,8 +700,13 @@ fn message(df: &Dockerfile, r: &LaterRemoval) -> String {
         "delete it before it is copied (a multi-stage build, .dockerignore) or in a RUN that fetches and deletes it"
     };
     format!(
-        "this deletes {path}{more}, which {how}: that layer keeps the bytes and the image does \
-         not get smaller; {remedy}"
+        "this deletes {path}, which {how}: {} the bytes and the image does not get \
+         smaller; {remedy}",
+        if lines.len() > 1 {
+            "those layers keep"
+        } else {
+            "that layer keeps"
+        }
     )
 }
 
