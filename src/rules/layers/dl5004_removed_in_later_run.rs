@@ -753,10 +753,13 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
                     return None;
                 }
             }
-            Keyword::Workdir | Keyword::Copy | Keyword::Add | Keyword::Onbuild => {
-                if r.matches.iter().any(|m| inst.args.text.contains(basename(&m.path))) {
-                    return None;
-                }
+            Keyword::Workdir | Keyword::Copy | Keyword::Add | Keyword::Onbuild
+                if r
+                    .matches
+                    .iter()
+                    .any(|m| inst.args.text.contains(basename(&m.path))) =>
+            {
+                return None;
             }
             _ => {}
         }
