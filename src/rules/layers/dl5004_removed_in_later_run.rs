@@ -114,7 +114,8 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             };
             match &inst.kind {
                 InstructionKind::Workdir(w) => {
-                    st.cwd = resolve(&w.value, st.cwd.as_deref(), st.root);
+                    st.cwd = df_word(model, i, &w.value)
+                        .and_then(|v| resolve(&v, st.cwd.as_deref(), st.root));
                 }
                 InstructionKind::User(w) => {
                     let user = w.value.split(':').next().unwrap_or("");
@@ -122,9 +123,16 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                 }
                 InstructionKind::Copy { sources, dest, .. } => {
                     if inst.heredocs.is_empty()
-                        && let Some(dest) = dest
+                        && let Some(dest) = dest.as_ref().and_then(|d| df_word(model, i, &d.value))
                     {
-                        for p in copy_targets(sources, &dest.value, st.cwd.as_deref(), st.root) {
+                        let sources: Vec<crate::dockerfile::Word> = sources
+                            .iter()
+                            .map(|w| crate::dockerfile::Word {
+                                span: w.span,
+                                value: df_word(model, i, &w.value).unwrap_or_else(|| w.value.clone()),
+                            })
+                            .collect();
+                        for p in copy_targets(&sources, &dest, st.cwd.as_deref(), st.root) {
                             st.add(i, p, Origin::File);
                         }
                     }
@@ -133,10 +141,90 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                     if let Some(run) = a.run_at(i)
                         && let Some(script) = &run.script
                     {
-                        st.run(model, run, script, &mut out);
+                        let expanded = expand_script(model, run, script);
+                        st.run(model, run, &expanded, &mut out);
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A Dockerfile word (WORKDIR, COPY) with the ARG/ENV values in scope at instruction `i`
+/// substituted; `None` when a variable is not set.
+fn df_word(model: &SemanticModel<'_>, i: usize, value: &str) -> Option<String> {
+    if !value.contains('$') {
+        return Some(value.to_string());
+    }
+    let e = model
+        .scope(i)?
+        .expand(value, model.dockerfile().escape)
+        .ok()?;
+    e.unset.is_empty().then_some(e.value)
+}
+
+/// The script with the words that only reference ARG/ENV variables in scope (`${DIR}/x`)
+/// made static with their values; not for names the RUN itself assigns, nor words with a
+/// command substitution.
+fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script) -> Script {
+    let mut assigned: Vec<String> = Vec::new();
+    for c in &script.commands {
+        for a in &c.assignments {
+            assigned.extend(a.split('=').next().map(str::to_string));
+        }
+        if matches!(
+            c.name(),
+            Some("export" | "declare" | "local" | "readonly" | "typeset" | "read")
+        ) {
+            for w in c.args() {
+                assigned.extend(w.value.split('=').next().map(str::to_string));
+            }
+        }
+    }
+    let Some(env) = model.scope(run.index) else {
+        return script.clone();
+    };
+    // bare `NAME=value` commands are not in the analysis: look at the text
+    let text: String = model
+        .dockerfile()
+        .instructions
+        .get(run.index)
+        .map(|i| {
+            let mut t = i.args.text.clone();
+            for h in &i.heredocs {
+                t.push('\n');
+                t.push_str(&h.body);
+            }
+            t
+        })
+        .unwrap_or_default();
+    let set_in_text = |n: &str| {
+        text.match_indices(&format!("{n}=")).any(|(at, _)| {
+            text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '{'))
+        })
+    };
+    let lookup = |n: &str| {
+        (!assigned.iter().any(|a| a == n) && !set_in_text(n))
+            .then(|| env.get(n).map(str::to_string))
+            .flatten()
+    };
+    let mut out = script.clone();
+    for c in &mut out.commands {
+        for w in &mut c.words {
+            if w.is_static || w.value.contains("$(") || w.value.contains('`') {
+                continue;
+            }
+            if let Ok(e) = crate::dockerfile::expand::expand(&w.value, '\\', &lookup)
+                && e.unset.is_empty()
+                && !e.value.contains('$')
+            {
+                w.value = e.value;
+                w.is_static = true;
             }
         }
     }
@@ -939,6 +1027,22 @@ mod tests {
             fixed(&RemovedInLaterRun, src),
             "FROM debian:12\nRUN mkdir /build && cd /build && make && rm -rf /build\nCMD [\"x\"]\n"
         );
+    }
+
+    #[test]
+    fn arg_and_env_values_are_substituted() {
+        let src = "FROM python:3.6\nENV BUILD_DIR /usr/src\nADD https://e.com/v1.tar.gz ${BUILD_DIR}/\nRUN cd ${BUILD_DIR} && tar -xf v1.tar.gz\nRUN rm -rf ${BUILD_DIR}/*\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/usr/src/v1.tar.gz"), "{}", d[0].message);
+        let src = "FROM debian:12\nARG V=1.2\nRUN curl -o /tmp/a-$V.tgz https://e.com/a\nRUN rm /tmp/a-${V}.tgz\n";
+        assert_eq!(
+            fixed(&RemovedInLaterRun, src),
+            "FROM debian:12\nARG V=1.2\nRUN curl -o /tmp/a-$V.tgz https://e.com/a && rm -f /tmp/a-1.2.tgz\n"
+        );
+        // the RUN sets the name itself: unsure
+        let src = "FROM debian:12\nARG V=1.2\nRUN curl -o /tmp/a-$V.tgz https://e.com/a\nRUN V=3 && rm /tmp/a-$V.tgz\n";
+        assert!(lines(&RemovedInLaterRun, src).is_empty());
     }
 
     #[test]
