@@ -13,6 +13,7 @@ use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, SemanticMod
 use crate::shell::pkg::{Invocation, Manager, invocation};
 use crate::shell::run::Run;
 use crate::shell::{Command, Script, Word, basename, edit, path_covers};
+use std::collections::HashMap;
 
 /// DL5004 `removed-in-later-run`.
 pub struct RemovedInLaterRun;
@@ -99,6 +100,7 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
     let df = model.dockerfile();
     let a = model.analysis();
     let mut out = Vec::new();
+    let global = df.global_env();
     for (s, stage) in df.stages.iter().enumerate() {
         if !a.is_final(Some(s)) {
             continue;
@@ -107,6 +109,7 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             cwd: None,
             root: true,
             created: Vec::new(),
+            vars: HashMap::new(),
         };
         for &i in &stage.instructions {
             let Some(inst) = df.instructions.get(i) else {
@@ -114,8 +117,22 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             };
             match &inst.kind {
                 InstructionKind::Workdir(w) => {
-                    st.cwd = df_word(model, i, &w.value)
+                    st.cwd = st
+                        .expand(&w.value, df.escape)
                         .and_then(|v| resolve(&v, st.cwd.as_deref(), st.root));
+                }
+                InstructionKind::Arg(pairs) | InstructionKind::Env(pairs) => {
+                    for kv in pairs {
+                        let v = match &kv.value {
+                            Some(v) => st.expand(&v.value, df.escape),
+                            // `ARG NAME` takes the global default
+                            None => global.get(&kv.key.value).map(str::to_string),
+                        };
+                        match v {
+                            Some(v) => st.vars.insert(kv.key.value.clone(), v),
+                            None => st.vars.remove(&kv.key.value),
+                        };
+                    }
                 }
                 InstructionKind::User(w) => {
                     let user = w.value.split(':').next().unwrap_or("");
@@ -123,13 +140,15 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                 }
                 InstructionKind::Copy { sources, dest, .. } => {
                     if inst.heredocs.is_empty()
-                        && let Some(dest) = dest.as_ref().and_then(|d| df_word(model, i, &d.value))
+                        && let Some(dest) = dest.as_ref().and_then(|d| st.expand(&d.value, df.escape))
                     {
                         let sources: Vec<crate::dockerfile::Word> = sources
                             .iter()
                             .map(|w| crate::dockerfile::Word {
                                 span: w.span,
-                                value: df_word(model, i, &w.value).unwrap_or_else(|| w.value.clone()),
+                                value: st
+                                    .expand(&w.value, df.escape)
+                                    .unwrap_or_else(|| w.value.clone()),
                             })
                             .collect();
                         for p in copy_targets(&sources, &dest, st.cwd.as_deref(), st.root) {
@@ -141,7 +160,7 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                     if let Some(run) = a.run_at(i)
                         && let Some(script) = &run.script
                     {
-                        let expanded = expand_script(model, run, script);
+                        let expanded = expand_script(model, run, script, &st.vars);
                         st.run(model, run, &expanded, &mut out);
                     }
                 }
@@ -152,23 +171,19 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
     out
 }
 
-/// A Dockerfile word (WORKDIR, COPY) with the ARG/ENV values in scope at instruction `i`
-/// substituted; `None` when a variable is not set.
-fn df_word(model: &SemanticModel<'_>, i: usize, value: &str) -> Option<String> {
-    if !value.contains('$') {
-        return Some(value.to_string());
-    }
-    let e = model
-        .scope(i)?
-        .expand(value, model.dockerfile().escape)
-        .ok()?;
-    e.unset.is_empty().then_some(e.value)
-}
-
 /// The script with the words that only reference ARG/ENV variables in scope (`${DIR}/x`)
 /// made static with their values; not for names the RUN itself assigns, nor words with a
 /// command substitution.
-fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script) -> Script {
+fn expand_script(
+    model: &SemanticModel<'_>,
+    run: &Run,
+    script: &Script,
+    vars: &HashMap<String, String>,
+) -> Script {
+    let dynamic = |w: &Word| !w.is_static && w.value.contains('$');
+    if !script.commands.iter().any(|c| c.words.iter().any(dynamic)) {
+        return script.clone();
+    }
     let mut assigned: Vec<String> = Vec::new();
     for c in &script.commands {
         for a in &c.assignments {
@@ -183,9 +198,6 @@ fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script) -> Scrip
             }
         }
     }
-    let Some(env) = model.scope(run.index) else {
-        return script.clone();
-    };
     // bare `NAME=value` commands are not in the analysis: look at the text
     let text: String = model
         .dockerfile()
@@ -210,7 +222,7 @@ fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script) -> Scrip
     };
     let lookup = |n: &str| {
         (!assigned.iter().any(|a| a == n) && !set_in_text(n))
-            .then(|| env.get(n).map(str::to_string))
+            .then(|| vars.get(n).cloned())
             .flatten()
     };
     let mut out = script.clone();
@@ -231,7 +243,13 @@ fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script) -> Scrip
     out
 }
 
+/// Paths remembered per stage at most: past it, later instructions are not followed (hostile
+/// files stay linear).
+const MAX_CREATED: usize = 4096;
+
 struct StageState {
+    /// ARG/ENV values set in this stage so far (a stage built on another one starts without).
+    vars: HashMap<String, String>,
     /// Working directory when known.
     cwd: Option<String>,
     /// The stage runs as root (`~` is /root).
@@ -241,7 +259,20 @@ struct StageState {
 
 impl StageState {
     fn add(&mut self, inst: usize, path: String, origin: Origin) {
-        self.created.push(Created { inst, path, origin });
+        if self.created.len() < MAX_CREATED {
+            self.created.push(Created { inst, path, origin });
+        }
+    }
+
+    /// A Dockerfile word with this stage's ARG/ENV values substituted; `None` when a variable
+    /// is not known.
+    fn expand(&self, word: &str, escape: char) -> Option<String> {
+        if !word.contains('$') {
+            return Some(word.to_string());
+        }
+        let e = crate::dockerfile::expand::expand(word, escape, &|n| self.vars.get(n).cloned())
+            .ok()?;
+        e.unset.is_empty().then_some(e.value)
     }
 
     /// Walks one RUN: deletes of earlier paths are reported, then what it stores is added.
@@ -335,7 +366,7 @@ impl StageState {
                 continue;
             }
             for p in stored(model, run, k, c, cwd.as_deref(), self.root) {
-                if !run_mount_covers(run, &p.0) {
+                if !run_mount_covers(run, &p.0) && mine.len() < MAX_CREATED {
                     mine.push(Created {
                         inst: run.index,
                         path: p.0,
@@ -355,7 +386,7 @@ impl StageState {
             }
         }
         for m in mine {
-            self.created.push(m);
+            self.add(m.inst, m.path, m.origin);
         }
     }
 }
