@@ -28,6 +28,7 @@ use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::Ledger;
 use crate::image::{self, AnalyzeOptions, Image, ImageReport};
 use crate::lint::{self, Applicability, Config, Diagnostic};
+use crate::rules::layers::dl5004_removed_in_later_run::LaterRemoval;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -37,6 +38,7 @@ pub const SCHEMA: &str = "dlint-optimize/1";
 /// Lint rules whose findings have a size cost.
 pub const SIZE_RULES: &[&str] = &[
     "DL3009", "DL3015", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3060", "DL5003",
+    "DL5004",
 ];
 
 /// Files the optimizer reads from the image (package databases).
@@ -211,6 +213,25 @@ pub enum OptimizeError {
     Image(#[from] image::ImageError),
 }
 
+/// DL5004's deletes of files earlier layers keep.
+fn later_removals(df: &Dockerfile) -> Vec<LaterRemoval> {
+    let model = lint::SemanticModel::new(df);
+    crate::rules::layers::dl5004_removed_in_later_run::later_removals(&model)
+}
+
+/// The paths the ledger tallies for DL5004 (no leading `/`, each once).
+fn watched_paths(removals: &[LaterRemoval]) -> Vec<String> {
+    let mut v: Vec<String> = removals
+        .iter()
+        .flat_map(|r| r.matches.iter())
+        .map(|m| m.path.trim_start_matches('/').to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// 1-based line of a byte offset.
 fn line_of(df: &Dockerfile, offset: usize) -> usize {
     df.lines.line_col(&df.source, offset).line
@@ -236,6 +257,7 @@ pub fn run(
             let mut a = opts.analyze.clone();
             a.capture
                 .extend(CAPTURE_GLOBS.iter().map(|g| g.to_string()));
+            a.watch.extend(watched_paths(&later_removals(df)));
             let (report, ledger) = image::analyze_with_ledger(img, &a)?;
             Some((img, report, ledger))
         }
@@ -298,7 +320,15 @@ pub fn build(
         if a.is_matched() {
             let mut p = price::Pricer::new(df, &a, report, ledger);
             for (k, d) in diags.iter().enumerate() {
-                if p.lint_finding(d) {
+                if d.rule != "DL5004" && p.lint_finding(d) {
+                    priced_diags.push(k);
+                }
+            }
+            // after the findings on the RUNs that stored the files (DL3009 ...), which claim
+            // whole cache directories first
+            let removals = later_removals(df);
+            for (k, d) in diags.iter().enumerate() {
+                if d.rule == "DL5004" && p.removed_later(d, &removals) {
                     priced_diags.push(k);
                 }
             }

@@ -31,6 +31,9 @@ pub struct AnalyzeOptions {
     /// Fill [`ImageReport::files`] with the final filesystem (on by default). Off, the report
     /// is built from the compact overlay model alone and no per-path map is made.
     pub files: bool,
+    /// Paths (no leading `/`) whose hidden copies the [`Ledger`] also tallies per pair of
+    /// layers (see [`Ledger::watched`]); only used with [`analyze_with_ledger`].
+    pub watch: Vec<String>,
 }
 
 impl Default for AnalyzeOptions {
@@ -45,6 +48,7 @@ impl Default for AnalyzeOptions {
             max_entries: 2_000_000,
             progress: false,
             files: true,
+            watch: Vec::new(),
         }
     }
 }
@@ -107,7 +111,7 @@ fn analyze_impl(
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);
     if with_ledger {
-        order.keep_ledger();
+        order.keep_ledger(opts.watch.clone());
     }
     schedule::run(
         &tasks,

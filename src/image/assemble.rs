@@ -102,8 +102,12 @@ impl<'a> InOrder<'a> {
     }
 
     /// Records the [`Ledger`] of where every stored copy went (for the optimizer).
-    pub fn keep_ledger(&mut self) {
-        self.asm.m.ledger = Some(Ledger::default());
+    /// `watch` lists the paths tallied per pair of layers ([`Ledger::watched`]).
+    pub fn keep_ledger(&mut self, watch: Vec<String>) {
+        self.asm.m.ledger = Some(Ledger {
+            watch,
+            ..Ledger::default()
+        });
     }
 
     /// [`Self::finish`], with the ledger when [`Self::keep_ledger`] was called.

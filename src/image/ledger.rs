@@ -95,6 +95,11 @@ pub struct Ledger {
     /// (stored by, hidden by, class) -> the biggest hidden paths, biggest first (at most
     /// [`Ledger::EXAMPLES`]).
     pub examples: BTreeMap<(usize, usize, PathClass), Vec<(String, u64)>>,
+    /// Paths (no leading `/`) whose hidden copies are also tallied in [`Ledger::watched`].
+    pub watch: Vec<String>,
+    /// (stored by, hidden by, index into `watch`, class) -> the hidden copies at or under that
+    /// path.
+    pub watched: BTreeMap<(usize, usize, usize, PathClass), Tally>,
 }
 
 impl Ledger {
@@ -108,6 +113,17 @@ impl Ledger {
             .entry((added, Some(hidden), class))
             .or_default()
             .add(size);
+        for (i, w) in self.watch.iter().enumerate() {
+            if path
+                .strip_prefix(w.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+            {
+                self.watched
+                    .entry((added, hidden, i, class))
+                    .or_default()
+                    .add(size);
+            }
+        }
         let ex = self.examples.entry((added, hidden, class)).or_default();
         if ex.len() < Self::EXAMPLES || ex.last().is_some_and(|l| l.1 < size) {
             let at = ex.partition_point(|e| e.1 >= size);
@@ -192,5 +208,22 @@ mod tests {
             "{ex:?}"
         );
         assert_eq!(l.stored_by(1, PathClass::Other).bytes, 31);
+    }
+
+    #[test]
+    fn watched_paths_are_tallied_per_pair() {
+        let mut l = Ledger {
+            watch: vec!["tmp/x.tgz".into(), "var/lib/apt/lists".into()],
+            ..Ledger::default()
+        };
+        l.hidden("tmp/x.tgz", 10, 1, 3);
+        l.hidden("tmp/x.tgzz", 20, 1, 3);
+        l.hidden("var/lib/apt/lists/a", 5, 1, 3);
+        l.hidden("var/lib/apt/lists/b", 7, 2, 3);
+        let lists = PathClass::of("var/lib/apt/lists/a");
+        assert_eq!(l.watched[&(1, 3, 0, PathClass::Other)].bytes, 10);
+        assert_eq!(l.watched[&(1, 3, 1, lists)].bytes, 5);
+        assert_eq!(l.watched[&(2, 3, 1, lists)].files, 1);
+        assert_eq!(l.watched.len(), 3);
     }
 }

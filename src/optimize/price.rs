@@ -8,6 +8,7 @@ use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::{CONTEXT_DIRS, Ledger, PathClass};
 use crate::image::{FileKind, ImageReport};
 use crate::lint::Diagnostic;
+use crate::rules::layers::dl5004_removed_in_later_run::LaterRemoval;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
@@ -49,6 +50,8 @@ pub(super) struct Pricer<'a> {
     report: &'a ImageReport,
     ledger: &'a Ledger,
     claimed: HashSet<(usize, PathClass)>,
+    /// Hidden copies DL5004 findings priced: (stored by, hidden by, class) -> (bytes, files).
+    claimed_hidden: BTreeMap<(usize, usize, PathClass), (u64, u64)>,
     /// DL3015 findings waiting for the package pass: (diagnostic, layer).
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
@@ -68,6 +71,7 @@ impl<'a> Pricer<'a> {
             report,
             ledger,
             claimed: HashSet::new(),
+            claimed_hidden: BTreeMap::new(),
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
@@ -169,6 +173,117 @@ impl<'a> Pricer<'a> {
             status: Status::Measured,
             note: None,
             layer: Some(layer),
+            fix: FixKind::of(d),
+            examples,
+        });
+        true
+    }
+
+    /// Prices a DL5004 finding (a later RUN deleting what an earlier layer stored) at the
+    /// copies the earlier layers stored under the deleted paths and the deleting RUN's layer
+    /// hid. Cache and build-context directories are claimed whole for the earlier layer (as
+    /// the cache rules do: deleting them in that RUN saves all of them); other paths by the
+    /// pair of layers, so `deleted-later` does not count them again. False when nothing is
+    /// left to price.
+    pub fn removed_later(&mut self, d: &Diagnostic, removals: &[LaterRemoval]) -> bool {
+        let Some(r) = removals.iter().find(|r| r.span == d.span) else {
+            return false;
+        };
+        let Some(hidden) = self.a.layer_of(r.later) else {
+            return false;
+        };
+        let (mut bytes, mut files) = (0u64, 0u64);
+        let mut dirs: Vec<String> = Vec::new();
+        let mut added_layers: Vec<usize> = Vec::new();
+        let mut examples: Vec<(String, u64)> = Vec::new();
+        for m in &r.matches {
+            let Some(added) = self.a.layer_of(m.earlier) else {
+                continue;
+            };
+            let path = m.path.trim_start_matches('/');
+            let Some(w) = self.ledger.watch.iter().position(|p| p == path) else {
+                continue;
+            };
+            let cells: Vec<(PathClass, u64, u64)> = self
+                .ledger
+                .watched
+                .iter()
+                .filter(|((a, h, i, _), _)| *a == added && *h == hidden && *i == w)
+                .map(|((_, _, _, c), t)| (*c, t.bytes, t.files))
+                .collect();
+            let before = bytes;
+            for (c, b, f) in cells {
+                if self.claimed.contains(&(added, c)) {
+                    continue;
+                }
+                if c == PathClass::Other {
+                    let e = self.claimed_hidden.entry((added, hidden, c)).or_default();
+                    // never more than the pair holds in that class
+                    let cell = self
+                        .ledger
+                        .cells
+                        .get(&(added, Some(hidden), c))
+                        .map_or(0, |t| t.bytes);
+                    let b = b.min(cell.saturating_sub(e.0));
+                    e.0 += b;
+                    e.1 += f;
+                    bytes += b;
+                    files += f;
+                } else {
+                    let (b, f) = self.claim(added, &[c]);
+                    bytes += b;
+                    files += f;
+                }
+            }
+            if bytes > before {
+                dirs.push(m.path.clone());
+                if !added_layers.contains(&added) {
+                    added_layers.push(added);
+                }
+                examples.extend(
+                    self.ledger
+                        .examples
+                        .iter()
+                        .filter(|((a, h, _), _)| *a == added && *h == hidden)
+                        .flat_map(|(_, v)| v.iter())
+                        .filter(|(p, _)| {
+                            p.strip_prefix(path)
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                        })
+                        .map(|(p, s)| (format!("/{p}"), *s)),
+                );
+            }
+        }
+        if bytes == 0 {
+            return false;
+        }
+        examples.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        examples.dedup();
+        examples.truncate(3);
+        let lines: Vec<String> = added_layers
+            .iter()
+            .map(|l| self.line_of_layer(*l).map_or("?".into(), |l| l.to_string()))
+            .collect();
+        self.findings.push(Finding {
+            line: Some(line_of(self.df, d.span.start)),
+            rule: d.rule.to_string(),
+            what: format!(
+                "{files} files stored under {} by line {} are deleted by this RUN, but the \
+                 bytes stay in layer {} ({})",
+                dirs.join(", "),
+                lines.join(", "),
+                added_layers
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                d.message
+            ),
+            bytes: Some(bytes),
+            share: None,
+            status: Status::Measured,
+            note: None,
+            layer: added_layers.first().copied(),
             fix: FixKind::of(d),
             examples,
         });
@@ -280,9 +395,14 @@ impl<'a> Pricer<'a> {
             if self.claimed.contains(&(added, c)) {
                 continue;
             }
+            let (cb, cf) = self
+                .claimed_hidden
+                .get(&(added, hidden, c))
+                .copied()
+                .unwrap_or_default();
             let e = pairs.entry((added, hidden)).or_default();
-            e.0 += t.bytes;
-            e.1 += t.files;
+            e.0 += t.bytes.saturating_sub(cb);
+            e.1 += t.files.saturating_sub(cf);
         }
         for ((added, hidden), (bytes, files)) in pairs {
             if bytes == 0 {

@@ -307,6 +307,38 @@ pub fn remove_command(df: &Dockerfile, script: &Script, index: usize) -> Option<
     })
 }
 
+/// An edit removing the last top-level command `script.commands[index]` with the operator
+/// before it, so that `a && b` becomes `a`. Only for a command joined by `&&` or `;` to the one
+/// before, with nothing but that operator, blanks and line continuations in between.
+pub fn remove_last_command(df: &Dockerfile, script: &Script, index: usize) -> Option<Edit> {
+    let cmd = script.commands.get(index)?;
+    let prev = script.commands.get(..index)?.iter().rfind(|c| !c.nested)?;
+    if script.tolerant
+        || cmd.nested
+        || cmd.from_sh_c
+        || prev.from_sh_c
+        || script.commands.get(index + 1..)?.iter().any(|c| !c.nested)
+        || !matches!(cmd.op_before, Some(Op::And) | Some(Op::Seq))
+    {
+        return None;
+    }
+    // nested commands after it belong to it (`rm $(ls)`), before it to `prev`
+    if prev.span.end > cmd.span.start {
+        return None;
+    }
+    let between = df.source.get(prev.span.end..cmd.span.start)?;
+    let esc = df.escape;
+    let glue = between.replace("&&", "").replace([';', esc], "");
+    if !glue.chars().all(char::is_whitespace) {
+        return None;
+    }
+    // `a; b;` keeps its final `;` after `a`
+    Some(Edit {
+        span: Span::new(prev.span.end, cmd.span.end),
+        replacement: String::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,5 +506,26 @@ mod tests {
         let a = analyze(&df);
         let script = a.runs[0].script.as_ref().unwrap();
         assert_eq!(remove_command(&df, script, 1), None);
+    }
+
+    #[test]
+    fn removes_the_last_command_and_the_operator_before() {
+        for (src, want) in [
+            ("FROM a\nRUN a && rm -rf /x\n", Some("FROM a\nRUN a\n")),
+            (
+                "FROM a\nRUN a \\\n && b \\\n && rm -rf /x\n",
+                Some("FROM a\nRUN a \\\n && b\n"),
+            ),
+            ("FROM a\nRUN a; rm -rf /x;\n", Some("FROM a\nRUN a;\n")),
+            ("FROM a\nRUN a || rm -rf /x\n", None),
+            ("FROM a\nRUN a | rm -rf /x\n", None),
+        ] {
+            let df = dockerfile::parse(src);
+            let a = analyze(&df);
+            let script = a.runs[0].script.as_ref().unwrap();
+            let last = script.commands.len() - 1;
+            let got = remove_last_command(&df, script, last).map(|e| apply(src, Some(e)));
+            assert_eq!(got.as_deref(), want, "{src}");
+        }
     }
 }

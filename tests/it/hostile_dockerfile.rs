@@ -264,6 +264,8 @@ fn lint_time_is_linear_in_the_input() {
         "RUN <<EOF\necho c\nEOF\n",
         "RUN echo $HOME ${A:-b}\nWORKDIR /w\n",
         "ONBUILD RUN echo d\n",
+        // DL5004 remembers downloads and matches deletes against them
+        "RUN curl -o /tmp/a https://e.com/a\nRUN rm -f /tmp/b /tmp/c*\n",
     ];
     for unit in shapes {
         let (Some(small), Some(big)) = (cpu_for(unit, 20_000), cpu_for(unit, 80_000)) else {

@@ -186,3 +186,48 @@ fn a_read_only_file_is_an_error_and_the_others_are_fixed() {
     assert_eq!(std::fs::read_to_string(&ro).unwrap(), CACHE_BAD);
     assert_eq!(std::fs::read_to_string(&rw).unwrap(), CACHE_SAFE);
 }
+
+/// DL5004's fix moves an `rm` into the RUN that stored the files (alongside other rules'
+/// fixes on the same RUNs); the result parses, no longer raises DL5004, and a second
+/// `dlint fix --unsafe-fixes` changes nothing.
+#[test]
+fn removed_in_later_run_moves_and_is_idempotent() {
+    let src = "FROM debian:12-slim\n\
+RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl ca-certificates\n\
+RUN curl -fsSL -o /tmp/helm.tar.gz https://get.helm.sh/helm-v3.14.0-linux-amd64.tar.gz \\\n    && tar -xzf /tmp/helm.tar.gz -C /usr/local/bin --strip-components=1 linux-amd64/helm\n\
+RUN rm -f /tmp/helm.tar.gz\n\
+RUN echo done && rm -rf /var/lib/apt/lists/*\n\
+CMD [\"helm\"]\n";
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path().join("Dockerfile");
+    std::fs::write(&p, src).unwrap();
+    dlint(t.path())
+        .args(["fix", "--no-config", "--unsafe-fixes", "Dockerfile"])
+        .assert()
+        .code(0);
+    let once = std::fs::read_to_string(&p).unwrap();
+    // the download's delete went into its RUN, the lone `rm` RUN is gone
+    assert!(
+        once.contains("linux-amd64/helm \\\n    && rm -f /tmp/helm.tar.gz\n"),
+        "{once}"
+    );
+    assert!(!once.contains("RUN rm -f"), "{once}");
+    // DL3009's safe fix puts the lists' delete into the first RUN in the same round (the two
+    // fixes insert at the same place); the later delete is then a no-op DL5004 leaves alone
+    assert!(
+        once.contains("ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*\n"),
+        "{once}"
+    );
+    let df = dlint::dockerfile::parse(&once);
+    assert_eq!(df.instructions.len(), 5, "{once}");
+    dlint(t.path())
+        .args(["lint", "--no-config", "-f", "json", "Dockerfile"])
+        .assert()
+        .stdout(contains("DL5004").not())
+        .stdout(contains("DL1000").not());
+    dlint(t.path())
+        .args(["fix", "--no-config", "--unsafe-fixes", "Dockerfile"])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), once);
+}

@@ -252,6 +252,79 @@ RUN pip install requests
     assert_eq!(r.image.unwrap().attribution.status, "mismatch");
 }
 
+const LATER_RM: &str = "FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN curl -fsSL -o /tmp/x.tar.gz https://example.com/x.tar.gz && tar -xzf /tmp/x.tar.gz -C /opt
+RUN rm /tmp/x.tar.gz && rm -rf /var/lib/apt/lists/* && chmod 600 /opt/x/data
+";
+
+/// DL5004: the download deleted one RUN later is priced at what its layer stored under the
+/// path, the same layer's other overwritten file stays a `deleted-later` finding, and the apt
+/// lists are not priced twice (DL3009 on the RUN that filled them has them).
+#[test]
+fn removed_in_later_run_priced_by_path() {
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new().file_size("etc/os-release", 100).build(),
+            BASE,
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("var/lib/apt/lists/deb_Packages", 1000)
+                .file_size("var/lib/apt/lists/deb_Release", 2000)
+                .file_size("usr/bin/curl", 500)
+                .build(),
+            "RUN /bin/sh -c apt-get update && apt-get install -y --no-install-recommends curl # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("tmp/x.tar.gz", 4000)
+                .file_size("tmp/x.tar.gz.sig", 70)
+                .file_size("opt/x/data", 300)
+                .build(),
+            "RUN /bin/sh -c curl -fsSL -o /tmp/x.tar.gz https://example.com/x.tar.gz && tar -xzf /tmp/x.tar.gz -C /opt # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .whiteout("tmp/x.tar.gz")
+                .whiteout("tmp/x.tar.gz.sig")
+                .whiteout("var/lib/apt/lists/deb_Packages")
+                .whiteout("var/lib/apt/lists/deb_Release")
+                .file_size("opt/x/data", 300)
+                .build(),
+            "RUN /bin/sh -c rm /tmp/x.tar.gz && rm -rf /var/lib/apt/lists/* && chmod 600 /opt/x/data # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "later-rm.tar", &spec);
+    let r = run(LATER_RM, &p, None);
+    assert_eq!(r.image.as_ref().unwrap().attribution.status, "matched");
+    let s = |r: &str, l: usize, b: u64| (r.to_string(), l, b);
+    assert_eq!(
+        priced(&r),
+        vec![
+            s("DL3009", 2, 3000),
+            // /tmp/x.tar.gz only: the .sig next to it is another path
+            s("DL5004", 4, 4000),
+            s("deleted-later", 3, 370),
+        ]
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "DL5004" && f.status == Status::Measured)
+        .unwrap();
+    assert_eq!(f.layer, Some(2));
+    assert_eq!(f.examples, vec![("/tmp/x.tar.gz".to_string(), 4000)]);
+    // the lists delete is a finding too, but its bytes are DL3009's
+    let lists = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DL5004" && f.status == Status::NotMeasured)
+        .count();
+    assert_eq!(lists, 1);
+    assert_eq!(r.total_saved, 3000 + 4000 + 370);
+}
+
 #[test]
 fn unmatched_history_falls_back_to_layers() {
     let spec = ImageSpec::new()
@@ -594,7 +667,10 @@ fn real_debian_slim_apt_lists() {
     let lists = r.findings.iter().find(|f| f.rule == "DL3009").unwrap();
     assert_eq!(lists.bytes, Some(expected[0]));
     assert_eq!(lists.layer, Some(1));
-    let archives = r.findings.iter().find(|f| f.rule == "cache-left").unwrap();
+    // line 7 deletes /var/cache/apt, which line 5's apt-get install filled (DL5004)
+    let archives = r.findings.iter().find(|f| f.rule == "DL5004").unwrap();
     assert_eq!(archives.bytes, Some(expected[1]));
+    assert_eq!(archives.layer, Some(1));
+    assert!(!r.findings.iter().any(|f| f.rule == "cache-left"));
     assert_eq!(r.size_after, Some(r.size.unwrap() - r.total_saved));
 }
