@@ -243,9 +243,9 @@ fn expand_script(
     out
 }
 
-/// Paths remembered per stage at most: past it, later instructions are not followed (hostile
-/// files stay linear).
-const MAX_CREATED: usize = 4096;
+/// Distinct paths remembered per stage at most: past it, later instructions are not followed
+/// (hostile files stay linear with a small constant; real stages store a few dozen).
+const MAX_CREATED: usize = 256;
 
 struct StageState {
     /// ARG/ENV values set in this stage so far (a stage built on another one starts without).
@@ -259,6 +259,12 @@ struct StageState {
 
 impl StageState {
     fn add(&mut self, inst: usize, path: String, origin: Origin) {
+        // The same path stored again: the later instruction is the one that holds it.
+        if let Some(e) = self.created.iter_mut().find(|e| e.path == path) {
+            e.inst = inst;
+            e.origin = origin;
+            return;
+        }
         if self.created.len() < MAX_CREATED {
             self.created.push(Created { inst, path, origin });
         }
@@ -452,9 +458,18 @@ fn glob_covers(r: &str, path: &str) -> bool {
     if !r.contains(['*', '?']) || r.contains('[') {
         return false;
     }
-    let rc: Vec<&str> = r.trim_end_matches('/').split('/').collect();
-    let pc: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    rc.len() <= pc.len() && rc.iter().zip(&pc).all(|(g, p)| fnmatch(g, p))
+    let mut rc = r.trim_end_matches('/').split('/');
+    let mut pc = path.trim_end_matches('/').split('/');
+    // Every component of `r` matches the component of `path` at its place (no allocation:
+    // this runs for every remembered path on every delete).
+    loop {
+        match (rc.next(), pc.next()) {
+            (None, _) => return true,
+            (Some(_), None) => return false,
+            (Some(g), Some(p)) if !fnmatch(g, p) => return false,
+            _ => {}
+        }
+    }
 }
 
 /// Shell pattern match of one path component with `*` and `?`.
