@@ -65,24 +65,16 @@ impl Rule for PackageSignatureCheckDisabled {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let mut found = Vec::new();
-        for run in &cx.analysis().runs {
-            let Some(script) = &run.script else { continue };
-            for cmd in &script.commands {
-                if let Some(what) = signature_check_off(cmd) {
-                    found.push((cmd.span, what));
-                }
-            }
-        }
-        for (span, what) in found {
-            cx.report(
-                span,
+        crate::rules::shell::each_command(cx, |cmd| {
+            let what = signature_check_off(cmd)?;
+            Some((
+                cmd.span,
                 format!(
                     "{what} installs packages without checking their signatures: a tampered mirror or \
                      repository goes unnoticed; import the repository's signing key instead"
                 ),
-            );
-        }
+            ))
+        });
     }
 }
 
