@@ -32,6 +32,13 @@ pub fn is_tar_archive(path: &str) -> bool {
     TAR_EXTENSIONS.iter().any(|e| p.ends_with(e))
 }
 
+/// The last component of a COPY path, `/` or `\` separated (Windows images), without the
+/// quotes a path with blanks is written in.
+fn file_name(path: &str) -> &str {
+    let p = path.trim_matches(['"', '\'']);
+    p.rsplit(['/', '\\']).next().unwrap_or(p)
+}
+
 impl Rule for CopyArchiveThenExtract {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -56,16 +63,17 @@ impl Rule for CopyArchiveThenExtract {
                     continue;
                 };
                 // `COPY app.tar.gz /tmp/x.tgz`: the archive is extracted under its new name.
+                // (Several sources need a directory destination ending in `/`.)
                 let renamed = dest
                     .as_ref()
-                    .filter(|d| sources.len() == 1 && !d.value.ends_with('/'))
-                    .map(|d| d.value.rsplit('/').next().unwrap_or(&d.value))
+                    .filter(|d| !d.value.ends_with(['/', '\\']))
+                    .map(|d| file_name(&d.value))
                     .filter(|n| is_tar_archive(n) && !n.contains('$'));
                 for src in sources
                     .iter()
                     .filter(|s| is_tar_archive(&s.value) && !s.value.contains('$'))
                 {
-                    let base = src.value.rsplit('/').next().unwrap_or(&src.value);
+                    let base = file_name(&src.value);
                     let extracted = ins[k + 1..].iter().any(|r| {
                         r.keyword == Keyword::Run && {
                             let t = &r.args.text;
@@ -96,6 +104,15 @@ mod tests {
     #[test]
     fn flags_copy_then_tar_extract() {
         let src = "FROM a\nCOPY dist/app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz\n";
+        assert_eq!(lines(&CopyArchiveThenExtract, src), vec![2]);
+    }
+
+    /// Windows images write paths with `\`, and a destination with blanks in quotes.
+    #[test]
+    fn flags_windows_paths() {
+        let src = "FROM w\nCOPY build\\foo\\bar.tar.gz \"C:\\Program Files\\Foo\"\nRUN tar -xf \"C:\\Program Files\\Foo\\bar.tar.gz\"\n";
+        assert_eq!(lines(&CopyArchiveThenExtract, src), vec![2]);
+        let src = "FROM w\nCOPY build\\foo\\bar.tar.gz \"C:\\Program Files\\foo.tar.gz\"\nRUN tar -xf foo.tar.gz\n";
         assert_eq!(lines(&CopyArchiveThenExtract, src), vec![2]);
     }
 

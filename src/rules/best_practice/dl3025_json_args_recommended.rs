@@ -24,7 +24,8 @@ impl Rule for JsonArgsRecommended {
         let df = cx.dockerfile;
         for ins in &df.instructions {
             let (InstructionKind::Cmd(ShellOrExec::Shell(_))
-            | InstructionKind::Entrypoint(ShellOrExec::Shell(_))) = &ins.kind
+            | InstructionKind::Entrypoint(ShellOrExec::Shell(_))
+            | InstructionKind::Healthcheck(Some(ShellOrExec::Shell(_)))) = &ins.kind
             else {
                 continue;
             };
@@ -44,6 +45,13 @@ impl Rule for JsonArgsRecommended {
                 })
             });
             if shell_set {
+                continue;
+            }
+            if ins.keyword == Keyword::Healthcheck {
+                cx.report(
+                    ins.args.span,
+                    "HEALTHCHECK CMD in shell form needs `/bin/sh` in the image (images without a shell fail every check): write it as a JSON array, e.g. HEALTHCHECK CMD [\"executable\", \"arg\"]",
+                );
                 continue;
             }
             let kw = ins.keyword.as_str();
@@ -69,6 +77,12 @@ mod tests {
             ),
             vec![2, 3]
         );
+    }
+
+    #[test]
+    fn flags_healthcheck_in_shell_form() {
+        let src = "FROM a\nHEALTHCHECK CMD curl -f http://localhost/\nFROM b\nHEALTHCHECK --interval=5s CMD [\"/bin/check\"]\nFROM c\nHEALTHCHECK NONE\n";
+        assert_eq!(lines(&JsonArgsRecommended, src), vec![2]);
     }
 
     #[test]

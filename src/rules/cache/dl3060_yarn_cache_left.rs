@@ -36,7 +36,8 @@ impl Rule for YarnCacheLeft {
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))
                 || run.mount_covers(CACHE)
                 || run.mounts.iter().any(|m| {
-                    m.kind == "cache" && m.target.as_deref().is_some_and(|t| t.contains("yarn"))
+                    matches!(m.kind.as_str(), "cache" | "tmpfs")
+                        && m.target.as_deref().is_some_and(|t| t.contains("yarn"))
                 })
             {
                 return None;
@@ -100,6 +101,7 @@ mod tests {
         for src in [
             "FROM node:20\nRUN yarn install && yarn cache clean\n",
             "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n",
+            "FROM node:20\nRUN --mount=type=tmpfs,target=/root/.cache/yarn yarn install\n",
             "FROM node:20\nRUN yarn build\n",
         ] {
             assert!(lines(&YarnCacheLeft, src).is_empty(), "{src}");

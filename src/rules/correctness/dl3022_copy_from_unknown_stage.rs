@@ -24,9 +24,11 @@ impl Rule for CopyFromUnknownStage {
             if ins.keyword != Keyword::Copy {
                 continue;
             }
-            let (Some(flag), Some(stage)) = (ins.flag("from"), ins.stage) else {
+            let Some(flag) = ins.flag("from") else {
                 continue;
             };
+            // a COPY before the first FROM (DL3061) has no earlier stage at all
+            let stage = ins.stage.unwrap_or(0);
             let Some(value) = &flag.value else {
                 continue;
             };
@@ -39,7 +41,7 @@ impl Rule for CopyFromUnknownStage {
                 continue;
             }
             let named = cx.model().stage_named(v, None);
-            if named == Some(stage) {
+            if ins.stage.is_some() && named == Some(stage) {
                 // A stage copying from itself: DL3023's finding, not this rule's.
                 continue;
             }
@@ -71,6 +73,13 @@ mod tests {
     fn flags_unknown_and_later_stages() {
         let src = "FROM a AS build\nFROM b\nCOPY --from=bild /x /x\nCOPY --from=later /x /x\nCOPY --from=5 /x /x\nFROM c AS later\n";
         assert_eq!(lines(&CopyFromUnknownStage, src), vec![3, 4, 5]);
+    }
+
+    #[test]
+    fn flags_stage_references_before_any_from() {
+        assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=foo a .\n"), vec![1]);
+        assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=0 a .\n"), vec![1]);
+        assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=0 a .\nFROM b\n"), vec![1]);
     }
 
     #[test]

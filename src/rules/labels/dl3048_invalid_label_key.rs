@@ -1,5 +1,6 @@
 //! DL3048: label keys should be valid (lowercase, reverse-DNS style, not reserved).
 
+use crate::dockerfile::{Dockerfile, InstructionKind};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `LABEL Version=1` / `LABEL com.docker.x=1` / `LABEL a..b=1`.
@@ -41,6 +42,16 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     None
 }
 
+/// True when some ARG or ENV of the file declares `name` (a build argument may then set it).
+fn declared(df: &Dockerfile, name: &str) -> bool {
+    df.instructions.iter().any(|i| match &i.kind {
+        InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => {
+            kvs.iter().any(|kv| kv.key.value == name)
+        }
+        _ => false,
+    })
+}
+
 impl Rule for InvalidLabelKey {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -55,9 +66,39 @@ impl Rule for InvalidLabelKey {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        for kv in super::all_labels(df) {
-            if let Some(why) = key_problem(&kv.key.value) {
-                cx.report(kv.key.span, format!("label key `{}`: {why}", kv.key.value));
+        for (index, ins) in df.instructions.iter().enumerate() {
+            let InstructionKind::Label(kvs) = &ins.kind else {
+                continue;
+            };
+            for kv in kvs {
+                let key = kv.key.value.as_str();
+                if !key.contains('$') {
+                    if let Some(why) = key_problem(key) {
+                        cx.report(kv.key.span, format!("label key `{key}`: {why}"));
+                    }
+                    continue;
+                }
+                // BuildKit expands variables in label keys: check the key the image gets
+                let Some(Ok(expanded)) = cx.model().scope(index).map(|e| e.expand(key, df.escape))
+                else {
+                    continue;
+                };
+                if let Some(name) = expanded.unset.iter().find(|n| !declared(df, n)) {
+                    cx.report(
+                        kv.key.span,
+                        format!(
+                            "label key `{key}`: `${name}` is not defined anywhere in the file, so the key becomes `{}`",
+                            expanded.value
+                        ),
+                    );
+                } else if expanded.unset.is_empty()
+                    && let Some(why) = key_problem(&expanded.value)
+                {
+                    cx.report(
+                        kv.key.span,
+                        format!("label key `{key}` (`{}`): {why}", expanded.value),
+                    );
+                }
             }
         }
     }
@@ -72,6 +113,13 @@ mod tests {
     fn flags_bad_keys() {
         let src = "FROM a\nLABEL Version=1\nLABEL com.docker.x=1\nLABEL a..b=1 -x=2\n";
         assert_eq!(lines(&InvalidLabelKey, src), vec![2, 3, 4, 4]);
+    }
+
+    /// Keys are expanded as BuildKit does: an undefined variable silently drops out of the key.
+    #[test]
+    fn keys_with_variables_are_checked_expanded() {
+        let src = "FROM a\nLABEL invalid$character=\"foo\"\nARG NS=org.example\nLABEL ${NS}.name=x\nARG BAD=Upper\nLABEL ${BAD}=x\nARG FREE\nLABEL ${FREE}.x=1\n";
+        assert_eq!(lines(&InvalidLabelKey, src), vec![2, 6]);
     }
 
     #[test]

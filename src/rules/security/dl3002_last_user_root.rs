@@ -28,28 +28,45 @@ impl Rule for LastUserRoot {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let Some(last) = df.stages.len().checked_sub(1) else {
-            return;
-        };
-        // the USER in effect: the last one in the final stage, else in the stages it builds on
-        let user = cx.model().stage_chain(last).into_iter().find_map(|s| {
-            stage_instructions(df, s)
-                .filter_map(|i| match &i.kind {
-                    InstructionKind::User(w) => Some(w),
-                    _ => None,
-                })
-                .last()
-        });
-        if let Some(w) = user
-            && is_root(&w.value)
-        {
-            cx.report(
-                w.span,
-                format!(
-                    "the final image runs as `{}`: switch to an unprivileged USER at the end",
-                    w.value
-                ),
-            );
+        let model = cx.model();
+        // every image the file builds: the last stage and each stage nothing else uses
+        let targets: Vec<usize> = model
+            .stages()
+            .iter()
+            .filter(|s| s.is_target && s.in_final_image)
+            .map(|s| s.index)
+            .collect();
+        let mut reported = Vec::new();
+        for target in targets {
+            let user = model.stage_chain(target).into_iter().find_map(|s| {
+                stage_instructions(df, s)
+                    .filter_map(|i| match &i.kind {
+                        InstructionKind::User(w) => Some(w),
+                        _ => None,
+                    })
+                    .last()
+            });
+            if let Some(w) = user
+                && is_root(&w.value)
+                && !reported.contains(&w.span)
+            {
+                reported.push(w.span);
+                let image = if target + 1 == df.stages.len() {
+                    "the final image".to_string()
+                } else {
+                    match df.stages.get(target).and_then(|s| s.name.as_ref()) {
+                        Some(n) => format!("the image of stage `{n}` (a build target)"),
+                        None => format!("the image of stage {target} (a build target)"),
+                    }
+                };
+                cx.report(
+                    w.span,
+                    format!(
+                        "{image} runs as `{}`: switch to an unprivileged USER at the end",
+                        w.value
+                    ),
+                );
+            }
         }
     }
 }
@@ -74,16 +91,35 @@ mod tests {
         );
     }
 
+    /// A stage nothing else uses is an image of its own (`docker build --target`).
+    #[test]
+    fn flags_root_in_every_build_target() {
+        assert_eq!(
+            lines(
+                &LastUserRoot,
+                "FROM a AS dev\nUSER root\nFROM b\nUSER app\n"
+            ),
+            vec![2]
+        );
+    }
+
     #[test]
     fn unprivileged_or_build_stage_root_is_fine() {
+        // the build stage is used by the final one: only the final stage is an image
         assert!(
             lines(
                 &LastUserRoot,
-                "FROM a AS build\nUSER root\nFROM b\nUSER app\n"
+                "FROM a AS build\nUSER root\nFROM b\nCOPY --from=build /x /x\nUSER app\n"
             )
             .is_empty()
         );
-        assert!(lines(&LastUserRoot, "FROM a AS build\nUSER root\nFROM b\n").is_empty());
+        assert!(
+            lines(
+                &LastUserRoot,
+                "FROM a AS build\nUSER root\nFROM b\nCOPY --from=build /x /x\n"
+            )
+            .is_empty()
+        );
         assert!(lines(&LastUserRoot, "FROM a\nUSER root\nRUN x\nUSER 1000\n").is_empty());
     }
 }

@@ -1,6 +1,6 @@
 //! DL3026: FROM images must come from a trusted registry (when trusted registries are set).
 
-use crate::dockerfile::InstructionKind;
+use crate::dockerfile::{ImageRef, InstructionKind, Keyword};
 use crate::lint::helpers::stage_from;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
@@ -68,6 +68,51 @@ impl Rule for UntrustedRegistry {
                 cx.report(image.span, msg);
             }
         }
+        // images a stage reads files from: `COPY --from=<image>`, `RUN --mount=from=<image>`
+        for ins in &df.instructions {
+            let before = ins.stage.unwrap_or(0);
+            for flag in &ins.flags {
+                let name = flag.name.to_ascii_lowercase();
+                let from = match (ins.keyword, name.as_str()) {
+                    (Keyword::Copy, "from") => flag.value.as_ref().map(|v| v.value.clone()),
+                    (Keyword::Run, "mount") => flag.mount().and_then(|m| {
+                        m.options
+                            .into_iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("from"))
+                            .and_then(|(_, v)| v)
+                    }),
+                    _ => None,
+                };
+                let Some(from) = from else {
+                    continue;
+                };
+                // stages (by name or index) and variables are not images
+                if from.is_empty()
+                    || from.contains('$')
+                    || from.eq_ignore_ascii_case("scratch")
+                    || from.bytes().all(|b| b.is_ascii_digit())
+                    || cx.model().stage_named(&from, Some(before)).is_some()
+                {
+                    continue;
+                }
+                let image = ImageRef::parse(&from);
+                let registry = image.registry.as_deref().unwrap_or("docker.io");
+                if !is_trusted(registry, trusted) {
+                    let what = if ins.keyword == Keyword::Copy {
+                        "COPY --from="
+                    } else {
+                        "RUN --mount=from="
+                    };
+                    cx.report(
+                        flag.span,
+                        format!(
+                            "`{what}{from}` takes files from an image on `{registry}`, which is not a trusted registry ({})",
+                            trusted.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -90,6 +135,15 @@ mod tests {
         assert_eq!(
             lines_with(&UntrustedRegistry, src, &settings(&["*.corp.io"])),
             vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn flags_images_read_by_copy_and_mounts() {
+        let src = "FROM debian:12 AS base\nCOPY --from=evil.io/x:1 /a /a\nCOPY --from=base /b /b\nCOPY --from=0 /c /c\nRUN --mount=type=bind,from=evil.io/y:2,target=/m true\nRUN --mount=type=cache,from=base,target=/n true\nCOPY --from=gcr.io/ok:1 /d /d\n";
+        assert_eq!(
+            lines_with(&UntrustedRegistry, src, &settings(&["docker.io", "gcr.io"])),
+            vec![2, 5]
         );
     }
 
