@@ -268,7 +268,11 @@ fn parse_depth(
 ) -> Script {
     let mut script = match ts::parse(text, mapping, depth, budget, sc) {
         ts::Parsed::Script(s) => s,
-        ts::Parsed::Invalid => tokenize::parse(text, mapping),
+        ts::Parsed::Invalid(error) => {
+            let mut script = tokenize::parse(text, mapping);
+            script.sc.extend(error);
+            script
+        }
         ts::Parsed::TooDeep(span) => Script {
             limit: Some(Limit::Nesting(span)),
             ..tokenize::parse(text, mapping)

@@ -151,6 +151,17 @@ struct ShellFacts {
     bases: Vec<Option<usize>>,
 }
 
+/// The program of a `# hadolint shell=NAME` / `# dlint shell=NAME` comment (its text after `#`).
+fn shell_pragma(comment: &str) -> Option<&str> {
+    let mut words = comment.split_whitespace();
+    let tool = words.next()?;
+    if !tool.eq_ignore_ascii_case("hadolint") && !tool.eq_ignore_ascii_case("dlint") {
+        return None;
+    }
+    let program = words.next()?.strip_prefix("shell=")?;
+    (!program.is_empty()).then_some(program)
+}
+
 /// Stages followed back through their bases when looking a name up (hostile files may chain
 /// thousands).
 const MAX_BASE_HOPS: usize = 64;
@@ -161,6 +172,9 @@ impl ShellFacts {
         let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
         let mut declared = Vec::with_capacity(df.stages.len());
         let mut stage_bases = Vec::with_capacity(df.stages.len());
+        // `# hadolint shell=powershell` (or `# dlint shell=bash`) sets the shell of every stage
+        // without a SHELL of its own, as hadolint's pragma does
+        let pragma = df.comments.iter().find_map(|c| shell_pragma(&c.text));
         for (s, stage) in df.stages.iter().enumerate() {
             let base = bases.get(s).copied().flatten().filter(|&b| b < s);
             stage_bases.push(base);
@@ -170,10 +184,11 @@ impl ShellFacts {
                     .iter()
                     .any(|w| name.contains(w))
             };
-            let mut current = match base {
-                Some(b) => at_end.get(b).copied().flatten(),
-                None if windows => None,
-                None => Some(Dialect::Sh),
+            let mut current = match (base, pragma) {
+                (Some(b), _) => at_end.get(b).copied().flatten(),
+                (None, Some(program)) => Dialect::of_program(program),
+                (None, None) if windows => None,
+                (None, None) => Some(Dialect::Sh),
             };
             let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
             for &i in &stage.instructions {

@@ -17,8 +17,9 @@ pub(super) const MAX_TREE_DEPTH: usize = 256;
 pub(super) enum Parsed {
     /// The flat script.
     Script(Script),
-    /// The tree has errors (or tree-sitter is unavailable): use the tolerant tokenizer.
-    Invalid,
+    /// The tree has errors (or tree-sitter is unavailable): use the tolerant tokenizer. With
+    /// the ShellCheck checks on, ShellCheck's parse-error finding for the first error.
+    Invalid(Option<super::sc::ScFinding>),
     /// The tree is nested deeper than the remaining depth budget, first at this span.
     TooDeep(Span),
 }
@@ -48,11 +49,11 @@ pub(super) fn parse(
         slot.as_mut()?.parse(text, None)
     });
     let Some(tree) = tree else {
-        return Parsed::Invalid;
+        return Parsed::Invalid(None);
     };
     let root = tree.root_node();
     if root.has_error() {
-        return Parsed::Invalid;
+        return Parsed::Invalid(sc.and_then(|_| super::sc::parse_error(root, text, mapping)));
     }
     if let Some(deep) = deeper_than(root, budget) {
         return Parsed::TooDeep(mapping.span(deep.start_byte(), deep.end_byte()));

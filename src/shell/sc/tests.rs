@@ -118,3 +118,26 @@ fn spans_map_into_the_dockerfile() {
     let src = "FROM debian:12\nRUN set -e; \\\n    echo $x\n";
     assert_eq!(&src[finding.span.start..finding.span.end], "$x");
 }
+
+/// A script that does not parse gets one parse-error finding, under ShellCheck's code for the
+/// kind of error, and no other finding.
+#[test]
+fn parse_errors_are_classified_as_shellcheck_does() {
+    assert_eq!(codes("greet(name) { echo \"$1\"; }; greet x"), ["SC1065"]);
+    assert_eq!(codes("echo value (default)"), ["SC1088"]);
+    assert_eq!(codes("if true; then echo a; fi fi"), ["SC1089"]);
+    assert_eq!(codes("echo a) b"), ["SC1089"]);
+    assert_eq!(
+        codes("apt-get update\n  && apt-get install -y curl"),
+        ["SC1133"]
+    );
+    assert_eq!(codes("echo \"unterminated $x"), ["SC1072"]);
+}
+
+/// Valid shell tree-sitter-bash cannot parse (`done done`) is not reported; the quoted `done`
+/// is a word, not a keyword.
+#[test]
+fn valid_shell_tree_sitter_rejects_is_not_a_parse_error() {
+    let script = "for a in 1 2; do for b in 3; do echo \"=== done ===\"; done done && echo ok";
+    assert_eq!(codes(script), Vec::<&str>::new());
+}
