@@ -1,5 +1,8 @@
-//! Builds small image archives in code for tests and benchmarks (docker save classic and
-//! Docker 25+ layouts, OCI layout directory and tar, multi-platform indexes). Not a stable API.
+//! Builds small image archives in code for tests, benchmarks and fuzz targets (docker save
+//! classic and Docker 25+ layouts, OCI layout directory and tar, multi-platform indexes).
+//! Not a stable API, and not in release builds: compiled for the library's unit tests and with
+//! the `testkit` feature, which the crate's dev-dependency on itself turns on for the
+//! integration tests and benches (Cargo.toml).
 
 use super::Compression;
 use serde_json::json;
