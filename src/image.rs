@@ -32,6 +32,7 @@ pub mod registry;
 mod report;
 mod schedule;
 mod store;
+#[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod testkit;
 mod walk;

@@ -1,5 +1,8 @@
-//! Builds small image archives in code for tests and benchmarks (docker save classic and
-//! Docker 25+ layouts, OCI layout directory and tar, multi-platform indexes). Not a stable API.
+//! Builds small image archives in code for tests, benchmarks and fuzz targets (docker save
+//! classic and Docker 25+ layouts, OCI layout directory and tar, multi-platform indexes).
+//! Not a stable API, and not in release builds: compiled for the library's unit tests and with
+//! the `testkit` feature, which the crate's dev-dependency on itself turns on for the
+//! integration tests and benches (Cargo.toml).
 
 use super::Compression;
 use serde_json::json;
@@ -60,6 +63,7 @@ pub fn append_raw(
 pub struct LayerBuilder {
     tar: Vec<(String, tar::EntryType, Vec<u8>, Option<String>)>,
     compression: Compression,
+    parents: bool,
 }
 
 impl LayerBuilder {
@@ -70,6 +74,12 @@ impl LayerBuilder {
     /// Sets the compression.
     pub fn compress(mut self, c: Compression) -> Self {
         self.compression = c;
+        self
+    }
+    /// Writes each entry's parent directories before it (once per layer, as `docker build`
+    /// layers have them); without this only the entries added are written.
+    pub fn parents(mut self) -> Self {
+        self.parents = true;
         self
     }
     /// Adds a regular file.
@@ -148,7 +158,21 @@ impl LayerBuilder {
     /// Writes the tar and compresses it.
     pub fn build(&self) -> Layer {
         let mut b = tar::Builder::new(Vec::new());
+        let mut dirs = std::collections::HashSet::new();
         for (name, kind, data, link) in &self.tar {
+            if self.parents {
+                let path = name.trim_end_matches('/');
+                for (i, _) in path.match_indices('/') {
+                    let dir = format!("{}/", &path[..i]);
+                    if dirs.insert(dir.clone()) {
+                        append_raw(&mut b, &dir, tar::EntryType::Directory, &[], None)
+                            .expect("tar into memory");
+                    }
+                }
+                if *kind == tar::EntryType::Directory && !dirs.insert(name.clone()) {
+                    continue;
+                }
+            }
             append_raw(&mut b, name, *kind, data, link.as_deref()).expect("tar into memory");
         }
         let tar = b.into_inner().expect("tar into memory");
@@ -411,4 +435,34 @@ pub fn to_dir(files: &Files, dir: &Path) -> std::io::Result<()> {
         std::fs::write(p, data)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(l: &Layer) -> Vec<String> {
+        let mut a = tar::Archive::new(&l.tar[..]);
+        a.entries()
+            .expect("tar")
+            .map(|e| {
+                let e = e.expect("entry");
+                String::from_utf8_lossy(&e.path_bytes()).into_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parents_are_written_once_before_their_entries() {
+        let b = LayerBuilder::new()
+            .file("a/b/c", b"x")
+            .dir("a/b")
+            .whiteout("a/d/e")
+            .file("f", b"y");
+        assert_eq!(names(&b.build()), ["a/b/c", "a/b/", "a/d/.wh.e", "f"]);
+        assert_eq!(
+            names(&b.parents().build()),
+            ["a/", "a/b/", "a/b/c", "a/d/", "a/d/.wh.e", "f"]
+        );
+    }
 }

@@ -1,5 +1,7 @@
-//! The crate's one test-support module for rule and shell unit tests (compiled only under
-//! `cfg(test)`): parse a Dockerfile, build its semantic model and run one rule on it.
+//! Test support for rule and shell unit tests (compiled only under `cfg(test)`): parse a
+//! Dockerfile, build its semantic model and run one rule on it. Its counterpart for images is
+//! `image::testkit` (archive builders), which integration tests, benches and fuzz targets also
+//! use, so it is behind the `testkit` feature as well; neither is in release builds.
 
 use super::{Context, Diagnostic, Rule, RuleSettings, SemanticModel};
 use crate::dockerfile;

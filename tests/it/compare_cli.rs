@@ -3,10 +3,9 @@
 //! and an Alpine-like one (apk installed database, node and Python packages, an overwritten
 //! file) written as an OCI layout directory. Both share their base layer.
 
-use crate::common;
-
 use assert_cmd::Command;
-use common::{Built, Layer, build, write_docker_archive, write_oci_dir};
+use dlint::image::Compression;
+use dlint::image::testkit::{self, ImageSpec, Layer, LayerBuilder};
 use serde_json::Value;
 use std::path::Path;
 
@@ -20,69 +19,107 @@ const APK: &str = "C:Q1x=\nP:musl\nV:1.2.5-r10\nA:x86_64\nI:696320\n\n\
 C:Q1y=\nP:zlib1g\nV:1.3.1-r2\nI:102400\n\n\
 C:Q1z=\nP:busybox\nV:1.37.0-r12\nI:798720\n";
 
+/// A gzip layer with its parent directories, like `docker build` writes.
+fn layer() -> LayerBuilder {
+    LayerBuilder::new().compress(Compression::Gzip).parents()
+}
+
 fn base() -> Layer {
-    Layer::new("COPY app /app")
-        .sized("app/main.py", 1000)
-        .sized("etc/os-release", 100)
+    layer()
+        .file_size("app/main.py", 1000)
+        .file_size("etc/os-release", 100)
+        .build()
 }
 
-fn image_a() -> Vec<Layer> {
+fn image_a() -> ImageSpec {
     let dist = "usr/lib/python3/dist-packages";
-    vec![
-        base(),
-        Layer::new("RUN /bin/sh -c apt-get update && apt-get install -y libc6 python3-six")
-            .file("var/lib/dpkg/status", DPKG)
-            .sized("usr/lib/libc.so.6", 20_000)
-            .sized("var/lib/apt/lists/deb_Packages", 5000)
-            .sized("usr/bin/tool", 3000)
-            .file(&format!("{dist}/six-1.16.0.dist-info/METADATA"), "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n")
-            .file(
-                &format!("{dist}/six-1.16.0.dist-info/RECORD"),
-                "six.py,sha256=a,500\nsix-1.16.0.dist-info/METADATA,sha256=b,49\nsix-1.16.0.dist-info/RECORD,,\n",
-            )
-            .sized(&format!("{dist}/six.py"), 500),
-        Layer::new("RUN /bin/sh -c rm /usr/bin/tool").whiteout("usr/bin/tool"),
-    ]
+    let install = layer()
+        .file("var/lib/dpkg/status", DPKG.as_bytes())
+        .file_size("usr/lib/libc.so.6", 20_000)
+        .file_size("var/lib/apt/lists/deb_Packages", 5000)
+        .file_size("usr/bin/tool", 3000)
+        .file(
+            &format!("{dist}/six-1.16.0.dist-info/METADATA"),
+            b"Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
+        )
+        .file(
+            &format!("{dist}/six-1.16.0.dist-info/RECORD"),
+            b"six.py,sha256=a,500\nsix-1.16.0.dist-info/METADATA,sha256=b,49\nsix-1.16.0.dist-info/RECORD,,\n",
+        )
+        .file_size(&format!("{dist}/six.py"), 500)
+        .build();
+    ImageSpec::new()
+        .tag("example/debian:1")
+        .layer(base(), "COPY app /app")
+        .layer(
+            install,
+            "RUN /bin/sh -c apt-get update && apt-get install -y libc6 python3-six",
+        )
+        .layer(
+            layer().whiteout("usr/bin/tool").build(),
+            "RUN /bin/sh -c rm /usr/bin/tool",
+        )
 }
 
-fn image_b() -> Vec<Layer> {
+fn image_b() -> ImageSpec {
     let site = "usr/lib/python3.12/site-packages";
-    vec![
-        base(),
-        Layer::new("RUN apk add --no-cache musl py3-six nodejs")
-            .file("lib/apk/db/installed", APK)
-            .sized("lib/ld-musl-x86_64.so.1", 6000)
-            .sized("etc/os-release", 180)
-            .file(
-                &format!("{site}/six-1.17.0.dist-info/METADATA"),
-                "Metadata-Version: 2.1\nName: six\nVersion: 1.17.0\n",
-            )
-            .file(
-                &format!("{site}/six-1.17.0.dist-info/RECORD"),
-                "six.py,sha256=a,700\n",
-            )
-            .sized(&format!("{site}/six.py"), 700)
-            .file(
-                "app/node_modules/left-pad/package.json",
-                r#"{"name":"left-pad","version":"1.3.0"}"#,
-            )
-            .sized("app/node_modules/left-pad/index.js", 400),
-    ]
+    let install = layer()
+        .file("lib/apk/db/installed", APK.as_bytes())
+        .file_size("lib/ld-musl-x86_64.so.1", 6000)
+        .file_size("etc/os-release", 180)
+        .file(
+            &format!("{site}/six-1.17.0.dist-info/METADATA"),
+            b"Metadata-Version: 2.1\nName: six\nVersion: 1.17.0\n",
+        )
+        .file(
+            &format!("{site}/six-1.17.0.dist-info/RECORD"),
+            b"six.py,sha256=a,700\n",
+        )
+        .file_size(&format!("{site}/six.py"), 700)
+        .file(
+            "app/node_modules/left-pad/package.json",
+            br#"{"name":"left-pad","version":"1.3.0"}"#,
+        )
+        .file_size("app/node_modules/left-pad/index.js", 400)
+        .build();
+    ImageSpec::new()
+        .tag("example/alpine:1")
+        .layer(base(), "COPY app /app")
+        .layer(install, "RUN apk add --no-cache musl py3-six nodejs")
+}
+
+/// Sum of the layers' stored blobs (gzip).
+fn compressed(img: &ImageSpec) -> u64 {
+    img.layers.iter().map(|l| l.blob.len() as u64).sum()
+}
+
+/// Sum of the layers' uncompressed tars.
+fn uncompressed(img: &ImageSpec) -> u64 {
+    img.layers.iter().map(|l| l.tar.len() as u64).sum()
 }
 
 struct Fixture {
     dir: tempfile::TempDir,
-    a: Built,
-    b: Built,
+    a: ImageSpec,
+    b: ImageSpec,
 }
 
+/// `a.tar`: A as a Docker 25+ `docker save` archive; `b-oci` and `a-oci`: OCI layout directories.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let a = build(&image_a());
-    let b = build(&image_b());
-    write_docker_archive(&a, "example/debian:1", &dir.path().join("a.tar"));
-    write_oci_dir(&b, &dir.path().join("b-oci"));
-    write_oci_dir(&a, &dir.path().join("a-oci"));
+    let (a, b) = (image_a(), image_b());
+    let docker = testkit::to_tar(&testkit::docker_blobs(std::slice::from_ref(&a)));
+    std::fs::write(dir.path().join("a.tar"), docker).unwrap();
+    testkit::to_dir(
+        &testkit::oci(std::slice::from_ref(&b), false),
+        &dir.path().join("b-oci"),
+    )
+    .unwrap();
+    testkit::to_dir(
+        &testkit::oci(std::slice::from_ref(&a), false),
+        &dir.path().join("a-oci"),
+    )
+    .unwrap();
     Fixture { dir, a, b }
 }
 
@@ -108,14 +145,8 @@ fn every_number() {
     let f = fixture();
     let v = json(f.dir.path(), "a.tar", "b-oci");
     let t = &v["totals"];
-    let sum = |b: &Built| -> (u64, u64) {
-        (
-            b.layers.iter().map(|l| l.1.len() as u64).sum(),
-            b.tar_sizes.iter().sum(),
-        )
-    };
-    let (ca, ua) = sum(&f.a);
-    let (cb, ub) = sum(&f.b);
+    let (ca, ua) = (compressed(&f.a), uncompressed(&f.a));
+    let (cb, ub) = (compressed(&f.b), uncompressed(&f.b));
     assert_eq!(t["compressed"]["a"], ca);
     assert_eq!(t["compressed"]["b"], cb);
     assert_eq!(t["uncompressed"]["a"], ua);
@@ -151,10 +182,10 @@ fn every_number() {
     let l = &v["layers"];
     assert_eq!(l["shared"], 1);
     assert_eq!(l["common_prefix"], 1);
-    assert_eq!(l["shared_bytes"], f.a.tar_sizes[0]);
+    assert_eq!(l["shared_bytes"], f.a.layers[0].tar.len() as u64);
     assert_eq!(l["a"][0]["shared"], true);
-    assert_eq!(l["a"][0]["diff_id"], f.a.layers[0].0.as_str());
-    assert_eq!(l["b"][0]["diff_id"], f.a.layers[0].0.as_str());
+    assert_eq!(l["a"][0]["diff_id"], f.a.layers[0].diff_id.as_str());
+    assert_eq!(l["b"][0]["diff_id"], f.a.layers[0].diff_id.as_str());
     assert_eq!(l["a"][1]["shared"], false);
     assert_eq!(
         l["b"][1]["created_by"],
@@ -284,7 +315,7 @@ fn same_image_in_two_formats_is_identical() {
 #[test]
 fn max_growth_gate() {
     let f = fixture();
-    let (ua, ub): (u64, u64) = (f.a.tar_sizes.iter().sum(), f.b.tar_sizes.iter().sum());
+    let (ua, ub) = (uncompressed(&f.a), uncompressed(&f.b));
     // Fixture: B is smaller than A, so A as the candidate grows.
     assert!(ua > ub);
     let growth = ua - ub;
@@ -388,7 +419,6 @@ fn output_file_and_formats_golden() {
 
 #[test]
 fn platform_per_side() {
-    use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
     let dir = tempfile::tempdir().unwrap();
     let amd = ImageSpec::new().platform("linux/amd64").layer(
         LayerBuilder::new().file_size("bin/app", 1000).build(),
