@@ -454,8 +454,15 @@ pub fn annotate_layers(
     target: Option<&str>,
 ) -> Result<Option<String>, String> {
     let (lines, a) = layer_lines(df, img, target)?;
-    for (l, line) in report.layers.iter_mut().zip(lines) {
+    for (i, (l, line)) in report.layers.iter_mut().zip(lines).enumerate() {
         l.line = line;
+        l.first_line = a
+            .merged_from
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|ins| df.instructions.get(ins))
+            .map(|ins| line_of(df, ins.span.start));
     }
     Ok(a.mismatch)
 }

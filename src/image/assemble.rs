@@ -243,6 +243,7 @@ impl<'a> Assembler<'a> {
                     bytes_overwritten: c.overwritten,
                     bytes_removed: c.removed,
                     line: None,
+                    first_line: None,
                 }
             })
             .collect();

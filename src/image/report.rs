@@ -95,6 +95,10 @@ pub struct LayerSummary {
     /// --dockerfile`), when the history matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// When the builder committed several steps in this one layer (`buildah bud` without
+    /// `--layers`), the 1-based line of the first of them; `line` is the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_line: Option<usize>,
 }
 
 /// Image-wide figures.

@@ -37,12 +37,31 @@ pub struct Attribution {
     pub first_own_layer: usize,
     /// Why the history does not match, when it does not.
     pub mismatch: Option<String>,
+    /// Per layer: for a layer the builder committed for several steps at once (`buildah bud`
+    /// without `--layers` records every step as an empty entry and the whole build's changes on
+    /// the last one), the first instruction whose changes it holds; `None` otherwise.
+    pub merged_from: Vec<Option<usize>>,
 }
 
 impl Attribution {
-    /// The layer an instruction made, if it made one that matched.
+    /// The layer that holds an instruction's changes, if the history matched: the layer it
+    /// made, or the layer the builder committed for it and the steps around it.
     pub fn layer_of(&self, instruction: usize) -> Option<usize> {
-        self.layers.iter().position(|l| *l == Some(instruction))
+        self.layers
+            .iter()
+            .position(|l| *l == Some(instruction))
+            .or_else(|| {
+                let step = self.entries.iter().position(|&(_, i)| i == instruction)?;
+                (0..self.layers.len()).find(|&l| {
+                    let merged = self.merged_from.get(l).copied().flatten();
+                    let (Some(first), Some(Some(last))) = (merged, self.layers.get(l).copied())
+                    else {
+                        return false;
+                    };
+                    let at = |ins| self.entries.iter().position(|&(_, i)| i == ins);
+                    matches!((at(first), at(last)), (Some(a), Some(b)) if a <= step && step <= b)
+                })
+            })
     }
 
     /// True when every layer-making instruction found its history entry.
@@ -246,6 +265,7 @@ pub fn attribute(
         matched: 0,
         first_own_layer: layer_count,
         mismatch: None,
+        merged_from: vec![None; layer_count],
     };
     // layer index of each history entry that made one
     let mut layer_of_entry = Vec::with_capacity(history.len());
@@ -323,11 +343,32 @@ pub fn attribute(
         .next()
         .copied()
         .unwrap_or(layer_count);
+    // a step that changes files but whose entry has no layer: its changes are in the next
+    // layer the builder committed
+    let mut waiting: Option<usize> = None;
     for &(k, ins) in &pairs {
-        if let Some(Some(l)) = layer_of_entry.get(k)
-            && let Some(slot) = a.layers.get_mut(*l)
-        {
-            *slot = Some(ins);
+        match layer_of_entry.get(k) {
+            Some(Some(l)) => {
+                if let Some(slot) = a.layers.get_mut(*l) {
+                    *slot = Some(ins);
+                }
+                // only when this entry's own instruction changes no files (a CMD carrying the
+                // build's layer): an empty RUN before a RUN's layer really changed nothing
+                let first = waiting.take();
+                let carrier = df.instructions.get(ins).is_some_and(|i| !makes_layer(i));
+                if let (Some(first), true, Some(slot)) = (first, carrier, a.merged_from.get_mut(*l))
+                {
+                    *slot = Some(first);
+                }
+            }
+            _ => {
+                let changes_files = df.instructions.get(ins).is_some_and(|i| {
+                    matches!(i.keyword, Keyword::Run | Keyword::Copy | Keyword::Add)
+                });
+                if changes_files && waiting.is_none() {
+                    waiting = Some(ins);
+                }
+            }
         }
     }
     a.entries = pairs;
@@ -492,5 +533,79 @@ mod tests {
         let a = attribute(&df, 2, &hist, 2);
         assert!(a.is_matched());
         assert_eq!(a.layers, vec![None, Some(5)]);
+    }
+}
+
+/// Histories written by a real buildah (testdata/history/README.md says how they were made).
+#[cfg(test)]
+mod real_builders {
+    use super::*;
+    use crate::dockerfile::parse;
+
+    fn history(json: &str) -> (Vec<HistoryEntry>, usize) {
+        let v: serde_json::Value = serde_json::from_str(json).expect("test data is JSON");
+        let entries = v["history"]
+            .as_array()
+            .expect("a history array")
+            .iter()
+            .map(|h| HistoryEntry {
+                created_by: h["created_by"].as_str().map(str::to_string),
+                empty_layer: h["empty_layer"].as_bool().unwrap_or(false),
+            })
+            .collect();
+        let layers = v["diff_ids"].as_array().map_or(0, Vec::len);
+        (entries, layers)
+    }
+
+    /// The instruction index of the first instruction on 1-based `line`.
+    fn at_line(df: &Dockerfile, line: usize) -> usize {
+        df.instructions
+            .iter()
+            .position(|i| df.lines.line_col(&df.source, i.span.start).line == line)
+            .expect("an instruction on that line")
+    }
+
+    const DOCKERFILE: &str = include_str!("../../testdata/history/buildah.Dockerfile");
+
+    #[test]
+    fn buildah_with_layers_matches_every_step() {
+        let df = parse(DOCKERFILE);
+        let (h, n) = history(include_str!(
+            "../../testdata/history/buildah-1.28-layers.json"
+        ));
+        let a = attribute(&df, 0, &h, n);
+        assert!(a.is_matched(), "{:?}", a.mismatch);
+        assert_eq!(a.matched, a.instructions);
+        // the base image's four layers, then one per COPY and RUN
+        assert_eq!(a.first_own_layer, 4);
+        let lines: Vec<usize> = [5, 6, 7, 9, 10].to_vec();
+        for (k, line) in lines.iter().enumerate() {
+            assert_eq!(a.layers[4 + k], Some(at_line(&df, *line)), "line {line}");
+            assert_eq!(a.layer_of(at_line(&df, *line)), Some(4 + k));
+        }
+        assert!(a.merged_from.iter().all(Option::is_none));
+    }
+
+    /// `buildah bud` without `--layers`: every step is an empty entry and the last (CMD)
+    /// carries the whole build's layer; each step's changes are found in that layer.
+    #[test]
+    fn buildah_without_layers_commits_the_build_in_one_layer() {
+        let df = parse(DOCKERFILE);
+        let (h, n) = history(include_str!(
+            "../../testdata/history/buildah-1.28-squashed.json"
+        ));
+        let a = attribute(&df, 0, &h, n);
+        assert!(a.is_matched(), "{:?}", a.mismatch);
+        assert_eq!(n, 5);
+        assert_eq!(a.layers[4], Some(at_line(&df, 12)));
+        assert_eq!(a.merged_from[4], Some(at_line(&df, 5)));
+        for line in [5, 6, 7, 9, 10, 12] {
+            assert_eq!(a.layer_of(at_line(&df, line)), Some(4), "line {line}");
+        }
+        assert_eq!(
+            a.layer_of(at_line(&df, 3)),
+            None,
+            "ENV is before the first change"
+        );
     }
 }

@@ -85,12 +85,16 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
             human(l.bytes_added),
             human(l.bytes_overwritten),
             human(l.bytes_removed),
-            match l.line {
-                Some(n) => format!(
+            match (l.first_line, l.line) {
+                (Some(first), Some(n)) => format!(
+                    "lines {first}-{n} (one layer): {}",
+                    trunc(l.created_by.as_deref().unwrap_or("-"), 40)
+                ),
+                (None, Some(n)) => format!(
                     "line {n}: {}",
                     trunc(l.created_by.as_deref().unwrap_or("-"), 52)
                 ),
-                None => trunc(l.created_by.as_deref().unwrap_or("-"), 60),
+                (_, None) => trunc(l.created_by.as_deref().unwrap_or("-"), 60),
             }
         )?;
     }
