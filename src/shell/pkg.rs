@@ -536,7 +536,12 @@ fn package(m: Manager, w: &Word) -> Package {
         .iter()
         .any(|e| raw.ends_with(e))
         || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
-            && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
+            && ((raw.contains('/') && !raw.starts_with('@'))
+                || raw.contains(':')
+                // npm takes `.tar`, `.tar.gz`, `.tgz` files in any case as local tarballs
+                || [".tar", ".tar.gz", ".tgz"]
+                    .iter()
+                    .any(|e| raw.to_ascii_lowercase().ends_with(e))))
         || (matches!(m, Manager::Pip | Manager::Pipx) && raw.contains('/'))
         || (matches!(m, Manager::Dnf | Manager::Yum | Manager::Microdnf) && raw.starts_with('@'));
     let (name, version) = match m {
