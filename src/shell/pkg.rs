@@ -536,7 +536,12 @@ fn package(m: Manager, w: &Word) -> Package {
         .iter()
         .any(|e| raw.ends_with(e))
         || (matches!(m, Manager::Npm | Manager::Yarn | Manager::Pnpm)
-            && ((raw.contains('/') && !raw.starts_with('@')) || raw.contains(':')))
+            && ((raw.contains('/') && !raw.starts_with('@'))
+                || raw.contains(':')
+                // npm takes `.tar`, `.tar.gz`, `.tgz` files in any case as local tarballs
+                || [".tar", ".tar.gz", ".tgz"]
+                    .iter()
+                    .any(|e| raw.to_ascii_lowercase().ends_with(e))))
         || (matches!(m, Manager::Pip | Manager::Pipx) && raw.contains('/'))
         || (matches!(m, Manager::Dnf | Manager::Yum | Manager::Microdnf) && raw.starts_with('@'));
     let (name, version) = match m {
@@ -713,7 +718,11 @@ pub fn invocation(index: usize, cmd: &Command) -> Option<Invocation<'_>> {
             });
             continue;
         }
-        let value = if value_opts.contains(&v) {
+        let value = if value_opts.contains(&v)
+            || (manager == Manager::Gem
+                && gem_unknown_long_option(v)
+                && words.get(i).is_some_and(|w| !w.value.starts_with('-')))
+        {
             let val = words.get(i).map(|w| w.value.clone());
             i += 1;
             val
@@ -738,6 +747,51 @@ pub fn invocation(index: usize, cmd: &Command) -> Option<Invocation<'_>> {
         options,
         operands,
     })
+}
+
+/// True for a long `gem` option dlint does not know (`--use-system-libraries`, meant for the
+/// gem's build after `--`): it may take a value, so the word after it is not counted as a gem.
+/// gem's own switches and every `--no-...` negation take none.
+fn gem_unknown_long_option(v: &str) -> bool {
+    const SWITCHES: &[&str] = &[
+        "--force",
+        "--wrappers",
+        "--vendor",
+        "--env-shebang",
+        "--user-install",
+        "--ri",
+        "--rdoc",
+        "--document",
+        "--local",
+        "--remote",
+        "--both",
+        "--clear-sources",
+        "--update-sources",
+        "--conservative",
+        "--minimal-deps",
+        "--post-install-message",
+        "--suggestions",
+        "--development",
+        "--development-all",
+        "--ignore-dependencies",
+        "--lock",
+        "--prerelease",
+        "--explain",
+        "--default",
+        "--format-executable",
+        "--http-proxy",
+        "--verbose",
+        "--quiet",
+        "--silent",
+        "--backtrace",
+        "--debug",
+        "--norc",
+        "--help",
+    ];
+    v.starts_with("--")
+        && !v.starts_with("--no-")
+        && !v.starts_with("--[no-]")
+        && !SWITCHES.contains(&v)
 }
 
 /// Every package-manager invocation in a script, in order.

@@ -29,19 +29,23 @@ impl Rule for DnfCacheLeft {
                 {
                     return false;
                 }
-                // dnf5 (Fedora 41+, `dnf` there too) keeps its cache in /var/cache/libdnf5.
+                // dnf 4 keeps its cache in /var/cache/dnf, dnf5 (Fedora 41+, `dnf` there too) in
+                // /var/cache/libdnf5; microdnf (libdnf) in /var/cache/yum, and Fedora 41+ ships
+                // dnf5 in its place. Removing (or mounting) one of them is enough.
                 let dirs: &[&str] = match inv.manager {
-                    Manager::Microdnf => &["/var/cache/yum", "/var/cache/dnf"],
+                    Manager::Microdnf => &["/var/cache/yum", "/var/cache/libdnf5"],
                     _ => &["/var/cache/dnf", "/var/cache/libdnf5"],
                 };
-                let gone = |d: &str| removed_later(script, inv.index, d) || run.mount_covers(d);
-                let dirs_gone = match inv.manager {
-                    Manager::Microdnf => dirs.iter().all(|d| gone(d)),
-                    _ => dirs.iter().any(|d| gone(d)),
+                let dirs_gone = dirs
+                    .iter()
+                    .any(|d| removed_later(script, inv.index, d) || run.mount_covers(d));
+                // `dnf clean all` leaves microdnf's cache and `microdnf clean all` leaves dnf's;
+                // `yum` is dnf on RHEL 8+ and Fedora.
+                let cleaners: &[&str] = match inv.manager {
+                    Manager::Microdnf => &["microdnf"],
+                    _ => &["dnf", "dnf5", "yum"],
                 };
-                let cleaned = later(script, inv.index, |c| {
-                    is_cmd(c, &["dnf", "dnf5", "microdnf", "yum"], &["clean", "all"])
-                });
+                let cleaned = later(script, inv.index, |c| is_cmd(c, cleaners, &["clean", "all"]));
                 !cleaned && !dirs_gone
             };
             if !left(inv) {
@@ -102,6 +106,35 @@ mod tests {
         ] {
             assert!(lines(&DnfCacheLeft, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn each_tool_cleans_its_own_cache() {
+        for src in [
+            "FROM fedora:40\nRUN dnf install -y git && microdnf clean all\n",
+            "FROM ubi9-minimal\nRUN microdnf install -y git && dnf clean all\n",
+            // dnf 4 does not use /var/cache/yum
+            "FROM fedora:40\nRUN dnf install -y git && rm -rf /var/cache/yum/*\n",
+            "FROM ubi9-minimal\nRUN microdnf install -y git && rm -rf /var/cache/dnf\n",
+        ] {
+            assert_eq!(lines(&DnfCacheLeft, src), [2], "{src}");
+        }
+        for src in [
+            "FROM fedora:40\nRUN dnf install -y git && yum clean all\n",
+            "FROM ubi9-minimal\nRUN microdnf install -y git && rm -rf /var/cache/yum/*\n",
+            "FROM ubi9-minimal\nRUN --mount=type=cache,target=/var/cache/libdnf5 microdnf install -y git\n",
+            "FROM ubi9-minimal\nRUN --mount=type=tmpfs,target=/var/cache/libdnf5 microdnf install -y git\n",
+            "FROM ubi9-minimal\nONBUILD RUN microdnf install -y git && rm -rf /var/cache/yum\n",
+        ] {
+            assert!(lines(&DnfCacheLeft, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(
+                &DnfCacheLeft,
+                "FROM fedora:40\nONBUILD RUN dnf install -y git && microdnf clean all\n"
+            ),
+            [2]
+        );
     }
 }
 

@@ -54,4 +54,16 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(lines(&NpmUnpinned, "FROM node:20\nRUN npm install && npm ci\n").is_empty());
     }
+
+    #[test]
+    fn tarballs_need_no_version() {
+        for t in ["pkg-v1.2.3.tar", "pkg-v1.2.3.tar.gz", "pkg-v1.2.3.tgz", "PKG.TGZ"] {
+            let src = format!("FROM node:20\nRUN npm install {t}\n");
+            assert!(lines(&NpmUnpinned, &src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(&NpmUnpinned, "FROM node:20\nRUN npm install tar\n"),
+            [2]
+        );
+    }
 }

@@ -53,4 +53,24 @@ mod tests {
             .is_empty()
         );
     }
+
+    #[test]
+    fn unknown_options_may_take_a_value() {
+        for src in [
+            "FROM ruby:3\nRUN gem install bundler:2.0.1 --use-system-libraries true\n",
+            "FROM ruby:3\nRUN gem install bundler:2.0.1 --use-system-libraries=true\n",
+            "FROM ruby:3\nRUN gem install --with-opt-dir /opt bundler:2.0.1\n",
+        ] {
+            assert!(lines(&GemUnpinned, src).is_empty(), "{src}");
+        }
+        // gem's own switches and `--no-` negations take no value: the gem after them counts
+        for src in [
+            "FROM ruby:3\nRUN gem install --no-document rails\n",
+            "FROM ruby:3\nRUN gem install --conservative rails\n",
+            "FROM ruby:3\nRUN gem install -N rails\n",
+            "FROM ruby:3\nRUN gem install bundler:2.0.1 --use-system-libraries --force rails\n",
+        ] {
+            assert_eq!(lines(&GemUnpinned, src), [2], "{src}");
+        }
+    }
 }

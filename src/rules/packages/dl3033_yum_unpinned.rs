@@ -22,12 +22,20 @@ impl Rule for YumUnpinned {
         super::unpinned(
             cx,
             &[Manager::Yum],
-            |inv| inv.sub() != "install",
-            |_, p| {
-                format!(
-                    "pin the version of `{}` in `yum install` (`{}-<version>`)",
-                    p.name, p.name
-                )
+            // `yum module install` (yum is dnf on RHEL 8+) pins a module by its stream
+            |inv| !matches!(inv.sub(), "install" | "module"),
+            |inv, p| {
+                if inv.sub() == "module" {
+                    format!(
+                        "pin the stream of module `{}` in `yum module install` (`{}:<stream>`)",
+                        p.name, p.name
+                    )
+                } else {
+                    format!(
+                        "pin the version of `{}` in `yum install` (`{}-<version>`)",
+                        p.name, p.name
+                    )
+                }
             },
         );
     }
@@ -59,5 +67,22 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn module_streams() {
+        let d = crate::lint::testing::run(
+            &YumUnpinned,
+            "FROM rockylinux:9\nRUN yum module install -y nodejs && yum clean all\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("nodejs:<stream>"), "{}", d[0].message);
+        for src in [
+            "FROM rockylinux:9\nRUN yum module install -y nodejs:18 && yum clean all\n",
+            "FROM rockylinux:9\nRUN yum module install -y nodejs:18/minimal\n",
+            "FROM rockylinux:9\nRUN yum module enable -y nodejs\n",
+        ] {
+            assert!(lines(&YumUnpinned, src).is_empty(), "{src}");
+        }
     }
 }

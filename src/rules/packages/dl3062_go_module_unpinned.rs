@@ -64,7 +64,12 @@ impl Rule for GoModuleUnpinned {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         for ins in &df.instructions {
-            let InstructionKind::Run(ShellOrExec::Shell(st)) = &ins.kind else {
+            // an ONBUILD RUN runs in the child image's build: checked the same way
+            let kind = match &ins.kind {
+                InstructionKind::Onbuild(child) => &child.kind,
+                kind => kind,
+            };
+            let InstructionKind::Run(ShellOrExec::Shell(st)) = kind else {
                 continue;
             };
             let text = st.text.as_str();
@@ -82,6 +87,9 @@ impl Rule for GoModuleUnpinned {
                 if !matches!(*sub, "install" | "get" | "run") {
                     continue;
                 }
+                // `go get -tool x` (Go 1.24+) records a tool dependency in go.mod: module mode,
+                // so even a path without a dot names a module, not a GOPATH directory.
+                let tool = *sub == "get" && words.iter().skip(go + 2).any(|w| *w == "-tool");
                 let mut skip_next = false;
                 for (k, w) in words.iter().enumerate().skip(go + 2) {
                     if skip_next {
@@ -116,8 +124,11 @@ impl Rule for GoModuleUnpinned {
                     let floating = w
                         .rsplit_once('@')
                         .is_some_and(|(_, v)| matches!(v, "latest" | "upgrade" | "patch"));
+                    // go's package patterns (`go get -tool all` ...) name no module
+                    let pattern = matches!(*w, "all" | "std" | "cmd" | "tool") || w.contains("...");
+                    let module_path = first.contains('.') || (tool && !pattern);
                     if local
-                        || !first.contains('.')
+                        || !module_path
                         || (w.contains('@') && !floating)
                         || w.starts_with('"')
                         || w.starts_with('\'')
@@ -161,6 +172,21 @@ mod tests {
     #[test]
     fn pinned_local_and_build_are_fine() {
         let src = "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.0 ./cmd/...\nRUN go get\nRUN go run main.go\nRUN go build -o /x example.com/y\nRUN go install -v ./...\n";
+        assert!(lines(&GoModuleUnpinned, src).is_empty());
+    }
+
+    #[test]
+    fn onbuild_runs_are_checked() {
+        let src = "FROM golang:1.23\nONBUILD RUN go install example.com/pkg\nONBUILD RUN go run example.com/pkg@latest\nONBUILD RUN go get example.com/pkg@v1.2.3\n";
+        assert_eq!(lines(&GoModuleUnpinned, src), vec![2, 3]);
+    }
+
+    #[test]
+    fn tool_dependencies() {
+        let src = "FROM golang:1.24\nRUN go get -tool mytool\nRUN go get -tool mytool@latest\nRUN go get -tool mytool@v1.2.3\nRUN go get -tool golang.org/x/tools/cmd/stringer\n";
+        assert_eq!(lines(&GoModuleUnpinned, src), vec![2, 3, 5]);
+        // without -tool a dotless path is a GOPATH or standard-library package
+        let src = "FROM golang:1.23\nRUN go install myapp/cmd/server\nRUN go get -tool ./cmd/x\nRUN go get -tool all\n";
         assert!(lines(&GoModuleUnpinned, src).is_empty());
     }
 }
