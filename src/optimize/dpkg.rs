@@ -131,6 +131,11 @@ pub fn is_toolchain(name: &str) -> bool {
         "flex",
         "rustc",
         "cargo",
+        // Alpine
+        "build-base",
+        "linux-headers",
+        "fortify-headers",
+        "libc-dev",
     ];
     const PREFIX: &[&str] = &[
         "gcc-",

@@ -1,0 +1,119 @@
+//! Alpine's package database, `lib/apk/db/installed`, read into the shape of the dpkg database
+//! ([`Db`]) so that the toolchain pricing works the same on both: each package's installed
+//! size (`I:`, bytes), dependencies (`D:`) and what it provides (`p:`), plus its file list
+//! (`F:` directories and `R:` files), which takes the place of dpkg's `info/*.list` files.
+//! `etc/apk/world` names the packages installed on purpose (the others came as dependencies).
+
+use super::dpkg::{Db, Pkg};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where apk keeps its database.
+pub const INSTALLED_PATH: &str = "lib/apk/db/installed";
+
+/// The packages installed on purpose (`apk add NAME`).
+pub const WORLD_PATH: &str = "etc/apk/world";
+
+/// The name in a dependency or provider entry: `so:libc.musl-x86_64.so.1`, `cmd:gcc=14.2`,
+/// `musl-dev>=1.2` all lose their version constraint.
+fn entry_name(entry: &str) -> Option<&str> {
+    let name = entry
+        .split(['=', '<', '>', '~'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The installed packages, and each one's files (one path per line, no leading `/`).
+pub fn parse(text: &str) -> (Db, BTreeMap<String, String>) {
+    let mut db = Db::default();
+    let mut lists = BTreeMap::new();
+    for stanza in text.split("\n\n") {
+        let mut p = Pkg::default();
+        let mut files = String::new();
+        let mut dir = "";
+        for line in stanza.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            match key {
+                "P" => p.name = value.to_string(),
+                "A" => p.arch = value.to_string(),
+                "I" => p.installed_size = value.trim().parse().unwrap_or(0),
+                // `!name` is a conflict, not a dependency
+                "D" => p.depends.extend(
+                    value
+                        .split_whitespace()
+                        .filter(|d| !d.starts_with('!'))
+                        .filter_map(entry_name)
+                        .map(str::to_string),
+                ),
+                "p" => p.provides.extend(
+                    value
+                        .split_whitespace()
+                        .filter_map(entry_name)
+                        .map(str::to_string),
+                ),
+                "F" => dir = value,
+                "R" => {
+                    if !dir.is_empty() {
+                        files.push_str(dir);
+                        files.push('/');
+                    }
+                    files.push_str(value);
+                    files.push('\n');
+                }
+                _ => {}
+            }
+        }
+        if !p.name.is_empty() {
+            lists.insert(p.name.clone(), files);
+            db.pkgs.insert(p.name.clone(), p);
+        }
+    }
+    (db, lists)
+}
+
+/// The packages `etc/apk/world` does not name: installed only as something's dependency
+/// (apk's counterpart of apt's automatically installed packages).
+pub fn auto_installed(db: &Db, world: &str) -> BTreeSet<String> {
+    let chosen: BTreeSet<&str> = world.split_whitespace().filter_map(entry_name).collect();
+    db.pkgs
+        .keys()
+        .filter(|n| !chosen.contains(n.as_str()))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INSTALLED: &str = "C:Q1abc=\nP:musl\nV:1.2.5-r9\nA:x86_64\nI:407552\n\
+p:so:libc.musl-x86_64.so.1=1\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\n\
+P:gcc\nV:14.2.0-r4\nA:x86_64\nI:90000000\nD:binutils so:libc.musl-x86_64.so.1 !gcc-doc\n\
+p:cmd:gcc=14.2.0-r4\nF:usr/bin\nR:gcc\nF:usr/libexec/gcc/x86_64-alpine-linux-musl/14.2.0\nR:cc1\n\n\
+P:binutils\nA:x86_64\nI:8000000\nD:so:libc.musl-x86_64.so.1>=1.2\nF:usr/bin\nR:ld\n";
+
+    #[test]
+    fn reads_sizes_dependencies_providers_and_files() {
+        let (db, lists) = parse(INSTALLED);
+        assert_eq!(db.pkgs.len(), 3);
+        assert_eq!(db.pkgs["gcc"].installed_size, 90_000_000);
+        assert_eq!(
+            db.pkgs["gcc"].depends,
+            ["binutils", "so:libc.musl-x86_64.so.1"]
+        );
+        assert_eq!(db.pkgs["musl"].provides, ["so:libc.musl-x86_64.so.1"]);
+        assert_eq!(
+            lists["gcc"],
+            "usr/bin/gcc\nusr/libexec/gcc/x86_64-alpine-linux-musl/14.2.0/cc1\n"
+        );
+        assert_eq!(lists["musl"].lines().count(), 2);
+        // dependencies resolve through providers, as in the dpkg database
+        let need = db.closure(["gcc"]);
+        assert!(need.contains("musl") && need.contains("binutils"));
+        let auto = auto_installed(&db, "gcc\nalpine-baselayout>=3\n");
+        assert_eq!(auto.into_iter().collect::<Vec<_>>(), ["binutils", "musl"]);
+    }
+}
