@@ -18,6 +18,7 @@
 //! recommendation-only packages are priced on visible copies only, each package once. The
 //! estimate after fixes is therefore `stored bytes - sum of savings`.
 
+pub mod apk;
 pub mod attribute;
 pub mod dpkg;
 mod price;

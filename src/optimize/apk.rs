@@ -3,12 +3,14 @@
 //! size (`I:`, bytes), dependencies (`D:`) and what it provides (`p:`), plus its file list
 //! (`F:` directories and `R:` files), which takes the place of dpkg's `info/*.list` files.
 //! `etc/apk/world` names the packages installed on purpose (the others came as dependencies).
+//! (`image::packages::os` reads the same file for the package list of `dlint image`: names,
+//! versions and sizes only.)
 
 use super::dpkg::{Db, Pkg};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where apk keeps its database.
-pub const INSTALLED_PATH: &str = "lib/apk/db/installed";
+pub const INSTALLED_PATH: &str = crate::image::packages::os::APK_INSTALLED;
 
 /// The packages installed on purpose (`apk add NAME`).
 pub const WORLD_PATH: &str = "etc/apk/world";
