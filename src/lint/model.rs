@@ -139,6 +139,24 @@ impl<'a> SemanticModel<'a> {
         out
     }
 
+    /// The names the stages `stage` is built `FROM` set with ENV (ARGs end with their stage):
+    /// defined when `stage` starts.
+    pub fn inherited_env_names(&self, stage: usize) -> std::collections::BTreeSet<String> {
+        let df = self.df;
+        self.stage_chain(stage)
+            .into_iter()
+            .skip(1)
+            .filter_map(|s| df.stages.get(s))
+            .flat_map(|s| s.instructions.iter())
+            .filter_map(|&i| match df.instructions.get(i).map(|ins| &ins.kind) {
+                Some(crate::dockerfile::InstructionKind::Env(kvs)) => Some(kvs),
+                _ => None,
+            })
+            .flatten()
+            .map(|kv| kv.key.value.clone())
+            .collect()
+    }
+
     /// True when `stage` is `ancestor` or built (directly or not) `FROM` it.
     pub fn descends_from(&self, stage: usize, ancestor: usize) -> bool {
         self.stage_chain(stage).contains(&ancestor)

@@ -25,14 +25,8 @@ impl Rule for EnvSelfReference {
         let globals: HashSet<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
         for stage in 0..df.stages.len() {
             // names defined before the current instruction (ancestor stages' ENV included)
-            let mut defined: HashSet<String> = HashSet::new();
-            for anc in cx.model().stage_chain(stage).into_iter().skip(1) {
-                for ins in stage_instructions(df, anc) {
-                    if let InstructionKind::Env(kvs) = &ins.kind {
-                        defined.extend(kvs.iter().map(|kv| kv.key.value.clone()));
-                    }
-                }
-            }
+            let mut defined: HashSet<String> =
+                cx.model().inherited_env_names(stage).into_iter().collect();
             for ins in stage_instructions(df, stage) {
                 match &ins.kind {
                     InstructionKind::Arg(kvs) => {

@@ -45,14 +45,7 @@ impl Rule for UndefinedVar {
             let from_text = stage_from(df, stage)
                 .map(|f| f.args.text.as_str())
                 .unwrap_or("");
-            let mut scope: BTreeSet<String> = BTreeSet::new();
-            for anc in cx.model().stage_chain(stage).into_iter().skip(1) {
-                for ins in stage_instructions(df, anc) {
-                    if let InstructionKind::Env(kvs) = &ins.kind {
-                        scope.extend(kvs.iter().map(|kv| kv.key.value.clone()));
-                    }
-                }
-            }
+            let mut scope: BTreeSet<String> = cx.model().inherited_env_names(stage);
             for ins in stage_instructions(df, stage) {
                 let defines: Vec<String> = match &ins.kind {
                     InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => {
