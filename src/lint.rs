@@ -11,6 +11,7 @@ pub mod model;
 pub mod pages;
 pub mod read;
 pub mod registry;
+pub mod removals;
 pub mod rule;
 #[cfg(test)]
 pub mod testing;

@@ -27,8 +27,8 @@ pub use attribute::Attribution;
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::Ledger;
 use crate::image::{self, AnalyzeOptions, Image, ImageReport};
+use crate::lint::removals::LaterRemoval;
 use crate::lint::{self, Applicability, Config, Diagnostic};
-use crate::rules::layers::dl5004_removed_in_later_run::LaterRemoval;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -216,7 +216,7 @@ pub enum OptimizeError {
 /// DL5004's deletes of files earlier layers keep.
 fn later_removals(df: &Dockerfile) -> Vec<LaterRemoval> {
     let model = lint::SemanticModel::new(df);
-    crate::rules::layers::dl5004_removed_in_later_run::later_removals(&model)
+    crate::lint::removals::later_removals(&model)
 }
 
 /// The paths the ledger tallies for DL5004 (no leading `/`, each once).
