@@ -225,3 +225,56 @@ pub fn lint_files(registry: &Registry, paths: &[PathBuf], config: &Config) -> Ve
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
+
+/// Lints `files`, each with the config nearest to it (a monorepo's per-service
+/// `.dlint.yaml`/`.hadolint.yaml`, see [`Config::per_directory`], searched from the working
+/// directory) with `overrides` applied; the files `run_cfg`'s file governs use `run_cfg` as it
+/// is. Sorted by path.
+pub fn lint_files_nearest(
+    registry: &Registry,
+    files: &[PathBuf],
+    run_cfg: &Config,
+    overrides: &config::Overrides,
+) -> crate::Result<Vec<LintedFile>> {
+    let cwd = std::env::current_dir().map_err(|source| crate::Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let mut out = Vec::with_capacity(files.len());
+    for (mut cfg, group) in Config::per_directory(files, &cwd, registry)? {
+        if cfg.path == run_cfg.path {
+            out.extend(lint_files(registry, &group, run_cfg));
+            continue;
+        }
+        cfg.apply(overrides, registry)?;
+        out.extend(lint_files(registry, &group, &cfg));
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// What a finished lint run amounts to (the command line maps it to its exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No finding at or above the failure threshold, or `no-fail`.
+    Pass,
+    /// A finding at or above the failure threshold, or a parse error.
+    Fail,
+    /// A file could not be read (or is not UTF-8).
+    Error,
+}
+
+/// The outcome of linting `files` under `cfg`'s failure threshold and `no-fail`.
+pub fn outcome(files: &[LintedFile], cfg: &Config) -> Outcome {
+    if files.iter().any(|f| f.error.is_some()) {
+        return Outcome::Error;
+    }
+    if cfg.no_fail {
+        return Outcome::Pass;
+    }
+    let fails = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| cfg.failure_threshold.fails(d.severity) || d.rule == registry::PARSE_ERROR_ID);
+    if fails { Outcome::Fail } else { Outcome::Pass }
+}

@@ -213,6 +213,16 @@ pub enum OptimizeError {
     Image(#[from] image::ImageError),
 }
 
+impl From<OptimizeError> for crate::Error {
+    /// A stage that does not exist is a usage error.
+    fn from(e: OptimizeError) -> Self {
+        match e {
+            OptimizeError::Image(e) => e.into(),
+            OptimizeError::Stage(m) => crate::Error::Usage(m),
+        }
+    }
+}
+
 /// DL5004's deletes of files earlier layers keep.
 fn later_removals(df: &Dockerfile) -> Vec<LaterRemoval> {
     let model = lint::SemanticModel::new(df);

@@ -144,6 +144,21 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The format of a run: `flag` when given, else the config's `format` (hadolint's names
+    /// are aliases), else text.
+    pub fn configured(flag: Option<Format>, cfg: &crate::lint::Config) -> crate::Result<Format> {
+        match (flag, cfg.format.as_deref()) {
+            (Some(f), _) => Ok(f),
+            (None, Some(name)) => name.parse().map_err(|e| crate::Error::Config {
+                path: cfg.path.clone().unwrap_or_else(|| "config".into()),
+                message: format!("key `format`: {e}"),
+            }),
+            (None, None) => Ok(Format::Text),
+        }
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = String;
 
@@ -177,6 +192,15 @@ impl ColorChoice {
     pub fn use_color(self) -> bool {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         self.resolve(io::stdout().is_terminal(), no_color)
+    }
+
+    /// [`ColorChoice::use_color`], with a config's `no-color` turning `auto` off (an explicit
+    /// `always` still wins).
+    pub fn use_color_unless(self, config_no_color: bool) -> bool {
+        match self {
+            ColorChoice::Auto if config_no_color => false,
+            choice => choice.use_color(),
+        }
     }
 
     /// Pure decision: `always`/`never` win; `auto` colours a terminal unless `NO_COLOR` is set.
