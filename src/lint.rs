@@ -278,3 +278,56 @@ pub fn outcome(files: &[LintedFile], cfg: &Config) -> Outcome {
         .any(|d| cfg.failure_threshold.fails(d.severity) || d.rule == registry::PARSE_ERROR_ID);
     if fails { Outcome::Fail } else { Outcome::Pass }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(severity: Severity, rule: &'static str) -> LintedFile {
+        LintedFile {
+            path: "Dockerfile".into(),
+            source: String::new(),
+            diagnostics: vec![Diagnostic {
+                rule,
+                name: "x",
+                severity,
+                message: String::new(),
+                span: dockerfile::Span::new(0, 0),
+                fix: None,
+            }],
+            error: None,
+        }
+    }
+
+    #[test]
+    fn outcome_follows_threshold_no_fail_and_read_errors() {
+        let mut cfg = Config {
+            failure_threshold: Threshold::Severity(Severity::Warning),
+            ..Config::default()
+        };
+        assert_eq!(
+            outcome(&[file(Severity::Info, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(&[file(Severity::Warning, "DL3000")], &cfg),
+            Outcome::Fail
+        );
+        cfg.failure_threshold = Threshold::Never;
+        assert_eq!(
+            outcome(&[file(Severity::Error, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        let parse = file(Severity::Info, registry::PARSE_ERROR_ID);
+        assert_eq!(outcome(&[parse], &cfg), Outcome::Fail);
+        cfg.failure_threshold = Threshold::Severity(Severity::Style);
+        cfg.no_fail = true;
+        assert_eq!(
+            outcome(&[file(Severity::Error, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        let mut unreadable = file(Severity::Info, "DL3000");
+        unreadable.error = Some(crate::Error::Other("unreadable".into()));
+        assert_eq!(outcome(&[unreadable], &cfg), Outcome::Error);
+    }
+}

@@ -438,4 +438,21 @@ mod tests {
         assert_eq!(one_line("a\nb\r\nc"), "a b c");
         assert_eq!(one_line("abc"), "abc");
     }
+
+    #[test]
+    fn configured_format_is_the_flag_then_the_config_then_text() {
+        let mut cfg = crate::lint::Config::default();
+        assert_eq!(Format::configured(None, &cfg).ok(), Some(Format::Text));
+        cfg.format = Some("gnu".into());
+        assert_eq!(Format::configured(None, &cfg).ok(), Some(Format::Compact));
+        let flag = Format::configured(Some(Format::Json), &cfg);
+        assert_eq!(flag.ok(), Some(Format::Json));
+        cfg.format = Some("nope".into());
+        let e = Format::configured(None, &cfg).map_err(|e| e.to_string());
+        assert!(
+            e.as_ref()
+                .is_err_and(|e| e.starts_with("config: key `format`")),
+            "{e:?}"
+        );
+    }
 }

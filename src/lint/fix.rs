@@ -290,4 +290,36 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
+
+    #[test]
+    fn totals_count_and_summarise() {
+        let mut t = Totals::default();
+        t.add(&Fixed {
+            source: String::new(),
+            applied: 1,
+            remaining: vec![diag(&[])],
+            unsafe_available: 0,
+            converged: true,
+        });
+        t.changed += 1;
+        assert_eq!(
+            t.summary(false),
+            ["applied 1 fix in 1 file; 1 finding left (see `dlint lint`)"]
+        );
+        t.add(&Fixed {
+            source: String::new(),
+            applied: 2,
+            remaining: Vec::new(),
+            unsafe_available: 2,
+            converged: true,
+        });
+        t.changed += 1;
+        assert_eq!(
+            t.summary(true),
+            [
+                "would apply 3 fixes in 2 files; 1 finding left (see `dlint lint`)",
+                "2 unsafe fixes available with --unsafe-fixes"
+            ]
+        );
+    }
 }
