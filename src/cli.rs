@@ -33,6 +33,15 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: usage, I/O, config or input errors.
 pub const EXIT_ERROR: u8 = 2;
 
+/// The exit code of a lint run's outcome.
+pub fn exit_code(outcome: crate::lint::Outcome) -> u8 {
+    match outcome {
+        crate::lint::Outcome::Pass => EXIT_OK,
+        crate::lint::Outcome::Fail => EXIT_FINDINGS,
+        crate::lint::Outcome::Error => EXIT_ERROR,
+    }
+}
+
 /// dlint: lint Dockerfiles and measure container images.
 #[derive(Debug, Parser)]
 #[command(name = "dlint", version, about, long_about = None)]

@@ -202,6 +202,45 @@ pub fn lint_changed(
     Ok(linted)
 }
 
+/// What the installed hook found ([`check`]).
+#[derive(Debug)]
+pub struct Checked {
+    /// The Dockerfiles linted, as git has them.
+    pub linted: Vec<lint::LintedFile>,
+    /// The config they were linted with.
+    pub config: Config,
+    /// Whether they block the push (or commit).
+    pub outcome: lint::Outcome,
+}
+
+/// The work of the installed hook: lints the Dockerfiles the push (or commit) changes (see
+/// [`changed_files`]) with the config found from the working directory, `threshold` overriding
+/// its failure threshold. `None` when no Dockerfile changed.
+pub fn check(
+    registry: &lint::Registry,
+    kind: HookKind,
+    remote: &str,
+    updates: &str,
+    threshold: Option<String>,
+) -> Result<Option<Checked>> {
+    let files = changed_files(kind, remote, updates)?;
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let overrides = lint::config::Overrides {
+        failure_threshold: threshold,
+        ..Default::default()
+    };
+    let config = Config::resolve_with(None, false, &overrides, registry)?;
+    let linted = lint_changed(registry, &files, &config)?;
+    let outcome = lint::outcome(&linted, &config);
+    Ok(Some(Checked {
+        linted,
+        config,
+        outcome,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

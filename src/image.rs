@@ -23,6 +23,7 @@ pub mod gates;
 mod history;
 pub mod ledger;
 mod manifest;
+mod member;
 mod model;
 mod open;
 pub mod packages;

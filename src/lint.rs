@@ -11,6 +11,7 @@ pub mod model;
 pub mod pages;
 pub mod read;
 pub mod registry;
+pub mod removals;
 pub mod rule;
 #[cfg(test)]
 pub mod testing;
@@ -223,4 +224,110 @@ pub fn lint_files(registry: &Registry, paths: &[PathBuf], config: &Config) -> Ve
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Lints `files`, each with the config nearest to it (a monorepo's per-service
+/// `.dlint.yaml`/`.hadolint.yaml`, see [`Config::per_directory`], searched from the working
+/// directory) with `overrides` applied; the files `run_cfg`'s file governs use `run_cfg` as it
+/// is. Sorted by path.
+pub fn lint_files_nearest(
+    registry: &Registry,
+    files: &[PathBuf],
+    run_cfg: &Config,
+    overrides: &config::Overrides,
+) -> crate::Result<Vec<LintedFile>> {
+    let cwd = std::env::current_dir().map_err(|source| crate::Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let mut out = Vec::with_capacity(files.len());
+    for (mut cfg, group) in Config::per_directory(files, &cwd, registry)? {
+        if cfg.path == run_cfg.path {
+            out.extend(lint_files(registry, &group, run_cfg));
+            continue;
+        }
+        cfg.apply(overrides, registry)?;
+        out.extend(lint_files(registry, &group, &cfg));
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// What a finished lint run amounts to (the command line maps it to its exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No finding at or above the failure threshold, or `no-fail`.
+    Pass,
+    /// A finding at or above the failure threshold, or a parse error.
+    Fail,
+    /// A file could not be read (or is not UTF-8).
+    Error,
+}
+
+/// The outcome of linting `files` under `cfg`'s failure threshold and `no-fail`.
+pub fn outcome(files: &[LintedFile], cfg: &Config) -> Outcome {
+    if files.iter().any(|f| f.error.is_some()) {
+        return Outcome::Error;
+    }
+    if cfg.no_fail {
+        return Outcome::Pass;
+    }
+    let fails = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| cfg.failure_threshold.fails(d.severity) || d.rule == registry::PARSE_ERROR_ID);
+    if fails { Outcome::Fail } else { Outcome::Pass }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(severity: Severity, rule: &'static str) -> LintedFile {
+        LintedFile {
+            path: "Dockerfile".into(),
+            source: String::new(),
+            diagnostics: vec![Diagnostic {
+                rule,
+                name: "x",
+                severity,
+                message: String::new(),
+                span: dockerfile::Span::new(0, 0),
+                fix: None,
+            }],
+            error: None,
+        }
+    }
+
+    #[test]
+    fn outcome_follows_threshold_no_fail_and_read_errors() {
+        let mut cfg = Config {
+            failure_threshold: Threshold::Severity(Severity::Warning),
+            ..Config::default()
+        };
+        assert_eq!(
+            outcome(&[file(Severity::Info, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(&[file(Severity::Warning, "DL3000")], &cfg),
+            Outcome::Fail
+        );
+        cfg.failure_threshold = Threshold::Never;
+        assert_eq!(
+            outcome(&[file(Severity::Error, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        let parse = file(Severity::Info, registry::PARSE_ERROR_ID);
+        assert_eq!(outcome(&[parse], &cfg), Outcome::Fail);
+        cfg.failure_threshold = Threshold::Severity(Severity::Style);
+        cfg.no_fail = true;
+        assert_eq!(
+            outcome(&[file(Severity::Error, "DL3000")], &cfg),
+            Outcome::Pass
+        );
+        let mut unreadable = file(Severity::Info, "DL3000");
+        unreadable.error = Some(crate::Error::Other("unreadable".into()));
+        assert_eq!(outcome(&[unreadable], &cfg), Outcome::Error);
+    }
 }

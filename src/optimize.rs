@@ -28,8 +28,8 @@ pub use attribute::Attribution;
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::Ledger;
 use crate::image::{self, AnalyzeOptions, Image, ImageReport};
+use crate::lint::removals::LaterRemoval;
 use crate::lint::{self, Applicability, Config, Diagnostic};
-use crate::rules::layers::dl5004_removed_in_later_run::LaterRemoval;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -214,10 +214,20 @@ pub enum OptimizeError {
     Image(#[from] image::ImageError),
 }
 
+impl From<OptimizeError> for crate::Error {
+    /// A stage that does not exist is a usage error.
+    fn from(e: OptimizeError) -> Self {
+        match e {
+            OptimizeError::Image(e) => e.into(),
+            OptimizeError::Stage(m) => crate::Error::Usage(m),
+        }
+    }
+}
+
 /// DL5004's deletes of files earlier layers keep.
 fn later_removals(df: &Dockerfile) -> Vec<LaterRemoval> {
     let model = lint::SemanticModel::new(df);
-    crate::rules::layers::dl5004_removed_in_later_run::later_removals(&model)
+    crate::lint::removals::later_removals(&model)
 }
 
 /// The paths the ledger tallies for DL5004 (no leading `/`, each once).

@@ -144,6 +144,21 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The format of a run: `flag` when given, else the config's `format` (hadolint's names
+    /// are aliases), else text.
+    pub fn configured(flag: Option<Format>, cfg: &crate::lint::Config) -> crate::Result<Format> {
+        match (flag, cfg.format.as_deref()) {
+            (Some(f), _) => Ok(f),
+            (None, Some(name)) => name.parse().map_err(|e| crate::Error::Config {
+                path: cfg.path.clone().unwrap_or_else(|| "config".into()),
+                message: format!("key `format`: {e}"),
+            }),
+            (None, None) => Ok(Format::Text),
+        }
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = String;
 
@@ -177,6 +192,15 @@ impl ColorChoice {
     pub fn use_color(self) -> bool {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         self.resolve(io::stdout().is_terminal(), no_color)
+    }
+
+    /// [`ColorChoice::use_color`], with a config's `no-color` turning `auto` off (an explicit
+    /// `always` still wins).
+    pub fn use_color_unless(self, config_no_color: bool) -> bool {
+        match self {
+            ColorChoice::Auto if config_no_color => false,
+            choice => choice.use_color(),
+        }
     }
 
     /// Pure decision: `always`/`never` win; `auto` colours a terminal unless `NO_COLOR` is set.
@@ -413,5 +437,22 @@ mod tests {
     fn one_line_joins() {
         assert_eq!(one_line("a\nb\r\nc"), "a b c");
         assert_eq!(one_line("abc"), "abc");
+    }
+
+    #[test]
+    fn configured_format_is_the_flag_then_the_config_then_text() {
+        let mut cfg = crate::lint::Config::default();
+        assert_eq!(Format::configured(None, &cfg).ok(), Some(Format::Text));
+        cfg.format = Some("gnu".into());
+        assert_eq!(Format::configured(None, &cfg).ok(), Some(Format::Compact));
+        let flag = Format::configured(Some(Format::Json), &cfg);
+        assert_eq!(flag.ok(), Some(Format::Json));
+        cfg.format = Some("nope".into());
+        let e = Format::configured(None, &cfg).map_err(|e| e.to_string());
+        assert!(
+            e.as_ref()
+                .is_err_and(|e| e.starts_with("config: key `format`")),
+            "{e:?}"
+        );
     }
 }

@@ -1,9 +1,8 @@
 //! `dlint fix`: apply the fixes rules attach (safe ones; unsafe ones too with `--unsafe-fixes`),
 //! re-linting until stable, and write the files atomically.
 
-use crate::cli::lint::{LintArgs, build_config};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint;
+use crate::lint::{self, Config, config::Overrides};
 use crate::report::diff::unified_diff;
 use crate::{Error, Result};
 use std::io::Write;
@@ -38,14 +37,12 @@ pub struct FixArgs {
 
 /// Runs `dlint fix`.
 pub fn run(args: FixArgs) -> Result<ExitCode> {
-    let lint_args = LintArgs {
-        config: args.config.clone(),
-        no_config: args.no_config,
-        ignore: args.ignore.clone(),
-        ..LintArgs::default()
-    };
     let registry = crate::rules::registry();
-    let cfg = build_config(&lint_args, registry)?;
+    let overrides = Overrides {
+        ignore: args.ignore.clone(),
+        ..Overrides::default()
+    };
+    let cfg = Config::resolve_with(args.config.as_deref(), args.no_config, &overrides, registry)?;
     let mut out = super::Stdout::new();
     let io_err = |path: &PathBuf| {
         let path = path.clone();
@@ -55,8 +52,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         unsafe_fixes: args.unsafe_fixes,
     };
     let dry = args.diff || args.check;
-    let (mut failed, mut changed, mut fixes, mut remaining) = (false, 0usize, 0usize, 0usize);
-    let mut unsafe_available = 0usize;
+    let (mut failed, mut totals) = (false, lint::fix::Totals::default());
     for path in &args.paths {
         if path.is_dir() {
             eprintln!(
@@ -75,9 +71,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             }
         };
         let fixed = lint::fix::fix_with(registry, &source, &cfg, mode);
-        fixes += fixed.applied;
-        remaining += fixed.remaining.len();
-        unsafe_available += fixed.unsafe_available;
+        totals.add(&fixed);
         if !fixed.converged {
             eprintln!(
                 "dlint: warning: {}: fixes still changed the file after {} rounds (please report it)",
@@ -92,7 +86,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             }
             continue;
         }
-        changed += 1;
+        totals.changed += 1;
         if args.diff {
             let shown = path.display().to_string();
             out.write_all(unified_diff(&shown, &source, &fixed.source).as_bytes())
@@ -106,27 +100,17 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             // The file is left as it was; the other files are still fixed.
             eprintln!("dlint: error: {}", io_err(path)(e));
             failed = true;
-            changed -= 1;
-            fixes -= fixed.applied;
+            totals.changed -= 1;
+            totals.fixes -= fixed.applied;
         }
     }
     out.finish()?;
-    eprintln!(
-        "dlint: {} {fixes} fix{} in {changed} file{}; {remaining} finding{} left (see `dlint lint`)",
-        if dry { "would apply" } else { "applied" },
-        if fixes == 1 { "" } else { "es" },
-        if changed == 1 { "" } else { "s" },
-        if remaining == 1 { "" } else { "s" },
-    );
-    if unsafe_available > 0 {
-        eprintln!(
-            "dlint: {unsafe_available} unsafe fix{} available with --unsafe-fixes",
-            if unsafe_available == 1 { "" } else { "es" }
-        );
+    for line in totals.summary(dry) {
+        eprintln!("dlint: {line}");
     }
     Ok(ExitCode::from(if failed {
         EXIT_ERROR
-    } else if dry && changed > 0 {
+    } else if dry && totals.changed > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK

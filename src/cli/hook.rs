@@ -1,8 +1,8 @@
 //! `dlint hook`: install, remove and run the git hooks of [`crate::hook`].
 
-use crate::cli::lint::{LintArgs, build_config, exit_code};
-use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::cli::EXIT_OK;
 use crate::hook::{self, HookKind, Uninstalled};
+use crate::lint;
 use crate::report::{self, RenderOptions, file_reports};
 use crate::{Error, Result};
 use std::io::{IsTerminal, Read, Write};
@@ -126,18 +126,12 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
             })?;
     }
     let remote = args.git_args.first().map_or("origin", String::as_str);
-    let lint_args = LintArgs {
-        failure_threshold: args.failure_threshold.clone(),
-        ..LintArgs::default()
-    };
-    let files = hook::changed_files(kind, remote, &updates)?;
-    if files.is_empty() {
-        return Ok(ExitCode::from(EXIT_OK));
-    }
     let registry = crate::rules::registry();
-    let cfg = build_config(&lint_args, registry)?;
-    let linted = hook::lint_changed(registry, &files, &cfg)?;
-    let code = exit_code(&linted, &cfg);
+    let threshold = args.failure_threshold.clone();
+    let Some(checked) = hook::check(registry, kind, remote, &updates, threshold)? else {
+        return Ok(ExitCode::from(EXIT_OK));
+    };
+    let (linted, cfg) = (&checked.linted, &checked.config);
     // Git does not always pass a hook's stdout to the user: findings go to stderr.
     let no_color = cfg.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let opts = RenderOptions {
@@ -145,18 +139,13 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
         ..RenderOptions::default()
     };
     let mut out = std::io::stderr().lock();
-    report::render(
-        report::Format::Text,
-        &file_reports(&linted),
-        &opts,
-        &mut out,
-    )
-    .and_then(|()| out.flush())
-    .map_err(|source| Error::Io {
-        path: PathBuf::from("<stderr>"),
-        source,
-    })?;
-    if code == EXIT_FINDINGS || code == EXIT_ERROR {
+    report::render(report::Format::Text, &file_reports(linted), &opts, &mut out)
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("<stderr>"),
+            source,
+        })?;
+    if checked.outcome != lint::Outcome::Pass {
         eprintln!(
             "dlint: {} blocked by findings in {} Dockerfile{} (fix them, or bypass with --no-verify)",
             kind.action(),
@@ -164,5 +153,5 @@ fn run_hook(args: &RunArgs) -> Result<ExitCode> {
             if linted.len() == 1 { "" } else { "s" }
         );
     }
-    Ok(ExitCode::from(code))
+    Ok(ExitCode::from(super::exit_code(checked.outcome)))
 }

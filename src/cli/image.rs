@@ -79,21 +79,13 @@ pub struct ImageArgs {
 
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
-    let cli_gates = gates::Gates {
+    let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
         max_wasted: args.max_wasted,
         min_efficiency: args.min_efficiency,
-    };
-    let gates = if args.no_config {
-        cli_gates
-    } else {
-        let cwd = std::env::current_dir().map_err(|source| Error::Io {
-            path: PathBuf::from("."),
-            source,
-        })?;
-        cli_gates.or(gates::from_config(args.config.as_deref(), &cwd)?)
-    };
+    }
+    .with_config(args.config.as_deref(), args.no_config)?;
     let img = image::open(
         &args.input,
         &OpenOptions {
@@ -125,23 +117,17 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
     }
     // rendered first, then written: `dlint image … | head` closing the pipe is not an error
-    let mut out = Vec::new();
-    match args.format {
-        ImageFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)
-                .map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
-            out.push(b'\n');
-        }
+    let out = match args.format {
+        ImageFormat::Json => crate::report::image::to_json(&report)
+            .map_err(|e| Error::Other(format!("writing JSON: {e}")))?,
         ImageFormat::Text => {
+            let mut out = Vec::new();
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            crate::report::image::render(&report, &mut out, color, args.dive_compat).map_err(
-                |e| Error::Io {
-                    path: PathBuf::from("<stdout>"),
-                    source: e,
-                },
-            )?;
+            crate::report::image::render(&report, &mut out, color, args.dive_compat)
+                .map_err(super::stdout_error)?;
+            out
         }
-    }
+    };
     super::write_stdout(&out)?;
     let failures = gates::check(&report, &gates);
     if failures.is_empty() {

@@ -1,8 +1,8 @@
 //! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
 
-use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::cli::EXIT_ERROR;
 use crate::lint::config::Overrides;
-use crate::lint::{self, Config, Registry};
+use crate::lint::{self, Config};
 use crate::report::{self, RenderOptions, RuleDoc, file_reports};
 use crate::{Error, Result};
 use std::path::PathBuf;
@@ -76,12 +76,8 @@ pub struct LintArgs {
     pub context: Option<PathBuf>,
 }
 
-fn usage(msg: String) -> Error {
-    Error::Usage(msg)
-}
-
 /// The flags that override config files.
-fn overrides(args: &LintArgs) -> Overrides {
+pub(crate) fn overrides(args: &LintArgs) -> Overrides {
     Overrides {
         ignore: args.ignore.clone(),
         error: args.error.clone(),
@@ -100,66 +96,17 @@ fn overrides(args: &LintArgs) -> Overrides {
     }
 }
 
-/// Builds the run's config: the config file (explicit, discovered, or none) overridden by flags.
-pub fn build_config(args: &LintArgs, registry: &Registry) -> Result<Config> {
-    let mut cfg = Config::resolve(args.config.as_deref(), args.no_config, registry)?;
-    cfg.apply(&overrides(args), registry)?;
-    Ok(cfg)
-}
-
-/// Lints `files`, each with the config nearest to it (a monorepo's per-service
-/// `.dlint.yaml`/`.hadolint.yaml`) unless `--config` or `--no-config` names one for all; flags
-/// override every config.
-fn lint_per_directory(
-    args: &LintArgs,
-    files: &[PathBuf],
-    run_cfg: &Config,
-    registry: &Registry,
-) -> Result<Vec<lint::LintedFile>> {
-    if args.config.is_some() || args.no_config {
-        return Ok(lint::lint_files(registry, files, run_cfg));
-    }
-    let cwd = std::env::current_dir().map_err(|source| Error::Io {
-        path: PathBuf::from("."),
-        source,
-    })?;
-    let mut out = Vec::with_capacity(files.len());
-    for (mut cfg, group) in Config::per_directory(files, &cwd, registry)? {
-        if cfg.path == run_cfg.path {
-            out.extend(lint::lint_files(registry, &group, run_cfg));
-            continue;
-        }
-        cfg.apply(&overrides(args), registry)?;
-        out.extend(lint::lint_files(registry, &group, &cfg));
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// The exit code for a finished run.
-pub fn exit_code(files: &[lint::LintedFile], cfg: &Config) -> u8 {
-    if files.iter().any(|f| f.error.is_some()) {
-        return EXIT_ERROR;
-    }
-    if cfg.no_fail {
-        return EXIT_OK;
-    }
-    let fails = files.iter().flat_map(|f| &f.diagnostics).any(|d| {
-        cfg.failure_threshold.fails(d.severity) || d.rule == lint::registry::PARSE_ERROR_ID
-    });
-    if fails { EXIT_FINDINGS } else { EXIT_OK }
-}
-
 /// Runs `dlint lint`.
 pub fn run(args: LintArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
-    let cfg = build_config(&args, registry)?;
+    let overrides = overrides(&args);
+    let cfg = Config::resolve_with(args.config.as_deref(), args.no_config, &overrides, registry)?;
     let found = lint::discover::expand(&args.paths);
     for e in &found.errors {
         eprintln!("dlint: error: {e}");
     }
     if found.files.is_empty() && found.errors.is_empty() {
-        return Err(usage(if args.paths.is_empty() {
+        return Err(Error::Usage(if args.paths.is_empty() {
             "no Dockerfile found under the current directory (looked for Dockerfile, \
              Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*)"
                 .into()
@@ -178,7 +125,12 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             registry.rules().len()
         );
     }
-    let mut files = lint_per_directory(&args, &found.files, &cfg, registry)?;
+    // one config for all when named (or none), else each file's nearest one
+    let mut files = if args.config.is_some() || args.no_config {
+        lint::lint_files(registry, &found.files, &cfg)
+    } else {
+        lint::lint_files_nearest(registry, &found.files, &cfg, &overrides)?
+    };
     if let Some(name) = &args.stdin_filename {
         for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
             f.path = name.clone();
@@ -189,36 +141,23 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             eprintln!("dlint: error: {e}");
         }
     }
-    let reports = file_reports(&files);
-    let format = match args.format {
-        Some(f) => f,
-        None => match cfg.format.as_deref() {
-            // hadolint's names for the formats dlint has are aliases
-            Some(name) => name.parse::<report::Format>().map_err(|e| Error::Config {
-                path: cfg.path.clone().unwrap_or_else(|| PathBuf::from("config")),
-                message: format!("key `format`: {e}"),
-            })?,
-            None => report::Format::Text,
-        },
-    };
+    let format = report::Format::configured(args.format, &cfg)?;
     let docs = match format {
         report::Format::Sarif | report::Format::Junit => RuleDoc::all(registry),
         _ => Vec::new(),
     };
     let opts = RenderOptions {
-        // the config's `no-color` turns `auto` off; an explicit `--color always` still wins
-        color: match args.color {
-            report::ColorChoice::Auto if cfg.no_color => false,
-            choice => choice.use_color(),
-        },
+        color: args.color.use_color_unless(cfg.no_color),
         rules: &docs,
         ..RenderOptions::default()
     };
     let mut out = super::Stdout::new();
-    report::render(format, &reports, &opts, &mut out).map_err(super::stdout_error)?;
+    report::render(format, &file_reports(&files), &opts, &mut out).map_err(super::stdout_error)?;
     out.finish()?;
     if !found.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
-    Ok(ExitCode::from(exit_code(&files, &cfg)))
+    Ok(ExitCode::from(super::exit_code(lint::outcome(
+        &files, &cfg,
+    ))))
 }

@@ -1,11 +1,11 @@
 //! `dlint optimize Dockerfile --image IMAGE`: every size finding priced in bytes of the image.
 
+use crate::Result;
 use crate::image::gates::{self, Limit};
 use crate::image::{self, AnalyzeOptions, OpenOptions};
 use crate::lint::Config;
 use crate::optimize::{self, Options};
 use crate::report::optimize::{Format, render};
-use crate::{Error, Result};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -80,15 +80,9 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         },
     };
     let name = args.dockerfile.display().to_string();
-    let report = optimize::run(&df, &name, img.as_ref(), &opts).map_err(|e| match e {
-        optimize::OptimizeError::Image(e) => Error::from(e),
-        optimize::OptimizeError::Stage(m) => Error::Usage(m),
-    })?;
+    let report = optimize::run(&df, &name, img.as_ref(), &opts)?;
     let mut out = Vec::new();
-    render(&report, args.format, &mut out).map_err(|e| Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source: e,
-    })?;
+    render(&report, args.format, &mut out).map_err(super::stdout_error)?;
     super::write_stdout(&out)?;
     if let Some(why) = args.max_savings.and_then(|l| report.over_savings(l)) {
         eprintln!("dlint: gate max-savings failed: {why}");

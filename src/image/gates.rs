@@ -38,6 +38,23 @@ impl Gates {
         }
     }
 
+    /// These gates (the command line's) over those of the config file ([`from_config`] from
+    /// the working directory); no file is read when `disabled`.
+    pub fn with_config(
+        self,
+        explicit: Option<&std::path::Path>,
+        disabled: bool,
+    ) -> crate::Result<Gates> {
+        if disabled {
+            return Ok(self);
+        }
+        let cwd = std::env::current_dir().map_err(|source| crate::Error::Io {
+            path: ".".into(),
+            source,
+        })?;
+        Ok(self.or(from_config(explicit, &cwd)?))
+    }
+
     /// True if no gate is set.
     pub fn is_empty(&self) -> bool {
         *self == Gates::default()

@@ -175,7 +175,7 @@ fn resolve_docker(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageEr
 
 /// `blobs/sha256/<hex>` -> `sha256:<hex>`; `<hex>.json` / `<hex>/layer.tar` are not digests of the blob.
 fn digest_of_member(member: &str) -> Option<String> {
-    let m = super::store::norm_member(member);
+    let m = super::member::norm_member(member);
     let rest = m.strip_prefix("blobs/")?;
     let (alg, hex) = rest.split_once('/')?;
     (!hex.contains('/')).then(|| format!("{alg}:{hex}"))

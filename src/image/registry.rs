@@ -40,7 +40,7 @@ pub fn fuzz_responses(data: &[u8]) {
 }
 
 use super::error::ImageError;
-use super::store::MAX_JSON;
+use super::member::MAX_JSON;
 use sha2::{Digest as _, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -126,7 +126,7 @@ fn sha256_digest(bytes: &[u8]) -> String {
 
 /// `blobs/sha256/<hex>` -> `sha256:<hex>`.
 fn digest_of(member: &str) -> Option<String> {
-    let rest = super::store::norm_member(member);
+    let rest = super::member::norm_member(member);
     let rest = rest.strip_prefix("blobs/")?;
     let (alg, hex) = rest.split_once('/')?;
     (!hex.contains('/') && !alg.is_empty() && !hex.is_empty()).then(|| format!("{alg}:{hex}"))

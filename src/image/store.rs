@@ -2,6 +2,7 @@
 //! by member offset, or an OCI layout / extracted docker save directory.
 
 use super::error::ImageError;
+use super::member::{MAX_JSON, norm_member};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -9,8 +10,6 @@ use std::path::{Path, PathBuf};
 
 /// Most members an outer archive may have (protects the index's memory).
 const MAX_MEMBERS: usize = 1_000_000;
-/// Most bytes a JSON document (manifest, index, config) may have.
-pub(crate) const MAX_JSON: u64 = 64 << 20;
 
 /// Where the archive's files live.
 #[derive(Debug)]
@@ -24,21 +23,6 @@ pub(crate) enum Store {
     },
     /// An image in a registry, answering like an OCI layout (see [`super::registry`]).
     Registry(Box<super::registry::Source>),
-}
-
-/// Normalises a member name: drops `./` and leading `/`, trailing `/`.
-pub(crate) fn norm_member(name: &str) -> String {
-    let mut s = name;
-    loop {
-        if let Some(r) = s.strip_prefix("./") {
-            s = r;
-        } else if let Some(r) = s.strip_prefix('/') {
-            s = r;
-        } else {
-            break;
-        }
-    }
-    s.trim_end_matches('/').to_string()
 }
 
 impl Store {

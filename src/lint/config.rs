@@ -262,6 +262,18 @@ impl Config {
         }
     }
 
+    /// [`Config::resolve`] with the command line's `overrides` applied.
+    pub fn resolve_with(
+        explicit: Option<&Path>,
+        disabled: bool,
+        overrides: &Overrides,
+        registry: &Registry,
+    ) -> Result<Config> {
+        let mut cfg = Config::resolve(explicit, disabled, registry)?;
+        cfg.apply(overrides, registry)?;
+        Ok(cfg)
+    }
+
     /// Finds and loads the config for a run started in `cwd` (see [`find_config`]); the
     /// default config when there is none.
     pub fn discover(cwd: &Path, registry: &Registry) -> Result<Config> {

@@ -127,6 +127,52 @@ pub fn fix_with(registry: &Registry, source: &str, config: &Config, mode: FixMod
     }
 }
 
+/// Counts of a fix run over several files, for its summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Files changed (or that would change).
+    pub changed: usize,
+    /// Fixes applied (or that would be).
+    pub fixes: usize,
+    /// Findings left after fixing.
+    pub remaining: usize,
+    /// Unsafe fixes left unapplied.
+    pub unsafe_available: usize,
+}
+
+impl Totals {
+    /// Counts one file's fixes and leftovers (its change is counted by the caller).
+    pub fn add(&mut self, fixed: &Fixed) {
+        self.fixes += fixed.applied;
+        self.remaining += fixed.remaining.len();
+        self.unsafe_available += fixed.unsafe_available;
+    }
+
+    /// `applied 3 fixes in 1 file; 2 findings left (see `dlint lint`)` (`would apply` when
+    /// `dry`), then a hint when unsafe fixes were left out.
+    pub fn summary(&self, dry: bool) -> Vec<String> {
+        let s = |n: usize, many: &'static str| if n == 1 { "" } else { many };
+        let mut lines = vec![format!(
+            "{} {} fix{} in {} file{}; {} finding{} left (see `dlint lint`)",
+            if dry { "would apply" } else { "applied" },
+            self.fixes,
+            s(self.fixes, "es"),
+            self.changed,
+            s(self.changed, "s"),
+            self.remaining,
+            s(self.remaining, "s"),
+        )];
+        if self.unsafe_available > 0 {
+            lines.push(format!(
+                "{} unsafe fix{} available with --unsafe-fixes",
+                self.unsafe_available,
+                s(self.unsafe_available, "es")
+            ));
+        }
+        lines
+    }
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed to
 /// disk, given the original file's permissions, then renamed over `path`. On any error the
 /// original file is untouched and the temporary file removed.
@@ -243,5 +289,37 @@ mod tests {
         assert!(write_atomic(&file, "newer").is_err());
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn totals_count_and_summarise() {
+        let mut t = Totals::default();
+        t.add(&Fixed {
+            source: String::new(),
+            applied: 1,
+            remaining: vec![diag(&[])],
+            unsafe_available: 0,
+            converged: true,
+        });
+        t.changed += 1;
+        assert_eq!(
+            t.summary(false),
+            ["applied 1 fix in 1 file; 1 finding left (see `dlint lint`)"]
+        );
+        t.add(&Fixed {
+            source: String::new(),
+            applied: 2,
+            remaining: Vec::new(),
+            unsafe_available: 2,
+            converged: true,
+        });
+        t.changed += 1;
+        assert_eq!(
+            t.summary(true),
+            [
+                "would apply 3 fixes in 2 files; 1 finding left (see `dlint lint`)",
+                "2 unsafe fixes available with --unsafe-fixes"
+            ]
+        );
     }
 }

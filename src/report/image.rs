@@ -40,6 +40,13 @@ impl Style {
     }
 }
 
+/// The report as pretty-printed JSON with a final newline (`--format json`).
+pub fn to_json(r: &ImageReport) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(r)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// Writes the report as aligned tables. `color` adds ANSI styles (use only on a terminal);
 /// `dive` adds dive's figures.
 pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> io::Result<()> {

@@ -1,0 +1,250 @@
+//! What one command of a RUN stores in the layer: download targets, clones, used `mkdir`s,
+//! `cp`/`mv` targets, and the cache or index directories package managers fill.
+
+use super::Origin;
+use super::paths::resolve;
+use crate::lint::SemanticModel;
+use crate::shell::pkg::{Invocation, Manager, invocation};
+use crate::shell::run::Run;
+use crate::shell::{Command, Script, Word, basename};
+
+/// What command `k` of a RUN stores: paths with their origin.
+pub(super) fn stored(
+    model: &SemanticModel<'_>,
+    run: &Run,
+    k: usize,
+    c: &Command,
+    cwd: Option<&str>,
+    root: bool,
+) -> Vec<(String, Origin)> {
+    let res = |v: &str| resolve(v, cwd, root);
+    let file = |v: Option<String>| v.map(|p| (p, Origin::File)).into_iter().collect::<Vec<_>>();
+    let args = c.args();
+    let value_of = |names: &[&str]| -> Option<&Word> {
+        let mut it = args.iter();
+        while let Some(w) = it.next() {
+            if names.contains(&w.value.as_str()) {
+                return it.next();
+            }
+            for n in names.iter().filter(|n| n.starts_with("--")) {
+                if let Some(v) = w.value.strip_prefix(&format!("{n}=")) {
+                    return Some(w).filter(|_| !v.is_empty());
+                }
+            }
+        }
+        None
+    };
+    let long_value = |w: &Word, names: &[&str]| -> String {
+        for n in names {
+            if let Some(v) = w.value.strip_prefix(&format!("{n}=")) {
+                return v.to_string();
+            }
+        }
+        w.value.clone()
+    };
+    let static_path = |w: Option<&Word>, names: &[&str]| {
+        w.filter(|w| w.is_static)
+            .map(|w| long_value(w, names))
+            .filter(|v| v != "-" && !v.starts_with("/dev/"))
+            .and_then(|v| res(&v))
+    };
+    let url_name = |c: &Command| {
+        c.operands()
+            .find(|w| w.is_static && w.value.contains("://"))
+            .map(|w| basename(w.value.split(['?', '#']).next().unwrap_or("")).to_string())
+            .filter(|n| !n.is_empty() && !n.contains(['*', '$']))
+    };
+    match c.name().unwrap_or("") {
+        "curl" => {
+            let names = ["-o", "--output"];
+            file(static_path(value_of(&names), &names))
+        }
+        "wget" => {
+            let o = ["-O", "--output-document"];
+            if value_of(&o).is_some() {
+                return file(static_path(value_of(&o), &o));
+            }
+            let p = ["-P", "--directory-prefix"];
+            let dir = match value_of(&p) {
+                Some(_) => static_path(value_of(&p), &p),
+                None => cwd.map(str::to_string),
+            };
+            file(
+                dir.zip(url_name(c))
+                    .map(|(d, n)| format!("{}/{n}", d.trim_end_matches('/'))),
+            )
+        }
+        // an empty directory stores nothing: only one the RUN uses (`cd`, `-C`, `-d`...)
+        "mkdir" => c
+            .operands()
+            .filter(|w| w.is_static)
+            .filter_map(|w| res(&w.value))
+            .filter(|p| p != "/" && used_after(run_script(model, run), k, p))
+            .map(|p| (p, Origin::Dir))
+            .collect(),
+        "git" if args.first().is_some_and(|w| w.value == "clone") => {
+            // operands, skipping the values of the options that take one
+            let takes_value = [
+                "-b",
+                "--branch",
+                "--depth",
+                "-o",
+                "--origin",
+                "-c",
+                "--config",
+                "--reference",
+                "-u",
+                "--upload-pack",
+                "--separate-git-dir",
+                "-j",
+                "--jobs",
+                "--filter",
+                "--template",
+                "--shallow-since",
+                "--shallow-exclude",
+            ];
+            let mut ops: Vec<&Word> = Vec::new();
+            let mut it = args.iter().skip(1);
+            while let Some(w) = it.next() {
+                if takes_value.contains(&w.value.as_str()) {
+                    it.next();
+                } else if !w.value.starts_with('-') {
+                    ops.push(w);
+                }
+            }
+            let dir = match ops.as_slice() {
+                [url] if url.is_static => {
+                    let n = basename(url.value.trim_end_matches('/'));
+                    let n = n.strip_suffix(".git").unwrap_or(n);
+                    (!n.is_empty()).then(|| res(n)).flatten()
+                }
+                [_, dir] if dir.is_static => res(&dir.value),
+                _ => None,
+            };
+            // `rm -rf DIR/.git` deletes what the clone stored too
+            dir.map(|d| vec![(format!("{d}/.git"), Origin::File), (d, Origin::File)])
+                .unwrap_or_default()
+        }
+        "unzip" => {
+            let d = value_of(&["-d"]);
+            file(static_path(d, &[]))
+        }
+        "cp" | "mv" => {
+            if args
+                .iter()
+                .any(|w| w.value == "-t" || w.value.starts_with("--target-directory"))
+            {
+                return Vec::new();
+            }
+            let ops: Vec<&Word> = c.operands().collect();
+            let [srcs @ .., dest] = ops.as_slice() else {
+                return Vec::new();
+            };
+            if srcs.is_empty() || !dest.is_static {
+                return Vec::new();
+            }
+            let Some(d) = res(&dest.value) else {
+                return Vec::new();
+            };
+            if srcs.len() > 1 || dest.value.ends_with('/') {
+                srcs.iter()
+                    .filter(|s| s.is_static && !s.value.contains(['*', '?', '[']))
+                    .map(|s| {
+                        let n = basename(s.value.trim_end_matches('/'));
+                        (format!("{}/{n}", d.trim_end_matches('/')), Origin::File)
+                    })
+                    .collect()
+            } else {
+                file(Some(d).filter(|d| d != "/"))
+            }
+        }
+        _ => match invocation(k, c) {
+            Some(inv) => package_dirs(model, run, &inv, root)
+                .into_iter()
+                .map(|d| (d.to_string(), Origin::Package(inv.manager)))
+                .collect(),
+            None => Vec::new(),
+        },
+    }
+}
+
+fn run_script<'m>(model: &'m SemanticModel<'_>, run: &Run) -> Option<&'m Script> {
+    model.analysis().run_at(run.index)?.script.as_ref()
+}
+
+/// True when a command after `k` names `path` (or something in it).
+fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
+    script.is_some_and(|s| {
+        s.commands
+            .iter()
+            .skip(k + 1)
+            .any(|c| c.words.iter().any(|w| w.value.contains(path)))
+    })
+}
+
+/// The cache or index directories an invocation fills (those under /root only as root).
+fn package_dirs(
+    model: &SemanticModel<'_>,
+    run: &Run,
+    inv: &Invocation<'_>,
+    root: bool,
+) -> Vec<&'static str> {
+    let sub = inv.sub();
+    let env = |n: &str| model.var(run.index, n).is_some();
+    let dirs: &[&'static str] = match inv.manager {
+        Manager::AptGet | Manager::Apt => match sub {
+            "update" => &["/var/lib/apt/lists"],
+            "install" | "upgrade" | "dist-upgrade" | "full-upgrade"
+                if inv.is_install() || sub != "install" =>
+            {
+                &["/var/cache/apt"]
+            }
+            _ => &[],
+        },
+        Manager::Apk
+            if !inv.has(&["--no-cache"]) && matches!(sub, "add" | "update" | "upgrade") =>
+        {
+            &["/var/cache/apk"]
+        }
+        Manager::Dnf if inv.is_install() || matches!(sub, "makecache" | "update" | "upgrade") => {
+            &["/var/cache/dnf"]
+        }
+        Manager::Yum if inv.is_install() || matches!(sub, "makecache" | "update" | "upgrade") => {
+            &["/var/cache/yum"]
+        }
+        Manager::Zypper if inv.is_install() || matches!(sub, "refresh" | "ref") => {
+            &["/var/cache/zypp"]
+        }
+        Manager::Conda if inv.is_install() || sub == "create" => &["/opt/conda/pkgs"],
+        _ if !root => &[],
+        Manager::Pip
+            if inv.cmd.name() != Some("uv")
+                && inv.is_install()
+                && !inv.has(&["--no-cache-dir"])
+                && !env("PIP_NO_CACHE_DIR")
+                && !env("PIP_CACHE_DIR") =>
+        {
+            &["/root/.cache/pip"]
+        }
+        Manager::Npm
+            if inv.is_install() && !env("npm_config_cache") && !env("NPM_CONFIG_CACHE") =>
+        {
+            &["/root/.npm"]
+        }
+        Manager::Yarn if inv.is_install() && !env("YARN_CACHE_FOLDER") => {
+            &["/usr/local/share/.cache/yarn"]
+        }
+        Manager::Go if matches!(sub, "build" | "install") && !env("GOCACHE") => {
+            &["/root/.cache/go-build"]
+        }
+        Manager::Composer
+            if matches!(sub, "install" | "require" | "update")
+                && !env("COMPOSER_HOME")
+                && !env("COMPOSER_CACHE_DIR") =>
+        {
+            &["/root/.composer/cache"]
+        }
+        _ => &[],
+    };
+    dirs.to_vec()
+}

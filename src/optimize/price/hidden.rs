@@ -1,0 +1,216 @@
+//! Copies a layer stored and a later layer deleted or overwrote: DL5004 findings priced on
+//! the watched paths, then every remaining (adder, hider) pair as `deleted-later`.
+
+use super::Pricer;
+use crate::image::ledger::PathClass;
+use crate::lint::Diagnostic;
+use crate::lint::removals::LaterRemoval;
+use crate::optimize::{Finding, FixKind, Status, line_of};
+use std::collections::BTreeMap;
+
+impl Pricer<'_> {
+    /// Prices a DL5004 finding (a later RUN deleting what an earlier layer stored) at the
+    /// copies the earlier layers stored under the deleted paths and the deleting RUN's layer
+    /// hid. Cache and build-context directories are claimed whole for the earlier layer (as
+    /// the cache rules do: deleting them in that RUN saves all of them); other paths by the
+    /// pair of layers, so `deleted-later` does not count them again. False when nothing is
+    /// left to price.
+    pub fn removed_later(&mut self, d: &Diagnostic, removals: &[LaterRemoval]) -> bool {
+        let Some(r) = removals.iter().find(|r| r.span == d.span) else {
+            return false;
+        };
+        let Some(hidden) = self.a.layer_of(r.later) else {
+            return false;
+        };
+        let (mut bytes, mut files) = (0u64, 0u64);
+        let mut dirs: Vec<String> = Vec::new();
+        let mut added_layers: Vec<usize> = Vec::new();
+        let mut examples: Vec<(String, u64)> = Vec::new();
+        for m in &r.matches {
+            let Some(added) = self.a.layer_of(m.earlier) else {
+                continue;
+            };
+            let path = m.path.trim_start_matches('/');
+            let Some(w) = self.ledger.watch.iter().position(|p| p == path) else {
+                continue;
+            };
+            let cells: Vec<(PathClass, u64, u64)> = self
+                .ledger
+                .watched
+                .iter()
+                .filter(|((a, h, i, _), _)| *a == added && *h == hidden && *i == w)
+                .map(|((_, _, _, c), t)| (*c, t.bytes, t.files))
+                .collect();
+            let before = bytes;
+            for (c, b, f) in cells {
+                if self.claimed.contains(&(added, c)) {
+                    continue;
+                }
+                if c == PathClass::Other {
+                    let e = self.claimed_hidden.entry((added, hidden, c)).or_default();
+                    // never more than the pair holds in that class
+                    let cell = self
+                        .ledger
+                        .cells
+                        .get(&(added, Some(hidden), c))
+                        .map_or(0, |t| t.bytes);
+                    let b = b.min(cell.saturating_sub(e.0));
+                    e.0 += b;
+                    e.1 += f;
+                    bytes += b;
+                    files += f;
+                } else {
+                    let (b, f) = self.claim(added, &[c]);
+                    bytes += b;
+                    files += f;
+                }
+            }
+            if bytes > before {
+                dirs.push(m.path.clone());
+                if !added_layers.contains(&added) {
+                    added_layers.push(added);
+                }
+                examples.extend(
+                    self.ledger
+                        .examples
+                        .iter()
+                        .filter(|((a, h, _), _)| *a == added && *h == hidden)
+                        .flat_map(|(_, v)| v.iter())
+                        .filter(|(p, _)| {
+                            p.strip_prefix(path)
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                        })
+                        .map(|(p, s)| (format!("/{p}"), *s)),
+                );
+            }
+        }
+        if bytes == 0 {
+            return false;
+        }
+        examples.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        examples.dedup();
+        examples.truncate(3);
+        let lines: Vec<String> = added_layers
+            .iter()
+            .map(|l| self.line_of_layer(*l).map_or("?".into(), |l| l.to_string()))
+            .collect();
+        self.findings.push(Finding {
+            line: Some(line_of(self.df, d.span.start)),
+            rule: d.rule.to_string(),
+            what: format!(
+                "{files} files stored under {} by line {} are deleted by this RUN, but the \
+                 bytes stay in layer {} ({})",
+                dirs.join(", "),
+                lines.join(", "),
+                added_layers
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                d.message
+            ),
+            bytes: Some(bytes),
+            share: None,
+            status: Status::Measured,
+            note: None,
+            layer: added_layers.first().copied(),
+            fix: FixKind::of(d),
+            examples,
+        });
+        true
+    }
+
+    /// Copies one instruction stored and a later one deleted or overwrote, per pair.
+    pub fn deleted_later(&mut self) {
+        let first = self.a.first_own_layer;
+        let mut pairs: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+        let mut base: BTreeMap<usize, u64> = BTreeMap::new();
+        for (added, hidden, c, t) in self.ledger.hidden_cells() {
+            if hidden < first {
+                continue; // inside the base image
+            }
+            if added < first {
+                *base.entry(hidden).or_default() += t.bytes;
+                continue;
+            }
+            if self.claimed.contains(&(added, c)) {
+                continue;
+            }
+            let (cb, cf) = self
+                .claimed_hidden
+                .get(&(added, hidden, c))
+                .copied()
+                .unwrap_or_default();
+            let e = pairs.entry((added, hidden)).or_default();
+            e.0 += t.bytes.saturating_sub(cb);
+            e.1 += t.files.saturating_sub(cf);
+        }
+        for ((added, hidden), (bytes, files)) in pairs {
+            if bytes == 0 {
+                continue;
+            }
+            let (la, lh) = (self.line_of_layer(added), self.line_of_layer(hidden));
+            let fmt = |l: Option<usize>| l.map_or("?".to_string(), |l| l.to_string());
+            let kind_a = self
+                .a
+                .layers
+                .get(added)
+                .copied()
+                .flatten()
+                .and_then(|i| self.df.instructions.get(i))
+                .map_or("", |i| i.keyword.as_str());
+            let how = if kind_a == "RUN" {
+                format!(
+                    "merge line {}'s change into line {}'s RUN",
+                    fmt(lh),
+                    fmt(la)
+                )
+            } else {
+                format!(
+                    "do line {}'s change before or within line {}'s {kind_a} (e.g. COPY \
+                     --chown/--chmod, or a multi-stage build)",
+                    fmt(lh),
+                    fmt(la)
+                )
+            };
+            let mut examples: Vec<(String, u64)> = self
+                .ledger
+                .examples
+                .iter()
+                .filter(|((a, h, c), _)| {
+                    *a == added && *h == hidden && !self.claimed.contains(&(added, *c))
+                })
+                .flat_map(|(_, v)| v.iter().map(|(p, s)| (format!("/{p}"), *s)))
+                .collect();
+            examples.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            examples.truncate(3);
+            self.findings.push(Finding {
+                line: la,
+                rule: "deleted-later".into(),
+                what: format!(
+                    "{files} files added here are deleted or overwritten by line {} (layer \
+                     {hidden}); the bytes stay in layer {added}: {how}",
+                    fmt(lh)
+                ),
+                bytes: Some(bytes),
+                share: None,
+                status: Status::Measured,
+                note: None,
+                layer: Some(added),
+                fix: FixKind::Manual,
+                examples,
+            });
+        }
+        for (hidden, bytes) in base {
+            if bytes == 0 {
+                continue;
+            }
+            self.notes.push(format!(
+                "line {} deletes or overwrites {bytes} bytes of the base image: they stay in \
+                 the base layers (a smaller base image, or a multi-stage build, would drop them)",
+                self.line_of_layer(hidden)
+                    .map_or("?".to_string(), |l| l.to_string())
+            ));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Packages from the dpkg database: a build toolchain left in a single-stage image, and
+//! packages only recommendations pulled in (DL3015).
+
+use super::Pricer;
+use crate::image::{FileKind, ImageReport};
+use crate::optimize::dpkg::{self, Db};
+use crate::optimize::{Finding, FixKind, Status, line_of};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+impl Pricer<'_> {
+    /// Toolchain (single-stage builds) and recommendation-only packages, from the dpkg
+    /// database.
+    pub fn packages(&mut self, single_stage: bool) {
+        let status = self
+            .report
+            .captured
+            .get(dpkg::STATUS_PATH)
+            .map(|c| Db::parse(&c.content));
+        let recs = std::mem::take(&mut self.recommends);
+        let Some(db) = status else {
+            for (d, layer) in recs {
+                self.not_measurable(&d, layer, "the image has no dpkg database");
+            }
+            return;
+        };
+        let pkgs = PackageFiles::new(self.report, &db);
+        let first = self.a.first_own_layer;
+        let auto = self
+            .report
+            .captured
+            .get("var/lib/apt/extended_states")
+            .map(|c| dpkg::auto_installed(&c.content));
+        let own = |n: &str| pkgs.layer.get(n).is_some_and(|l| *l >= first);
+        let mut counted: HashSet<String> = HashSet::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        if single_stage {
+            let roots: Vec<&str> = db
+                .pkgs
+                .keys()
+                .map(String::as_str)
+                .filter(|n| own(n) && dpkg::is_toolchain(n))
+                .collect();
+            if !roots.is_empty() {
+                let reach = db.closure(roots.iter().copied());
+                let keepers = db.pkgs.values().filter(|p| {
+                    let n = p.name.as_str();
+                    let manual = auto.as_ref().is_none_or(|a| !a.contains(n));
+                    p.essential
+                        || !own(n)
+                        || !reach.contains(n)
+                        || (!dpkg::is_toolchain(n) && manual)
+                });
+                let needed = db.closure(keepers.map(|p| p.name.as_str()));
+                let mut by_layer: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+                for n in reach.difference(&needed) {
+                    if let Some(l) = pkgs.layer.get(*n)
+                        && *l >= first
+                    {
+                        by_layer.entry(*l).or_default().push(n);
+                    }
+                }
+                for (layer, names) in by_layer {
+                    let (bytes, estimated) = pkgs.bytes(&names, &db, &mut counted);
+                    taken.extend(names.iter().map(|n| n.to_string()));
+                    if bytes == 0 {
+                        continue;
+                    }
+                    self.findings.push(Finding {
+                        line: self.line_of_layer(layer),
+                        rule: "build-toolchain".into(),
+                        what: format!(
+                            "build toolchain installed here ({}): a multi-stage build would \
+                             leave it out of the final image",
+                            list(&names)
+                        ),
+                        bytes: Some(bytes),
+                        share: None,
+                        status: Status::Measured,
+                        note: estimated.then(|| {
+                            "partly estimated from dpkg Installed-Size (file lists not read)"
+                                .to_string()
+                        }),
+                        layer: Some(layer),
+                        fix: FixKind::Manual,
+                        examples: Vec::new(),
+                    });
+                }
+            }
+        }
+        for (d, layer) in recs {
+            let Some(layer) = layer else {
+                self.not_measurable(&d, None, "the RUN made no layer");
+                continue;
+            };
+            let Some(auto) = auto.as_ref() else {
+                self.not_measurable(
+                    &d,
+                    Some(layer),
+                    "var/lib/apt/extended_states is not in the image: which packages were \
+                     pulled in automatically cannot be told",
+                );
+                continue;
+            };
+            let here: BTreeSet<&str> = db
+                .pkgs
+                .keys()
+                .map(String::as_str)
+                .filter(|n| pkgs.layer.get(*n) == Some(&layer))
+                .collect();
+            let keep = db
+                .pkgs
+                .keys()
+                .map(String::as_str)
+                .filter(|n| !here.contains(n) || !auto.contains(*n));
+            let needed = db.closure(keep);
+            let names: Vec<&str> = here
+                .iter()
+                .copied()
+                .filter(|n| !needed.contains(n) && !taken.contains(*n))
+                .collect();
+            let (bytes, estimated) = pkgs.bytes(&names, &db, &mut counted);
+            self.findings.push(Finding {
+                line: Some(line_of(self.df, d.span.start)),
+                rule: d.rule.to_string(),
+                what: if names.is_empty() {
+                    format!(
+                        "{} (no package here was pulled in only by a recommendation)",
+                        d.message
+                    )
+                } else {
+                    format!(
+                        "{} packages only recommendations pulled in ({}): {}",
+                        names.len(),
+                        list(&names),
+                        d.message
+                    )
+                },
+                bytes: Some(bytes),
+                share: None,
+                status: Status::Measured,
+                note: estimated.then(|| {
+                    "partly estimated from dpkg Installed-Size (file lists not read)".to_string()
+                }),
+                layer: Some(layer),
+                fix: FixKind::of(&d),
+                examples: Vec::new(),
+            });
+        }
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    let mut s = names.iter().take(6).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > 6 {
+        s.push_str(&format!(", … {} packages", names.len()));
+    }
+    s
+}
+
+/// Each installed package's layer (from its `var/lib/dpkg/info/*.list` file) and files.
+struct PackageFiles<'r> {
+    report: &'r ImageReport,
+    layer: BTreeMap<String, usize>,
+    list: BTreeMap<String, &'r str>,
+    /// Top-level symlinks (`bin` -> `usr/bin`) to resolve listed paths through.
+    links: BTreeMap<&'r str, String>,
+}
+
+impl<'r> PackageFiles<'r> {
+    fn new(report: &'r ImageReport, db: &Db) -> Self {
+        let mut layer = BTreeMap::new();
+        let mut list = BTreeMap::new();
+        for p in db.pkgs.values() {
+            for name in [format!("{}:{}", p.name, p.arch), p.name.clone()] {
+                let path = format!("var/lib/dpkg/info/{name}.list");
+                if let Some(f) = report.files.get(&path) {
+                    layer.insert(p.name.clone(), f.layer);
+                    if let Some(c) = report.captured.get(&path) {
+                        list.insert(p.name.clone(), c.content.as_str());
+                    }
+                    break;
+                }
+            }
+        }
+        let links = report
+            .files
+            .iter()
+            .filter(|(p, f)| f.kind == FileKind::Symlink && !p.contains('/'))
+            .filter_map(|(p, f)| {
+                let t = f.link.as_deref()?.trim_start_matches('/');
+                (!t.contains("..")).then(|| (p.as_str(), t.trim_end_matches('/').to_string()))
+            })
+            .collect();
+        PackageFiles {
+            report,
+            layer,
+            list,
+            links,
+        }
+    }
+
+    /// Visible bytes of the files the packages list (each path once across calls); falls
+    /// back to `Installed-Size` for a package whose list was not read (second value true).
+    fn bytes(&self, names: &[&str], db: &Db, counted: &mut HashSet<String>) -> (u64, bool) {
+        let (mut total, mut estimated) = (0u64, false);
+        for n in names {
+            let Some(text) = self.list.get(*n) else {
+                total += db.pkgs.get(*n).map_or(0, |p| p.installed_size);
+                estimated = true;
+                continue;
+            };
+            for line in text.lines() {
+                let p = line.trim().trim_start_matches('/');
+                let resolved = match p.split_once('/') {
+                    Some((top, rest)) => match self.links.get(top) {
+                        Some(t) => format!("{t}/{rest}"),
+                        None => p.to_string(),
+                    },
+                    None => p.to_string(),
+                };
+                if let Some(f) = self.report.files.get(&resolved)
+                    && f.kind == FileKind::File
+                    && counted.insert(resolved)
+                {
+                    total += f.size;
+                }
+            }
+        }
+        (total, estimated)
+    }
+}
