@@ -28,6 +28,11 @@ pub(crate) enum Store {
 impl Store {
     /// Opens `path`: a directory as is, a file as a tar whose members are indexed.
     pub(crate) fn open(path: &Path) -> Result<Store, ImageError> {
+        Store::open_with_limit(path, MAX_MEMBERS)
+    }
+
+    /// [`Store::open`] refusing a tar of more than `max_members` files.
+    fn open_with_limit(path: &Path, max_members: usize) -> Result<Store, ImageError> {
         let meta = std::fs::metadata(path).map_err(|e| ImageError::io(path, "open", e))?;
         if meta.is_dir() {
             return Ok(Store::Dir(path.to_path_buf()));
@@ -51,10 +56,10 @@ impl Store {
             })?;
             let name = norm_member(&name.to_string_lossy());
             members.insert(name, (entry.raw_file_position(), entry.size()));
-            if members.len() > MAX_MEMBERS {
+            if members.len() > max_members {
                 return Err(ImageError::format(
                     path,
-                    format!("more than {MAX_MEMBERS} members: not an image archive"),
+                    format!("more than {max_members} members: not an image archive"),
                 ));
             }
         }
@@ -179,4 +184,38 @@ fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
         p.push(c);
     }
     Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar of `n` one-byte members.
+    fn tar_of(n: usize, path: &Path) {
+        let mut b = tar::Builder::new(File::create(path).expect("temp file"));
+        for i in 0..n {
+            let mut h = tar::Header::new_ustar();
+            h.set_size(1);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, format!("m/{i}"), &b"x"[..])
+                .expect("append");
+        }
+        b.finish().expect("finish");
+    }
+
+    /// The member limit protects the index's memory: one member more than allowed is an error
+    /// naming the archive (the real limit, 1,000,000, would need a 512 MB test archive).
+    #[test]
+    fn too_many_members_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("many.tar");
+        tar_of(11, &path);
+        let err = Store::open_with_limit(&path, 10).expect_err("11 members > 10");
+        let msg = err.to_string();
+        assert!(msg.contains("more than 10 members"), "{msg}");
+        assert!(msg.contains("many.tar"), "{msg}");
+        let ok = Store::open_with_limit(&path, 11).expect("11 members <= 11");
+        assert!(ok.exists("m/10") && !ok.exists("m/11"));
+    }
 }
