@@ -47,6 +47,8 @@ pub const CAPTURE_GLOBS: &[&str] = &[
     "var/lib/dpkg/status",
     "var/lib/dpkg/info/*.list",
     "var/lib/apt/extended_states",
+    "lib/apk/db/installed",
+    "etc/apk/world",
 ];
 
 /// How to optimize.

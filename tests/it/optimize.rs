@@ -469,6 +469,71 @@ fn toolchain_and_recommends_from_dpkg() {
     );
 }
 
+/// The same on Alpine: apk's database (sizes, dependencies through `so:` providers, file
+/// lists) and `etc/apk/world`. build-base (no files of its own) pulls in gcc, make and
+/// musl-dev; curl was asked for and stays, with musl from the base image.
+#[test]
+fn toolchain_from_apk() {
+    let base_db = "P:musl\nV:1.2.5-r9\nA:x86_64\nI:600000\np:so:libc.musl-x86_64.so.1=1\nF:lib\nR:ld-musl-x86_64.so.1\n";
+    let db = format!(
+        "{base_db}\n\
+P:build-base\nA:x86_64\nI:0\nD:gcc make musl-dev\n\n\
+P:gcc\nA:x86_64\nI:90000000\nD:so:libc.musl-x86_64.so.1 binutils\nF:usr/bin\nR:gcc\nF:usr/libexec/gcc\nR:cc1\n\n\
+P:binutils\nA:x86_64\nI:8000000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:ld\n\n\
+P:make\nA:x86_64\nI:300000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:make\n\n\
+P:musl-dev\nA:x86_64\nI:4000000\nD:musl=1.2.5-r9\nF:usr/include\nR:stdio.h\n\n\
+P:curl\nA:x86_64\nI:400000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:curl\n"
+    );
+    let l0 = LayerBuilder::new()
+        .file_size("lib/ld-musl-x86_64.so.1", 600)
+        .file("lib/apk/db/installed", base_db.as_bytes())
+        .file("etc/apk/world", b"alpine-baselayout\n")
+        .build();
+    let l1 = LayerBuilder::new()
+        .file("lib/apk/db/installed", db.as_bytes())
+        .file("etc/apk/world", b"alpine-baselayout\nbuild-base\ncurl\n")
+        .file_size("usr/bin/gcc", 5000)
+        .file_size("usr/libexec/gcc/cc1", 7000)
+        .file_size("usr/bin/ld", 900)
+        .file_size("usr/bin/make", 1000)
+        .file_size("usr/include/stdio.h", 40)
+        .file_size("usr/bin/curl", 700)
+        .build();
+    let spec = ImageSpec::new().layer(l0, BASE).layer(
+        l1,
+        "RUN /bin/sh -c apk add --no-cache build-base curl # buildkit",
+    );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "apk.tar", &spec);
+    let r = run(
+        "FROM alpine\nRUN apk add --no-cache build-base curl\n",
+        &p,
+        None,
+    );
+    assert_eq!(
+        priced(&r),
+        vec![(
+            "build-toolchain".to_string(),
+            2,
+            5000 + 7000 + 900 + 1000 + 40
+        )]
+    );
+    let tc = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "build-toolchain")
+        .unwrap();
+    for n in ["build-base", "gcc", "binutils", "make", "musl-dev"] {
+        assert!(tc.what.contains(n), "{}", tc.what);
+    }
+    assert!(
+        !tc.what.contains("curl") && !tc.what.contains("musl,"),
+        "{}",
+        tc.what
+    );
+    assert!(tc.note.is_none(), "measured from apk's file lists");
+}
+
 fn dlint(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("dlint").unwrap();
     c.current_dir(dir).env("NO_COLOR", "1");

@@ -1,35 +1,46 @@
-//! Packages from the dpkg database: a build toolchain left in a single-stage image, and
-//! packages only recommendations pulled in (DL3015).
+//! Packages from the dpkg database (or Alpine's apk database): a build toolchain left in a
+//! single-stage image, and packages only recommendations pulled in (DL3015, dpkg only).
 
 use super::Pricer;
 use crate::image::{FileKind, ImageReport};
+use crate::optimize::apk;
 use crate::optimize::dpkg::{self, Db};
 use crate::optimize::{Finding, FixKind, Status, line_of};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 impl Pricer<'_> {
     /// Toolchain (single-stage builds) and recommendation-only packages, from the dpkg
     /// database.
     pub fn packages(&mut self, single_stage: bool) {
-        let status = self
-            .report
-            .captured
-            .get(dpkg::STATUS_PATH)
-            .map(|c| Db::parse(&c.content));
-        let recs = std::mem::take(&mut self.recommends);
-        let Some(db) = status else {
+        let captured = &self.report.captured;
+        let mut recs = std::mem::take(&mut self.recommends);
+        let (db, pkgs, auto) = if let Some(c) = captured.get(dpkg::STATUS_PATH) {
+            let db = Db::parse(&c.content);
+            let pkgs = PackageFiles::dpkg(self.report, &db);
+            let auto = captured
+                .get("var/lib/apt/extended_states")
+                .map(|c| dpkg::auto_installed(&c.content));
+            (db, pkgs, auto)
+        } else if let Some(c) = captured.get(apk::INSTALLED_PATH) {
+            let (db, lists) = apk::parse(&c.content);
+            let db_layer = self.report.files.get(apk::INSTALLED_PATH).map(|f| f.layer);
+            let pkgs = PackageFiles::apk(self.report, lists, db_layer);
+            let auto = captured
+                .get(apk::WORLD_PATH)
+                .map(|w| apk::auto_installed(&db, &w.content));
+            // recommendations are apt's: an apk image has none to price
+            for (d, layer) in std::mem::take(&mut recs) {
+                self.not_measurable(&d, layer, "the image has no dpkg database");
+            }
+            (db, pkgs, auto)
+        } else {
             for (d, layer) in recs {
                 self.not_measurable(&d, layer, "the image has no dpkg database");
             }
             return;
         };
-        let pkgs = PackageFiles::new(self.report, &db);
         let first = self.a.first_own_layer;
-        let auto = self
-            .report
-            .captured
-            .get("var/lib/apt/extended_states")
-            .map(|c| dpkg::auto_installed(&c.content));
         let own = |n: &str| pkgs.layer.get(n).is_some_and(|l| *l >= first);
         let mut counted: HashSet<String> = HashSet::new();
         let mut taken: BTreeSet<String> = BTreeSet::new();
@@ -76,10 +87,7 @@ impl Pricer<'_> {
                         bytes: Some(bytes),
                         share: None,
                         status: Status::Measured,
-                        note: estimated.then(|| {
-                            "partly estimated from dpkg Installed-Size (file lists not read)"
-                                .to_string()
-                        }),
+                        note: estimated.then(|| ESTIMATED.to_string()),
                         layer: Some(layer),
                         fix: FixKind::Manual,
                         examples: Vec::new(),
@@ -138,9 +146,7 @@ impl Pricer<'_> {
                 bytes: Some(bytes),
                 share: None,
                 status: Status::Measured,
-                note: estimated.then(|| {
-                    "partly estimated from dpkg Installed-Size (file lists not read)".to_string()
-                }),
+                note: estimated.then(|| ESTIMATED.to_string()),
                 layer: Some(layer),
                 fix: FixKind::of(&d),
                 examples: Vec::new(),
@@ -148,6 +154,10 @@ impl Pricer<'_> {
         }
     }
 }
+
+/// The note of a figure that counts a package's installed size for want of its file list.
+const ESTIMATED: &str =
+    "partly estimated from the package database's installed sizes (file lists not read)";
 
 fn list(names: &[&str]) -> String {
     let mut s = names.iter().take(6).copied().collect::<Vec<_>>().join(", ");
@@ -157,17 +167,18 @@ fn list(names: &[&str]) -> String {
     s
 }
 
-/// Each installed package's layer (from its `var/lib/dpkg/info/*.list` file) and files.
+/// Each installed package's layer and files: from its `var/lib/dpkg/info/*.list` file, or from
+/// the file list in apk's database.
 struct PackageFiles<'r> {
     report: &'r ImageReport,
     layer: BTreeMap<String, usize>,
-    list: BTreeMap<String, &'r str>,
+    list: BTreeMap<String, Cow<'r, str>>,
     /// Top-level symlinks (`bin` -> `usr/bin`) to resolve listed paths through.
     links: BTreeMap<&'r str, String>,
 }
 
 impl<'r> PackageFiles<'r> {
-    fn new(report: &'r ImageReport, db: &Db) -> Self {
+    fn dpkg(report: &'r ImageReport, db: &Db) -> Self {
         let mut layer = BTreeMap::new();
         let mut list = BTreeMap::new();
         for p in db.pkgs.values() {
@@ -176,12 +187,43 @@ impl<'r> PackageFiles<'r> {
                 if let Some(f) = report.files.get(&path) {
                     layer.insert(p.name.clone(), f.layer);
                     if let Some(c) = report.captured.get(&path) {
-                        list.insert(p.name.clone(), c.content.as_str());
+                        list.insert(p.name.clone(), Cow::Borrowed(c.content.as_str()));
                     }
                     break;
                 }
             }
         }
+        Self::with(report, layer, list)
+    }
+
+    /// apk records no per-package file of its own: a package's layer is the layer of its first
+    /// listed file still in the image, or for a package without files (`build-base`) the layer
+    /// that last wrote the database.
+    fn apk(
+        report: &'r ImageReport,
+        lists: BTreeMap<String, String>,
+        db_layer: Option<usize>,
+    ) -> Self {
+        let mut layer = BTreeMap::new();
+        let mut list = BTreeMap::new();
+        for (name, files) in lists {
+            let found = files
+                .lines()
+                .find_map(|p| report.files.get(p).map(|f| f.layer))
+                .or(if files.is_empty() { db_layer } else { None });
+            if let Some(l) = found {
+                layer.insert(name.clone(), l);
+            }
+            list.insert(name, Cow::Owned(files));
+        }
+        Self::with(report, layer, list)
+    }
+
+    fn with(
+        report: &'r ImageReport,
+        layer: BTreeMap<String, usize>,
+        list: BTreeMap<String, Cow<'r, str>>,
+    ) -> Self {
         let links = report
             .files
             .iter()
