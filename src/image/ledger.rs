@@ -20,7 +20,14 @@ pub const CONTEXT_DIRS: &[&str] = &[
     ".mypy_cache",
     ".idea",
     ".vscode",
+    // a local build's output (Rust, Maven, sbt; JavaScript and Python packaging)
+    "target",
+    "dist",
 ];
+
+/// The [`CONTEXT_DIRS`] that hold a local build's output rather than tooling state: the image
+/// may mean to use them (a jar built outside Docker), so a finding says so.
+pub const BUILD_OUTPUT_DIRS: &[&str] = &["target", "dist"];
 
 /// The class of a path: one of [`CACHE_DIRS`], one of [`CONTEXT_DIRS`], or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

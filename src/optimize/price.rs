@@ -10,7 +10,7 @@ pub(super) use context::context_on_disk;
 use super::attribute::Attribution;
 use super::{Finding, FixKind, Status, copies_context, instruction_at, line_of};
 use crate::dockerfile::{Dockerfile, Keyword};
-use crate::image::ledger::{Ledger, PathClass};
+use crate::image::ledger::{BUILD_OUTPUT_DIRS, Ledger, PathClass};
 use crate::image::{FileKind, ImageReport};
 use crate::lint::Diagnostic;
 use std::collections::{BTreeMap, HashSet};
@@ -222,12 +222,18 @@ impl<'a> Pricer<'a> {
             "context-not-ignored",
             false,
             |c, files| {
-                format!(
-                    "COPY brings {} from the build context ({files} files): add `{}` to \
-                     .dockerignore",
-                    c.name(),
-                    c.name()
-                )
+                let name = c.name();
+                if BUILD_OUTPUT_DIRS.contains(&name) {
+                    format!(
+                        "COPY brings {name} from the build context ({files} files), a local \
+                         build's output: add `{name}` to .dockerignore unless the image uses it"
+                    )
+                } else {
+                    format!(
+                        "COPY brings {name} from the build context ({files} files): add \
+                         `{name}` to .dockerignore"
+                    )
+                }
             },
         );
     }

@@ -534,6 +534,39 @@ P:curl\nA:x86_64\nI:400000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:curl\n"
     assert!(tc.note.is_none(), "measured from apk's file lists");
 }
 
+/// A `COPY . /app` that brings a local build's output (`target/`, `dist/`) along with the
+/// sources: each priced at the bytes the COPY stored under it, with a hint that the image may
+/// mean to use it.
+#[test]
+fn build_outputs_copied_with_the_context() {
+    let l1 = LayerBuilder::new()
+        .file_size("app/src/main.rs", 10)
+        .file_size("app/target/debug/app", 3000)
+        .file_size("app/target/debug/deps/libx.rlib", 400)
+        .file_size("app/web/dist/bundle.js", 250)
+        .build();
+    let spec = ImageSpec::new()
+        .layer(LayerBuilder::new().file_size("bin/sh", 5).build(), BASE)
+        .layer(l1, "COPY . /app # buildkit");
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "ctx.tar", &spec);
+    let r = run("FROM rust:1\nCOPY . /app\n", &p, None);
+    assert_eq!(
+        priced(&r),
+        vec![
+            ("context-not-ignored".to_string(), 2, 250),
+            ("context-not-ignored".to_string(), 2, 3400),
+        ]
+    );
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.what.contains("local build's output")),
+        "{:?}",
+        r.findings
+    );
+}
+
 fn dlint(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("dlint").unwrap();
     c.current_dir(dir).env("NO_COLOR", "1");
