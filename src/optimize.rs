@@ -47,6 +47,7 @@ pub const CAPTURE_GLOBS: &[&str] = &[
     "var/lib/dpkg/status",
     "var/lib/dpkg/info/*.list",
     "var/lib/apt/extended_states",
+    "var/log/apt/history.log",
     "lib/apk/db/installed",
     "etc/apk/world",
 ];

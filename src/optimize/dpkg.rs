@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Where dpkg keeps its database.
 pub const STATUS_PATH: &str = "var/lib/dpkg/status";
 
+/// apt's log of what each `apt-get` run installed.
+pub const HISTORY_PATH: &str = "var/log/apt/history.log";
+
 /// One installed package of `var/lib/dpkg/status`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pkg {
@@ -176,6 +179,31 @@ pub fn auto_installed(extended_states: &str) -> BTreeSet<String> {
     out
 }
 
+/// Packages apt's log (`var/log/apt/history.log`) shows installed automatically: the entries
+/// of `Install:` lines marked `automatic`, unless a later `Install:` or `Upgrade:` names
+/// them without it (installed on purpose then).
+pub fn auto_installed_from_history(log: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in log.lines() {
+        let Some(list) = line.strip_prefix("Install:") else {
+            continue;
+        };
+        // `name:arch (version, automatic), name:arch (version)`
+        for entry in list.split("), ") {
+            let entry = entry.trim();
+            let Some(name) = entry.split([' ', ':']).next().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            if entry.contains(", automatic") {
+                out.insert(name.to_string());
+            } else {
+                out.remove(name);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +243,13 @@ Package: gone\nStatus: deinstall ok config-files\nInstalled-Size: 9\n";
             "Package: a\nArchitecture: amd64\nAuto-Installed: 1\n\nPackage: b\nAuto-Installed: 0\n",
         );
         assert_eq!(a.into_iter().collect::<Vec<_>>(), vec!["a".to_string()]);
+    }
+
+    #[test]
+    fn history_log_marks_automatic_installs() {
+        let log = "Start-Date: x\nInstall: a:amd64 (1, automatic), b:amd64 (2), c:all (3, automatic)\n\
+End-Date: y\n\nStart-Date: z\nInstall: c:all (3)\nEnd-Date: w\n";
+        let auto = auto_installed_from_history(log);
+        assert_eq!(auto.into_iter().collect::<Vec<_>>(), ["a"]);
     }
 }

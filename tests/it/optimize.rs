@@ -383,11 +383,30 @@ Package: make\nArchitecture: amd64\nAuto-Installed: 1\n\n\
 Package: libcurl4\nArchitecture: amd64\nAuto-Installed: 1\n\n\
 Package: ca-certificates\nArchitecture: all\nAuto-Installed: 1\n";
 
+/// apt's log of the same install: what `Install:` marks `automatic` came as a dependency or
+/// recommendation (curl was asked for; a later explicit install makes a package manual).
+const HISTORY: &str = "\nStart-Date: 2026-12-06  17:57:49\n\
+Commandline: apt-get install -y build-essential curl\n\
+Install: gcc:amd64 (12.2.0-14, automatic), cpp:amd64 (4:12.2.0-3, automatic), \
+make:amd64 (4.3-4.1, automatic), build-essential:amd64 (12.9), curl:amd64 (7.88.1-10), \
+libcurl4:amd64 (7.88.1-10, automatic), ca-certificates:amd64 (20230311, automatic)\n\
+End-Date: 2026-12-06  17:57:56\n";
+
 /// A single-stage build that installs build-essential (the toolchain a multi-stage build would
 /// drop) and curl without `--no-install-recommends` (ca-certificates only came as a
 /// recommendation), with dpkg's database, file lists and apt's extended_states.
 #[test]
 fn toolchain_and_recommends_from_dpkg() {
+    toolchain_and_recommends("var/lib/apt/extended_states", STATES);
+}
+
+/// The same when the image has apt's log but not its extended_states.
+#[test]
+fn toolchain_and_recommends_from_apt_history_log() {
+    toolchain_and_recommends("var/log/apt/history.log", HISTORY);
+}
+
+fn toolchain_and_recommends(apt_state_path: &str, apt_state: &str) {
     let list = |files: &[&str]| files.join("\n").into_bytes();
     let l0 = LayerBuilder::new()
         .symlink("bin", "usr/bin")
@@ -403,7 +422,7 @@ fn toolchain_and_recommends_from_dpkg() {
         .build();
     let l1 = LayerBuilder::new()
         .file("var/lib/dpkg/status", STATUS.as_bytes())
-        .file("var/lib/apt/extended_states", STATES.as_bytes())
+        .file(apt_state_path, apt_state.as_bytes())
         .file_size("usr/bin/gcc-12", 5000)
         .symlink("usr/bin/gcc", "gcc-12")
         .file_size("usr/bin/cpp-12", 2000)

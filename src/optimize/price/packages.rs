@@ -20,7 +20,12 @@ impl Pricer<'_> {
             let pkgs = PackageFiles::dpkg(self.report, &db);
             let auto = captured
                 .get("var/lib/apt/extended_states")
-                .map(|c| dpkg::auto_installed(&c.content));
+                .map(|c| dpkg::auto_installed(&c.content))
+                .or_else(|| {
+                    captured
+                        .get(dpkg::HISTORY_PATH)
+                        .map(|c| dpkg::auto_installed_from_history(&c.content))
+                });
             (db, pkgs, auto)
         } else if let Some(c) = captured.get(apk::INSTALLED_PATH) {
             let (db, lists) = apk::parse(&c.content);
@@ -104,8 +109,8 @@ impl Pricer<'_> {
                 self.not_measurable(
                     &d,
                     Some(layer),
-                    "var/lib/apt/extended_states is not in the image: which packages were \
-                     pulled in automatically cannot be told",
+                    "neither var/lib/apt/extended_states nor var/log/apt/history.log is in \
+                     the image: which packages were pulled in automatically cannot be told",
                 );
                 continue;
             };
