@@ -13,6 +13,7 @@ pub mod read;
 pub mod registry;
 pub mod removals;
 pub mod rule;
+pub mod shellcheck;
 #[cfg(test)]
 pub mod testing;
 
@@ -79,6 +80,23 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
     }
     if enabled(registry::ANALYSIS_LIMIT_ID) {
         diags.extend(nesting_limits(model.analysis()));
+    }
+    if let Some(program) = &config.shellcheck {
+        match shellcheck::check(program, &model, &diags) {
+            Ok(found) => diags.extend(
+                found
+                    .into_iter()
+                    .filter(|d| !config.ignored_other.contains(d.rule)),
+            ),
+            Err(e) => diags.push(Diagnostic {
+                rule: registry::ANALYSIS_LIMIT_ID,
+                name: registry::ANALYSIS_LIMIT_NAME,
+                severity: Severity::Warning,
+                message: format!("--shellcheck: {e}; its findings are missing"),
+                span: dockerfile::Span::new(0, 0),
+                fix: None,
+            }),
+        }
     }
     if !config.disable_ignore_pragma {
         let mut ignores = ignore::Ignores::new(df, registry);

@@ -74,6 +74,10 @@ pub struct LintArgs {
     /// directory).
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+    /// Also run this `shellcheck` program on the RUN bodies (one process per Dockerfile), for
+    /// the ShellCheck codes dlint does not build in; its findings are merged.
+    #[arg(long, value_name = "PATH")]
+    pub shellcheck: Option<PathBuf>,
 }
 
 /// The flags that override config files.
@@ -93,6 +97,7 @@ pub(crate) fn overrides(args: &LintArgs) -> Overrides {
         report_unused_ignores: args.report_unused_ignores,
         target: args.target.clone(),
         context: args.context.clone(),
+        shellcheck: args.shellcheck.clone(),
     }
 }
 

@@ -65,6 +65,9 @@ impl fmt::Display for Threshold {
 pub struct Config {
     /// Canonical ids of rules that never run.
     pub ignored: BTreeSet<&'static str>,
+    /// Ignored hadolint/ShellCheck codes dlint does not implement (upper case): they still
+    /// silence the findings of `--shellcheck`.
+    pub ignored_other: BTreeSet<String>,
     /// Severity overrides by canonical id (also enables off-by-default rules).
     pub overrides: BTreeMap<&'static str, Severity>,
     pub failure_threshold: Threshold,
@@ -90,6 +93,9 @@ pub struct Config {
     /// The build context directory (`context:`, `--context`), for its `.dockerignore`;
     /// without one, each Dockerfile's directory.
     pub context: Option<PathBuf>,
+    /// A `shellcheck` program (`shellcheck:`, `--shellcheck`) to run on the RUN bodies as
+    /// well, for the ShellCheck codes dlint does not build in.
+    pub shellcheck: Option<PathBuf>,
     /// The file the config was read from.
     pub path: Option<PathBuf>,
 }
@@ -135,6 +141,7 @@ struct RawConfig {
     verbose: Option<bool>,
     target: Option<String>,
     context: Option<PathBuf>,
+    shellcheck: Option<PathBuf>,
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
     /// Gates of `dlint image`, read by `image::gates::from_yaml`.
@@ -196,10 +203,13 @@ impl Config {
         }
         cfg.format = raw.format;
         for key in raw.ignored.unwrap_or_default() {
-            if let Some(id) =
-                resolve_rule(registry, &key).map_err(|e| err(format!("key `ignored`: {e}")))?
-            {
-                cfg.ignored.insert(id);
+            match resolve_rule(registry, &key).map_err(|e| err(format!("key `ignored`: {e}")))? {
+                Some(id) => {
+                    cfg.ignored.insert(id);
+                }
+                None => {
+                    cfg.ignored_other.insert(key.to_ascii_uppercase());
+                }
             }
         }
         if let Some(o) = raw.override_ {
@@ -243,6 +253,7 @@ impl Config {
         cfg.context = raw
             .context
             .map(|c| path.parent().map_or(c.clone(), |d| d.join(&c)));
+        cfg.shellcheck = raw.shellcheck;
         Ok(cfg)
     }
 
@@ -453,6 +464,8 @@ pub struct Overrides {
     pub target: Option<String>,
     /// `--context`, replacing the config's.
     pub context: Option<PathBuf>,
+    /// `--shellcheck`, replacing the config's.
+    pub shellcheck: Option<PathBuf>,
 }
 
 impl Config {
@@ -462,8 +475,13 @@ impl Config {
             resolve_rule(registry, key).map_err(|e| Error::Usage(format!("--{flag}: {e}")))
         };
         for key in &o.ignore {
-            if let Some(id) = resolve("ignore", key)? {
-                self.ignored.insert(id);
+            match resolve("ignore", key)? {
+                Some(id) => {
+                    self.ignored.insert(id);
+                }
+                None => {
+                    self.ignored_other.insert(key.to_ascii_uppercase());
+                }
             }
         }
         for (flag, sev, list) in [
@@ -510,6 +528,9 @@ impl Config {
         }
         if o.context.is_some() {
             self.context.clone_from(&o.context);
+        }
+        if o.shellcheck.is_some() {
+            self.shellcheck.clone_from(&o.shellcheck);
         }
         Ok(())
     }

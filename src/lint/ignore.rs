@@ -288,7 +288,10 @@ impl Ignores {
                 hit = true;
             }
             for c in &mut e.codes {
-                if c.ids.contains(&d.rule) {
+                // `--shellcheck` findings carry codes no rule of dlint has
+                let external =
+                    d.name == super::shellcheck::NAME && c.raw.eq_ignore_ascii_case(d.rule);
+                if c.ids.contains(&d.rule) || external {
                     c.used = true;
                     hit = true;
                 }

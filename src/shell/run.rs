@@ -21,6 +21,9 @@ pub struct Run {
     pub mounts: Vec<Mount>,
     /// An `ONBUILD RUN`: it runs when a child image is built from this one.
     pub onbuild: bool,
+    /// The shell dialect the RUN's shell-form body runs in (`None`: PowerShell, cmd, a
+    /// Windows stage without SHELL, or a shell ShellCheck does not check).
+    pub dialect: Option<Dialect>,
 }
 
 impl Run {
@@ -127,6 +130,7 @@ impl Analysis {
                         script,
                         mounts: mounts(run),
                         onbuild,
+                        dialect: facts.dialects.get(index).copied().flatten(),
                     })
                 })
                 .collect();

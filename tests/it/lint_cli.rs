@@ -304,3 +304,85 @@ fn copy_of_an_ignored_file_reads_the_context_ignore_file() {
         "{out}"
     );
 }
+
+/// `--shellcheck PATH` runs a real ShellCheck (Debian's package; `.ci/run` installs it) on the
+/// RUN bodies and merges the codes dlint does not build in, at their place in the Dockerfile;
+/// a code both report appears once; inline and config ignores silence external codes too; a
+/// program that cannot run is a DL1003 warning, not a crash.
+#[test]
+fn shellcheck_program_adds_the_codes_not_built_in() {
+    let Some(sc) = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!("skipped: no shellcheck installed (apt-get install shellcheck)");
+        return;
+    };
+    let t = repo();
+    std::fs::write(
+        t.path().join("Dockerfile"),
+        "FROM debian:12\nRUN ls -l | grep foo && echo $UNSET\n# hadolint ignore=SC2012\nRUN ls /etc | wc -l\nRUN find . -name *.txt\n",
+    )
+    .unwrap();
+    let out = dlint(t.path())
+        .args([
+            "lint",
+            "--no-config",
+            "-f",
+            "json",
+            "--shellcheck",
+            sc,
+            "Dockerfile",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let has = |rule: &str, line: u64| found.iter().filter(|f| f.0 == rule && f.1 == line).count();
+    assert_eq!(has("SC2010", 2), 1, "external code at its line: {found:?}");
+    assert_eq!(
+        has("SC2086", 2),
+        1,
+        "built in and external, reported once: {found:?}"
+    );
+    assert_eq!(
+        has("SC2012", 4),
+        0,
+        "inline ignore of an external code: {found:?}"
+    );
+    assert_eq!(has("SC2061", 5), 1, "{found:?}");
+    // the config's `ignored` silences an external code
+    std::fs::write(t.path().join(".dlint.yaml"), "ignored: [SC2061]\n").unwrap();
+    let out = dlint(t.path())
+        .args(["lint", "-f", "compact", "--shellcheck", sc, "Dockerfile"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("SC2010") && !text.contains("SC2061"),
+        "{text}"
+    );
+    dlint(t.path())
+        .args([
+            "lint",
+            "--no-config",
+            "-f",
+            "compact",
+            "--shellcheck",
+            "/nonexistent/shellcheck",
+            "Dockerfile",
+        ])
+        .assert()
+        .stdout(contains("DL1003"))
+        .stdout(contains("--shellcheck: cannot run"));
+}
