@@ -6,10 +6,37 @@ use super::paths::resolve;
 use crate::lint::SemanticModel;
 use crate::shell::pkg::{Invocation, Manager, invocation};
 use crate::shell::run::Run;
-use crate::shell::{Command, Script, Word, basename};
+use crate::shell::{Command, Script, Word, basename, path_covers};
 
-/// What command `k` of a RUN stores: paths with their origin.
+/// What command `k` of a RUN stores: paths with their origin (what its arguments name, then
+/// the files its output redirects write).
 pub(super) fn stored(
+    model: &SemanticModel<'_>,
+    run: &Run,
+    k: usize,
+    c: &Command,
+    cwd: Option<&str>,
+    root: bool,
+) -> Vec<(String, Origin)> {
+    let mut out = by_arguments(model, run, k, c, cwd, root);
+    out.extend(redirect_targets(c, cwd, root).map(|p| (p, Origin::File)));
+    out
+}
+
+/// The files `c`'s output redirects write, resolved (not devices nor /proc, /sys files).
+pub(super) fn redirect_targets<'c>(
+    c: &'c Command,
+    cwd: Option<&'c str>,
+    root: bool,
+) -> impl Iterator<Item = String> + 'c {
+    c.writes
+        .iter()
+        .filter(|w| w.is_static && !w.value.is_empty() && !w.value.contains(['*', '?', '[']))
+        .filter_map(move |w| resolve(&w.value, cwd, root))
+        .filter(|p| p != "/" && !["/dev", "/proc", "/sys"].iter().any(|d| path_covers(d, p)))
+}
+
+fn by_arguments(
     model: &SemanticModel<'_>,
     run: &Run,
     k: usize,
@@ -172,13 +199,16 @@ fn run_script<'m>(model: &'m SemanticModel<'_>, run: &Run) -> Option<&'m Script>
     model.analysis().run_at(run.index)?.script.as_ref()
 }
 
-/// True when a command after `k` names `path` (or something in it).
+/// True when a command after `k` names `path` (or something in it), as an argument or as
+/// the file a redirect writes.
 fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
     script.is_some_and(|s| {
-        s.commands
-            .iter()
-            .skip(k + 1)
-            .any(|c| c.words.iter().any(|w| w.value.contains(path)))
+        s.commands.iter().skip(k + 1).any(|c| {
+            c.words
+                .iter()
+                .chain(&c.writes)
+                .any(|w| w.value.contains(path))
+        })
     })
 }
 
