@@ -152,6 +152,18 @@ fn by_arguments(
             dir.map(|d| vec![(format!("{d}/.git"), Origin::File), (d, Origin::File)])
                 .unwrap_or_default()
         }
+        // what an archive holds is not known: its directory counts, as one `mkdir` made
+        "tar" if extracts(args) => {
+            let d = ["-C", "--directory"];
+            let dir = match value_of(&d) {
+                Some(w) => static_path(Some(w), &d),
+                None if args.iter().any(|w| w.value.starts_with("-C")) => None,
+                None => cwd.map(str::to_string),
+            };
+            dir.filter(|d| d != "/")
+                .map(|d| vec![(d, Origin::Dir)])
+                .unwrap_or_default()
+        }
         "unzip" => {
             let d = value_of(&["-d"]);
             file(static_path(d, &[]))
@@ -193,6 +205,20 @@ fn by_arguments(
             None => Vec::new(),
         },
     }
+}
+
+/// True when `tar`'s arguments extract: `-x`, `--extract`/`--get`, or an `x` in the leading
+/// option cluster of the old style (`tar xzf a.tgz`).
+fn extracts(args: &[Word]) -> bool {
+    args.iter().enumerate().any(|(i, w)| {
+        let v = w.value.as_str();
+        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic());
+        v == "--extract"
+            || v == "--get"
+            || v.strip_prefix('-')
+                .is_some_and(|r| !r.starts_with('-') && letters(r) && r.contains('x'))
+            || (i == 0 && letters(v) && v.contains('x'))
+    })
 }
 
 fn run_script<'m>(model: &'m SemanticModel<'_>, run: &Run) -> Option<&'m Script> {

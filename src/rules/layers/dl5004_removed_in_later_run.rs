@@ -416,4 +416,30 @@ mod tests {
             assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
         }
     }
+
+    #[test]
+    fn tar_extracts_into_a_directory() {
+        for src in [
+            "FROM debian:12\nRUN curl -fsSL https://e.com/a.tgz | tar -xz -C /opt/tool\nRUN rm -rf /opt/tool\n",
+            "FROM debian:12\nWORKDIR /srv\nRUN tar xzf /x/a.tgz\nRUN rm -rf /srv/*\n",
+            "FROM debian:12\nRUN tar --extract --file=/x/a.tar --directory=/opt/t\nRUN rm -rf /opt\n",
+        ] {
+            let d = check(&RemovedInLaterRun, src);
+            assert_eq!(d.len(), 1, "{src}");
+        }
+        for src in [
+            // what exactly the archive held is unknown: a path inside is not matched
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /opt/tool\nRUN rm -rf /opt/tool/docs\n",
+            // listing or creating an archive stores nothing there
+            "FROM debian:12\nRUN tar -tzf /x/a.tgz -C /opt/tool\nRUN rm -rf /opt/tool\n",
+            // into / or an unknown directory
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /\nRUN rm -rf /opt\n",
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz\nRUN rm -rf /opt\n",
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C$D\nRUN rm -rf /opt\n",
+            // the deleting RUN fills the directory again first
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /opt/t\nRUN apt-get install -y x && rm -rf /opt/t/*\n",
+        ] {
+            assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
+        }
+    }
 }
