@@ -242,8 +242,14 @@ struct StageState {
 
 impl StageState {
     fn add(&mut self, inst: usize, path: String, origin: Origin) {
-        // The same path stored again: the later instruction is the one that holds it.
-        if let Some(e) = self.created.iter_mut().find(|e| e.path == path) {
+        // The same path stored again: the later instruction is the one that holds it. Not
+        // for a directory two RUNs filled (an archive extracted into it, say): both keep a part.
+        let both_dirs = |e: &Created| e.origin == Origin::Dir && origin == Origin::Dir;
+        if let Some(e) = self
+            .created
+            .iter_mut()
+            .find(|e| e.path == path && (e.inst == inst || !both_dirs(e)))
+        {
             e.inst = inst;
             e.origin = origin;
             return;

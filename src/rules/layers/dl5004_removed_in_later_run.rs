@@ -427,6 +427,11 @@ mod tests {
             let d = check(&RemovedInLaterRun, src);
             assert_eq!(d.len(), 1, "{src}");
         }
+        // two RUNs that extracted into the same directory: both layers keep a part
+        let src = "FROM debian:12\nWORKDIR /tmp/p\nRUN tar xzf a.tgz && make -C a\nRUN tar xzf b.tgz\nWORKDIR /\nRUN rm -r /tmp/p/\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("lines 3, 4"), "{}", d[0].message);
         for src in [
             // what exactly the archive held is unknown: a path inside is not matched
             "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /opt/tool\nRUN rm -rf /opt/tool/docs\n",
