@@ -62,6 +62,9 @@ pub struct Command {
     pub nested: bool,
     /// Came from an `sh -c "..."` string.
     pub from_sh_c: bool,
+    /// Targets of the output redirects (`>`, `>>`, `>|`, `&>`, `&>>`) that apply to this command
+    /// (for a redirected `{ ...; }`, loop or subshell: its first command).
+    pub writes: Vec<Word>,
 }
 
 impl Command {

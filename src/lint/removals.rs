@@ -82,6 +82,7 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             root: true,
             created: Vec::new(),
             vars: HashMap::new(),
+            debs_kept_from: None,
         };
         for &i in &stage.instructions {
             let Some(inst) = df.instructions.get(i) else {
@@ -154,7 +155,11 @@ fn expand_script(
     vars: &HashMap<String, String>,
 ) -> Script {
     let dynamic = |w: &Word| !w.is_static && w.value.contains('$');
-    if !script.commands.iter().any(|c| c.words.iter().any(dynamic)) {
+    if !script
+        .commands
+        .iter()
+        .any(|c| c.words.iter().chain(&c.writes).any(dynamic))
+    {
         return script.clone();
     }
     let mut assigned: Vec<String> = Vec::new();
@@ -200,7 +205,7 @@ fn expand_script(
     };
     let mut out = script.clone();
     for c in &mut out.commands {
-        for w in &mut c.words {
+        for w in c.words.iter_mut().chain(c.writes.iter_mut()) {
             if w.is_static || w.value.contains("$(") || w.value.contains('`') {
                 continue;
             }
@@ -228,12 +233,23 @@ struct StageState {
     /// The stage runs as root (`~` is /root).
     root: bool,
     created: Vec<Created>,
+    /// First instruction from which apt keeps the downloaded `.deb`s: the stage removed the
+    /// `docker-clean` hook of the Debian/Ubuntu images (which deletes them after each install)
+    /// or set `Keep-Downloaded-Packages`. Before it (and without it) `apt-get clean` deletes
+    /// next to nothing an earlier layer stored.
+    debs_kept_from: Option<usize>,
 }
 
 impl StageState {
     fn add(&mut self, inst: usize, path: String, origin: Origin) {
-        // The same path stored again: the later instruction is the one that holds it.
-        if let Some(e) = self.created.iter_mut().find(|e| e.path == path) {
+        // The same path stored again: the later instruction is the one that holds it. Not
+        // for a directory two RUNs filled (an archive extracted into it, say): both keep a part.
+        let both_dirs = |e: &Created| e.origin == Origin::Dir && origin == Origin::Dir;
+        if let Some(e) = self
+            .created
+            .iter_mut()
+            .find(|e| e.path == path && (e.inst == inst || !both_dirs(e)))
+        {
             e.inst = inst;
             e.origin = origin;
             return;
@@ -275,6 +291,39 @@ impl StageState {
                 };
                 continue;
             }
+            if self.debs_kept_from.is_none() && keeps_debs(c, cwd.as_deref(), self.root) {
+                self.debs_kept_from = Some(run.index);
+            }
+            if is_apt_clean(k, c) {
+                // What this RUN's own installs stored is cleaned in time; when it installed
+                // too, the clean is its own (as an `rm` of what the RUN stored again).
+                let own = mine.iter().any(is_apt_cache);
+                mine.retain(|m| !is_apt_cache(m));
+                let kept =
+                    |e: &Created| !own && self.debs_kept_from.is_some_and(|from| e.inst >= from);
+                let matches: Vec<Match> = self
+                    .created
+                    .iter()
+                    .filter(|e| is_apt_cache(e) && kept(e))
+                    .map(|e| Match {
+                        earlier: e.inst,
+                        path: e.path.clone(),
+                        origin: e.origin.clone(),
+                    })
+                    .collect();
+                self.created.retain(|e| !is_apt_cache(e));
+                if !matches.is_empty() {
+                    out.push(LaterRemoval {
+                        later: run.index,
+                        command: k,
+                        span: c.span,
+                        matches,
+                        operands: vec![Some(APT_CACHE.to_string())],
+                        all_matched: true,
+                    });
+                }
+                continue;
+            }
             if let Some(ops) = deleted_operands(c) {
                 let resolved: Vec<Option<String>> = ops
                     .iter()
@@ -304,7 +353,10 @@ impl StageState {
                         e.origin == Origin::Dir
                             && before_rm.iter().enumerate().any(|(j, c)| {
                                 invocation(j, c).is_some()
-                                    || c.words.iter().any(|w| w.value.contains(e.path.as_str()))
+                                    || c.words
+                                        .iter()
+                                        .chain(&c.writes)
+                                        .any(|w| w.value.contains(e.path.as_str()))
                             })
                     };
                     for e in self
@@ -370,6 +422,36 @@ impl StageState {
             self.add(m.inst, m.path, m.origin);
         }
     }
+}
+
+/// The cache apt installs fill and `apt-get clean` empties.
+const APT_CACHE: &str = "/var/cache/apt";
+
+/// True for an `apt-get clean` / `apt clean`.
+fn is_apt_clean(k: usize, c: &Command) -> bool {
+    invocation(k, c)
+        .is_some_and(|i| matches!(i.manager, Manager::AptGet | Manager::Apt) && i.sub() == "clean")
+}
+
+/// The apt package cache an install stored.
+fn is_apt_cache(e: &Created) -> bool {
+    e.path == APT_CACHE && matches!(e.origin, Origin::Package(Manager::AptGet | Manager::Apt))
+}
+
+/// True when `c` makes apt keep the `.deb`s it downloads: it deletes
+/// /etc/apt/apt.conf.d/docker-clean, or names `Keep-Downloaded-Packages` set to true (in an
+/// apt option or in a line written to apt's configuration).
+fn keeps_debs(c: &Command, cwd: Option<&str>, root: bool) -> bool {
+    let hook = "/etc/apt/apt.conf.d/docker-clean";
+    let deletes_hook = deleted_operands(c).is_some_and(|ops| {
+        ops.iter()
+            .any(|w| w.is_static && resolve(&w.value, cwd, root).is_some_and(|r| covers(&r, hook)))
+    });
+    deletes_hook
+        || c.words.iter().any(|w| {
+            let v = w.value.to_ascii_lowercase();
+            v.contains("keep-downloaded-packages") && v.contains("true")
+        })
 }
 
 /// True when a cache, tmpfs, bind or secret mount of the RUN holds `path` (nothing of it

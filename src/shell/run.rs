@@ -284,6 +284,7 @@ pub fn script_of(df: &Dockerfile, inst: &Instruction, sc: Option<ScSetup<'_>>) -
                         op_before: None,
                         nested: false,
                         from_sh_c: false,
+                        writes: Vec::new(),
                     }],
                     ..Script::default()
                 });

@@ -331,3 +331,66 @@ fn sh_c_nesting_shares_the_depth_budget() {
     assert!(s.limit.is_some());
     assert_eq!(names(&s).first().map(String::as_str), Some("apt-get"));
 }
+
+fn writes(s: &Script) -> Vec<Vec<(String, bool)>> {
+    s.commands
+        .iter()
+        .map(|c| {
+            c.writes
+                .iter()
+                .map(|w| (w.value.clone(), w.is_static))
+                .collect()
+        })
+        .collect()
+}
+
+fn w(v: &str) -> (String, bool) {
+    (v.to_string(), true)
+}
+
+#[test]
+fn output_redirect_targets() {
+    let s = parse(
+        "mkdir -p /tmp/b && head -c 3 /dev/zero > /tmp/b/blob.bin 2>/tmp/err.log; echo x >> \"/etc/a b\"",
+    );
+    assert!(!s.tolerant);
+    assert_eq!(
+        writes(&s),
+        [
+            vec![],
+            vec![w("/tmp/b/blob.bin"), w("/tmp/err.log")],
+            vec![w("/etc/a b")]
+        ]
+    );
+    // duplications and input redirects are not files written; prefix redirects are
+    let s = parse("cmd 2>&1 < /etc/in && >/tmp/out echo hi &> /tmp/all");
+    assert_eq!(writes(&s), [vec![], vec![w("/tmp/out"), w("/tmp/all")]]);
+    // a redirected group or loop: its first command; a heredoc's redirect; inside a pipeline
+    let s = parse("{ echo a; echo b; } > /tmp/g && cat <<EOF > /tmp/h\nx\nEOF\n");
+    assert_eq!(writes(&s), [vec![w("/tmp/g")], vec![], vec![w("/tmp/h")]]);
+    let s =
+        parse("curl -s https://e.com | tar -x > /tmp/t.log; for f in a; do echo $f; done >/tmp/l");
+    assert_eq!(
+        writes(&s),
+        [vec![], vec![w("/tmp/t.log")], vec![w("/tmp/l")]]
+    );
+    // a dynamic target is kept, not static; a substitution in it is still walked
+    let s = parse("echo x > \"$D/f\" && echo y > $(mktemp)");
+    assert_eq!(s.commands[0].writes[0].value, "$D/f");
+    assert!(!s.commands[0].writes[0].is_static);
+    assert_eq!(names(&s), ["echo", "echo", "mktemp"]);
+    assert!(s.commands[2].nested);
+    assert_eq!(s.commands[1].writes.len(), 1);
+    // inside sh -c
+    let s = parse("sh -c 'echo a > /tmp/in-sh'");
+    assert_eq!(writes(&s), [vec![], vec![w("/tmp/in-sh")]]);
+}
+
+#[test]
+fn output_redirect_targets_tolerant() {
+    let s = parse("echo \"unterminated > /x && echo a > /tmp/a 2>/tmp/e >&2");
+    assert!(s.tolerant);
+    let s = parse("echo a > /tmp/a 2>/tmp/e >&2 1>>/tmp/b && echo 'oops");
+    assert!(s.tolerant);
+    assert_eq!(writes(&s)[0], [w("/tmp/a"), w("/tmp/e"), w("/tmp/b")]);
+}

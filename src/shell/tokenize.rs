@@ -42,6 +42,7 @@ impl Tok<'_> {
         self.words.drain(..keywords);
         if !self.words.is_empty() {
             let first = self.script.commands.is_empty();
+            let writes = write_targets(&self.words);
             let start = wrapper_len(&self.words);
             let span_start = self.words.first().map(|w| w.span).unwrap_or_default();
             let span_end = self.words.last().map(|w| w.span).unwrap_or_default();
@@ -58,6 +59,7 @@ impl Tok<'_> {
                 op_before,
                 nested: false,
                 from_sh_c: false,
+                writes,
             });
             self.pending = None;
         }
@@ -68,6 +70,31 @@ impl Tok<'_> {
             self.pending = Some(op);
         }
     }
+}
+
+/// Targets of output redirects among a command's words: `> FILE`, `>>FILE`, `2> FILE`
+/// (`>&2`-style duplications are not files).
+fn write_targets(words: &[Word]) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut it = words.iter().peekable();
+    while let Some(w) = it.next() {
+        let v = w.value.trim_start_matches(|c: char| c.is_ascii_digit());
+        let Some(rest) = [">>", ">|", ">"].iter().find_map(|op| v.strip_prefix(op)) else {
+            continue;
+        };
+        if rest.starts_with(['&', '>', '(']) {
+            continue;
+        }
+        if !rest.is_empty() {
+            out.push(Word {
+                value: rest.to_string(),
+                ..w.clone()
+            });
+        } else if let Some(next) = it.next_if(|n| !n.value.starts_with(['>', '<', '&'])) {
+            out.push(next.clone());
+        }
+    }
+    out
 }
 
 pub(super) fn parse(text: &str, mapping: Mapping<'_>) -> Script {

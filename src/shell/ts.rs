@@ -129,6 +129,7 @@ impl Walker<'_, '_> {
                 self.pending = saved;
             }
             "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+            "redirected_statement" => self.redirected(node, nested, level),
             _ => self.children(node, nested, level),
         }
     }
@@ -223,6 +224,7 @@ impl Walker<'_, '_> {
     fn command(&mut self, node: Node<'_>, nested: bool, level: usize) {
         let mut words = Vec::new();
         let mut assignments = Vec::new();
+        let mut writes = Vec::new();
         let mut subs = Vec::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -236,7 +238,10 @@ impl Walker<'_, '_> {
                     words.push(self.word(inner));
                     subs.push(inner);
                 }
-                k if k.ends_with("redirect") => subs.push(child),
+                k if k.ends_with("redirect") => {
+                    self.write_targets(child, &mut writes);
+                    subs.push(child);
+                }
                 "comment" => self.walk(child, nested, level + 1),
                 _ => {
                     words.push(self.word(child));
@@ -253,6 +258,7 @@ impl Walker<'_, '_> {
             op_before: None,
             nested,
             from_sh_c: false,
+            writes,
         };
         let inner = self.sh_c_script(&cmd, node, level);
         self.emit(cmd, nested);
@@ -276,6 +282,67 @@ impl Walker<'_, '_> {
             self.script.errexit |= inner.errexit;
             self.script.pipefail |= inner.pipefail;
             self.script.limit = self.script.limit.or(inner.limit);
+        }
+    }
+
+    /// `BODY > FILE...`: the body is walked as usual, then the redirects (for their
+    /// substitutions). The targets of the output redirects go to the command they apply to:
+    /// the command itself, the first of a group or loop, and the last one of a `&&`/`||` list
+    /// or a pipeline (tree-sitter-bash parses `a && b > f` with the list as the body, while
+    /// the shell redirects `b` only).
+    fn redirected(&mut self, node: Node<'_>, nested: bool, level: usize) {
+        let mut writes = Vec::new();
+        let mut target = None;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind().ends_with("redirect") {
+                self.write_targets(child, &mut writes);
+                self.walk(child, nested, level + 1);
+                continue;
+            }
+            let before = self.script.commands.len();
+            self.walk(child, nested, level + 1);
+            if target.is_some() {
+                continue;
+            }
+            let body = self.script.commands.get(before..).unwrap_or_default();
+            let own = |c: &Command| c.nested == nested && !c.from_sh_c;
+            target = Some(if matches!(child.kind(), "list" | "pipeline") {
+                body.iter().rposition(own).map(|i| before + i)
+            } else {
+                body.iter().position(own).map(|i| before + i)
+            });
+        }
+        if let Some(c) = target
+            .flatten()
+            .and_then(|i| self.script.commands.get_mut(i))
+        {
+            c.writes.extend(writes);
+        }
+    }
+
+    /// The targets of the output redirects in `r`: a `file_redirect` itself, or the ones a
+    /// `heredoc_redirect` carries (`cat <<EOF > FILE`). Looks at most two levels down.
+    fn write_targets(&self, r: Node<'_>, out: &mut Vec<Word>) {
+        match r.kind() {
+            "file_redirect" => {
+                let mut cursor = r.walk();
+                let writes = r
+                    .children(&mut cursor)
+                    .any(|c| !c.is_named() && matches!(c.kind(), ">" | ">>" | ">|" | "&>" | "&>>"));
+                if writes && let Some(d) = r.child_by_field_name("destination") {
+                    out.push(self.word(d));
+                }
+            }
+            "heredoc_redirect" => {
+                let mut cursor = r.walk();
+                for c in r.named_children(&mut cursor) {
+                    if c.kind() == "file_redirect" {
+                        self.write_targets(c, out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -372,6 +439,7 @@ impl Walker<'_, '_> {
             op_before: None,
             nested,
             from_sh_c: false,
+            writes: Vec::new(),
         };
         self.emit(cmd, nested);
         let saved = self.pending.take();

@@ -6,10 +6,37 @@ use super::paths::resolve;
 use crate::lint::SemanticModel;
 use crate::shell::pkg::{Invocation, Manager, invocation};
 use crate::shell::run::Run;
-use crate::shell::{Command, Script, Word, basename};
+use crate::shell::{Command, Script, Word, basename, path_covers};
 
-/// What command `k` of a RUN stores: paths with their origin.
+/// What command `k` of a RUN stores: paths with their origin (what its arguments name, then
+/// the files its output redirects write).
 pub(super) fn stored(
+    model: &SemanticModel<'_>,
+    run: &Run,
+    k: usize,
+    c: &Command,
+    cwd: Option<&str>,
+    root: bool,
+) -> Vec<(String, Origin)> {
+    let mut out = by_arguments(model, run, k, c, cwd, root);
+    out.extend(redirect_targets(c, cwd, root).map(|p| (p, Origin::File)));
+    out
+}
+
+/// The files `c`'s output redirects write, resolved (not devices nor /proc, /sys files).
+pub(super) fn redirect_targets<'c>(
+    c: &'c Command,
+    cwd: Option<&'c str>,
+    root: bool,
+) -> impl Iterator<Item = String> + 'c {
+    c.writes
+        .iter()
+        .filter(|w| w.is_static && !w.value.is_empty() && !w.value.contains(['*', '?', '[']))
+        .filter_map(move |w| resolve(&w.value, cwd, root))
+        .filter(|p| p != "/" && !["/dev", "/proc", "/sys"].iter().any(|d| path_covers(d, p)))
+}
+
+fn by_arguments(
     model: &SemanticModel<'_>,
     run: &Run,
     k: usize,
@@ -125,6 +152,18 @@ pub(super) fn stored(
             dir.map(|d| vec![(format!("{d}/.git"), Origin::File), (d, Origin::File)])
                 .unwrap_or_default()
         }
+        // what an archive holds is not known: its directory counts, as one `mkdir` made
+        "tar" if extracts(args) => {
+            let d = ["-C", "--directory"];
+            let dir = match value_of(&d) {
+                Some(w) => static_path(Some(w), &d),
+                None if args.iter().any(|w| w.value.starts_with("-C")) => None,
+                None => cwd.map(str::to_string),
+            };
+            dir.filter(|d| d != "/")
+                .map(|d| vec![(d, Origin::Dir)])
+                .unwrap_or_default()
+        }
         "unzip" => {
             let d = value_of(&["-d"]);
             file(static_path(d, &[]))
@@ -168,17 +207,34 @@ pub(super) fn stored(
     }
 }
 
+/// True when `tar`'s arguments extract: `-x`, `--extract`/`--get`, or an `x` in the leading
+/// option cluster of the old style (`tar xzf a.tgz`).
+fn extracts(args: &[Word]) -> bool {
+    args.iter().enumerate().any(|(i, w)| {
+        let v = w.value.as_str();
+        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic());
+        v == "--extract"
+            || v == "--get"
+            || v.strip_prefix('-')
+                .is_some_and(|r| !r.starts_with('-') && letters(r) && r.contains('x'))
+            || (i == 0 && letters(v) && v.contains('x'))
+    })
+}
+
 fn run_script<'m>(model: &'m SemanticModel<'_>, run: &Run) -> Option<&'m Script> {
     model.analysis().run_at(run.index)?.script.as_ref()
 }
 
-/// True when a command after `k` names `path` (or something in it).
+/// True when a command after `k` names `path` (or something in it), as an argument or as
+/// the file a redirect writes.
 fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
     script.is_some_and(|s| {
-        s.commands
-            .iter()
-            .skip(k + 1)
-            .any(|c| c.words.iter().any(|w| w.value.contains(path)))
+        s.commands.iter().skip(k + 1).any(|c| {
+            c.words
+                .iter()
+                .chain(&c.writes)
+                .any(|w| w.value.contains(path))
+        })
     })
 }
 

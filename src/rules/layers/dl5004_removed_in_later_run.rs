@@ -132,7 +132,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
             Origin::Package(mgr) => invocation(0, c).is_some_and(|i| family(i.manager) == family(mgr)),
             Origin::File | Origin::Dir => {
                 let base = basename(&m.path);
-                c.words.iter().any(|w| {
+                c.words.iter().chain(&c.writes).any(|w| {
                     !w.is_static
                         || w.value.contains(m.path.as_str())
                         || (base.len() >= 3 && w.value.contains(base))
@@ -351,5 +351,100 @@ mod tests {
         // the RUN sets the name itself: unsure
         let src = "FROM debian:12\nARG V=1.2\nRUN curl -o /tmp/a-$V.tgz https://e.com/a\nRUN V=3 && rm /tmp/a-$V.tgz\n";
         assert!(lines(&RemovedInLaterRun, src).is_empty());
+    }
+
+    #[test]
+    fn redirect_targets_are_stored() {
+        // the case a buildah-built image showed: a mkdir'ed directory filled by a redirect
+        let src = "FROM debian:12\nRUN mkdir -p /tmp/build && head -c 300000 /dev/zero > /tmp/build/blob.bin\nRUN rm -rf /tmp/build\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        // the directory counts as used: the file in it is one path with it
+        assert!(d[0].message.contains("deletes /tmp/build, which"), "{}", d[0].message);
+        assert!(d[0].message.contains("line 2"), "{}", d[0].message);
+        assert_eq!(
+            fixed(&RemovedInLaterRun, src),
+            "FROM debian:12\nRUN mkdir -p /tmp/build && head -c 300000 /dev/zero > /tmp/build/blob.bin && rm -rf /tmp/build\n"
+        );
+        // a plain file, relative to WORKDIR, appended to, and an ARG in the target
+        let src = "FROM debian:12\nWORKDIR /srv\nARG LOG=/var/log/setup.log\nRUN echo hi >> notes.txt && ./setup &> ${LOG}\nRUN rm notes.txt /var/log/setup.log\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("/srv/notes.txt"), "{}", d[0].message);
+        assert!(d[0].message.contains("/var/log/setup.log"), "{}", d[0].message);
+        // an RUN in between that reads the file: no fix
+        let src = "FROM debian:12\nRUN echo a > /tmp/list\nRUN xargs -a /tmp/list echo\nRUN rm /tmp/list\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].fix.is_none());
+        for src in [
+            // devices, duplications, deleted in the same RUN, dynamic targets
+            "FROM debian:12\nRUN make > /dev/null 2>&1\nRUN rm -rf /dev/null\n",
+            "FROM debian:12\nRUN make > /tmp/log && rm /tmp/log\nRUN rm -f /tmp/log\n",
+            "FROM debian:12\nRUN echo x > /tmp/$NAME\nRUN rm /tmp/$NAME\n",
+            // an input redirect reads
+            "FROM debian:12\nRUN wc -l < /tmp/in\nRUN rm /tmp/in\n",
+            // a mkdir whose directory nothing writes into
+            "FROM debian:12\nRUN mkdir -p /tmp/b && echo > /tmp/other\nRUN rm -rf /tmp/b\n",
+        ] {
+            assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn apt_clean_later_when_apt_keeps_debs() {
+        // docker-clean removed: the install's .debs stay in its layer
+        let src = "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y gcc\nRUN apt-get clean && rm -rf /var/lib/apt/lists/*\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].message.contains("/var/cache/apt"), "{}", d[0].message);
+        assert!(d[0].message.contains("line 3"), "{}", d[0].message);
+        let src = "FROM ubuntu:24.04\nRUN echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep\nRUN apt update && apt install -y gcc\nRUN apt clean\n";
+        assert_eq!(lines(&RemovedInLaterRun, src), [4]);
+        for src in [
+            // docker-clean deletes them after each install: nothing to report
+            "FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nRUN apt-get clean\n",
+            // kept only from after the install on
+            "FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nRUN rm /etc/apt/apt.conf.d/docker-clean\nRUN apt-get clean\n",
+            // cleaned in the same RUN, then once more later
+            "FROM debian:12\nRUN rm /etc/apt/apt.conf.d/docker-clean && apt-get install -y gcc && apt-get clean\nRUN apt-get clean && rm -rf /var/cache/apt/*\n",
+            // a cache mount
+            "FROM debian:12\nRUN rm /etc/apt/apt.conf.d/docker-clean\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y gcc\nRUN apt-get clean\n",
+            // the later RUN installs again first
+            "FROM debian:12\nRUN rm /etc/apt/apt.conf.d/docker-clean && apt-get install -y gcc\nRUN apt-get install -y make && apt-get clean\n",
+        ] {
+            assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn tar_extracts_into_a_directory() {
+        for src in [
+            "FROM debian:12\nRUN curl -fsSL https://e.com/a.tgz | tar -xz -C /opt/tool\nRUN rm -rf /opt/tool\n",
+            "FROM debian:12\nWORKDIR /srv\nRUN tar xzf /x/a.tgz\nRUN rm -rf /srv/*\n",
+            "FROM debian:12\nRUN tar --extract --file=/x/a.tar --directory=/opt/t\nRUN rm -rf /opt\n",
+        ] {
+            let d = check(&RemovedInLaterRun, src);
+            assert_eq!(d.len(), 1, "{src}");
+        }
+        // two RUNs that extracted into the same directory: both layers keep a part
+        let src = "FROM debian:12\nWORKDIR /tmp/p\nRUN tar xzf a.tgz && make -C a\nRUN tar xzf b.tgz\nWORKDIR /\nRUN rm -r /tmp/p/\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("lines 3, 4"), "{}", d[0].message);
+        for src in [
+            // what exactly the archive held is unknown: a path inside is not matched
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /opt/tool\nRUN rm -rf /opt/tool/docs\n",
+            // listing or creating an archive stores nothing there
+            "FROM debian:12\nRUN tar -tzf /x/a.tgz -C /opt/tool\nRUN rm -rf /opt/tool\n",
+            // into / or an unknown directory
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /\nRUN rm -rf /opt\n",
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz\nRUN rm -rf /opt\n",
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C$D\nRUN rm -rf /opt\n",
+            // the deleting RUN fills the directory again first
+            "FROM debian:12\nRUN tar -xzf /x/a.tgz -C /opt/t\nRUN apt-get install -y x && rm -rf /opt/t/*\n",
+        ] {
+            assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
+        }
     }
 }
