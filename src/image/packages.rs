@@ -158,34 +158,27 @@ pub trait FileSizes {
     fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_>;
 }
 
-impl FileSizes for BTreeMap<String, u64> {
-    fn size(&self, path: &str) -> Option<u64> {
-        self.get(path).copied()
-    }
-    fn is_empty(&self) -> bool {
-        BTreeMap::is_empty(self)
-    }
-    fn starting_with<'a>(
-        &'a self,
-        prefix: &'a str,
-    ) -> Box<dyn Iterator<Item = (&'a str, u64)> + 'a> {
-        Box::new(
-            self.range::<str, _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(move |(p, _)| p.starts_with(prefix))
-            .map(|(p, s)| (p.as_str(), *s)),
-        )
-    }
-    fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
-        Box::new(self.keys().map(String::as_str))
+/// A map value that carries a file size: the size itself, or (size, layer).
+pub trait SizeValue {
+    /// The file size.
+    fn file_size(&self) -> u64;
+}
+
+impl SizeValue for u64 {
+    fn file_size(&self) -> u64 {
+        *self
     }
 }
 
-impl FileSizes for BTreeMap<String, (u64, usize)> {
+impl SizeValue for (u64, usize) {
+    fn file_size(&self) -> u64 {
+        self.0
+    }
+}
+
+impl<V: SizeValue> FileSizes for BTreeMap<String, V> {
     fn size(&self, path: &str) -> Option<u64> {
-        self.get(path).map(|v| v.0)
+        self.get(path).map(SizeValue::file_size)
     }
     fn is_empty(&self) -> bool {
         BTreeMap::is_empty(self)
@@ -200,7 +193,7 @@ impl FileSizes for BTreeMap<String, (u64, usize)> {
                 std::ops::Bound::Unbounded,
             ))
             .take_while(move |(p, _)| p.starts_with(prefix))
-            .map(|(p, v)| (p.as_str(), v.0)),
+            .map(|(p, v)| (p.as_str(), v.file_size())),
         )
     }
     fn paths(&self) -> Box<dyn Iterator<Item = &str> + '_> {
