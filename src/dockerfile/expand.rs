@@ -625,24 +625,54 @@ impl Dockerfile {
         env
     }
 
+    /// Applies one ARG instruction: its values are expanded in the environment from before it
+    /// (computed first, then inserted), `ARG NAME` without default imports the global value.
     fn apply_arg(&self, env: &mut Env, globals: Option<&Env>, kvs: &[super::ast::KeyValue]) {
-        let before = env.clone();
-        for kv in kvs {
-            let name = kv.key.value.clone();
-            match &kv.raw_value {
-                Some(raw) => {
-                    let v = before
-                        .expand(raw, self.escape)
-                        .map(|e| e.value)
-                        .unwrap_or_else(|_| raw.clone());
-                    env.args.insert(name, v);
-                }
-                None => {
-                    if let Some(v) = globals.and_then(|g| g.args.get(&name)) {
-                        env.args.insert(name, v.clone());
-                    }
-                }
+        let values: Vec<(String, Option<String>)> = kvs
+            .iter()
+            .map(|kv| {
+                let name = kv.key.value.clone();
+                let value = match &kv.raw_value {
+                    Some(raw) => Some(
+                        env.expand(raw, self.escape)
+                            .map(|e| e.value)
+                            .unwrap_or_else(|_| raw.clone()),
+                    ),
+                    None => globals.and_then(|g| g.args.get(&name)).cloned(),
+                };
+                (name, value)
+            })
+            .collect();
+        for (name, value) in values {
+            if let Some(v) = value {
+                env.args.insert(name, v);
             }
+        }
+    }
+
+    /// Applies one ENV instruction, its values expanded in the environment from before it.
+    fn apply_env(&self, env: &mut Env, kvs: &[super::ast::KeyValue]) {
+        let values: Vec<(String, String)> = kvs
+            .iter()
+            .map(|kv| {
+                let raw = kv.raw_value.clone().unwrap_or_default();
+                let v = env
+                    .expand(&raw, self.escape)
+                    .map(|e| e.value)
+                    .unwrap_or(raw);
+                (kv.key.value.clone(), v)
+            })
+            .collect();
+        env.env.extend(values);
+    }
+
+    /// Applies top-level instruction `index` to `env` if it is an ARG or ENV of a stage
+    /// (`globals` for `ARG NAME` without default).
+    pub fn apply_scope(&self, env: &mut Env, index: usize, globals: &Env) {
+        match self.instructions.get(index).map(|ins| &ins.kind) {
+            Some(InstructionKind::Arg(kvs)) => self.apply_arg(env, Some(globals), kvs),
+            Some(InstructionKind::Env(kvs)) => self.apply_env(env, kvs),
+            _ => {}
         }
     }
 
@@ -667,16 +697,31 @@ impl Dockerfile {
     }
 
     fn stage_env(&self, stage_idx: usize, upto: Option<usize>, globals: &Env, depth: usize) -> Env {
+        let mut env = self.stage_start_env(stage_idx, globals, depth);
+        let Some(stage) = self.stages.get(stage_idx) else {
+            return env;
+        };
+        for &i in &stage.instructions {
+            if upto.is_some_and(|u| i >= u) {
+                break;
+            }
+            self.apply_scope(&mut env, i, globals);
+        }
+        env
+    }
+
+    /// The environment a stage starts with, right after its FROM: the ENV of its base when
+    /// that is an earlier stage (`FROM builder`; ARGs end with their stage), otherwise empty
+    /// (the base image's ENV is unknown). `depth` bounds the chain of bases followed.
+    pub fn stage_start_env(&self, stage_idx: usize, globals: &Env, depth: usize) -> Env {
         let Some(stage) = self.stages.get(stage_idx) else {
             return Env::default();
         };
-        // Inherit from an earlier stage used as base.
         let base_name = globals
             .expand(&stage.base.raw, self.escape)
             .map(|e| e.value.to_ascii_lowercase())
             .unwrap_or_else(|_| stage.base.raw.to_ascii_lowercase());
-        // Only ENV is inherited: an ARG goes out of scope at the end of its stage.
-        let mut env = match self.stages[..stage_idx]
+        match self.stages[..stage_idx]
             .iter()
             .rev()
             .find(|s| s.name.as_deref() == Some(base_name.as_str()))
@@ -686,28 +731,7 @@ impl Dockerfile {
                 env: self.stage_env(parent.index, None, globals, depth + 1).env,
             },
             _ => Env::default(),
-        };
-        for &i in &stage.instructions {
-            if upto.is_some_and(|u| i >= u) {
-                break;
-            }
-            match self.instructions.get(i).map(|ins| &ins.kind) {
-                Some(InstructionKind::Arg(kvs)) => self.apply_arg(&mut env, Some(globals), kvs),
-                Some(InstructionKind::Env(kvs)) => {
-                    let before = env.clone();
-                    for kv in kvs {
-                        let raw = kv.raw_value.clone().unwrap_or_default();
-                        let v = before
-                            .expand(&raw, self.escape)
-                            .map(|e| e.value)
-                            .unwrap_or(raw);
-                        env.env.insert(kv.key.value.clone(), v);
-                    }
-                }
-                _ => {}
-            }
         }
-        env
     }
 
     /// Expands `word` as BuildKit would at top-level instruction `index` (see

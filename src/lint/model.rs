@@ -6,7 +6,7 @@
 use crate::dockerfile::expand::Env;
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Word};
 use crate::shell::run::Analysis;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 /// What the model knows about one stage.
@@ -35,8 +35,14 @@ pub struct SemanticModel<'a> {
     df: &'a Dockerfile,
     stages: Vec<StageFacts>,
     analysis: Analysis,
-    /// ARG/ENV scope per top-level instruction, each computed on first use.
-    scopes: Vec<OnceCell<Env>>,
+    /// The global ARGs (the scope of FROM lines), computed on first use.
+    globals: OnceCell<Env>,
+    /// The last scope computed inside a stage: (stage, position in the stage's instructions,
+    /// scope there). Rules ask in file order, so the next scope of that stage continues from
+    /// it instead of starting at the FROM again, and no scope is stored per instruction: time
+    /// linear in the instructions, memory one scope (a file of thousands of ENV lines would
+    /// otherwise hold thousands of copies of a growing scope).
+    cursor: RefCell<Option<(usize, usize, Env)>>,
     /// Lowercased stage name -> the stages of that name, in order.
     names: HashMap<String, Vec<usize>>,
 }
@@ -79,9 +85,8 @@ impl<'a> SemanticModel<'a> {
             analysis: Analysis::new(df, in_final, &bases),
             names,
             stages,
-            scopes: (0..df.instructions.len())
-                .map(|_| OnceCell::new())
-                .collect(),
+            globals: OnceCell::new(),
+            cursor: RefCell::new(None),
         }
     }
 
@@ -174,18 +179,42 @@ impl<'a> SemanticModel<'a> {
         &self.analysis
     }
 
-    /// The ARG/ENV scope in effect when top-level instruction `index` runs (its own ARG/ENV not
-    /// yet applied), resolved by [`Dockerfile::env_at`]'s rules: global ARGs for FROM lines,
-    /// inheritance through `FROM <stage>`, ENV over ARG.
-    pub fn scope(&self, index: usize) -> Option<&Env> {
-        self.scopes
-            .get(index)
-            .map(|cell| cell.get_or_init(|| self.df.env_at(index)))
+    /// Runs `f` on the ARG/ENV scope in effect when top-level instruction `index` runs (its
+    /// own ARG/ENV not yet applied), resolved by [`Dockerfile::env_at`]'s rules: global ARGs
+    /// for FROM lines, inheritance through `FROM <stage>`, ENV over ARG. `None` for an index
+    /// past the end.
+    pub fn with_scope<R>(&self, index: usize, f: impl FnOnce(&Env) -> R) -> Option<R> {
+        let df = self.df;
+        let inst = df.instructions.get(index)?;
+        let globals = self.globals.get_or_init(|| df.global_env());
+        let stage = match inst.stage {
+            Some(s) if !matches!(inst.kind, InstructionKind::From { .. }) => s,
+            _ => return Some(f(globals)),
+        };
+        let Some(order) = df.stages.get(stage).map(|s| &s.instructions) else {
+            return Some(f(globals));
+        };
+        // the instruction's position in its stage (the list is in file order)
+        let pos = order.partition_point(|&i| i < index);
+        let Ok(mut cursor) = self.cursor.try_borrow_mut() else {
+            // `f` of an outer call asked again: compute this one on its own
+            return Some(f(&df.env_at(index)));
+        };
+        let (from, mut env) = match cursor.take() {
+            Some((s, p, env)) if s == stage && p <= pos => (p, env),
+            _ => (0, df.stage_start_env(stage, globals, 0)),
+        };
+        for &i in order.get(from..pos).unwrap_or(&[]) {
+            df.apply_scope(&mut env, i, globals);
+        }
+        let (_, _, env) = cursor.insert((stage, pos, env));
+        Some(f(env))
     }
 
     /// The value of variable `name` (ENV, or ARG with a value) when instruction `index` runs.
-    pub fn var(&self, index: usize, name: &str) -> Option<&str> {
-        self.scope(index).and_then(|env| env.get(name))
+    pub fn var(&self, index: usize, name: &str) -> Option<String> {
+        self.with_scope(index, |env| env.get(name).map(str::to_string))
+            .flatten()
     }
 
     /// The words of the `SHELL` in effect when instruction `index` runs (in its stage or the
@@ -368,11 +397,41 @@ mod tests {
         );
         let m = SemanticModel::new(&df);
         assert_eq!(m.var(2, "V"), None, "global ARG not redeclared yet");
-        assert_eq!(m.var(3, "V"), Some("1"));
-        assert_eq!(m.var(7, "X"), Some("1-x"), "inherited through FROM a");
+        assert_eq!(m.var(3, "V").as_deref(), Some("1"));
+        assert_eq!(
+            m.var(7, "X").as_deref(),
+            Some("1-x"),
+            "inherited through FROM a"
+        );
         assert_eq!(m.shell_at(3), None);
         let sh = m.shell_at(7).expect("inherited SHELL");
         assert_eq!(sh[0].value, "/bin/bash");
+    }
+
+    /// The incremental scope (continuing from the last one computed in the stage) equals the
+    /// one computed from the stage's start, whatever order rules ask in.
+    #[test]
+    fn scopes_in_any_order_equal_env_at() {
+        let df = parse(
+            "ARG V=1\nARG W\nFROM debian AS a\nARG V\nENV X=$V-x Y=$X\nENV X=2 Z=$X\nLABEL k=$X\n\
+             FROM a AS b\nARG W=$V\nENV Q=$X$W\nRUN a\nFROM scratch\nENV X=3\nRUN b\n",
+        );
+        let n = df.instructions.len();
+        let orders: [Vec<usize>; 3] = [
+            (0..n).collect(),
+            (0..n).rev().collect(),
+            (0..n).map(|i| (i * 5) % n).collect(),
+        ];
+        for order in orders {
+            let m = SemanticModel::new(&df);
+            for i in order {
+                let want = df.env_at(i);
+                let got = m
+                    .with_scope(i, |got| (got.args.clone(), got.env.clone()))
+                    .expect("an instruction");
+                assert_eq!(got, (want.args, want.env), "instruction {i}");
+            }
+        }
     }
 
     #[test]

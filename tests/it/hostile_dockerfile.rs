@@ -266,6 +266,10 @@ fn lint_time_is_linear_in_the_input() {
         "ONBUILD RUN echo d\n",
         // DL5004 remembers downloads and matches deletes against them
         "RUN curl -o /tmp/a https://e.com/a\nRUN rm -f /tmp/b /tmp/c*\n",
+        // rules ask the variable scope of each RUN and LABEL (DL3042, DL3048): the model
+        // continues from the previous scope instead of starting at the FROM every time
+        "ENV A=b\nRUN pip install x==$A\n",
+        "LABEL k$x=1\n",
     ];
     for unit in shapes {
         let (Some(small), Some(big)) = (cpu_for(unit, 20_000), cpu_for(unit, 80_000)) else {

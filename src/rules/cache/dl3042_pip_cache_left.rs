@@ -42,7 +42,7 @@ impl Rule for PipCacheLeft {
                 });
             let set_env = model
                 .var(run.index, "PIP_NO_CACHE_DIR")
-                .is_some_and(truthy);
+                .is_some_and(|v| truthy(&v));
             let cache_dir = inv.value(&["--cache-dir"]);
             if set_inline
                 || set_env

@@ -45,7 +45,7 @@ fn check_one(
     inv: &Invocation<'_>,
 ) -> Option<Leftover> {
     let df = model.dockerfile();
-    let env = |name: &str| model.var(run.index, name).map(str::to_string);
+    let env = |name: &str| model.var(run.index, name);
     let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
     let cleaned_by = |names: &[&str], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, names, words))

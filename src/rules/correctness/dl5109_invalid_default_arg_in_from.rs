@@ -100,9 +100,8 @@ impl Rule for InvalidDefaultArgInFrom {
             }
             // The FROM line's scope: the global ARG defaults, expanded in order as BuildKit
             // does (the lexer drops quotes: `alpine:"${TAG}"` is `alpine:3.20`).
-            let Some(Ok(expanded)) = model
-                .scope(index)
-                .map(|env| env.expand(&image.value, df.escape))
+            let Some(Ok(expanded)) =
+                model.with_scope(index, |env| env.expand(&image.value, df.escape))
             else {
                 continue;
             };

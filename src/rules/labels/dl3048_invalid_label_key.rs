@@ -2,6 +2,7 @@
 
 use crate::dockerfile::{Dockerfile, InstructionKind};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use std::collections::HashSet;
 
 /// `LABEL Version=1` / `LABEL com.docker.x=1` / `LABEL a..b=1`.
 pub struct InvalidLabelKey;
@@ -42,14 +43,17 @@ pub fn key_problem(key: &str) -> Option<&'static str> {
     None
 }
 
-/// True when some ARG or ENV of the file declares `name` (a build argument may then set it).
-fn declared(df: &Dockerfile, name: &str) -> bool {
-    df.instructions.iter().any(|i| match &i.kind {
-        InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => {
-            kvs.iter().any(|kv| kv.key.value == name)
-        }
-        _ => false,
-    })
+/// Every name some ARG or ENV of the file declares (a build argument may then set it).
+fn declared_names(df: &Dockerfile) -> HashSet<&str> {
+    df.instructions
+        .iter()
+        .filter_map(|i| match &i.kind {
+            InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => Some(kvs),
+            _ => None,
+        })
+        .flatten()
+        .map(|kv| kv.key.value.as_str())
+        .collect()
 }
 
 impl Rule for InvalidLabelKey {
@@ -66,6 +70,8 @@ impl Rule for InvalidLabelKey {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
+        // built once, when a key first names a variable that has no value
+        let mut declared: Option<HashSet<&str>> = None;
         for (index, ins) in df.instructions.iter().enumerate() {
             let InstructionKind::Label(kvs) = &ins.kind else {
                 continue;
@@ -79,11 +85,12 @@ impl Rule for InvalidLabelKey {
                     continue;
                 }
                 // BuildKit expands variables in label keys: check the key the image gets
-                let Some(Ok(expanded)) = cx.model().scope(index).map(|e| e.expand(key, df.escape))
+                let Some(Ok(expanded)) = cx.model().with_scope(index, |e| e.expand(key, df.escape))
                 else {
                     continue;
                 };
-                if let Some(name) = expanded.unset.iter().find(|n| !declared(df, n)) {
+                let declared = declared.get_or_insert_with(|| declared_names(df));
+                if let Some(name) = expanded.unset.iter().find(|n| !declared.contains(n.as_str())) {
                     cx.report(
                         kv.key.span,
                         format!(

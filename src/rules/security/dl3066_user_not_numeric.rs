@@ -49,7 +49,7 @@ impl Rule for UserNotNumeric {
                 .iter()
                 .position(|x| std::ptr::eq(x, ins));
             let Some(Ok(e)) =
-                index.and_then(|i| model.scope(i).map(|env| env.expand(raw, df.escape)))
+                index.and_then(|i| model.with_scope(i, |env| env.expand(raw, df.escape)))
             else {
                 return;
             };
