@@ -1,7 +1,8 @@
 //! Every lint rule, one file per rule, grouped by family folders; the folder is the rule's
 //! category. A rule file is `<family>/dlNNNN_<rule_name>.rs` and declares its metadata
-//! ([`crate::lint::RuleMeta`]) and one `impl Rule for <Type>`; build.rs registers it (no list
-//! to edit). `scripts/new-rule` creates the file, its page and a test stub.
+//! ([`crate::lint::RuleMeta`]) and one `impl Rule for <Type>`; its family's `mod.rs` declares the
+//! module and lists the rule (committed code, so rustfmt and rust-analyzer see every rule).
+//! `scripts/new-rule` creates the file, its page and a test stub, and edits those lists.
 //!
 //! - `layers`: layer structure (unchained RUN, COPY ordering)
 //! - `cache`: leftover package-manager caches
@@ -23,10 +24,34 @@ pub mod security;
 pub mod shell;
 pub mod shellcheck;
 
-use crate::lint::Registry;
+use crate::lint::{Registered, Registry, Rule};
 use std::sync::OnceLock;
 
-include!(concat!(env!("OUT_DIR"), "/rules/all.rs"));
+/// Every family folder with its category name and its rule list.
+const FAMILIES: [(&str, fn() -> Vec<Box<dyn Rule>>); 9] = [
+    ("best-practice", best_practice::rules),
+    ("cache", cache::rules),
+    ("correctness", correctness::rules),
+    ("labels", labels::rules),
+    ("layers", layers::rules),
+    ("packages", packages::rules),
+    ("security", security::rules),
+    ("shell", shell::rules),
+    ("shellcheck", shellcheck::rules),
+];
+
+/// Every rule dlint knows, with its family folder as category (`best_practice` is
+/// `best-practice`), in family and file order.
+pub fn all() -> Vec<Registered> {
+    FAMILIES
+        .iter()
+        .flat_map(|&(category, rules)| {
+            rules()
+                .into_iter()
+                .map(move |rule| Registered { category, rule })
+        })
+        .collect()
+}
 
 /// The registry over [`all`], built once.
 pub fn registry() -> &'static Registry {
@@ -37,6 +62,52 @@ pub fn registry() -> &'static Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `src/rules/<family>/{dl,sc}NNNN_*.rs` file is declared in its family's `mod.rs`
+    /// and registered: a file missing from the lists would silently not be compiled.
+    #[test]
+    fn every_rule_file_is_declared() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut files = 0;
+        for (category, _) in FAMILIES {
+            let dir = root.join(category.replace('-', "_"));
+            let module_list = std::fs::read_to_string(dir.join("mod.rs")).expect("family mod.rs");
+            for entry in std::fs::read_dir(&dir).expect("family folder").flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let Some(stem) = name.strip_suffix(".rs") else {
+                    continue;
+                };
+                let b = stem.as_bytes();
+                let is_rule = b.len() > 7
+                    && (stem.starts_with("dl") || stem.starts_with("sc"))
+                    && b[2..6].iter().all(u8::is_ascii_digit)
+                    && b[6] == b'_';
+                if !is_rule {
+                    continue;
+                }
+                files += 1;
+                assert!(
+                    module_list.contains(&format!("\npub mod {stem};\n")),
+                    "{category}/{name} is not declared in its mod.rs (run scripts/new-rule or add `pub mod {stem};`)"
+                );
+                assert!(
+                    module_list.contains(&format!("Box::new({stem}::")),
+                    "{category}/{name} is not in its family's rules() list"
+                );
+            }
+        }
+        let dirs = std::fs::read_dir(&root)
+            .expect("src/rules")
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .count();
+        assert_eq!(
+            dirs,
+            FAMILIES.len(),
+            "a family folder is missing from FAMILIES"
+        );
+        assert_eq!(files, registry().rules().len());
+    }
 
     #[test]
     fn buildkit_names_map_to_rules() {

@@ -25,7 +25,9 @@ impl Rule for HealthcheckMissing {
         let Some(last) = df.stages.len().checked_sub(1) else {
             return;
         };
-        let has = cx.model().stage_chain(last)
+        let has = cx
+            .model()
+            .stage_chain(last)
             .into_iter()
             .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Healthcheck));
         if has {

@@ -23,10 +23,15 @@ impl Rule for InvalidDefinitionDescription {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let comments: Vec<_> = df.comments.iter().filter(|c| !c.inside_instruction).collect();
+        let comments: Vec<_> = df
+            .comments
+            .iter()
+            .filter(|c| !c.inside_instruction)
+            .collect();
         for ins in &df.instructions {
             let (what, names): (&str, Vec<&str>) = match (&ins.kind, ins.keyword) {
-                (_, Keyword::From) => match df.stages.iter().find(|s| s.from == ins_index(df, ins)) {
+                (_, Keyword::From) => match df.stages.iter().find(|s| s.from == ins_index(df, ins))
+                {
                     Some(st) => match &st.name {
                         Some(n) => ("build stage", vec![n.as_str()]),
                         None => continue,
@@ -50,17 +55,31 @@ impl Rule for InvalidDefinitionDescription {
             let gap = df.source.get(c.span.end..ins.span.start).unwrap_or("\n\n");
             let adjacent = gap.matches('\n').count() == 1 && gap.trim().is_empty();
             let text = c.text.trim();
-            let directive = ["hadolint", "dlint", "check=", "syntax=", "escape=", "shellcheck"]
-                .iter()
-                .any(|p| text.starts_with(p));
+            let directive = [
+                "hadolint",
+                "dlint",
+                "check=",
+                "syntax=",
+                "escape=",
+                "shellcheck",
+            ]
+            .iter()
+            .any(|p| text.starts_with(p));
             if !adjacent || directive || text.is_empty() {
                 continue;
             }
             let first = text.split(' ').next().unwrap_or("");
-            if names.iter().any(|n| n.eq_ignore_ascii_case(first) && (what == "build stage" || *n == first)) {
+            if names
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(first) && (what == "build stage" || *n == first))
+            {
                 continue;
             }
-            let example = if names.len() > 1 { "<arg_key>" } else { names[0] };
+            let example = if names.len() > 1 {
+                "<arg_key>"
+            } else {
+                names[0]
+            };
             cx.report(
                 c.span,
                 format!(

@@ -25,8 +25,10 @@ impl Rule for AptListsNotRemoved {
     fn check(&self, cx: &mut Context<'_>) {
         let (df, model) = (cx.dockerfile, cx.model());
         check_leftovers(cx, |_, run, script, inv| {
-            if !matches!(inv.manager, Manager::AptGet | Manager::Apt | Manager::Aptitude)
-                || inv.sub() != "update"
+            if !matches!(
+                inv.manager,
+                Manager::AptGet | Manager::Apt | Manager::Aptitude
+            ) || inv.sub() != "update"
             {
                 return None;
             }
@@ -182,7 +184,7 @@ mod tests {
 #[cfg(test)]
 mod heredoc_tests {
     use super::*;
-    use crate::lint::testing::{run as check, dockerfile};
+    use crate::lint::testing::{dockerfile, run as check};
 
     #[test]
     fn heredoc_scripts_are_analyzed_with_spans() {

@@ -4,7 +4,6 @@ use crate::lint::{Applicability, Context, Fix, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
 use crate::shell::pkg::invocations;
 
-
 /// DL3015 `apt-install-recommends`.
 pub struct AptInstallRecommends;
 

@@ -45,7 +45,9 @@ impl Rule for DnfCacheLeft {
                     Manager::Microdnf => &["microdnf"],
                     _ => &["dnf", "dnf5", "yum"],
                 };
-                let cleaned = later(script, inv.index, |c| is_cmd(c, cleaners, &["clean", "all"]));
+                let cleaned = later(script, inv.index, |c| {
+                    is_cmd(c, cleaners, &["clean", "all"])
+                });
                 !cleaned && !dirs_gone
             };
             if !left(inv) {

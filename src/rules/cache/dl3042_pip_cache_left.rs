@@ -112,7 +112,8 @@ mod tests {
         let src = "FROM python:3.12 AS a\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install flask\n";
         assert_eq!(lines(&PipCacheLeft, src), [4]);
         // An ARG ends with its stage: the child's pip does not see it.
-        let src = "FROM python:3.12 AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
+        let src =
+            "FROM python:3.12 AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n";
         assert_eq!(lines(&PipCacheLeft, src), [4]);
     }
 

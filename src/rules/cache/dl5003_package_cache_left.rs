@@ -225,7 +225,7 @@ fn check_one(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::testing::{run as check, lines};
+    use crate::lint::testing::{lines, run as check};
 
     #[test]
     fn npm() {

@@ -116,8 +116,7 @@ mod tests {
                 "{src:?} -> {:?}",
                 f.source
             );
-            let again =
-                crate::lint::fix::fix_source(crate::rules::registry(), &f.source, &cfg);
+            let again = crate::lint::fix::fix_source(crate::rules::registry(), &f.source, &cfg);
             assert_eq!(again.source, f.source, "{src:?}");
         }
         assert_eq!(

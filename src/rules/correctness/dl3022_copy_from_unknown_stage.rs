@@ -77,9 +77,15 @@ mod tests {
 
     #[test]
     fn flags_stage_references_before_any_from() {
-        assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=foo a .\n"), vec![1]);
+        assert_eq!(
+            lines(&CopyFromUnknownStage, "COPY --from=foo a .\n"),
+            vec![1]
+        );
         assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=0 a .\n"), vec![1]);
-        assert_eq!(lines(&CopyFromUnknownStage, "COPY --from=0 a .\nFROM b\n"), vec![1]);
+        assert_eq!(
+            lines(&CopyFromUnknownStage, "COPY --from=0 a .\nFROM b\n"),
+            vec![1]
+        );
     }
 
     #[test]

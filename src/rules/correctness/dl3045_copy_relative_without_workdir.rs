@@ -40,7 +40,9 @@ impl Rule for CopyRelativeWithoutWorkdir {
             }
         }
         for stage in 0..df.stages.len() {
-            let inherited = cx.model().stage_chain(stage)
+            let inherited = cx
+                .model()
+                .stage_chain(stage)
                 .into_iter()
                 .skip(1)
                 .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Workdir));

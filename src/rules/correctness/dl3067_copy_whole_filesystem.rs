@@ -33,8 +33,14 @@ impl Rule for CopyWholeFilesystem {
             if ins.keyword != Keyword::Copy {
                 continue;
             }
-            let (Some(from), InstructionKind::Copy { sources, dest: Some(dest), .. }) =
-                (ins.flag_value("from"), &ins.kind)
+            let (
+                Some(from),
+                InstructionKind::Copy {
+                    sources,
+                    dest: Some(dest),
+                    ..
+                },
+            ) = (ins.flag_value("from"), &ins.kind)
             else {
                 continue;
             };

@@ -44,8 +44,10 @@ impl Rule for UndefinedArgInFrom {
                         .map(String::as_str)
                         .chain(PLATFORM_ARGS.iter().copied())
                         .filter(|g| {
-                            strsim::levenshtein(&g.to_ascii_lowercase(), &r.name.to_ascii_lowercase())
-                                <= 2
+                            strsim::levenshtein(
+                                &g.to_ascii_lowercase(),
+                                &r.name.to_ascii_lowercase(),
+                            ) <= 2
                         })
                         .min_by_key(|g| strsim::levenshtein(g, &r.name))
                         .map(|g| format!(" (did you mean `{g}`?)"))

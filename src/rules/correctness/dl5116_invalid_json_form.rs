@@ -16,7 +16,9 @@ pub fn looks_like_broken_array(text: &str) -> bool {
     }
     // `RUN [ -f x ] && y` and `[[ ... ]]` are shell tests, not arrays
     let inner = t[1..t.len() - 1].trim();
-    if t.starts_with("[[") || inner.is_empty() || !(inner.starts_with('\'') || inner.starts_with('"'))
+    if t.starts_with("[[")
+        || inner.is_empty()
+        || !(inner.starts_with('\'') || inner.starts_with('"'))
     {
         return false;
     }

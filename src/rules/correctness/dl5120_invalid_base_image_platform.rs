@@ -47,25 +47,48 @@ impl Rule for InvalidBaseImagePlatform {
 /// Docker Hub distribution images published for Linux only (language images such as golang or
 /// python also have Windows tags, so they are not listed).
 const LINUX_ONLY: &[&str] = &[
-    "alpine", "debian", "ubuntu", "busybox", "centos", "fedora", "archlinux", "amazonlinux",
-    "rockylinux", "almalinux", "oraclelinux", "photon", "clearlinux", "opensuse/leap",
-    "opensuse/tumbleweed", "redhat/ubi8", "redhat/ubi9", "redhat/ubi10",
+    "alpine",
+    "debian",
+    "ubuntu",
+    "busybox",
+    "centos",
+    "fedora",
+    "archlinux",
+    "amazonlinux",
+    "rockylinux",
+    "almalinux",
+    "oraclelinux",
+    "photon",
+    "clearlinux",
+    "opensuse/leap",
+    "opensuse/tumbleweed",
+    "redhat/ubi8",
+    "redhat/ubi9",
+    "redhat/ubi10",
 ];
 
 /// The one OS the image `name` (from `registry`) is published for, when it is known.
 fn only_os(registry: &Option<String>, name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();
-    let registry = registry.as_deref().unwrap_or("docker.io").to_ascii_lowercase();
+    let registry = registry
+        .as_deref()
+        .unwrap_or("docker.io")
+        .to_ascii_lowercase();
     let repo = name.strip_prefix("library/").unwrap_or(&name);
     if registry == "mcr.microsoft.com"
-        && (repo.starts_with("windows") || repo.contains("nanoserver") || repo.contains("servercore"))
+        && (repo.starts_with("windows")
+            || repo.contains("nanoserver")
+            || repo.contains("servercore"))
     {
         return Some("windows");
     }
     if registry == "gcr.io" && repo.starts_with("distroless/") {
         return Some("linux");
     }
-    let hub = matches!(registry.as_str(), "docker.io" | "index.docker.io" | "registry-1.docker.io");
+    let hub = matches!(
+        registry.as_str(),
+        "docker.io" | "index.docker.io" | "registry-1.docker.io"
+    );
     (hub && LINUX_ONLY.contains(&repo)).then_some("linux")
 }
 

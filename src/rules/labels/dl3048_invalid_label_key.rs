@@ -90,7 +90,11 @@ impl Rule for InvalidLabelKey {
                     continue;
                 };
                 let declared = declared.get_or_insert_with(|| declared_names(df));
-                if let Some(name) = expanded.unset.iter().find(|n| !declared.contains(n.as_str())) {
+                if let Some(name) = expanded
+                    .unset
+                    .iter()
+                    .find(|n| !declared.contains(n.as_str()))
+                {
                     cx.report(
                         kv.key.span,
                         format!(

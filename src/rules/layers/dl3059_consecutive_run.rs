@@ -239,7 +239,7 @@ fn state_change(s: &Script) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::testing::{run as check, dockerfile, lines};
+    use crate::lint::testing::{dockerfile, lines, run as check};
 
     fn apply(src: &str, fix: &Fix) -> String {
         let mut out = src.to_string();

@@ -6,7 +6,6 @@ use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 use crate::shell::Script;
 use crate::shell::pkg::{Invocation, Manager, invocations};
 
-
 /// DL5001 `copy-before-install`.
 pub struct CopyBeforeInstall;
 
@@ -520,7 +519,7 @@ fn command_text(inv: &Invocation<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::testing::{run as check, lines};
+    use crate::lint::testing::{lines, run as check};
 
     #[test]
     fn flags_whole_context_before_install() {

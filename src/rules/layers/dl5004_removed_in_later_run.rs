@@ -87,7 +87,11 @@ fn message(df: &Dockerfile, r: &LaterRemoval) -> String {
         (_, [l]) => format!("line {l}'s {kw} stored"),
         _ => format!(
             "lines {} stored",
-            lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+            lines
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     let remedy = if kw == "RUN" {
@@ -118,18 +122,27 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let (erun, lrun) = (a.run_at(earlier)?, a.run_at(r.later)?);
     let (escript, lscript) = (erun.script.as_ref()?, lrun.script.as_ref()?);
     let cmd = lscript.commands.get(r.command)?;
-    if cmd.nested || cmd.from_sh_c || cmd.name() != Some("rm") || lscript.tolerant || escript.tolerant {
+    if cmd.nested
+        || cmd.from_sh_c
+        || cmd.name() != Some("rm")
+        || lscript.tolerant
+        || escript.tolerant
+    {
         return None;
     }
     let linst = edit::run_instruction(df, lrun)?;
-    if !linst.heredocs.is_empty() || !matches!(linst.kind, InstructionKind::Run(ShellOrExec::Shell(_))) {
+    if !linst.heredocs.is_empty()
+        || !matches!(linst.kind, InstructionKind::Run(ShellOrExec::Shell(_)))
+    {
         return None;
     }
     // Nothing between the two may use what moves earlier.
     let stage = df.stages.get(linst.stage?)?;
     let uses = |c: &Command| {
         r.matches.iter().any(|m| match m.origin {
-            Origin::Package(mgr) => invocation(0, c).is_some_and(|i| family(i.manager) == family(mgr)),
+            Origin::Package(mgr) => {
+                invocation(0, c).is_some_and(|i| family(i.manager) == family(mgr))
+            }
             Origin::File | Origin::Dir => {
                 let base = basename(&m.path);
                 c.words.iter().chain(&c.writes).any(|w| {
@@ -140,7 +153,11 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
             }
         })
     };
-    for &i in stage.instructions.iter().filter(|&&i| earlier < i && i < r.later) {
+    for &i in stage
+        .instructions
+        .iter()
+        .filter(|&&i| earlier < i && i < r.later)
+    {
         let inst = df.instructions.get(i)?;
         match inst.keyword {
             Keyword::Run => {
@@ -150,8 +167,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
                 }
             }
             Keyword::Workdir | Keyword::Copy | Keyword::Add | Keyword::Onbuild
-                if r
-                    .matches
+                if r.matches
                     .iter()
                     .any(|m| inst.args.text.contains(basename(&m.path))) =>
             {
@@ -164,18 +180,33 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
         return None;
     }
     // The command moves with absolute paths (the working directories differ).
-    let ops: Vec<&str> = r.operands.iter().map(|o| o.as_deref()).collect::<Option<_>>()?;
-    if ops.iter().any(|o| !o.chars().all(|c| c.is_ascii_alphanumeric() || "/._-*+@:,=".contains(c))) {
+    let ops: Vec<&str> = r
+        .operands
+        .iter()
+        .map(|o| o.as_deref())
+        .collect::<Option<_>>()?;
+    if ops.iter().any(|o| {
+        !o.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-*+@:,=".contains(c))
+    }) {
         return None;
     }
     let recursive = cmd.has_option(Some('r'), Some("recursive")) || cmd.has_option(Some('R'), None);
-    let new = format!("rm -{}f {}", if recursive { "r" } else { "" }, ops.join(" "));
+    let new = format!(
+        "rm -{}f {}",
+        if recursive { "r" } else { "" },
+        ops.join(" ")
+    );
     let last = escript
         .commands
         .iter()
         .rposition(|c| !c.nested && !c.from_sh_c)?;
     let append = edit::append_command(df, erun, escript, last, &new)?;
-    let top = lscript.commands.iter().filter(|c| !c.nested && !c.from_sh_c).count();
+    let top = lscript
+        .commands
+        .iter()
+        .filter(|c| !c.nested && !c.from_sh_c)
+        .count();
     let remove = if top == 1 && lscript.commands.len() == 1 {
         delete_instruction(df, linst.span)?
     } else {
@@ -258,7 +289,8 @@ mod tests {
 
     #[test]
     fn workdir_relative_paths() {
-        let src = "FROM debian:12\nWORKDIR /src\nRUN git clone https://e.com/r.git\nRUN rm -rf r/.git\n";
+        let src =
+            "FROM debian:12\nWORKDIR /src\nRUN git clone https://e.com/r.git\nRUN rm -rf r/.git\n";
         assert_eq!(lines(&RemovedInLaterRun, src), [4]);
         // unknown working directory: no finding
         let src = "FROM debian:12\nRUN git clone https://e.com/r.git\nRUN rm -rf r/.git\n";
@@ -342,7 +374,11 @@ mod tests {
         let src = "FROM python:3.6\nENV BUILD_DIR /usr/src\nADD https://e.com/v1.tar.gz ${BUILD_DIR}/\nRUN cd ${BUILD_DIR} && tar -xf v1.tar.gz\nRUN rm -rf ${BUILD_DIR}/*\n";
         let d = check(&RemovedInLaterRun, src);
         assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("/usr/src/v1.tar.gz"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("/usr/src/v1.tar.gz"),
+            "{}",
+            d[0].message
+        );
         let src = "FROM debian:12\nARG V=1.2\nRUN curl -o /tmp/a-$V.tgz https://e.com/a\nRUN rm /tmp/a-${V}.tgz\n";
         assert_eq!(
             fixed(&RemovedInLaterRun, src),
@@ -360,7 +396,11 @@ mod tests {
         let d = check(&RemovedInLaterRun, src);
         assert_eq!(d.len(), 1);
         // the directory counts as used: the file in it is one path with it
-        assert!(d[0].message.contains("deletes /tmp/build, which"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("deletes /tmp/build, which"),
+            "{}",
+            d[0].message
+        );
         assert!(d[0].message.contains("line 2"), "{}", d[0].message);
         assert_eq!(
             fixed(&RemovedInLaterRun, src),
@@ -371,7 +411,11 @@ mod tests {
         let d = check(&RemovedInLaterRun, src);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("/srv/notes.txt"), "{}", d[0].message);
-        assert!(d[0].message.contains("/var/log/setup.log"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("/var/log/setup.log"),
+            "{}",
+            d[0].message
+        );
         // an RUN in between that reads the file: no fix
         let src = "FROM debian:12\nRUN echo a > /tmp/list\nRUN xargs -a /tmp/list echo\nRUN rm /tmp/list\n";
         let d = check(&RemovedInLaterRun, src);

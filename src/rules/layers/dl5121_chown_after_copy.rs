@@ -42,7 +42,9 @@ impl Rule for ChownAfterCopy {
                         workdir = match (w.starts_with('/'), &workdir) {
                             _ if w.contains('$') => None,
                             (true, _) => Some(w.to_string()),
-                            (false, Some(base)) => Some(format!("{}/{w}", base.trim_end_matches('/'))),
+                            (false, Some(base)) => {
+                                Some(format!("{}/{w}", base.trim_end_matches('/')))
+                            }
                             (false, None) => None,
                         };
                     }
@@ -60,7 +62,11 @@ impl Rule for ChownAfterCopy {
                         };
                         if let Some(abs) = abs {
                             let line = df.lines.line_col(&df.source, inst.span.start).line;
-                            let abs = if abs.len() > 1 { abs.trim_end_matches(['/', '.']).to_string() } else { abs };
+                            let abs = if abs.len() > 1 {
+                                abs.trim_end_matches(['/', '.']).to_string()
+                            } else {
+                                abs
+                            };
                             copied.push((line, if abs.is_empty() { "/".into() } else { abs }));
                         }
                     }
@@ -85,7 +91,11 @@ impl Rule for ChownAfterCopy {
                                     path_covers(path, dest) || path_covers(dest, path)
                                 });
                                 if let Some((line, dest)) = hit {
-                                    let flag = if name == "chown" { "--chown" } else { "--chmod" };
+                                    let flag = if name == "chown" {
+                                        "--chown"
+                                    } else {
+                                        "--chmod"
+                                    };
                                     found.push((
                                         c.span,
                                         format!(

@@ -57,7 +57,12 @@ mod tests {
 
     #[test]
     fn tarballs_need_no_version() {
-        for t in ["pkg-v1.2.3.tar", "pkg-v1.2.3.tar.gz", "pkg-v1.2.3.tgz", "PKG.TGZ"] {
+        for t in [
+            "pkg-v1.2.3.tar",
+            "pkg-v1.2.3.tar.gz",
+            "pkg-v1.2.3.tgz",
+            "PKG.TGZ",
+        ] {
             let src = format!("FROM node:20\nRUN npm install {t}\n");
             assert!(lines(&NpmUnpinned, &src).is_empty(), "{src}");
         }

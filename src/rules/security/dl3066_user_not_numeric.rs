@@ -44,10 +44,7 @@ impl Rule for UserNotNumeric {
         };
         let raw = unquote(&word.value);
         let value = if raw.contains('$') {
-            let index = df
-                .instructions
-                .iter()
-                .position(|x| std::ptr::eq(x, ins));
+            let index = df.instructions.iter().position(|x| std::ptr::eq(x, ins));
             let Some(Ok(e)) =
                 index.and_then(|i| model.with_scope(i, |env| env.expand(raw, df.escape)))
             else {
@@ -100,7 +97,10 @@ mod tests {
         );
         // inherited from the stage the final one is built on
         assert_eq!(
-            lines(&UserNotNumeric, "FROM a AS base\nUSER app\nFROM base\nRUN x\n"),
+            lines(
+                &UserNotNumeric,
+                "FROM a AS base\nUSER app\nFROM base\nRUN x\n"
+            ),
             [2]
         );
     }

@@ -22,9 +22,7 @@ pub fn env_disables_tls(name: &str, value: &str) -> Option<&'static str> {
     let value = unquote(value);
     match name {
         "NODE_TLS_REJECT_UNAUTHORIZED" if falsy(value) => Some("Node.js TLS verification"),
-        "GIT_SSL_NO_VERIFY" if !value.is_empty() && !falsy(value) => {
-            Some("git's TLS verification")
-        }
+        "GIT_SSL_NO_VERIFY" if !value.is_empty() && !falsy(value) => Some("git's TLS verification"),
         "PYTHONHTTPSVERIFY" if falsy(value) => Some("Python's HTTPS verification"),
         "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" | "YARN_STRICT_SSL" if falsy(value) => {
             Some("npm's TLS verification (strict-ssl)")
@@ -55,8 +53,16 @@ fn setting_off(words: &[&str], keys: &[&str]) -> bool {
 /// True when every URL `cmd` names is plain `http://` (no TLS, so `-k` changes nothing), as in
 /// a `curl -k http://localhost:8080/health` probe.
 fn only_plain_http(cmd: &Command) -> bool {
-    let mut urls = cmd.operands().map(|w| w.value.as_str()).filter(|v| v.contains("://")).peekable();
-    urls.peek().is_some() && urls.all(|u| u.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")))
+    let mut urls = cmd
+        .operands()
+        .map(|w| w.value.as_str())
+        .filter(|v| v.contains("://"))
+        .peekable();
+    urls.peek().is_some()
+        && urls.all(|u| {
+            u.get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        })
 }
 
 /// What `cmd` turns off, if anything.
@@ -81,7 +87,9 @@ pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
         "wget" if cmd.has_option(None, Some("no-check-certificate")) && !only_plain_http(cmd) => {
             Some("wget's certificate check (`--no-check-certificate`)")
         }
-        "git" if setting_off(&args, &["sslverify"]) => Some("git's TLS verification (`http.sslVerify`)"),
+        "git" if setting_off(&args, &["sslverify"]) => {
+            Some("git's TLS verification (`http.sslVerify`)")
+        }
         "npm" | "yarn" | "yarnpkg" | "pnpm"
             if setting_off(&args, &["strict-ssl", "--strict-ssl", "strictssl"]) =>
         {

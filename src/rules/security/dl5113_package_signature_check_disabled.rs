@@ -45,7 +45,12 @@ pub fn signature_check_off(cmd: &Command) -> Option<String> {
             }
             None => false,
         };
-        if off && matches!(name, "apt-get" | "apt" | "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf") {
+        if off
+            && matches!(
+                name,
+                "apt-get" | "apt" | "yum" | "dnf" | "dnf5" | "microdnf" | "tdnf"
+            )
+        {
             return Some(format!("`{name} {v}`"));
         }
     }

@@ -18,7 +18,9 @@ const SIGNING: &[&str] = &[
 pub fn secret_kind(path: &str) -> Option<&'static str> {
     let p = unquote(path).trim_end_matches('/');
     let base = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
-    let examples = ["example", "sample", "template", "dist", "defaults", "pub", "public"];
+    let examples = [
+        "example", "sample", "template", "dist", "defaults", "pub", "public",
+    ];
     if examples.iter().any(|e| base.contains(e)) {
         return None;
     }
@@ -70,9 +72,11 @@ impl Rule for SecretFileCopied {
                 continue;
             }
             // `COPY vendor.key /etc/apt/keyrings/`: a key copied where signing keys go
-            let signing_dest = dest
-                .as_ref()
-                .is_some_and(|d| SIGNING.iter().any(|w| d.value.to_ascii_lowercase().contains(w)));
+            let signing_dest = dest.as_ref().is_some_and(|d| {
+                SIGNING
+                    .iter()
+                    .any(|w| d.value.to_ascii_lowercase().contains(w))
+            });
             for s in sources {
                 if signing_dest && s.value.to_ascii_lowercase().ends_with(".key") {
                     continue;

@@ -71,7 +71,10 @@ mod tests {
     fn flags_a_final_stage_without_user() {
         assert_eq!(lines(&NoUser, "FROM debian:12\nRUN x\n"), [1]);
         assert_eq!(
-            lines(&NoUser, "FROM a AS build\nUSER app\nFROM debian:12\nCOPY --from=build /x /x\n"),
+            lines(
+                &NoUser,
+                "FROM a AS build\nUSER app\nFROM debian:12\nCOPY --from=build /x /x\n"
+            ),
             [3]
         );
     }

@@ -2,7 +2,6 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
-
 /// DL4001 `wget-and-curl`.
 pub struct WgetAndCurl;
 

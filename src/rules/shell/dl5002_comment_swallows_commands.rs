@@ -2,7 +2,6 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
-
 /// DL5002 `comment-swallows-commands`.
 pub struct CommentSwallowsCommands;
 
@@ -77,7 +76,7 @@ fn truncate(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::testing::{run as check, lines};
+    use crate::lint::testing::{lines, run as check};
 
     #[test]
     fn comment_swallows_next_line() {

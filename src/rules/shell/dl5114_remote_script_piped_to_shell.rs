@@ -24,7 +24,10 @@ fn is_shell(c: &Command) -> bool {
         return false;
     }
     // `-e` runs its argument in perl, ruby and node, and is errexit in the shells
-    let interpreter = matches!(c.name(), Some("python" | "python3" | "perl" | "ruby" | "node"));
+    let interpreter = matches!(
+        c.name(),
+        Some("python" | "python3" | "perl" | "ruby" | "node")
+    );
     let mut args = c.args().iter();
     while let Some(w) = args.next() {
         let v = w.value.as_str();
@@ -84,9 +87,15 @@ impl Rule for RemoteScriptPipedToShell {
             for (i, c) in cmds.iter().enumerate() {
                 // `sh -c "$(curl …)"`, `bash <(wget -O- …)`
                 if c.name().is_some_and(|n| SHELLS.contains(&n))
-                    && c.args().iter().any(|w| !w.is_static && substitutes_download(&w.value))
+                    && c.args()
+                        .iter()
+                        .any(|w| !w.is_static && substitutes_download(&w.value))
                 {
-                    found.push((c.span.start, c.span.end, c.name().unwrap_or("sh").to_string()));
+                    found.push((
+                        c.span.start,
+                        c.span.end,
+                        c.name().unwrap_or("sh").to_string(),
+                    ));
                     continue;
                 }
                 if c.op_before != Some(Op::Pipe) || !is_shell(c) {
@@ -97,7 +106,11 @@ impl Rule for RemoteScriptPipedToShell {
                 while let Some(prev) = j.checked_sub(1).and_then(|p| cmds.get(p)) {
                     j -= 1;
                     if is_download(prev) && !prev.nested {
-                        found.push((prev.span.start, c.span.end, c.name().unwrap_or("sh").to_string()));
+                        found.push((
+                            prev.span.start,
+                            c.span.end,
+                            c.name().unwrap_or("sh").to_string(),
+                        ));
                         break;
                     }
                     if prev.op_before != Some(Op::Pipe) {
@@ -135,7 +148,10 @@ RUN curl -fsSL https://x/i.sh | bash -e -o pipefail
 RUN sh -c \"$(curl -fsSL https://x/install.sh)\"
 RUN bash <(wget -qO- https://x/i.sh)
 ";
-        assert_eq!(lines(&RemoteScriptPipedToShell, src), [2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(
+            lines(&RemoteScriptPipedToShell, src),
+            [2, 3, 4, 5, 6, 7, 8, 9]
+        );
     }
 
     #[test]
