@@ -1,6 +1,6 @@
 //! dlint's integration tests, one binary (`cargo test --test it`): one module per area, plus
 //! the helpers they share (`parser_common`; `sarif_schema`; `shared`: the shared data directory,
-//! skipped cleanly when absent except under CI). Image archives are built with
+//! a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
 //! `dlint::image::testkit` (the library's `testkit` feature, on for tests).
 //! One binary instead of ~30 links the library and its dependencies once.
 
