@@ -27,8 +27,11 @@ pub mod shellcheck;
 use crate::lint::{Registered, Registry, Rule};
 use std::sync::OnceLock;
 
+/// A family's `rules()`: its rules, in the order of its list.
+type FamilyRules = fn() -> Vec<Box<dyn Rule>>;
+
 /// Every family folder with its category name and its rule list.
-const FAMILIES: [(&str, fn() -> Vec<Box<dyn Rule>>); 9] = [
+const FAMILIES: [(&str, FamilyRules); 9] = [
     ("best-practice", best_practice::rules),
     ("cache", cache::rules),
     ("correctness", correctness::rules),
