@@ -284,7 +284,8 @@ fixtures! {
     sc3046
 }
 
-/// Every fixture file has a test, every rule has a fixture, and the list is sorted.
+/// Every fixture file has a test, every rule has a fixture, every snapshot a fixture, and the
+/// list is sorted.
 #[test]
 fn every_fixture_is_listed() {
     let mut files = Vec::new();
@@ -309,6 +310,22 @@ fn every_fixture_is_listed() {
     assert_eq!(
         files, listed,
         "tests/fixtures/*.Dockerfile and the fixtures! list in tests/it/fixtures.rs differ"
+    );
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(fixture_dir().join("snapshots")).expect("snapshots") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let id = name.strip_suffix(".snap").unwrap_or(&name).to_lowercase();
+        if !listed.contains(&id) {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a fixture: {orphans:?}"
     );
     let registry = dlint::rules::registry();
     let missing: Vec<&str> = registry
