@@ -7,7 +7,6 @@ pub mod discover;
 pub mod fix;
 pub mod helpers;
 pub mod ignore;
-pub mod model;
 pub mod pages;
 pub mod read;
 pub mod registry;
@@ -17,9 +16,9 @@ pub mod shellcheck;
 #[cfg(test)]
 pub mod testing;
 
+pub use crate::semantic::{SemanticModel, StageFacts};
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-pub use model::{SemanticModel, StageFacts};
 pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
 

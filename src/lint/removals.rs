@@ -72,9 +72,9 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
     let df = model.dockerfile();
     let a = model.analysis();
     let mut out = Vec::new();
-    let global = df.global_env();
+    let global = model.global_env();
     for (s, stage) in df.stages.iter().enumerate() {
-        if !a.is_final(Some(s)) {
+        if !model.in_final_image(Some(s)) {
             continue;
         }
         let mut st = StageState {

@@ -1,7 +1,7 @@
 //! DL3044: an ENV value must not reference a variable defined in the same ENV instruction.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{global_args, stage_instructions, var_refs};
+use crate::lint::helpers::{stage_instructions, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::HashSet;
 
@@ -22,7 +22,12 @@ impl Rule for EnvSelfReference {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: HashSet<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let globals: HashSet<String> = cx
+            .model()
+            .global_args()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
         for stage in 0..df.stages.len() {
             // names defined before the current instruction (ancestor stages' ENV included)
             let mut defined: HashSet<String> =

@@ -1,7 +1,7 @@
 //! DL5105 (BuildKit UndefinedArgInFrom): FROM uses a variable that is not a global ARG.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{PLATFORM_ARGS, global_args, var_refs};
+use crate::lint::helpers::{PLATFORM_ARGS, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `FROM alpine:$VERSION` where no `ARG VERSION` precedes the first FROM.
@@ -22,7 +22,12 @@ impl Rule for UndefinedArgInFrom {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: Vec<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let globals: Vec<String> = cx
+            .model()
+            .global_args()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
         for ins in &df.instructions {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;

@@ -1,9 +1,7 @@
 //! DL5106 (BuildKit UndefinedVar): a variable used in an instruction is not in scope.
 
 use crate::dockerfile::{InstructionKind, Keyword};
-use crate::lint::helpers::{
-    PLATFORM_ARGS, PROXY_ARGS, global_args, stage_from, stage_instructions, var_refs,
-};
+use crate::lint::helpers::{PLATFORM_ARGS, PROXY_ARGS, stage_from, stage_instructions, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::BTreeSet;
 
@@ -40,7 +38,12 @@ impl Rule for UndefinedVar {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: Vec<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let globals: Vec<String> = cx
+            .model()
+            .global_args()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
         for stage in 0..df.stages.len() {
             let from_text = stage_from(df, stage)
                 .map(|f| f.args.text.as_str())
