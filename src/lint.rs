@@ -180,6 +180,15 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
             };
         }
     };
+    if let Some(e) = read::not_text(path, &bytes) {
+        // no lint of binary bytes: one finding, and nothing of the file is printed
+        return LintedFile {
+            path: path.to_path_buf(),
+            source: String::new(),
+            diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
+            error: Some(e),
+        };
+    }
     let decoded = read::decode(bytes);
     let mut diagnostics = match dockerignore_for(path, config) {
         Some(ignore) => {

@@ -170,6 +170,11 @@ impl<'a> SemanticModel<'a> {
         &self.scopes.global_args
     }
 
+    /// True when `name` is a global ARG (declared before the first FROM).
+    pub fn is_global_arg(&self, name: &str) -> bool {
+        self.scopes.global_names.contains(name)
+    }
+
     /// The names the stages `stage` is built `FROM` set with ENV (ARGs end with their stage):
     /// defined when `stage` starts.
     pub fn inherited_env_names(&self, stage: usize) -> BTreeSet<String> {

@@ -148,12 +148,7 @@ fn expand_at(model: &SemanticModel<'_>, index: usize, word: &str) -> Option<Stri
 /// The script with the words that only reference ARG/ENV variables in scope (`${DIR}/x`)
 /// made static with their values; not for names the RUN itself assigns, nor words with a
 /// command substitution.
-fn expand_script(
-    model: &SemanticModel<'_>,
-    run: &Run,
-    script: &Script,
-    vars: &Env,
-) -> Script {
+fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script, vars: &Env) -> Script {
     let dynamic = |w: &Word| !w.is_static && w.value.contains('$');
     if !script
         .commands

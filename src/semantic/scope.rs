@@ -8,7 +8,7 @@ pub use crate::dockerfile::expand::Env;
 use super::stages::{MAX_BASE_HOPS, StageGraph};
 use crate::dockerfile::{Dockerfile, InstructionKind, KeyValue};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The variable scopes of one file.
 #[derive(Debug)]
@@ -17,6 +17,8 @@ pub(super) struct Scopes {
     pub(super) globals: Env,
     /// The global ARGs as written: name and default value (unexpanded), in order.
     pub(super) global_args: Vec<(String, Option<String>)>,
+    /// The names of the global ARGs.
+    pub(super) global_names: HashSet<String>,
     /// The last scope computed inside a stage: (stage, position in the stage's instructions,
     /// scope there). Rules ask in file order, so the next scope of that stage continues from
     /// it instead of starting at the FROM again, and no scope is stored per instruction: time
@@ -49,6 +51,7 @@ impl Scopes {
         }
         Scopes {
             globals,
+            global_names: global_args.iter().map(|(k, _)| k.clone()).collect(),
             global_args,
             cursor: RefCell::new(None),
             declared: declared_names(df),

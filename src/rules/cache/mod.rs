@@ -92,8 +92,8 @@ pub(crate) fn option_fix(
     ))
 }
 
-/// True when the command is `<tool> <words...>` (e.g. `yum clean all`), by effective name.
+/// True when the command is `<tool> <words...>` (e.g. `yum clean all`) for one of the tools
+/// `names` ([`Command::is`] for each).
 pub(crate) fn is_cmd(c: &Command, names: &[&str], words: &[&str]) -> bool {
-    c.name().is_some_and(|n| names.contains(&n))
-        && words.iter().all(|w| c.args().iter().any(|a| a.value == *w))
+    names.iter().any(|n| c.is(n, words))
 }

@@ -22,16 +22,11 @@ impl Rule for EnvSelfReference {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: HashSet<String> = cx
-            .model()
-            .global_args()
-            .iter()
-            .map(|(k, _)| k.clone())
-            .collect();
+        let model = cx.model();
         for stage in 0..df.stages.len() {
             // names defined before the current instruction (ancestor stages' ENV included)
             let mut defined: HashSet<String> =
-                cx.model().inherited_env_names(stage).into_iter().collect();
+                model.inherited_env_names(stage).into_iter().collect();
             for ins in stage_instructions(df, stage) {
                 match &ins.kind {
                     InstructionKind::Arg(kvs) => {
@@ -46,7 +41,7 @@ impl Rule for EnvSelfReference {
                                 for r in var_refs(raw, df.escape) {
                                     if same.contains(&r.name.as_str())
                                         && !defined.contains(&r.name)
-                                        && !globals.contains(&r.name)
+                                        && !model.is_global_arg(&r.name)
                                     {
                                         cx.report(
                                             kv.span,

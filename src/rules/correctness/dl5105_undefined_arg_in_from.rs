@@ -22,12 +22,7 @@ impl Rule for UndefinedArgInFrom {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: Vec<String> = cx
-            .model()
-            .global_args()
-            .iter()
-            .map(|(k, _)| k.clone())
-            .collect();
+        let model = cx.model();
         for ins in &df.instructions {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;
@@ -39,14 +34,15 @@ impl Rule for UndefinedArgInFrom {
             for w in words {
                 for r in var_refs(&w.value, df.escape) {
                     if r.has_default
-                        || globals.contains(&r.name)
+                        || model.is_global_arg(&r.name)
                         || PLATFORM_ARGS.contains(&r.name.as_str())
                     {
                         continue;
                     }
-                    let hint = globals
+                    let hint = model
+                        .global_args()
                         .iter()
-                        .map(String::as_str)
+                        .map(|(k, _)| k.as_str())
                         .chain(PLATFORM_ARGS.iter().copied())
                         .filter(|g| {
                             strsim::levenshtein(
