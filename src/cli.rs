@@ -16,6 +16,7 @@ pub mod optimize;
 pub mod parse;
 pub mod registry;
 pub mod rules;
+pub mod shared;
 mod values;
 
 pub use explain::ExplainArgs;
@@ -118,11 +119,60 @@ impl Cli {
             Some("-h" | "--help" | "-V" | "--version") => false,
             Some(a) => !SUBCOMMANDS.contains(&a),
         };
+        if let Some(word) = first
+            .as_deref()
+            .filter(|w| insert_lint && looks_like_command(w))
+        {
+            return Err(unknown_command(word));
+        }
         if insert_lint {
             args.insert(1.min(args.len()), OsString::from("lint"));
         }
         Cli::try_parse_from(args)
     }
+}
+
+/// True when the first argument, not a command, reads as a mistyped command rather than a
+/// path to lint: one plain word (letters, digits, `-`, `_`), no file or directory of that name,
+/// and no Dockerfile name (`dlint Dockerfile` in a directory without one stays a lint whose
+/// file is missing).
+fn looks_like_command(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    !word.starts_with('-')
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !lower.contains("dockerfile")
+        && !lower.contains("containerfile")
+        && !std::path::Path::new(word).exists()
+}
+
+/// The usage error for `dlint WORD …` when WORD is neither a command nor a file: the closest
+/// command, when one is close.
+fn unknown_command(word: &str) -> clap::Error {
+    let closest = SUBCOMMANDS
+        .iter()
+        .filter(|c| **c != "help")
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score >= 0.7);
+    let hint = match closest {
+        Some((_, c)) => format!("did you mean `dlint {c}`?"),
+        None => format!(
+            "the commands are {}",
+            SUBCOMMANDS
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap::Error::raw(
+        clap::error::ErrorKind::InvalidSubcommand,
+        format!("unknown command `{word}` (and no file of that name to lint): {hint}\n"),
+    )
+    .format(&mut cmd)
 }
 
 pub(crate) use crate::report::stdout::{Stdout, stdout_error, write_stdout};

@@ -19,6 +19,9 @@ pub enum Error {
         column: usize,
         byte: u8,
     },
+    /// A file given to lint that is binary, not a Dockerfile; `hint` says what it looks like.
+    #[error("{path}: not a text file; {hint}")]
+    NotText { path: PathBuf, hint: String },
     #[error("{0}")]
     Usage(String),
     #[error("{path}: {message}")]

@@ -14,6 +14,7 @@ pub mod lint;
 pub mod optimize;
 pub mod report;
 pub mod rules;
+pub mod semantic;
 pub mod shell;
 pub mod units;
 

@@ -7,7 +7,6 @@ pub mod discover;
 pub mod fix;
 pub mod helpers;
 pub mod ignore;
-pub mod model;
 pub mod pages;
 pub mod read;
 pub mod registry;
@@ -17,9 +16,9 @@ pub mod shellcheck;
 #[cfg(test)]
 pub mod testing;
 
+pub use crate::semantic::{SemanticModel, StageFacts};
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-pub use model::{SemanticModel, StageFacts};
 pub use registry::{Registry, RuleInfo};
 pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
 
@@ -181,6 +180,15 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
             };
         }
     };
+    if let Some(e) = read::not_text(path, &bytes) {
+        // no lint of binary bytes: one finding, and nothing of the file is printed
+        return LintedFile {
+            path: path.to_path_buf(),
+            source: String::new(),
+            diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
+            error: Some(e),
+        };
+    }
     let decoded = read::decode(bytes);
     let mut diagnostics = match dockerignore_for(path, config) {
         Some(ignore) => {

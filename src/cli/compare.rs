@@ -52,11 +52,16 @@ pub struct CompareArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     #[command(flatten)]
+    pub config: super::shared::ConfigArgs,
+    #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
 }
 
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
+    // no setting of the config file applies to a comparison yet; a file named but broken or
+    // missing is still an error, as for every other command
+    args.config.resolve()?;
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),

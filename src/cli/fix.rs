@@ -2,7 +2,7 @@
 //! re-linting until stable, and write the files atomically.
 
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::lint::{self, Config, config::Overrides};
+use crate::lint::{self, config::Overrides};
 use crate::report::diff::unified_diff;
 use crate::{Error, Result};
 use std::io::Write;
@@ -24,12 +24,8 @@ pub struct FixArgs {
     /// Also apply unsafe fixes (they may change what the image does or contains).
     #[arg(long)]
     pub unsafe_fixes: bool,
-    /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
-    #[arg(short = 'c', long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Do not read any config file.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: super::shared::ConfigArgs,
     /// Do not apply this rule's fixes (id or name); repeatable.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
@@ -42,7 +38,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         ignore: args.ignore.clone(),
         ..Overrides::default()
     };
-    let cfg = Config::resolve_with(args.config.as_deref(), args.no_config, &overrides, registry)?;
+    let cfg = args.config.resolve_with(&overrides)?;
     let mut out = super::Stdout::new();
     let io_err = |path: &PathBuf| {
         let path = path.clone();

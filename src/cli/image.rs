@@ -61,12 +61,8 @@ pub struct ImageArgs {
     /// Gate: fail if efficiency is lower (0.9 or 90%).
     #[arg(long, value_parser = gates::parse_efficiency)]
     pub min_efficiency: Option<f64>,
-    /// Config file with an `image:` section of gates (default: `.dlint.yaml` discovery).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Ignore config files.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
     /// The Dockerfile the image was built from: each layer row gets its instruction's line.
@@ -85,7 +81,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         max_wasted: args.max_wasted,
         min_efficiency: args.min_efficiency,
     }
-    .with_config(args.config.as_deref(), args.no_config)?;
+    .with_config(&args.config.resolve()?)?;
     let img = image::open(
         &args.input,
         &OpenOptions {

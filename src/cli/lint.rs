@@ -1,8 +1,8 @@
 //! `dlint lint`: lint Dockerfiles with the configured rules and print the findings.
 
 use crate::cli::EXIT_ERROR;
+use crate::lint;
 use crate::lint::config::Overrides;
-use crate::lint::{self, Config};
 use crate::report::{self, RenderOptions, RuleDoc, file_reports};
 use crate::{Error, Result};
 use std::path::PathBuf;
@@ -24,12 +24,8 @@ pub struct LintArgs {
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
     #[arg(long, value_enum, default_value_t = report::ColorChoice::Auto, value_name = "WHEN")]
     pub color: report::ColorChoice,
-    /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
-    #[arg(short = 'c', long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Do not read any config file.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: super::shared::ConfigArgs,
     /// Do not run this rule (id or name); repeatable, added to the config's `ignored`.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
@@ -105,7 +101,7 @@ pub(crate) fn overrides(args: &LintArgs) -> Overrides {
 pub fn run(args: LintArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
     let overrides = overrides(&args);
-    let cfg = Config::resolve_with(args.config.as_deref(), args.no_config, &overrides, registry)?;
+    let cfg = args.config.resolve_with(&overrides)?;
     let found = lint::discover::expand(&args.paths);
     for e in &found.errors {
         eprintln!("dlint: error: {e}");
@@ -131,7 +127,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
         );
     }
     // one config for all when named (or none), else each file's nearest one
-    let mut files = if args.config.is_some() || args.no_config {
+    let mut files = if args.config.is_explicit() {
         lint::lint_files(registry, &found.files, &cfg)
     } else {
         lint::lint_files_nearest(registry, &found.files, &cfg, &overrides)?

@@ -3,7 +3,6 @@
 use crate::Result;
 use crate::image::gates::{self, Limit};
 use crate::image::{self, AnalyzeOptions, OpenOptions};
-use crate::lint::Config;
 use crate::optimize::{self, Options};
 use crate::report::optimize::{Format, render};
 use std::io::IsTerminal;
@@ -40,20 +39,15 @@ pub struct OptimizeArgs {
     /// Skip checking blob digests and diff_ids.
     #[arg(long)]
     pub no_verify: bool,
-    /// Config file to use instead of searching for `.dlint.yaml` / `.hadolint.yaml`.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Do not read any config file.
-    #[arg(long, conflicts_with = "config")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
 }
 
 /// Runs `dlint optimize`.
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
-    let registry = crate::rules::registry();
-    let config = Config::resolve(args.config.as_deref(), args.no_config, registry)?;
+    let config = args.config.resolve()?;
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {

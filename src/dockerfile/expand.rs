@@ -3,10 +3,9 @@
 //! the pattern forms `${VAR#p}` `${VAR##p}` `${VAR%p}` `${VAR%%p}` `${VAR/p/r}` `${VAR//p/r}`,
 //! quotes and the escape character.
 //!
-//! Scoping (which ARG/ENV values are visible at an instruction) is in [`Env`] and
-//! [`Dockerfile::env_at`] / [`Dockerfile::resolve`].
+//! Scoping (which ARG/ENV values are visible at an instruction) is the semantic layer's
+//! (`crate::semantic::scope`); [`Env`] is the environment it hands to [`expand`].
 
-use super::ast::{Dockerfile, InstructionKind};
 use std::collections::HashMap;
 
 /// An expansion failure (BuildKit fails the build with this message).
@@ -610,139 +609,6 @@ impl Env {
     }
 }
 
-impl Dockerfile {
-    /// Global ARGs (declared before the first FROM) with their default values, expanded in
-    /// order. This is the scope of FROM lines (image, `--platform`).
-    pub fn global_env(&self) -> Env {
-        let mut env = Env::default();
-        for ins in &self.instructions {
-            match &ins.kind {
-                InstructionKind::From { .. } => break,
-                InstructionKind::Arg(kvs) => self.apply_arg(&mut env, None, kvs),
-                _ => {}
-            }
-        }
-        env
-    }
-
-    /// Applies one ARG instruction: its values are expanded in the environment from before it
-    /// (computed first, then inserted), `ARG NAME` without default imports the global value.
-    fn apply_arg(&self, env: &mut Env, globals: Option<&Env>, kvs: &[super::ast::KeyValue]) {
-        let values: Vec<(String, Option<String>)> = kvs
-            .iter()
-            .map(|kv| {
-                let name = kv.key.value.clone();
-                let value = match &kv.raw_value {
-                    Some(raw) => Some(
-                        env.expand(raw, self.escape)
-                            .map(|e| e.value)
-                            .unwrap_or_else(|_| raw.clone()),
-                    ),
-                    None => globals.and_then(|g| g.args.get(&name)).cloned(),
-                };
-                (name, value)
-            })
-            .collect();
-        for (name, value) in values {
-            if let Some(v) = value {
-                env.args.insert(name, v);
-            }
-        }
-    }
-
-    /// Applies one ENV instruction, its values expanded in the environment from before it.
-    fn apply_env(&self, env: &mut Env, kvs: &[super::ast::KeyValue]) {
-        let values: Vec<(String, String)> = kvs
-            .iter()
-            .map(|kv| {
-                let raw = kv.raw_value.clone().unwrap_or_default();
-                let v = env
-                    .expand(&raw, self.escape)
-                    .map(|e| e.value)
-                    .unwrap_or(raw);
-                (kv.key.value.clone(), v)
-            })
-            .collect();
-        env.env.extend(values);
-    }
-
-    /// Applies top-level instruction `index` to `env` if it is an ARG or ENV of a stage
-    /// (`globals` for `ARG NAME` without default).
-    pub fn apply_scope(&self, env: &mut Env, index: usize, globals: &Env) {
-        match self.instructions.get(index).map(|ins| &ins.kind) {
-            Some(InstructionKind::Arg(kvs)) => self.apply_arg(env, Some(globals), kvs),
-            Some(InstructionKind::Env(kvs)) => self.apply_env(env, kvs),
-            _ => {}
-        }
-    }
-
-    /// The ARG/ENV environment in effect when the top-level instruction `index` runs
-    /// (its own ARG/ENV not yet applied). For FROM lines and instructions before the first
-    /// FROM this is [`Dockerfile::global_env`]. Inside a stage it starts from the ENV of the
-    /// stage's base when that is an earlier stage (`FROM builder`; ARGs end with their stage),
-    /// otherwise empty (the base image's ENV is unknown), then applies the stage's ARG (importing global values for
-    /// `ARG NAME` without default) and ENV instructions in order.
-    pub fn env_at(&self, index: usize) -> Env {
-        let globals = self.global_env();
-        let Some(stage_idx) = self.instructions.get(index).and_then(|i| i.stage) else {
-            return globals;
-        };
-        if matches!(
-            self.instructions.get(index).map(|i| &i.kind),
-            Some(InstructionKind::From { .. })
-        ) {
-            return globals;
-        }
-        self.stage_env(stage_idx, Some(index), &globals, 0)
-    }
-
-    fn stage_env(&self, stage_idx: usize, upto: Option<usize>, globals: &Env, depth: usize) -> Env {
-        let mut env = self.stage_start_env(stage_idx, globals, depth);
-        let Some(stage) = self.stages.get(stage_idx) else {
-            return env;
-        };
-        for &i in &stage.instructions {
-            if upto.is_some_and(|u| i >= u) {
-                break;
-            }
-            self.apply_scope(&mut env, i, globals);
-        }
-        env
-    }
-
-    /// The environment a stage starts with, right after its FROM: the ENV of its base when
-    /// that is an earlier stage (`FROM builder`; ARGs end with their stage), otherwise empty
-    /// (the base image's ENV is unknown). `depth` bounds the chain of bases followed.
-    pub fn stage_start_env(&self, stage_idx: usize, globals: &Env, depth: usize) -> Env {
-        let Some(stage) = self.stages.get(stage_idx) else {
-            return Env::default();
-        };
-        let base_name = globals
-            .expand(&stage.base.raw, self.escape)
-            .map(|e| e.value.to_ascii_lowercase())
-            .unwrap_or_else(|_| stage.base.raw.to_ascii_lowercase());
-        match self.stages[..stage_idx]
-            .iter()
-            .rev()
-            .find(|s| s.name.as_deref() == Some(base_name.as_str()))
-        {
-            Some(parent) if depth < 64 => Env {
-                args: HashMap::new(),
-                env: self.stage_env(parent.index, None, globals, depth + 1).env,
-            },
-            _ => Env::default(),
-        }
-    }
-
-    /// Expands `word` as BuildKit would at top-level instruction `index` (see
-    /// [`Dockerfile::env_at`]), e.g. `df.resolve(from_index, "${BASE}:tag")`.
-    pub fn resolve(&self, index: usize, word: &str) -> Result<String, ExpandError> {
-        self.env_at(index)
-            .expand(word, self.escape)
-            .map(|e| e.value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -783,22 +649,5 @@ mod tests {
         let r = references(t, '\\');
         assert_eq!(r.len(), 1, "the default's $B is not top-level");
         assert_eq!(&t[r[0].start..r[0].end], "${A:-$B}");
-    }
-
-    #[test]
-    fn scoping() {
-        let df = super::super::parse(
-            "ARG BASE=debian\nARG TAG=12\nFROM ${BASE}:${TAG} AS b\nARG TAG\nENV A=$TAG B=x\nENV C=$A\nRUN x\nFROM b\nRUN y\n",
-        );
-        assert!(df.errors.is_empty(), "{:?}", df.errors);
-        assert_eq!(df.resolve(2, "${BASE}:${TAG}").unwrap(), "debian:12");
-        assert_eq!(df.resolve(4, "$A-$TAG").unwrap(), "-12");
-        assert_eq!(df.resolve(6, "$A $B $C").unwrap(), "12 x 12");
-        // Inherited from stage `b`.
-        assert_eq!(df.resolve(8, "$C").unwrap(), "12");
-        // ARGs end with their stage: `b`'s `ARG TAG` is not visible in the child.
-        assert_eq!(df.resolve(8, "${TAG:-none}").unwrap(), "none");
-        // Global ARGs are not visible in a stage without redeclaration.
-        assert_eq!(df.resolve(8, "${BASE:-none}").unwrap(), "none");
     }
 }

@@ -2,8 +2,8 @@
 //! `--min-efficiency`, also readable from the `image:` section of `.dlint.yaml`.
 
 use super::ImageReport;
+use crate::lint::config::ImageSection;
 use crate::units::{human, parse_size};
-use serde::Deserialize;
 
 /// A limit given as bytes or as a percentage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,21 +38,14 @@ impl Gates {
         }
     }
 
-    /// These gates (the command line's) over those of the config file ([`from_config`] from
-    /// the working directory); no file is read when `disabled`.
-    pub fn with_config(
-        self,
-        explicit: Option<&std::path::Path>,
-        disabled: bool,
-    ) -> crate::Result<Gates> {
-        if disabled {
-            return Ok(self);
-        }
-        let cwd = std::env::current_dir().map_err(|source| crate::Error::Io {
-            path: ".".into(),
-            source,
+    /// These gates (the command line's) over those of `config`'s `image:` section; a bad value
+    /// there is an error naming the config file.
+    pub fn with_config(self, config: &crate::lint::Config) -> crate::Result<Gates> {
+        let from_file = from_section(&config.image).map_err(|message| crate::Error::Config {
+            path: config.path.clone().unwrap_or_default(),
+            message,
         })?;
-        Ok(self.or(from_config(explicit, &cwd)?))
+        Ok(self.or(from_file))
     }
 
     /// True if no gate is set.
@@ -172,93 +165,28 @@ pub fn check(r: &ImageReport, g: &Gates) -> Vec<GateFailure> {
     out
 }
 
-/// A scalar in YAML: a number or a string like `500MB`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Num(f64),
-    Str(String),
-}
-
-impl Scalar {
-    fn text(&self) -> String {
-        match self {
-            Scalar::Num(n) => n.to_string(),
-            Scalar::Str(s) => s.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-struct ImageSection {
-    #[serde(alias = "max_size")]
-    max_size: Option<Scalar>,
-    #[serde(alias = "max_layer_size")]
-    max_layer_size: Option<Scalar>,
-    #[serde(alias = "max_wasted")]
-    max_wasted: Option<Scalar>,
-    #[serde(alias = "min_efficiency")]
-    min_efficiency: Option<Scalar>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    image: Option<ImageSection>,
-}
-
-/// The gates of the config file `explicit`, else of the `.dlint.yaml` found from `cwd` (a
-/// hadolint config has none); no file means no gate.
-pub fn from_config(
-    explicit: Option<&std::path::Path>,
-    cwd: &std::path::Path,
-) -> crate::Result<Gates> {
-    use crate::lint::config::{UserDirs, find_config};
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => find_config(cwd, &UserDirs::from_env()).filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.contains("dlint"))
-        }),
-    };
-    let Some(path) = path else {
-        return Ok(Gates::default());
-    };
-    let text = std::fs::read_to_string(&path).map_err(|source| crate::Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    from_yaml(&text).map_err(|message| crate::Error::Config { path, message })
-}
-
-/// Reads the gates of the `image:` section of a `.dlint.yaml` text (other sections are ignored).
-pub fn from_yaml(text: &str) -> Result<Gates, String> {
-    let cfg: ConfigFile = if text.trim().is_empty() {
-        ConfigFile::default()
-    } else {
-        serde_saphyr::from_str(text).map_err(|e| e.to_string())?
-    };
-    let Some(s) = cfg.image else {
-        return Ok(Gates::default());
-    };
+/// The gates of a config file's `image:` section.
+pub fn from_section(s: &ImageSection) -> Result<Gates, String> {
     let ctx = |k: &str, e: String| format!("image.{k}: {e}");
     Ok(Gates {
         max_size: s
             .max_size
+            .as_ref()
             .map(|v| parse_size(&v.text()).map_err(|e| ctx("max-size", e)))
             .transpose()?,
         max_layer_size: s
             .max_layer_size
+            .as_ref()
             .map(|v| parse_size(&v.text()).map_err(|e| ctx("max-layer-size", e)))
             .transpose()?,
         max_wasted: s
             .max_wasted
+            .as_ref()
             .map(|v| parse_limit(&v.text()).map_err(|e| ctx("max-wasted", e)))
             .transpose()?,
         min_efficiency: s
             .min_efficiency
+            .as_ref()
             .map(|v| parse_efficiency(&v.text()).map_err(|e| ctx("min-efficiency", e)))
             .transpose()?,
     })
@@ -293,10 +221,18 @@ mod tests {
         assert!(parse_efficiency("2").is_err());
     }
 
+    /// The gates of a config file's text, read by the one config reader.
+    fn from_yaml(text: &str) -> Result<Gates, String> {
+        let path = std::path::Path::new(".dlint.yaml");
+        let cfg = crate::lint::Config::parse(text, path, crate::rules::registry())
+            .map_err(|e| e.to_string())?;
+        from_section(&cfg.image)
+    }
+
     #[test]
     fn yaml() {
         let g = from_yaml(
-            "rules:\n  DL3008: off\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
+            "ignored: [DL3008]\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
         )
         .unwrap();
         assert_eq!(g.max_size, Some(500_000_000));

@@ -98,6 +98,8 @@ pub struct Config {
     pub shellcheck: Option<PathBuf>,
     /// The file the config was read from.
     pub path: Option<PathBuf>,
+    /// The `image:` section (gates of `dlint image`).
+    pub image: ImageSection,
 }
 
 /// `trustedRegistries` may be one string or a list.
@@ -144,9 +146,40 @@ struct RawConfig {
     shellcheck: Option<PathBuf>,
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
-    /// Gates of `dlint image`, read by `image::gates::from_yaml`.
-    #[allow(dead_code)]
-    image: Option<serde::de::IgnoredAny>,
+    image: Option<ImageSection>,
+}
+
+/// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
+/// `500MB`, shares like `10%`); `crate::image::gates` checks and applies them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ImageSection {
+    #[serde(alias = "max_size")]
+    pub max_size: Option<Scalar>,
+    #[serde(alias = "max_layer_size")]
+    pub max_layer_size: Option<Scalar>,
+    #[serde(alias = "max_wasted")]
+    pub max_wasted: Option<Scalar>,
+    #[serde(alias = "min_efficiency")]
+    pub min_efficiency: Option<Scalar>,
+}
+
+/// A scalar in YAML: a number or a string like `500MB`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Num(f64),
+    Str(String),
+}
+
+impl Scalar {
+    /// The value as text (`500MB`, `0.5`).
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Num(n) => n.to_string(),
+            Scalar::Str(s) => s.clone(),
+        }
+    }
 }
 
 /// Label types a label schema may use.
@@ -202,6 +235,7 @@ impl Config {
                 .map_err(|e| err(format!("key `failure-threshold`: {e}")))?;
         }
         cfg.format = raw.format;
+        cfg.image = raw.image.unwrap_or_default();
         for key in raw.ignored.unwrap_or_default() {
             match resolve_rule(registry, &key).map_err(|e| err(format!("key `ignored`: {e}")))? {
                 Some(id) => {

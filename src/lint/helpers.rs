@@ -1,6 +1,6 @@
 //! AST helpers shared by rules: stage lookups, variable references, image references.
 
-use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Span};
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Span};
 
 /// The instructions of stage `stage` (FROM excluded), in order.
 pub fn stage_instructions(df: &Dockerfile, stage: usize) -> impl Iterator<Item = &Instruction> {
@@ -42,26 +42,6 @@ pub fn with_onbuild(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
         };
         std::iter::once(i).chain(inner)
     })
-}
-
-/// ARG names declared before the first FROM, with their default values.
-pub fn global_args(df: &Dockerfile) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    for ins in df
-        .instructions
-        .iter()
-        .take_while(|i| i.keyword != Keyword::From)
-    {
-        if let InstructionKind::Arg(kvs) = &ins.kind {
-            for kv in kvs {
-                out.push((
-                    kv.key.value.clone(),
-                    kv.value.as_ref().map(|v| v.value.clone()),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// BuildKit's automatic platform args, usable without declaring them.

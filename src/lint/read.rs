@@ -42,6 +42,35 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Bytes of a file's start looked at to tell a binary file from a text one.
+const SNIFF_BYTES: usize = 8 << 10;
+
+/// The error for a file that is binary, not text (a NUL byte in its first 8 KiB, as git and
+/// grep tell them apart), with a hint of what it looks like: an image archive gets the command
+/// that reads one. `None` for text.
+pub fn not_text(path: &Path, bytes: &[u8]) -> Option<Error> {
+    let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
+    let tar = bytes.get(257..262) == Some(b"ustar");
+    let compressed = [&b"\x1f\x8b"[..], b"\x28\xb5\x2f\xfd", b"PK\x03\x04"]
+        .iter()
+        .any(|magic| head.starts_with(magic));
+    if !tar && !compressed && !head.contains(&0) {
+        return None;
+    }
+    let hint = if tar || compressed {
+        format!(
+            "looks like an image archive: did you mean `dlint image {}`?",
+            path.display()
+        )
+    } else {
+        "it holds NUL bytes (a binary file)".to_string()
+    };
+    Some(Error::NotText {
+        path: path.to_path_buf(),
+        hint,
+    })
+}
+
 /// Decodes bytes as UTF-8, replacing invalid sequences and remembering the first one.
 pub fn decode(bytes: Vec<u8>) -> Decoded {
     match String::from_utf8(bytes) {
@@ -86,6 +115,7 @@ impl InvalidUtf8 {
 pub fn unreadable(error: &Error, span: Span) -> Diagnostic {
     let message = match error {
         Error::Io { source, .. } => format!("cannot read the file: {source}"),
+        Error::NotText { hint, .. } => format!("not a text file; {hint}"),
         Error::InvalidUtf8 { byte, .. } => format!(
             "the file is not UTF-8 (byte 0x{byte:02x}); it was linted with the bad bytes \
              replaced by U+FFFD"
@@ -102,10 +132,14 @@ pub fn unreadable(error: &Error, span: Span) -> Diagnostic {
     }
 }
 
-/// Reads `path` strictly: an unreadable or non-UTF-8 file is an error (for commands that
+/// Reads `path` strictly: an unreadable, binary or non-UTF-8 file is an error (for commands that
 /// would otherwise rewrite or print text that is not the file's).
 pub fn read_utf8(path: &Path) -> Result<String> {
-    let decoded = decode(read_bytes(path)?);
+    let bytes = read_bytes(path)?;
+    if let Some(e) = not_text(path, &bytes) {
+        return Err(e);
+    }
+    let decoded = decode(bytes);
     match decoded.invalid {
         Some(bad) => Err(bad.error(path, &decoded.text)),
         None => Ok(decoded.text),
@@ -126,6 +160,19 @@ mod tests {
         let e = bad.error(Path::new("Dockerfile"), &d.text);
         assert_eq!(e.to_string(), "Dockerfile:2:5: not valid UTF-8 (byte 0xe9)");
         assert_eq!(unreadable(&e, bad.span()).rule, "DL1002");
+    }
+
+    #[test]
+    fn binary_files_are_not_text() {
+        let p = Path::new("img.tar");
+        let mut tar = vec![0u8; 1024];
+        tar[257..262].copy_from_slice(b"ustar");
+        let e = not_text(p, &tar).expect("a tar archive").to_string();
+        assert!(e.contains("did you mean `dlint image img.tar`"), "{e}");
+        assert!(not_text(p, b"\x1f\x8b\x08\0").is_some());
+        let e = not_text(p, b"FROM a\0").expect("a NUL byte").to_string();
+        assert!(e.contains("NUL") && !e.contains("dlint image"), "{e}");
+        assert!(not_text(p, "FROM a\nRUN \u{e9}\n".as_bytes()).is_none());
     }
 
     #[test]

@@ -12,11 +12,11 @@ mod stored;
 
 use crate::dockerfile::{InstructionKind, Span};
 use crate::lint::SemanticModel;
+use crate::semantic::Env;
 use crate::shell::pkg::{Manager, invocation};
 use crate::shell::run::Run;
 use crate::shell::{Command, Script, Word, path_covers};
 use paths::{copy_targets, covers, resolve};
-use std::collections::HashMap;
 use stored::stored;
 
 /// What an instruction stored at a path.
@@ -72,16 +72,14 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
     let df = model.dockerfile();
     let a = model.analysis();
     let mut out = Vec::new();
-    let global = df.global_env();
     for (s, stage) in df.stages.iter().enumerate() {
-        if !a.is_final(Some(s)) {
+        if !model.in_final_image(Some(s)) {
             continue;
         }
         let mut st = StageState {
             cwd: None,
             root: true,
             created: Vec::new(),
-            vars: HashMap::new(),
             debs_kept_from: None,
         };
         for &i in &stage.instructions {
@@ -90,22 +88,8 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             };
             match &inst.kind {
                 InstructionKind::Workdir(w) => {
-                    st.cwd = st
-                        .expand(&w.value, df.escape)
+                    st.cwd = expand_at(model, i, &w.value)
                         .and_then(|v| resolve(&v, st.cwd.as_deref(), st.root));
-                }
-                InstructionKind::Arg(pairs) | InstructionKind::Env(pairs) => {
-                    for kv in pairs {
-                        let v = match &kv.value {
-                            Some(v) => st.expand(&v.value, df.escape),
-                            // `ARG NAME` takes the global default
-                            None => global.get(&kv.key.value).map(str::to_string),
-                        };
-                        match v {
-                            Some(v) => st.vars.insert(kv.key.value.clone(), v),
-                            None => st.vars.remove(&kv.key.value),
-                        };
-                    }
                 }
                 InstructionKind::User(w) => {
                     let user = w.value.split(':').next().unwrap_or("");
@@ -114,14 +98,13 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                 InstructionKind::Copy { sources, dest, .. } => {
                     if inst.heredocs.is_empty()
                         && let Some(dest) =
-                            dest.as_ref().and_then(|d| st.expand(&d.value, df.escape))
+                            dest.as_ref().and_then(|d| expand_at(model, i, &d.value))
                     {
                         let sources: Vec<crate::dockerfile::Word> = sources
                             .iter()
                             .map(|w| crate::dockerfile::Word {
                                 span: w.span,
-                                value: st
-                                    .expand(&w.value, df.escape)
+                                value: expand_at(model, i, &w.value)
                                     .unwrap_or_else(|| w.value.clone()),
                             })
                             .collect();
@@ -134,7 +117,9 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                     if let Some(run) = a.run_at(i)
                         && let Some(script) = &run.script
                     {
-                        let expanded = expand_script(model, run, script, &st.vars);
+                        let expanded = model
+                            .with_scope(i, |env| expand_script(model, run, script, env))
+                            .unwrap_or_else(|| script.clone());
                         st.run(model, run, &expanded, &mut out);
                     }
                 }
@@ -145,15 +130,25 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
     out
 }
 
+/// A Dockerfile word of instruction `index` with the ARG/ENV values in scope there substituted;
+/// `None` when a variable is not known.
+fn expand_at(model: &SemanticModel<'_>, index: usize, word: &str) -> Option<String> {
+    if !word.contains('$') {
+        return Some(word.to_string());
+    }
+    let escape = model.dockerfile().escape;
+    model
+        .with_scope(index, |env| {
+            let e = env.expand(word, escape).ok()?;
+            e.unset.is_empty().then_some(e.value)
+        })
+        .flatten()
+}
+
 /// The script with the words that only reference ARG/ENV variables in scope (`${DIR}/x`)
 /// made static with their values; not for names the RUN itself assigns, nor words with a
 /// command substitution.
-fn expand_script(
-    model: &SemanticModel<'_>,
-    run: &Run,
-    script: &Script,
-    vars: &HashMap<String, String>,
-) -> Script {
+fn expand_script(model: &SemanticModel<'_>, run: &Run, script: &Script, vars: &Env) -> Script {
     let dynamic = |w: &Word| !w.is_static && w.value.contains('$');
     if !script
         .commands
@@ -200,7 +195,7 @@ fn expand_script(
     };
     let lookup = |n: &str| {
         (!assigned.iter().any(|a| a == n) && !set_in_text(n))
-            .then(|| vars.get(n).cloned())
+            .then(|| vars.get(n).map(str::to_string))
             .flatten()
     };
     let mut out = script.clone();
@@ -226,8 +221,6 @@ fn expand_script(
 const MAX_CREATED: usize = 256;
 
 struct StageState {
-    /// ARG/ENV values set in this stage so far (a stage built on another one starts without).
-    vars: HashMap<String, String>,
     /// Working directory when known.
     cwd: Option<String>,
     /// The stage runs as root (`~` is /root).
@@ -257,17 +250,6 @@ impl StageState {
         if self.created.len() < MAX_CREATED {
             self.created.push(Created { inst, path, origin });
         }
-    }
-
-    /// A Dockerfile word with this stage's ARG/ENV values substituted; `None` when a variable
-    /// is not known.
-    fn expand(&self, word: &str, escape: char) -> Option<String> {
-        if !word.contains('$') {
-            return Some(word.to_string());
-        }
-        let e =
-            crate::dockerfile::expand::expand(word, escape, &|n| self.vars.get(n).cloned()).ok()?;
-        e.unset.is_empty().then_some(e.value)
     }
 
     /// Walks one RUN: deletes of earlier paths are reported, then what it stores is added.

@@ -1,8 +1,8 @@
 //! The [`Rule`] trait every check implements.
 
 use super::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use super::model::SemanticModel;
 use crate::dockerfile::{Dockerfile, Span};
+use crate::semantic::SemanticModel;
 use crate::shell::run::Analysis;
 
 /// Everything dlint knows about a rule, declared once in the rule's own file. The category is

@@ -60,7 +60,9 @@ pub fn check(
         tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     let mut files = Vec::new();
     for run in &model.analysis().runs {
-        let Some(dialect) = run.dialect else { continue };
+        let Some(dialect) = model.shell(run.index).dialect else {
+            continue;
+        };
         let Some(inst) = df.instructions.get(run.index) else {
             continue;
         };

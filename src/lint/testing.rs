@@ -17,7 +17,10 @@ pub fn run_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<Diag
     let model = SemanticModel::new(&df);
     let mut cx = Context::new(&model, settings, rule.meta());
     rule.check(&mut cx);
-    cx.into_diagnostics()
+    // in file order, as the engine sorts them
+    let mut diags = cx.into_diagnostics();
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
+    diags
 }
 
 /// Parses a Dockerfile for tests.

@@ -1,12 +1,11 @@
-//! RUN instructions as scripts: the per-file analysis (built once per file by
-//! [`crate::lint::SemanticModel`]), mounts, and helpers the shell-based rules share.
+//! RUN instructions as scripts: the per-file analysis (built once per file by the semantic
+//! model, `crate::semantic`, from its facts), mounts, and helpers the shell-based rules share.
 
 use super::sc::{Dialect, ScSetup};
 use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
 };
-use std::collections::HashMap;
 
 /// A RUN instruction with its parsed script.
 #[derive(Debug, Clone)]
@@ -21,9 +20,6 @@ pub struct Run {
     pub mounts: Vec<Mount>,
     /// An `ONBUILD RUN`: it runs when a child image is built from this one.
     pub onbuild: bool,
-    /// The shell dialect the RUN's shell-form body runs in (`None`: PowerShell, cmd, a
-    /// Windows stage without SHELL, or a shell ShellCheck does not check).
-    pub dialect: Option<Dialect>,
 }
 
 impl Run {
@@ -46,14 +42,11 @@ impl Run {
     }
 }
 
-/// Everything the shell-based rules need from one Dockerfile.
+/// Every RUN of one Dockerfile as a script (part of the semantic model, which builds it).
 #[derive(Debug, Default)]
 pub struct Analysis {
     /// Every top-level RUN, in file order.
     pub runs: Vec<Run>,
-    /// Per stage: true when the stage ends up in the final image (the last stage and, through
-    /// `FROM <stage>`, the stages it builds on).
-    pub in_final_image: Vec<bool>,
 }
 
 impl Analysis {
@@ -69,184 +62,60 @@ impl Analysis {
             .iter()
             .filter(move |r| r.stage == Some(stage) && !r.onbuild)
     }
-
-    /// True when the instruction's stage is in the final image (instructions before any FROM
-    /// count as final).
-    pub fn is_final(&self, stage: Option<usize>) -> bool {
-        match stage {
-            Some(s) => self.in_final_image.get(s).copied().unwrap_or(true),
-            None => true,
-        }
-    }
 }
 
 impl Analysis {
-    /// Analyses every RUN of `df`; `in_final_image` is the per-stage flag of the semantic model,
-    /// `bases` the earlier stage each stage is built `FROM` (it inherits that stage's `SHELL`).
+    /// Analyses every RUN of `df`, given two facts of the semantic model: the shell dialect
+    /// each instruction runs with (`dialect(index)`) and whether a name is declared (ARG/ENV)
+    /// before an instruction (`declared(index, name)`, see [`ScSetup::declared`]).
     /// At most [`super::MAX_SCRIPT_BYTES`] of script text are analysed per file: a RUN past
     /// that budget is not analysed (memory stays bounded) and is reported as a limit.
-    pub fn new(df: &Dockerfile, in_final_image: Vec<bool>, bases: &[Option<usize>]) -> Self {
+    pub fn new(
+        df: &Dockerfile,
+        dialect: &dyn Fn(usize) -> Option<Dialect>,
+        declared: &dyn Fn(usize, &str) -> Option<bool>,
+    ) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
-        let facts = ShellFacts::new(df, bases);
-        let runs =
-            df.instructions
-                .iter()
-                .enumerate()
-                .filter_map(|(index, inst)| {
-                    let (run, onbuild) = match &inst.kind {
-                        InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
-                            (&**inner, true)
-                        }
-                        _ if inst.keyword == Keyword::Run => (inst, false),
-                        _ => return None,
-                    };
-                    let size = run.args.text.len()
-                        + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
-                    let script =
-                        if size <= budget {
-                            budget -= size;
-                            let declared = |name: &str| {
-                                inst.stage.and_then(|st| facts.lookup(st, index, name))
-                            };
-                            let setup =
-                                facts.dialects.get(index).copied().flatten().map(|dialect| {
-                                    ScSetup {
-                                        dialect,
-                                        declared: &declared,
-                                    }
-                                });
-                            script_of(df, run, setup)
-                        } else {
-                            budget = 0;
-                            Some(Script {
-                                tolerant: true,
-                                limit: Some(super::Limit::Size(inst.span)),
-                                ..Script::default()
-                            })
-                        };
-                    Some(Run {
-                        index,
-                        stage: inst.stage,
-                        script,
-                        mounts: mounts(run),
-                        onbuild,
-                        dialect: facts.dialects.get(index).copied().flatten(),
-                    })
-                })
-                .collect();
-        Analysis {
-            runs,
-            in_final_image,
-        }
-    }
-}
-
-/// What the built-in ShellCheck checks know about each RUN from the Dockerfile, computed in one
-/// pass: the shell each instruction runs with (the stage's last `SHELL` so far, inherited from
-/// the base stage, `sh` by default; `None` for shells ShellCheck does not check, PowerShell or
-/// cmd, and for stages built on Windows images without a `SHELL`), and the ARG/ENV names each
-/// stage declares.
-struct ShellFacts {
-    /// Indexed like [`Dockerfile::instructions`].
-    dialects: Vec<Option<Dialect>>,
-    /// Per stage: name -> (instruction index, value needs no quoting), in file order.
-    declared: Vec<HashMap<String, Vec<(usize, bool)>>>,
-    /// Per stage: the earlier stage it is built on.
-    bases: Vec<Option<usize>>,
-}
-
-/// The program of a `# hadolint shell=NAME` / `# dlint shell=NAME` comment (its text after `#`).
-fn shell_pragma(comment: &str) -> Option<&str> {
-    let mut words = comment.split_whitespace();
-    let tool = words.next()?;
-    if !tool.eq_ignore_ascii_case("hadolint") && !tool.eq_ignore_ascii_case("dlint") {
-        return None;
-    }
-    let program = words.next()?.strip_prefix("shell=")?;
-    (!program.is_empty()).then_some(program)
-}
-
-/// Stages followed back through their bases when looking a name up (hostile files may chain
-/// thousands).
-const MAX_BASE_HOPS: usize = 64;
-
-impl ShellFacts {
-    fn new(df: &Dockerfile, bases: &[Option<usize>]) -> Self {
-        let mut dialects = vec![None; df.instructions.len()];
-        let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
-        let mut declared = Vec::with_capacity(df.stages.len());
-        let mut stage_bases = Vec::with_capacity(df.stages.len());
-        // `# hadolint shell=powershell` (or `# dlint shell=bash`) sets the shell of every stage
-        // without a SHELL of its own, as hadolint's pragma does
-        let pragma = df.comments.iter().find_map(|c| shell_pragma(&c.text));
-        for (s, stage) in df.stages.iter().enumerate() {
-            let base = bases.get(s).copied().flatten().filter(|&b| b < s);
-            stage_bases.push(base);
-            let windows = {
-                let name = stage.base.name.to_ascii_lowercase();
-                ["windows", "nanoserver", "servercore", "powershell"]
-                    .iter()
-                    .any(|w| name.contains(w))
-            };
-            let mut current = match (base, pragma) {
-                (Some(b), _) => at_end.get(b).copied().flatten(),
-                (None, Some(program)) => Dialect::of_program(program),
-                (None, None) if windows => None,
-                (None, None) => Some(Dialect::Sh),
-            };
-            let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
-            for &i in &stage.instructions {
-                let Some(inst) = df.instructions.get(i) else {
-                    continue;
+        let runs = df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, inst)| {
+                let (run, onbuild) = match &inst.kind {
+                    InstructionKind::Onbuild(inner) if inner.keyword == Keyword::Run => {
+                        (&**inner, true)
+                    }
+                    _ if inst.keyword == Keyword::Run => (inst, false),
+                    _ => return None,
                 };
-                match &inst.kind {
-                    InstructionKind::Shell(words) => {
-                        current = words.first().and_then(|w| Dialect::of_program(&w.value));
-                    }
-                    InstructionKind::Arg(pairs) | InstructionKind::Env(pairs) => {
-                        for kv in pairs {
-                            let literal = kv.value.as_ref().is_none_or(|v| {
-                                !v.value.contains([' ', '\t', '\n', '*', '?', '['])
-                            });
-                            names
-                                .entry(kv.key.value.clone())
-                                .or_default()
-                                .push((i, literal));
-                        }
-                    }
-                    _ => {}
-                }
-                if let Some(slot) = dialects.get_mut(i) {
-                    *slot = current;
-                }
-            }
-            at_end.push(current);
-            declared.push(names);
-        }
-        ShellFacts {
-            dialects,
-            declared,
-            bases: stage_bases,
-        }
-    }
-
-    /// Whether `name` is declared (ARG/ENV) before instruction `index` of `stage` or in the
-    /// stages it is built on, and whether its value needs no quoting.
-    fn lookup(&self, stage: usize, index: usize, name: &str) -> Option<bool> {
-        let mut at = Some(stage);
-        let mut limit = index;
-        for _ in 0..MAX_BASE_HOPS {
-            let s = at?;
-            if let Some(decls) = self.declared.get(s).and_then(|m| m.get(name)) {
-                let pos = decls.partition_point(|(i, _)| *i < limit);
-                if let Some((_, literal)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
-                    return Some(*literal);
-                }
-            }
-            at = self.bases.get(s).copied().flatten();
-            limit = usize::MAX;
-        }
-        None
+                let size =
+                    run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
+                let script = if size <= budget {
+                    budget -= size;
+                    let declared = |name: &str| declared(index, name);
+                    let setup = dialect(index).map(|dialect| ScSetup {
+                        dialect,
+                        declared: &declared,
+                    });
+                    script_of(df, run, setup)
+                } else {
+                    budget = 0;
+                    Some(Script {
+                        tolerant: true,
+                        limit: Some(super::Limit::Size(inst.span)),
+                        ..Script::default()
+                    })
+                };
+                Some(Run {
+                    index,
+                    stage: inst.stage,
+                    script,
+                    mounts: mounts(run),
+                    onbuild,
+                })
+            })
+            .collect();
+        Analysis { runs }
     }
 }
 

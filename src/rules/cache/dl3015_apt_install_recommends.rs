@@ -23,7 +23,6 @@ impl Rule for AptInstallRecommends {
         let a = cx.analysis();
         // Stages where an earlier RUN configured apt to skip recommends.
         let mut configured: Vec<Option<usize>> = Vec::new();
-        let mut found = Vec::new();
         for run in &a.runs {
             let Some(script) = &run.script else { continue };
             let configures = script.commands.iter().any(|c| {
@@ -66,7 +65,7 @@ impl Rule for AptInstallRecommends {
                         vec![e],
                     )
                 });
-                found.push((
+                cx.report_with_fix(
                     inv.cmd.span,
                     format!(
                         "`{} install` without `--no-install-recommends` also installs \
@@ -74,14 +73,11 @@ impl Rule for AptInstallRecommends {
                         inv.manager.as_str()
                     ),
                     fix,
-                ));
+                );
             }
             if configures {
                 configured.push(run.stage);
             }
-        }
-        for (span, msg, fix) in found {
-            cx.report_with_fix(span, msg, fix);
         }
     }
 }

@@ -52,20 +52,16 @@ pub(crate) fn check_leftovers(
     cx: &mut Context<'_>,
     mut f: impl FnMut(&Analysis, &Run, &Script, &Invocation<'_>) -> Option<Leftover>,
 ) {
-    let a = cx.analysis();
-    let mut found = Vec::new();
+    let (a, model) = (cx.analysis(), cx.model());
     for_each_invocation(a, |run, script, inv| {
         // ONBUILD RUNs execute in the child image, which is a final image of its own.
-        if !run.onbuild && !a.is_final(run.stage) {
+        if !run.onbuild && !model.in_final_image(run.stage) {
             return;
         }
         if let Some(l) = f(a, run, script, inv) {
-            found.push(l);
+            cx.report_with_fix(l.span, l.message, l.fix);
         }
     });
-    for l in found {
-        cx.report_with_fix(l.span, l.message, l.fix);
-    }
 }
 
 /// A safe fix running `command` at the end of the RUN (after the invocation's command).
@@ -96,8 +92,8 @@ pub(crate) fn option_fix(
     ))
 }
 
-/// True when the command is `<tool> <words...>` (e.g. `yum clean all`), by effective name.
+/// True when the command is `<tool> <words...>` (e.g. `yum clean all`) for one of the tools
+/// `names` ([`Command::is`] for each).
 pub(crate) fn is_cmd(c: &Command, names: &[&str], words: &[&str]) -> bool {
-    c.name().is_some_and(|n| names.contains(&n))
-        && words.iter().all(|w| c.args().iter().any(|a| a.value == *w))
+    names.iter().any(|n| c.is(n, words))
 }

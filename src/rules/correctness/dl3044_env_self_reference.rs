@@ -1,7 +1,7 @@
 //! DL3044: an ENV value must not reference a variable defined in the same ENV instruction.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{global_args, stage_instructions, var_refs};
+use crate::lint::helpers::{stage_instructions, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::HashSet;
 
@@ -22,11 +22,11 @@ impl Rule for EnvSelfReference {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: HashSet<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let model = cx.model();
         for stage in 0..df.stages.len() {
             // names defined before the current instruction (ancestor stages' ENV included)
             let mut defined: HashSet<String> =
-                cx.model().inherited_env_names(stage).into_iter().collect();
+                model.inherited_env_names(stage).into_iter().collect();
             for ins in stage_instructions(df, stage) {
                 match &ins.kind {
                     InstructionKind::Arg(kvs) => {
@@ -41,7 +41,7 @@ impl Rule for EnvSelfReference {
                                 for r in var_refs(raw, df.escape) {
                                     if same.contains(&r.name.as_str())
                                         && !defined.contains(&r.name)
-                                        && !globals.contains(&r.name)
+                                        && !model.is_global_arg(&r.name)
                                     {
                                         cx.report(
                                             kv.span,

@@ -1,6 +1,6 @@
 //! DL3045: COPY to a relative destination before any WORKDIR in the stage.
 
-use crate::dockerfile::{InstructionKind, Keyword};
+use crate::dockerfile::{Instruction, InstructionKind, Keyword};
 use crate::lint::helpers::{is_absolute_path, stage_instructions};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
@@ -22,23 +22,8 @@ impl Rule for CopyRelativeWithoutWorkdir {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         // Instructions before any FROM (an invalid file, DL3061) have no WORKDIR either.
-        for ins in df.instructions.iter().take_while(|i| i.stage.is_none()) {
-            if ins.keyword == Keyword::Workdir {
-                break;
-            }
-            if let (Keyword::Copy, InstructionKind::Copy { dest: Some(d), .. }) =
-                (ins.keyword, &ins.kind)
-                && !is_absolute_path(&d.value)
-            {
-                cx.report(
-                    d.span,
-                    format!(
-                        "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
-                        d.value
-                    ),
-                );
-            }
-        }
+        let before_from = df.instructions.iter().take_while(|i| i.stage.is_none());
+        report_until_workdir(cx, before_from);
         for stage in 0..df.stages.len() {
             let inherited = cx
                 .model()
@@ -46,28 +31,33 @@ impl Rule for CopyRelativeWithoutWorkdir {
                 .into_iter()
                 .skip(1)
                 .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Workdir));
-            if inherited {
-                continue;
+            if !inherited {
+                report_until_workdir(cx, stage_instructions(df, stage));
             }
-            for ins in stage_instructions(df, stage) {
-                if ins.keyword == Keyword::Workdir {
-                    break;
-                }
-                if ins.keyword != Keyword::Copy {
-                    continue;
-                }
-                if let InstructionKind::Copy { dest: Some(d), .. } = &ins.kind
-                    && !is_absolute_path(&d.value)
-                {
-                    cx.report(
-                        d.span,
-                        format!(
-                            "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
-                            d.value
-                        ),
-                    );
-                }
-            }
+        }
+    }
+}
+
+/// Reports every COPY to a relative destination among `instructions` up to the first WORKDIR.
+fn report_until_workdir<'d>(
+    cx: &mut Context<'_>,
+    instructions: impl Iterator<Item = &'d Instruction>,
+) {
+    for ins in instructions {
+        if ins.keyword == Keyword::Workdir {
+            break;
+        }
+        if let (Keyword::Copy, InstructionKind::Copy { dest: Some(d), .. }) =
+            (ins.keyword, &ins.kind)
+            && !is_absolute_path(&d.value)
+        {
+            cx.report(
+                d.span,
+                format!(
+                    "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
+                    d.value
+                ),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! DL5105 (BuildKit UndefinedArgInFrom): FROM uses a variable that is not a global ARG.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{PLATFORM_ARGS, global_args, var_refs};
+use crate::lint::helpers::{PLATFORM_ARGS, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `FROM alpine:$VERSION` where no `ARG VERSION` precedes the first FROM.
@@ -22,7 +22,7 @@ impl Rule for UndefinedArgInFrom {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: Vec<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let model = cx.model();
         for ins in &df.instructions {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;
@@ -34,14 +34,15 @@ impl Rule for UndefinedArgInFrom {
             for w in words {
                 for r in var_refs(&w.value, df.escape) {
                     if r.has_default
-                        || globals.contains(&r.name)
+                        || model.is_global_arg(&r.name)
                         || PLATFORM_ARGS.contains(&r.name.as_str())
                     {
                         continue;
                     }
-                    let hint = globals
+                    let hint = model
+                        .global_args()
                         .iter()
-                        .map(String::as_str)
+                        .map(|(k, _)| k.as_str())
                         .chain(PLATFORM_ARGS.iter().copied())
                         .filter(|g| {
                             strsim::levenshtein(

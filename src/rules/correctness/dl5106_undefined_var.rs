@@ -1,9 +1,7 @@
 //! DL5106 (BuildKit UndefinedVar): a variable used in an instruction is not in scope.
 
 use crate::dockerfile::{InstructionKind, Keyword};
-use crate::lint::helpers::{
-    PLATFORM_ARGS, PROXY_ARGS, global_args, stage_from, stage_instructions, var_refs,
-};
+use crate::lint::helpers::{PLATFORM_ARGS, PROXY_ARGS, stage_from, stage_instructions, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use std::collections::BTreeSet;
 
@@ -40,12 +38,12 @@ impl Rule for UndefinedVar {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let globals: Vec<String> = global_args(df).into_iter().map(|(k, _)| k).collect();
+        let model = cx.model();
         for stage in 0..df.stages.len() {
             let from_text = stage_from(df, stage)
                 .map(|f| f.args.text.as_str())
                 .unwrap_or("");
-            let mut scope: BTreeSet<String> = cx.model().inherited_env_names(stage);
+            let mut scope: BTreeSet<String> = model.inherited_env_names(stage);
             for ins in stage_instructions(df, stage) {
                 let defines: Vec<String> = match &ins.kind {
                     InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => {
@@ -70,7 +68,7 @@ impl Rule for UndefinedVar {
                             continue;
                         }
                         let span = ins.args.map.span_to_source(r.start, r.end);
-                        if globals.iter().any(|g| g == n) {
+                        if model.is_global_arg(n) {
                             // the official-image pattern `ARG X; FROM img:$X` usually has the
                             // image define X as well: stay quiet then
                             if from_text.contains(n) {

@@ -1,7 +1,7 @@
 //! DL5109 (BuildKit InvalidDefaultArgInFrom): the ARG defaults make an invalid FROM image.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{PLATFORM_ARGS, global_args, var_refs};
+use crate::lint::helpers::{PLATFORM_ARGS, var_refs};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `ARG TAG` (no default) then `FROM alpine:$TAG`: without `--build-arg TAG=…` the build fails.
@@ -83,7 +83,7 @@ impl Rule for InvalidDefaultArgInFrom {
 
     fn check(&self, cx: &mut Context<'_>) {
         let (df, model) = (cx.dockerfile, cx.model());
-        let globals = global_args(df);
+        let globals = model.global_args();
         for (index, ins) in df.instructions.iter().enumerate() {
             let InstructionKind::From { image, .. } = &ins.kind else {
                 continue;

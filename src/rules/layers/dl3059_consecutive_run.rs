@@ -27,7 +27,6 @@ impl Rule for ConsecutiveRun {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let a = cx.analysis();
-        let mut found = Vec::new();
         let mut prev: Option<&Run> = None;
         let mut adjacent = true;
         for (i, inst) in df.instructions.iter().enumerate() {
@@ -52,14 +51,14 @@ impl Rule for ConsecutiveRun {
                         } else {
                             " (the instructions in between do not affect it)".to_string()
                         };
-                        found.push((
+                        cx.report_with_fix(
                             inst.span,
                             format!(
                                 "this RUN can be merged with the RUN on line {line}{between}: \
                                  each RUN adds a layer"
                             ),
                             fix,
-                        ));
+                        );
                     }
                     prev = Some(run);
                     adjacent = true;
@@ -74,9 +73,6 @@ impl Rule for ConsecutiveRun {
                 | Keyword::Maintainer => adjacent = false,
                 _ => prev = None,
             }
-        }
-        for (span, msg, fix) in found {
-            cx.report_with_fix(span, msg, fix);
         }
     }
 }

@@ -24,7 +24,6 @@ impl Rule for CopyBeforeInstall {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let a = cx.analysis();
-        let mut found = Vec::new();
         for stage in &df.stages {
             // (instruction index, source text) of the first cache-busting COPY.
             let mut busting: Option<(usize, String)> = None;
@@ -99,7 +98,7 @@ impl Rule for CopyBeforeInstall {
                                     } else {
                                         manifest_fix(df, stage, *ci, i, script, &inv)
                                     };
-                                    found.push((
+                                    cx.report_with_fix(
                                         copy.span,
                                         format!(
                                             "`{} {src}` comes before `{install}` (line {line}), so \
@@ -107,7 +106,7 @@ impl Rule for CopyBeforeInstall {
                                             copy.keyword.as_str()
                                         ),
                                         fix,
-                                    ));
+                                    );
                                 }
                             }
                         }
@@ -115,9 +114,6 @@ impl Rule for CopyBeforeInstall {
                     _ => {}
                 }
             }
-        }
-        for (span, msg, fix) in found {
-            cx.report_with_fix(span, msg, fix);
         }
     }
 }

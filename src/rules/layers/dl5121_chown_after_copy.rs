@@ -24,9 +24,8 @@ impl Rule for ChownAfterCopy {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let a = cx.analysis();
-        let mut found = Vec::new();
         for stage in &df.stages {
-            if !a.is_final(Some(stage.index)) {
+            if !cx.model().in_final_image(Some(stage.index)) {
                 continue;
             }
             // (line of the COPY, absolute destination) of the stage's COPY/ADDs so far.
@@ -96,14 +95,14 @@ impl Rule for ChownAfterCopy {
                                     } else {
                                         "--chmod"
                                     };
-                                    found.push((
+                                    cx.report(
                                         c.span,
                                         format!(
                                             "`{name} -R` on {path} rewrites the files line {line}'s COPY put in \
                                              {dest}: the image stores them twice; set them in the copy \
                                              (`COPY {flag}=…`)"
                                         ),
-                                    ));
+                                    );
                                     break;
                                 }
                             }
@@ -112,9 +111,6 @@ impl Rule for ChownAfterCopy {
                     _ => {}
                 }
             }
-        }
-        for (span, message) in found {
-            cx.report(span, message);
         }
     }
 }

@@ -51,16 +51,13 @@ pub(crate) fn each_invocation(
     managers: &[Manager],
     mut f: impl FnMut(&Invocation<'_>) -> Vec<(Span, String)>,
 ) {
-    let a = cx.analysis();
-    let mut found = Vec::new();
-    for_each_invocation(a, |_, _, inv| {
+    for_each_invocation(cx.analysis(), |_, _, inv| {
         if managers.contains(&inv.manager) {
-            found.extend(f(inv));
+            for (span, msg) in f(inv) {
+                cx.report(span, msg);
+            }
         }
     });
-    for (span, msg) in found {
-        cx.report(span, msg);
-    }
 }
 
 /// Like [`each_invocation`], with a fix per finding.
@@ -69,16 +66,13 @@ pub(crate) fn each_invocation_fixed(
     managers: &[Manager],
     mut f: impl FnMut(&Invocation<'_>) -> Option<(Span, String, Option<Fix>)>,
 ) {
-    let a = cx.analysis();
-    let mut found = Vec::new();
-    for_each_invocation(a, |_, _, inv| {
-        if managers.contains(&inv.manager) {
-            found.extend(f(inv));
+    for_each_invocation(cx.analysis(), |_, _, inv| {
+        if managers.contains(&inv.manager)
+            && let Some((span, msg, fix)) = f(inv)
+        {
+            cx.report_with_fix(span, msg, fix);
         }
     });
-    for (span, msg, fix) in found {
-        cx.report_with_fix(span, msg, fix);
-    }
 }
 
 /// Reports the static, non-path packages without a version among the install invocations of

@@ -1,7 +1,7 @@
 //! DL5112: TLS certificate verification turned off (curl `-k`, wget
 //! `--no-check-certificate`, pip `--trusted-host`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, ...).
 
-use crate::dockerfile::InstructionKind;
+use crate::dockerfile::{InstructionKind, Span};
 use crate::lint::helpers::unquote;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::Command;
@@ -128,13 +128,12 @@ impl Rule for TlsVerificationDisabled {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let mut found = Vec::new();
         for ins in &df.instructions {
             if let InstructionKind::Env(kvs) = &ins.kind {
                 for kv in kvs {
                     let value = kv.raw_value.as_deref().unwrap_or("");
                     if let Some(what) = env_disables_tls(&kv.key.value, value) {
-                        found.push((kv.key.span, what, true));
+                        report(cx, kv.key.span, what, true);
                     }
                 }
             }
@@ -143,26 +142,27 @@ impl Rule for TlsVerificationDisabled {
             let Some(script) = &run.script else { continue };
             for cmd in &script.commands {
                 if let Some(what) = command_disables_tls(cmd) {
-                    found.push((cmd.span, what, false));
+                    report(cx, cmd.span, what, false);
                 }
             }
         }
-        found.sort_by_key(|(span, ..)| span.start);
-        for (span, what, env) in found {
-            let how = if env {
-                "for every later RUN and for the running container"
-            } else {
-                "for this download"
-            };
-            cx.report(
-                span,
-                format!(
-                    "turns off {what} {how}: anyone between the build and the server can change what is \
-                     downloaded; install the CA certificate the server needs instead"
-                ),
-            );
-        }
     }
+}
+
+/// Reports `what` turned off at `span`, by an ENV (`env`) or a command.
+fn report(cx: &mut Context<'_>, span: Span, what: impl std::fmt::Display, env: bool) {
+    let how = if env {
+        "for every later RUN and for the running container"
+    } else {
+        "for this download"
+    };
+    cx.report(
+        span,
+        format!(
+            "turns off {what} {how}: anyone between the build and the server can change what is \
+             downloaded; install the CA certificate the server needs instead"
+        ),
+    );
 }
 
 #[cfg(test)]

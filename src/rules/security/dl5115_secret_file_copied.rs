@@ -56,7 +56,6 @@ impl Rule for SecretFileCopied {
 
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
-        let mut found = Vec::new();
         for ins in &df.instructions {
             if !matches!(ins.keyword, Keyword::Copy | Keyword::Add) || ins.flag("from").is_some() {
                 continue;
@@ -82,19 +81,17 @@ impl Rule for SecretFileCopied {
                     continue;
                 }
                 if let Some(kind) = secret_kind(&s.value) {
-                    found.push((s.span, s.value.clone(), kind, ins.keyword.as_str()));
+                    let (name, kw) = (&s.value, ins.keyword.as_str());
+                    cx.report(
+                        s.span,
+                        format!(
+                            "{kw} `{name}` looks like {kind}: it stays in the image layer even if a \
+                             later RUN deletes it; mount it for the RUN that needs it (`RUN \
+                             --mount=type=secret`) and list it in .dockerignore"
+                        ),
+                    );
                 }
             }
-        }
-        for (span, name, kind, kw) in found {
-            cx.report(
-                span,
-                format!(
-                    "{kw} `{name}` looks like {kind}: it stays in the image layer even if a later RUN \
-                     deletes it; mount it for the RUN that needs it (`RUN --mount=type=secret`) and \
-                     list it in .dockerignore"
-                ),
-            );
         }
     }
 }

@@ -20,7 +20,6 @@ impl Rule for WgetAndCurl {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let a = cx.analysis();
-        let mut found = Vec::new();
         for stage in 0..df.stages.len() {
             let mut first: [Option<crate::dockerfile::Span>; 2] = [None, None];
             for run in a.stage_runs(stage) {
@@ -45,17 +44,14 @@ impl Rule for WgetAndCurl {
                 };
                 let line = df.lines.line_col(&df.source, other_span.start).line;
                 let tool = if other == "curl" { "wget" } else { "curl" };
-                found.push((
+                cx.report(
                     span,
                     format!(
                         "this stage already uses {other} (line {line}); using {tool} as well \
                          installs two HTTP clients"
                     ),
-                ));
+                );
             }
-        }
-        for (span, msg) in found {
-            cx.report(span, msg);
         }
     }
 }

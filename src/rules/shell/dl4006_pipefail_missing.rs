@@ -1,7 +1,7 @@
 //! DL4006: a RUN with a pipe while the shell lacks `-o pipefail`.
 
-use crate::dockerfile::Word;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::semantic::ShellInEffect;
 
 /// DL4006 `pipefail-missing`.
 pub struct PipefailMissing;
@@ -19,15 +19,13 @@ impl Rule for PipefailMissing {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
-        let a = cx.analysis();
-        let mut found = Vec::new();
-        for run in &a.runs {
+        let (df, model) = (cx.dockerfile, cx.model());
+        for run in &model.analysis().runs {
             let Some(script) = &run.script else { continue };
             if !script.has_pipes || script.pipefail {
                 continue;
             }
-            match shell_state(cx.model().shell_at(run.index)) {
+            match shell_state(model.shell(run.index)) {
                 ShellState::Pipefail | ShellState::NonPosix => continue,
                 ShellState::Default => {}
             }
@@ -38,16 +36,12 @@ impl Rule for PipefailMissing {
                 .map(|c| c.span)
                 .or_else(|| df.instructions.get(run.index).map(|i| i.span))
                 .unwrap_or_default();
-            found.push((
+            cx.report(
                 span,
                 "this pipe hides the failure of every command but the last; set \
                  `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or `set -o pipefail &&` in \
-                 this RUN)"
-                    .to_string(),
-            ));
-        }
-        for (span, msg) in found {
-            cx.report(span, msg);
+                 this RUN)",
+            );
         }
     }
 }
@@ -58,21 +52,19 @@ enum ShellState {
     NonPosix,
 }
 
-/// What the SHELL in effect (`None`: the default `/bin/sh -c`) does with a pipe.
-fn shell_state(shell: Option<&[Word]>) -> ShellState {
-    let Some(words) = shell else {
-        return ShellState::Default;
-    };
-    let first = words
-        .first()
-        .map(|w| w.value.to_ascii_lowercase())
-        .unwrap_or_default();
+/// What the shell in effect does with a pipe: the `SHELL`'s words, or without one the shell
+/// pragma's program (`None`: the default `/bin/sh -c`).
+fn shell_state(shell: ShellInEffect<'_>) -> ShellState {
+    let first = shell.program().unwrap_or_default().to_ascii_lowercase();
     if ["pwsh", "powershell", "cmd"]
         .iter()
         .any(|n| first.contains(n))
     {
         return ShellState::NonPosix;
     }
+    let Some(words) = shell.words else {
+        return ShellState::Default;
+    };
     let pipefail = words.iter().enumerate().any(|(i, w)| {
         w.value.starts_with('-')
             && !w.value.starts_with("--")
@@ -104,6 +96,8 @@ mod tests {
             "FROM debian\nRUN echo $(a | b)\n",
             "FROM mcr.microsoft.com/windows\nSHELL [\"powershell\", \"-Command\"]\nRUN a | b\n",
             "FROM debian AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN a | b\n",
+            // the shell pragma names the image's default shell, as hadolint's does
+            "# hadolint shell=powershell\nFROM mcr.microsoft.com/windows/servercore\nRUN a | b\n",
         ] {
             assert!(lines(&PipefailMissing, src).is_empty(), "{src}");
         }

@@ -20,7 +20,6 @@ impl Rule for CommentSwallowsCommands {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let a = cx.analysis();
-        let mut found = Vec::new();
         for run in &a.runs {
             let Some(script) = &run.script else { continue };
             for c in &script.comments {
@@ -46,7 +45,7 @@ impl Rule for CommentSwallowsCommands {
                 if swallowed.is_empty() {
                     continue;
                 }
-                found.push((
+                cx.report(
                     c.span,
                     format!(
                         "this `#` comment ends with a line continuation, so the shell also treats \
@@ -55,11 +54,8 @@ impl Rule for CommentSwallowsCommands {
                         first + 1,
                         truncate(&swallowed, 80)
                     ),
-                ));
+                );
             }
-        }
-        for (span, msg) in found {
-            cx.report(span, msg);
         }
     }
 }

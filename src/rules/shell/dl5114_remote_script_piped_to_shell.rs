@@ -80,7 +80,6 @@ impl Rule for RemoteScriptPipedToShell {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let mut found = Vec::new();
         for run in &cx.analysis().runs {
             let Some(script) = &run.script else { continue };
             let cmds = &script.commands;
@@ -91,11 +90,7 @@ impl Rule for RemoteScriptPipedToShell {
                         .iter()
                         .any(|w| !w.is_static && substitutes_download(&w.value))
                 {
-                    found.push((
-                        c.span.start,
-                        c.span.end,
-                        c.name().unwrap_or("sh").to_string(),
-                    ));
+                    report(cx, c.span.start, c.span.end, c.name());
                     continue;
                 }
                 if c.op_before != Some(Op::Pipe) || !is_shell(c) {
@@ -106,11 +101,7 @@ impl Rule for RemoteScriptPipedToShell {
                 while let Some(prev) = j.checked_sub(1).and_then(|p| cmds.get(p)) {
                     j -= 1;
                     if is_download(prev) && !prev.nested {
-                        found.push((
-                            prev.span.start,
-                            c.span.end,
-                            c.name().unwrap_or("sh").to_string(),
-                        ));
+                        report(cx, prev.span.start, c.span.end, c.name());
                         break;
                     }
                     if prev.op_before != Some(Op::Pipe) {
@@ -119,16 +110,19 @@ impl Rule for RemoteScriptPipedToShell {
                 }
             }
         }
-        for (start, end, shell) in found {
-            cx.report(
-                crate::dockerfile::Span::new(start, end),
-                format!(
-                    "a downloaded script piped into `{shell}` runs unchecked: download it to a file, \
-                     verify its checksum (`sha256sum -c`), then run it"
-                ),
-            );
-        }
     }
+}
+
+/// Reports a downloaded script run by `shell` (`sh` when unknown), from `start` to `end`.
+fn report(cx: &mut Context<'_>, start: usize, end: usize, shell: Option<&str>) {
+    let shell = shell.unwrap_or("sh");
+    cx.report(
+        crate::dockerfile::Span::new(start, end),
+        format!(
+            "a downloaded script piped into `{shell}` runs unchecked: download it to a file, \
+             verify its checksum (`sha256sum -c`), then run it"
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -39,13 +39,10 @@ pub(crate) fn each_command(
     cx: &mut Context<'_>,
     mut f: impl FnMut(&Command) -> Option<(Span, String)>,
 ) {
-    let a = cx.analysis();
-    let mut found = Vec::new();
-    for run in &a.runs {
+    for run in &cx.analysis().runs {
         let Some(script) = &run.script else { continue };
-        found.extend(script.commands.iter().filter_map(&mut f));
-    }
-    for (span, msg) in found {
-        cx.report(span, msg);
+        for (span, msg) in script.commands.iter().filter_map(&mut f) {
+            cx.report(span, msg);
+        }
     }
 }

@@ -1,0 +1,97 @@
+//! The shell each instruction runs with, computed in one pass over the file: the stage's last
+//! `SHELL` so far, inherited from the base stage, else the `# hadolint shell=` / `# dlint
+//! shell=` pragma's program, else `/bin/sh -c` (no checked shell for Windows images).
+
+use super::stages::StageGraph;
+use crate::dockerfile::{Dockerfile, InstructionKind, Word};
+use crate::shell::sc::Dialect;
+
+/// The shell in effect at one instruction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShellInEffect<'a> {
+    /// The words of the `SHELL` instruction in effect (in the stage or the stages it is built
+    /// on); `None` when there is none.
+    pub words: Option<&'a [Word]>,
+    /// The program the file's shell pragma names, when no `SHELL` instruction is in effect.
+    pub pragma: Option<&'a str>,
+    /// The dialect shell-form bodies run in; `None` for shells ShellCheck does not check
+    /// (PowerShell, cmd, ...), and for a stage built on a Windows image without a `SHELL`.
+    pub dialect: Option<Dialect>,
+}
+
+impl ShellInEffect<'_> {
+    /// The shell program: the `SHELL`'s first word, else the pragma's program; `None` for the
+    /// default `/bin/sh`.
+    pub fn program(&self) -> Option<&str> {
+        match self.words {
+            Some(words) => words.first().map(|w| w.value.as_str()),
+            None => self.pragma,
+        }
+    }
+}
+
+/// Indexed like [`Dockerfile::instructions`].
+pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInEffect<'a>> {
+    let mut at = vec![ShellInEffect::default(); df.instructions.len()];
+    let mut at_end: Vec<ShellInEffect<'a>> = Vec::with_capacity(df.stages.len());
+    // `# hadolint shell=powershell` (or `# dlint shell=bash`) sets the shell of every stage
+    // without a SHELL of its own, as hadolint's pragma does
+    let pragma = df.comments.iter().find_map(|c| shell_pragma(&c.text));
+    for (s, stage) in df.stages.iter().enumerate() {
+        let windows = {
+            let name = stage.base.name.to_ascii_lowercase();
+            ["windows", "nanoserver", "servercore", "powershell"]
+                .iter()
+                .any(|w| name.contains(w))
+        };
+        let inherited = graph
+            .base(s)
+            .filter(|&b| b < s)
+            .and_then(|b| at_end.get(b).copied());
+        let mut current = match (inherited, pragma) {
+            (Some(base), _) => base,
+            (None, Some(program)) => ShellInEffect {
+                words: None,
+                pragma: Some(program),
+                dialect: Dialect::of_program(program),
+            },
+            (None, None) => ShellInEffect {
+                words: None,
+                pragma: None,
+                dialect: (!windows).then_some(Dialect::Sh),
+            },
+        };
+        if let Some(slot) = at.get_mut(stage.from) {
+            *slot = current;
+        }
+        for &i in &stage.instructions {
+            let Some(inst) = df.instructions.get(i) else {
+                continue;
+            };
+            // the shell when the instruction runs: a SHELL applies from the next one on
+            if let Some(slot) = at.get_mut(i) {
+                *slot = current;
+            }
+            if let InstructionKind::Shell(words) = &inst.kind {
+                current = ShellInEffect {
+                    words: Some(words),
+                    pragma: None,
+                    dialect: words.first().and_then(|w| Dialect::of_program(&w.value)),
+                };
+            }
+        }
+        at_end.push(current);
+    }
+    at
+}
+
+/// The program of a `# hadolint shell=NAME` / `# dlint shell=NAME` comment (its text after `#`).
+fn shell_pragma(comment: &str) -> Option<&str> {
+    let mut words = comment.split_whitespace();
+    let tool = words.next()?;
+    if !tool.eq_ignore_ascii_case("hadolint") && !tool.eq_ignore_ascii_case("dlint") {
+        return None;
+    }
+    let program = words.next()?.strip_prefix("shell=")?;
+    (!program.is_empty()).then_some(program)
+}
