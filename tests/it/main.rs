@@ -42,4 +42,5 @@ mod report_readme;
 mod rule_pages;
 mod sarif_schema;
 mod shared;
+mod shell_parse_differential;
 mod shell_rules_corpus;

@@ -141,3 +141,25 @@ fn valid_shell_tree_sitter_rejects_is_not_a_parse_error() {
     let script = "for a in 1 2; do for b in 3; do echo \"=== done ===\"; done done && echo ok";
     assert_eq!(codes(script), Vec::<&str>::new());
 }
+
+/// A reserved word right after a compound command's closer is valid shell (dash and bash accept
+/// it); the script is checked as if a `;` stood there, so its other findings are not lost.
+#[test]
+fn reserved_word_after_a_closer_is_checked_not_a_parse_error() {
+    for script in [
+        "if [ a = b ]; then ( echo $x ) else echo b; fi",
+        "if x; then { echo $x; } else echo b; fi",
+        "if a; then \\\n  if b; then echo $x; fi \\\n fi",
+        "for a in 1; do case $a in 1) echo $x;; esac done",
+        "if ( true ) then echo $x; fi",
+        "while ( false ) do echo $x; done",
+        "{ { echo $x; } }",
+        "if a; then while b; do echo $x; done fi",
+    ] {
+        assert_eq!(codes(script), ["SC2086"], "{script}");
+    }
+    // still parse errors: the closer is a word, or a keyword closes nothing
+    assert_eq!(codes("if a; then echo done fi"), ["SC1072"]);
+    assert_eq!(codes("if a; then ( echo a ) fi fi"), ["SC1088"]);
+    assert_eq!(codes("echo a) else"), ["SC1089"]);
+}
