@@ -163,3 +163,21 @@ fn reserved_word_after_a_closer_is_checked_not_a_parse_error() {
     assert_eq!(codes("if a; then ( echo a ) fi fi"), ["SC1088"]);
     assert_eq!(codes("echo a) else"), ["SC1089"]);
 }
+
+/// sed's `$` is the last-line address: `'$d'`, `'$a text'` are no expansions (as ShellCheck).
+#[test]
+fn sed_last_line_address_is_no_expression() {
+    for script in [
+        "sed -i '$a[provider_sect]\\ndefault=x' f",
+        "sed '$d' f",
+        "sed -n '$p' f",
+        "sed '$s/a/b/' f",
+        "sed '${/x/d}' f",
+        "sed 's/$HOME/x/;$d' f",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in ["sed 's/$HOME/x/' f", "sed '$aFOO' f", "echo '$d'"] {
+        assert_eq!(codes(script), ["SC2016"], "{script}");
+    }
+}
