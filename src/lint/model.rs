@@ -9,6 +9,9 @@ use crate::shell::run::Analysis;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
+mod windows;
+pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
+
 /// What the model knows about one stage.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StageFacts {

@@ -182,12 +182,8 @@ impl ShellFacts {
         for (s, stage) in df.stages.iter().enumerate() {
             let base = bases.get(s).copied().flatten().filter(|&b| b < s);
             stage_bases.push(base);
-            let windows = {
-                let name = stage.base.name.to_ascii_lowercase();
-                ["windows", "nanoserver", "servercore", "powershell"]
-                    .iter()
-                    .any(|w| name.contains(w))
-            };
+            let windows = crate::lint::model::is_windows_image(&stage.base.name)
+                || stage.base.name.to_ascii_lowercase().contains("powershell");
             let mut current = match (base, pragma) {
                 (Some(b), _) => at_end.get(b).copied().flatten(),
                 (None, Some(program)) => Dialect::of_program(program),
