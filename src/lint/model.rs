@@ -9,7 +9,9 @@ use crate::shell::run::Analysis;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
+mod distro;
 mod windows;
+pub use distro::sh_is_dash;
 pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
 
 /// What the model knows about one stage.

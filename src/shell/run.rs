@@ -113,6 +113,7 @@ impl Analysis {
                                     ScSetup {
                                         dialect,
                                         declared: &declared,
+                                        dash: facts.dash.get(index).copied().unwrap_or(false),
                                     }
                                 });
                             script_of(df, run, setup)
@@ -149,6 +150,9 @@ impl Analysis {
 struct ShellFacts {
     /// Indexed like [`Dockerfile::instructions`].
     dialects: Vec<Option<Dialect>>,
+    /// Indexed like [`Dockerfile::instructions`]: the shell is dash (`sh` of a Debian or
+    /// Ubuntu image, or `dash` itself).
+    dash: Vec<bool>,
     /// Per stage: name -> (instruction index, value needs no quoting), in file order.
     declared: Vec<HashMap<String, Vec<(usize, bool)>>>,
     /// Per stage: the earlier stage it is built on.
@@ -174,6 +178,10 @@ impl ShellFacts {
     fn new(df: &Dockerfile, bases: &[Option<usize>]) -> Self {
         let mut dialects = vec![None; df.instructions.len()];
         let mut at_end: Vec<Option<Dialect>> = Vec::with_capacity(df.stages.len());
+        let mut dash = vec![false; df.instructions.len()];
+        // per stage: the image's `sh` is dash, and the shell at the stage's end is dash
+        let mut image_dash: Vec<bool> = Vec::with_capacity(df.stages.len());
+        let mut dash_at_end: Vec<bool> = Vec::with_capacity(df.stages.len());
         let mut declared = Vec::with_capacity(df.stages.len());
         let mut stage_bases = Vec::with_capacity(df.stages.len());
         // `# hadolint shell=powershell` (or `# dlint shell=bash`) sets the shell of every stage
@@ -190,6 +198,20 @@ impl ShellFacts {
                 (None, None) if windows => None,
                 (None, None) => Some(Dialect::Sh),
             };
+            let sh_dash = match base {
+                Some(b) => image_dash.get(b).copied().unwrap_or(false),
+                None => crate::lint::model::sh_is_dash(&stage.base),
+            };
+            let is_dash = |program: &str| match super::basename(program) {
+                "dash" => true,
+                "sh" => sh_dash,
+                _ => false,
+            };
+            let mut current_dash = match (base, pragma) {
+                (Some(b), _) => dash_at_end.get(b).copied().unwrap_or(false),
+                (None, Some(program)) => is_dash(program),
+                (None, None) => sh_dash && !windows,
+            };
             let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
             for &i in &stage.instructions {
                 let Some(inst) = df.instructions.get(i) else {
@@ -198,6 +220,7 @@ impl ShellFacts {
                 match &inst.kind {
                     InstructionKind::Shell(words) => {
                         current = words.first().and_then(|w| Dialect::of_program(&w.value));
+                        current_dash = words.first().is_some_and(|w| is_dash(&w.value));
                     }
                     InstructionKind::Arg(pairs) | InstructionKind::Env(pairs) => {
                         for kv in pairs {
@@ -215,12 +238,18 @@ impl ShellFacts {
                 if let Some(slot) = dialects.get_mut(i) {
                     *slot = current;
                 }
+                if let Some(slot) = dash.get_mut(i) {
+                    *slot = current_dash;
+                }
             }
             at_end.push(current);
+            image_dash.push(sh_dash);
+            dash_at_end.push(current_dash);
             declared.push(names);
         }
         ShellFacts {
             dialects,
+            dash,
             declared,
             bases: stage_bases,
         }

@@ -58,12 +58,16 @@ pub struct ScSetup<'a> {
     /// ARG/ENV names declared before the RUN: `Some(true)` when the value needs no quoting
     /// (no blanks or globs, or no default), `Some(false)` when it does, `None` when undeclared.
     pub declared: &'a dyn Fn(&str) -> Option<bool>,
+    /// The shell is dash (`sh` of a Debian or Ubuntu image): its `echo` expands backslash
+    /// escapes, as the script's author saw when trying it.
+    pub dash: bool,
 }
 
 impl std::fmt::Debug for ScSetup<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScSetup")
             .field("dialect", &self.dialect)
+            .field("dash", &self.dash)
             .finish()
     }
 }
@@ -92,6 +96,8 @@ struct Cx<'t> {
     src: &'t str,
     dialect: Dialect,
     declared: &'t dyn Fn(&str) -> Option<bool>,
+    /// The shell is dash (see [`ScSetup::dash`]).
+    dash: bool,
     /// The script runs `set -e`.
     errexit: bool,
     /// The script calls `eval` (every variable may be used).
@@ -209,6 +215,7 @@ pub(super) fn check(
         src,
         dialect: setup.dialect,
         declared: setup.declared,
+        dash: setup.dash && setup.dialect == Dialect::Sh,
         errexit: false,
         has_eval: false,
         unsafe_vars: HashSet::new(),

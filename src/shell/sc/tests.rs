@@ -8,6 +8,7 @@ fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static
     let setup = ScSetup {
         dialect,
         declared: &known,
+        dash: false,
     };
     let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
     parsed.sc.iter().map(|f| f.code).collect()
@@ -180,4 +181,26 @@ fn sed_last_line_address_is_no_expression() {
     for script in ["sed 's/$HOME/x/' f", "sed '$aFOO' f", "echo '$d'"] {
         assert_eq!(codes(script), ["SC2016"], "{script}");
     }
+}
+
+/// dash's echo expands `\n`: no SC2028 when the shell is dash, in sh scripts only.
+#[test]
+fn echo_escapes_are_fine_in_dash() {
+    let with = |script: &str, dialect, dash| {
+        let known = |_: &str| None;
+        let setup = ScSetup {
+            dialect,
+            declared: &known,
+            dash,
+        };
+        parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup))
+            .sc
+            .iter()
+            .map(|f| f.code)
+            .collect::<Vec<_>>()
+    };
+    let script = "echo \"#!/bin/sh\\nexit 101\" > /usr/sbin/policy-rc.d";
+    assert_eq!(with(script, Dialect::Sh, false), ["SC2028"]);
+    assert_eq!(with(script, Dialect::Sh, true), Vec::<&str>::new());
+    assert_eq!(with(script, Dialect::Bash, true), ["SC2028"]);
 }
