@@ -106,7 +106,14 @@ impl Analysis {
                         if size <= budget {
                             budget -= size;
                             let declared = |name: &str| {
-                                inst.stage.and_then(|st| facts.lookup(st, index, name))
+                                inst.stage
+                                    .and_then(|st| facts.lookup(st, index, name))
+                                    .map(|(literal, _)| literal)
+                            };
+                            let word_list = |name: &str| {
+                                inst.stage
+                                    .and_then(|st| facts.lookup(st, index, name))
+                                    .is_some_and(|(_, list)| list)
                             };
                             let setup =
                                 facts.dialects.get(index).copied().flatten().map(|dialect| {
@@ -114,6 +121,7 @@ impl Analysis {
                                         dialect,
                                         declared: &declared,
                                         dash: facts.dash.get(index).copied().unwrap_or(false),
+                                        word_list: &word_list,
                                     }
                                 });
                             script_of(df, run, setup)
@@ -153,8 +161,9 @@ struct ShellFacts {
     /// Indexed like [`Dockerfile::instructions`]: the shell is dash (`sh` of a Debian or
     /// Ubuntu image, or `dash` itself).
     dash: Vec<bool>,
-    /// Per stage: name -> (instruction index, value needs no quoting), in file order.
-    declared: Vec<HashMap<String, Vec<(usize, bool)>>>,
+    /// Per stage: name -> (instruction index, value needs no quoting, value is a list of plain
+    /// words), in file order.
+    declared: Vec<HashMap<String, Vec<(usize, bool, bool)>>>,
     /// Per stage: the earlier stage it is built on.
     bases: Vec<Option<usize>>,
 }
@@ -212,7 +221,7 @@ impl ShellFacts {
                 (None, Some(program)) => is_dash(program),
                 (None, None) => sh_dash && !windows,
             };
-            let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+            let mut names: HashMap<String, Vec<(usize, bool, bool)>> = HashMap::new();
             for &i in &stage.instructions {
                 let Some(inst) = df.instructions.get(i) else {
                     continue;
@@ -227,10 +236,14 @@ impl ShellFacts {
                             let literal = kv.value.as_ref().is_none_or(|v| {
                                 !v.value.contains([' ', '\t', '\n', '*', '?', '['])
                             });
+                            let list = kv
+                                .value
+                                .as_ref()
+                                .is_some_and(|v| !v.value.contains(['*', '?', '[', '$', '`']));
                             names
                                 .entry(kv.key.value.clone())
                                 .or_default()
-                                .push((i, literal));
+                                .push((i, literal, list));
                         }
                     }
                     _ => {}
@@ -256,16 +269,17 @@ impl ShellFacts {
     }
 
     /// Whether `name` is declared (ARG/ENV) before instruction `index` of `stage` or in the
-    /// stages it is built on, and whether its value needs no quoting.
-    fn lookup(&self, stage: usize, index: usize, name: &str) -> Option<bool> {
+    /// stages it is built on: whether its value needs no quoting, and whether it is a list of
+    /// plain words.
+    fn lookup(&self, stage: usize, index: usize, name: &str) -> Option<(bool, bool)> {
         let mut at = Some(stage);
         let mut limit = index;
         for _ in 0..MAX_BASE_HOPS {
             let s = at?;
             if let Some(decls) = self.declared.get(s).and_then(|m| m.get(name)) {
-                let pos = decls.partition_point(|(i, _)| *i < limit);
-                if let Some((_, literal)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
-                    return Some(*literal);
+                let pos = decls.partition_point(|(i, _, _)| *i < limit);
+                if let Some((_, literal, list)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
+                    return Some((*literal, *list));
                 }
             }
             at = self.bases.get(s).copied().flatten();

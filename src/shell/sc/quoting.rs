@@ -130,7 +130,7 @@ fn unquoted_variable(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if matches!(name, "#" | "?" | "$" | "!" | "-" | "@") {
         return;
     }
-    if cx.is_literal_var(name) {
+    if cx.is_literal_var(name) || super::package_lists::is_package_list(cx, name, n, up) {
         return;
     }
     cx.report(

@@ -9,6 +9,7 @@ fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static
         dialect,
         declared: &known,
         dash: false,
+        word_list: &|name: &str| name == "ENV_DEPS",
     };
     let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
     parsed.sc.iter().map(|f| f.code).collect()
@@ -192,6 +193,7 @@ fn echo_escapes_are_fine_in_dash() {
             dialect,
             declared: &known,
             dash,
+            word_list: &|_: &str| false,
         };
         parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup))
             .sc
@@ -203,4 +205,33 @@ fn echo_escapes_are_fine_in_dash() {
     assert_eq!(with(script, Dialect::Sh, false), ["SC2028"]);
     assert_eq!(with(script, Dialect::Sh, true), Vec::<&str>::new());
     assert_eq!(with(script, Dialect::Bash, true), ["SC2028"]);
+}
+
+/// A variable holding a plain word list, passed whole to a package manager, is meant to split.
+#[test]
+fn package_lists_meant_to_split_are_not_sc2086() {
+    for script in [
+        "fetchDeps='ca-certificates wget'; apt-get install -y --no-install-recommends $fetchDeps",
+        "deps=\"gcc make\"; apk add --no-cache --virtual .build $deps && apk del $deps",
+        "savedAptMark=\"$(apt-mark showmanual)\"; apt-mark auto '.*'; apt-mark manual $savedAptMark",
+        "apt-get install -y ${ENV_DEPS}",
+        "pkgs='a b'; sudo dnf install -y $pkgs",
+        "pkgs='a b'; pip install $pkgs; apt-get purge -y --auto-remove $pkgs",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in [
+        // not a package operand
+        "deps='a b'; echo $deps",
+        // not a plain list
+        "deps=\"$(cat list.txt)\"; apt-get install -y $deps",
+        "deps='a*'; apt-get install -y $deps",
+        // undeclared, or reassigned from input
+        "apt-get install -y $UNKNOWN",
+        "deps='a b'; read deps; apt-get install -y $deps",
+        // part of a word
+        "deps='a b'; apt-get install -y php-$deps",
+    ] {
+        assert!(codes(script).contains(&"SC2086"), "{script}");
+    }
 }
