@@ -54,12 +54,11 @@ pub(super) fn separate_closers(text: &str) -> Option<(String, Vec<usize>)> {
         {
             continue;
         }
-        match gap.as_bytes().first() {
-            Some(b' ' | b'\t' | b'\\') => {
-                bytes[a.end] = b';';
-                at.push(a.end);
-            }
-            _ => {}
+        if let (Some(b' ' | b'\t' | b'\\'), Some(slot)) =
+            (gap.as_bytes().first(), bytes.get_mut(a.end))
+        {
+            *slot = b';';
+            at.push(a.end);
         }
     }
     if at.is_empty() {

@@ -161,11 +161,20 @@ struct ShellFacts {
     /// Indexed like [`Dockerfile::instructions`]: the shell is dash (`sh` of a Debian or
     /// Ubuntu image, or `dash` itself).
     dash: Vec<bool>,
-    /// Per stage: name -> (instruction index, value needs no quoting, value is a list of plain
-    /// words), in file order.
-    declared: Vec<HashMap<String, Vec<(usize, bool, bool)>>>,
+    /// Per stage: name -> its declarations, in file order.
+    declared: Vec<HashMap<String, Vec<Declared>>>,
     /// Per stage: the earlier stage it is built on.
     bases: Vec<Option<usize>>,
+}
+
+/// An ARG/ENV declaration of a name, as the ShellCheck checks see it.
+struct Declared {
+    /// The instruction.
+    index: usize,
+    /// The value needs no quoting (no blanks or globs, or no value).
+    literal: bool,
+    /// The value is a list of plain words (no expansions or globs).
+    list: bool,
 }
 
 /// The program of a `# hadolint shell=NAME` / `# dlint shell=NAME` comment (its text after `#`).
@@ -221,7 +230,7 @@ impl ShellFacts {
                 (None, Some(program)) => is_dash(program),
                 (None, None) => sh_dash && !windows,
             };
-            let mut names: HashMap<String, Vec<(usize, bool, bool)>> = HashMap::new();
+            let mut names: HashMap<String, Vec<Declared>> = HashMap::new();
             for &i in &stage.instructions {
                 let Some(inst) = df.instructions.get(i) else {
                     continue;
@@ -243,7 +252,11 @@ impl ShellFacts {
                             names
                                 .entry(kv.key.value.clone())
                                 .or_default()
-                                .push((i, literal, list));
+                                .push(Declared {
+                                    index: i,
+                                    literal,
+                                    list,
+                                });
                         }
                     }
                     _ => {}
@@ -277,9 +290,9 @@ impl ShellFacts {
         for _ in 0..MAX_BASE_HOPS {
             let s = at?;
             if let Some(decls) = self.declared.get(s).and_then(|m| m.get(name)) {
-                let pos = decls.partition_point(|(i, _, _)| *i < limit);
-                if let Some((_, literal, list)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
-                    return Some((*literal, *list));
+                let pos = decls.partition_point(|d| d.index < limit);
+                if let Some(d) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
+                    return Some((d.literal, d.list));
                 }
             }
             at = self.bases.get(s).copied().flatten();
