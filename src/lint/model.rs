@@ -10,8 +10,10 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 mod distro;
+mod users;
 mod windows;
 pub use distro::sh_is_dash;
+pub use users::Home;
 pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
 
 /// What the model knows about one stage.

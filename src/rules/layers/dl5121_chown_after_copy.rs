@@ -2,10 +2,10 @@
 //! Changing a file's owner or mode in a later layer stores the whole file again: every byte the
 //! COPY added is in the image twice. `COPY --chown=`/`--chmod=` sets them in the COPY's layer.
 
+use crate::dockerfile::Span;
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::unquote;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::dockerfile::Span;
 use crate::shell::{Script, path_covers};
 
 /// DL5121 `chown-after-copy`.
@@ -131,11 +131,7 @@ fn run_findings(script: &Script, copied: &[(usize, String)]) -> Vec<(Span, Strin
             let commands: Vec<String> = names.iter().map(|n| format!("`{n} -R`")).collect();
             let flags: Vec<&str> = ["--chown", "--chmod"]
                 .into_iter()
-                .filter(|f| {
-                    names
-                        .iter()
-                        .any(|n| (*n == "chmod") == (*f == "--chmod"))
-                })
+                .filter(|f| names.iter().any(|n| (*n == "chmod") == (*f == "--chmod")))
                 .collect();
             let flags: Vec<String> = flags.iter().map(|f| format!("{f}=…")).collect();
             (
@@ -175,7 +171,11 @@ mod tests {
             .map(|d| d.message)
             .collect();
         assert_eq!(m.len(), 1, "{m:?}");
-        assert!(m[0].contains("`chown -R`, `chgrp -R`, `chmod -R`"), "{}", m[0]);
+        assert!(
+            m[0].contains("`chown -R`, `chgrp -R`, `chmod -R`"),
+            "{}",
+            m[0]
+        );
         assert!(m[0].contains("`COPY --chown=… --chmod=…`"), "{}", m[0]);
     }
 

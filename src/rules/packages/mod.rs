@@ -139,10 +139,7 @@ fn cannot_hold_pin(manager: Manager, raw: &str) -> bool {
     let Some(literals) = literal_parts(raw) else {
         return false;
     };
-    let rpm = matches!(
-        manager,
-        Manager::Dnf | Manager::Yum | Manager::Microdnf
-    );
+    let rpm = matches!(manager, Manager::Dnf | Manager::Yum | Manager::Microdnf);
     raw.contains('$')
         && literals.last().is_some_and(|(_, end)| *end == raw.len())
         && literals.iter().all(|&(a, b)| {

@@ -126,7 +126,10 @@ fn downloaded_file(cmd: &Command) -> Option<String> {
                 return args.get(i + 1).map(|n| n.value.clone());
             }
             v.strip_prefix(&format!("{long}="))
-                .or_else(|| v.strip_prefix(short).filter(|r| !r.is_empty() && !r.starts_with('-')))
+                .or_else(|| {
+                    v.strip_prefix(short)
+                        .filter(|r| !r.is_empty() && !r.starts_with('-'))
+                })
                 .map(str::to_string)
         })
     };
