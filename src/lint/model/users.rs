@@ -92,8 +92,7 @@ impl SemanticModel<'_> {
             .filter_map(|r| r.script.as_ref())
             .flat_map(|s| s.commands.iter())
             .filter_map(user_added)
-            .filter(|u| u.name == user || u.uid.as_deref() == Some(user.as_str()))
-            .last();
+            .rfind(|u| u.name == user || u.uid.as_deref() == Some(user.as_str()));
         match created.and_then(|u| u.home) {
             Some(h) => Home::Dir(h),
             None => Home::OfUser(user),

@@ -144,12 +144,11 @@ fn cannot_hold_pin(manager: Manager, raw: &str) -> bool {
         && literals.last().is_some_and(|(_, end)| *end == raw.len())
         && literals.iter().all(|&(a, b)| {
             let part = raw.get(a..b).unwrap_or("");
-            !part.contains(separators)
-                && !(rpm
-                    && part
-                        .as_bytes()
-                        .windows(2)
-                        .any(|w| w[0] == b'-' && w[1].is_ascii_digit()))
+            let digit_after_dash = part
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'-' && w[1].is_ascii_digit());
+            !(part.contains(separators) || (rpm && digit_after_dash))
         })
 }
 

@@ -183,7 +183,7 @@ fn integrity_checked(script: &crate::shell::Script, index: usize) -> bool {
                 .checked_sub(1)
                 .and_then(|p| script.commands.get(p))
                 .filter(|_| c.op_before == Some(crate::shell::Op::Pipe));
-            checks && (names_file(c) || piped_from.is_some_and(|p| names_file(p)))
+            checks && (names_file(c) || piped_from.is_some_and(&names_file))
         })
 }
 
