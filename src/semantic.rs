@@ -14,13 +14,19 @@
 //! The package-manager invocations of the RUNs belong here too, as one more module
 //! (`packages.rs`) built from the analysis, when the package model moves over.
 
+pub mod distro;
 pub mod scope;
 pub mod shell;
 pub mod stages;
+pub mod users;
+pub mod windows;
 
 pub use scope::Env;
 pub use shell::ShellInEffect;
+pub use distro::sh_is_dash;
 pub use stages::StageFacts;
+pub use users::Home;
+pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
 
 use crate::dockerfile::{Dockerfile, Word};
 use crate::shell::run::Analysis;
@@ -62,12 +68,20 @@ impl<'a> SemanticModel<'a> {
         let scopes = Scopes::new(df);
         let stages = StageGraph::new(df, target, &scopes.globals);
         let shells = shell::shells(df, &stages);
-        let dialect = |index: usize| shells.get(index).and_then(|s| s.dialect);
+        let shell = |index: usize| {
+            shells
+                .get(index)
+                .map(|s| crate::shell::run::RunShell {
+                    dialect: s.dialect,
+                    dash: s.dash,
+                })
+                .unwrap_or_default()
+        };
         let declared = |index: usize, name: &str| {
             let stage = df.instructions.get(index)?.stage?;
             scopes.declared(&stages, stage, index, name)
         };
-        let analysis = Analysis::new(df, &dialect, &declared);
+        let analysis = Analysis::new(df, &shell, &declared);
         SemanticModel {
             df,
             stages,

@@ -10,6 +10,7 @@
 
 pub mod edit;
 pub mod pkg;
+mod recover;
 pub mod run;
 pub mod sc;
 mod tokenize;

@@ -7,6 +7,7 @@ pub use crate::dockerfile::expand::Env;
 
 use super::stages::{MAX_BASE_HOPS, StageGraph};
 use crate::dockerfile::{Dockerfile, InstructionKind, KeyValue};
+use crate::shell::run::Declared;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -26,7 +27,7 @@ pub(super) struct Scopes {
     /// otherwise hold thousands of copies of a growing scope).
     cursor: RefCell<Option<(usize, usize, Env)>>,
     /// Per stage: name -> (instruction index, value needs no quoting), in file order.
-    declared: Vec<HashMap<String, Vec<(usize, bool)>>>,
+    declared: Vec<HashMap<String, Vec<(usize, Declared)>>>,
 }
 
 impl Scopes {
@@ -97,21 +98,22 @@ impl Scopes {
         Some(f(env))
     }
 
-    /// Whether `name` is declared (ARG/ENV) before instruction `index` of `stage` or in the
-    /// stages it is built on, and whether its value needs no quoting (no blanks or globs).
+    /// How `name` is declared (ARG/ENV) before instruction `index` of `stage` or in the stages
+    /// it is built on: whether its value needs no quoting, and whether it is a list of plain
+    /// words.
     pub(super) fn declared(
         &self,
         graph: &StageGraph,
         stage: usize,
         index: usize,
         name: &str,
-    ) -> Option<bool> {
+    ) -> Option<Declared> {
         let mut limit = index;
         for s in graph.chain(stage) {
             if let Some(decls) = self.declared.get(s).and_then(|m| m.get(name)) {
                 let pos = decls.partition_point(|(i, _)| *i < limit);
-                if let Some((_, literal)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
-                    return Some(*literal);
+                if let Some((_, declared)) = pos.checked_sub(1).and_then(|p| decls.get(p)) {
+                    return Some(*declared);
                 }
             }
             limit = usize::MAX;
@@ -142,12 +144,12 @@ pub(super) fn inherited_env_names(
         .collect()
 }
 
-/// Per stage, the ARG/ENV names it declares: name -> (instruction, value needs no quoting).
-fn declared_names(df: &Dockerfile) -> Vec<HashMap<String, Vec<(usize, bool)>>> {
+/// Per stage, the ARG/ENV names it declares: name -> (instruction, how).
+fn declared_names(df: &Dockerfile) -> Vec<HashMap<String, Vec<(usize, Declared)>>> {
     df.stages
         .iter()
         .map(|stage| {
-            let mut names: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+            let mut names: HashMap<String, Vec<(usize, Declared)>> = HashMap::new();
             for &i in &stage.instructions {
                 if let Some(InstructionKind::Arg(pairs) | InstructionKind::Env(pairs)) =
                     df.instructions.get(i).map(|x| &x.kind)
@@ -157,10 +159,14 @@ fn declared_names(df: &Dockerfile) -> Vec<HashMap<String, Vec<(usize, bool)>>> {
                             .value
                             .as_ref()
                             .is_none_or(|v| !v.value.contains([' ', '\t', '\n', '*', '?', '[']));
+                        let list = kv
+                            .value
+                            .as_ref()
+                            .is_some_and(|v| !v.value.contains(['*', '?', '[', '$', '`']));
                         names
                             .entry(kv.key.value.clone())
                             .or_default()
-                            .push((i, literal));
+                            .push((i, Declared { literal, list }));
                     }
                 }
             }

@@ -2,7 +2,9 @@
 //! `SHELL` so far, inherited from the base stage, else the `# hadolint shell=` / `# dlint
 //! shell=` pragma's program, else `/bin/sh -c` (no checked shell for Windows images).
 
+use super::distro::sh_is_dash;
 use super::stages::StageGraph;
+use super::windows::is_windows_image;
 use crate::dockerfile::{Dockerfile, InstructionKind, Word};
 use crate::shell::sc::Dialect;
 
@@ -17,6 +19,9 @@ pub struct ShellInEffect<'a> {
     /// The dialect shell-form bodies run in; `None` for shells ShellCheck does not check
     /// (PowerShell, cmd, ...), and for a stage built on a Windows image without a `SHELL`.
     pub dialect: Option<Dialect>,
+    /// The shell is dash (`sh` of a Debian or Ubuntu image, or `dash` itself): its `echo`
+    /// expands backslash escapes.
+    pub dash: bool,
 }
 
 impl ShellInEffect<'_> {
@@ -34,31 +39,38 @@ impl ShellInEffect<'_> {
 pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInEffect<'a>> {
     let mut at = vec![ShellInEffect::default(); df.instructions.len()];
     let mut at_end: Vec<ShellInEffect<'a>> = Vec::with_capacity(df.stages.len());
+    // per stage: the image's `sh` is dash (inherited through `FROM <stage>`)
+    let mut image_dash: Vec<bool> = Vec::with_capacity(df.stages.len());
     // `# hadolint shell=powershell` (or `# dlint shell=bash`) sets the shell of every stage
     // without a SHELL of its own, as hadolint's pragma does
     let pragma = df.comments.iter().find_map(|c| shell_pragma(&c.text));
     for (s, stage) in df.stages.iter().enumerate() {
-        let windows = {
-            let name = stage.base.name.to_ascii_lowercase();
-            ["windows", "nanoserver", "servercore", "powershell"]
-                .iter()
-                .any(|w| name.contains(w))
+        let windows = is_windows_image(&stage.base.name)
+            || stage.base.name.to_ascii_lowercase().contains("powershell");
+        let base = graph.base(s).filter(|&b| b < s);
+        let sh_dash = match base {
+            Some(b) => image_dash.get(b).copied().unwrap_or(false),
+            None => sh_is_dash(&stage.base),
         };
-        let inherited = graph
-            .base(s)
-            .filter(|&b| b < s)
-            .and_then(|b| at_end.get(b).copied());
+        let is_dash = |program: &str| match crate::shell::basename(program) {
+            "dash" => true,
+            "sh" => sh_dash,
+            _ => false,
+        };
+        let inherited = base.and_then(|b| at_end.get(b).copied());
         let mut current = match (inherited, pragma) {
             (Some(base), _) => base,
             (None, Some(program)) => ShellInEffect {
                 words: None,
                 pragma: Some(program),
                 dialect: Dialect::of_program(program),
+                dash: is_dash(program),
             },
             (None, None) => ShellInEffect {
                 words: None,
                 pragma: None,
                 dialect: (!windows).then_some(Dialect::Sh),
+                dash: sh_dash && !windows,
             },
         };
         if let Some(slot) = at.get_mut(stage.from) {
@@ -77,10 +89,12 @@ pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInE
                     words: Some(words),
                     pragma: None,
                     dialect: words.first().and_then(|w| Dialect::of_program(&w.value)),
+                    dash: words.first().is_some_and(|w| is_dash(&w.value)),
                 };
             }
         }
         at_end.push(current);
+        image_dash.push(sh_dash);
     }
     at
 }

@@ -347,7 +347,7 @@ mod tests {
     use crate::shell::run::Analysis;
 
     fn analyze(df: &dockerfile::Dockerfile) -> Analysis {
-        Analysis::new(df, &|_| None, &|_, _| None)
+        Analysis::new(df, &|_| Default::default(), &|_, _| None)
     }
 
     fn apply(src: &str, e: Option<Edit>) -> String {

@@ -64,16 +64,34 @@ impl Analysis {
     }
 }
 
+/// The shell an instruction runs with, as the shell analysis needs it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunShell {
+    /// The dialect shell-form bodies run in; `None` for shells ShellCheck does not check.
+    pub dialect: Option<Dialect>,
+    /// The shell is dash (`sh` of a Debian or Ubuntu image, or `dash` itself).
+    pub dash: bool,
+}
+
+/// An ARG/ENV declaration of a name in scope, as the built-in ShellCheck checks see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declared {
+    /// The value needs no quoting (no blanks or globs, or no value).
+    pub literal: bool,
+    /// The value is a list of plain words (no expansions or globs).
+    pub list: bool,
+}
+
 impl Analysis {
-    /// Analyses every RUN of `df`, given two facts of the semantic model: the shell dialect
-    /// each instruction runs with (`dialect(index)`) and whether a name is declared (ARG/ENV)
-    /// before an instruction (`declared(index, name)`, see [`ScSetup::declared`]).
+    /// Analyses every RUN of `df`, given two facts of the semantic model: the shell each
+    /// instruction runs with (`shell(index)`) and how a name is declared (ARG/ENV) before an
+    /// instruction (`declared(index, name)`, see [`ScSetup::declared`]).
     /// At most [`super::MAX_SCRIPT_BYTES`] of script text are analysed per file: a RUN past
     /// that budget is not analysed (memory stays bounded) and is reported as a limit.
     pub fn new(
         df: &Dockerfile,
-        dialect: &dyn Fn(usize) -> Option<Dialect>,
-        declared: &dyn Fn(usize, &str) -> Option<bool>,
+        shell: &dyn Fn(usize) -> RunShell,
+        declared: &dyn Fn(usize, &str) -> Option<Declared>,
     ) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
         let runs = df
@@ -92,10 +110,14 @@ impl Analysis {
                     run.args.text.len() + run.heredocs.iter().map(|h| h.body.len()).sum::<usize>();
                 let script = if size <= budget {
                     budget -= size;
-                    let declared = |name: &str| declared(index, name);
-                    let setup = dialect(index).map(|dialect| ScSetup {
+                    let shell = shell(index);
+                    let literal = |name: &str| declared(index, name).map(|d| d.literal);
+                    let word_list = |name: &str| declared(index, name).is_some_and(|d| d.list);
+                    let setup = shell.dialect.map(|dialect| ScSetup {
                         dialect,
-                        declared: &declared,
+                        declared: &literal,
+                        dash: shell.dash,
+                        word_list: &word_list,
                     });
                     script_of(df, run, setup)
                 } else {

@@ -7,6 +7,7 @@
 
 mod commands;
 mod dialect;
+mod package_lists;
 mod quoting;
 
 use super::Mapping;
@@ -58,12 +59,19 @@ pub struct ScSetup<'a> {
     /// ARG/ENV names declared before the RUN: `Some(true)` when the value needs no quoting
     /// (no blanks or globs, or no default), `Some(false)` when it does, `None` when undeclared.
     pub declared: &'a dyn Fn(&str) -> Option<bool>,
+    /// The shell is dash (`sh` of a Debian or Ubuntu image): its `echo` expands backslash
+    /// escapes, as the script's author saw when trying it.
+    pub dash: bool,
+    /// ARG/ENV names declared before the RUN whose value is a list of plain words
+    /// (`ARG DEPS="curl git"`): meant to be split into package names.
+    pub word_list: &'a dyn Fn(&str) -> bool,
 }
 
 impl std::fmt::Debug for ScSetup<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScSetup")
             .field("dialect", &self.dialect)
+            .field("dash", &self.dash)
             .finish()
     }
 }
@@ -92,6 +100,8 @@ struct Cx<'t> {
     src: &'t str,
     dialect: Dialect,
     declared: &'t dyn Fn(&str) -> Option<bool>,
+    /// The shell is dash (see [`ScSetup::dash`]).
+    dash: bool,
     /// The script runs `set -e`.
     errexit: bool,
     /// The script calls `eval` (every variable may be used).
@@ -100,6 +110,12 @@ struct Cx<'t> {
     unsafe_vars: HashSet<&'t str>,
     /// Variables assigned only literals that need no quoting (`n=4`, `for i in 1 2`).
     literal_vars: HashSet<&'t str>,
+    /// Variables assigned a list of plain words (`deps='curl git'`) somewhere in the script.
+    list_vars: HashSet<&'t str>,
+    /// Variables assigned something that is neither a literal nor a plain word list.
+    other_vars: HashSet<&'t str>,
+    /// See [`ScSetup::word_list`].
+    word_list: &'t dyn Fn(&str) -> bool,
     /// Variables referenced (expanded, exported, in arithmetic) anywhere.
     used_vars: HashSet<&'t str>,
     /// End byte of the script's last top-level statement.
@@ -209,10 +225,14 @@ pub(super) fn check(
         src,
         dialect: setup.dialect,
         declared: setup.declared,
+        dash: setup.dash && setup.dialect == Dialect::Sh,
         errexit: false,
         has_eval: false,
         unsafe_vars: HashSet::new(),
         literal_vars: HashSet::new(),
+        list_vars: HashSet::new(),
+        other_vars: HashSet::new(),
+        word_list: setup.word_list,
         used_vars: HashSet::new(),
         last_statement_end: last_statement_end(root, src),
         out: Vec::new(),
@@ -281,14 +301,15 @@ fn facts<'t>(cx: &mut Cx<'t>, n: Node<'_>, up: &[Node<'_>]) {
                 return;
             };
             let name = cx.text(name);
-            let literal = match kids.next() {
-                None => true,
-                Some(v) => is_literal(cx, v),
-            };
-            if literal {
+            let value = kids.next();
+            if value.is_none_or(|v| is_literal(cx, v)) {
                 cx.literal_vars.insert(name);
             } else {
                 cx.unsafe_vars.insert(name);
+                match value {
+                    Some(v) if package_lists::is_word_list(cx, v) => cx.list_vars.insert(name),
+                    _ => cx.other_vars.insert(name),
+                };
             }
         }
         "for_statement" => {
@@ -308,6 +329,7 @@ fn facts<'t>(cx: &mut Cx<'t>, n: Node<'_>, up: &[Node<'_>]) {
                 cx.literal_vars.insert(name);
             } else {
                 cx.unsafe_vars.insert(name);
+                cx.other_vars.insert(name);
             }
         }
         "command" => match command_name(cx, n) {
@@ -327,6 +349,7 @@ fn facts<'t>(cx: &mut Cx<'t>, n: Node<'_>, up: &[Node<'_>]) {
                     let t = cx.text(a);
                     if !t.starts_with('-') {
                         cx.unsafe_vars.insert(t);
+                        cx.other_vars.insert(t);
                     }
                 }
             }

@@ -39,7 +39,29 @@ pub(super) fn parse(
     budget: usize,
     sc: Option<super::sc::ScSetup<'_>>,
 ) -> Parsed {
-    let tree = PARSER.with(|cell| {
+    let tree = parse_tree(text);
+    let Some(tree) = tree else {
+        return Parsed::Invalid(None);
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        // valid shell the grammar rejects (`( a ) else`, `fi fi`): parse it with the `;`
+        // the grammar wants, when that alone makes it parse
+        if let Some((separated, at)) = super::recover::separate_closers(text)
+            && let Some(fixed) = parse_tree(&separated)
+            && !fixed.root_node().has_error()
+            && super::recover::confirmed(fixed.root_node(), &at)
+        {
+            return walk_tree(fixed.root_node(), &separated, mapping, depth, budget, sc);
+        }
+        return Parsed::Invalid(sc.and_then(|_| super::sc::parse_error(root, text, mapping)));
+    }
+    walk_tree(root, text, mapping, depth, budget, sc)
+}
+
+/// Parses `text` with the thread's parser (`None` when tree-sitter is unavailable).
+fn parse_tree(text: &str) -> Option<tree_sitter::Tree> {
+    PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {
             let mut p = Parser::new();
@@ -47,14 +69,18 @@ pub(super) fn parse(
             *slot = Some(p);
         }
         slot.as_mut()?.parse(text, None)
-    });
-    let Some(tree) = tree else {
-        return Parsed::Invalid(None);
-    };
-    let root = tree.root_node();
-    if root.has_error() {
-        return Parsed::Invalid(sc.and_then(|_| super::sc::parse_error(root, text, mapping)));
-    }
+    })
+}
+
+/// Walks a tree without errors into the flat script and runs the checks `sc` asks for.
+fn walk_tree(
+    root: Node<'_>,
+    text: &str,
+    mapping: Mapping<'_>,
+    depth: usize,
+    budget: usize,
+    sc: Option<super::sc::ScSetup<'_>>,
+) -> Parsed {
     if let Some(deep) = deeper_than(root, budget) {
         return Parsed::TooDeep(mapping.span(deep.start_byte(), deep.end_byte()));
     }

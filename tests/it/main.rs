@@ -41,4 +41,5 @@ mod report_formats;
 mod rule_pages;
 mod sarif_schema;
 mod shared;
+mod shell_parse_differential;
 mod shell_rules_corpus;

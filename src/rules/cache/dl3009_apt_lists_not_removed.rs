@@ -24,6 +24,8 @@ impl Rule for AptListsNotRemoved {
 
     fn check(&self, cx: &mut Context<'_>) {
         let (df, model) = (cx.dockerfile, cx.model());
+        // one finding per RUN: a second `apt-get update` leaves the same lists
+        let mut reported = std::collections::HashSet::new();
         check_leftovers(cx, |_, run, script, inv| {
             if !matches!(
                 inv.manager,
@@ -36,7 +38,11 @@ impl Rule for AptListsNotRemoved {
             let dist_clean = later(script, inv.index, |c| {
                 is_cmd(c, &["apt-get", "apt"], &["dist-clean"])
             });
-            if dist_clean || removed_later(script, inv.index, LISTS) || run.mount_covers(LISTS) {
+            if dist_clean
+                || removed_later(script, inv.index, LISTS)
+                || run.mount_covers(LISTS)
+                || !reported.insert(run.index)
+            {
                 return None;
             }
             Some(Leftover {
@@ -116,6 +122,13 @@ mod tests {
     #[test]
     fn flags_update_without_cleanup() {
         let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+        assert_eq!(lines(&AptListsNotRemoved, src), [2]);
+    }
+
+    #[test]
+    fn one_finding_per_run() {
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y curl && \\\n  \
+                   apt-get update && apt-get install -y git\n";
         assert_eq!(lines(&AptListsNotRemoved, src), [2]);
     }
 

@@ -8,8 +8,6 @@ use crate::shell::run::{later, removed_later, truthy};
 /// DL3042 `pip-cache-left`.
 pub struct PipCacheLeft;
 
-const CACHE: &str = "/root/.cache/pip";
-
 impl Rule for PipCacheLeft {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -44,17 +42,22 @@ impl Rule for PipCacheLeft {
                 .var(run.index, "PIP_NO_CACHE_DIR")
                 .is_some_and(|v| truthy(&v));
             let cache_dir = inv.value(&["--cache-dir"]);
+            // the cache is in the home of the user the RUN runs as; `~/.cache/pip` in an
+            // `rm` reads as /root's
+            let home = model.home_at(run.index);
+            let cache = home.join(".cache/pip");
             if set_inline
                 || set_env
                 || cache_dir
                     .is_some_and(|d| d == "/dev/null" || removed_later(script, inv.index, d))
-                || removed_later(script, inv.index, CACHE)
+                || removed_later(script, inv.index, &cache)
+                || removed_later(script, inv.index, "/root/.cache/pip")
                 || later(script, inv.index, |c| {
                     is_cmd(c, &["pip", "pip3"], &["cache", "purge"])
                         || (c.name().is_some_and(|n| n.starts_with("python"))
                             && c.args().iter().any(|w| w.value == "purge"))
                 })
-                || run.mount_covers(CACHE)
+                || run.mount_covers(&cache)
                 || run.mounts.iter().any(|m| {
                     m.kind == "cache"
                         && m.target
@@ -67,7 +70,7 @@ impl Rule for PipCacheLeft {
             Some(Leftover {
                 span: inv.cmd.span,
                 message: format!(
-                    "`pip install` without `--no-cache-dir` leaves downloaded wheels in {CACHE} \
+                    "`pip install` without `--no-cache-dir` leaves downloaded wheels in {cache} \
                      in this layer; add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1)"
                 ),
                 fix: option_fix(df, inv, "--no-cache-dir"),

@@ -46,7 +46,31 @@ fn check_one(
 ) -> Option<Leftover> {
     let df = model.dockerfile();
     let env = |name: &str| model.var(run.index, name);
-    let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
+    // per-user caches live in the home of the user the RUN runs as
+    let home = model.home_at(run.index);
+    let in_home = |rel: &str| home.join(rel);
+    let cleared = |dir: &str| {
+        // `rm -rf ~/.npm` (`$HOME/.npm`): the shell helpers read `~` as /root
+        let rel = match home.dir() {
+            Some(h) => dir.strip_prefix(h).and_then(|r| r.strip_prefix('/')),
+            None => dir
+                .strip_prefix("~/")
+                .map(|r| r.split(' ').next().unwrap_or(r)),
+        };
+        removed_later(script, inv.index, dir)
+            || run.mount_covers(dir)
+            || rel.is_some_and(|r| removed_later(script, inv.index, &format!("/root/{r}")))
+            // a cache mount on the same directory of a home dlint does not know
+            || (home.dir().is_none()
+                && rel.is_some_and(|r| {
+                    run.mounts.iter().any(|m| {
+                        m.kind == "cache"
+                            && m.target
+                                .as_deref()
+                                .is_some_and(|t| t.trim_end_matches('/').ends_with(&format!("/{r}")))
+                    })
+                }))
+    };
     let cleaned_by = |names: &[&str], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, names, words))
     };
@@ -63,7 +87,7 @@ fn check_one(
                 .map(str::to_string)
                 .or_else(|| env("npm_config_cache"))
                 .or_else(|| env("NPM_CONFIG_CACHE"))
-                .unwrap_or_else(|| "/root/.npm".into());
+                .unwrap_or_else(|| in_home(".npm"));
             if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
@@ -75,13 +99,17 @@ fn check_one(
                 Some(_) => Remedy::Manual,
             };
             (
-                format!("{dir}/_cacache"),
+                if dir.starts_with("~/") {
+                    in_home(".npm/_cacache")
+                } else {
+                    format!("{dir}/_cacache")
+                },
                 "add `&& npm cache clean --force` to the same RUN",
                 remedy,
             )
         }
         Manager::Pnpm if inv.is_install() => {
-            let dir = "/root/.local/share/pnpm/store".to_string();
+            let dir = in_home(".local/share/pnpm/store");
             if cleaned_by(&["pnpm"], &["store", "prune"])
                 || cleared(&dir)
                 || inv.value(&["--store-dir"]).is_some()
@@ -131,7 +159,7 @@ fn check_one(
             (dir, "add `&& conda clean -afy` to the same RUN", remedy)
         }
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
-            let dir = env("GOCACHE").unwrap_or_else(|| "/root/.cache/go-build".into());
+            let dir = env("GOCACHE").unwrap_or_else(|| in_home(".cache/go-build"));
             let go_clean = later(script, inv.index, |c| {
                 c.name() == Some("go")
                     && c.args().first().is_some_and(|w| w.value == "clean")
@@ -157,7 +185,7 @@ fn check_one(
             }
             let dir = env("COMPOSER_CACHE_DIR").unwrap_or_else(|| match env("COMPOSER_HOME") {
                 Some(h) => format!("{}/cache", h.trim_end_matches('/')),
-                None => "/root/.composer/cache".into(),
+                None => in_home(".composer/cache"),
             });
             let cleaned = later(script, inv.index, |c| {
                 c.name()
@@ -182,7 +210,7 @@ fn check_one(
         Manager::Pip | Manager::Uv
             if inv.cmd.name() == Some("uv") && (inv.is_install() || inv.sub() == "install") =>
         {
-            let dir = env("UV_CACHE_DIR").unwrap_or_else(|| "/root/.cache/uv".into());
+            let dir = env("UV_CACHE_DIR").unwrap_or_else(|| in_home(".cache/uv"));
             if inv.has(&["--no-cache", "-n"])
                 || env("UV_NO_CACHE").is_some_and(|v| truthy(&v))
                 || inv
@@ -226,6 +254,27 @@ fn check_one(
 mod tests {
     use super::*;
     use crate::lint::testing::{lines, run as check};
+
+    #[test]
+    fn caches_are_in_the_home_of_the_user() {
+        let msg = |src: &str| check(&PackageCacheLeft, src).remove(0).message;
+        let m = msg("FROM node:22\nRUN useradd -m app\nUSER app\nRUN npm ci\n");
+        assert!(m.contains("/home/app/.npm/_cacache"), "{m}");
+        let m = msg("FROM node:22\nUSER node\nRUN npm ci\n");
+        assert!(
+            m.contains("~/.npm/_cacache (in the home directory of user `node`)"),
+            "{m}"
+        );
+        let m = msg("FROM golang:1.23\nUSER 1000\nENV HOME=/work\nRUN go build ./...\n");
+        assert!(m.contains("/work/.cache/go-build"), "{m}");
+        for src in [
+            "FROM node:22\nUSER node\nRUN npm ci && rm -rf ~/.npm\n",
+            "FROM node:22\nRUN useradd -m app\nUSER app\nRUN npm ci && rm -rf $HOME/.npm\n",
+            "FROM node:22\nRUN useradd -m app\nUSER app\nRUN npm ci && rm -rf /home/app/.npm\n",
+        ] {
+            assert!(check(&PackageCacheLeft, src).is_empty(), "{src}");
+        }
+    }
 
     #[test]
     fn npm() {

@@ -2,10 +2,11 @@
 //! Changing a file's owner or mode in a later layer stores the whole file again: every byte the
 //! COPY added is in the image twice. `COPY --chown=`/`--chmod=` sets them in the COPY's layer.
 
+use crate::dockerfile::Span;
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::unquote;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::path_covers;
+use crate::shell::{Script, path_covers};
 
 /// DL5121 `chown-after-copy`.
 pub struct ChownAfterCopy;
@@ -73,39 +74,8 @@ impl Rule for ChownAfterCopy {
                         let Some(script) = a.run_at(i).and_then(|r| r.script.as_ref()) else {
                             continue;
                         };
-                        for c in &script.commands {
-                            let Some(name @ ("chown" | "chmod")) = c.name() else {
-                                continue;
-                            };
-                            if !c.has_option(Some('R'), Some("recursive")) {
-                                continue;
-                            }
-                            // The first operand is the owner or mode.
-                            for op in c.operands().skip(1) {
-                                let path = op.value.as_str();
-                                if !op.is_static || !path.starts_with('/') || path == "/" {
-                                    continue;
-                                }
-                                let hit = copied.iter().rev().find(|(_, dest)| {
-                                    path_covers(path, dest) || path_covers(dest, path)
-                                });
-                                if let Some((line, dest)) = hit {
-                                    let flag = if name == "chown" {
-                                        "--chown"
-                                    } else {
-                                        "--chmod"
-                                    };
-                                    cx.report(
-                                        c.span,
-                                        format!(
-                                            "`{name} -R` on {path} rewrites the files line {line}'s COPY put in \
-                                             {dest}: the image stores them twice; set them in the copy \
-                                             (`COPY {flag}=…`)"
-                                        ),
-                                    );
-                                    break;
-                                }
-                            }
+                        for (span, message) in run_findings(script, &copied) {
+                            cx.report(span, message);
                         }
                     }
                     _ => {}
@@ -113,6 +83,69 @@ impl Rule for ChownAfterCopy {
             }
         }
     }
+}
+
+/// One finding per copied destination a RUN rewrites: at its first recursive chown, chgrp or
+/// chmod of it, naming every such command of the RUN.
+fn run_findings(script: &Script, copied: &[(usize, String)]) -> Vec<(Span, String)> {
+    // (COPY line, destination) -> (first command's span, the commands, the paths they name)
+    let mut groups: Vec<((usize, &str), Span, Vec<&str>, Vec<&str>)> = Vec::new();
+    for c in &script.commands {
+        let Some(name @ ("chown" | "chgrp" | "chmod")) = c.name() else {
+            continue;
+        };
+        if !c.has_option(Some('R'), Some("recursive")) {
+            continue;
+        }
+        // The first operand is the owner, group or mode.
+        for op in c.operands().skip(1) {
+            let path = op.value.as_str();
+            if !op.is_static || !path.starts_with('/') || path == "/" {
+                continue;
+            }
+            let hit = copied
+                .iter()
+                .rev()
+                .find(|(_, dest)| path_covers(path, dest) || path_covers(dest, path));
+            let Some((line, dest)) = hit else { continue };
+            let key = (*line, dest.as_str());
+            match groups.iter_mut().find(|g| g.0 == key) {
+                Some(g) => {
+                    if !g.2.contains(&name) {
+                        g.2.push(name);
+                    }
+                    if !g.3.contains(&path) {
+                        g.3.push(path);
+                    }
+                }
+                None => groups.push((key, c.span, vec![name], vec![path])),
+            }
+            break;
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((line, dest), span, names, paths)| {
+            let commands: Vec<String> = names.iter().map(|n| format!("`{n} -R`")).collect();
+            let flags: Vec<&str> = ["--chown", "--chmod"]
+                .into_iter()
+                .filter(|f| names.iter().any(|n| (*n == "chmod") == (*f == "--chmod")))
+                .collect();
+            let flags: Vec<String> = flags.iter().map(|f| format!("{f}=…")).collect();
+            (
+                span,
+                format!(
+                    "{} on {} rewrite{} the files line {line}'s COPY put in {dest}: this RUN's \
+                     layer stores them a second time, as many bytes as the copied files (`dlint \
+                     optimize` measures it on a built image); set them in the copy (`COPY {}`)",
+                    commands.join(", "),
+                    paths.join(", "),
+                    if names.len() == 1 { "s" } else { "" },
+                    flags.join(" ")
+                ),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -125,6 +158,23 @@ mod tests {
         let src = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN chown -R node:node /app\n\
                    COPY bin/ /usr/local/bin/\nRUN chmod -R +x /usr/local/bin/tool\n";
         assert_eq!(lines(&ChownAfterCopy, src), [4, 6]);
+    }
+
+    #[test]
+    fn one_finding_per_run_and_copy_naming_every_command() {
+        let src = "FROM debian:12\nCOPY conf/ /etc/app/\n\
+                   RUN chown -R app /etc/app && chgrp -R app /etc/app && chmod -R g+w /etc/app/x\n";
+        let m: Vec<String> = crate::lint::testing::run(&ChownAfterCopy, src)
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].contains("`chown -R`, `chgrp -R`, `chmod -R`"),
+            "{}",
+            m[0]
+        );
+        assert!(m[0].contains("`COPY --chown=… --chmod=…`"), "{}", m[0]);
     }
 
     #[test]

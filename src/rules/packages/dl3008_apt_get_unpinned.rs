@@ -47,4 +47,12 @@ mod tests {
         assert_eq!(lines(&AptUnpinned, src), [3]);
         assert!(lines(&AptUnpinned, "FROM debian:12\nRUN apt-get update\n").is_empty());
     }
+
+    #[test]
+    fn a_word_no_variable_can_pin_is_unpinned() {
+        let src = "FROM debian:12\nRUN apt-get install -y php${VERSION}-phpdbg\n";
+        assert_eq!(lines(&AptUnpinned, src), [2]);
+        let src = "FROM debian:12\nRUN apt-get install -y curl=${V} ${PKG} php${V}\n";
+        assert!(lines(&AptUnpinned, src).is_empty());
+    }
 }

@@ -91,7 +91,12 @@ pub(crate) fn unpinned(
         let pkgs = inv.packages();
         let bad: Vec<&Package> = pkgs
             .iter()
-            .filter(|p| p.is_static && !p.is_path && p.version.is_none() && !p.name.is_empty())
+            .filter(|p| {
+                (p.is_static || cannot_hold_pin(inv.manager, &p.raw))
+                    && !p.is_path
+                    && p.version.is_none()
+                    && !p.name.is_empty()
+            })
             .collect();
         let (Some(first), Some(last)) = (bad.first(), bad.last()) else {
             return Vec::new();
@@ -111,6 +116,87 @@ pub(crate) fn unpinned(
         }
         vec![(first.span.cover(last.span), msg)]
     });
+}
+
+/// True for an operand with a variable that no value of the variable can pin: it ends with
+/// literal text (`php${VERSION}-phpdbg`, not `curl=${V}` or `${PKG}`) and no literal part has the
+/// manager's version separator (`=` for apt; `=`, `<`, `>`, `~` for apk; `=`, `<`, `>` or a `-`
+/// before a digit for dnf/yum). A pin inside the variable would be followed by the literal
+/// suffix, which is no version. Other managers: false.
+fn cannot_hold_pin(manager: Manager, raw: &str) -> bool {
+    let separators: &[char] = match manager {
+        Manager::AptGet | Manager::Apt => &['='],
+        Manager::Apk => &['=', '<', '>', '~'],
+        Manager::Dnf | Manager::Yum | Manager::Microdnf => &['=', '<', '>'],
+        _ => return false,
+    };
+    let Some(literals) = literal_parts(raw) else {
+        return false;
+    };
+    let rpm = matches!(manager, Manager::Dnf | Manager::Yum | Manager::Microdnf);
+    raw.contains('$')
+        && literals.last().is_some_and(|(_, end)| *end == raw.len())
+        && literals.iter().all(|&(a, b)| {
+            let part = raw.get(a..b).unwrap_or("");
+            let digit_after_dash = part
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'-' && w[1].is_ascii_digit());
+            !(part.contains(separators) || (rpm && digit_after_dash))
+        })
+}
+
+/// The byte ranges of `raw` outside `$NAME`, `${...}` and `$(...)` expansions; `None` for text
+/// with backquotes or an unclosed expansion.
+fn literal_parts(raw: &str) -> Option<Vec<(usize, usize)>> {
+    if raw.contains('`') {
+        return None;
+    }
+    let b = raw.as_bytes();
+    let mut parts = Vec::new();
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        if start < i {
+            parts.push((start, i));
+        }
+        let end = match b.get(i + 1) {
+            Some(b'{') => raw.get(i..)?.find('}').map(|e| i + e + 1)?,
+            Some(b'(') => {
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                loop {
+                    match b.get(j)? {
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break j + 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+            }
+            _ => {
+                let len = b[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                i + 1 + len.max(1)
+            }
+        };
+        i = end.min(b.len());
+        start = i;
+    }
+    if start < b.len() {
+        parts.push((start, b.len()));
+    }
+    Some(parts)
 }
 
 /// Reports install invocations of `managers` that lack every one of `yes` options.
@@ -133,4 +219,31 @@ pub(crate) fn missing_yes(
         });
         Some((inv.cmd.span, message(inv), fix))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Manager, cannot_hold_pin};
+
+    #[test]
+    fn words_whose_variable_cannot_pin() {
+        for raw in ["php${VERSION}-phpdbg", "php$V-cli", "lib$(uname -m)-dev"] {
+            assert!(cannot_hold_pin(Manager::AptGet, raw), "{raw}");
+            assert!(cannot_hold_pin(Manager::Apk, raw), "{raw}");
+        }
+        for raw in [
+            "curl=${V}",
+            "${PKG}",
+            "php${V}",
+            "php${V}-cli=1.2",
+            "curl",
+            "x${Y",
+        ] {
+            assert!(!cannot_hold_pin(Manager::AptGet, raw), "{raw}");
+        }
+        assert!(cannot_hold_pin(Manager::Dnf, "python${PYV}-devel"));
+        assert!(!cannot_hold_pin(Manager::Dnf, "nodejs-${V}"));
+        assert!(!cannot_hold_pin(Manager::Dnf, "php${V}-1.2"));
+        assert!(!cannot_hold_pin(Manager::Pip, "php${V}-x"));
+    }
 }

@@ -32,6 +32,17 @@ pub fn looks_secret(name: &str) -> bool {
         && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
 }
 
+/// A value that cannot be a secret: a boolean switch (`true`, `false`, `0`, `1`, `yes`, `no`,
+/// `on`, `off`, any case), or an empty ENV value. An empty ARG default is no such sign: the
+/// secret comes with `--build-arg`, as for an ARG without a default.
+fn is_switch(value: &str, keyword: &str) -> bool {
+    let v = value.trim_matches(['"', '\'']).trim();
+    (v.is_empty() && keyword == "ENV")
+        || ["true", "false", "0", "1", "yes", "no", "on", "off"]
+            .iter()
+            .any(|s| v.eq_ignore_ascii_case(s))
+}
+
 impl Rule for SecretsInArgOrEnv {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -53,7 +64,11 @@ impl Rule for SecretsInArgOrEnv {
                 InstructionKind::Env(kvs) => (kvs, "ENV"),
                 _ => continue,
             };
-            for kv in kvs.iter().filter(|kv| looks_secret(&kv.key.value)) {
+            for kv in kvs
+                .iter()
+                .filter(|kv| looks_secret(&kv.key.value))
+                .filter(|kv| !kv.value.as_ref().is_some_and(|v| is_switch(&v.value, kw)))
+            {
                 cx.report(
                     kv.key.span,
                     format!(
@@ -76,6 +91,14 @@ mod tests {
         let src =
             "FROM a\nARG GITHUB_TOKEN\nENV DB_PASSWORD=x AWS_SECRET_ACCESS_KEY=y\nARG apikey\n";
         assert_eq!(lines(&SecretsInArgOrEnv, src), vec![2, 3, 3, 4]);
+    }
+
+    #[test]
+    fn switches_are_no_secret_values() {
+        let src = "FROM a\nARG COMPOSER_AUTH_JSON=false\nENV USE_TOKEN=1 AUTH_ENABLED=Yes API_TOKEN=\n\
+                   ARG NPM_TOKEN=\"\"\nARG GITHUB_TOKEN=False\n";
+        // the empty ARG default is still a build argument meant for a secret
+        assert_eq!(lines(&SecretsInArgOrEnv, src), vec![4]);
     }
 
     #[test]

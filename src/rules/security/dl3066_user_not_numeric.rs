@@ -42,6 +42,10 @@ impl Rule for UserNotNumeric {
         let Some((ins, word)) = found else {
             return;
         };
+        // Windows has no numeric user ids
+        if ins.stage.is_some_and(|s| model.is_windows_stage(s)) {
+            return;
+        }
         let raw = unquote(&word.value);
         let value = if raw.contains('$') {
             let index = df.instructions.iter().position(|x| std::ptr::eq(x, ins));
@@ -116,6 +120,9 @@ mod tests {
             "FROM a\nUSER app\nRUN x\nUSER 1000\n",
             "FROM a AS build\nUSER app\nFROM b\nRUN x\n",
             "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerUser\n",
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER zabbix\n",
+            "FROM a\nSHELL [\"pwsh\", \"-Command\"]\nUSER zabbix\n",
+            "FROM a\nWORKDIR C:\\\\zabbix\nUSER zabbix\n",
             "FROM a\n",
         ] {
             assert!(lines(&UserNotNumeric, src).is_empty(), "{src}");

@@ -114,6 +114,79 @@ pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
     }
 }
 
+/// The file a curl or wget command downloads to: `-o F`/`--output F` (curl), `-O F`,
+/// `--output-document=F` (wget), or the URL's last component (`curl -O`, plain `wget`).
+fn downloaded_file(cmd: &Command) -> Option<String> {
+    let name = cmd.name()?;
+    let args = cmd.args();
+    let value_of = |short: &str, long: &str| {
+        args.iter().enumerate().find_map(|(i, w)| {
+            let v = w.value.as_str();
+            if v == short || v == long {
+                return args.get(i + 1).map(|n| n.value.clone());
+            }
+            v.strip_prefix(&format!("{long}="))
+                .or_else(|| {
+                    v.strip_prefix(short)
+                        .filter(|r| !r.is_empty() && !r.starts_with('-'))
+                })
+                .map(str::to_string)
+        })
+    };
+    let url_name = || {
+        args.iter()
+            .map(|w| w.value.as_str())
+            .find(|v| v.contains("://"))
+            .and_then(|u| u.split(['?', '#']).next())
+            .and_then(|u| u.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    };
+    match name {
+        "curl" => value_of("-o", "--output").or_else(|| {
+            cmd.has_option(Some('O'), Some("remote-name"))
+                .then(url_name)
+                .flatten()
+        }),
+        "wget" => value_of("-O", "--output-document").or_else(url_name),
+        _ => None,
+    }
+}
+
+/// True when the file command `index` of `script` downloads is checked later in the same RUN:
+/// `sha256sum -c` (or sha512/384/224) or `gpg --verify`/`gpgv` naming it, in its own words or
+/// in those of the command piped into it (`echo "<sum>  f.tar.gz" | sha256sum -c -`).
+fn integrity_checked(script: &crate::shell::Script, index: usize) -> bool {
+    let Some(file) = script.commands.get(index).and_then(downloaded_file) else {
+        return false;
+    };
+    let file = file.rsplit('/').next().unwrap_or(&file).to_string();
+    if file.is_empty() {
+        return false;
+    }
+    let names_file = |c: &Command| c.words.iter().any(|w| w.value.contains(file.as_str()));
+    script
+        .commands
+        .iter()
+        .enumerate()
+        .skip(index + 1)
+        .any(|(i, c)| {
+            let checks = match c.name() {
+                Some("sha256sum" | "sha512sum" | "sha384sum" | "sha224sum") => {
+                    c.has_option(Some('c'), Some("check"))
+                }
+                Some("gpg" | "gpg2") => c.words.iter().any(|w| w.value == "--verify"),
+                Some("gpgv") => true,
+                _ => false,
+            };
+            let piped_from = i
+                .checked_sub(1)
+                .and_then(|p| script.commands.get(p))
+                .filter(|_| c.op_before == Some(crate::shell::Op::Pipe));
+            checks && (names_file(c) || piped_from.is_some_and(&names_file))
+        })
+}
+
 impl Rule for TlsVerificationDisabled {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -140,8 +213,10 @@ impl Rule for TlsVerificationDisabled {
         }
         for run in &cx.analysis().runs {
             let Some(script) = &run.script else { continue };
-            for cmd in &script.commands {
-                if let Some(what) = command_disables_tls(cmd) {
+            for (i, cmd) in script.commands.iter().enumerate() {
+                if let Some(what) = command_disables_tls(cmd)
+                    && !integrity_checked(script, i)
+                {
                     report(cx, cmd.span, what, false);
                 }
             }
@@ -169,6 +244,25 @@ fn report(cx: &mut Context<'_>, span: Span, what: impl std::fmt::Display, env: b
 mod tests {
     use super::*;
     use crate::lint::testing::lines;
+
+    #[test]
+    fn a_checksum_or_signature_check_of_the_download_is_integrity() {
+        for src in [
+            "FROM a\nRUN curl -fsSLk https://x.org/f.tar.gz -o f.tar.gz && \\\n  echo \"abc  f.tar.gz\" | sha256sum -c - && tar xzf f.tar.gz\n",
+            "FROM a\nRUN curl -k -O https://x.org/dl/f.tar.gz && sha512sum -c f.tar.gz.sha512\n",
+            "FROM a\nRUN wget --no-check-certificate https://x.org/f.tgz && gpg --batch --verify f.tgz.asc f.tgz\n",
+        ] {
+            assert!(lines(&TlsVerificationDisabled, src).is_empty(), "{src}");
+        }
+        for src in [
+            // the check is of another file, or no check at all
+            "FROM a\nRUN curl -k https://x.org/f.tar.gz -o f.tar.gz && sha256sum -c g.sha256\n",
+            "FROM a\nRUN curl -k https://x.org/f.tar.gz -o f.tar.gz && sha256sum f.tar.gz\n",
+            "FROM a\nRUN curl -k https://x.org/install.sh | sh\n",
+        ] {
+            assert_eq!(lines(&TlsVerificationDisabled, src), [2], "{src}");
+        }
+    }
 
     #[test]
     fn flags_each_way_of_turning_tls_off() {

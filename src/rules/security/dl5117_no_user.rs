@@ -44,8 +44,7 @@ impl Rule for NoUser {
         };
         // `scratch` has no /etc/passwd and no shell: the user is the binary's business, and
         // Windows images run as ContainerAdministrator/ContainerUser by their own defaults
-        let lower = image.value.to_ascii_lowercase();
-        if lower == "scratch" || lower.contains("windows") || lower.contains("nanoserver") {
+        if image.value.eq_ignore_ascii_case("scratch") || cx.model().is_windows_stage(last) {
             return;
         }
         let Some(last_from) = stage_from(df, last) else {

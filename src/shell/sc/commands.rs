@@ -202,7 +202,9 @@ fn echo(cx: &mut Cx<'_>, args: &[Node<'_>]) {
         .iter()
         .take_while(|a| cx.text(**a).starts_with('-'))
         .any(|a| cx.text(*a).contains('e'));
+    // dash's echo expands `\n` (Debian, Ubuntu): the author saw it work
     if !has_e
+        && !cx.dash
         && let Some(a) = args
             .iter()
             .find(|a| matches!(a.kind(), "string" | "raw_string") && has_escape(cx.text(**a)))

@@ -130,7 +130,7 @@ fn unquoted_variable(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if matches!(name, "#" | "?" | "$" | "!" | "-" | "@") {
         return;
     }
-    if cx.is_literal_var(name) {
+    if cx.is_literal_var(name) || super::package_lists::is_package_list(cx, name, n, up) {
         return;
     }
     cx.report(
@@ -187,6 +187,19 @@ const SCRIPT_TAKERS: &[&str] = &[
     "dh",
 ];
 
+/// A sed script that uses `$`, the last-line address, with a command (`$d`, `$p`, `$s/a/b/`,
+/// `$a text`, `${...}`): `$` followed by one of `{dpsaic` and then no letter. ShellCheck makes
+/// the same exception for sed's argument (the whole string, as it does).
+fn has_last_line_address(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'$'
+            && b.get(i + 1)
+                .is_some_and(|n| matches!(n, b'{' | b'd' | b'p' | b's' | b'a' | b'i' | b'c'))
+            && b.get(i + 2).is_none_or(|n| !n.is_ascii_alphabetic())
+    })
+}
+
 /// SC2016: `'$HOME'` does not expand.
 fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     let text = cx.text(n);
@@ -210,6 +223,9 @@ fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     if let Some(name) = command_name(cx, *cmd) {
         let base = super::super::basename(name);
         if SCRIPT_TAKERS.contains(&base) || base.starts_with("python") || base.starts_with("php") {
+            return;
+        }
+        if base == "sed" && has_last_line_address(text) {
             return;
         }
     }

@@ -8,6 +8,8 @@ fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static
     let setup = ScSetup {
         dialect,
         declared: &known,
+        dash: false,
+        word_list: &|name: &str| name == "ENV_DEPS",
     };
     let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
     parsed.sc.iter().map(|f| f.code).collect()
@@ -140,4 +142,96 @@ fn parse_errors_are_classified_as_shellcheck_does() {
 fn valid_shell_tree_sitter_rejects_is_not_a_parse_error() {
     let script = "for a in 1 2; do for b in 3; do echo \"=== done ===\"; done done && echo ok";
     assert_eq!(codes(script), Vec::<&str>::new());
+}
+
+/// A reserved word right after a compound command's closer is valid shell (dash and bash accept
+/// it); the script is checked as if a `;` stood there, so its other findings are not lost.
+#[test]
+fn reserved_word_after_a_closer_is_checked_not_a_parse_error() {
+    for script in [
+        "if [ a = b ]; then ( echo $x ) else echo b; fi",
+        "if x; then { echo $x; } else echo b; fi",
+        "if a; then \\\n  if b; then echo $x; fi \\\n fi",
+        "for a in 1; do case $a in 1) echo $x;; esac done",
+        "if ( true ) then echo $x; fi",
+        "while ( false ) do echo $x; done",
+        "{ { echo $x; } }",
+        "if a; then while b; do echo $x; done fi",
+    ] {
+        assert_eq!(codes(script), ["SC2086"], "{script}");
+    }
+    // still parse errors: the closer is a word, or a keyword closes nothing
+    assert_eq!(codes("if a; then echo done fi"), ["SC1072"]);
+    assert_eq!(codes("if a; then ( echo a ) fi fi"), ["SC1088"]);
+    assert_eq!(codes("echo a) else"), ["SC1089"]);
+}
+
+/// sed's `$` is the last-line address: `'$d'`, `'$a text'` are no expansions (as ShellCheck).
+#[test]
+fn sed_last_line_address_is_no_expression() {
+    for script in [
+        "sed -i '$a[provider_sect]\\ndefault=x' f",
+        "sed '$d' f",
+        "sed -n '$p' f",
+        "sed '$s/a/b/' f",
+        "sed '${/x/d}' f",
+        "sed 's/$HOME/x/;$d' f",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in ["sed 's/$HOME/x/' f", "sed '$aFOO' f", "echo '$d'"] {
+        assert_eq!(codes(script), ["SC2016"], "{script}");
+    }
+}
+
+/// dash's echo expands `\n`: no SC2028 when the shell is dash, in sh scripts only.
+#[test]
+fn echo_escapes_are_fine_in_dash() {
+    let with = |script: &str, dialect, dash| {
+        let known = |_: &str| None;
+        let setup = ScSetup {
+            dialect,
+            declared: &known,
+            dash,
+            word_list: &|_: &str| false,
+        };
+        parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup))
+            .sc
+            .iter()
+            .map(|f| f.code)
+            .collect::<Vec<_>>()
+    };
+    let script = "echo \"#!/bin/sh\\nexit 101\" > /usr/sbin/policy-rc.d";
+    assert_eq!(with(script, Dialect::Sh, false), ["SC2028"]);
+    assert_eq!(with(script, Dialect::Sh, true), Vec::<&str>::new());
+    assert_eq!(with(script, Dialect::Bash, true), ["SC2028"]);
+}
+
+/// A variable holding a plain word list, passed whole to a package manager, is meant to split.
+#[test]
+fn package_lists_meant_to_split_are_not_sc2086() {
+    for script in [
+        "fetchDeps='ca-certificates wget'; apt-get install -y --no-install-recommends $fetchDeps",
+        "deps=\"gcc make\"; apk add --no-cache --virtual .build $deps && apk del $deps",
+        "savedAptMark=\"$(apt-mark showmanual)\"; apt-mark auto '.*'; apt-mark manual $savedAptMark",
+        "apt-get install -y ${ENV_DEPS}",
+        "pkgs='a b'; sudo dnf install -y $pkgs",
+        "pkgs='a b'; pip install $pkgs; apt-get purge -y --auto-remove $pkgs",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in [
+        // not a package operand
+        "deps='a b'; echo $deps",
+        // not a plain list
+        "deps=\"$(cat list.txt)\"; apt-get install -y $deps",
+        "deps='a*'; apt-get install -y $deps",
+        // undeclared, or reassigned from input
+        "apt-get install -y $UNKNOWN",
+        "deps='a b'; read deps; apt-get install -y $deps",
+        // part of a word
+        "deps='a b'; apt-get install -y php-$deps",
+    ] {
+        assert!(codes(script).contains(&"SC2086"), "{script}");
+    }
 }
