@@ -35,26 +35,42 @@ const PACKAGE_SUBS: &[&str] = &[
     "mark",
 ];
 
-/// True for an assigned value that is a list of plain words: a quoted string without
-/// expansions or glob characters (blanks and newlines allowed), or the output of
-/// `apt-mark showmanual` / `showauto` (package names by construction).
+/// True for an assigned value that is a list of plain words: a quoted string without glob
+/// characters whose words are literal or hold plain `$NAME`/`${NAME}` expansions
+/// (`"nginx=${NGINX_VERSION}-r1 nginx-module-njs"`, blanks and newlines between them), or the
+/// output of `apt-mark showmanual` / `showauto` (package names by construction).
 pub(super) fn is_word_list(cx: &Cx<'_>, v: Node<'_>) -> bool {
     match v.kind() {
         "raw_string" | "string" => {
             let kids: Vec<Node<'_>> = children(v).into_iter().filter(|k| k.is_named()).collect();
+            let t = cx.text(v);
+            let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
             match kids.as_slice() {
                 [only] if only.kind() == "command_substitution" => package_query(cx, *only),
-                _ if kids.iter().any(|k| k.kind() != "string_content") => false,
-                _ => {
-                    let t = cx.text(v);
-                    let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
-                    !inner.contains(['*', '?', '[', '$', '`'])
+                // words with plain expansions in them (`nginx=${NGINX_VERSION}-r1 njs=...`)
+                _ if kids.iter().any(|k| k.kind() != "string_content") => {
+                    v.kind() == "string"
+                        && kids.iter().all(|k| match k.kind() {
+                            "string_content" | "simple_expansion" => true,
+                            "expansion" => plain_expansion(cx.text(*k)),
+                            _ => false,
+                        })
+                        && inner.contains([' ', '\t', '\n'])
+                        && !inner.contains(['*', '?', '[', '`'])
                 }
+                _ => !inner.contains(['*', '?', '[', '$', '`']),
             }
         }
         "command_substitution" => package_query(cx, v),
         _ => false,
     }
+}
+
+/// `${NAME}`: a variable's value, without operators.
+fn plain_expansion(text: &str) -> bool {
+    text.strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// `$(apt-mark showmanual)` or `` `apt-mark showauto` ``.

@@ -217,6 +217,7 @@ fn package_lists_meant_to_split_are_not_sc2086() {
         "apt-get install -y ${ENV_DEPS}",
         "pkgs='a b'; sudo dnf install -y $pkgs",
         "pkgs='a b'; pip install $pkgs; apt-get purge -y --auto-remove $pkgs",
+        "p=\" nginx=${V}-r${R} \\\n njs=$V \"; apk add --no-cache $p",
     ] {
         assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
     }
@@ -226,6 +227,7 @@ fn package_lists_meant_to_split_are_not_sc2086() {
         // not a plain list
         "deps=\"$(cat list.txt)\"; apt-get install -y $deps",
         "deps='a*'; apt-get install -y $deps",
+        "deps=\"a ${V:-x}\"; apt-get install -y $deps",
         // undeclared, or reassigned from input
         "apt-get install -y $UNKNOWN",
         "deps='a b'; read deps; apt-get install -y $deps",
