@@ -237,3 +237,23 @@ fn package_lists_meant_to_split_are_not_sc2086() {
         assert!(codes(script).contains(&"SC2086"), "{script}");
     }
 }
+
+/// echo/printf writing a file: its `$` is meant for whoever reads the file.
+#[test]
+fn single_quotes_written_to_a_file_are_literal() {
+    for script in [
+        "echo 'export PATH=/opt/bin:$PATH' >> /root/.bashrc",
+        "{ echo '[repo]'; echo 'baseurl=https://x/$basearch/'; } > /etc/yum.repos.d/x.repo",
+        "echo 'export A=$B' | tee -a /etc/profile",
+        "printf '%s\\n' 'x=$y' > /etc/x.conf",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in [
+        "echo '$HOME'",
+        "echo 'a $b' > /dev/null",
+        "echo '$HOME' >&2",
+    ] {
+        assert_eq!(codes(script), ["SC2016"], "{script}");
+    }
+}
