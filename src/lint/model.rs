@@ -44,6 +44,8 @@ pub struct SemanticModel<'a> {
     analysis: Analysis,
     /// The global ARGs (the scope of FROM lines), computed on first use.
     globals: OnceCell<Env>,
+    /// Who runs each instruction and the users the Dockerfile creates, computed on first use.
+    users: OnceCell<users::Users>,
     /// The last scope computed inside a stage: (stage, position in the stage's instructions,
     /// scope there). Rules ask in file order, so the next scope of that stage continues from
     /// it instead of starting at the FROM again, and no scope is stored per instruction: time
@@ -93,6 +95,7 @@ impl<'a> SemanticModel<'a> {
             names,
             stages,
             globals: OnceCell::new(),
+            users: OnceCell::new(),
             cursor: RefCell::new(None),
         }
     }
