@@ -42,6 +42,8 @@ pub struct SemanticModel<'a> {
     /// The shell in effect at each instruction, indexed like [`Dockerfile::instructions`].
     shells: Vec<ShellInEffect<'a>>,
     analysis: Analysis,
+    /// Who runs each instruction and the users the Dockerfile creates, computed on first use.
+    users: std::cell::OnceCell<users::Users>,
 }
 
 impl std::fmt::Debug for SemanticModel<'_> {
@@ -88,6 +90,7 @@ impl<'a> SemanticModel<'a> {
             scopes,
             shells,
             analysis,
+            users: std::cell::OnceCell::new(),
         }
     }
 

@@ -36,42 +36,82 @@ impl Home {
     }
 }
 
+/// The user facts of a file, computed in one pass: the user in effect at each instruction and
+/// the users `useradd`/`adduser` create, by name and uid.
+#[derive(Debug, Default)]
+pub(super) struct Users {
+    /// Indexed like the instructions: the user in effect (`None`: root or unknown).
+    at: Vec<Option<String>>,
+    /// User name or uid -> (instruction index, home), in file order.
+    created: std::collections::HashMap<String, Vec<(usize, Option<String>)>>,
+}
+
 impl SemanticModel<'_> {
+    fn users(&self) -> &Users {
+        self.users.get_or_init(|| {
+            let df = self.dockerfile();
+            let mut at = vec![None; df.instructions.len()];
+            let mut at_end: Vec<Option<String>> = Vec::with_capacity(df.stages.len());
+            for (s, st) in df.stages.iter().enumerate() {
+                let mut current = self
+                    .base(s)
+                    .filter(|&b| b < s)
+                    .and_then(|b| at_end.get(b).cloned().flatten());
+                for &i in &st.instructions {
+                    if let Some(slot) = at.get_mut(i) {
+                        *slot = current.clone();
+                    }
+                    if let Some(InstructionKind::User(word)) =
+                        df.instructions.get(i).map(|x| &x.kind)
+                    {
+                        current = self.user_of(i, &word.value);
+                    }
+                }
+                at_end.push(current);
+            }
+            let mut created: std::collections::HashMap<String, Vec<(usize, Option<String>)>> =
+                std::collections::HashMap::new();
+            for r in self.analysis().runs.iter().filter(|r| !r.onbuild) {
+                let Some(script) = r.script.as_ref() else {
+                    continue;
+                };
+                for u in script.commands.iter().filter_map(user_added) {
+                    if let Some(uid) = u.uid {
+                        created
+                            .entry(uid)
+                            .or_default()
+                            .push((r.index, u.home.clone()));
+                    }
+                    created.entry(u.name).or_default().push((r.index, u.home));
+                }
+            }
+            Users { at, created }
+        })
+    }
+
+    /// The user a `USER` value at instruction `index` names (group dropped, variables
+    /// expanded); `None` for root and for a variable without a known value.
+    fn user_of(&self, index: usize, raw: &str) -> Option<String> {
+        let df = self.dockerfile();
+        let raw = crate::lint::helpers::unquote(raw);
+        let value = if raw.contains('$') {
+            let e = self.with_scope(index, |env| env.expand(raw, df.escape).ok())??;
+            if !e.unset.is_empty() {
+                return None;
+            }
+            e.value
+        } else {
+            raw.to_string()
+        };
+        let user = value.split(':').next().unwrap_or("").trim().to_string();
+        (!user.is_empty() && user != "root" && user != "0").then_some(user)
+    }
+
     /// The user instruction `index` runs as (the name or id of the last `USER` before it in its
     /// stage or the stages it is built on, group and variables resolved); `None` for root (no
     /// USER, `USER root`, `USER 0`) and for a user whose variable has no known value.
     pub fn user_at(&self, index: usize) -> Option<String> {
-        let df = self.dockerfile();
-        let stage = df.instructions.get(index)?.stage?;
-        let mut limit = index;
-        for s in self.stage_chain(stage) {
-            let st = df.stages.get(s)?;
-            let last = st
-                .instructions
-                .iter()
-                .filter(|&&i| i < limit)
-                .filter_map(|&i| match df.instructions.get(i).map(|x| &x.kind) {
-                    Some(InstructionKind::User(w)) => Some((i, w)),
-                    _ => None,
-                })
-                .next_back();
-            if let Some((i, word)) = last {
-                let raw = crate::lint::helpers::unquote(&word.value);
-                let value = if raw.contains('$') {
-                    let e = self.with_scope(i, |env| env.expand(raw, df.escape).ok())??;
-                    if !e.unset.is_empty() {
-                        return None;
-                    }
-                    e.value
-                } else {
-                    raw.to_string()
-                };
-                let user = value.split(':').next().unwrap_or("").trim().to_string();
-                return (!user.is_empty() && user != "root" && user != "0").then_some(user);
-            }
-            limit = usize::MAX;
-        }
-        None
+        self.users().at.get(index).cloned().flatten()
     }
 
     /// The home directory of the user instruction `index` runs as: `$HOME` when ENV (or ARG)
@@ -84,16 +124,13 @@ impl SemanticModel<'_> {
         let Some(user) = self.user_at(index) else {
             return Home::Dir("/root".into());
         };
-        let created = self
-            .analysis()
-            .runs
-            .iter()
-            .filter(|r| r.index < index && !r.onbuild)
-            .filter_map(|r| r.script.as_ref())
-            .flat_map(|s| s.commands.iter())
-            .filter_map(user_added)
-            .rfind(|u| u.name == user || u.uid.as_deref() == Some(user.as_str()));
-        match created.and_then(|u| u.home) {
+        let home = self.users().created.get(&user).and_then(|v| {
+            let pos = v.partition_point(|(i, _)| *i < index);
+            pos.checked_sub(1)
+                .and_then(|p| v.get(p))
+                .map(|(_, h)| h.clone())
+        });
+        match home.flatten() {
             Some(h) => Home::Dir(h),
             None => Home::OfUser(user),
         }

@@ -33,14 +33,27 @@ pub fn looks_secret(name: &str) -> bool {
 }
 
 /// A value that cannot be a secret: a boolean switch (`true`, `false`, `0`, `1`, `yes`, `no`,
-/// `on`, `off`, any case), or an empty ENV value. An empty ARG default is no such sign: the
+/// `on`, `off`, any case), the path of a key or certificate file, or an empty ENV value. An empty ARG default is no such sign: the
 /// secret comes with `--build-arg`, as for an ARG without a default.
 fn is_switch(value: &str, keyword: &str) -> bool {
     let v = value.trim_matches(['"', '\'']).trim();
     (v.is_empty() && keyword == "ENV")
+        || is_key_file_path(v)
         || ["true", "false", "0", "1", "yes", "no", "on", "off"]
             .iter()
             .any(|s| v.eq_ignore_ascii_case(s))
+}
+
+/// The path of a file (`/run/secrets/token`, `assets/server/tls/snakeoil.key`): where a secret
+/// is, not the secret. An absolute path, or a relative one ending in a key, certificate or
+/// data file extension.
+fn is_key_file_path(v: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        ".key", ".pem", ".crt", ".cert", ".csr", ".p12", ".pfx", ".jks", ".json", ".txt", ".asc",
+        ".gpg", ".pub",
+    ];
+    !v.contains([' ', ':', '$'])
+        && (v.starts_with('/') || (v.contains('/') && EXTENSIONS.iter().any(|e| v.ends_with(e))))
 }
 
 impl Rule for SecretsInArgOrEnv {
@@ -99,6 +112,9 @@ mod tests {
                    ARG NPM_TOKEN=\"\"\nARG GITHUB_TOKEN=False\n";
         // the empty ARG default is still a build argument meant for a secret
         assert_eq!(lines(&SecretsInArgOrEnv, src), vec![4]);
+        let src = "FROM a\nENV NGROK_SERVER_KEY assets/server/tls/snakeoil.key\n\
+                   ENV TOKEN_PATH=/run/secrets/token API_TOKEN=ab/cd+ef\n";
+        assert_eq!(lines(&SecretsInArgOrEnv, src), vec![3]);
     }
 
     #[test]

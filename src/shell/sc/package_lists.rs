@@ -1,7 +1,8 @@
 //! SC2086's exception for package lists: `apt-get install -y $fetchDeps`, where `fetchDeps`
-//! holds plain words (`fetchDeps='ca-certificates wget'`, an `ARG`/`ENV` of such words, or the
-//! output of `apt-mark showmanual`). Those words are meant to be split into package names:
-//! quoting the variable would pass them as one name and break the install.
+//! holds a list of words (`fetchDeps='ca-certificates wget'`, an `ARG`/`ENV` of such words, a
+//! command's output such as `$(apt-mark showmanual)`, or an ENV of the base image such as
+//! `$PHPIZE_DEPS`). Those words are meant to be split into package names: quoting the variable
+//! would pass them as one name and break the install.
 
 use super::{Cx, children, command_args, command_name};
 use crate::dockerfile::Span;
@@ -35,37 +36,43 @@ const PACKAGE_SUBS: &[&str] = &[
     "mark",
 ];
 
-/// True for an assigned value that is a list of plain words: a quoted string without
-/// expansions or glob characters (blanks and newlines allowed), or the output of
-/// `apt-mark showmanual` / `showauto` (package names by construction).
+/// True for an assigned value that is a list of words: a quoted string without glob characters
+/// whose words are literal or hold plain `$NAME`/`${NAME}` expansions
+/// (`"nginx=${NGINX_VERSION}-r1 nginx-module-njs"`, blanks and newlines between them), or the
+/// output of a command (`$(apt-mark showmanual)`, `$(scanelf ... | sort -u)`), split by design.
 pub(super) fn is_word_list(cx: &Cx<'_>, v: Node<'_>) -> bool {
     match v.kind() {
         "raw_string" | "string" => {
             let kids: Vec<Node<'_>> = children(v).into_iter().filter(|k| k.is_named()).collect();
+            let t = cx.text(v);
+            let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
             match kids.as_slice() {
-                [only] if only.kind() == "command_substitution" => package_query(cx, *only),
-                _ if kids.iter().any(|k| k.kind() != "string_content") => false,
-                _ => {
-                    let t = cx.text(v);
-                    let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
-                    !inner.contains(['*', '?', '[', '$', '`'])
+                // a command's output (`$(scanelf ... | sort -u)`, `$(apt-mark showmanual)`)
+                [only] if only.kind() == "command_substitution" => true,
+                // words with plain expansions in them (`nginx=${NGINX_VERSION}-r1 njs=...`)
+                _ if kids.iter().any(|k| k.kind() != "string_content") => {
+                    v.kind() == "string"
+                        && kids.iter().all(|k| match k.kind() {
+                            "string_content" | "simple_expansion" => true,
+                            "expansion" => plain_expansion(cx.text(*k)),
+                            _ => false,
+                        })
+                        && inner.contains([' ', '\t', '\n'])
+                        && !inner.contains(['*', '?', '[', '`'])
                 }
+                _ => !inner.contains(['*', '?', '[', '$', '`']),
             }
         }
-        "command_substitution" => package_query(cx, v),
+        "command_substitution" => true,
         _ => false,
     }
 }
 
-/// `$(apt-mark showmanual)` or `` `apt-mark showauto` ``.
-fn package_query(cx: &Cx<'_>, sub: Node<'_>) -> bool {
-    let t = cx.text(sub);
-    let inner = t
-        .strip_prefix("$(")
-        .or_else(|| t.strip_prefix('`'))
-        .unwrap_or("")
-        .trim_start();
-    inner.starts_with("apt-mark showmanual") || inner.starts_with("apt-mark showauto")
+/// `${NAME}`: a variable's value, without operators.
+fn plain_expansion(text: &str) -> bool {
+    text.strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// True when the expansion `n` of variable `name` is a whole package-name operand of a package
@@ -73,7 +80,14 @@ fn package_query(cx: &Cx<'_>, sub: Node<'_>) -> bool {
 /// variable holds a plain word list: assigned such a list in the script (and nothing else), or
 /// declared so by an ARG/ENV.
 pub(super) fn is_package_list(cx: &Cx<'_>, name: &str, n: Node<'_>, up: &[Node<'_>]) -> bool {
-    if cx.other_vars.contains(name) || !(cx.list_vars.contains(name) || (cx.word_list)(name)) {
+    // set by the base image (`$PHPIZE_DEPS` of the php images): neither assigned in the
+    // script nor declared by the Dockerfile
+    let from_base_image = (cx.declared)(name).is_none()
+        && !cx.literal_vars.contains(name)
+        && !cx.unsafe_vars.contains(name);
+    let list =
+        !cx.other_vars.contains(name) && (cx.list_vars.contains(name) || (cx.word_list)(name));
+    if !(list || from_base_image) {
         return false;
     }
     let Some(&cmd) = up.last().filter(|p| p.kind() == "command") else {

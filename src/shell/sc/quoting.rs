@@ -200,6 +200,32 @@ fn has_last_line_address(text: &str) -> bool {
     })
 }
 
+/// True when the output of `cmd` (an echo or printf) becomes text elsewhere: redirected to a
+/// file (`echo 'export PATH=$PATH:/x' >> ~/.bashrc`), alone or in a `{ ...; } > file` group, or
+/// piped (`| tee file`). Such a string writes a script or configuration file whose `$` is meant
+/// literally (`$PATH` for the shell that reads `.bashrc`, yum's `$basearch`).
+fn writes_text(cx: &Cx<'_>, cmd: Node<'_>, up: &[Node<'_>]) -> bool {
+    let file_redirect = |n: Node<'_>| {
+        super::children(n).into_iter().any(|c| {
+            c.kind() == "file_redirect" && {
+                let t = cx.text(c);
+                (t.starts_with('>') || t.starts_with("1>"))
+                    && !t.contains("/dev/null")
+                    && !t.contains("&2")
+            }
+        })
+    };
+    let at = up
+        .iter()
+        .position(|a| a.id() == cmd.id())
+        .unwrap_or(up.len());
+    up.iter().take(at).rev().any(|a| match a.kind() {
+        "redirected_statement" => file_redirect(*a),
+        "pipeline" => true,
+        _ => false,
+    })
+}
+
 /// SC2016: `'$HOME'` does not expand.
 fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
     let text = cx.text(n);
@@ -226,6 +252,9 @@ fn single_quoted_expression(cx: &mut Cx<'_>, n: Node<'_>, up: &[Node<'_>]) {
             return;
         }
         if base == "sed" && has_last_line_address(text) {
+            return;
+        }
+        if matches!(base, "echo" | "printf") && writes_text(cx, *cmd, up) {
             return;
         }
     }

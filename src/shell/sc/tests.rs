@@ -217,21 +217,43 @@ fn package_lists_meant_to_split_are_not_sc2086() {
         "apt-get install -y ${ENV_DEPS}",
         "pkgs='a b'; sudo dnf install -y $pkgs",
         "pkgs='a b'; pip install $pkgs; apt-get purge -y --auto-remove $pkgs",
+        "p=\" nginx=${V}-r${R} \\\n njs=$V \"; apk add --no-cache $p",
+        "runDeps=\"$(scanelf --needed /usr/local | sort -u)\"; apk add --no-cache $runDeps",
+        // set by the base image
+        "apk add --virtual .build $PHPIZE_DEPS",
     ] {
         assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
     }
     for script in [
         // not a package operand
         "deps='a b'; echo $deps",
-        // not a plain list
-        "deps=\"$(cat list.txt)\"; apt-get install -y $deps",
         "deps='a*'; apt-get install -y $deps",
-        // undeclared, or reassigned from input
-        "apt-get install -y $UNKNOWN",
+        "deps=\"a ${V:-x}\"; apt-get install -y $deps",
+        // reassigned from input
         "deps='a b'; read deps; apt-get install -y $deps",
         // part of a word
         "deps='a b'; apt-get install -y php-$deps",
     ] {
         assert!(codes(script).contains(&"SC2086"), "{script}");
+    }
+}
+
+/// echo/printf writing a file: its `$` is meant for whoever reads the file.
+#[test]
+fn single_quotes_written_to_a_file_are_literal() {
+    for script in [
+        "echo 'export PATH=/opt/bin:$PATH' >> /root/.bashrc",
+        "{ echo '[repo]'; echo 'baseurl=https://x/$basearch/'; } > /etc/yum.repos.d/x.repo",
+        "echo 'export A=$B' | tee -a /etc/profile",
+        "printf '%s\\n' 'x=$y' > /etc/x.conf",
+    ] {
+        assert_eq!(codes(script), Vec::<&str>::new(), "{script}");
+    }
+    for script in [
+        "echo '$HOME'",
+        "echo 'a $b' > /dev/null",
+        "echo '$HOME' >&2",
+    ] {
+        assert_eq!(codes(script), ["SC2016"], "{script}");
     }
 }
