@@ -1,9 +1,13 @@
 //! Package-manager model: which manager, which sub-command, which packages with which version
 //! pins, which options.
 
+mod dirs;
+mod family;
 mod index;
 mod options;
 
+pub use dirs::{DirKind, MANAGER_DIRS, ManagerDir, cache_dir, dir_paths, dirs_of};
+pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
 
 use super::{Command, Script, Word, basename};

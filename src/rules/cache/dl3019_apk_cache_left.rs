@@ -38,7 +38,7 @@ impl Rule for ApkCacheLeft {
             }
             if removed_later(script, inv.index, CACHE)
                 || later(script, inv.index, |c| {
-                    is_cmd(c, &["apk"], &["cache", "clean"])
+                    is_cmd(c, &[Manager::Apk], &["cache", "clean"])
                 })
                 || run.mount_covers(CACHE)
             {

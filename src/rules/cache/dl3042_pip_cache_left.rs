@@ -50,7 +50,7 @@ impl Rule for PipCacheLeft {
                     .is_some_and(|d| d == "/dev/null" || removed_later(script, inv.index, d))
                 || removed_later(script, inv.index, CACHE)
                 || later(script, inv.index, |c| {
-                    is_cmd(c, &["pip", "pip3"], &["cache", "purge"])
+                    is_cmd(c, &[Manager::Pip], &["cache", "purge"])
                         || (c.name().is_some_and(|n| n.starts_with("python"))
                             && c.args().iter().any(|w| w.value == "purge"))
                 })

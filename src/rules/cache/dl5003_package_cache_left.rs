@@ -47,8 +47,8 @@ fn check_one(
     let df = model.dockerfile();
     let env = |name: &str| model.var(run.index, name);
     let cleared = |dir: &str| removed_later(script, inv.index, dir) || run.mount_covers(dir);
-    let cleaned_by = |names: &[&str], words: &[&str]| {
-        later(script, inv.index, |c: &Command| is_cmd(c, names, words))
+    let cleaned_by = |managers: &[Manager], words: &[&str]| {
+        later(script, inv.index, |c: &Command| is_cmd(c, managers, words))
     };
     // A name or path safe to paste into a command unquoted.
     let plain = |s: &str| {
@@ -64,7 +64,7 @@ fn check_one(
                 .or_else(|| env("npm_config_cache"))
                 .or_else(|| env("NPM_CONFIG_CACHE"))
                 .unwrap_or_else(|| "/root/.npm".into());
-            if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Npm], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.value(&["--cache"]) {
@@ -82,7 +82,7 @@ fn check_one(
         }
         Manager::Pnpm if inv.is_install() => {
             let dir = "/root/.local/share/pnpm/store".to_string();
-            if cleaned_by(&["pnpm"], &["store", "prune"])
+            if cleaned_by(&[Manager::Pnpm], &["store", "prune"])
                 || cleared(&dir)
                 || inv.value(&["--store-dir"]).is_some()
             {
@@ -121,7 +121,7 @@ fn check_one(
         }
         Manager::Conda if inv.is_install() => {
             let dir = "/opt/conda/pkgs".to_string();
-            if cleaned_by(&["conda", "mamba", "micromamba"], &["clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Conda], &["clean"]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.cmd.name() {
@@ -190,7 +190,7 @@ fn check_one(
                     .assignments
                     .iter()
                     .any(|a| a.starts_with("UV_NO_CACHE="))
-                || cleaned_by(&["uv"], &["cache", "clean"])
+                || cleaned_by(&[Manager::Uv], &["cache", "clean"])
                 || cleared(&dir)
             {
                 return None;
