@@ -5,10 +5,12 @@ mod dirs;
 mod family;
 mod index;
 mod options;
+mod vars;
 
 pub use dirs::{DirKind, MANAGER_DIRS, ManagerDir, cache_dir, dir_paths, dirs_of};
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
+pub use vars::assigned_before;
 
 use super::{Command, Script, Word, basename};
 use crate::dockerfile::Span;
