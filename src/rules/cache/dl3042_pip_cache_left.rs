@@ -29,7 +29,7 @@ impl Rule for PipCacheLeft {
                 return None;
             }
             // `uv pip install` has its own cache (DL5003).
-            if inv.cmd.name() == Some("uv") || inv.has(&["--no-cache-dir"]) {
+            if inv.is_uv() || inv.has(&["--no-cache-dir"]) {
                 return None;
             }
             let no_cache_env = |v: &str| {

@@ -180,7 +180,7 @@ fn check_one(
             )
         }
         Manager::Pip | Manager::Uv
-            if inv.cmd.name() == Some("uv") && (inv.is_install() || inv.sub() == "install") =>
+            if inv.is_uv() && (inv.is_install() || inv.sub() == "install") =>
         {
             let dir = env("UV_CACHE_DIR").unwrap_or_else(|| "/root/.cache/uv".into());
             if inv.has(&["--no-cache", "-n"])

@@ -215,7 +215,7 @@ impl Invocation<'_> {
             }
             _ if !root => Vec::new(),
             Manager::Pip
-                if self.cmd.name() != Some("uv")
+                if !self.is_uv()
                     && self.is_install()
                     && !self.has(&["--no-cache-dir"])
                     && !set("PIP_NO_CACHE_DIR")

@@ -51,6 +51,17 @@ impl Manager {
     }
 }
 
+impl super::Invocation<'_> {
+    /// True when uv runs it (`uv pip install`, `uv sync`): uv has its own cache
+    /// (`/root/.cache/uv`), not pip's.
+    pub fn is_uv(&self) -> bool {
+        self.cmd
+            .argv()
+            .first()
+            .is_some_and(|w| w.is_static && basename(&w.value) == "uv")
+    }
+}
+
 /// The manager whose configuration a non-installing tool edits: `yum-config-manager`,
 /// `dnf-config-manager` (dnf's `config-manager` plugin as a command).
 pub fn config_manager_of(cmd: &Command) -> Option<Manager> {
