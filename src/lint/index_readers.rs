@@ -91,7 +91,11 @@ fn runs_unseen_script(c: &Command) -> bool {
     let is_script_file =
         |v: &str| v.ends_with(".sh") || v.ends_with(".bash") || v.starts_with("./");
     if matches!(name, "." | "source") {
-        return true;
+        // sourcing the system's settings (`. /etc/os-release`) installs nothing
+        return !c
+            .args()
+            .first()
+            .is_some_and(|w| w.is_static && w.value.starts_with("/etc/"));
     }
     if is_posix_shell(basename(name)) {
         // `sh -c '...'` is parsed inline; `sh file.sh` is not.

@@ -301,6 +301,7 @@ mod fix_tests {
             "FROM debian:12\nRUN apt-get update\nRUN apt-get -o Acquire::Retries=3 update && apt-get install -y curl\n",
             "FROM debian:12 AS a\nRUN apt-get update\nFROM debian:12 AS b\nRUN apt-get install -y curl\n",
             "FROM debian:12\nRUN apt-get update\nRUN sh -c 'echo hi'\n",
+            "FROM debian:12\nRUN apt-get update\nRUN . /etc/os-release && echo $ID\n",
         ] {
             let d = run(&AptListsNotRemoved, src);
             assert!(!d.is_empty(), "{src}");
