@@ -133,7 +133,7 @@ fn check_one(
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
             let dir = env("GOCACHE").unwrap_or_else(|| "/root/.cache/go-build".into());
             let go_clean = later(script, inv.index, |c| {
-                c.name() == Some("go")
+                is_cmd(c, &[Manager::Go], &[])
                     && c.args().first().is_some_and(|w| w.value == "clean")
                     && c.args()
                         .iter()
