@@ -7,6 +7,7 @@ pub mod discover;
 pub mod fix;
 pub mod helpers;
 pub mod ignore;
+pub mod index_readers;
 pub mod pages;
 pub mod read;
 pub mod registry;

@@ -21,9 +21,9 @@ pub mod stages;
 pub mod users;
 pub mod windows;
 
+pub use distro::sh_is_dash;
 pub use scope::Env;
 pub use shell::ShellInEffect;
-pub use distro::sh_is_dash;
 pub use stages::StageFacts;
 pub use users::Home;
 pub use windows::{has_drive_path, is_windows_image, is_windows_shell};

@@ -144,6 +144,9 @@ pub struct Script {
     /// Every simple command in source order (commands inside substitutions, loops and
     /// conditionals included, flagged where relevant).
     pub commands: Vec<Command>,
+    /// Standalone assignments (`NAME="a b"` as a statement of its own), raw text, each with
+    /// the number of [`Script::commands`] before it.
+    pub assignments: Vec<(usize, String)>,
     pub comments: Vec<ShComment>,
     /// A `|` pipe appears outside command substitutions.
     pub has_pipes: bool,
@@ -212,6 +215,9 @@ impl Script {
     /// Appends another script's commands (used for heredocs).
     pub fn extend(&mut self, other: Script) {
         let first = self.commands.is_empty();
+        let offset = self.commands.len();
+        self.assignments
+            .extend(other.assignments.into_iter().map(|(k, a)| (k + offset, a)));
         for (i, mut c) in other.commands.into_iter().enumerate() {
             if i == 0 && !first {
                 c.op_before = Some(Op::Seq);

@@ -33,7 +33,7 @@ pub const BUILD_OUTPUT_DIRS: &[&str] = &["target", "dist"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "index")]
 pub enum PathClass {
-    /// Under `CACHE_DIRS[i].0`.
+    /// Under `CACHE_DIRS[i].path`.
     Cache(u8),
     /// Has a component named `CONTEXT_DIRS[i]`.
     Context(u8),
@@ -44,9 +44,9 @@ pub enum PathClass {
 impl PathClass {
     /// Classifies a path (no leading `/`).
     pub fn of(path: &str) -> PathClass {
-        for (i, (dir, _)) in CACHE_DIRS.iter().enumerate() {
+        for (i, dir) in CACHE_DIRS.iter().enumerate() {
             if path
-                .strip_prefix(dir)
+                .strip_prefix(dir.rel())
                 .is_some_and(|rest| rest.starts_with('/'))
             {
                 return PathClass::Cache(i as u8);
@@ -63,7 +63,7 @@ impl PathClass {
     /// `var/lib/apt/lists`, `.git`, or `other`.
     pub fn name(&self) -> &'static str {
         match self {
-            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map_or("?", |c| c.0),
+            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map_or("?", |c| c.rel()),
             PathClass::Context(i) => CONTEXT_DIRS.get(*i as usize).copied().unwrap_or("?"),
             PathClass::Other => "other",
         }
@@ -72,7 +72,7 @@ impl PathClass {
     /// The tool owning a cache class (`apt`, `pip`…).
     pub fn tool(&self) -> Option<&'static str> {
         match self {
-            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map(|c| c.1),
+            PathClass::Cache(i) => CACHE_DIRS.get(*i as usize).map(|c| c.tool),
             _ => None,
         }
     }
@@ -200,6 +200,10 @@ mod tests {
         assert_eq!(PathClass::of("app/.git/HEAD").name(), ".git");
         assert_eq!(PathClass::of("root/.cache/pip/h/x").tool(), Some("pip"));
         assert_eq!(PathClass::of("usr/bin/ls"), PathClass::Other);
+        // dnf5's cache (a DL3040 path, issue 20) is one the image analysis knows and prices
+        let dnf5 = PathClass::of("var/cache/libdnf5/fedora-x/packages/a.rpm");
+        assert_eq!(dnf5.name(), "var/cache/libdnf5");
+        assert_eq!(dnf5.tool(), Some("dnf"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub mod db;
 pub mod lang;
 pub mod os;
 

@@ -3,8 +3,8 @@
 //! size (`I:`, bytes), dependencies (`D:`) and what it provides (`p:`), plus its file list
 //! (`F:` directories and `R:` files), which takes the place of dpkg's `info/*.list` files.
 //! `etc/apk/world` names the packages installed on purpose (the others came as dependencies).
-//! (`image::packages::os` reads the same file for the package list of `dlint image`: names,
-//! versions and sizes only.)
+//! (`image::packages::db` is the one reader of this file; `image::packages::os` turns the same
+//! records into the package list of `dlint image`.)
 
 use super::dpkg::{Db, Pkg};
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,63 +15,22 @@ pub const INSTALLED_PATH: &str = crate::image::packages::os::APK_INSTALLED;
 /// The packages installed on purpose (`apk add NAME`).
 pub const WORLD_PATH: &str = "etc/apk/world";
 
-/// The name in a dependency or provider entry: `so:libc.musl-x86_64.so.1`, `cmd:gcc=14.2`,
-/// `musl-dev>=1.2` all lose their version constraint.
-fn entry_name(entry: &str) -> Option<&str> {
-    let name = entry
-        .split(['=', '<', '>', '~'])
-        .next()
-        .unwrap_or("")
-        .trim();
-    (!name.is_empty()).then_some(name)
-}
-
-/// The installed packages, and each one's files (one path per line, no leading `/`).
+/// The installed packages, and each one's files (one path per line, no leading `/`), through
+/// the one apk reader ([`crate::image::packages::db::read_apk_installed`]).
 pub fn parse(text: &str) -> (Db, BTreeMap<String, String>) {
     let mut db = Db::default();
     let mut lists = BTreeMap::new();
-    for stanza in text.split("\n\n") {
-        let mut p = Pkg::default();
-        let mut files = String::new();
-        let mut dir = "";
-        for line in stanza.lines() {
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            match key {
-                "P" => p.name = value.to_string(),
-                "A" => p.arch = value.to_string(),
-                "I" => p.installed_size = value.trim().parse().unwrap_or(0),
-                // `!name` is a conflict, not a dependency
-                "D" => p.depends.extend(
-                    value
-                        .split_whitespace()
-                        .filter(|d| !d.starts_with('!'))
-                        .filter_map(entry_name)
-                        .map(str::to_string),
-                ),
-                "p" => p.provides.extend(
-                    value
-                        .split_whitespace()
-                        .filter_map(entry_name)
-                        .map(str::to_string),
-                ),
-                "F" => dir = value,
-                "R" => {
-                    if !dir.is_empty() {
-                        files.push_str(dir);
-                        files.push('/');
-                    }
-                    files.push_str(value);
-                    files.push('\n');
-                }
-                _ => {}
-            }
-        }
-        if !p.name.is_empty() {
-            lists.insert(p.name.clone(), files);
-            db.pkgs.insert(p.name.clone(), p);
-        }
+    for r in crate::image::packages::db::read_apk_installed(text) {
+        let p = Pkg {
+            name: r.name,
+            arch: r.arch.unwrap_or_default(),
+            installed_size: r.installed_size.unwrap_or(0),
+            depends: r.depends,
+            provides: r.provides,
+            essential: false,
+        };
+        lists.insert(p.name.clone(), r.files);
+        db.pkgs.insert(p.name.clone(), p);
     }
     (db, lists)
 }
@@ -79,7 +38,10 @@ pub fn parse(text: &str) -> (Db, BTreeMap<String, String>) {
 /// The packages `etc/apk/world` does not name: installed only as something's dependency
 /// (apk's counterpart of apt's automatically installed packages).
 pub fn auto_installed(db: &Db, world: &str) -> BTreeSet<String> {
-    let chosen: BTreeSet<&str> = world.split_whitespace().filter_map(entry_name).collect();
+    let chosen: BTreeSet<&str> = world
+        .split_whitespace()
+        .filter_map(crate::image::packages::db::apk_entry_name)
+        .collect();
     db.pkgs
         .keys()
         .filter(|n| !chosen.contains(n.as_str()))

@@ -33,49 +33,21 @@ pub struct Db {
     pub pkgs: BTreeMap<String, Pkg>,
 }
 
-fn names(list: &str) -> impl Iterator<Item = String> + '_ {
-    list.split([',', '|']).filter_map(|d| {
-        let d = d.trim();
-        let name = d.split([' ', '(']).next()?.trim();
-        let name = name.split(':').next()?; // `python3:any`
-        (!name.is_empty()).then(|| name.to_string())
-    })
-}
-
 impl Db {
-    /// Parses a dpkg `status` file (only `install ok installed` stanzas are kept).
+    /// Parses a dpkg `status` file (only `install ok installed` stanzas are kept), through
+    /// the one dpkg reader ([`crate::image::packages::db::read_dpkg_status`]).
     pub fn parse(text: &str) -> Db {
         let mut db = Db::default();
-        for stanza in text.split("\n\n") {
-            let mut p = Pkg::default();
-            let mut installed = false;
-            let mut fields: Vec<(&str, String)> = Vec::new();
-            for line in stanza.lines() {
-                if line.starts_with([' ', '\t']) {
-                    continue;
-                }
-                if let Some((k, v)) = line.split_once(':') {
-                    fields.push((k, v.trim().to_string()));
-                }
-            }
-            for (k, v) in fields {
-                match k {
-                    "Package" => p.name = v,
-                    "Architecture" => p.arch = v,
-                    "Status" => installed = v.split_whitespace().nth(2) == Some("installed"),
-                    "Installed-Size" => {
-                        p.installed_size = v.parse::<u64>().unwrap_or(0).saturating_mul(1024)
-                    }
-                    "Depends" | "Pre-Depends" => p.depends.extend(names(&v)),
-                    "Provides" => p.provides.extend(names(&v)),
-                    "Essential" => p.essential |= v == "yes",
-                    "Priority" => p.essential |= v == "required",
-                    _ => {}
-                }
-            }
-            if installed && !p.name.is_empty() {
-                db.pkgs.insert(p.name.clone(), p);
-            }
+        for r in crate::image::packages::db::read_dpkg_status(text) {
+            let p = Pkg {
+                name: r.name,
+                arch: r.arch.unwrap_or_default(),
+                installed_size: r.installed_size.unwrap_or(0),
+                depends: r.depends,
+                provides: r.provides,
+                essential: r.essential,
+            };
+            db.pkgs.insert(p.name.clone(), p);
         }
         db
     }

@@ -156,6 +156,15 @@ impl Walker<'_, '_> {
             }
             "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
             "redirected_statement" => self.redirected(node, nested, level),
+            "variable_assignment" => {
+                if !nested {
+                    let raw = self.text(node).to_string();
+                    self.script
+                        .assignments
+                        .push((self.script.commands.len(), raw));
+                }
+                self.children(node, nested, level)
+            }
             _ => self.children(node, nested, level),
         }
     }

@@ -25,80 +25,35 @@ pub fn rpm_note(path: &str) -> String {
     )
 }
 
-/// Iterates over the stanzas (blank-line separated paragraphs) of a dpkg/apk style database.
-fn stanzas(text: &str) -> impl Iterator<Item = &str> {
-    text.split("\n\n")
-        .flat_map(|s| s.split("\r\n\r\n"))
-        .filter(|s| !s.trim().is_empty())
-}
-
-/// Parses a dpkg `status` file: every stanza whose `Status:` ends in `installed` becomes a
-/// package with its `Version` and `Installed-Size` (KiB in the file, bytes here). Packages that
-/// appear for several architectures are named `name:arch`.
+/// Parses a dpkg `status` file (through [`super::db::read_dpkg_status`]): every installed
+/// package with its `Version` and `Installed-Size` (KiB in the file, bytes here). Packages
+/// that appear for several architectures are named `name:arch`.
 pub fn parse_dpkg_status(text: &str) -> Vec<OsPackage> {
-    let mut out = Vec::new();
-    for stanza in stanzas(text) {
-        let (mut name, mut version, mut size, mut arch, mut installed) =
-            (None, None, None, None, false);
-        for line in stanza.lines() {
-            if line.starts_with([' ', '\t']) {
-                continue; // continuation of a multi-line field (Description, Conffiles)
-            }
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let value = value.trim();
-            match key {
-                "Package" => name = Some(value.to_string()),
-                "Version" => version = Some(value.to_string()),
-                "Architecture" => arch = Some(value.to_string()),
-                "Installed-Size" => {
-                    size = value.parse::<u64>().ok().and_then(|k| k.checked_mul(1024))
-                }
-                "Status" => installed = value.split_whitespace().nth(2) == Some("installed"),
-                _ => {}
-            }
-        }
-        if let (Some(name), true) = (name, installed) {
-            out.push(OsPackage {
-                name,
-                version: version.unwrap_or_default(),
-                size,
-                arch,
-            });
-        }
-    }
+    let mut out: Vec<OsPackage> = super::db::read_dpkg_status(text)
+        .into_iter()
+        .map(|r| OsPackage {
+            name: r.name,
+            version: r.version,
+            size: r.installed_size,
+            arch: r.arch,
+        })
+        .collect();
     disambiguate(&mut out);
     out
 }
 
-/// Parses Alpine's `lib/apk/db/installed`: `P:` name, `V:` version, `I:` installed size in bytes,
-/// `A:` architecture.
+/// Parses Alpine's `lib/apk/db/installed` (through [`super::db::read_apk_installed`]): `P:`
+/// name, `V:` version, `I:` installed size in bytes, `A:` architecture.
 pub fn parse_apk_installed(text: &str) -> Vec<OsPackage> {
-    let mut out = Vec::new();
-    for stanza in stanzas(text) {
-        let (mut name, mut version, mut size, mut arch) = (None, None, None, None);
-        for line in stanza.lines() {
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            match key {
-                "P" => name = Some(value.trim().to_string()),
-                "V" => version = Some(value.trim().to_string()),
-                "I" => size = value.trim().parse::<u64>().ok(),
-                "A" => arch = Some(value.trim().to_string()),
-                _ => {}
-            }
-        }
-        if let Some(name) = name {
-            out.push(OsPackage {
-                name,
-                version: version.unwrap_or_default(),
-                size,
-                arch,
-            });
-        }
-    }
+    let mut out: Vec<OsPackage> = super::db::read_apk_installed(text)
+        .into_iter()
+        .map(|r| OsPackage {
+            name: r.name,
+            version: r.version,
+            size: r.installed_size,
+            arch: r.arch,
+        })
+        .collect();
     disambiguate(&mut out);
     out
 }

@@ -4,7 +4,7 @@
 use super::Origin;
 use super::paths::resolve;
 use crate::lint::SemanticModel;
-use crate::shell::pkg::{Invocation, Manager, invocation};
+use crate::shell::pkg::{Invocation, invocation};
 use crate::shell::run::Run;
 use crate::shell::{Command, Script, Word, basename, path_covers};
 
@@ -238,69 +238,13 @@ fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
     })
 }
 
-/// The cache or index directories an invocation fills (those under /root only as root).
+/// The cache or index directories an invocation fills (those under /root only as root), as
+/// the package model knows them, with the RUN's ENV/ARG scope.
 fn package_dirs(
     model: &SemanticModel<'_>,
     run: &Run,
     inv: &Invocation<'_>,
     root: bool,
 ) -> Vec<&'static str> {
-    let sub = inv.sub();
-    let env = |n: &str| model.var(run.index, n).is_some();
-    let dirs: &[&'static str] = match inv.manager {
-        Manager::AptGet | Manager::Apt => match sub {
-            "update" => &["/var/lib/apt/lists"],
-            "install" | "upgrade" | "dist-upgrade" | "full-upgrade"
-                if inv.is_install() || sub != "install" =>
-            {
-                &["/var/cache/apt"]
-            }
-            _ => &[],
-        },
-        Manager::Apk
-            if !inv.has(&["--no-cache"]) && matches!(sub, "add" | "update" | "upgrade") =>
-        {
-            &["/var/cache/apk"]
-        }
-        Manager::Dnf if inv.is_install() || matches!(sub, "makecache" | "update" | "upgrade") => {
-            &["/var/cache/dnf"]
-        }
-        Manager::Yum if inv.is_install() || matches!(sub, "makecache" | "update" | "upgrade") => {
-            &["/var/cache/yum"]
-        }
-        Manager::Zypper if inv.is_install() || matches!(sub, "refresh" | "ref") => {
-            &["/var/cache/zypp"]
-        }
-        Manager::Conda if inv.is_install() || sub == "create" => &["/opt/conda/pkgs"],
-        _ if !root => &[],
-        Manager::Pip
-            if inv.cmd.name() != Some("uv")
-                && inv.is_install()
-                && !inv.has(&["--no-cache-dir"])
-                && !env("PIP_NO_CACHE_DIR")
-                && !env("PIP_CACHE_DIR") =>
-        {
-            &["/root/.cache/pip"]
-        }
-        Manager::Npm
-            if inv.is_install() && !env("npm_config_cache") && !env("NPM_CONFIG_CACHE") =>
-        {
-            &["/root/.npm"]
-        }
-        Manager::Yarn if inv.is_install() && !env("YARN_CACHE_FOLDER") => {
-            &["/usr/local/share/.cache/yarn"]
-        }
-        Manager::Go if matches!(sub, "build" | "install") && !env("GOCACHE") => {
-            &["/root/.cache/go-build"]
-        }
-        Manager::Composer
-            if matches!(sub, "install" | "require" | "update")
-                && !env("COMPOSER_HOME")
-                && !env("COMPOSER_CACHE_DIR") =>
-        {
-            &["/root/.composer/cache"]
-        }
-        _ => &[],
-    };
-    dirs.to_vec()
+    inv.filled_dirs(&|n: &str| model.var(run.index, n).is_some(), root)
 }

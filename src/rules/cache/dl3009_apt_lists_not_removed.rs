@@ -1,14 +1,15 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
-use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
-use crate::shell::pkg::Manager;
-use crate::shell::run::{Run, later, removed_later};
+use super::{Leftover, append_fix, check_leftovers};
+use crate::lint::index_readers::{IndexNeed, index_needed_after};
+use crate::lint::{Applicability, Context, Fix, Rule, RuleMeta, Severity};
+use crate::shell::pkg::{Index, IndexUse, invocation};
+use crate::shell::run::{later, removed_later};
 
 /// DL3009 `apt-lists-not-removed`.
 pub struct AptListsNotRemoved;
 
-const LISTS: &str = "/var/lib/apt/lists";
+const LISTS: &str = Index::AptLists.dir();
 
 impl Rule for AptListsNotRemoved {
     fn meta(&self) -> RuleMeta {
@@ -27,16 +28,12 @@ impl Rule for AptListsNotRemoved {
         // one finding per RUN: a second `apt-get update` leaves the same lists
         let mut reported = std::collections::HashSet::new();
         check_leftovers(cx, |_, run, script, inv| {
-            if !matches!(
-                inv.manager,
-                Manager::AptGet | Manager::Apt | Manager::Aptitude
-            ) || inv.sub() != "update"
-            {
+            if inv.index_use() != Some((Index::AptLists, IndexUse::Refresh)) {
                 return None;
             }
             // `apt-get dist-clean` (apt >= 2.7) removes the lists too.
             let dist_clean = later(script, inv.index, |c| {
-                is_cmd(c, &["apt-get", "apt"], &["dist-clean"])
+                invocation(0, c).is_some_and(|i| i.clears_index(Index::AptLists))
             });
             if dist_clean
                 || removed_later(script, inv.index, LISTS)
@@ -52,66 +49,20 @@ impl Rule for AptListsNotRemoved {
                      `&& rm -rf {LISTS}/*` to the same RUN (or use a cache mount)",
                     inv.manager.as_str()
                 ),
-                // Removing the lists would break a later RUN that installs without its own
-                // `apt-get update`: no fix then.
-                fix: if later_runs_need_lists(model, run) {
-                    None
-                } else {
-                    append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
+                // Removing the lists breaks a later RUN (of this stage or of any stage that
+                // sees this layer) that installs without its own `apt-get update`: no fix
+                // then; an unsafe one when a later RUN runs a script dlint cannot see into.
+                fix: match index_needed_after(model, run, Index::AptLists) {
+                    IndexNeed::Yes => None,
+                    IndexNeed::Maybe => {
+                        append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
+                            .map(|f| Fix::unsafe_edit(f.description, f.edits))
+                    }
+                    IndexNeed::No => append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*")),
                 },
             })
         });
     }
-}
-
-/// True when a RUN after `run`, in its stage or a stage built `FROM` it, uses the package lists
-/// (`apt-get install`, `upgrade`, `apt-cache` ...) before running `apt-get update` itself.
-fn later_runs_need_lists(model: &SemanticModel<'_>, run: &Run) -> bool {
-    let Some(stage) = run.stage else {
-        return false;
-    };
-    let descends = |s: Option<usize>| s.is_some_and(|s| model.descends_from(s, stage));
-    model
-        .analysis()
-        .runs
-        .iter()
-        .filter(|r| r.index > run.index && !r.onbuild && descends(r.stage))
-        .filter_map(|r| r.script.as_ref())
-        .any(|script| {
-            for c in &script.commands {
-                let apt = matches!(c.name(), Some("apt-get" | "apt" | "aptitude"));
-                let sub = c
-                    .args()
-                    .iter()
-                    .find(|w| !w.value.starts_with('-'))
-                    .map(|w| w.value.as_str());
-                if apt && sub == Some("update") {
-                    return false;
-                }
-                let needs = c.name() == Some("apt-cache")
-                    || (apt
-                        && matches!(
-                            sub,
-                            Some(
-                                "install"
-                                    | "upgrade"
-                                    | "dist-upgrade"
-                                    | "full-upgrade"
-                                    | "build-dep"
-                                    | "source"
-                                    | "download"
-                                    | "satisfy"
-                                    | "search"
-                                    | "show"
-                                    | "policy"
-                            )
-                        ));
-                if needs {
-                    return true;
-                }
-            }
-            false
-        })
 }
 
 #[cfg(test)]
@@ -305,6 +256,73 @@ mod fix_tests {
             let d = run(&AptListsNotRemoved, src);
             assert_eq!(d.len(), 1, "{src}");
             assert!(d[0].fix.is_none(), "{src}");
+        }
+        // the later RUN is read through the package model: options before the sub-command,
+        // wrappers, `apt-cache`, child stages and stages reading this one
+        for later in [
+            "RUN apt-get -o Acquire::Retries=3 install -y --no-install-recommends curl ca-certificates",
+            "RUN apt-get -c /etc/apt/custom.conf install -y curl",
+            "RUN apt-get -q install -y curl",
+            "RUN apt-get -qq -o=Dpkg::Use-Pty=0 install -y curl",
+            "RUN apt-get --option=Acquire::Retries=3 install -y curl",
+            "RUN apt-get --option Acquire::Retries=3 install -y curl",
+            "RUN sudo apt-get install -y curl",
+            "RUN env DEBIAN_FRONTEND=noninteractive apt-get install -y curl",
+            "RUN DEBIAN_FRONTEND=noninteractive apt-get install -y curl",
+            "RUN command apt-get install -y curl",
+            "RUN sudo -E env A=b nice -n 5 apt-get -y install curl",
+            "RUN apt-cache policy curl",
+            "RUN apt install -y curl",
+            "RUN sh -c 'apt-get -o Acquire::Retries=3 install -y curl'",
+            "RUN echo curl | xargs apt-get install -y",
+        ] {
+            let src = format!("FROM debian:12\nRUN apt-get update\n{later}\n");
+            let d = run(&AptListsNotRemoved, &src);
+            assert_eq!(d.len(), 1, "{src}");
+            assert!(d[0].fix.is_none(), "{src}");
+        }
+        for src in [
+            // a child stage (FROM base AS x), a grandchild, an ONBUILD trigger
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM base AS x\nRUN apt-get -o Acquire::Retries=3 install -y curl\n",
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM base AS mid\nRUN echo\nFROM mid\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get update\nONBUILD RUN apt-get install -y curl\n",
+            // a stage mounting or copying this one
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM debian:12\nRUN --mount=from=base,source=/var/lib/apt/lists,target=/var/lib/apt/lists apt-get install -y curl\n",
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM scratch AS x\nCOPY --from=base / /\nRUN apt-get install -y curl\n",
+        ] {
+            let d = run(&AptListsNotRemoved, src);
+            assert!(d.iter().all(|d| d.fix.is_none()), "{src}");
+        }
+        // a later RUN running a script dlint cannot see into: an unsafe fix
+        for later in [
+            "RUN ./install-deps.sh",
+            "RUN sh /tmp/setup.sh",
+            "RUN . ./env.sh && make",
+        ] {
+            let src =
+                format!("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n{later}\n");
+            let d = run(&AptListsNotRemoved, &src);
+            assert_eq!(
+                d[0].fix.as_ref().map(|f| f.applicability),
+                Some(crate::lint::Applicability::Unsafe),
+                "{src}"
+            );
+        }
+        // removing or refreshing, or a sibling stage that does not see this layer: safe
+        for src in [
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get -o Acquire::Retries=3 remove -y curl\n",
+            "FROM debian:12\nRUN apt-get update\nRUN apt-get -o Acquire::Retries=3 update && apt-get install -y curl\n",
+            "FROM debian:12 AS a\nRUN apt-get update\nFROM debian:12 AS b\nRUN apt-get install -y curl\n",
+            "FROM debian:12\nRUN apt-get update\nRUN sh -c 'echo hi'\n",
+            "FROM debian:12\nRUN apt-get update\nRUN . /etc/os-release && echo $ID\n",
+        ] {
+            let d = run(&AptListsNotRemoved, src);
+            assert!(!d.is_empty(), "{src}");
+            assert_eq!(
+                d[0].fix.as_ref().map(|f| f.applicability),
+                Some(crate::lint::Applicability::Safe),
+                "{src}"
+            );
         }
         // a later RUN with its own update is fine
         let src =

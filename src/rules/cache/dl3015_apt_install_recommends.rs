@@ -26,8 +26,8 @@ impl Rule for AptInstallRecommends {
         for run in &a.runs {
             let Some(script) = &run.script else { continue };
             let configures = script.commands.iter().any(|c| {
-                c.name() != Some("apt-get")
-                    && c.name() != Some("apt")
+                !crate::shell::pkg::invocation(0, c)
+                    .is_some_and(|i| matches!(i.manager, Manager::AptGet | Manager::Apt))
                     && c.args().iter().any(|w| {
                         w.value.contains("Install-Recommends") && !w.value.contains("true")
                     })

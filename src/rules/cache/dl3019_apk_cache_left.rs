@@ -3,10 +3,11 @@
 use super::{Leftover, check_leftovers, is_cmd, option_fix};
 use crate::dockerfile::Dockerfile;
 use crate::lint::Fix;
+use crate::lint::index_readers::{IndexNeed, index_needed_after};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::Script;
 use crate::shell::pkg::Manager;
-use crate::shell::pkg::{Invocation, invocations};
+use crate::shell::pkg::{Index, Invocation, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3019 `apk-cache-left`.
@@ -27,7 +28,7 @@ impl Rule for ApkCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model) = (cx.dockerfile, cx.model());
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Apk
                 || inv.sub() != "add"
@@ -37,7 +38,7 @@ impl Rule for ApkCacheLeft {
             }
             if removed_later(script, inv.index, CACHE)
                 || later(script, inv.index, |c| {
-                    is_cmd(c, &["apk"], &["cache", "clean"])
+                    is_cmd(c, &[Manager::Apk], &["cache", "clean"])
                 })
                 || run.mount_covers(CACHE)
             {
@@ -49,15 +50,27 @@ impl Rule for ApkCacheLeft {
                     "`apk add` without `--no-cache` leaves the package index in {CACHE} in this \
                      layer; use `apk add --no-cache`"
                 ),
-                fix: fix(df, script, inv),
+                // Dropping `apk update` would break a later RUN that reads the index.
+                fix: fix(
+                    df,
+                    script,
+                    inv,
+                    index_needed_after(model, run, Index::Apk) == IndexNeed::No,
+                ),
             })
         });
     }
 }
 
 /// `--no-cache` after `add`; the first `apk add` after an `apk update` also drops the update
-/// when every apk command after it is an `add` (with `--no-cache` they fetch a fresh index).
-fn fix(df: &Dockerfile, script: &Script, inv: &Invocation<'_>) -> Option<Fix> {
+/// when every apk command after it is an `add` (with `--no-cache` they fetch a fresh index)
+/// and no later RUN reads the index (`may_drop_update`).
+fn fix(
+    df: &Dockerfile,
+    script: &Script,
+    inv: &Invocation<'_>,
+    may_drop_update: bool,
+) -> Option<Fix> {
     let mut fix = option_fix(df, inv, "--no-cache")?;
     let apk = invocations(script);
     let apk: Vec<&Invocation<'_>> = apk.iter().filter(|i| i.manager == Manager::Apk).collect();
@@ -67,7 +80,8 @@ fn fix(df: &Dockerfile, script: &Script, inv: &Invocation<'_>) -> Option<Fix> {
     if let Some(u) = update {
         let after = apk.get(u + 1..).unwrap_or(&[]);
         let first_add = after.first().is_some_and(|i| i.index == inv.index);
-        if first_add
+        if may_drop_update
+            && first_add
             && after.iter().all(|i| i.sub() == "add")
             && let Some(remove) = crate::shell::edit::remove_command(df, script, apk[u].index)
         {
@@ -138,6 +152,14 @@ mod fix_tests {
                 "FROM alpine\nRUN set -e; apk update; apk add curl\n"
             ),
             "FROM alpine\nRUN set -e; apk add --no-cache curl\n"
+        );
+        // a later RUN reads the index the update fetched: the update stays
+        assert_eq!(
+            fixed(
+                &ApkCacheLeft,
+                "FROM alpine\nRUN apk update && apk add curl\nRUN apk add git\n"
+            ),
+            "FROM alpine\nRUN apk update && apk add --no-cache curl\nRUN apk add --no-cache git\n"
         );
         // `apk upgrade` needs the index: the update stays
         assert_eq!(

@@ -29,7 +29,7 @@ impl Rule for YumCacheLeft {
                 return None;
             }
             if later(script, inv.index, |c| {
-                is_cmd(c, &["yum"], &["clean", "all"])
+                is_cmd(c, &[Manager::Yum], &["clean", "all"])
             }) || removed_later(script, inv.index, CACHE)
                 || run.mount_covers(CACHE)
             {

@@ -29,7 +29,7 @@ impl Rule for ZypperCacheLeft {
                 return None;
             }
             let cleaned = later(script, inv.index, |c| {
-                is_cmd(c, &["zypper"], &["clean"]) || is_cmd(c, &["zypper"], &["cc"])
+                is_cmd(c, &[Manager::Zypper], &["clean"]) || is_cmd(c, &[Manager::Zypper], &["cc"])
             });
             if cleaned || removed_later(script, inv.index, CACHE) || run.mount_covers(CACHE) {
                 return None;

@@ -2,7 +2,7 @@
 
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::{Invocation, Manager, invocations};
+use crate::shell::pkg::{Invocation, Manager, cache_dir, dir_paths, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3040 `dnf-cache-left`.
@@ -32,18 +32,14 @@ impl Rule for DnfCacheLeft {
                 // dnf 4 keeps its cache in /var/cache/dnf, dnf5 (Fedora 41+, `dnf` there too) in
                 // /var/cache/libdnf5; microdnf (libdnf) in /var/cache/yum, and Fedora 41+ ships
                 // dnf5 in its place. Removing (or mounting) one of them is enough.
-                let dirs: &[&str] = match inv.manager {
-                    Manager::Microdnf => &["/var/cache/yum", "/var/cache/libdnf5"],
-                    _ => &["/var/cache/dnf", "/var/cache/libdnf5"],
-                };
-                let dirs_gone = dirs
+                let dirs_gone = dir_paths(inv.manager)
                     .iter()
                     .any(|d| removed_later(script, inv.index, d) || run.mount_covers(d));
                 // `dnf clean all` leaves microdnf's cache and `microdnf clean all` leaves dnf's;
                 // `yum` is dnf on RHEL 8+ and Fedora.
-                let cleaners: &[&str] = match inv.manager {
-                    Manager::Microdnf => &["microdnf"],
-                    _ => &["dnf", "dnf5", "yum"],
+                let cleaners: &[Manager] = match inv.manager {
+                    Manager::Microdnf => &[Manager::Microdnf],
+                    _ => &[Manager::Dnf, Manager::Yum],
                 };
                 let cleaned = later(script, inv.index, |c| {
                     is_cmd(c, cleaners, &["clean", "all"])
@@ -61,10 +57,7 @@ impl Rule for DnfCacheLeft {
                 return None;
             }
             let tool = inv.manager.as_str();
-            let dir = match inv.manager {
-                Manager::Microdnf => "/var/cache/yum",
-                _ => "/var/cache/dnf",
-            };
+            let dir = cache_dir(inv.manager).unwrap_or("/var/cache/dnf");
             Some(Leftover {
                 span: inv.cmd.span,
                 message: format!(

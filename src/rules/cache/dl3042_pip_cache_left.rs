@@ -27,7 +27,7 @@ impl Rule for PipCacheLeft {
                 return None;
             }
             // `uv pip install` has its own cache (DL5003).
-            if inv.cmd.name() == Some("uv") || inv.has(&["--no-cache-dir"]) {
+            if inv.is_uv() || inv.has(&["--no-cache-dir"]) {
                 return None;
             }
             let no_cache_env = |v: &str| {
@@ -53,7 +53,7 @@ impl Rule for PipCacheLeft {
                 || removed_later(script, inv.index, &cache)
                 || removed_later(script, inv.index, "/root/.cache/pip")
                 || later(script, inv.index, |c| {
-                    is_cmd(c, &["pip", "pip3"], &["cache", "purge"])
+                    is_cmd(c, &[Manager::Pip], &["cache", "purge"])
                         || (c.name().is_some_and(|n| n.starts_with("python"))
                             && c.args().iter().any(|w| w.value == "purge"))
                 })

@@ -30,7 +30,7 @@ impl Rule for YarnCacheLeft {
             }
             let folder = inv.value(&["--cache-folder"]);
             if later(script, inv.index, |c| {
-                is_cmd(c, &["yarn", "yarnpkg"], &["cache", "clean"])
+                is_cmd(c, &[Manager::Yarn], &["cache", "clean"])
             }) || removed_later(script, inv.index, CACHE)
                 || removed_later(script, inv.index, "/root/.cache/yarn")
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))

@@ -71,8 +71,8 @@ fn check_one(
                     })
                 }))
     };
-    let cleaned_by = |names: &[&str], words: &[&str]| {
-        later(script, inv.index, |c: &Command| is_cmd(c, names, words))
+    let cleaned_by = |managers: &[Manager], words: &[&str]| {
+        later(script, inv.index, |c: &Command| is_cmd(c, managers, words))
     };
     // A name or path safe to paste into a command unquoted.
     let plain = |s: &str| {
@@ -88,7 +88,7 @@ fn check_one(
                 .or_else(|| env("npm_config_cache"))
                 .or_else(|| env("NPM_CONFIG_CACHE"))
                 .unwrap_or_else(|| in_home(".npm"));
-            if cleaned_by(&["npm"], &["cache", "clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Npm], &["cache", "clean"]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.value(&["--cache"]) {
@@ -110,7 +110,7 @@ fn check_one(
         }
         Manager::Pnpm if inv.is_install() => {
             let dir = in_home(".local/share/pnpm/store");
-            if cleaned_by(&["pnpm"], &["store", "prune"])
+            if cleaned_by(&[Manager::Pnpm], &["store", "prune"])
                 || cleared(&dir)
                 || inv.value(&["--store-dir"]).is_some()
             {
@@ -149,7 +149,7 @@ fn check_one(
         }
         Manager::Conda if inv.is_install() => {
             let dir = "/opt/conda/pkgs".to_string();
-            if cleaned_by(&["conda", "mamba", "micromamba"], &["clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Conda], &["clean"]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.cmd.name() {
@@ -161,7 +161,7 @@ fn check_one(
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
             let dir = env("GOCACHE").unwrap_or_else(|| in_home(".cache/go-build"));
             let go_clean = later(script, inv.index, |c| {
-                c.name() == Some("go")
+                is_cmd(c, &[Manager::Go], &[])
                     && c.args().first().is_some_and(|w| w.value == "clean")
                     && c.args()
                         .iter()
@@ -208,7 +208,7 @@ fn check_one(
             )
         }
         Manager::Pip | Manager::Uv
-            if inv.cmd.name() == Some("uv") && (inv.is_install() || inv.sub() == "install") =>
+            if inv.is_uv() && (inv.is_install() || inv.sub() == "install") =>
         {
             let dir = env("UV_CACHE_DIR").unwrap_or_else(|| in_home(".cache/uv"));
             if inv.has(&["--no-cache", "-n"])
@@ -218,7 +218,7 @@ fn check_one(
                     .assignments
                     .iter()
                     .any(|a| a.starts_with("UV_NO_CACHE="))
-                || cleaned_by(&["uv"], &["cache", "clean"])
+                || cleaned_by(&[Manager::Uv], &["cache", "clean"])
                 || cleared(&dir)
             {
                 return None;

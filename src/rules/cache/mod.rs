@@ -35,7 +35,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
 
 use crate::dockerfile::Span;
 use crate::lint::{Context, Fix};
-use crate::shell::pkg::Invocation;
+use crate::shell::pkg::{Invocation, Manager};
 use crate::shell::run::{Analysis, Run, for_each_invocation};
 use crate::shell::{Command, Script};
 
@@ -92,8 +92,9 @@ pub(crate) fn option_fix(
     ))
 }
 
-/// True when the command is `<tool> <words...>` (e.g. `yum clean all`) for one of the tools
-/// `names` ([`Command::is`] for each).
-pub(crate) fn is_cmd(c: &Command, names: &[&str], words: &[&str]) -> bool {
-    names.iter().any(|n| c.is(n, words))
+/// True when the command is one of `managers` (through the package model: `dnf5`, `sudo yum`,
+/// `python -m pip` ...) with every one of `words` among its arguments (e.g. `yum clean all`).
+pub(crate) fn is_cmd(c: &Command, managers: &[Manager], words: &[&str]) -> bool {
+    crate::shell::pkg::invocation(0, c).is_some_and(|i| managers.contains(&i.manager))
+        && words.iter().all(|w| c.args().iter().any(|a| a.value == *w))
 }

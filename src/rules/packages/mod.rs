@@ -42,7 +42,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
 
 use crate::dockerfile::Span;
 use crate::lint::{Context, Fix};
-use crate::shell::pkg::{Invocation, Manager, Package};
+use crate::shell::pkg::{Invocation, Manager, Package, assigned_before};
 use crate::shell::run::for_each_invocation;
 
 /// Reports what `f` returns for every invocation of one of `managers`, in every stage.
@@ -77,18 +77,25 @@ pub(crate) fn each_invocation_fixed(
 
 /// Reports the static, non-path packages without a version among the install invocations of
 /// `managers`: one finding per invocation, spanning its unpinned packages, with `message`
-/// describing the first and the others listed after it.
+/// describing the first and the others listed after it. A package given through a variable
+/// (`apt-get install -y $PKGS`) counts when the variable holds a literal: assigned earlier in
+/// the same RUN, or an ENV/ARG value in scope; it is reported at the variable's use.
 pub(crate) fn unpinned(
     cx: &mut Context<'_>,
     managers: &[Manager],
     accept: impl Fn(&Invocation<'_>) -> bool,
     message: impl Fn(&Invocation<'_>, &Package) -> String,
 ) {
-    each_invocation(cx, managers, |inv| {
-        if !inv.is_install() || accept(inv) {
-            return Vec::new();
+    let model = cx.model();
+    let mut found = Vec::new();
+    for_each_invocation(cx.analysis(), |run, script, inv| {
+        if !managers.contains(&inv.manager) || !inv.is_install() || accept(inv) {
+            return;
         }
-        let pkgs = inv.packages();
+        let lookup = |name: &str| {
+            assigned_before(script, inv.index, name).or_else(|| model.var(run.index, name))
+        };
+        let pkgs = inv.packages_resolved(&lookup);
         let bad: Vec<&Package> = pkgs
             .iter()
             .filter(|p| {
@@ -99,7 +106,7 @@ pub(crate) fn unpinned(
             })
             .collect();
         let (Some(first), Some(last)) = (bad.first(), bad.last()) else {
-            return Vec::new();
+            return;
         };
         let mut msg = message(inv, first);
         if bad.len() > 1 {
@@ -114,8 +121,11 @@ pub(crate) fn unpinned(
                 msg.push_str(&format!(" and {more} more"));
             }
         }
-        vec![(first.span.cover(last.span), msg)]
+        found.push((first.span.cover(last.span), msg));
     });
+    for (span, msg) in found {
+        cx.report(span, msg);
+    }
 }
 
 /// True for an operand with a variable that no value of the variable can pin: it ends with

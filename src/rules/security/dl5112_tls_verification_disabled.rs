@@ -5,6 +5,7 @@ use crate::dockerfile::{InstructionKind, Span};
 use crate::lint::helpers::unquote;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::Command;
+use crate::shell::pkg::{Family, config_manager_of, invocation};
 
 /// A download whose server is not authenticated: anyone on the path can swap the payload.
 pub struct TlsVerificationDisabled;
@@ -65,6 +66,35 @@ fn only_plain_http(cmd: &Command) -> bool {
         })
 }
 
+/// What a package-manager command turns off, read through the package model (so `python3 -u
+/// -m pip`, `uv pip`, `sudo pip` and `dnf-config-manager` are seen as the managers they run).
+fn manager_disables_tls(cmd: &Command, args: &[&str]) -> Option<&'static str> {
+    let inv = invocation(0, cmd);
+    let manager = match &inv {
+        Some(inv) => inv.manager,
+        None => config_manager_of(cmd)?,
+    };
+    match manager.family() {
+        Family::Npm if setting_off(args, &["strict-ssl", "--strict-ssl", "strictssl"]) => {
+            Some("npm/yarn's TLS verification (`strict-ssl false`)")
+        }
+        Family::Rpm if setting_off(args, &["sslverify"]) => {
+            Some("yum/dnf's TLS verification (`sslverify=0`)")
+        }
+        Family::Pip => {
+            let inv = inv?;
+            let trusted = inv.has(&["--trusted-host", "--allow-insecure-host"])
+                || inv
+                    .sub
+                    .into_iter()
+                    .chain(inv.operands.iter().copied())
+                    .any(|w| w.value.ends_with(".trusted-host"));
+            trusted.then_some("pip's TLS verification (`--trusted-host`)")
+        }
+        _ => None,
+    }
+}
+
 /// What `cmd` turns off, if anything.
 pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
     for a in &cmd.assignments {
@@ -74,8 +104,11 @@ pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
             return Some(what);
         }
     }
-    let name = cmd.name()?;
     let args: Vec<&str> = cmd.args().iter().map(|w| w.value.as_str()).collect();
+    if let Some(what) = manager_disables_tls(cmd, &args) {
+        return Some(what);
+    }
+    let name = cmd.name()?;
     match name {
         "export" | "env" => args.iter().find_map(|a| {
             let (k, v) = a.split_once('=')?;
@@ -90,25 +123,8 @@ pub fn command_disables_tls(cmd: &Command) -> Option<&'static str> {
         "git" if setting_off(&args, &["sslverify"]) => {
             Some("git's TLS verification (`http.sslVerify`)")
         }
-        "npm" | "yarn" | "yarnpkg" | "pnpm"
-            if setting_off(&args, &["strict-ssl", "--strict-ssl", "strictssl"]) =>
-        {
-            Some("npm/yarn's TLS verification (`strict-ssl false`)")
-        }
-        "yum" | "dnf" | "dnf5" | "microdnf" | "yum-config-manager" | "dnf-config-manager"
-        | "echo" | "printf" | "sed" | "tee"
-            if setting_off(&args, &["sslverify"]) =>
-        {
+        "echo" | "printf" | "sed" | "tee" if setting_off(&args, &["sslverify"]) => {
             Some("yum/dnf's TLS verification (`sslverify=0`)")
-        }
-        n if n.starts_with("pip")
-            || (n.starts_with("python")
-                && args.first() == Some(&"-m")
-                && args.get(1).is_some_and(|m| m.starts_with("pip"))) =>
-        {
-            let trusted = cmd.has_option(None, Some("trusted-host"))
-                || args.iter().any(|a| a.ends_with(".trusted-host"));
-            trusted.then_some("pip's TLS verification (`--trusted-host`)")
         }
         _ => None,
     }
@@ -287,6 +303,30 @@ RUN python3 -m pip install --trusted-host=pypi.org x
             lines(&TlsVerificationDisabled, src),
             (2..=16).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn pip_through_the_package_model() {
+        // issue 20: `uv pip` and `python3 -u -m pip` were missed (DL3013 and DL3042 saw them)
+        let src = "FROM debian:12
+RUN uv pip install --trusted-host h foo
+RUN python3 -u -m pip install --trusted-host h foo
+RUN sudo -H pip3 install --trusted-host=h foo
+RUN pip config set global.trusted-host h
+RUN uv pip install --allow-insecure-host h foo
+RUN pipx install --pip-args='-q' foo && pipenv install --trusted-host h
+RUN dnf-config-manager --setopt=sslverify=0 --save
+";
+        assert_eq!(
+            lines(&TlsVerificationDisabled, src),
+            (2..=8).collect::<Vec<_>>()
+        );
+        // the option of another command, or a host that is not trusted
+        let src = "FROM debian:12
+RUN uv pip install --index-url https://h/simple foo
+RUN python3 -m venv /v && echo --trusted-host
+";
+        assert!(lines(&TlsVerificationDisabled, src).is_empty());
     }
 
     #[test]

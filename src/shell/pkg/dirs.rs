@@ -1,0 +1,281 @@
+//! The cache and index directories each package manager fills, in one table read by the cache
+//! rules, DL5004's bookkeeping ([`crate::lint::removals`]), `dlint image`'s cache detection
+//! ([`crate::image::CACHE_DIRS`]) and the optimizer's pricing.
+
+use super::{Index, Invocation, Manager};
+
+/// What a manager keeps in a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DirKind {
+    /// Downloaded packages, wheels, tarballs: deleting it only costs a new download.
+    Cache,
+    /// The package index later commands resolve names against (apt's lists, apk's index):
+    /// deleting it breaks a later install that does not refresh it.
+    Index,
+}
+
+/// One directory a package manager fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManagerDir {
+    /// Absolute path.
+    pub path: &'static str,
+    /// The tool name reports and the optimizer use (`apt`, `pip`, `dnf` ...).
+    pub tool: &'static str,
+    /// The managers that fill it (with their default configuration).
+    pub managers: &'static [Manager],
+    pub kind: DirKind,
+}
+
+impl ManagerDir {
+    /// The path without its leading `/`, as image archives name it.
+    pub fn rel(&self) -> &'static str {
+        self.path.trim_start_matches('/')
+    }
+}
+
+const APT: &[Manager] = &[Manager::AptGet, Manager::Apt, Manager::Aptitude];
+const YARN: &[Manager] = &[Manager::Yarn];
+
+const fn dir(
+    path: &'static str,
+    tool: &'static str,
+    managers: &'static [Manager],
+    kind: DirKind,
+) -> ManagerDir {
+    ManagerDir {
+        path,
+        tool,
+        managers,
+        kind,
+    }
+}
+
+/// Every cache or index directory dlint knows. The order is part of `dlint image`'s JSON
+/// output (a path class is an index into this table): append, do not reorder.
+pub const MANAGER_DIRS: &[ManagerDir] = &[
+    dir("/var/lib/apt/lists", "apt", APT, DirKind::Index),
+    dir("/var/cache/apt", "apt", APT, DirKind::Cache),
+    dir("/var/cache/apk", "apk", &[Manager::Apk], DirKind::Index),
+    dir("/etc/apk/cache", "apk", &[Manager::Apk], DirKind::Cache),
+    dir("/root/.cache/pip", "pip", &[Manager::Pip], DirKind::Cache),
+    dir("/root/.npm", "npm", &[Manager::Npm], DirKind::Cache),
+    dir("/usr/local/share/.cache/yarn", "yarn", YARN, DirKind::Cache),
+    dir("/root/.cache/yarn", "yarn", YARN, DirKind::Cache),
+    dir("/root/.yarn/berry/cache", "yarn", YARN, DirKind::Cache),
+    dir(
+        "/root/.local/share/pnpm/store",
+        "pnpm",
+        &[Manager::Pnpm],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.cache/go-build",
+        "go",
+        &[Manager::Go],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/go/pkg/mod/cache",
+        "go",
+        &[Manager::Go],
+        DirKind::Cache,
+    ),
+    dir("/go/pkg/mod/cache", "go", &[Manager::Go], DirKind::Cache),
+    dir("/var/cache/dnf", "dnf", &[Manager::Dnf], DirKind::Cache),
+    // microdnf (libdnf) keeps its cache where yum did
+    dir(
+        "/var/cache/yum",
+        "yum",
+        &[Manager::Yum, Manager::Microdnf],
+        DirKind::Cache,
+    ),
+    dir(
+        "/var/cache/zypp",
+        "zypper",
+        &[Manager::Zypper],
+        DirKind::Cache,
+    ),
+    dir("/root/.gem", "gem", &[Manager::Gem], DirKind::Cache),
+    dir(
+        "/usr/local/bundle/cache",
+        "bundler",
+        &[Manager::Bundle],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.cache/composer",
+        "composer",
+        &[Manager::Composer],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.composer/cache",
+        "composer",
+        &[Manager::Composer],
+        DirKind::Cache,
+    ),
+    dir(
+        "/opt/conda/pkgs",
+        "conda",
+        &[Manager::Conda],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.conda/pkgs",
+        "conda",
+        &[Manager::Conda],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.cargo/registry",
+        "cargo",
+        &[Manager::Cargo],
+        DirKind::Cache,
+    ),
+    dir(
+        "/usr/local/cargo/registry",
+        "cargo",
+        &[Manager::Cargo],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.m2/repository",
+        "maven",
+        &[Manager::Maven],
+        DirKind::Cache,
+    ),
+    dir(
+        "/root/.gradle/caches",
+        "gradle",
+        &[Manager::Gradle],
+        DirKind::Cache,
+    ),
+    dir("/root/.cache/uv", "uv", &[Manager::Uv], DirKind::Cache),
+    // dnf5 (Fedora 41+, where `dnf` and `microdnf` are dnf5) keeps its cache here
+    dir(
+        "/var/cache/libdnf5",
+        "dnf",
+        &[Manager::Dnf, Manager::Microdnf],
+        DirKind::Cache,
+    ),
+];
+
+/// The directories `manager` fills, in table order.
+pub fn dirs_of(manager: Manager) -> impl Iterator<Item = &'static ManagerDir> {
+    MANAGER_DIRS
+        .iter()
+        .filter(move |d| d.managers.contains(&manager))
+}
+
+/// The paths of the directories `manager` fills.
+pub fn dir_paths(manager: Manager) -> Vec<&'static str> {
+    dirs_of(manager).map(|d| d.path).collect()
+}
+
+/// The directory `manager` fills first by default (its main cache), if any.
+pub fn cache_dir(manager: Manager) -> Option<&'static str> {
+    dirs_of(manager).next().map(|d| d.path)
+}
+
+impl Invocation<'_> {
+    /// The cache or index directories this invocation fills with the default configuration
+    /// (`set` tells whether an environment variable that moves or turns off a cache is set;
+    /// the caches under /root only when running as `root`).
+    pub fn filled_dirs(&self, set: &dyn Fn(&str) -> bool, root: bool) -> Vec<&'static str> {
+        let sub = self.sub();
+        let paths = |m: Manager| dir_paths(m);
+        match self.manager {
+            Manager::AptGet | Manager::Apt => match sub {
+                "update" => vec![Index::AptLists.dir()],
+                "install" | "upgrade" | "dist-upgrade" | "full-upgrade"
+                    if self.is_install() || sub != "install" =>
+                {
+                    dirs_of(self.manager)
+                        .filter(|d| d.kind == DirKind::Cache)
+                        .map(|d| d.path)
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+            Manager::Apk
+                if !self.has(&["--no-cache"]) && matches!(sub, "add" | "update" | "upgrade") =>
+            {
+                vec![Index::Apk.dir()]
+            }
+            Manager::Dnf | Manager::Yum | Manager::Microdnf
+                if self.is_install() || matches!(sub, "makecache" | "update" | "upgrade") =>
+            {
+                paths(self.manager)
+            }
+            Manager::Zypper if self.is_install() || matches!(sub, "refresh" | "ref") => {
+                paths(Manager::Zypper)
+            }
+            Manager::Conda if self.is_install() || sub == "create" => {
+                cache_dir(Manager::Conda).into_iter().collect()
+            }
+            _ if !root => Vec::new(),
+            Manager::Pip
+                if !self.is_uv()
+                    && self.is_install()
+                    && !self.has(&["--no-cache-dir"])
+                    && !set("PIP_NO_CACHE_DIR")
+                    && !set("PIP_CACHE_DIR") =>
+            {
+                paths(Manager::Pip)
+            }
+            Manager::Npm
+                if self.is_install() && !set("npm_config_cache") && !set("NPM_CONFIG_CACHE") =>
+            {
+                paths(Manager::Npm)
+            }
+            Manager::Yarn if self.is_install() && !set("YARN_CACHE_FOLDER") => {
+                cache_dir(Manager::Yarn).into_iter().collect()
+            }
+            Manager::Go if matches!(sub, "build" | "install") && !set("GOCACHE") => {
+                cache_dir(Manager::Go).into_iter().collect()
+            }
+            Manager::Composer
+                if matches!(sub, "install" | "require" | "update")
+                    && !set("COMPOSER_HOME")
+                    && !set("COMPOSER_CACHE_DIR") =>
+            {
+                // composer 1's default (composer 2 uses ~/.cache/composer)
+                vec!["/root/.composer/cache"]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_is_absolute_and_listed_once() {
+        for (i, d) in MANAGER_DIRS.iter().enumerate() {
+            assert!(
+                d.path.starts_with('/') && !d.path.ends_with('/'),
+                "{}",
+                d.path
+            );
+            assert!(!d.managers.is_empty(), "{}", d.path);
+            assert!(
+                MANAGER_DIRS.iter().skip(i + 1).all(|o| o.path != d.path),
+                "{}",
+                d.path
+            );
+        }
+    }
+
+    #[test]
+    fn dnf5_cache_is_known_for_dnf_and_microdnf() {
+        assert!(dir_paths(Manager::Dnf).contains(&"/var/cache/libdnf5"));
+        assert_eq!(
+            dir_paths(Manager::Microdnf),
+            ["/var/cache/yum", "/var/cache/libdnf5"]
+        );
+        assert_eq!(cache_dir(Manager::Yum), Some("/var/cache/yum"));
+        assert_eq!(cache_dir(Manager::AptGet), Some("/var/lib/apt/lists"));
+    }
+}
