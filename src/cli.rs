@@ -11,6 +11,7 @@ pub mod fix;
 pub mod hook;
 pub mod image;
 pub mod lint;
+pub mod lsp;
 pub mod man;
 pub mod optimize;
 pub mod parse;
@@ -77,6 +78,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write all pages with --out-dir).
     Man(man::ManArgs),
+    /// Run the language server for editors (LSP over stdin/stdout).
+    Lsp(lsp::LspArgs),
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -91,6 +94,7 @@ const SUBCOMMANDS: &[&str] = &[
     "parse",
     "completions",
     "man",
+    "lsp",
     "help",
 ];
 
@@ -141,5 +145,6 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
