@@ -372,3 +372,80 @@ fn first_diagnostics_on_100_line_dockerfiles() {
     c.notify("exit", Value::Null);
     assert!(c.child.wait().expect("wait").success());
 }
+
+mod hostile {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    const METHODS: &[&str] = &[
+        "textDocument/didOpen",
+        "textDocument/didChange",
+        "textDocument/didSave",
+        "textDocument/didClose",
+        "textDocument/codeAction",
+        "textDocument/hover",
+        "textDocument/definition",
+        "shutdown",
+        "$/cancelRequest",
+    ];
+
+    fn position() -> impl Strategy<Value = serde_json::Value> {
+        (
+            prop_oneof![0u32..6, any::<u32>()],
+            prop_oneof![0u32..40, any::<u32>()],
+        )
+            .prop_map(|(l, c)| json!({"line": l, "character": c}))
+    }
+
+    fn message() -> impl Strategy<Value = String> {
+        let text = "(FROM|RUN|LABEL|# hadolint ignore=DL3008|apt-get install|é|🐳|\\\\|\n|\r\n| |x|=|\"){0,40}";
+        (
+            0..METHODS.len(),
+            prop::option::of(0i64..5),
+            text,
+            position(),
+            position(),
+            any::<bool>(),
+        )
+            .prop_map(|(m, id, text, a, b, well_typed)| {
+                let doc = json!({"uri": "file:///w/Dockerfile", "languageId": "dockerfile",
+                                 "version": 1, "text": text});
+                let params = if well_typed {
+                    json!({"textDocument": doc, "contentChanges": [{"text": text}],
+                           "range": {"start": a, "end": b}, "position": a, "context": {"diagnostics": []}})
+                } else {
+                    json!({"textDocument": 3, "range": [a, b]})
+                };
+                let mut msg = json!({"jsonrpc": "2.0", "method": METHODS[m], "params": params});
+                if let Some(id) = id {
+                    msg["id"] = json!(id);
+                }
+                frame(&msg.to_string())
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Any sequence of (possibly ill-typed) messages after `initialize` is answered without a
+        /// panic; the session ends with an error or cleanly, never a crash.
+        #[test]
+        fn any_messages_are_answered_without_panic(
+            msgs in prop::collection::vec(message(), 0..12),
+            garbage in "[{}\\[\\]a-z0-9\":,]{0,20}",
+        ) {
+            let init = frame(&json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                                     "params": {"capabilities": {}}}).to_string());
+            let input = [init, msgs.concat(), frame(&garbage)].concat();
+            let mut out = Vec::new();
+            let mut server = dlint::lsp::Server::new(dlint::rules::registry(), &mut out,
+                                                     std::env::temp_dir());
+            let _ = server.run(&mut std::io::Cursor::new(input.into_bytes()));
+            prop_assert!(!out.is_empty());
+        }
+    }
+}
