@@ -11,6 +11,7 @@ pub mod fix;
 pub mod hook;
 pub mod image;
 pub mod lint;
+pub mod lsp;
 pub mod man;
 pub mod optimize;
 pub mod parse;
@@ -78,6 +79,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (or write all pages with --out-dir).
     Man(man::ManArgs),
+    /// Run the language server for editors (LSP over stdin/stdout).
+    Lsp(lsp::LspArgs),
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -92,6 +95,7 @@ const SUBCOMMANDS: &[&str] = &[
     "parse",
     "completions",
     "man",
+    "lsp",
     "help",
 ];
 
@@ -191,5 +195,6 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod hook;
 pub mod image;
 pub mod lint;
+pub mod lsp;
 pub mod optimize;
 pub mod report;
 pub mod rules;

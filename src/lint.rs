@@ -191,14 +191,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         };
     }
     let decoded = read::decode(bytes);
-    let mut diagnostics = match dockerignore_for(path, config) {
-        Some(ignore) => {
-            let mut cfg = config.clone();
-            cfg.settings.dockerignore = Some(ignore);
-            lint_source(registry, &decoded.text, &cfg)
-        }
-        None => lint_source(registry, &decoded.text, config),
-    };
+    let mut diagnostics = lint_text_at(registry, path, &dockerfile::parse(&decoded.text), config);
     let error = decoded.invalid.map(|bad| {
         let e = bad.error(path, &decoded.text);
         let d = read::unreadable(&e, bad.span());
@@ -211,6 +204,24 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         source: decoded.text,
         diagnostics,
         error,
+    }
+}
+
+/// Lints `df`, the text of the file at `path` (an editor's buffer, say) as [`lint_path`] would:
+/// the `.dockerignore` of its build context applies.
+pub fn lint_text_at(
+    registry: &Registry,
+    path: &Path,
+    df: &Dockerfile,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    match dockerignore_for(path, config) {
+        Some(ignore) => {
+            let mut cfg = config.clone();
+            cfg.settings.dockerignore = Some(ignore);
+            lint_with(registry, df, &cfg)
+        }
+        None => lint_with(registry, df, config),
     }
 }
 

@@ -20,15 +20,27 @@ fn pre_commit_hook_definition() {
     ))
     .expect("read .pre-commit-hooks.yaml");
     let hooks: Vec<Hook> = serde_saphyr::from_str(&text).expect("yaml");
-    assert_eq!(hooks.len(), 1);
+    let ids: Vec<(&str, &str, &str)> = hooks
+        .iter()
+        .map(|h| (h.id.as_str(), h.entry.as_str(), h.language.as_str()))
+        .collect();
+    // `language: python`: pre-commit installs the `dlint-docker` package (pyproject.toml).
+    assert_eq!(
+        ids,
+        [
+            ("dlint", "dlint lint", "python"),
+            ("dlint-fix", "dlint fix", "python")
+        ]
+    );
+    for h in &hooks {
+        // pre-commit appends the file names to the entry.
+        let mut argv: Vec<&str> = h.entry.split_whitespace().collect();
+        argv.extend(["Dockerfile", "svc/api.Dockerfile"]);
+        let cli = dlint::cli::Cli::try_parse_from_args(argv);
+        assert!(cli.is_ok(), "{}: {:?}", h.id, cli.err());
+        assert_eq!((&h.files, &h.exclude), (&hooks[0].files, &hooks[0].exclude));
+    }
     let h = &hooks[0];
-    assert_eq!((h.id.as_str(), h.language.as_str()), ("dlint", "rust"));
-    assert_eq!(h.entry, "dlint lint");
-    // pre-commit appends the file names to the entry.
-    let mut argv: Vec<&str> = h.entry.split_whitespace().collect();
-    argv.extend(["Dockerfile", "svc/api.Dockerfile"]);
-    let cli = dlint::cli::Cli::try_parse_from_args(argv);
-    assert!(cli.is_ok(), "{:?}", cli.err());
 
     let files = regex::Regex::new(&h.files).expect("files regex");
     let exclude = regex::Regex::new(&h.exclude).expect("exclude regex");

@@ -24,6 +24,7 @@ mod lint_cli;
 mod lint_corpus;
 mod lint_fix;
 mod lint_ignores;
+mod lsp_conversation;
 mod optimize;
 mod parser_cli;
 mod parser_common;
