@@ -85,11 +85,22 @@ impl Rule for ChownAfterCopy {
     }
 }
 
+/// The recursive chown/chgrp/chmod commands of one RUN that rewrite one copied destination.
+struct Rewrite<'a> {
+    /// (COPY line, destination).
+    key: (usize, &'a str),
+    /// The first command's span.
+    span: Span,
+    /// The commands (`chown`, ...).
+    names: Vec<&'a str>,
+    /// The paths they name.
+    paths: Vec<&'a str>,
+}
+
 /// One finding per copied destination a RUN rewrites: at its first recursive chown, chgrp or
 /// chmod of it, naming every such command of the RUN.
 fn run_findings(script: &Script, copied: &[(usize, String)]) -> Vec<(Span, String)> {
-    // (COPY line, destination) -> (first command's span, the commands, the paths they name)
-    let mut groups: Vec<((usize, &str), Span, Vec<&str>, Vec<&str>)> = Vec::new();
+    let mut groups: Vec<Rewrite<'_>> = Vec::new();
     for c in &script.commands {
         let Some(name @ ("chown" | "chgrp" | "chmod")) = c.name() else {
             continue;
@@ -109,42 +120,54 @@ fn run_findings(script: &Script, copied: &[(usize, String)]) -> Vec<(Span, Strin
                 .find(|(_, dest)| path_covers(path, dest) || path_covers(dest, path));
             let Some((line, dest)) = hit else { continue };
             let key = (*line, dest.as_str());
-            match groups.iter_mut().find(|g| g.0 == key) {
+            match groups.iter_mut().find(|g| g.key == key) {
                 Some(g) => {
-                    if !g.2.contains(&name) {
-                        g.2.push(name);
+                    if !g.names.contains(&name) {
+                        g.names.push(name);
                     }
-                    if !g.3.contains(&path) {
-                        g.3.push(path);
+                    if !g.paths.contains(&path) {
+                        g.paths.push(path);
                     }
                 }
-                None => groups.push((key, c.span, vec![name], vec![path])),
+                None => groups.push(Rewrite {
+                    key,
+                    span: c.span,
+                    names: vec![name],
+                    paths: vec![path],
+                }),
             }
             break;
         }
     }
     groups
         .into_iter()
-        .map(|((line, dest), span, names, paths)| {
-            let commands: Vec<String> = names.iter().map(|n| format!("`{n} -R`")).collect();
-            let flags: Vec<&str> = ["--chown", "--chmod"]
-                .into_iter()
-                .filter(|f| names.iter().any(|n| (*n == "chmod") == (*f == "--chmod")))
-                .collect();
-            let flags: Vec<String> = flags.iter().map(|f| format!("{f}=…")).collect();
-            (
-                span,
-                format!(
-                    "{} on {} rewrite{} the files line {line}'s COPY put in {dest}: this RUN's \
+        .map(
+            |Rewrite {
+                 key: (line, dest),
+                 span,
+                 names,
+                 paths,
+             }| {
+                let commands: Vec<String> = names.iter().map(|n| format!("`{n} -R`")).collect();
+                let flags: Vec<&str> = ["--chown", "--chmod"]
+                    .into_iter()
+                    .filter(|f| names.iter().any(|n| (*n == "chmod") == (*f == "--chmod")))
+                    .collect();
+                let flags: Vec<String> = flags.iter().map(|f| format!("{f}=…")).collect();
+                (
+                    span,
+                    format!(
+                        "{} on {} rewrite{} the files line {line}'s COPY put in {dest}: this RUN's \
                      layer stores them a second time, as many bytes as the copied files (`dlint \
                      optimize` measures it on a built image); set them in the copy (`COPY {}`)",
-                    commands.join(", "),
-                    paths.join(", "),
-                    if names.len() == 1 { "s" } else { "" },
-                    flags.join(" ")
-                ),
-            )
-        })
+                        commands.join(", "),
+                        paths.join(", "),
+                        if names.len() == 1 { "s" } else { "" },
+                        flags.join(" ")
+                    ),
+                )
+            },
+        )
         .collect()
 }
 
