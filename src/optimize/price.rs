@@ -22,6 +22,7 @@ fn rule_claims(rule: &str, class: PathClass) -> bool {
     };
     match rule {
         "DL3009" => name == "var/lib/apt/lists",
+        "DL5005" => name == "var/cache/apt",
         "DL3019" => tool == "apk",
         "DL3042" => tool == "pip",
         "DL3060" => tool == "yarn",

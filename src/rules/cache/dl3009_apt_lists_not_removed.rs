@@ -49,7 +49,7 @@ impl Rule for AptListsNotRemoved {
                 // Removing the lists would break a later RUN that installs without its own
                 // `apt-get update`: no fix then.
                 fix: if later_runs_need_lists(model, run) {
-                    None
+                    super::merge_update::merge_fix(model, run, script, inv)
                 } else {
                     append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
                 },
