@@ -201,8 +201,14 @@ impl<'a> Pricer<'a> {
             "cache-left",
             true,
             |c, files| {
+                let hint = if c.name() == "var/cache/apt" {
+                    " (`apt-get clean`; the opt-in rule DL5005 fixes it: `override: {info: \
+                     [DL5005]}`)"
+                } else {
+                    ""
+                };
                 format!(
-                    "{} cache /{} left by this RUN ({files} files): clean it in the same RUN",
+                    "{} cache /{} left by this RUN ({files} files): clean it in the same RUN{hint}",
                     c.tool().unwrap_or("package"),
                     c.name()
                 )
