@@ -98,7 +98,8 @@ fn check_one(
     })
 }
 
-/// True when a RUN after `run`, in its stage or a stage built `FROM` it, names the cache.
+/// True when a RUN after `run`, in its stage or a stage built `FROM` it, names the cache in a
+/// command other than a delete (`rm -rf /var/cache/apt/*` later does not need it).
 fn later_runs_use_cache(model: &SemanticModel<'_>, run: &Run) -> bool {
     let Some(stage) = run.stage else {
         return false;
@@ -113,6 +114,7 @@ fn later_runs_use_cache(model: &SemanticModel<'_>, run: &Run) -> bool {
         .any(|s| {
             s.commands
                 .iter()
+                .filter(|c| c.name() != Some("rm"))
                 .any(|c| c.words.iter().any(|w| w.value.contains(CACHE)))
         })
 }
@@ -157,5 +159,11 @@ mod tests {
     fn no_fix_when_a_later_run_reads_the_debs() {
         let src = "FROM debian:12\nRUN apt-get update && apt-get install -y --download-only jq\nRUN dpkg -i /var/cache/apt/archives/*.deb\n";
         assert_eq!(fixed(&AptCacheLeft, src), src);
+        // a later delete of the cache is no use of it
+        let src = "FROM debian:12\nRUN apt-get update && apt-get install -y jq\nRUN rm -rf /var/cache/apt/* /usr/share/doc\n";
+        assert_eq!(
+            fixed(&AptCacheLeft, src),
+            "FROM debian:12\nRUN apt-get update && apt-get install -y jq && apt-get clean\nRUN rm -rf /var/cache/apt/* /usr/share/doc\n"
+        );
     }
 }
