@@ -20,10 +20,12 @@
 
 pub mod apk;
 pub mod attribute;
+pub mod delivered;
 pub mod dpkg;
 mod price;
 
 pub use attribute::Attribution;
+pub use delivered::Fixable;
 
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::Ledger;
@@ -39,7 +41,7 @@ pub const SCHEMA: &str = "dlint-optimize/1";
 /// Lint rules whose findings have a size cost.
 pub const SIZE_RULES: &[&str] = &[
     "DL3009", "DL3015", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3060", "DL5003",
-    "DL5004",
+    "DL5004", "DL5005",
 ];
 
 /// Files the optimizer reads from the image (package databases).
@@ -202,6 +204,16 @@ pub struct OptimizeReport {
     pub size: Option<u64>,
     /// `size - total_saved`.
     pub size_after: Option<u64>,
+    /// The measured bytes by who removes them: `dlint fix`, `--unsafe-fixes`, a person (from
+    /// the fix loop run in memory; see [`delivered`]). Only with an image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixable: Option<Fixable>,
+    /// `size - fixable.safe`: the image after `dlint fix` and a rebuild.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_after_fix: Option<u64>,
+    /// `size - fixable.safe - fixable.unsafe`: after `dlint fix --unsafe-fixes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_after_unsafe_fixes: Option<u64>,
     /// Things worth knowing that are not findings (base-image bytes deleted later…).
     pub notes: Vec<String>,
 }
@@ -424,6 +436,7 @@ pub fn build(
         .filter(|f| f.status == Status::Measured)
         .filter_map(|f| f.bytes)
         .sum();
+    let fixable = size.map(|_| delivered::classify(df, &opts.config, &mut findings));
     let stage_name = df.stages.get(stage).and_then(|s| s.name.clone());
     Ok(OptimizeReport {
         schema: SCHEMA,
@@ -435,6 +448,11 @@ pub fn build(
         total_saved,
         size,
         size_after: size.map(|s| s.saturating_sub(total_saved)),
+        size_after_fix: size.zip(fixable).map(|(s, f)| s.saturating_sub(f.safe)),
+        size_after_unsafe_fixes: size
+            .zip(fixable)
+            .map(|(s, f)| s.saturating_sub(f.safe + f.unsafe_)),
+        fixable,
         notes,
     })
 }

@@ -26,6 +26,16 @@ pub fn apply(source: &str, diags: &[Diagnostic]) -> (String, usize) {
 /// order and a fix whose edits overlap an already accepted edit is skipped (it can apply in a
 /// later round). Returns the new text and the number of fixes applied.
 pub fn apply_with(source: &str, diags: &[Diagnostic], mode: FixMode) -> (String, usize) {
+    let (out, applied, _) = apply_traced(source, diags, mode);
+    (out, applied)
+}
+
+/// [`apply_with`], also returning the edits it made (in `source`'s offsets, sorted).
+pub fn apply_traced(
+    source: &str,
+    diags: &[Diagnostic],
+    mode: FixMode,
+) -> (String, usize, Vec<Edit>) {
     let mut fixes: Vec<&super::Fix> = diags
         .iter()
         .filter_map(|d| d.fix.as_ref())
@@ -52,10 +62,27 @@ pub fn apply_with(source: &str, diags: &[Diagnostic], mode: FixMode) -> (String,
     }
     accepted.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
     let mut out = source.to_string();
-    for e in accepted {
+    for e in &accepted {
         out.replace_range(e.span.start..e.span.end, &e.replacement);
     }
-    (out, applied)
+    let mut edits: Vec<Edit> = accepted.into_iter().cloned().collect();
+    edits.reverse();
+    (out, applied, edits)
+}
+
+/// Where byte `offset` of the text before a round of `edits` (sorted, not overlapping) is
+/// after it: shifted by the edits before it; an offset inside a replaced range goes to the
+/// range's start.
+pub fn map_offset(offset: usize, edits: &[Edit]) -> usize {
+    let mut shift: isize = 0;
+    for e in edits {
+        if e.span.end <= offset {
+            shift += e.replacement.len() as isize - e.span.len() as isize;
+        } else if e.span.start < offset {
+            return e.span.start.saturating_add_signed(shift);
+        }
+    }
+    offset.saturating_add_signed(shift)
 }
 
 /// Two edits conflict when their ranges intersect or both insert at the same point.
@@ -86,6 +113,8 @@ pub struct Fixed {
     pub unsafe_available: usize,
     /// False when the fixes still changed the text after [`MAX_ROUNDS`] rounds.
     pub converged: bool,
+    /// The edits of each round, in the offsets of the text before that round.
+    pub rounds: Vec<Vec<Edit>>,
 }
 
 /// Lints and applies the safe fixes of `source` until nothing changes (see [`fix_with`]).
@@ -99,13 +128,15 @@ pub fn fix_with(registry: &Registry, source: &str, config: &Config, mode: FixMod
     let mut applied = 0;
     let mut diags = super::lint_source(registry, &text, config);
     let mut converged = false;
+    let mut rounds = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let (next, n) = apply_with(&text, &diags, mode);
+        let (next, n, edits) = apply_traced(&text, &diags, mode);
         if n == 0 || next == text {
             converged = true;
             break;
         }
         applied += n;
+        rounds.push(edits);
         text = next;
         diags = super::lint_source(registry, &text, config);
     }
@@ -124,6 +155,7 @@ pub fn fix_with(registry: &Registry, source: &str, config: &Config, mode: FixMod
         remaining: diags,
         unsafe_available,
         converged,
+        rounds,
     }
 }
 
@@ -239,6 +271,22 @@ mod tests {
     }
 
     #[test]
+    fn maps_offsets_through_a_round() {
+        let e = |s, e, r: &str| Edit {
+            span: Span::new(s, e),
+            replacement: r.into(),
+        };
+        // "abcdef" -> "aXYZbdf": insert at 1, delete 2..3 ("c"), delete 4..5 ("e")
+        let edits = [e(1, 1, "XYZ"), e(2, 3, ""), e(4, 5, "")];
+        assert_eq!(map_offset(0, &edits), 0);
+        assert_eq!(map_offset(1, &edits), 4);
+        assert_eq!(map_offset(3, &edits), 5);
+        assert_eq!(map_offset(5, &edits), 6);
+        // inside a replaced range: its start
+        assert_eq!(map_offset(3, &[e(2, 5, "Q")]), 2);
+    }
+
+    #[test]
     fn applies_non_overlapping_fixes_and_skips_clashes() {
         let src = "abcdef";
         let (out, n) = apply(
@@ -300,6 +348,7 @@ mod tests {
             remaining: vec![diag(&[])],
             unsafe_available: 0,
             converged: true,
+            rounds: Vec::new(),
         });
         t.changed += 1;
         assert_eq!(
@@ -312,6 +361,7 @@ mod tests {
             remaining: Vec::new(),
             unsafe_available: 2,
             converged: true,
+            rounds: Vec::new(),
         });
         t.changed += 1;
         assert_eq!(

@@ -448,6 +448,16 @@ fn run_mount_covers(run: &Run, path: &str) -> bool {
         })
 }
 
+/// True when the resolved delete operand `op` (globs allowed) covers `path`.
+pub fn operand_covers(op: &str, path: &str) -> bool {
+    covers(op, path)
+}
+
+/// The operand words of a delete command (see [`LaterRemoval::operands`], same order).
+pub fn delete_operands(c: &Command) -> Option<Vec<&Word>> {
+    deleted_operands(c)
+}
+
 /// The operands of a delete: `rm [-rf] PATH...`, or `find DIR [-mindepth/-maxdepth/-type/-xdev]
 /// -delete` (a find that filters by name or age deletes only part of what it names).
 fn deleted_operands(c: &Command) -> Option<Vec<&Word>> {

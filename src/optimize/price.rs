@@ -22,6 +22,7 @@ fn rule_claims(rule: &str, class: PathClass) -> bool {
     };
     match rule {
         "DL3009" => name == "var/lib/apt/lists",
+        "DL5005" => name == "var/cache/apt",
         "DL3019" => tool == "apk",
         "DL3042" => tool == "pip",
         "DL3060" => tool == "yarn",
@@ -200,8 +201,14 @@ impl<'a> Pricer<'a> {
             "cache-left",
             true,
             |c, files| {
+                let hint = if c.name() == "var/cache/apt" {
+                    " (`apt-get clean`; the opt-in rule DL5005 fixes it: `override: {info: \
+                     [DL5005]}`)"
+                } else {
+                    ""
+                };
                 format!(
-                    "{} cache /{} left by this RUN ({files} files): clean it in the same RUN",
+                    "{} cache /{} left by this RUN ({files} files): clean it in the same RUN{hint}",
                     c.tool().unwrap_or("package"),
                     c.name()
                 )

@@ -69,12 +69,24 @@ fn summary(r: &OptimizeReport) -> Option<String> {
     } else {
         r.total_saved as f64 * 100.0 / size as f64
     };
-    Some(format!(
+    let mut s = format!(
         "{} could be saved ({pct:.1}%): image {} -> {} after all fixes",
         human(r.total_saved),
         human(size),
         human(after)
-    ))
+    );
+    if let (Some(f), Some(a), Some(u)) = (r.fixable, r.size_after_fix, r.size_after_unsafe_fixes) {
+        s.push_str(&format!(
+            "\nby the fixes: {} with `dlint fix` (image -> {}), {} more with --unsafe-fixes \
+             (-> {}), {} manual",
+            human(f.safe),
+            human(a),
+            human(f.unsafe_),
+            human(u),
+            human(f.manual)
+        ));
+    }
+    Some(s)
 }
 
 fn text(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
@@ -159,7 +171,9 @@ fn markdown(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### dlint optimize\n")?;
     writeln!(out, "{}\n", md_escape(&header(r)))?;
     if let Some(s) = summary(r) {
-        writeln!(out, "**{s}**\n")?;
+        for l in s.lines() {
+            writeln!(out, "**{l}**\n")?;
+        }
     }
     if r.findings.is_empty() {
         writeln!(out, "No size findings.")?;

@@ -277,6 +277,25 @@ pub fn insert_option(df: &Dockerfile, inv: &Invocation<'_>, option: &str) -> Opt
     })
 }
 
+/// An edit deleting a whole instruction with its line ending (`None` when something else
+/// shares its first or last line).
+pub fn delete_instruction(df: &Dockerfile, span: Span) -> Option<Edit> {
+    let src = &df.source;
+    let start = src.get(..span.start)?.rfind('\n').map_or(0, |p| p + 1);
+    if !src.get(start..span.start)?.trim().is_empty() {
+        return None;
+    }
+    let rest = src.get(span.end..)?;
+    let end = span.end + rest.find('\n').map_or(rest.len(), |p| p + 1);
+    if !src.get(span.end..end)?.trim().is_empty() {
+        return None;
+    }
+    Some(Edit {
+        span: Span::new(start, end),
+        replacement: String::new(),
+    })
+}
+
 /// An edit removing `script.commands[index]` and the operator after it, so that
 /// `a && b && c` becomes `a && c`. Only for a command joined by `&&` or `;` on both sides
 /// (or first) and followed by another command.

@@ -464,11 +464,25 @@ fn toolchain_and_recommends(apt_state_path: &str, apt_state: &str) {
     let p = write(d.path(), "tool.tar", &spec);
     let df = "FROM debian\nRUN apt-get update && apt-get install -y build-essential curl && rm -rf /var/lib/apt/lists/*\n";
     let r = run(df, &p, None);
+    // a package's files, and dpkg's own files for it (its `.list` here)
+    let list_len = |files: &[&str]| list(files).len() as u64;
+    let ca_list = list_len(&[
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/usr/share/ca-certificates/a.crt",
+    ]);
+    let tool_lists = list_len(&["/usr", "/usr/bin", "/usr/bin/gcc-12", "/usr/bin/gcc"])
+        + list_len(&["/usr/bin/cpp-12"])
+        + list_len(&["/bin/make"])
+        + list_len(&["/usr/share/doc/build-essential/copyright"]);
     assert_eq!(
         priced(&r),
         vec![
-            ("DL3015".to_string(), 2, 500),
-            ("build-toolchain".to_string(), 2, 5000 + 2000 + 1000 + 10),
+            ("DL3015".to_string(), 2, 500 + ca_list),
+            (
+                "build-toolchain".to_string(),
+                2,
+                5000 + 2000 + 1000 + 10 + tool_lists
+            ),
         ]
     );
     let tc = r

@@ -251,6 +251,19 @@ impl<'r> PackageFiles<'r> {
     fn bytes(&self, names: &[&str], db: &Db, counted: &mut HashSet<String>) -> (u64, bool) {
         let (mut total, mut estimated) = (0u64, false);
         for n in names {
+            // dpkg's own files for the package (`.list`, `.md5sums`, maintainer scripts) go
+            // with it
+            for prefix in [
+                format!("var/lib/dpkg/info/{n}."),
+                format!("var/lib/dpkg/info/{n}:"),
+            ] {
+                let hi = format!("{}\u{10ffff}", prefix);
+                for (p, f) in self.report.files.range(prefix.clone()..hi) {
+                    if f.kind == FileKind::File && counted.insert(p.clone()) {
+                        total += f.size;
+                    }
+                }
+            }
             let Some(text) = self.list.get(*n) else {
                 total += db.pkgs.get(*n).map_or(0, |p| p.installed_size);
                 estimated = true;

@@ -53,7 +53,8 @@ impl Rule for AptListsNotRemoved {
                 // sees this layer) that installs without its own `apt-get update`: no fix
                 // then; an unsafe one when a later RUN runs a script dlint cannot see into.
                 fix: match index_needed_after(model, run, Index::AptLists) {
-                    IndexNeed::Yes => None,
+                    // the lone `apt-get update` RUN can move into the RUN that installs
+                    IndexNeed::Yes => super::merge_update::merge_fix(model, run, script, inv),
                     IndexNeed::Maybe => {
                         append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
                             .map(|f| Fix::unsafe_edit(f.description, f.edits))
@@ -249,14 +250,24 @@ mod fix_tests {
 
     #[test]
     fn no_fix_when_a_later_run_installs_without_updating() {
-        for src in [
+        // the next RUN of the stage: only the unsafe move of the update into it (merge_update)
+        let d = run(
+            &AptListsNotRemoved,
             "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n",
-            "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",
-        ] {
-            let d = run(&AptListsNotRemoved, src);
-            assert_eq!(d.len(), 1, "{src}");
-            assert!(d[0].fix.is_none(), "{src}");
-        }
+        );
+        assert!(
+            d[0].fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::lint::Applicability::Unsafe
+                    && f.edits.iter().all(|e| !e.replacement.contains("rm -rf"))),
+            "{d:?}"
+        );
+        // a stage built FROM this one: no move across stages
+        let src =
+            "FROM debian:12 AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n";
+        let d = run(&AptListsNotRemoved, src);
+        assert_eq!(d.len(), 1, "{src}");
+        assert!(d[0].fix.is_none(), "{src}");
         // the later RUN is read through the package model: options before the sub-command,
         // wrappers, `apt-cache`, child stages and stages reading this one
         for later in [
@@ -279,7 +290,15 @@ mod fix_tests {
             let src = format!("FROM debian:12\nRUN apt-get update\n{later}\n");
             let d = run(&AptListsNotRemoved, &src);
             assert_eq!(d.len(), 1, "{src}");
-            assert!(d[0].fix.is_none(), "{src}");
+            // never the removal; at most the unsafe move of the update into that RUN
+            assert!(
+                d[0].fix
+                    .as_ref()
+                    .is_none_or(|f| f.applicability == crate::lint::Applicability::Unsafe
+                        && f.edits.iter().all(|e| !e.replacement.contains("rm -rf"))),
+                "{src}: {:?}",
+                d[0].fix
+            );
         }
         for src in [
             // a child stage (FROM base AS x), a grandchild, an ONBUILD trigger

@@ -17,6 +17,8 @@ pub mod dl3040_dnf_cache_left;
 pub mod dl3042_pip_cache_left;
 pub mod dl3060_yarn_cache_left;
 pub mod dl5003_package_cache_left;
+pub mod dl5005_apt_cache_left;
+mod merge_update;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -30,6 +32,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl3042_pip_cache_left::PipCacheLeft),
         Box::new(dl3060_yarn_cache_left::YarnCacheLeft),
         Box::new(dl5003_package_cache_left::PackageCacheLeft),
+        Box::new(dl5005_apt_cache_left::AptCacheLeft),
     ]
 }
 

@@ -116,18 +116,36 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let df = model.dockerfile();
     let a = model.analysis();
     let earlier = r.matches.first()?.earlier;
-    if !r.all_matched || r.matches.iter().any(|m| m.earlier != earlier) {
+    if r.matches.iter().any(|m| m.earlier != earlier) {
         return None;
     }
     let (erun, lrun) = (a.run_at(earlier)?, a.run_at(r.later)?);
     let (escript, lscript) = (erun.script.as_ref()?, lrun.script.as_ref()?);
     let cmd = lscript.commands.get(r.command)?;
+    let apt_clean = invocation(r.command, cmd)
+        .is_some_and(|i| matches!(i.manager, Manager::AptGet | Manager::Apt) && i.sub() == "clean");
     if cmd.nested
         || cmd.from_sh_c
-        || cmd.name() != Some("rm")
+        || !(cmd.name() == Some("rm") || apt_clean)
         || lscript.tolerant
         || escript.tolerant
     {
+        return None;
+    }
+    // The operands that delete what the earlier RUN stored move; the others stay (split).
+    let moved: Vec<bool> = r
+        .operands
+        .iter()
+        .map(|o| {
+            o.as_deref().is_some_and(|o| {
+                r.matches
+                    .iter()
+                    .any(|m| crate::lint::removals::operand_covers(o, &m.path))
+            })
+        })
+        .collect();
+    let split = !apt_clean && !r.all_matched;
+    if split && !moved.iter().any(|m| *m) {
         return None;
     }
     let linst = edit::run_instruction(df, lrun)?;
@@ -183,7 +201,9 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let ops: Vec<&str> = r
         .operands
         .iter()
-        .map(|o| o.as_deref())
+        .zip(&moved)
+        .filter(|(_, m)| !split || **m)
+        .map(|(o, _)| o.as_deref())
         .collect::<Option<_>>()?;
     if ops.iter().any(|o| {
         !o.chars()
@@ -192,11 +212,48 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
         return None;
     }
     let recursive = cmd.has_option(Some('r'), Some("recursive")) || cmd.has_option(Some('R'), None);
-    let new = format!(
-        "rm -{}f {}",
-        if recursive { "r" } else { "" },
-        ops.join(" ")
-    );
+    let new = if apt_clean {
+        "apt-get clean".to_string()
+    } else {
+        format!(
+            "rm -{}f {}",
+            if recursive { "r" } else { "" },
+            ops.join(" ")
+        )
+    };
+    if split {
+        // Keep the command with the operands that stay: delete the moved operand words.
+        let words = crate::lint::removals::delete_operands(cmd)?;
+        if words.len() != moved.len() {
+            return None;
+        }
+        let last = escript
+            .commands
+            .iter()
+            .rposition(|c| !c.nested && !c.from_sh_c)?;
+        let mut edits = vec![edit::append_command(df, erun, escript, last, &new)?];
+        for (w, _) in words.iter().zip(&moved).filter(|(_, m)| **m) {
+            let before = df.source.get(..w.span.start)?;
+            let start = before.trim_end_matches([' ', '\t']).len();
+            // a word with a variable may name another file at build time (`--build-arg`)
+            if start == w.span.start || !w.is_static || w.span.text(&df.source) != w.value {
+                return None;
+            }
+            edits.push(Edit {
+                span: Span::new(start, w.span.end),
+                replacement: String::new(),
+            });
+        }
+        return Some(Fix::unsafe_edit(
+            format!(
+                "move `{new}` to the end of the RUN on line {} and keep the rest of the delete \
+                 here (unsafe: the files go in that layer's RUN, before the instructions in \
+                 between run)",
+                line(df, earlier)
+            ),
+            edits,
+        ));
+    }
     let last = escript
         .commands
         .iter()
@@ -208,7 +265,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
         .filter(|c| !c.nested && !c.from_sh_c)
         .count();
     let remove = if top == 1 && lscript.commands.len() == 1 {
-        delete_instruction(df, linst.span)?
+        edit::delete_instruction(df, linst.span)?
     } else {
         edit::remove_command(df, lscript, r.command)
             .or_else(|| edit::remove_last_command(df, lscript, r.command))?
@@ -221,24 +278,6 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
         ),
         vec![append, remove],
     ))
-}
-
-/// An edit deleting a whole instruction with its line ending.
-fn delete_instruction(df: &Dockerfile, span: Span) -> Option<Edit> {
-    let src = &df.source;
-    let start = src.get(..span.start)?.rfind('\n').map_or(0, |p| p + 1);
-    if !src.get(start..span.start)?.trim().is_empty() {
-        return None;
-    }
-    let rest = src.get(span.end..)?;
-    let end = span.end + rest.find('\n').map_or(rest.len(), |p| p + 1);
-    if !src.get(span.end..end)?.trim().is_empty() {
-        return None;
-    }
-    Some(Edit {
-        span: Span::new(start, end),
-        replacement: String::new(),
-    })
 }
 
 #[cfg(test)]
@@ -276,6 +315,24 @@ mod tests {
         // a hidden file is not matched by `*`
         let src = "FROM debian:12\nRUN curl -o /tmp/.x https://e.com/x\nRUN rm -rf /tmp/*\n";
         assert!(lines(&RemovedInLaterRun, src).is_empty());
+    }
+
+    #[test]
+    fn splits_a_delete_that_also_removes_other_files() {
+        let src = "FROM debian:12\nRUN curl -o /tmp/x.tgz https://e.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt\nRUN rm -rf /tmp/x.tgz /usr/share/doc && echo ok\n";
+        assert_eq!(
+            fixed(&RemovedInLaterRun, src),
+            "FROM debian:12\nRUN curl -o /tmp/x.tgz https://e.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt && rm -rf /tmp/x.tgz\nRUN rm -rf /usr/share/doc && echo ok\n"
+        );
+        // `apt-get clean` moves whole, when apt keeps the .debs
+        let src = "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y gcc\nRUN apt-get clean && echo ok\n";
+        assert_eq!(
+            fixed(&RemovedInLaterRun, src),
+            "FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt-get update && apt-get install -y gcc && apt-get clean\nRUN echo ok\n"
+        );
+        // nothing moves before a command in between that uses the files
+        let src = "FROM debian:12\nRUN curl -o /tmp/x.tgz https://e.com/x.tgz\nRUN tar -xzf /tmp/x.tgz -C /opt\nRUN rm -rf /tmp/x.tgz /usr/share/doc\n";
+        assert_eq!(fixed(&RemovedInLaterRun, src), src);
     }
 
     #[test]
@@ -341,8 +398,6 @@ mod tests {
             "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y x && rm -rf /var/lib/apt/lists/*\n",
             // operands from two RUNs
             "FROM debian:12\nRUN curl -o /tmp/a https://e.com/a\nRUN curl -o /tmp/b https://e.com/b\nRUN rm /tmp/a /tmp/b\n",
-            // an operand the rule does not know
-            "FROM debian:12\nRUN curl -o /tmp/a https://e.com/a\nRUN rm -rf /tmp/a /srv/b\n",
         ] {
             let d = check(&RemovedInLaterRun, src);
             assert!(!d.is_empty(), "{src}");

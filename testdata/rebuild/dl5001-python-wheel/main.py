@@ -1,0 +1,2 @@
+from tinygreet import greet
+print(greet())
