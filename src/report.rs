@@ -91,7 +91,7 @@ pub enum Format {
     Text,
     /// One line per finding: `path:line:col: severity RULE message`.
     Compact,
-    /// One JSON document per run (schema in the README).
+    /// One JSON document per run (schema in `docs/ci-and-hooks.md`).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 pub enum ImageFormat {
     /// Aligned tables.
     Text,
-    /// The full report as JSON (schema in the README).
+    /// The full report as JSON (schema in docs/image.md).
     Json,
 }
 
@@ -49,7 +49,7 @@ pub struct ImageArgs {
     /// Reject archives with more tar entries than this (tar bombs).
     #[arg(long, default_value_t = 2_000_000)]
     pub max_entries: usize,
-    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB; see "Units" in the README).
+    /// Gate: fail (exit 1) if the uncompressed image is larger (e.g. 500MB, 1.5GiB; see "Sizes and units" in docs/image.md).
     #[arg(long, value_parser = crate::units::parse_size)]
     pub max_size: Option<u64>,
     /// Gate: fail if any uncompressed layer is larger.

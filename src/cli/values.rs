@@ -17,7 +17,7 @@ impl ValueEnum for Format {
         let help = match self {
             Format::Text => "rustc-style code frames for people (default)",
             Format::Compact => "One line per finding: `path:line:col: severity RULE message`",
-            Format::Json => "One JSON document per run (schema in the README)",
+            Format::Json => "One JSON document per run (schema in docs/ci-and-hooks.md)",
             Format::Sarif => "SARIF 2.1.0, for GitHub code scanning",
             Format::Gitlab => "GitLab Code Quality report",
             Format::Checkstyle => "Checkstyle XML",
@@ -72,7 +72,7 @@ impl ValueEnum for RulesFormat {
         Some(match self {
             RulesFormat::Table => PossibleValue::new("table").help("Aligned columns"),
             RulesFormat::Markdown => {
-                PossibleValue::new("markdown").help("The README's Markdown table")
+                PossibleValue::new("markdown").help("The Markdown table of docs/rules.md")
             }
             RulesFormat::Json => PossibleValue::new("json").help("A JSON array"),
         })

@@ -248,7 +248,8 @@ impl Registry {
             .map(|(_, c)| c)
     }
 
-    /// The README rule table (Markdown), generated from the registry and the pages.
+    /// The rule table of `docs/rules.md` (Markdown, pages linked as `../rules/ID.md`), generated
+    /// from the registry and the pages.
     pub fn markdown_table(&self) -> String {
         let mut out = String::from(
             "| Id | Name | Severity | Category | Fixable | Description |\n|---|---|---|---|---|---|\n",
@@ -261,7 +262,7 @@ impl Registry {
                 format!("{} (off by default)", i.severity)
             };
             out.push_str(&format!(
-                "| [{id}](rules/{id}.md) | `{name}` | {severity} | {cat} | {fix} | {title} |\n",
+                "| [{id}](../rules/{id}.md) | `{name}` | {severity} | {cat} | {fix} | {title} |\n",
                 id = i.id,
                 name = i.name,
                 cat = i.category,

@@ -129,7 +129,7 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
     if dive {
         writeln!(
             out,
-            "{:<20} efficiency {:.2}%, wasted {}, user wasted {:.2}% (dive counts surviving copies and skips deleted directories; see README)",
+            "{:<20} efficiency {:.2}%, wasted {}, user wasted {:.2}% (dive counts surviving copies and skips deleted directories; see docs/image.md)",
             "dive would say",
             r.dive.score * 100.0,
             human(r.dive.wasted_bytes),

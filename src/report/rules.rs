@@ -8,7 +8,7 @@ use crate::{Error, Result};
 pub enum RulesFormat {
     /// Aligned columns.
     Table,
-    /// The README's Markdown table.
+    /// The Markdown table of `docs/rules.md`.
     Markdown,
     /// A JSON array.
     Json,

@@ -1,8 +1,8 @@
 //! `dlint fix --unsafe-fixes` over the real corpus (`../shared/corpus/dockerfiles`, 1,155 files):
 //! every result parses without new errors, the fixed rules no longer fire (except findings
 //! that never had a fix), nothing new fires, the fixes converge, and a second run changes
-//! nothing. Needs `../shared` (or `DLINT_SHARED=DIR`); skipped with a message when it is absent,
-//! except under CI (`CI=true`), where it fails.
+//! nothing. Needs `../shared` (or `DLINT_SHARED=DIR`); fails when it is absent, unless
+//! `DLINT_SKIP_SHARED=1` asks for skipping.
 
 use dlint::lint::fix::{FixMode, fix_with};
 use dlint::lint::{self, Applicability, Config, Diagnostic};

@@ -1,8 +1,12 @@
 //! Fixture tests, as ruff's: `tests/fixtures/<ID>.Dockerfile` holds realistic cases for one
-//! rule, each starting with a `# case: ...` line, and the findings of that rule are pinned in an
-//! insta snapshot (`tests/fixtures/snapshots/<ID>.snap`). Each case is linted on its own (the
-//! other lines blanked, so positions are the fixture file's), through the whole engine
-//! (inline ignores included) with only the fixture's rule enabled.
+//! rule, each starting with a `# case: ...` line that says what it checks, and the findings of
+//! that rule are pinned in an insta snapshot (`tests/fixtures/snapshots/<ID>.snap`). Each case is
+//! linted on its own (the other lines blanked, so positions are the fixture file's), through the
+//! whole engine (inline ignores included) with only the fixture's rule enabled.
+//!
+//! One `#[test]` per fixture file, named after the rule (`cargo test --test it fixtures::dl3009`
+//! runs one), from the list in `fixtures!` below; `every_fixture_is_listed` fails when a fixture
+//! file or a rule is missing from it (`scripts/new-rule` adds new rules to it).
 
 use dlint::dockerfile::LineIndex;
 use dlint::lint::{self, Config, Registry};
@@ -86,36 +90,249 @@ fn render(registry: &Registry, id: &'static str, text: &str) -> String {
     out
 }
 
-#[test]
-fn every_rule_has_a_fixture_and_its_findings_match_the_snapshot() {
+/// Lints every case of `tests/fixtures/<ID>.Dockerfile` and compares the findings with the
+/// snapshot `tests/fixtures/snapshots/<ID>.snap`.
+fn check(lower_id: &str) {
     let registry = dlint::rules::registry();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut ids = Vec::new();
-    for info in registry.infos().iter().filter(|i| i.is_rule) {
-        let path = dir.join(format!("{}.Dockerfile", info.id));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (every rule has a fixture)", path.display()));
-        assert!(
-            text.lines().any(|l| l.starts_with("# case:")),
-            "{}: no `# case:` line",
-            path.display()
-        );
-        let rendered = render(registry, info.id, &text);
-        insta::with_settings!({
-            snapshot_path => dir.join("snapshots"),
-            prepend_module_to_snapshot => false,
-            input_file => &path,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!(info.id, rendered);
-        });
-        ids.push(info.id);
-    }
-    // No fixture without a rule.
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
+    let info = registry
+        .lookup(&lower_id.to_uppercase())
+        .unwrap_or_else(|| panic!("fixture {lower_id}: no such rule"));
+    let dir = fixture_dir();
+    let path = dir.join(format!("{}.Dockerfile", info.id));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (every rule has a fixture)", path.display()));
+    assert!(
+        text.lines().any(|l| l.starts_with("# case:")),
+        "{}: no `# case:` line",
+        path.display()
+    );
+    let rendered = render(registry, info.id, &text);
+    insta::with_settings!({
+        snapshot_path => dir.join("snapshots"),
+        prepend_module_to_snapshot => false,
+        input_file => &path,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(info.id, rendered);
+    });
+}
+
+fn fixture_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// One test per fixture, named after its rule in lower case; `LISTED` holds the names.
+macro_rules! fixtures {
+    ($($id:ident)*) => {
+        $(
+            #[test]
+            fn $id() {
+                check(stringify!($id));
+            }
+        )*
+        /// Every fixture that has a test above, lower-case ids.
+        const LISTED: &[&str] = &[$(stringify!($id)),*];
+    };
+}
+
+// Sorted, one per line; `scripts/new-rule` inserts new rules here.
+fixtures! {
+    dl1001
+    dl3000
+    dl3001
+    dl3002
+    dl3003
+    dl3004
+    dl3006
+    dl3007
+    dl3008
+    dl3009
+    dl3010
+    dl3011
+    dl3012
+    dl3013
+    dl3014
+    dl3015
+    dl3016
+    dl3018
+    dl3019
+    dl3020
+    dl3021
+    dl3022
+    dl3023
+    dl3024
+    dl3025
+    dl3026
+    dl3027
+    dl3028
+    dl3029
+    dl3030
+    dl3032
+    dl3033
+    dl3034
+    dl3035
+    dl3036
+    dl3037
+    dl3038
+    dl3040
+    dl3041
+    dl3042
+    dl3043
+    dl3044
+    dl3045
+    dl3046
+    dl3047
+    dl3048
+    dl3049
+    dl3050
+    dl3051
+    dl3052
+    dl3053
+    dl3054
+    dl3055
+    dl3056
+    dl3057
+    dl3058
+    dl3059
+    dl3060
+    dl3061
+    dl3062
+    dl3063
+    dl3064
+    dl3065
+    dl3066
+    dl3067
+    dl4000
+    dl4001
+    dl4003
+    dl4004
+    dl4005
+    dl4006
+    dl5001
+    dl5002
+    dl5003
+    dl5004
+    dl5101
+    dl5102
+    dl5103
+    dl5104
+    dl5105
+    dl5106
+    dl5107
+    dl5109
+    dl5110
+    dl5111
+    dl5112
+    dl5113
+    dl5114
+    dl5115
+    dl5116
+    dl5117
+    dl5118
+    dl5119
+    dl5120
+    dl5121
+    sc1012
+    sc1065
+    sc1072
+    sc1088
+    sc1089
+    sc1091
+    sc1133
+    sc2002
+    sc2005
+    sc2006
+    sc2011
+    sc2016
+    sc2028
+    sc2034
+    sc2035
+    sc2038
+    sc2046
+    sc2059
+    sc2086
+    sc2102
+    sc2113
+    sc2116
+    sc2129
+    sc2143
+    sc2155
+    sc2164
+    sc2166
+    sc2196
+    sc2197
+    sc2226
+    sc2251
+    sc2283
+    sc2288
+    sc2308
+    sc3001
+    sc3003
+    sc3004
+    sc3006
+    sc3009
+    sc3010
+    sc3011
+    sc3014
+    sc3020
+    sc3030
+    sc3037
+    sc3039
+    sc3040
+    sc3043
+    sc3044
+    sc3046
+}
+
+/// Every fixture file has a test, every rule has a fixture, every snapshot a fixture, and the
+/// list is sorted.
+#[test]
+fn every_fixture_is_listed() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(fixture_dir()).expect("tests/fixtures") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if let Some(id) = name.strip_suffix(".Dockerfile") {
-            assert!(ids.contains(&id), "tests/fixtures/{name}: no rule {id}");
+            files.push(id.to_lowercase());
         }
     }
+    files.sort();
+    let listed: Vec<String> = LISTED.iter().map(|s| s.to_string()).collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(
+        listed, sorted,
+        "the fixtures! list in tests/it/fixtures.rs is not sorted"
+    );
+    assert_eq!(
+        files, listed,
+        "tests/fixtures/*.Dockerfile and the fixtures! list in tests/it/fixtures.rs differ"
+    );
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(fixture_dir().join("snapshots")).expect("snapshots") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let id = name.strip_suffix(".snap").unwrap_or(&name).to_lowercase();
+        if !listed.contains(&id) {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a fixture: {orphans:?}"
+    );
+    let registry = dlint::rules::registry();
+    let missing: Vec<&str> = registry
+        .infos()
+        .iter()
+        .filter(|i| i.is_rule && !listed.contains(&i.id.to_lowercase()))
+        .map(|i| i.id)
+        .collect();
+    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
 }

@@ -76,16 +76,16 @@ struct LocalHook {
     exclude: String,
 }
 
-/// The README's `repo: local` block runs an installed dlint on the same files as the hook
-/// definition, and nothing points at a repository URL that does not exist.
+/// The `repo: local` block of docs/ci-and-hooks.md runs an installed dlint on the same files as
+/// the hook definition, and nothing points at a repository URL that does not exist.
 #[test]
-fn readme_local_hook_matches_the_definition() {
+fn documented_local_hook_matches_the_definition() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README");
+    let readme = std::fs::read_to_string(format!("{root}/docs/ci-and-hooks.md")).expect("docs");
     let hooks_yaml =
         std::fs::read_to_string(format!("{root}/.pre-commit-hooks.yaml")).expect("hooks");
     for (name, text) in [
-        ("README.md", &readme),
+        ("docs/ci-and-hooks.md", &readme),
         (".pre-commit-hooks.yaml", &hooks_yaml),
     ] {
         assert!(
@@ -98,8 +98,8 @@ fn readme_local_hook_matches_the_definition() {
         .skip(1)
         .filter_map(|b| b.split("```").next())
         .find(|b| b.contains("repo: local"))
-        .expect("a `repo: local` pre-commit block in the README");
-    let cfg: LocalConfig = serde_saphyr::from_str(block).expect("README block is YAML");
+        .expect("a `repo: local` pre-commit block in docs/ci-and-hooks.md");
+    let cfg: LocalConfig = serde_saphyr::from_str(block).expect("the documented block is YAML");
     let repo = &cfg.repos[0];
     assert_eq!(repo.repo, "local");
     let local = &repo.hooks[0];

@@ -207,14 +207,14 @@ fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
 }
 
 #[test]
-fn readme_schema_names_every_json_field() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme
-        .find("### JSON schema (`--format json`")
-        .expect("README image JSON schema");
-    let block = &readme[start..];
-    let block = &block[..block.find("\n### ").unwrap_or(block.len())];
+fn docs_schema_names_every_json_field() {
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/image.md")).unwrap();
+    let start = page
+        .find("## JSON schema (`--format json`")
+        .expect("docs/image.md has the image JSON schema");
+    let block = &page[start..];
+    let block = &block[..block.find("\n## ").unwrap_or(block.len())];
     let d = tempfile::tempdir().unwrap();
     build(d.path());
     let out = dlint(d.path())
@@ -228,7 +228,7 @@ fn readme_schema_names_every_json_field() {
         .iter()
         .filter(|k| !k.contains('/') && !block.contains(k.as_str()))
         .collect();
-    assert!(missing.is_empty(), "README schema lacks {missing:?}");
+    assert!(missing.is_empty(), "docs/image.md schema lacks {missing:?}");
 }
 
 /// A progress bar on stderr for a large image, only when stderr is a terminal: `script` runs

@@ -1,6 +1,9 @@
 //! `dlint fix`: applies rule fixes to the named files only; `--diff` prints instead of writing.
+//! The fix engine (`lint::fix`) with the whole rule set: rounds until stable, safe and unsafe
+//! modes.
 
 use assert_cmd::Command;
+use dlint::lint::{Config, fix};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -230,4 +233,78 @@ CMD [\"helm\"]\n";
         .assert()
         .code(0);
     assert_eq!(std::fs::read_to_string(&p).unwrap(), once);
+}
+
+#[test]
+fn fixes_until_stable() {
+    let src = "FROM debian:12\nMAINTAINER me\nADD a.txt /a.txt\nEXPOSE 80/TCP\n";
+    let cfg = Config::default();
+    let f = fix::fix_source(dlint::rules::registry(), src, &cfg);
+    assert_eq!(
+        f.source,
+        "FROM debian:12\nLABEL maintainer=\"me\"\nCOPY a.txt /a.txt\nEXPOSE 80/tcp\n"
+    );
+    assert_eq!(f.applied, 3);
+    assert!(
+        f.remaining.iter().all(|d| d.fix.is_none()),
+        "{:?}",
+        f.remaining
+    );
+}
+
+const CACHE_RULES: &str = "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install curl\r\nRUN pip install flask\r\n";
+
+#[test]
+fn safe_mode_leaves_unsafe_fixes_and_counts_them() {
+    let cfg = Config::default();
+    let f = fix::fix_source(dlint::rules::registry(), CACHE_RULES, &cfg);
+    assert_eq!(
+        f.source,
+        "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nRUN pip install --no-cache-dir flask\r\n"
+    );
+    assert!(f.converged);
+    // DL3015 (unsafe) is left, and counted
+    assert_eq!(f.unsafe_available, 1, "{:?}", f.remaining);
+    assert!(f.remaining.iter().any(|d| d.rule == "DL3015"));
+    // idempotent
+    let again = fix::fix_source(dlint::rules::registry(), &f.source, &cfg);
+    assert_eq!(
+        (again.source.as_str(), again.applied),
+        (f.source.as_str(), 0)
+    );
+}
+
+#[test]
+fn unsafe_mode_applies_everything_and_converges() {
+    let cfg = Config::default();
+    let mode = fix::FixMode { unsafe_fixes: true };
+    let f = fix::fix_with(dlint::rules::registry(), CACHE_RULES, &cfg, mode);
+    assert_eq!(
+        f.source,
+        "FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install --no-install-recommends -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nRUN pip install --no-cache-dir flask\r\n"
+    );
+    assert_eq!(f.unsafe_available, 0);
+    assert!(
+        f.remaining.iter().all(|d| d.fix.is_none()),
+        "{:?}",
+        f.remaining
+    );
+    let again = fix::fix_with(dlint::rules::registry(), &f.source, &cfg, mode);
+    assert_eq!(
+        (again.source.as_str(), again.applied),
+        (f.source.as_str(), 0)
+    );
+}
+
+#[test]
+fn several_cleanups_in_one_run_land_over_several_rounds() {
+    let cfg = Config::default();
+    let src = "FROM node:20\nRUN apt-get update && apt-get install -y --no-install-recommends git && npm ci\n";
+    let f = fix::fix_source(dlint::rules::registry(), src, &cfg);
+    assert_eq!(
+        f.source,
+        "FROM node:20\nRUN apt-get update && apt-get install -y --no-install-recommends git && npm ci && rm -rf /var/lib/apt/lists/* && npm cache clean --force\n"
+    );
+    assert!(f.converged);
+    assert_eq!(f.applied, 2);
 }

@@ -1,14 +1,14 @@
 //! dlint's integration tests, one binary (`cargo test --test it`): one module per area, plus
 //! the helpers they share (`parser_common`; `sarif_schema`; `shared`: the shared data directory,
-//! skipped cleanly when absent except under CI). Image archives are built with
+//! a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
 //! `dlint::image::testkit` (the library's `testkit` feature, on for tests).
 //! One binary instead of ~30 links the library and its dependencies once.
-
 mod cli_skeleton;
 mod compare_cli;
 mod compare_pair;
 mod compare_report;
 mod discover_cli;
+mod docs_pages;
 mod fix_corpus;
 mod fix_proptest;
 mod fixtures;
@@ -38,7 +38,6 @@ mod report_cli;
 mod report_corpus;
 mod report_docs_cli;
 mod report_formats;
-mod report_readme;
 mod rule_pages;
 mod sarif_schema;
 mod shared;

@@ -1,7 +1,8 @@
 //! Every rule page (`rules/*.md`) against the rule's code: every rule has a page and a file
 //! named after it and vice versa, the page's title carries the id, pages hold no front matter
 //! (the metadata is the code's), the Bad example raises the rule (with a fix of the declared
-//! applicability, if any) and the Good example does not; the README rule table is up to date.
+//! applicability, if any) and the Good example does not; the rule table of
+//! `docs/rules.md` is up to date.
 
 use dlint::dockerfile;
 use dlint::lint::fix::{FixMode, apply_with};
@@ -197,22 +198,22 @@ fn every_rule_has_a_page_and_a_file_named_after_it() {
 }
 
 #[test]
-fn readme_rule_table_is_current() {
-    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap();
+fn docs_rule_table_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let page = std::fs::read_to_string(&path).expect("docs/rules.md");
     let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let a = readme
+    let a = page
         .find(start)
-        .expect("README lacks <!-- rules:start -->")
+        .expect("docs/rules.md lacks <!-- rules:start -->")
         + start.len();
-    let b = readme[a..]
+    let b = page[a..]
         .find(end)
-        .expect("README lacks <!-- rules:end -->")
+        .expect("docs/rules.md lacks <!-- rules:end -->")
         + a;
     let expected = dlint::rules::registry().markdown_table();
     assert!(
-        readme[a..b] == expected,
-        "README rule table is stale: run scripts/gen-rule-table\n--- expected ---\n{expected}"
+        page[a..b] == expected,
+        "docs/rules.md rule table is stale: run scripts/gen-rule-table\n--- expected ---\n{expected}"
     );
 }
 

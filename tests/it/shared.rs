@@ -1,11 +1,11 @@
 //! The shared data directory (corpus, BuildKit conformance tables) that some tests need:
-//! `$DLINT_SHARED`, or `../shared` beside the repository. When it is absent those tests are
-//! skipped with a message, except under CI (`CI=true`), where they fail.
+//! `$DLINT_SHARED`, or `../shared` beside the repository. When it is absent those tests fail,
+//! unless skipping is asked for explicitly with `DLINT_SKIP_SHARED=1`.
 
 use std::path::{Path, PathBuf};
 
 /// `sub` inside the shared directory, or `None` (after printing why the test is skipped) when
-/// it is absent. Panics under `CI=true` when it is absent.
+/// it is absent and `DLINT_SKIP_SHARED=1`. Panics when it is absent otherwise.
 pub fn dir(sub: &str) -> Option<PathBuf> {
     let root = std::env::var_os("DLINT_SHARED")
         .map(PathBuf::from)
@@ -15,13 +15,27 @@ pub fn dir(sub: &str) -> Option<PathBuf> {
         return Some(dir);
     }
     assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{}: the shared data is required under CI (set DLINT_SHARED)",
+        skip_requested(std::env::var("DLINT_SKIP_SHARED").ok().as_deref()),
+        "{}: the shared data is absent: set DLINT_SHARED to the shared directory, or \
+         DLINT_SKIP_SHARED=1 to skip the tests that need it",
         dir.display()
     );
     eprintln!(
-        "skipping: {} is absent (set DLINT_SHARED to the shared directory)",
+        "skipping: {} is absent and DLINT_SKIP_SHARED=1",
         dir.display()
     );
     None
+}
+
+/// Only `DLINT_SKIP_SHARED=1` asks for skipping (not `0`, not empty, not unset).
+fn skip_requested(value: Option<&str>) -> bool {
+    value == Some("1")
+}
+
+#[test]
+fn skipping_must_be_asked_for() {
+    assert!(skip_requested(Some("1")));
+    for v in [None, Some(""), Some("0"), Some("true ")] {
+        assert!(!skip_requested(v), "{v:?}");
+    }
 }
