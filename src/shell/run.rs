@@ -60,11 +60,17 @@ impl Analysis {
         self.runs.get(pos)
     }
 
-    /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image).
+    /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image). Two binary
+    /// searches: `runs` is in file order, so by stage (a filter over every RUN per stage was
+    /// quadratic in files of many stages).
     pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
+        let start = self.runs.partition_point(|r| r.stage < Some(stage));
+        let end = self.runs.partition_point(|r| r.stage <= Some(stage));
         self.runs
+            .get(start..end)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |r| r.stage == Some(stage) && !r.onbuild)
+            .filter(|r| !r.onbuild)
     }
 }
 
