@@ -1,5 +1,5 @@
 //! The semantic layer: the facts about one Dockerfile that rules share, computed once per file
-//! by the engine and handed to every rule through [`crate::lint::Context`] (as ruff's
+//! by the engine and handed to every rule through its context (as ruff's
 //! `SemanticModel`). Each fact has one owner here, and rules, [`crate::shell::run`] and the
 //! removal analysis only read it:
 //!

@@ -4,7 +4,7 @@
 //! quotes and the escape character.
 //!
 //! Scoping (which ARG/ENV values are visible at an instruction) is the semantic layer's
-//! (`crate::semantic::scope`); [`Env`] is the environment it hands to [`expand`].
+//! (`src/semantic/scope.rs`); [`Env`] is the environment it hands to [`expand`].
 
 use std::collections::HashMap;
 

@@ -224,15 +224,15 @@ mod tests {
     /// The gates of a config file's text, read by the one config reader.
     fn from_yaml(text: &str) -> Result<Gates, String> {
         let path = std::path::Path::new(".dlint.yaml");
-        let cfg = crate::lint::Config::parse(text, path, crate::rules::registry())
-            .map_err(|e| e.to_string())?;
+        let no_rules = crate::lint::Registry::new(Vec::new());
+        let cfg = crate::lint::Config::parse(text, path, &no_rules).map_err(|e| e.to_string())?;
         from_section(&cfg.image)
     }
 
     #[test]
     fn yaml() {
         let g = from_yaml(
-            "ignored: [DL3008]\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
+            "failure-threshold: warning\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
         )
         .unwrap();
         assert_eq!(g.max_size, Some(500_000_000));

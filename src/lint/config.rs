@@ -150,7 +150,7 @@ struct RawConfig {
 }
 
 /// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
-/// `500MB`, shares like `10%`); `crate::image::gates` checks and applies them.
+/// `500MB`, shares like `10%`); the image gates check and apply them.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ImageSection {

@@ -1,11 +1,12 @@
 //! RUN instructions as scripts: the per-file analysis (built once per file by the semantic
-//! model, `crate::semantic`, from its facts), mounts, and helpers the shell-based rules share.
+//! model from its facts), mounts, and helpers the shell-based rules share.
 
 use super::sc::{Dialect, ScSetup};
 use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
 };
+use std::collections::HashMap;
 
 /// A RUN instruction with its parsed script.
 #[derive(Debug, Clone)]
@@ -47,6 +48,9 @@ impl Run {
 pub struct Analysis {
     /// Every top-level RUN, in file order.
     pub runs: Vec<Run>,
+    /// ShellCheck code -> (index into `runs`, index into that script's `sc`) of its findings,
+    /// in file order: each code's rule reads its own findings without walking every RUN.
+    sc_index: HashMap<&'static str, Vec<(usize, usize)>>,
 }
 
 impl Analysis {
@@ -56,11 +60,17 @@ impl Analysis {
         self.runs.get(pos)
     }
 
-    /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image).
+    /// RUNs of one stage (ONBUILD RUNs excluded: they run in another image). Two binary
+    /// searches: `runs` is in file order, so by stage (a filter over every RUN per stage was
+    /// quadratic in files of many stages).
     pub fn stage_runs(&self, stage: usize) -> impl Iterator<Item = &Run> {
+        let start = self.runs.partition_point(|r| r.stage < Some(stage));
+        let end = self.runs.partition_point(|r| r.stage <= Some(stage));
         self.runs
+            .get(start..end)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |r| r.stage == Some(stage) && !r.onbuild)
+            .filter(|r| !r.onbuild)
     }
 }
 
@@ -94,7 +104,7 @@ impl Analysis {
         declared: &dyn Fn(usize, &str) -> Option<Declared>,
     ) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
-        let runs = df
+        let runs: Vec<Run> = df
             .instructions
             .iter()
             .enumerate()
@@ -137,7 +147,22 @@ impl Analysis {
                 })
             })
             .collect();
-        Analysis { runs }
+        let mut sc_index: HashMap<&'static str, Vec<(usize, usize)>> = HashMap::new();
+        for (r, run) in runs.iter().enumerate() {
+            for (k, f) in run.script.iter().flat_map(|s| &s.sc).enumerate() {
+                sc_index.entry(f.code).or_default().push((r, k));
+            }
+        }
+        Analysis { runs, sc_index }
+    }
+
+    /// The built-in ShellCheck findings of `code` in every RUN, in file order.
+    pub fn sc_findings(&self, code: &str) -> impl Iterator<Item = &super::sc::ScFinding> {
+        self.sc_index
+            .get(code)
+            .into_iter()
+            .flatten()
+            .filter_map(|&(r, k)| self.runs.get(r)?.script.as_ref()?.sc.get(k))
     }
 }
 

@@ -299,15 +299,20 @@ const LINEAR_SHAPES: &[&str] = &[
     "FROM s{p} AS s{i}\nENV A{i}=x\nRUN echo $A{i} | cat\n",
 ];
 
+/// The largest ratio of CPU times for twice the input the test accepts.
+const LINEAR_BOUND: f64 = 2.5;
+
 /// Instructions in the larger input of each shape.
 const LINEAR_MAX_INSTRUCTIONS: usize = 100_000;
 
 #[test]
 fn lint_time_is_linear_in_the_input() {
     // Per shape, n and 2n units with 2n units about 100k instructions: linear time is 2x,
-    // quadratic 4x; the larger must take at most 2.2x (plus two 10 ms clock ticks). CPU time of
-    // this thread, the best of up to three runs of each size (a loaded machine only slows a run
-    // down), measured again only while the ratio is over the bound.
+    // n log n about 2.13x, quadratic 4x. CPU time of a fresh thread, the best of up to three runs
+    // of each size (a loaded machine only slows a run down), measured again only while the
+    // ratio is over the bound. The goal, 2.2x, is measured on release builds
+    // (scripts/bench-linearity, docs/performance.md); this debug build on a shared machine
+    // allows 2.5x (plus two 10 ms clock ticks), still far below quadratic.
     for unit in LINEAR_SHAPES {
         // top-level instructions per unit (the first stage's FROM aside)
         let per_unit = dlint::dockerfile::parse(&repeated(unit, 1))
@@ -323,13 +328,13 @@ fn lint_time_is_linear_in_the_input() {
                 return;
             };
             (small, big) = (small.min(s), big.min(b));
-            if big <= small.mul_f64(2.2) + Duration::from_millis(20) {
+            if big <= small.mul_f64(LINEAR_BOUND) + Duration::from_millis(20) {
                 break;
             }
         }
         eprintln!("{unit:?}: {n} units {small:?}, {} units {big:?}", 2 * n);
         assert!(
-            big <= small.mul_f64(2.2) + Duration::from_millis(20),
+            big <= small.mul_f64(LINEAR_BOUND) + Duration::from_millis(20),
             "{unit:?}: {n} units {small:?}, {} units {big:?}",
             2 * n
         );

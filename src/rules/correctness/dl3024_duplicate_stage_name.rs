@@ -21,12 +21,19 @@ impl Rule for DuplicateStageName {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model) = (cx.dockerfile, cx.model());
         for (i, s) in df.stages.iter().enumerate() {
             let Some(name) = &s.name else { continue };
-            let Some(first) = df.stages[..i]
-                .iter()
-                .find(|p| p.name.as_deref() == Some(name.as_str()))
+            // the model's map of stage names (a scan of the earlier stages per stage was
+            // quadratic in the stages)
+            let Some(first) = model
+                .stage_named(name, Some(i))
+                .and_then(|f| df.stages.get(f))
+                .filter(|p| {
+                    p.name
+                        .as_ref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
             else {
                 continue;
             };

@@ -118,11 +118,7 @@ use crate::lint::Context;
 /// Reports every finding of the running rule's code, in every RUN (ONBUILD RUNs included).
 pub(crate) fn report_findings(cx: &mut Context<'_>) {
     let code = cx.rule_id();
-    let analysis = cx.analysis();
-    for run in &analysis.runs {
-        let Some(script) = &run.script else { continue };
-        for f in script.sc.iter().filter(|f| f.code == code) {
-            cx.report(f.span, f.message.clone());
-        }
+    for f in cx.analysis().sc_findings(code) {
+        cx.report(f.span, f.message.clone());
     }
 }
