@@ -212,6 +212,7 @@ fixtures! {
     dl5002
     dl5003
     dl5004
+    dl5005
     dl5101
     dl5102
     dl5103
