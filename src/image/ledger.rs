@@ -44,10 +44,16 @@ pub enum PathClass {
 impl PathClass {
     /// Classifies a path (no leading `/`).
     pub fn of(path: &str) -> PathClass {
+        // A per-user cache (`/root/.cache/pip`) is the same cache in any user's home
+        // (`home/node/.npm/...`): the class names the table entry, the path the actual home.
+        let in_home = path
+            .strip_prefix("home/")
+            .and_then(|rest| rest.split_once('/'))
+            .map(|(_, rest)| rest);
         for (i, dir) in CACHE_DIRS.iter().enumerate() {
-            if path
-                .strip_prefix(dir.rel())
-                .is_some_and(|rest| rest.starts_with('/'))
+            let under = |p: &str, d: &str| p.strip_prefix(d).is_some_and(|r| r.starts_with('/'));
+            if under(path, dir.rel())
+                || in_home.is_some_and(|p| dir.home_rel().is_some_and(|d| under(p, d)))
             {
                 return PathClass::Cache(i as u8);
             }
@@ -200,6 +206,18 @@ mod tests {
         assert_eq!(PathClass::of("app/.git/HEAD").name(), ".git");
         assert_eq!(PathClass::of("root/.cache/pip/h/x").tool(), Some("pip"));
         assert_eq!(PathClass::of("usr/bin/ls"), PathClass::Other);
+        // the same caches in another user's home
+        assert_eq!(
+            PathClass::of("home/node/.npm/_cacache/x").tool(),
+            Some("npm")
+        );
+        assert_eq!(
+            PathClass::of("home/app/.cache/pip/h/x"),
+            PathClass::of("root/.cache/pip/h/x")
+        );
+        assert_eq!(PathClass::of("home/node/.npmrc"), PathClass::Other);
+        assert_eq!(PathClass::of("home/.npm/x"), PathClass::Other);
+        assert_eq!(PathClass::of("home/app/var/cache/apt/x"), PathClass::Other);
         // dnf5's cache (a DL3040 path, issue 20) is one the image analysis knows and prices
         let dnf5 = PathClass::of("var/cache/libdnf5/fedora-x/packages/a.rpm");
         assert_eq!(dnf5.name(), "var/cache/libdnf5");

@@ -591,6 +591,11 @@ impl Model {
             .collect()
     }
 
+    /// The paths directly below `dir`, sorted (a whited-out one has nothing present under it).
+    pub(crate) fn children(&self, dir: &str) -> Vec<String> {
+        self.tree.children(dir)
+    }
+
     /// (kind, size, layer) of every path strictly under `dir`.
     pub(crate) fn under(&self, dir: &str) -> Vec<(FileKind, u64, usize)> {
         let mut out = Vec::new();

@@ -321,6 +321,22 @@ impl PathTree {
         out
     }
 
+    /// The paths of the nodes directly below `path`, sorted (present or not: a directory an
+    /// archive never lists is implied by the files in it).
+    pub fn children(&self, path: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(n) = self.find(path).and_then(|id| self.nodes.get(id as usize)) else {
+            return out;
+        };
+        let mut c = n.first_child;
+        while let Some(cn) = self.nodes.get(c as usize) {
+            out.push(self.path(c));
+            c = cn.next_sibling;
+        }
+        out.sort_unstable();
+        out
+    }
+
     /// Calls `f` with `id` and every node below it, present or not, in no particular order.
     pub fn descendants(&self, id: u32, mut f: impl FnMut(u32, &Node)) {
         let mut stack = vec![id];

@@ -78,7 +78,7 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
         }
         let mut st = StageState {
             cwd: None,
-            root: true,
+            home: Some("/root".into()),
             created: Vec::new(),
             debs_kept_from: None,
         };
@@ -86,14 +86,11 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             let Some(inst) = df.instructions.get(i) else {
                 continue;
             };
+            st.home = model.home_at(i).dir().map(str::to_string);
             match &inst.kind {
                 InstructionKind::Workdir(w) => {
                     st.cwd = expand_at(model, i, &w.value)
-                        .and_then(|v| resolve(&v, st.cwd.as_deref(), st.root));
-                }
-                InstructionKind::User(w) => {
-                    let user = w.value.split(':').next().unwrap_or("");
-                    st.root = user == "root" || user == "0";
+                        .and_then(|v| resolve(&v, st.cwd.as_deref(), st.home.as_deref()));
                 }
                 InstructionKind::Copy { sources, dest, .. } => {
                     if inst.heredocs.is_empty()
@@ -108,7 +105,9 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
                                     .unwrap_or_else(|| w.value.clone()),
                             })
                             .collect();
-                        for p in copy_targets(&sources, &dest, st.cwd.as_deref(), st.root) {
+                        for p in
+                            copy_targets(&sources, &dest, st.cwd.as_deref(), st.home.as_deref())
+                        {
                             st.add(i, p, Origin::File);
                         }
                     }
@@ -223,8 +222,8 @@ const MAX_CREATED: usize = 256;
 struct StageState {
     /// Working directory when known.
     cwd: Option<String>,
-    /// The stage runs as root (`~` is /root).
-    root: bool,
+    /// The home directory of the user the instruction runs as (`~`), when known.
+    home: Option<String>,
     created: Vec<Created>,
     /// First instruction from which apt keeps the downloaded `.deb`s: the stage removed the
     /// `docker-clean` hook of the Debian/Ubuntu images (which deletes them after each install)
@@ -268,12 +267,15 @@ impl StageState {
             };
             if name == "cd" {
                 cwd = match c.operands().next() {
-                    Some(w) if w.is_static => resolve(&w.value, cwd.as_deref(), self.root),
+                    Some(w) if w.is_static => {
+                        resolve(&w.value, cwd.as_deref(), self.home.as_deref())
+                    }
                     _ => None,
                 };
                 continue;
             }
-            if self.debs_kept_from.is_none() && keeps_debs(c, cwd.as_deref(), self.root) {
+            if self.debs_kept_from.is_none() && keeps_debs(c, cwd.as_deref(), self.home.as_deref())
+            {
                 self.debs_kept_from = Some(run.index);
             }
             if is_apt_clean(k, c) {
@@ -311,7 +313,7 @@ impl StageState {
                     .iter()
                     .map(|w| {
                         w.is_static
-                            .then(|| resolve(&w.value, cwd.as_deref(), self.root))
+                            .then(|| resolve(&w.value, cwd.as_deref(), self.home.as_deref()))
                             .flatten()
                     })
                     .collect();
@@ -380,7 +382,7 @@ impl StageState {
                 }
                 continue;
             }
-            for p in stored(model, run, k, c, cwd.as_deref(), self.root) {
+            for p in stored(model, run, k, c, cwd.as_deref(), self.home.as_deref()) {
                 if !run_mount_covers(run, &p.0) && mine.len() < MAX_CREATED {
                     mine.push(Created {
                         inst: run.index,
@@ -393,7 +395,7 @@ impl StageState {
             if name == "mv" {
                 let ops: Vec<&Word> = c.operands().collect();
                 for w in ops.iter().take(ops.len().saturating_sub(1)) {
-                    if let Some(r) = resolve(&w.value, cwd.as_deref(), self.root) {
+                    if let Some(r) = resolve(&w.value, cwd.as_deref(), self.home.as_deref()) {
                         mine.retain(|m| m.path != r);
                         self.created.retain(|m| m.path != r);
                     }
@@ -423,11 +425,11 @@ fn is_apt_cache(e: &Created) -> bool {
 /// True when `c` makes apt keep the `.deb`s it downloads: it deletes
 /// /etc/apt/apt.conf.d/docker-clean, or names `Keep-Downloaded-Packages` set to true (in an
 /// apt option or in a line written to apt's configuration).
-fn keeps_debs(c: &Command, cwd: Option<&str>, root: bool) -> bool {
+fn keeps_debs(c: &Command, cwd: Option<&str>, home: Option<&str>) -> bool {
     let hook = "/etc/apt/apt.conf.d/docker-clean";
     let deletes_hook = deleted_operands(c).is_some_and(|ops| {
         ops.iter()
-            .any(|w| w.is_static && resolve(&w.value, cwd, root).is_some_and(|r| covers(&r, hook)))
+            .any(|w| w.is_static && resolve(&w.value, cwd, home).is_some_and(|r| covers(&r, hook)))
     });
     deletes_hook
         || c.words.iter().any(|w| {

@@ -578,3 +578,50 @@ fn equal_wasted_copies_are_listed_by_layer() {
         .collect();
     assert_eq!(w, vec![(0, 1), (1, 2), (2, 3)]);
 }
+
+/// Per-user caches are found in every home, not only in /root: `npm install` run as `USER node`
+/// fills /home/node/.npm, pip as `app` /home/app/.cache/pip.
+#[test]
+fn per_user_caches_are_found_in_every_home() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .file_size("root/.npm/_cacache/a", 10)
+                .file_size("home/node/.npmrc", 7)
+                .build(),
+            "RUN",
+        )
+        .layer(
+            LayerBuilder::new()
+                .file_size("home/node/.npm/_cacache/b", 200)
+                .file_size("home/node/.npm/_cacache/c", 300)
+                .file_size("home/app/.cache/pip/http/d", 40)
+                .file_size("home/app/var/cache/apt/e", 5)
+                .build(),
+            "RUN",
+        );
+    let p = write(&Fmt::OciTar, &[spec], dir.path());
+    let r = analyze(&p);
+    let got: Vec<(&str, &str, u64, u64, Vec<usize>)> = r
+        .caches
+        .iter()
+        .map(|c| {
+            (
+                c.path.as_str(),
+                c.tool.as_str(),
+                c.bytes,
+                c.files,
+                c.layers.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("home/app/.cache/pip", "pip", 40, 1, vec![1]),
+            ("root/.npm", "npm", 10, 1, vec![0]),
+            ("home/node/.npm", "npm", 500, 2, vec![1]),
+        ]
+    );
+}

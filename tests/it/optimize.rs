@@ -159,6 +159,77 @@ fn caches_deletes_and_hard_links_priced_exactly() {
     assert!((share - 4000.0 * 100.0 / 14_560.0).abs() < 1e-9);
 }
 
+/// Caches a non-root user fills are in its home: `npm install` as `node` leaves
+/// /home/node/.npm, `pip install --user` as `app` /home/app/.cache/pip; each is priced to its
+/// finding, and the same cache in another user's home is not claimed.
+#[test]
+fn per_user_caches_priced_in_the_users_home() {
+    const DF: &str = "FROM node:20
+RUN useradd -m app
+USER app
+RUN pip install --user flask
+USER node
+RUN npm install left-pad
+";
+    let c = Compression::Gzip;
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("etc/os-release", 100)
+                .file_size("home/node/.npm/_cacache/old", 77)
+                .build(),
+            BASE,
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("home/app/.bashrc", 10)
+                .build(),
+            "RUN /bin/sh -c useradd -m app # buildkit",
+        )
+        .empty("USER app")
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("home/app/.cache/pip/http/x", 600)
+                .file_size("home/app/.local/lib/flask.py", 40)
+                .build(),
+            "RUN /bin/sh -c pip install --user flask # buildkit",
+        )
+        .empty("USER node")
+        .layer(
+            LayerBuilder::new()
+                .compress(c)
+                .file_size("home/node/.npm/_cacache/content/y", 800)
+                .file_size("home/node/node_modules/left-pad/index.js", 5)
+                .build(),
+            "RUN /bin/sh -c npm install left-pad # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "users.tar", &spec);
+    let r = run(DF, &p, None);
+    let s = |r: &str, l: usize, b: u64| (r.to_string(), l, b);
+    let got: Vec<_> = priced(&r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "DL3042" || rule == "DL5003")
+        .collect();
+    // the base image's 77 bytes in /home/node/.npm are not the RUN's
+    assert_eq!(got, vec![s("DL3042", 4, 600), s("DL5003", 6, 800)]);
+    // `dlint image` lists both as caches left
+    let img = image::open(&p, &OpenOptions::default()).unwrap();
+    let rep = image::analyze(&img, &image::AnalyzeOptions::default()).unwrap();
+    let caches: Vec<(&str, u64)> = rep
+        .caches
+        .iter()
+        .map(|c| (c.path.as_str(), c.bytes))
+        .collect();
+    assert_eq!(
+        caches,
+        vec![("home/app/.cache/pip", 600), ("home/node/.npm", 877)]
+    );
+}
+
 /// The same image as every container format `dlint image` reads gives the same prices.
 #[test]
 fn every_archive_format() {

@@ -64,16 +64,16 @@ fn fnmatch(g: &str, s: &str) -> bool {
     g[gi..].iter().all(|c| *c == '*')
 }
 
-/// An absolute, normalised path for `p` (`~` and `$HOME` as /root when running as root,
-/// relative paths against `cwd`); `None` when it depends on something unknown.
-pub(super) fn resolve(p: &str, cwd: Option<&str>, root: bool) -> Option<String> {
-    let home = ["~/", "$HOME/", "${HOME}/"]
+/// An absolute, normalised path for `p` (`~` and `$HOME` as `home`, the home of the user the
+/// instruction runs as, relative paths against `cwd`); `None` when it depends on something
+/// unknown.
+pub(super) fn resolve(p: &str, cwd: Option<&str>, home: Option<&str>) -> Option<String> {
+    let in_home = ["~/", "$HOME/", "${HOME}/"]
         .iter()
         .find_map(|h| p.strip_prefix(h))
         .or_else(|| ["~", "$HOME", "${HOME}"].contains(&p).then_some(""));
-    let joined = match home {
-        Some(rest) if root => format!("/root/{rest}"),
-        Some(_) => return None,
+    let joined = match in_home {
+        Some(rest) => format!("{}/{rest}", home?.trim_end_matches('/')),
         None if p.starts_with('/') => p.to_string(),
         None => format!("{}/{p}", cwd?),
     };
@@ -98,9 +98,9 @@ pub(super) fn copy_targets(
     sources: &[crate::dockerfile::Word],
     dest: &str,
     cwd: Option<&str>,
-    root: bool,
+    home: Option<&str>,
 ) -> Vec<String> {
-    let Some(d) = resolve(dest, cwd, root) else {
+    let Some(d) = resolve(dest, cwd, home) else {
         return Vec::new();
     };
     if sources.len() > 1 || dest.ends_with('/') {
@@ -138,14 +138,18 @@ mod tests {
         assert!(!glob_covers("/tmp/*", "/tmp/.hidden"));
         assert!(glob_covers("/tmp/a?c", "/tmp/abc"));
         assert_eq!(
-            resolve("../b/./c", Some("/a/x"), true).as_deref(),
+            resolve("../b/./c", Some("/a/x"), Some("/root")).as_deref(),
             Some("/a/b/c")
         );
         assert_eq!(
-            resolve("~/.cache", None, true).as_deref(),
+            resolve("~/.cache", None, Some("/root")).as_deref(),
             Some("/root/.cache")
         );
-        assert_eq!(resolve("~/.cache", None, false), None);
-        assert_eq!(resolve("x", None, true), None);
+        assert_eq!(
+            resolve("$HOME/.npm", None, Some("/home/node/")).as_deref(),
+            Some("/home/node/.npm")
+        );
+        assert_eq!(resolve("~/.cache", None, None), None);
+        assert_eq!(resolve("x", None, Some("/root")), None);
     }
 }

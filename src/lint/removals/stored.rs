@@ -16,10 +16,10 @@ pub(super) fn stored(
     k: usize,
     c: &Command,
     cwd: Option<&str>,
-    root: bool,
+    home: Option<&str>,
 ) -> Vec<(String, Origin)> {
-    let mut out = by_arguments(model, run, k, c, cwd, root);
-    out.extend(redirect_targets(c, cwd, root).map(|p| (p, Origin::File)));
+    let mut out = by_arguments(model, run, k, c, cwd, home);
+    out.extend(redirect_targets(c, cwd, home).map(|p| (p, Origin::File)));
     out
 }
 
@@ -27,12 +27,12 @@ pub(super) fn stored(
 pub(super) fn redirect_targets<'c>(
     c: &'c Command,
     cwd: Option<&'c str>,
-    root: bool,
+    home: Option<&'c str>,
 ) -> impl Iterator<Item = String> + 'c {
     c.writes
         .iter()
         .filter(|w| w.is_static && !w.value.is_empty() && !w.value.contains(['*', '?', '[']))
-        .filter_map(move |w| resolve(&w.value, cwd, root))
+        .filter_map(move |w| resolve(&w.value, cwd, home))
         .filter(|p| p != "/" && !["/dev", "/proc", "/sys"].iter().any(|d| path_covers(d, p)))
 }
 
@@ -42,9 +42,9 @@ fn by_arguments(
     k: usize,
     c: &Command,
     cwd: Option<&str>,
-    root: bool,
+    home: Option<&str>,
 ) -> Vec<(String, Origin)> {
-    let res = |v: &str| resolve(v, cwd, root);
+    let res = |v: &str| resolve(v, cwd, home);
     let file = |v: Option<String>| v.map(|p| (p, Origin::File)).into_iter().collect::<Vec<_>>();
     let args = c.args();
     let value_of = |names: &[&str]| -> Option<&Word> {
@@ -198,9 +198,9 @@ fn by_arguments(
             }
         }
         _ => match invocation(k, c) {
-            Some(inv) => package_dirs(model, run, &inv, root)
+            Some(inv) => package_dirs(model, run, &inv, home)
                 .into_iter()
-                .map(|d| (d.to_string(), Origin::Package(inv.manager)))
+                .map(|d| (d, Origin::Package(inv.manager)))
                 .collect(),
             None => Vec::new(),
         },
@@ -238,13 +238,13 @@ fn used_after(script: Option<&Script>, k: usize, path: &str) -> bool {
     })
 }
 
-/// The cache or index directories an invocation fills (those under /root only as root), as
+/// The cache or index directories an invocation fills (the per-user ones in `home`), as
 /// the package model knows them, with the RUN's ENV/ARG scope.
 fn package_dirs(
     model: &SemanticModel<'_>,
     run: &Run,
     inv: &Invocation<'_>,
-    root: bool,
-) -> Vec<&'static str> {
-    inv.filled_dirs(&|n: &str| model.var(run.index, n).is_some(), root)
+    home: Option<&str>,
+) -> Vec<String> {
+    inv.filled_dirs(&|n: &str| model.var(run.index, n).is_some(), home)
 }

@@ -23,15 +23,23 @@ impl Rule for YarnCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model) = (cx.dockerfile, cx.model());
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yarn || !inv.is_install() {
                 return None;
             }
             let folder = inv.value(&["--cache-folder"]);
+            // yarn 1 keeps root's cache in /usr/local/share/.cache/yarn, any other user's in
+            // ~/.cache/yarn
+            let home = model.home_at(run.index);
+            let cache = match home.dir() {
+                Some("/root") => CACHE.to_string(),
+                _ => home.join(".cache/yarn"),
+            };
             if later(script, inv.index, |c| {
                 is_cmd(c, &[Manager::Yarn], &["cache", "clean"])
             }) || removed_later(script, inv.index, CACHE)
+                || removed_later(script, inv.index, &home.join(".cache/yarn"))
                 || removed_later(script, inv.index, "/root/.cache/yarn")
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))
                 || run.mount_covers(CACHE)
@@ -51,7 +59,7 @@ impl Rule for YarnCacheLeft {
                 message: format!(
                     "`{what}` leaves the package cache in {} in this layer; add `&& yarn cache \
                      clean` to the same RUN",
-                    folder.unwrap_or(CACHE)
+                    folder.unwrap_or(&cache)
                 ),
                 // a custom cache folder is cleaned with the same flag; a folder with shell
                 // syntax in it gets no fix
@@ -97,6 +105,23 @@ mod tests {
                 "FROM node:20\nRUN yarn install\nRUN yarn cache clean\n"
             ),
             [2]
+        );
+        // a non-root user's yarn cache is in its home
+        let d = crate::lint::testing::run(
+            &YarnCacheLeft,
+            "FROM node:20\nRUN useradd -m app\nUSER app\nRUN yarn install\n",
+        );
+        assert!(
+            d[0].message.contains("/home/app/.cache/yarn"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            lines(
+                &YarnCacheLeft,
+                "FROM node:20\nRUN useradd -m app\nUSER app\nRUN yarn install && rm -rf ~/.cache/yarn\n"
+            )
+            .is_empty()
         );
         for src in [
             "FROM node:20\nRUN yarn install && yarn cache clean\n",

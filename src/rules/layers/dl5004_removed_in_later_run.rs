@@ -355,6 +355,24 @@ mod tests {
     }
 
     #[test]
+    fn per_user_caches_are_in_the_users_home() {
+        // pip run as `app` fills /home/app/.cache/pip, which the later RUN deletes
+        let src = "FROM python:3.12\nRUN useradd -m app\nUSER app\nRUN pip install --user flask\nRUN rm -rf ~/.cache/pip\n";
+        let d = check(&RemovedInLaterRun, src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("line 4"), "{}", d[0].message);
+        // root's cache is not the one a non-root user fills, nor the other way round
+        for src in [
+            "FROM python:3.12\nRUN useradd -m app\nUSER app\nRUN pip install --user flask\nRUN rm -rf /root/.cache/pip\n",
+            "FROM python:3.12\nRUN pip install flask\nRUN useradd -m app\nUSER app\nRUN rm -rf ~/.cache/pip\n",
+            // a user whose home the file does not tell: no guess
+            "FROM node:20\nUSER node\nRUN npm install\nRUN rm -rf ~/.npm\n",
+        ] {
+            assert!(lines(&RemovedInLaterRun, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
     fn not_when_it_is_not_a_later_layer() {
         for src in [
             // same RUN

@@ -31,6 +31,21 @@ impl ManagerDir {
     pub fn rel(&self) -> &'static str {
         self.path.trim_start_matches('/')
     }
+
+    /// For a per-user directory (one in root's home, `/root/.npm`), the part below the home
+    /// (`.npm`): the same directory is in any user's home.
+    pub fn home_rel(&self) -> Option<&'static str> {
+        self.path.strip_prefix("/root/")
+    }
+
+    /// The directory for a user whose home is `home` (`/home/node`): per-user directories
+    /// move there, the others stay where they are.
+    pub fn in_home(&self, home: &str) -> String {
+        match self.home_rel() {
+            Some(rel) => format!("{}/{rel}", home.trim_end_matches('/')),
+            None => self.path.to_string(),
+        }
+    }
 }
 
 const APT: &[Manager] = &[Manager::AptGet, Manager::Apt, Manager::Aptitude];
@@ -179,9 +194,22 @@ pub fn cache_dir(manager: Manager) -> Option<&'static str> {
 
 impl Invocation<'_> {
     /// The cache or index directories this invocation fills with the default configuration
-    /// (`set` tells whether an environment variable that moves or turns off a cache is set;
-    /// the caches under /root only when running as `root`).
-    pub fn filled_dirs(&self, set: &dyn Fn(&str) -> bool, root: bool) -> Vec<&'static str> {
+    /// (`set` tells whether an environment variable that moves or turns off a cache is set).
+    /// The per-user caches are in `home`, the home of the user the RUN runs as (`/root` for
+    /// root), and left out when that home is unknown.
+    pub fn filled_dirs(&self, set: &dyn Fn(&str) -> bool, home: Option<&str>) -> Vec<String> {
+        self.default_dirs(set, home.is_some())
+            .into_iter()
+            .map(|p| match (p.strip_prefix("/root/"), home) {
+                (Some(rel), Some(h)) => format!("{}/{rel}", h.trim_end_matches('/')),
+                _ => p.to_string(),
+            })
+            .collect()
+    }
+
+    /// [`Invocation::filled_dirs`] as the table writes them (per-user ones in /root, and only
+    /// when `per_user`).
+    fn default_dirs(&self, set: &dyn Fn(&str) -> bool, per_user: bool) -> Vec<&'static str> {
         let sub = self.sub();
         let paths = |m: Manager| dir_paths(m);
         match self.manager {
@@ -213,7 +241,7 @@ impl Invocation<'_> {
             Manager::Conda if self.is_install() || sub == "create" => {
                 cache_dir(Manager::Conda).into_iter().collect()
             }
-            _ if !root => Vec::new(),
+            _ if !per_user => Vec::new(),
             Manager::Pip
                 if !self.is_uv()
                     && self.is_install()
