@@ -75,7 +75,8 @@ pub struct Resolver {
 /// `alpine` -> `docker.io/library/alpine:latest`, so that `--base-image alpine=…` matches
 /// `FROM alpine:latest`; unparsable references stay as written.
 fn canonical(reference: &str) -> String {
-    super::registry::Reference::parse(reference).map_or_else(|_| reference.to_string(), |r| r.to_string())
+    super::registry::Reference::parse(reference)
+        .map_or_else(|_| reference.to_string(), |r| r.to_string())
 }
 
 impl Resolver {
@@ -161,14 +162,25 @@ impl Resolver {
         platform: Option<&str>,
     ) -> Result<BaseFacts, BaseError> {
         if let Some(path) = self.opts.images.get(canon) {
-            return open_facts(reference, path, platform, &self.opts.registry, Some(reference));
+            return open_facts(
+                reference,
+                path,
+                platform,
+                &self.opts.registry,
+                Some(reference),
+            );
         }
         let Some(cache) = self.cache.as_ref() else {
             return Err(BaseError::NotCached);
         };
         let by_digest = reference.contains('@');
         let stale = match cache.get(key, by_digest) {
-            Some(Hit::Fresh(f)) => return Ok(BaseFacts { reference: reference.to_string(), ..f }),
+            Some(Hit::Fresh(f)) => {
+                return Ok(BaseFacts {
+                    reference: reference.to_string(),
+                    ..f
+                });
+            }
             Some(Hit::Stale(f, age)) => Some((f, age)),
             None => None,
         };
@@ -179,7 +191,10 @@ impl Resolver {
                         "base image {reference}: cached facts are {} hours old (--base-facts offline does not re-resolve the tag)",
                         age.as_secs() / 3600
                     ));
-                    Ok(BaseFacts { reference: reference.to_string(), ..f })
+                    Ok(BaseFacts {
+                        reference: reference.to_string(),
+                        ..f
+                    })
                 }
                 None => Err(BaseError::NotCached),
             };

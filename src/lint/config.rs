@@ -8,11 +8,11 @@ use crate::image::base::{BaseOptions, FactsMode, Resolver};
 use crate::image::registry::RegistryOptions;
 use crate::{Error, Result};
 use serde::Deserialize;
-use std::sync::Arc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// The lowest severity that makes a run fail, or `Never`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

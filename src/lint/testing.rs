@@ -58,7 +58,11 @@ pub fn fixed(rule: &dyn Rule, src: &str) -> String {
 }
 
 /// Runs `rule` on `src` with `facts` as the base image of every stage built on an image.
-pub fn run_with_base(rule: &dyn Rule, src: &str, facts: &crate::image::base::BaseFacts) -> Vec<Diagnostic> {
+pub fn run_with_base(
+    rule: &dyn Rule,
+    src: &str,
+    facts: &crate::image::base::BaseFacts,
+) -> Vec<Diagnostic> {
     let df = dockerfile::parse(src);
     let all = (0..df.stages.len())
         .map(|_| Some(std::sync::Arc::new(facts.clone())))
@@ -83,7 +87,10 @@ pub fn base_facts(
     crate::image::base::BaseFacts {
         reference: reference.into(),
         digest: "sha256:00".into(),
-        env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         user: user.map(str::to_string),
         workdir: None,
         shell: shell.map(|w| w.iter().map(|s| s.to_string()).collect()),

@@ -2,8 +2,8 @@
 //! `SHELL` so far, inherited from the base stage, else the `# hadolint shell=` / `# dlint
 //! shell=` pragma's program, else `/bin/sh -c` (no checked shell for Windows images).
 
-use super::distro::sh_is_dash;
 use super::bases::StageBases;
+use super::distro::sh_is_dash;
 use super::stages::StageGraph;
 use super::windows::is_windows_image;
 use crate::dockerfile::{Dockerfile, InstructionKind, Word};

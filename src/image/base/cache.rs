@@ -46,11 +46,13 @@ fn now() -> u64 {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().fold(String::new(), |mut s, b| {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// `sha256:ab…` -> `sha256-ab…`, refusing anything that is not a plain digest.
@@ -79,12 +81,15 @@ impl Cache {
         let xdg = std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .filter(|p| p.is_absolute());
-        let root = xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        let root =
+            xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
         Some(root.join("dlint").join("base"))
     }
 
     fn tag_path(&self, key: &str) -> PathBuf {
-        self.dir.join("tags").join(format!("{}.json", hex(key.as_bytes())))
+        self.dir
+            .join("tags")
+            .join(format!("{}.json", hex(key.as_bytes())))
     }
 
     fn facts_path(&self, digest: &str) -> Option<PathBuf> {
@@ -115,7 +120,10 @@ impl Cache {
         let Some(fp) = self.facts_path(&facts.digest) else {
             return Ok(());
         };
-        write_atomic(&fp, &serde_json::to_vec(facts).map_err(std::io::Error::other)?)?;
+        write_atomic(
+            &fp,
+            &serde_json::to_vec(facts).map_err(std::io::Error::other)?,
+        )?;
         let tag = TagEntry {
             key: key.to_string(),
             digest: facts.digest.clone(),
@@ -184,8 +192,11 @@ mod tests {
         std::fs::write(&fp, b"{not json").expect("write");
         assert!(c.get("k", false).is_none());
         // facts under another digest's name: a miss
-        std::fs::write(&fp, serde_json::to_vec(&facts("sha256:cd34")).expect("json"))
-            .expect("write");
+        std::fs::write(
+            &fp,
+            serde_json::to_vec(&facts("sha256:cd34")).expect("json"),
+        )
+        .expect("write");
         assert!(c.get("k", false).is_none());
         assert!(digest_file("sha256:../../x").is_none());
     }

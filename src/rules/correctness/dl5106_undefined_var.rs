@@ -168,27 +168,58 @@ mod base_facts_tests {
         let alpine = base_facts("alpine", &[("PATH", ALPINE_PATH)], None, None);
         let python = base_facts(
             "python",
-            &[("PATH", ALPINE_PATH), ("LANG", "C.UTF-8"), ("PYTHON_VERSION", "3.13.1")],
+            &[
+                ("PATH", ALPINE_PATH),
+                ("LANG", "C.UTF-8"),
+                ("PYTHON_VERSION", "3.13.1"),
+            ],
             None,
             None,
         );
         let count = |src: &str, f| run_with_base(&UndefinedVar, src, f).len();
         assert_eq!(count("FROM alpine AS base\nCOPY $foo .\n", &alpine), 1);
-        assert_eq!(count("FROM alpine AS base\nARG foo\nCOPY $foo .\n", &alpine), 0);
+        assert_eq!(
+            count("FROM alpine AS base\nARG foo\nCOPY $foo .\n", &alpine),
+            0
+        );
         assert_eq!(count("FROM alpine AS base\nARG VERSION=$foo\n", &alpine), 1);
-        assert_eq!(count("FROM python AS base\nARG VERSION=$PYTHON_VERSION\n", &python), 0);
-        let typo = run_with_base(&UndefinedVar, "FROM alpine\nENV PATH=$PAHT:/app/bin\n", &alpine);
+        assert_eq!(
+            count(
+                "FROM python AS base\nARG VERSION=$PYTHON_VERSION\n",
+                &python
+            ),
+            0
+        );
+        let typo = run_with_base(
+            &UndefinedVar,
+            "FROM alpine\nENV PATH=$PAHT:/app/bin\n",
+            &alpine,
+        );
         assert_eq!(typo.len(), 1);
-        assert!(typo[0].message.contains("did you mean `$PATH`"), "{}", typo[0].message);
+        assert!(
+            typo[0].message.contains("did you mean `$PATH`"),
+            "{}",
+            typo[0].message
+        );
         let d = run_with_base(&UndefinedVar, "FROM alpine AS base\nCOPY $foo .\n", &alpine);
-        assert!(d[0].message.contains("base image `alpine`"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("base image `alpine`"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
     fn without_facts_the_examples_stay_quiet() {
         // any variable might come from the base image's ENV
-        assert!(crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nCOPY $foo .\n").is_empty());
-        assert!(crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nARG VERSION=$foo\n").is_empty());
+        assert!(
+            crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nCOPY $foo .\n")
+                .is_empty()
+        );
+        assert!(
+            crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nARG VERSION=$foo\n")
+                .is_empty()
+        );
     }
 
     #[test]
