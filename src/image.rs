@@ -16,6 +16,7 @@
 
 mod analyze;
 mod assemble;
+pub mod base;
 mod caches;
 pub mod compare;
 mod error;

@@ -51,7 +51,11 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             });
         }
     }
-    let model = SemanticModel::with_target(df, config.target.as_deref());
+    let bases = match &config.base_resolver {
+        Some(r) => crate::semantic::StageBases::resolve(df, r),
+        None => crate::semantic::StageBases::default(),
+    };
+    let model = SemanticModel::with_bases(df, config.target.as_deref(), &bases);
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {

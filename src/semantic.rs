@@ -14,6 +14,7 @@
 //! The package-manager invocations of the RUNs belong here too, as one more module
 //! (`packages.rs`) built from the analysis, when the package model moves over.
 
+pub mod bases;
 pub mod distro;
 pub mod scope;
 pub mod shell;
@@ -21,6 +22,7 @@ pub mod stages;
 pub mod users;
 pub mod windows;
 
+pub use bases::StageBases;
 pub use distro::sh_is_dash;
 pub use scope::Env;
 pub use shell::ShellInEffect;
@@ -29,6 +31,7 @@ pub use users::Home;
 pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
 
 use crate::dockerfile::{Dockerfile, Word};
+use crate::image::base::BaseFacts as BaseFactsRef;
 use crate::shell::run::Analysis;
 use scope::Scopes;
 use stages::StageGraph;
@@ -44,6 +47,8 @@ pub struct SemanticModel<'a> {
     analysis: Analysis,
     /// Who runs each instruction and the users the Dockerfile creates, computed on first use.
     users: std::cell::OnceCell<users::Users>,
+    /// The facts of the images the stages are built on, when known.
+    bases: &'a StageBases,
 }
 
 impl std::fmt::Debug for SemanticModel<'_> {
@@ -67,9 +72,16 @@ impl<'a> SemanticModel<'a> {
     /// name or index): only that stage and the stages it is built on end up in the image. An
     /// unknown target counts as none.
     pub fn with_target(df: &'a Dockerfile, target: Option<&str>) -> Self {
+        Self::with_bases(df, target, &bases::NONE)
+    }
+
+    /// As [`SemanticModel::with_target`], knowing the base images' facts (ENV, USER, SHELL,
+    /// platforms): the shells start from the base's `SHELL`, and [`SemanticModel::base_facts`]
+    /// answers.
+    pub fn with_bases(df: &'a Dockerfile, target: Option<&str>, bases: &'a StageBases) -> Self {
         let scopes = Scopes::new(df);
         let stages = StageGraph::new(df, target, &scopes.globals);
-        let shells = shell::shells(df, &stages);
+        let shells = shell::shells(df, &stages, bases);
         let shell = |index: usize| {
             shells
                 .get(index)
@@ -91,7 +103,18 @@ impl<'a> SemanticModel<'a> {
             shells,
             analysis,
             users: std::cell::OnceCell::new(),
+            bases,
         }
+    }
+
+    /// The facts of the image `stage` is built on, following `FROM <stage>` to the first
+    /// stage built on an image; `None` without facts (or for `scratch`).
+    pub fn base_facts(&self, stage: usize) -> Option<&'a BaseFactsRef> {
+        let root = *self.stages.chain(stage).last()?;
+        if self.stages.base(root).is_some() {
+            return None;
+        }
+        self.bases.get(root)
     }
 
     /// The Dockerfile the model describes.

@@ -26,6 +26,8 @@ pub struct LintArgs {
     pub color: report::ColorChoice,
     #[command(flatten)]
     pub config: super::shared::ConfigArgs,
+    #[command(flatten)]
+    pub base: super::shared::BaseArgs,
     /// Do not run this rule (id or name); repeatable, added to the config's `ignored`.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,
@@ -78,7 +80,7 @@ pub struct LintArgs {
 
 /// The flags that override config files.
 pub(crate) fn overrides(args: &LintArgs) -> Overrides {
-    Overrides {
+    let mut o = Overrides {
         ignore: args.ignore.clone(),
         error: args.error.clone(),
         warning: args.warning.clone(),
@@ -94,7 +96,11 @@ pub(crate) fn overrides(args: &LintArgs) -> Overrides {
         target: args.target.clone(),
         context: args.context.clone(),
         shellcheck: args.shellcheck.clone(),
-    }
+        ..Overrides::default()
+    };
+    args.base
+        .apply_to(&mut o, crate::image::base::FactsMode::Off);
+    o
 }
 
 /// Runs `dlint lint`.
@@ -137,6 +143,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
             f.path = name.clone();
         }
     }
+    super::shared::print_base_notes(&cfg);
     for f in &files {
         if let Some(e) = &f.error {
             eprintln!("dlint: error: {e}");

@@ -43,11 +43,19 @@ pub struct OptimizeArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub base: super::shared::BaseArgs,
 }
 
 /// Runs `dlint optimize`.
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
-    let config = args.config.resolve()?;
+    let mut overrides = crate::lint::config::Overrides {
+        registry: args.registry.options(),
+        ..Default::default()
+    };
+    args.base
+        .apply_to(&mut overrides, crate::image::base::FactsMode::Registry);
+    let config = args.config.resolve_with(&overrides)?;
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {
@@ -75,6 +83,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     };
     let name = args.dockerfile.display().to_string();
     let report = optimize::run(&df, &name, img.as_ref(), &opts)?;
+    super::shared::print_base_notes(&opts.config);
     let mut out = Vec::new();
     render(&report, args.format, &mut out).map_err(super::stdout_error)?;
     super::write_stdout(&out)?;

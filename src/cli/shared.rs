@@ -42,3 +42,44 @@ impl ConfigArgs {
         self.config.is_some() || self.no_config
     }
 }
+
+/// `--base-facts` / `--base-image`: where base-image facts come from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct BaseArgs {
+    /// Where base-image facts come from: `registry` (and the cache), `offline` (the cache and
+    /// --base-image only), `off` (--base-image only). Default: the config's `base-facts`, else
+    /// `off` for lint and `registry` for optimize and image.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub base_facts: Option<crate::image::base::FactsMode>,
+    /// The base image REF (as written in FROM) is the docker save archive or OCI layout PATH;
+    /// repeatable.
+    #[arg(long, value_name = "REF=PATH", value_parser = parse_base_image)]
+    pub base_image: Vec<(String, PathBuf)>,
+}
+
+/// `REF=PATH`.
+fn parse_base_image(s: &str) -> Result<(String, PathBuf), String> {
+    match s.split_once('=') {
+        Some((r, p)) if !r.is_empty() && !p.is_empty() => Ok((r.to_string(), PathBuf::from(p))),
+        _ => Err(format!("`{s}` is not REF=PATH")),
+    }
+}
+
+impl BaseArgs {
+    /// Puts the flags into `o`, with `default` as the mode when neither the flag nor the
+    /// config names one.
+    pub fn apply_to(&self, o: &mut Overrides, default: crate::image::base::FactsMode) {
+        o.base_facts = self.base_facts;
+        o.base_default = default;
+        o.base_images.clone_from(&self.base_image);
+    }
+}
+
+/// Prints the resolver's notes (unknown base-image facts) on stderr.
+pub fn print_base_notes(cfg: &Config) {
+    if let Some(r) = &cfg.base_resolver {
+        for n in r.take_notes() {
+            eprintln!("dlint: note: {n}");
+        }
+    }
+}

@@ -25,6 +25,21 @@ pub(crate) struct Resolved {
     pub config_digest: String,
     pub config: ImageConfiguration,
     pub layers: Vec<LayerRef>,
+    /// Every platform the archive or index offers (attestations excluded).
+    pub platforms: Vec<String>,
+    /// The config's `Shell` (a Docker extension the OCI types drop).
+    pub shell: Option<Vec<String>>,
+}
+
+/// The `config.Shell` of an image config (Docker's extension for the `SHELL` instruction).
+fn shell_of(config: &[u8]) -> Option<Vec<String>> {
+    let v: serde_json::Value = serde_json::from_slice(config).ok()?;
+    let words = v.get("config")?.get("Shell")?.as_array()?;
+    let words: Vec<String> = words
+        .iter()
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect();
+    (!words.is_empty()).then_some(words)
 }
 
 const REF_ANNOTATIONS: &[&str] = &[
@@ -60,14 +75,18 @@ pub(crate) fn resolve(store: &Store, opts: &OpenOptions) -> Result<Resolved, Ima
     }
 }
 
-fn parse_config(store: &Store, member: &str) -> Result<ImageConfiguration, ImageError> {
+fn parse_config(
+    store: &Store,
+    member: &str,
+) -> Result<(ImageConfiguration, Option<Vec<String>>), ImageError> {
     let bytes = store.read_small(member)?;
-    ImageConfiguration::from_reader(&bytes[..]).map_err(|e| {
+    let config = ImageConfiguration::from_reader(&bytes[..]).map_err(|e| {
         ImageError::format(
             store.archive(),
             format!("image config {member} is not valid: {e}"),
         )
-    })
+    })?;
+    Ok((config, shell_of(&bytes)))
 }
 
 fn config_platform(c: &ImageConfiguration) -> String {
@@ -146,7 +165,7 @@ fn resolve_docker(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageEr
             ),
         ));
     }
-    let config = parse_config(store, &entry.config)?;
+    let (config, shell) = parse_config(store, &entry.config)?;
     let config_digest = digest_of_member(&entry.config).unwrap_or_else(|| entry.config.clone());
     let layers = entry
         .layers
@@ -163,13 +182,16 @@ fn resolve_docker(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageEr
     } else {
         ArchiveFormat::DockerArchive
     };
+    let platform = config_platform(&config);
     Ok(Resolved {
         format,
         reference,
-        platform: Some(config_platform(&config)),
+        platform: Some(platform.clone()),
         config_digest,
         config,
         layers,
+        platforms: vec![platform],
+        shell,
     })
 }
 
@@ -296,7 +318,7 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         ));
     }
     // fill in platforms from the configs where the index has none
-    let mut loaded: Vec<(Candidate, ImageManifest, ImageConfiguration, String)> = Vec::new();
+    let mut loaded: Vec<(Candidate, ImageManifest, ImageConfiguration, String, _)> = Vec::new();
     for c in cands {
         let (member, bytes) = read_blob_json(store, &c.desc)?;
         let m = ImageManifest::from_reader(&bytes[..]).map_err(|e| {
@@ -314,7 +336,7 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         if c.platform.is_none() {
             c.platform = Some(config_platform(&cfg));
         }
-        loaded.push((c, m, cfg, cfg_digest));
+        loaded.push((c, m, cfg, cfg_digest, shell_of(&cfg_bytes)));
     }
     let platforms: Vec<String> = loaded
         .iter()
@@ -352,7 +374,7 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
                 ),
             })?,
     };
-    let (c, m, config, config_digest) = loaded.swap_remove(pick);
+    let (c, m, config, config_digest, shell) = loaded.swap_remove(pick);
     let layers = m
         .layers()
         .iter()
@@ -379,6 +401,8 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         config_digest,
         config,
         layers,
+        platforms,
+        shell,
     })
 }
 

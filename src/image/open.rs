@@ -53,6 +53,12 @@ pub struct Image {
     pub created_by: Vec<Option<String>>,
     /// The config's whole history, base first, empty-layer entries included.
     pub history: Vec<HistoryEntry>,
+    /// Every platform the archive or index offers (attestations excluded).
+    pub platforms: Vec<String>,
+    /// The image config as read (ENV, USER, SHELL…).
+    pub config: oci_spec::image::ImageConfiguration,
+    /// The config's `Shell` (Docker's extension for `SHELL`), which the OCI types drop.
+    pub shell: Option<Vec<String>>,
     pub(crate) store: Store,
 }
 
@@ -142,6 +148,9 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         diff_ids,
         created_by,
         history,
+        platforms: r.platforms,
+        config: r.config,
+        shell: r.shell,
         store,
     })
 }

@@ -237,6 +237,9 @@ pub struct ImageSpec {
     pub platform: String,
     /// Reference, e.g. `example/app:1`.
     pub tag: String,
+    /// Fields of the config's `config` object (`Env`, `User`, `Shell`…); `Env` defaults to
+    /// `PATH=/usr/bin:/bin`.
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImageSpec {
@@ -247,7 +250,13 @@ impl ImageSpec {
             history: Vec::new(),
             platform: "linux/amd64".into(),
             tag: "dlint/test:latest".into(),
+            settings: serde_json::Map::new(),
         }
+    }
+    /// Sets a field of the config's `config` object, e.g. `("User", json!("65532"))`.
+    pub fn setting(mut self, key: &str, value: serde_json::Value) -> Self {
+        self.settings.insert(key.into(), value);
+        self
     }
     /// Adds a layer and its history entry.
     pub fn layer(mut self, l: Layer, created_by: &str) -> Self {
@@ -288,6 +297,9 @@ impl ImageSpec {
         });
         if let Some(variant) = parts.next() {
             v["variant"] = json!(variant);
+        }
+        for (k, val) in &self.settings {
+            v["config"][k] = val.clone();
         }
         serde_json::to_vec(&v).expect("json")
     }

@@ -4,12 +4,15 @@
 use super::diagnostic::Severity;
 use super::registry::{Registry, is_hadolint_code};
 use super::rule::RuleSettings;
+use crate::image::base::{BaseOptions, FactsMode, Resolver};
+use crate::image::registry::RegistryOptions;
 use crate::{Error, Result};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// The lowest severity that makes a run fail, or `Never`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +103,21 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The `image:` section (gates of `dlint image`).
     pub image: ImageSection,
+    /// `base-facts:` and `base-images:` (where base-image facts come from).
+    pub base: BaseSection,
+    /// The resolver of base-image facts, built by [`Config::apply`] from `base` and the flags
+    /// when some facts may be found; `None`: the rules get no facts.
+    pub base_resolver: Option<Arc<Resolver>>,
+}
+
+/// Where base-image facts come from, as the config file and the flags say.
+#[derive(Debug, Clone, Default)]
+pub struct BaseSection {
+    /// `base-facts:` / `--base-facts`; `None`: the subcommand's default.
+    pub facts: Option<FactsMode>,
+    /// `base-images: {REF: PATH}` / `--base-image REF=PATH` (paths relative to the config
+    /// file's directory).
+    pub images: BTreeMap<String, PathBuf>,
 }
 
 /// `trustedRegistries` may be one string or a list.
@@ -147,6 +165,10 @@ struct RawConfig {
     #[serde(rename = "report-unused-ignores")]
     report_unused_ignores: Option<bool>,
     image: Option<ImageSection>,
+    #[serde(rename = "base-facts")]
+    base_facts: Option<FactsMode>,
+    #[serde(rename = "base-images")]
+    base_images: Option<BTreeMap<String, PathBuf>>,
 }
 
 /// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
@@ -288,6 +310,13 @@ impl Config {
             .context
             .map(|c| path.parent().map_or(c.clone(), |d| d.join(&c)));
         cfg.shellcheck = raw.shellcheck;
+        cfg.base.facts = raw.base_facts;
+        cfg.base.images = raw
+            .base_images
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(r, p)| (r, path.parent().map_or(p.clone(), |d| d.join(&p))))
+            .collect();
         Ok(cfg)
     }
 
@@ -500,6 +529,14 @@ pub struct Overrides {
     pub context: Option<PathBuf>,
     /// `--shellcheck`, replacing the config's.
     pub shellcheck: Option<PathBuf>,
+    /// `--base-facts`, replacing the config's.
+    pub base_facts: Option<FactsMode>,
+    /// The subcommand's default for `base-facts` (`off` for `lint`).
+    pub base_default: FactsMode,
+    /// `--base-image REF=PATH`, added to the config's.
+    pub base_images: Vec<(String, PathBuf)>,
+    /// Registry credentials and insecure hosts for base-image lookups.
+    pub registry: RegistryOptions,
 }
 
 impl Config {
@@ -566,6 +603,19 @@ impl Config {
         if o.shellcheck.is_some() {
             self.shellcheck.clone_from(&o.shellcheck);
         }
+        if o.base_facts.is_some() {
+            self.base.facts = o.base_facts;
+        }
+        for (r, p) in &o.base_images {
+            self.base.images.insert(r.clone(), p.clone());
+        }
+        let resolver = Resolver::new(BaseOptions {
+            mode: self.base.facts.unwrap_or(o.base_default),
+            images: self.base.images.clone(),
+            registry: o.registry.clone(),
+            ..BaseOptions::default()
+        });
+        self.base_resolver = resolver.is_active().then(|| Arc::new(resolver));
         Ok(())
     }
 }

@@ -56,3 +56,51 @@ pub fn fixed(rule: &dyn Rule, src: &str) -> String {
     }
     out
 }
+
+/// Runs `rule` on `src` with `facts` as the base image of every stage built on an image.
+pub fn run_with_base(
+    rule: &dyn Rule,
+    src: &str,
+    facts: &crate::image::base::BaseFacts,
+) -> Vec<Diagnostic> {
+    let df = dockerfile::parse(src);
+    let all = (0..df.stages.len())
+        .map(|_| Some(std::sync::Arc::new(facts.clone())))
+        .collect();
+    let bases = crate::semantic::StageBases::from_facts(all);
+    let model = SemanticModel::with_bases(&df, None, &bases);
+    let settings = RuleSettings::default();
+    let mut cx = Context::new(&model, &settings, rule.meta());
+    rule.check(&mut cx);
+    let mut diags = cx.into_diagnostics();
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
+    diags
+}
+
+/// Base-image facts for tests: `reference` with `env`, `user` and `shell` in its config.
+pub fn base_facts(
+    reference: &str,
+    env: &[(&str, &str)],
+    user: Option<&str>,
+    shell: Option<&[&str]>,
+) -> crate::image::base::BaseFacts {
+    crate::image::base::BaseFacts {
+        reference: reference.into(),
+        digest: "sha256:00".into(),
+        env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        user: user.map(str::to_string),
+        workdir: None,
+        shell: shell.map(|w| w.iter().map(|s| s.to_string()).collect()),
+        entrypoint: None,
+        cmd: None,
+        os: "linux".into(),
+        architecture: "amd64".into(),
+        platforms: vec!["linux/amd64".into(), "linux/arm64/v8".into()],
+        history: Vec::new(),
+        compressed: None,
+        uncompressed: None,
+    }
+}

@@ -2,6 +2,7 @@
 //! `SHELL` so far, inherited from the base stage, else the `# hadolint shell=` / `# dlint
 //! shell=` pragma's program, else `/bin/sh -c` (no checked shell for Windows images).
 
+use super::bases::StageBases;
 use super::distro::sh_is_dash;
 use super::stages::StageGraph;
 use super::windows::is_windows_image;
@@ -16,6 +17,9 @@ pub struct ShellInEffect<'a> {
     pub words: Option<&'a [Word]>,
     /// The program the file's shell pragma names, when no `SHELL` instruction is in effect.
     pub pragma: Option<&'a str>,
+    /// The base image's `SHELL` (from its config), when neither a `SHELL` instruction nor the
+    /// pragma is in effect.
+    pub image: Option<&'a [String]>,
     /// The dialect shell-form bodies run in; `None` for shells ShellCheck does not check
     /// (PowerShell, cmd, ...), and for a stage built on a Windows image without a `SHELL`.
     pub dialect: Option<Dialect>,
@@ -30,13 +34,19 @@ impl ShellInEffect<'_> {
     pub fn program(&self) -> Option<&str> {
         match self.words {
             Some(words) => words.first().map(|w| w.value.as_str()),
-            None => self.pragma,
+            None => self
+                .pragma
+                .or_else(|| self.image.and_then(|w| w.first()).map(String::as_str)),
         }
     }
 }
 
 /// Indexed like [`Dockerfile::instructions`].
-pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInEffect<'a>> {
+pub(super) fn shells<'a>(
+    df: &'a Dockerfile,
+    graph: &StageGraph,
+    bases: &'a StageBases,
+) -> Vec<ShellInEffect<'a>> {
     let mut at = vec![ShellInEffect::default(); df.instructions.len()];
     let mut at_end: Vec<ShellInEffect<'a>> = Vec::with_capacity(df.stages.len());
     // per stage: the image's `sh` is dash (inherited through `FROM <stage>`)
@@ -45,9 +55,16 @@ pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInE
     // without a SHELL of its own, as hadolint's pragma does
     let pragma = df.comments.iter().find_map(|c| shell_pragma(&c.text));
     for (s, stage) in df.stages.iter().enumerate() {
-        let windows = is_windows_image(&stage.base.name)
-            || stage.base.name.to_ascii_lowercase().contains("powershell");
         let base = graph.base(s).filter(|&b| b < s);
+        let facts = base.is_none().then(|| bases.get(s)).flatten();
+        let windows = facts.map_or_else(
+            || {
+                is_windows_image(&stage.base.name)
+                    || stage.base.name.to_ascii_lowercase().contains("powershell")
+            },
+            |f| f.is_windows(),
+        );
+        let image_shell = facts.and_then(|f| f.shell.as_deref());
         let sh_dash = match base {
             Some(b) => image_dash.get(b).copied().unwrap_or(false),
             None => sh_is_dash(&stage.base),
@@ -63,14 +80,25 @@ pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInE
             (None, Some(program)) => ShellInEffect {
                 words: None,
                 pragma: Some(program),
+                image: None,
                 dialect: Dialect::of_program(program),
                 dash: is_dash(program),
             },
-            (None, None) => ShellInEffect {
-                words: None,
-                pragma: None,
-                dialect: (!windows).then_some(Dialect::Sh),
-                dash: sh_dash && !windows,
+            (None, None) => match image_shell.and_then(|w| Some((w, w.first()?))) {
+                Some((words, program)) => ShellInEffect {
+                    words: None,
+                    pragma: None,
+                    image: Some(words),
+                    dialect: Dialect::of_program(program),
+                    dash: is_dash(program),
+                },
+                None => ShellInEffect {
+                    words: None,
+                    pragma: None,
+                    image: None,
+                    dialect: (!windows).then_some(Dialect::Sh),
+                    dash: sh_dash && !windows,
+                },
             },
         };
         if let Some(slot) = at.get_mut(stage.from) {
@@ -88,6 +116,7 @@ pub(super) fn shells<'a>(df: &'a Dockerfile, graph: &StageGraph) -> Vec<ShellInE
                 current = ShellInEffect {
                     words: Some(words),
                     pragma: None,
+                    image: None,
                     dialect: words.first().and_then(|w| Dialect::of_program(&w.value)),
                     dash: words.first().is_some_and(|w| is_dash(&w.value)),
                 };

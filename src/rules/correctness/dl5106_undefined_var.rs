@@ -44,6 +44,11 @@ impl Rule for UndefinedVar {
                 .map(|f| f.args.text.as_str())
                 .unwrap_or("");
             let mut scope: BTreeSet<String> = model.inherited_env_names(stage);
+            // with the base image's facts, its ENV is known: every other name is undefined
+            let facts = model.base_facts(stage);
+            if let Some(f) = facts {
+                scope.extend(f.env.iter().map(|(k, _)| k.clone()));
+            }
             for ins in stage_instructions(df, stage) {
                 let defines: Vec<String> = match &ins.kind {
                     InstructionKind::Arg(kvs) | InstructionKind::Env(kvs) => {
@@ -51,7 +56,10 @@ impl Rule for UndefinedVar {
                     }
                     _ => Vec::new(),
                 };
-                if EXPANDING.contains(&ins.keyword) {
+                // BuildKit also expands ARG defaults; reported only when the base's ENV is known
+                let checks = EXPANDING.contains(&ins.keyword)
+                    || (facts.is_some() && ins.keyword == Keyword::Arg);
+                if checks {
                     let mut seen = BTreeSet::new();
                     for r in var_refs(&ins.args.text, df.escape) {
                         let n = r.name.as_str();
@@ -64,14 +72,16 @@ impl Rule for UndefinedVar {
                             continue;
                         }
                         // `ENV A=1 B=$A` is DL3044's finding
-                        if matches!(ins.keyword, Keyword::Env) && defines.iter().any(|d| d == n) {
+                        if matches!(ins.keyword, Keyword::Env | Keyword::Arg)
+                            && defines.iter().any(|d| d == n)
+                        {
                             continue;
                         }
                         let span = ins.args.map.span_to_source(r.start, r.end);
                         if model.is_global_arg(n) {
                             // the official-image pattern `ARG X; FROM img:$X` usually has the
                             // image define X as well: stay quiet then
-                            if from_text.contains(n) {
+                            if from_text.contains(n) && facts.is_none() {
                                 continue;
                             }
                             cx.report(
@@ -87,15 +97,23 @@ impl Rule for UndefinedVar {
                             .iter()
                             .filter(|s| {
                                 n.len() >= 3
-                                    && strsim::levenshtein(&s.to_ascii_lowercase(), &lower)
+                                    && strsim::osa_distance(&s.to_ascii_lowercase(), &lower)
                                         <= if n.len() >= 6 { 2 } else { 1 }
                             })
-                            .min_by_key(|s| strsim::levenshtein(s, n));
+                            .min_by_key(|s| strsim::osa_distance(s, n));
                         if let Some(s) = near {
                             cx.report(
                                 span,
                                 format!(
                                     "`${n}` is not defined in this stage (did you mean `${s}`?)"
+                                ),
+                            );
+                        } else if let Some(f) = facts {
+                            cx.report(
+                                span,
+                                format!(
+                                    "`${n}` is defined neither in this stage nor by the base image `{}` (its ENV): declare it with `ARG {n}` or `ENV {n}=…`",
+                                    f.reference
                                 ),
                             );
                         }
@@ -133,5 +151,84 @@ mod tests {
             "{:?}",
             run(&UndefinedVar, src)
         );
+    }
+}
+
+#[cfg(test)]
+mod base_facts_tests {
+    use super::*;
+    use crate::lint::testing::{base_facts, run_with_base};
+
+    const ALPINE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// The 4 examples of BuildKit's UndefinedVar page, and its typo example, with the base
+    /// image's ENV known (alpine sets PATH, python also PYTHON_VERSION…).
+    #[test]
+    fn buildkit_examples_with_base_facts() {
+        let alpine = base_facts("alpine", &[("PATH", ALPINE_PATH)], None, None);
+        let python = base_facts(
+            "python",
+            &[
+                ("PATH", ALPINE_PATH),
+                ("LANG", "C.UTF-8"),
+                ("PYTHON_VERSION", "3.13.1"),
+            ],
+            None,
+            None,
+        );
+        let count = |src: &str, f| run_with_base(&UndefinedVar, src, f).len();
+        assert_eq!(count("FROM alpine AS base\nCOPY $foo .\n", &alpine), 1);
+        assert_eq!(
+            count("FROM alpine AS base\nARG foo\nCOPY $foo .\n", &alpine),
+            0
+        );
+        assert_eq!(count("FROM alpine AS base\nARG VERSION=$foo\n", &alpine), 1);
+        assert_eq!(
+            count(
+                "FROM python AS base\nARG VERSION=$PYTHON_VERSION\n",
+                &python
+            ),
+            0
+        );
+        let typo = run_with_base(
+            &UndefinedVar,
+            "FROM alpine\nENV PATH=$PAHT:/app/bin\n",
+            &alpine,
+        );
+        assert_eq!(typo.len(), 1);
+        assert!(
+            typo[0].message.contains("did you mean `$PATH`"),
+            "{}",
+            typo[0].message
+        );
+        let d = run_with_base(&UndefinedVar, "FROM alpine AS base\nCOPY $foo .\n", &alpine);
+        assert!(
+            d[0].message.contains("base image `alpine`"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn without_facts_the_examples_stay_quiet() {
+        // any variable might come from the base image's ENV
+        assert!(
+            crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nCOPY $foo .\n")
+                .is_empty()
+        );
+        assert!(
+            crate::lint::testing::run(&UndefinedVar, "FROM alpine AS base\nARG VERSION=$foo\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn inherited_stage_env_and_defaults_are_defined() {
+        let alpine = base_facts("alpine", &[("PATH", ALPINE_PATH)], None, None);
+        let src = "FROM alpine AS a\nENV HOME_DIR=/h\nFROM a\nCOPY x $HOME_DIR/${DEST:-d} $PATH\nARG A=1 B=$A\nCOPY --from=a $TARGETOS /x\n";
+        assert!(run_with_base(&UndefinedVar, src, &alpine).is_empty());
+        // a global ARG used inside the stage is undefined even when FROM names it
+        let src = "ARG V=1\nFROM alpine:$V\nLABEL v=$V\n";
+        assert_eq!(run_with_base(&UndefinedVar, src, &alpine).len(), 1);
     }
 }

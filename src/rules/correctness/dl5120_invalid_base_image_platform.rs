@@ -24,6 +24,21 @@ impl Rule for InvalidBaseImagePlatform {
             if value.contains('$') || s.base.raw.contains('$') {
                 continue;
             }
+            // with the base image's facts: the platforms of its index decide
+            if let Some(f) = cx.model().base_facts(s.index)
+                && f.offers(value) == Some(false)
+            {
+                cx.report(
+                    flag.span,
+                    format!(
+                        "`{}` is published for {} only, so --platform={value} cannot be \
+                         satisfied: the pull fails",
+                        s.base.raw,
+                        f.platforms.join(", ")
+                    ),
+                );
+                continue;
+            }
             let Some(os) = value.split('/').next().map(str::to_ascii_lowercase) else {
                 continue;
             };
@@ -113,5 +128,31 @@ mod tests {
                    FROM --platform=windows/amd64 example.com/tools:1\n\
                    FROM --platform=windows/amd64 mcr.microsoft.com/windows/servercore:ltsc2022\n";
         assert!(lines(&InvalidBaseImagePlatform, src).is_empty());
+    }
+
+    #[test]
+    fn platforms_of_the_index() {
+        use crate::lint::testing::{base_facts, run_with_base};
+        // base_facts offers linux/amd64 and linux/arm64/v8
+        let f = base_facts("myorg/app:1", &[], None, None);
+        let d = run_with_base(
+            &InvalidBaseImagePlatform,
+            "FROM --platform=linux/s390x myorg/app:1\n",
+            &f,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].message.contains("linux/amd64, linux/arm64/v8"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            run_with_base(
+                &InvalidBaseImagePlatform,
+                "FROM --platform=linux/arm64 myorg/app:1\n",
+                &f
+            )
+            .is_empty()
+        );
     }
 }

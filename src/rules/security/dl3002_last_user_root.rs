@@ -1,7 +1,7 @@
 //! DL3002: the final image should not run as root.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::{stage_instructions, unquote};
+use crate::lint::helpers::{stage_from, stage_instructions, unquote};
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// The last USER in effect for the final stage is `root` (or UID 0).
@@ -46,19 +46,41 @@ impl Rule for LastUserRoot {
                     })
                     .last()
             });
+            let image = if target + 1 == df.stages.len() {
+                "the final image".to_string()
+            } else {
+                match df.stages.get(target).and_then(|s| s.name.as_ref()) {
+                    Some(n) => format!("the image of stage `{n}` (a build target)"),
+                    None => format!("the image of stage {target} (a build target)"),
+                }
+            };
+            // no USER in the file: the base image's USER is the image's (hadolint #648)
+            if user.is_none()
+                && let Some(f) = model.base_facts(target)
+                && f.runs_as_root()
+                && !f.is_windows()
+                && let Some(from) = stage_from(df, target)
+                && !reported.contains(&from.span)
+            {
+                reported.push(from.span);
+                let how = match &f.user {
+                    Some(u) => format!("sets USER `{u}`"),
+                    None => "sets no USER".to_string(),
+                };
+                cx.report(
+                    from.span,
+                    format!(
+                        "{image} runs as root: the base image `{}` {how} and the Dockerfile never \
+                         sets one; add an unprivileged USER at the end",
+                        f.reference
+                    ),
+                );
+            }
             if let Some(w) = user
                 && is_root(&w.value)
                 && !reported.contains(&w.span)
             {
                 reported.push(w.span);
-                let image = if target + 1 == df.stages.len() {
-                    "the final image".to_string()
-                } else {
-                    match df.stages.get(target).and_then(|s| s.name.as_ref()) {
-                        Some(n) => format!("the image of stage `{n}` (a build target)"),
-                        None => format!("the image of stage {target} (a build target)"),
-                    }
-                };
                 cx.report(
                     w.span,
                     format!(
@@ -121,5 +143,65 @@ mod tests {
             .is_empty()
         );
         assert!(lines(&LastUserRoot, "FROM a\nUSER root\nRUN x\nUSER 1000\n").is_empty());
+    }
+
+    /// hadolint issue #648: with the base image's facts, a file that never sets USER runs as
+    /// the base's user.
+    #[test]
+    fn base_image_user_counts_when_the_file_sets_none() {
+        use crate::lint::testing::{base_facts, run_with_base};
+        let root = base_facts(
+            "container-registry.oracle.com/os/oraclelinux:8",
+            &[],
+            None,
+            None,
+        );
+        let d = run_with_base(
+            &LastUserRoot,
+            "FROM container-registry.oracle.com/os/oraclelinux:8
+",
+            &root,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("sets no USER"), "{}", d[0].message);
+        let nonroot = base_facts("gcr.io/distroless/static:nonroot", &[], Some("65532"), None);
+        assert!(
+            run_with_base(
+                &LastUserRoot,
+                "FROM gcr.io/distroless/static:nonroot
+COPY app /app
+",
+                &nonroot
+            )
+            .is_empty()
+        );
+        // an explicit USER in the file wins over the base's
+        assert!(
+            run_with_base(
+                &LastUserRoot,
+                "FROM debian
+USER app
+",
+                &root
+            )
+            .is_empty()
+        );
+        let d = run_with_base(
+            &LastUserRoot,
+            "FROM distroless
+USER root
+",
+            &nonroot,
+        );
+        assert_eq!(d.len(), 1);
+        // without facts, as hadolint: nothing to say
+        assert!(
+            lines(
+                &LastUserRoot,
+                "FROM container-registry.oracle.com/os/oraclelinux:8
+"
+            )
+            .is_empty()
+        );
     }
 }

@@ -40,6 +40,25 @@ impl Rule for UserNotNumeric {
                 .last()
         });
         let Some((ins, word)) = found else {
+            // no USER in the file: with facts, the base image's USER is the image's
+            if let Some(f) = model.base_facts(last)
+                && let Some(u) = f.user.as_deref()
+                && let Some(from) = crate::lint::helpers::stage_from(df, last)
+                && !model.is_windows_stage(last)
+            {
+                let name = u.split(':').next().unwrap_or("").trim();
+                if !name.is_empty() && !name.bytes().all(|b| b.is_ascii_digit()) && name != "root" {
+                    cx.report(
+                        from.span,
+                        format!(
+                            "the image runs as user `{name}`, set by the base image `{}`, a name: \
+                             runtimes that must prove the user is not root (Kubernetes \
+                             `runAsNonRoot`) need a numeric UID: add its UID as `USER`",
+                            f.reference
+                        ),
+                    );
+                }
+            }
             return;
         };
         // Windows has no numeric user ids
@@ -127,5 +146,52 @@ mod tests {
         ] {
             assert!(lines(&UserNotNumeric, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn base_image_named_user() {
+        use crate::lint::testing::{base_facts, run_with_base};
+        let named = base_facts("node", &[], Some("node"), None);
+        assert_eq!(
+            run_with_base(
+                &UserNotNumeric,
+                "FROM node
+COPY . /app
+",
+                &named
+            )
+            .len(),
+            1
+        );
+        let numeric = base_facts("distroless", &[], Some("65532:65532"), None);
+        assert!(
+            run_with_base(
+                &UserNotNumeric,
+                "FROM distroless
+",
+                &numeric
+            )
+            .is_empty()
+        );
+        // the file's own USER decides
+        assert!(
+            run_with_base(
+                &UserNotNumeric,
+                "FROM node
+USER 1000
+",
+                &named
+            )
+            .is_empty()
+        );
+        assert!(
+            lines(
+                &UserNotNumeric,
+                "FROM node
+COPY . /app
+"
+            )
+            .is_empty()
+        );
     }
 }

@@ -47,17 +47,30 @@ impl Rule for NoUser {
         if image.value.eq_ignore_ascii_case("scratch") || cx.model().is_windows_stage(last) {
             return;
         }
+        // with the base image's facts: a base that runs unprivileged needs no USER here
+        let facts = cx.model().base_facts(last);
+        if facts.is_some_and(|f| !f.runs_as_root()) {
+            return;
+        }
         let Some(last_from) = stage_from(df, last) else {
             return;
         };
-        cx.report(
-            last_from.span,
-            format!(
+        let message = match facts {
+            Some(f) => format!(
+                "the final image never sets a USER, so it runs as root (the base image `{}` sets \
+                 {}): add `USER 10001` (a non-root UID) at the end",
+                f.reference,
+                f.user
+                    .as_deref()
+                    .map_or("no USER".to_string(), |u| format!("USER `{u}`"))
+            ),
+            None => format!(
                 "the final image never sets a USER, so it runs as the user of `{}` (root for most \
                  images): add `USER 10001` (a non-root UID) at the end",
                 image.value
             ),
-        );
+        };
+        cx.report(last_from.span, message);
     }
 }
 
@@ -88,5 +101,31 @@ mod tests {
         ] {
             assert!(lines(&NoUser, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn base_image_user_decides() {
+        use crate::lint::testing::{base_facts, run_with_base};
+        let nonroot = base_facts("distroless", &[], Some("nonroot"), None);
+        assert!(
+            run_with_base(
+                &NoUser,
+                "FROM distroless
+COPY a /a
+",
+                &nonroot
+            )
+            .is_empty()
+        );
+        let root = base_facts("debian", &[], Some("root"), None);
+        let d = run_with_base(
+            &NoUser,
+            "FROM debian
+COPY a /a
+",
+            &root,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("USER `root`"), "{}", d[0].message);
     }
 }

@@ -62,14 +62,17 @@ fn shell_state(shell: ShellInEffect<'_>) -> ShellState {
     {
         return ShellState::NonPosix;
     }
-    let Some(words) = shell.words else {
-        return ShellState::Default;
+    // the SHELL instruction's words, else the base image's SHELL (from its config)
+    let words: Vec<&str> = match (shell.words, shell.image) {
+        (Some(w), _) => w.iter().map(|w| w.value.as_str()).collect(),
+        (None, Some(w)) if shell.pragma.is_none() => w.iter().map(String::as_str).collect(),
+        _ => return ShellState::Default,
     };
     let pipefail = words.iter().enumerate().any(|(i, w)| {
-        w.value.starts_with('-')
-            && !w.value.starts_with("--")
-            && w.value.contains('o')
-            && words.get(i + 1).is_some_and(|n| n.value == "pipefail")
+        w.starts_with('-')
+            && !w.starts_with("--")
+            && w.contains('o')
+            && words.get(i + 1).is_some_and(|n| *n == "pipefail")
     });
     if pipefail {
         ShellState::Pipefail
@@ -103,5 +106,25 @@ mod tests {
         }
         let src = "FROM debian AS a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian\nRUN a | b\n";
         assert_eq!(lines(&PipefailMissing, src), [4]);
+    }
+
+    #[test]
+    fn base_image_shell() {
+        use crate::lint::testing::{base_facts, run_with_base};
+        let src = "FROM img\nRUN curl -fsSL x | bash\n";
+        let bash = base_facts(
+            "img",
+            &[],
+            None,
+            Some(&["/bin/bash", "-o", "pipefail", "-c"]),
+        );
+        assert!(run_with_base(&PipefailMissing, src, &bash).is_empty());
+        let pwsh = base_facts("img", &[], None, Some(&["powershell", "-Command"]));
+        assert!(run_with_base(&PipefailMissing, src, &pwsh).is_empty());
+        let plain = base_facts("img", &[], None, None);
+        assert_eq!(run_with_base(&PipefailMissing, src, &plain).len(), 1);
+        // the file's SHELL wins over the base's
+        let src = "FROM img\nSHELL [\"/bin/sh\", \"-c\"]\nRUN a | b\n";
+        assert_eq!(run_with_base(&PipefailMissing, src, &bash).len(), 1);
     }
 }
