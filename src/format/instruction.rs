@@ -1,0 +1,258 @@
+//! Rendering one instruction: the keyword upper-case, one space after it, continuation lines
+//! indented by four spaces (eight inside a command of a split RUN chain), comment lines inside
+//! the instruction kept before the line they preceded, the top-level chain of a long shell-form
+//! RUN one command per line (`&& \` at line ends), heredoc bodies verbatim.
+//!
+//! Whitespace at a line break is only changed where it is free (see [`super::chain`]); any other
+//! break is kept byte for byte.
+
+use super::Mode;
+use super::chain::{self, ShellTree};
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, ShellOrExec};
+
+/// One level of continuation indentation.
+const INDENT: &str = "    ";
+/// A chain longer than this on one line is split one command per line.
+const WIDTH: usize = 80;
+
+/// A line break of the instruction, at a byte offset of its joined text.
+#[derive(Debug)]
+struct Break {
+    at: usize,
+    /// Indentation level of the line after it.
+    level: usize,
+    /// The whitespace around it may change (otherwise both sides are kept byte for byte).
+    free: bool,
+    /// Comment lines between the two lines.
+    comments: Vec<String>,
+}
+
+/// The lines of a formatted instruction (without line terminators).
+pub(super) fn render(df: &Dockerfile, inst: &Instruction, mode: Mode) -> Vec<String> {
+    let src = df.source.as_str();
+    let head_end = inst
+        .heredocs
+        .first()
+        .map(|h| h.span.start)
+        .unwrap_or(inst.span.end);
+    let mut lines = render_head(df, inst, head_end, mode)
+        .unwrap_or_else(|| split_lines(src.get(inst.span.start..head_end).unwrap_or("")));
+    if head_end < inst.span.end {
+        // heredoc bodies and delimiter lines, byte for byte
+        lines.extend(split_lines(src.get(head_end..inst.span.end).unwrap_or("")));
+    }
+    lines
+}
+
+/// Physical lines of `text` without terminators (a final empty piece after `\n` dropped).
+fn split_lines(text: &str) -> Vec<String> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect()
+}
+
+/// BuildKit's continuation test for escape `esc`: the length to keep when the line continues.
+fn continuation(line: &str, esc: char) -> Option<usize> {
+    let t = line.trim_end_matches([' ', '\t']);
+    let before = t.strip_suffix(esc)?;
+    if before.ends_with(esc) {
+        return None;
+    }
+    Some(before.len())
+}
+
+/// The shell-form text of a RUN, CMD, ENTRYPOINT or HEALTHCHECK CMD.
+fn shell_text(inst: &Instruction) -> Option<&str> {
+    match &inst.kind {
+        InstructionKind::Run(ShellOrExec::Shell(t))
+        | InstructionKind::Cmd(ShellOrExec::Shell(t))
+        | InstructionKind::Entrypoint(ShellOrExec::Shell(t)) => Some(&t.text),
+        _ => None,
+    }
+}
+
+fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode) -> Option<Vec<String>> {
+    let esc = df.escape;
+    let raw = split_lines(df.source.get(inst.span.start..head_end)?);
+    // content lines, each with the comment lines before it
+    let mut contents: Vec<(String, Vec<String>)> = Vec::new();
+    let mut pending = Vec::new();
+    for (j, line) in raw.iter().enumerate() {
+        if j > 0 && line.trim_start().starts_with('#') {
+            pending.push(line.trim().to_string());
+        } else if j > 0 && line.trim().is_empty() {
+            // an empty line inside a continuation: BuildKit skips it
+        } else {
+            contents.push((line.clone(), std::mem::take(&mut pending)));
+        }
+    }
+    if !pending.is_empty() {
+        return None;
+    }
+    let n = contents.len();
+    let mut texts = Vec::with_capacity(n);
+    for (k, (line, comments)) in contents.into_iter().enumerate() {
+        let text = if k + 1 < n {
+            let keep = continuation(&line, esc)?;
+            line.get(..keep)?.to_string()
+        } else {
+            if continuation(&line, esc).is_some() {
+                return None;
+            }
+            line.trim_end().to_string()
+        };
+        texts.push((text, comments));
+    }
+    let first = texts.first_mut()?;
+    first.0 = keyword_line(&first.0, inst)?;
+
+    // the joined text and its breaks
+    let mut joined = String::new();
+    let mut breaks = Vec::new();
+    for (k, (text, comments)) in texts.into_iter().enumerate() {
+        if k > 0 {
+            breaks.push(Break {
+                at: joined.len(),
+                level: 1,
+                free: false,
+                comments,
+            });
+        }
+        joined.push_str(&text);
+    }
+
+    if mode == Mode::Full {
+        let shell = shell_text(inst).and_then(|t| {
+            let start = joined.len().checked_sub(t.len())?;
+            (joined.get(start..) == Some(t)).then_some(start)
+        });
+        let tree = shell.and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
+        for br in &mut breaks {
+            br.free = match (&tree, shell) {
+                (Some((s, t)), _) if br.at > *s => t.break_is_free(&joined[*s..], br.at - s),
+                (None, Some(s)) if br.at > s => false,
+                _ => chain::break_is_free_plain(&joined, br.at, df.escape),
+            };
+        }
+        if let Some((s, t)) = &tree
+            && inst.keyword == Keyword::Run
+            && inst.heredocs.is_empty()
+            && (!breaks.is_empty() || joined.len() > WIDTH)
+            && let Some(links) = t.chain()
+        {
+            breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
+        }
+    }
+    Some(draw(&joined, breaks, esc))
+}
+
+/// The keyword upper-case and one space after it (and an ONBUILD trigger's keyword too).
+fn keyword_line(line: &str, inst: &Instruction) -> Option<String> {
+    let len = inst.keyword_span.len();
+    let kw = line.get(..len)?;
+    if inst.keyword == Keyword::Unknown || !kw.eq_ignore_ascii_case(inst.keyword.as_str()) {
+        return Some(line.to_string());
+    }
+    let rest = &line[len..];
+    let body = rest.trim_start();
+    if body.is_empty() || body.len() == rest.len() {
+        return Some(format!("{}{rest}", inst.keyword.as_str()));
+    }
+    let mut out = format!("{} ", inst.keyword.as_str());
+    if inst.keyword == Keyword::Onbuild {
+        // `onbuild run x` -> `ONBUILD RUN x` (only a trigger word followed by whitespace)
+        if let Some(end) = body.find([' ', '\t'])
+            && Keyword::parse(&body[..end]) != Keyword::Unknown
+        {
+            out.push_str(&body[..end].to_ascii_uppercase());
+            out.push_str(&body[end..]);
+            return Some(out);
+        }
+    }
+    out.push_str(body);
+    Some(out)
+}
+
+/// Breaks for a RUN whose top-level chain goes one command per line: a break after each
+/// operator, the original breaks between commands dropped (their comments kept), the breaks
+/// inside a command one level deeper. `Err` gives the breaks back when the text between two
+/// commands is not just their operator.
+fn split_chain(
+    joined: &str,
+    base: usize,
+    links: &[chain::Link],
+    breaks: Vec<Break>,
+) -> Result<Vec<Break>, Vec<Break>> {
+    let mut gaps: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for pair in links.windows(2) {
+        let (a, b) = (base + pair[0].end, base + pair[1].start);
+        let op = pair[0].op.unwrap_or("");
+        if joined.get(a..b).map(str::trim) != Some(op) {
+            return Err(breaks);
+        }
+        gaps.push((a, b, Vec::new()));
+    }
+    let first = base + links[0].start;
+    let mut out = Vec::new();
+    for mut br in breaks {
+        if let Some(gap) = gaps.iter_mut().find(|g| br.at >= g.0 && br.at <= g.1) {
+            gap.2.append(&mut br.comments);
+            continue;
+        }
+        br.level = if br.at <= first { 1 } else { 2 };
+        out.push(br);
+    }
+    for (_, b, comments) in gaps {
+        out.push(Break {
+            at: b,
+            level: 1,
+            free: true,
+            comments,
+        });
+    }
+    out.sort_by_key(|b| b.at);
+    Ok(out)
+}
+
+/// Lays the joined text out at its breaks.
+fn draw(joined: &str, breaks: Vec<Break>, esc: char) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut pos = 0;
+    let mut trim_next = false;
+    for br in breaks {
+        let Some(mut seg) = joined.get(pos..br.at) else {
+            continue;
+        };
+        if trim_next {
+            seg = seg.trim_start();
+        }
+        if br.free {
+            cur.push_str(seg.trim_end());
+            if !cur.trim().is_empty() {
+                cur.push(' ');
+            }
+        } else {
+            cur.push_str(seg);
+        }
+        cur.push(esc);
+        lines.push(std::mem::take(&mut cur));
+        let indent = INDENT.repeat(br.level);
+        for c in &br.comments {
+            lines.push(format!("{indent}{c}"));
+        }
+        if br.free {
+            cur = indent;
+        }
+        trim_next = br.free;
+        pos = br.at;
+    }
+    let mut seg = joined.get(pos..).unwrap_or("");
+    if trim_next {
+        seg = seg.trim_start();
+    }
+    cur.push_str(seg);
+    lines.push(cur);
+    lines
+}
