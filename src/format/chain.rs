@@ -142,6 +142,67 @@ impl ShellTree {
     }
 }
 
+/// Compound commands whose bodies are indented one more level.
+const COMPOUND: &[&str] = &[
+    "if_statement",
+    "do_group",
+    "compound_statement",
+    "subshell",
+    "case_statement",
+];
+
+/// Simple-command-like nodes whose continuation lines are indented one more level.
+const COMMANDISH: &[&str] = &[
+    "command",
+    "declaration_command",
+    "unset_command",
+    "pipeline",
+    "list",
+    "redirected_statement",
+    "test_command",
+    "negated_command",
+];
+
+/// Keywords that close (or continue) a compound command: their line goes one level out.
+const CLOSERS: &[&str] = &["fi", "done", "esac", "}", ")", "else", "elif", ";;"];
+
+impl ShellTree {
+    /// The nesting of the line that starts at byte `at`: how many compound commands enclose
+    /// it (a closing `fi`/`done`/... counts one less) and whether it continues a command.
+    pub fn nesting(&self, text: &str, at: usize) -> (usize, bool) {
+        let next = text.get(at..).unwrap_or("").trim_start();
+        let closes = CLOSERS.iter().any(|c| {
+            next.strip_prefix(c)
+                .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', ';', '|', '&', ')']))
+        });
+        let start = text.len() - next.len();
+        let root = self.tree.root_node();
+        let Some(mut node) = root.descendant_for_byte_range(start, start) else {
+            return (0, false);
+        };
+        let (mut depth, mut cont, mut seen_compound) = (0usize, false, false);
+        loop {
+            let kind = node.kind();
+            // a node that starts at the line start is the line itself, not its container
+            let contains = node.start_byte() < start;
+            if contains && COMPOUND.contains(&kind) {
+                depth += 1;
+                seen_compound = true;
+            } else if contains && !seen_compound && COMMANDISH.contains(&kind) {
+                cont = true;
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => break,
+            }
+        }
+        if closes {
+            depth = depth.saturating_sub(1);
+        }
+        (depth, cont && !closes)
+    }
+}
+
 /// The run of spaces and tabs around `at`, when there is one.
 pub fn whitespace_around(text: &str, at: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();

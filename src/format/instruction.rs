@@ -25,6 +25,9 @@ struct Break {
     free: bool,
     /// Comment lines between the two lines.
     comments: Vec<String>,
+    /// For the break after an operator of a split chain: where the text between the two
+    /// commands starts, and the operator (written as `a && \` / `a; \`).
+    gap: Option<(usize, &'static str)>,
 }
 
 /// The lines of a formatted instruction (without line terminators).
@@ -117,6 +120,7 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
                 level: 1,
                 free: false,
                 comments,
+                gap: None,
             });
         }
         joined.push_str(&text);
@@ -128,12 +132,20 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
             (joined.get(start..) == Some(t)).then_some(start)
         });
         let tree = shell.and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
+        let verbatim_values = legacy_pairs(inst);
         for br in &mut breaks {
             br.free = match (&tree, shell) {
+                _ if verbatim_values => false,
                 (Some((s, t)), _) if br.at > *s => t.break_is_free(&joined[*s..], br.at - s),
                 (None, Some(s)) if br.at > s => false,
                 _ => chain::break_is_free_plain(&joined, br.at, df.escape),
             };
+            if let Some((s, t)) = &tree
+                && br.at > *s
+            {
+                let (depth, cont) = t.nesting(&joined[*s..], br.at - s);
+                br.level = depth + usize::from(cont);
+            }
         }
         if let Some((s, t)) = &tree
             && inst.keyword == Keyword::Run
@@ -143,8 +155,20 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
         {
             breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
         }
+        for br in &mut breaks {
+            br.level = br.level.max(1);
+        }
     }
     Some(draw(&joined, breaks, esc))
+}
+
+/// ENV or LABEL in the legacy `KEY value` form: whitespace in the value is part of it.
+fn legacy_pairs(inst: &Instruction) -> bool {
+    match &inst.kind {
+        InstructionKind::Env(kvs) | InstructionKind::Label(kvs) => kvs.iter().any(|kv| kv.legacy),
+        InstructionKind::Onbuild(inner) => legacy_pairs(inner),
+        _ => false,
+    }
 }
 
 /// The keyword upper-case and one space after it (and an ONBUILD trigger's keyword too).
@@ -184,31 +208,32 @@ fn split_chain(
     links: &[chain::Link],
     breaks: Vec<Break>,
 ) -> Result<Vec<Break>, Vec<Break>> {
-    let mut gaps: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let mut gaps: Vec<(usize, usize, &'static str, Vec<String>)> = Vec::new();
     for pair in links.windows(2) {
         let (a, b) = (base + pair[0].end, base + pair[1].start);
         let op = pair[0].op.unwrap_or("");
         if joined.get(a..b).map(str::trim) != Some(op) {
             return Err(breaks);
         }
-        gaps.push((a, b, Vec::new()));
+        gaps.push((a, b, op, Vec::new()));
     }
     let first = base + links[0].start;
     let mut out = Vec::new();
     for mut br in breaks {
         if let Some(gap) = gaps.iter_mut().find(|g| br.at >= g.0 && br.at <= g.1) {
-            gap.2.append(&mut br.comments);
+            gap.3.append(&mut br.comments);
             continue;
         }
-        br.level = if br.at <= first { 1 } else { 2 };
+        br.level = if br.at <= first { 1 } else { br.level + 1 };
         out.push(br);
     }
-    for (_, b, comments) in gaps {
+    for (a, b, op, comments) in gaps {
         out.push(Break {
             at: b,
             level: 1,
             free: true,
             comments,
+            gap: Some((a, op)),
         });
     }
     out.sort_by_key(|b| b.at);
@@ -228,7 +253,16 @@ fn draw(joined: &str, breaks: Vec<Break>, esc: char) -> Vec<String> {
         if trim_next {
             seg = seg.trim_start();
         }
-        if br.free {
+        if let Some((from, op)) = br.gap
+            && let Some(before) = joined.get(pos..from)
+        {
+            cur.push_str(if trim_next { before.trim() } else { before.trim_end() });
+            if op != ";" {
+                cur.push(' ');
+            }
+            cur.push_str(op);
+            cur.push(' ');
+        } else if br.free {
             cur.push_str(seg.trim_end());
             if !cur.trim().is_empty() {
                 cur.push(' ');

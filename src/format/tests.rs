@@ -49,3 +49,27 @@ fn blank_line_before_from_and_collapsed_runs() {
     let src = "\n\nFROM a AS b\nRUN x\n\n\n\nRUN y\n# base\nFROM c\n\n\n";
     assert_eq!(fmt(src), "FROM a AS b\nRUN x\n\nRUN y\n\n# base\nFROM c\n");
 }
+
+/// Debug aid: `FMT_DEBUG=path cargo test --lib format::tests::debug_file -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn debug_file() {
+    let Some(path) = std::env::var_os("FMT_DEBUG") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).expect("read");
+    let df = crate::dockerfile::parse(&src);
+    let out = super::format_parsed(&df, super::Mode::Full);
+    let df2 = crate::dockerfile::parse(&out);
+    let (a, b) = (super::semantics::of(&df), super::semantics::of(&df2));
+    for (x, y) in a.instructions.iter().zip(&b.instructions) {
+        if x != y {
+            println!("BEFORE {x:#?}\nAFTER {y:#?}");
+            break;
+        }
+    }
+    if a.comments != b.comments {
+        println!("comments differ");
+    }
+    println!("{out}");
+}
