@@ -55,7 +55,7 @@ impl ShellTree {
 
     /// The top-level chain, when the body is one: two or more commands joined by `&&`, `||`
     /// or `;` (no `&`, no top-level comment). A trailing `;` stays with the last command.
-    pub fn chain(&self) -> Option<Vec<Link>> {
+    pub fn chain(&self, text: &str) -> Option<Vec<Link>> {
         let root = self.tree.root_node();
         if root.kind() != "program" {
             return None;
@@ -117,7 +117,20 @@ impl ShellTree {
         if links.len() < 2 || links[..links.len() - 1].iter().any(|l| l.op.is_none()) {
             return None;
         }
-        Some(links)
+        // `cmd || true`, `cd x || exit 1`: a fallback stays on its command's line
+        let mut merged: Vec<Link> = Vec::with_capacity(links.len());
+        for link in links {
+            if let Some(prev) = merged.last_mut()
+                && prev.op == Some("||")
+                && is_fallback(text.get(link.start..link.end).unwrap_or(""))
+            {
+                prev.end = link.end;
+                prev.op = link.op;
+                continue;
+            }
+            merged.push(link);
+        }
+        (merged.len() >= 2).then_some(merged)
     }
 
     /// True when the line break at byte `at` of the text sits in whitespace between tokens,
@@ -201,6 +214,12 @@ impl ShellTree {
         }
         (depth, cont && !closes)
     }
+}
+
+/// `true`, `:`, `false`, `exit N`, `return N`: the usual right side of a `||` fallback.
+fn is_fallback(cmd: &str) -> bool {
+    let first = cmd.split_whitespace().next().unwrap_or("");
+    matches!(first, "true" | ":" | "false" | "exit" | "return") && cmd.len() <= 16
 }
 
 /// The run of spaces and tabs around `at`, when there is one.

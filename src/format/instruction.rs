@@ -126,6 +126,7 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
         joined.push_str(&text);
     }
 
+    let mut runs = Vec::new();
     if mode == Mode::Full {
         let shell = shell_text(inst).and_then(|t| {
             let start = joined.len().checked_sub(t.len())?;
@@ -147,11 +148,20 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
                 br.level = depth + usize::from(cont);
             }
         }
+        runs = if verbatim_values {
+            Vec::new()
+        } else {
+            spaces_to_collapse(&joined, &breaks, |at| match (&tree, shell) {
+                (Some((s, t)), _) if at > *s => t.break_is_free(&joined[*s..], at - s),
+                (None, Some(s)) if at > s => false,
+                _ => chain::break_is_free_plain(&joined, at, df.escape),
+            })
+        };
         if let Some((s, t)) = &tree
             && inst.keyword == Keyword::Run
             && inst.heredocs.is_empty()
             && (!breaks.is_empty() || joined.len() > WIDTH)
-            && let Some(links) = t.chain()
+            && let Some(links) = t.chain(&joined[*s..])
         {
             breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
         }
@@ -159,7 +169,7 @@ fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode)
             br.level = br.level.max(1);
         }
     }
-    Some(draw(&joined, breaks, esc))
+    Some(draw(&joined, breaks, &runs, esc))
 }
 
 /// ENV or LABEL in the legacy `KEY value` form: whitespace in the value is part of it.
@@ -240,22 +250,69 @@ fn split_chain(
     Ok(out)
 }
 
+/// Runs of two or more blanks (or a tab) between words where whitespace is free, away from
+/// the keyword and the line breaks: each becomes one space.
+fn spaces_to_collapse(
+    joined: &str,
+    breaks: &[Break],
+    free: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let bytes = joined.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let run = &joined[start..i];
+        let near_break = breaks.iter().any(|b| b.at >= start && b.at <= i);
+        if start > 0 && i < bytes.len() && run != " " && !near_break && free(start) {
+            runs.push((start, i));
+        }
+    }
+    runs
+}
+
+/// `joined[from..to]` with the collapsible runs inside it made one space each.
+fn collapsed(joined: &str, from: usize, to: usize, runs: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(to.saturating_sub(from));
+    let mut pos = from;
+    for &(a, b) in runs {
+        if a < from || b > to {
+            continue;
+        }
+        out.push_str(joined.get(pos..a).unwrap_or(""));
+        out.push(' ');
+        pos = b;
+    }
+    out.push_str(joined.get(pos..to).unwrap_or(""));
+    out
+}
+
 /// Lays the joined text out at its breaks.
-fn draw(joined: &str, breaks: Vec<Break>, esc: char) -> Vec<String> {
+fn draw(joined: &str, breaks: Vec<Break>, runs: &[(usize, usize)], esc: char) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     let mut pos = 0;
     let mut trim_next = false;
     for br in breaks {
-        let Some(mut seg) = joined.get(pos..br.at) else {
+        if br.at < pos || br.at > joined.len() {
             continue;
-        };
+        }
+        let seg_text = collapsed(joined, pos, br.at, runs);
+        let mut seg = seg_text.as_str();
         if trim_next {
             seg = seg.trim_start();
         }
         if let Some((from, op)) = br.gap
-            && let Some(before) = joined.get(pos..from)
+            && from >= pos
         {
+            let before = collapsed(joined, pos, from, runs);
             cur.push_str(if trim_next { before.trim() } else { before.trim_end() });
             if op != ";" {
                 cur.push(' ');
@@ -282,7 +339,8 @@ fn draw(joined: &str, breaks: Vec<Break>, esc: char) -> Vec<String> {
         trim_next = br.free;
         pos = br.at;
     }
-    let mut seg = joined.get(pos..).unwrap_or("");
+    let seg_text = collapsed(joined, pos, joined.len(), runs);
+    let mut seg = seg_text.as_str();
     if trim_next {
         seg = seg.trim_start();
     }

@@ -62,6 +62,12 @@ pub fn edits(df: &Dockerfile) -> Vec<Edit> {
             let mut run: Vec<(crate::dockerfile::Span, String)> = Vec::new();
             let after_sub = inv.sub.map(|s| s.span.end).unwrap_or(0);
             for w in cmd.args() {
+                // a comment line between two words ends the run (it speaks of the word below)
+                if let Some(last) = run.last()
+                    && src.get(last.0.end..w.span.start).is_some_and(|t| t.contains('#'))
+                {
+                    sort_run(src, &mut run, &mut edits);
+                }
                 let plain = w.span.start >= after_sub
                     && !w.span.text(src).contains(['\n', '\r'])
                     && !w.span.is_empty();
