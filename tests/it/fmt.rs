@@ -126,3 +126,102 @@ fn corpus_is_idempotent_and_semantics_preserving() {
         failures.join("\n")
     );
 }
+
+const UGLY: &str = "from alpine\nrun apk add zlib curl\n";
+const PRETTY: &str = "FROM alpine\nRUN apk add curl zlib\n";
+
+fn dlint(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("dlint").expect("binary");
+    c.current_dir(dir);
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn check_exits_1_and_lists_files_that_would_change() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let ugly = write(t.path(), "Dockerfile", UGLY);
+    write(t.path(), "ok/Dockerfile", PRETTY);
+    let out = dlint(t.path()).args(["fmt", "--check"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Dockerfile would be reformatted"), "{err}");
+    assert!(!err.contains("ok/Dockerfile would"), "{err}");
+    assert_eq!(std::fs::read_to_string(&ugly).expect("read"), UGLY);
+    let clean = dlint(t.path())
+        .args(["fmt", "--check", "ok/Dockerfile"])
+        .output()
+        .expect("run");
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn diff_prints_a_unified_diff_and_writes_nothing() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let ugly = write(t.path(), "Dockerfile", UGLY);
+    let out = dlint(t.path())
+        .args(["fmt", "--diff", "Dockerfile"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("-run apk add zlib curl"), "{diff}");
+    assert!(diff.contains("+RUN apk add curl zlib"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&ugly).expect("read"), UGLY);
+}
+
+#[test]
+fn writes_files_in_place() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let ugly = write(t.path(), "Dockerfile", UGLY);
+    dlint(t.path())
+        .args(["fmt", "Dockerfile"])
+        .assert()
+        .code(0);
+    assert_eq!(std::fs::read_to_string(&ugly).expect("read"), PRETTY);
+}
+
+#[test]
+fn stdin_is_formatted_to_stdout() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let out = dlint(t.path())
+        .args(["fmt", "-"])
+        .write_stdin(UGLY)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), PRETTY);
+    let named = dlint(t.path())
+        .args(["fmt", "--diff", "--stdin-filename", "svc/Dockerfile"])
+        .write_stdin(UGLY)
+        .output()
+        .expect("run");
+    assert_eq!(named.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&named.stdout).contains("svc/Dockerfile"));
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_left_untouched_with_exit_2() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let bad_text = "from alpine\nFROOM x\n";
+    let bad = write(t.path(), "Dockerfile", bad_text);
+    let good = write(t.path(), "b.Dockerfile", UGLY);
+    let out = dlint(t.path())
+        .args(["fmt", "Dockerfile", "b.Dockerfile"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Dockerfile:2:1:") && err.contains("does not parse"), "{err}");
+    assert_eq!(std::fs::read_to_string(&bad).expect("read"), bad_text);
+    // the other file is still formatted
+    assert_eq!(std::fs::read_to_string(&good).expect("read"), PRETTY);
+}
