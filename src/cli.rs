@@ -8,6 +8,7 @@ pub mod compare;
 pub mod completions;
 pub mod explain;
 pub mod fix;
+pub mod fmt;
 pub mod hook;
 pub mod image;
 pub mod lint;
@@ -71,6 +72,8 @@ pub enum Command {
     Optimize(optimize::OptimizeArgs),
     /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
     Fix(FixArgs),
+    /// Format Dockerfiles (keywords, blank lines, continuations, RUN chains, package lists).
+    Fmt(fmt::FmtArgs),
     /// Install or remove git hooks.
     Hook(HookArgs),
     /// Print the parsed AST of a Dockerfile.
@@ -91,6 +94,7 @@ const SUBCOMMANDS: &[&str] = &[
     "compare",
     "optimize",
     "fix",
+    "fmt",
     "hook",
     "parse",
     "completions",
@@ -192,6 +196,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Compare(args) => compare::run(args),
         Command::Optimize(args) => optimize::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Hook(args) => hook::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

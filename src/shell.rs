@@ -253,6 +253,12 @@ impl Mapping<'_> {
     }
 }
 
+/// The raw tree-sitter-bash tree of `text` (`None` when tree-sitter is unavailable), for
+/// callers that need node positions rather than commands (the formatter).
+pub fn syntax_tree(text: &str) -> Option<tree_sitter::Tree> {
+    ts::parse_tree(text)
+}
+
 /// Parses a script. Never fails: unparsable text goes through the tolerant tokenizer.
 pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
     parse_depth(text, mapping, 0, MAX_NESTING, None)

@@ -11,14 +11,14 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     LogMessage, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, Formatting, HoverRequest, Request as _};
 use lsp_types::{
-    CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
+    CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, DocumentFormattingParams,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
     InitializeResult, LogMessageParams, MarkupContent, MarkupKind, MessageType,
     PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -127,6 +127,14 @@ impl<'r, W: Write> Server<'r, W> {
                 }
                 Err(e) => self.error(id, ErrorCode::InvalidParams, e.to_string()),
             },
+            Formatting::METHOD => match serde_json::from_value::<DocumentFormattingParams>(params)
+            {
+                Ok(p) => {
+                    let edits = self.formatting(&p);
+                    self.reply(id, edits)
+                }
+                Err(e) => self.error(id, ErrorCode::InvalidParams, e.to_string()),
+            },
             HoverRequest::METHOD => match serde_json::from_value::<HoverParams>(params) {
                 Ok(p) => {
                     let hover = self.hover(&p);
@@ -228,6 +236,18 @@ impl<'r, W: Write> Server<'r, W> {
             .collect()
     }
 
+    /// `dlint fmt` on the document: one edit replacing the whole text, none when it is already
+    /// formatted, `None` (no change) when it does not parse.
+    fn formatting(&self, p: &DocumentFormattingParams) -> Option<Vec<TextEdit>> {
+        let doc = self.docs.get(&p.text_document.uri)?;
+        let formatted = crate::format::format(&doc.text).ok()?;
+        if formatted == doc.text {
+            return Some(Vec::new());
+        }
+        let range = doc.lines.range(&doc.text, 0, doc.text.len());
+        Some(vec![TextEdit::new(range, formatted)])
+    }
+
     fn hover(&self, p: &HoverParams) -> Option<Hover> {
         let at = &p.text_document_position_params;
         let doc = self.docs.get(&at.text_document.uri)?;
@@ -253,7 +273,8 @@ fn is_dockerfile_uri(uri: &Uri) -> bool {
         .is_some_and(is_dockerfile_name)
 }
 
-/// What the server offers: full-text sync with save notifications, code actions, hover.
+/// What the server offers: full-text sync with save notifications, code actions, hover,
+/// formatting.
 fn capabilities() -> InitializeResult {
     InitializeResult {
         capabilities: ServerCapabilities {
@@ -267,6 +288,7 @@ fn capabilities() -> InitializeResult {
             )),
             code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
+            document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {

@@ -60,7 +60,7 @@ pub(super) fn parse(
 }
 
 /// Parses `text` with the thread's parser (`None` when tree-sitter is unavailable).
-fn parse_tree(text: &str) -> Option<tree_sitter::Tree> {
+pub(crate) fn parse_tree(text: &str) -> Option<tree_sitter::Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         if slot.is_none() {

@@ -206,6 +206,7 @@ fn conversation_over_pipes() {
     let caps = &init["result"]["capabilities"];
     assert_eq!(caps["codeActionProvider"], json!(true), "{init}");
     assert_eq!(caps["hoverProvider"], json!(true), "{init}");
+    assert_eq!(caps["documentFormattingProvider"], json!(true), "{init}");
     c.notify("initialized", json!({}));
 
     c.open(&uri, text);
@@ -283,13 +284,28 @@ fn conversation_over_pipes() {
         "{hover}"
     );
 
+    // formatting: one edit whose result is what `dlint fmt` writes
+    let ugly = "from debian:12\nrun   echo \"🐳\"   \n";
+    let change =
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": ugly}]});
+    c.notify("textDocument/didChange", change);
+    let _ = c.diagnostics(&uri);
+    let fmt = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let edits = fmt["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{fmt}");
+    let formatted = apply(ugly, &json!({"changes": {uri.clone(): edits}}), &uri);
+    assert_eq!(formatted, "FROM debian:12\nRUN echo \"🐳\"\n");
+
     // hostile input: the server answers and stays up
     c.write_raw(b"{this is not json");
     let err = c.recv();
     assert_eq!(err["error"]["code"], json!(-32700), "{err}");
     assert!(err["id"].is_null(), "{err}");
     let unknown = c.request(
-        "textDocument/formatting",
+        "textDocument/rename",
         json!({"textDocument": {"uri": uri}}),
     );
     assert_eq!(unknown["error"]["code"], json!(-32601), "{unknown}");

@@ -13,6 +13,7 @@ mod docs_pages;
 mod fix_corpus;
 mod fix_proptest;
 mod fixtures;
+mod fmt;
 mod hook_git;
 mod hook_precommit_yaml;
 mod hostile_dockerfile;

@@ -1,0 +1,350 @@
+//! Rendering one instruction: the keyword upper-case, one space after it, continuation lines
+//! indented by four spaces (eight inside a command of a split RUN chain), comment lines inside
+//! the instruction kept before the line they preceded, the top-level chain of a long shell-form
+//! RUN one command per line (`&& \` at line ends), heredoc bodies verbatim.
+//!
+//! Whitespace at a line break is only changed where it is free (see [`super::chain`]); any other
+//! break is kept byte for byte.
+
+use super::Mode;
+use super::chain::{self, ShellTree};
+use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, ShellOrExec};
+
+/// One level of continuation indentation.
+const INDENT: &str = "    ";
+/// A chain longer than this on one line is split one command per line.
+const WIDTH: usize = 80;
+
+/// A line break of the instruction, at a byte offset of its joined text.
+#[derive(Debug)]
+struct Break {
+    at: usize,
+    /// Indentation level of the line after it.
+    level: usize,
+    /// The whitespace around it may change (otherwise both sides are kept byte for byte).
+    free: bool,
+    /// Comment lines between the two lines.
+    comments: Vec<String>,
+    /// For the break after an operator of a split chain: where the text between the two
+    /// commands starts, and the operator (written as `a && \` / `a; \`).
+    gap: Option<(usize, &'static str)>,
+}
+
+/// The lines of a formatted instruction (without line terminators).
+pub(super) fn render(df: &Dockerfile, inst: &Instruction, mode: Mode) -> Vec<String> {
+    let src = df.source.as_str();
+    let head_end = inst
+        .heredocs
+        .first()
+        .map(|h| h.span.start)
+        .unwrap_or(inst.span.end);
+    let mut lines = render_head(df, inst, head_end, mode)
+        .unwrap_or_else(|| split_lines(src.get(inst.span.start..head_end).unwrap_or("")));
+    if head_end < inst.span.end {
+        // heredoc bodies and delimiter lines, byte for byte
+        lines.extend(split_lines(src.get(head_end..inst.span.end).unwrap_or("")));
+    }
+    lines
+}
+
+/// Physical lines of `text` without terminators (a final empty piece after `\n` dropped).
+fn split_lines(text: &str) -> Vec<String> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect()
+}
+
+/// BuildKit's continuation test for escape `esc`: the length to keep when the line continues.
+fn continuation(line: &str, esc: char) -> Option<usize> {
+    let t = line.trim_end_matches([' ', '\t']);
+    let before = t.strip_suffix(esc)?;
+    if before.ends_with(esc) {
+        return None;
+    }
+    Some(before.len())
+}
+
+/// The shell-form text of a RUN, CMD, ENTRYPOINT or HEALTHCHECK CMD.
+fn shell_text(inst: &Instruction) -> Option<&str> {
+    match &inst.kind {
+        InstructionKind::Run(ShellOrExec::Shell(t))
+        | InstructionKind::Cmd(ShellOrExec::Shell(t))
+        | InstructionKind::Entrypoint(ShellOrExec::Shell(t)) => Some(&t.text),
+        _ => None,
+    }
+}
+
+fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode) -> Option<Vec<String>> {
+    let esc = df.escape;
+    let raw = split_lines(df.source.get(inst.span.start..head_end)?);
+    // content lines, each with the comment lines before it
+    let mut contents: Vec<(String, Vec<String>)> = Vec::new();
+    let mut pending = Vec::new();
+    for (j, line) in raw.iter().enumerate() {
+        if j > 0 && line.trim_start().starts_with('#') {
+            pending.push(line.trim().to_string());
+        } else if j > 0 && line.trim().is_empty() {
+            // an empty line inside a continuation: BuildKit skips it
+        } else {
+            contents.push((line.clone(), std::mem::take(&mut pending)));
+        }
+    }
+    if !pending.is_empty() {
+        return None;
+    }
+    let n = contents.len();
+    let mut texts = Vec::with_capacity(n);
+    for (k, (line, comments)) in contents.into_iter().enumerate() {
+        let text = if k + 1 < n {
+            let keep = continuation(&line, esc)?;
+            line.get(..keep)?.to_string()
+        } else {
+            if continuation(&line, esc).is_some() {
+                return None;
+            }
+            line.trim_end().to_string()
+        };
+        texts.push((text, comments));
+    }
+    let first = texts.first_mut()?;
+    first.0 = keyword_line(&first.0, inst)?;
+
+    // the joined text and its breaks
+    let mut joined = String::new();
+    let mut breaks = Vec::new();
+    for (k, (text, comments)) in texts.into_iter().enumerate() {
+        if k > 0 {
+            breaks.push(Break {
+                at: joined.len(),
+                level: 1,
+                free: false,
+                comments,
+                gap: None,
+            });
+        }
+        joined.push_str(&text);
+    }
+
+    let mut runs = Vec::new();
+    if mode == Mode::Full {
+        let shell = shell_text(inst).and_then(|t| {
+            let start = joined.len().checked_sub(t.len())?;
+            (joined.get(start..) == Some(t)).then_some(start)
+        });
+        let tree = shell.and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
+        let verbatim_values = legacy_pairs(inst);
+        for br in &mut breaks {
+            br.free = match (&tree, shell) {
+                _ if verbatim_values => false,
+                (Some((s, t)), _) if br.at > *s => t.break_is_free(&joined[*s..], br.at - s),
+                (None, Some(s)) if br.at > s => false,
+                _ => chain::break_is_free_plain(&joined, br.at, df.escape),
+            };
+            if let Some((s, t)) = &tree
+                && br.at > *s
+            {
+                let (depth, cont) = t.nesting(&joined[*s..], br.at - s);
+                br.level = depth + usize::from(cont);
+            }
+        }
+        runs = if verbatim_values {
+            Vec::new()
+        } else {
+            spaces_to_collapse(&joined, &breaks, |at| match (&tree, shell) {
+                (Some((s, t)), _) if at > *s => t.break_is_free(&joined[*s..], at - s),
+                (None, Some(s)) if at > s => false,
+                _ => chain::break_is_free_plain(&joined, at, df.escape),
+            })
+        };
+        if let Some((s, t)) = &tree
+            && inst.keyword == Keyword::Run
+            && inst.heredocs.is_empty()
+            && (!breaks.is_empty() || joined.len() > WIDTH)
+            && let Some(links) = t.chain(&joined[*s..])
+        {
+            breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
+        }
+        for br in &mut breaks {
+            br.level = br.level.max(1);
+        }
+    }
+    Some(draw(&joined, breaks, &runs, esc))
+}
+
+/// ENV or LABEL in the legacy `KEY value` form: whitespace in the value is part of it.
+fn legacy_pairs(inst: &Instruction) -> bool {
+    match &inst.kind {
+        InstructionKind::Env(kvs) | InstructionKind::Label(kvs) => kvs.iter().any(|kv| kv.legacy),
+        InstructionKind::Onbuild(inner) => legacy_pairs(inner),
+        _ => false,
+    }
+}
+
+/// The keyword upper-case and one space after it (and an ONBUILD trigger's keyword too).
+fn keyword_line(line: &str, inst: &Instruction) -> Option<String> {
+    let len = inst.keyword_span.len();
+    let kw = line.get(..len)?;
+    if inst.keyword == Keyword::Unknown || !kw.eq_ignore_ascii_case(inst.keyword.as_str()) {
+        return Some(line.to_string());
+    }
+    let rest = &line[len..];
+    let body = rest.trim_start();
+    if body.is_empty() || body.len() == rest.len() {
+        return Some(format!("{}{rest}", inst.keyword.as_str()));
+    }
+    let mut out = format!("{} ", inst.keyword.as_str());
+    if inst.keyword == Keyword::Onbuild {
+        // `onbuild run x` -> `ONBUILD RUN x` (only a trigger word followed by whitespace)
+        if let Some(end) = body.find([' ', '\t'])
+            && Keyword::parse(&body[..end]) != Keyword::Unknown
+        {
+            out.push_str(&body[..end].to_ascii_uppercase());
+            out.push_str(&body[end..]);
+            return Some(out);
+        }
+    }
+    out.push_str(body);
+    Some(out)
+}
+
+/// Breaks for a RUN whose top-level chain goes one command per line: a break after each
+/// operator, the original breaks between commands dropped (their comments kept), the breaks
+/// inside a command one level deeper. `Err` gives the breaks back when the text between two
+/// commands is not just their operator.
+fn split_chain(
+    joined: &str,
+    base: usize,
+    links: &[chain::Link],
+    breaks: Vec<Break>,
+) -> Result<Vec<Break>, Vec<Break>> {
+    let mut gaps: Vec<(usize, usize, &'static str, Vec<String>)> = Vec::new();
+    for pair in links.windows(2) {
+        let (a, b) = (base + pair[0].end, base + pair[1].start);
+        let op = pair[0].op.unwrap_or("");
+        if joined.get(a..b).map(str::trim) != Some(op) {
+            return Err(breaks);
+        }
+        gaps.push((a, b, op, Vec::new()));
+    }
+    let first = base + links[0].start;
+    let mut out = Vec::new();
+    for mut br in breaks {
+        if let Some(gap) = gaps.iter_mut().find(|g| br.at >= g.0 && br.at <= g.1) {
+            gap.3.append(&mut br.comments);
+            continue;
+        }
+        br.level = if br.at <= first { 1 } else { br.level + 1 };
+        out.push(br);
+    }
+    for (a, b, op, comments) in gaps {
+        out.push(Break {
+            at: b,
+            level: 1,
+            free: true,
+            comments,
+            gap: Some((a, op)),
+        });
+    }
+    out.sort_by_key(|b| b.at);
+    Ok(out)
+}
+
+/// Runs of two or more blanks (or a tab) between words where whitespace is free, away from
+/// the keyword and the line breaks: each becomes one space.
+fn spaces_to_collapse(
+    joined: &str,
+    breaks: &[Break],
+    free: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    let bytes = joined.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+        let run = &joined[start..i];
+        let near_break = breaks.iter().any(|b| b.at >= start && b.at <= i);
+        if start > 0 && i < bytes.len() && run != " " && !near_break && free(start) {
+            runs.push((start, i));
+        }
+    }
+    runs
+}
+
+/// `joined[from..to]` with the collapsible runs inside it made one space each.
+fn collapsed(joined: &str, from: usize, to: usize, runs: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(to.saturating_sub(from));
+    let mut pos = from;
+    for &(a, b) in runs {
+        if a < from || b > to {
+            continue;
+        }
+        out.push_str(joined.get(pos..a).unwrap_or(""));
+        out.push(' ');
+        pos = b;
+    }
+    out.push_str(joined.get(pos..to).unwrap_or(""));
+    out
+}
+
+/// Lays the joined text out at its breaks.
+fn draw(joined: &str, breaks: Vec<Break>, runs: &[(usize, usize)], esc: char) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut pos = 0;
+    let mut trim_next = false;
+    for br in breaks {
+        if br.at < pos || br.at > joined.len() {
+            continue;
+        }
+        let seg_text = collapsed(joined, pos, br.at, runs);
+        let mut seg = seg_text.as_str();
+        if trim_next {
+            seg = seg.trim_start();
+        }
+        if let Some((from, op)) = br.gap
+            && from >= pos
+        {
+            let before = collapsed(joined, pos, from, runs);
+            cur.push_str(if trim_next { before.trim() } else { before.trim_end() });
+            if op != ";" {
+                cur.push(' ');
+            }
+            cur.push_str(op);
+            cur.push(' ');
+        } else if br.free {
+            cur.push_str(seg.trim_end());
+            if !cur.trim().is_empty() {
+                cur.push(' ');
+            }
+        } else {
+            cur.push_str(seg);
+        }
+        cur.push(esc);
+        lines.push(std::mem::take(&mut cur));
+        let indent = INDENT.repeat(br.level);
+        for c in &br.comments {
+            lines.push(format!("{indent}{c}"));
+        }
+        if br.free {
+            cur = indent;
+        }
+        trim_next = br.free;
+        pos = br.at;
+    }
+    let seg_text = collapsed(joined, pos, joined.len(), runs);
+    let mut seg = seg_text.as_str();
+    if trim_next {
+        seg = seg.trim_start();
+    }
+    cur.push_str(seg);
+    lines.push(cur);
+    lines
+}
