@@ -174,7 +174,7 @@ fn layer_chart(s: &mut String, r: &ImageReport) {
         let y = i as f64 * row + 2.0;
         let bw = (w - label - 90.0) * l.uncompressed_size as f64 / max;
         let lost = l.bytes_overwritten + l.bytes_removed;
-        let text = crate::report::compare::short_cmd(&command(l), 36);
+        let text = crate::report::compare::short_cmd(&command(l), 30);
         let _ = writeln!(
             s,
             "<g><text x=\"0\" y=\"{:.1}\">#{} {}</text><rect x=\"{label}\" y=\"{y:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"><title>layer {}: {} ({} added, {} hidden below)</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{}</text></g>",
