@@ -37,6 +37,7 @@ mod store;
 #[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod testkit;
+pub mod tree;
 mod walk;
 
 pub use analyze::{AnalyzeOptions, analyze, analyze_with_ledger};
@@ -45,6 +46,6 @@ pub use error::ImageError;
 pub use history::clean_created_by;
 pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
 pub use report::{
-    ArchiveFormat, CacheFinding, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
-    HiddenBy, ImageReport, LargeFile, LayerSummary, Totals, WastedPath,
+    ArchiveFormat, CacheFinding, Change, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
+    HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
 };

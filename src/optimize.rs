@@ -277,6 +277,16 @@ pub fn run(
     img: Option<&Image>,
     opts: &Options,
 ) -> Result<OptimizeReport, OptimizeError> {
+    run_with_image(df, dockerfile_name, img, opts).map(|r| r.0)
+}
+
+/// [`run`], also handing back the image's report (for `dlint image --format html`).
+pub fn run_with_image(
+    df: &Dockerfile,
+    dockerfile_name: &str,
+    img: Option<&Image>,
+    opts: &Options,
+) -> Result<(OptimizeReport, Option<crate::image::ImageReport>), OptimizeError> {
     let diags = lint::lint_with(crate::rules::registry(), df, &opts.config);
     let measured = match img {
         Some(img) => {
@@ -290,7 +300,8 @@ pub fn run(
         None => None,
     };
     let m = measured.as_ref().map(|(i, r, l)| (*i, r, l));
-    build(df, dockerfile_name, &diags, m, opts)
+    let report = build(df, dockerfile_name, &diags, m, opts)?;
+    Ok((report, measured.map(|(_, r, _)| r)))
 }
 
 /// Builds the report from lint findings and (optionally) an analysed image.

@@ -13,6 +13,12 @@ pub enum ImageFormat {
     Text,
     /// The full report as JSON (schema in docs/image.md).
     Json,
+    /// One JSON object per line: the image, each layer then its files (with --files).
+    Jsonl,
+    /// Layers as CSV; with --files, every layer's added/modified/removed paths instead.
+    Csv,
+    /// One self-contained HTML page: layer chart, per-layer file trees, treemap (use -o).
+    Html,
 }
 
 /// Arguments of `dlint image`.
@@ -43,9 +49,13 @@ pub struct ImageArgs {
     /// Also print dive's score and wasted bytes in the text output.
     #[arg(long)]
     pub dive_compat: bool,
-    /// Include the whole final filesystem in the JSON output.
+    /// Include the whole final filesystem and each layer's added/modified/removed paths in the
+    /// JSON output (per-layer paths in jsonl; the file list instead of layers in csv).
     #[arg(long)]
     pub files: bool,
+    /// Write the report to FILE instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Reject archives with more tar entries than this (tar bombs).
     #[arg(long, default_value_t = 2_000_000)]
     pub max_entries: usize,
@@ -75,13 +85,14 @@ pub struct ImageArgs {
 
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
+    let config = args.config.resolve()?;
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
         max_wasted: args.max_wasted,
         min_efficiency: args.min_efficiency,
     }
-    .with_config(&args.config.resolve()?)?;
+    .with_config(&config)?;
     let img = image::open(
         &args.input,
         &OpenOptions {
@@ -91,17 +102,34 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         },
     )?;
     let big = img.is_large();
+    let html = args.format == ImageFormat::Html;
     let opts = AnalyzeOptions {
         jobs: args.jobs.unwrap_or(0),
         verify: !args.no_verify,
         top: args.top,
         max_entries: args.max_entries,
         progress: big && std::io::stderr().is_terminal(),
-        // the per-path map is built only when printed
-        files: args.files,
+        // the per-path map is built only when printed (the HTML treemap draws it)
+        files: (args.files && args.format == ImageFormat::Json) || html,
+        layer_files: args.files || html,
         ..AnalyzeOptions::default()
     };
-    let mut report = image::analyze(&img, &opts)?;
+    let (mut report, findings) = match (&args.dockerfile, html) {
+        (Some(path), true) => {
+            let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
+            let o = crate::optimize::Options {
+                target: args.target.clone(),
+                context: None,
+                config: config.clone(),
+                analyze: opts.clone(),
+            };
+            let name = path.display().to_string();
+            let (f, r) = crate::optimize::run_with_image(&df, &name, Some(&img), &o)?;
+            let r = r.ok_or_else(|| Error::Other("the image was not analysed".into()))?;
+            (r, Some(f))
+        }
+        _ => (image::analyze(&img, &opts)?, None),
+    };
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();
@@ -113,18 +141,35 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
     }
     // rendered first, then written: `dlint image … | head` closing the pipe is not an error
-    let out = match args.format {
-        ImageFormat::Json => crate::report::image::to_json(&report)
-            .map_err(|e| Error::Other(format!("writing JSON: {e}")))?,
+    let mut out = Vec::new();
+    let rendered = match args.format {
+        ImageFormat::Json => {
+            out = crate::report::image::to_json(&report)
+                .map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
+            Ok(())
+        }
+        ImageFormat::Jsonl => crate::report::image::to_jsonl(&report, &mut out),
+        ImageFormat::Csv if args.files => crate::report::image::files_csv(&report, &mut out),
+        ImageFormat::Csv => crate::report::image::layers_csv(&report, &mut out),
+        ImageFormat::Html => {
+            let limits = crate::report::image::HtmlLimits::default();
+            crate::report::image::render_html(&report, findings.as_ref(), &limits, &mut out)
+        }
         ImageFormat::Text => {
-            let mut out = Vec::new();
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
             crate::report::image::render(&report, &mut out, color, args.dive_compat)
-                .map_err(super::stdout_error)?;
-            out
         }
     };
-    super::write_stdout(&out)?;
+    rendered.map_err(super::stdout_error)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &out).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?,
+        None => super::write_stdout(&out)?,
+    }
     let failures = gates::check(&report, &gates);
     if failures.is_empty() {
         return Ok(ExitCode::from(super::EXIT_OK));

@@ -34,6 +34,9 @@ pub struct AnalyzeOptions {
     /// Paths (no leading `/`) whose hidden copies the [`Ledger`] also tallies per pair of
     /// layers (see [`Ledger::watched`]); only used with [`analyze_with_ledger`].
     pub watch: Vec<String>,
+    /// Fill each layer's [`super::LayerSummary::files`] with the paths it added, modified
+    /// and removed.
+    pub layer_files: bool,
 }
 
 impl Default for AnalyzeOptions {
@@ -49,6 +52,7 @@ impl Default for AnalyzeOptions {
             progress: false,
             files: true,
             watch: Vec::new(),
+            layer_files: false,
         }
     }
 }
@@ -112,6 +116,9 @@ fn analyze_impl(
     let mut order = InOrder::new(img, opts.top, &failed);
     if with_ledger {
         order.keep_ledger(opts.watch.clone());
+    }
+    if opts.layer_files {
+        order.record_changes();
     }
     schedule::run(
         &tasks,

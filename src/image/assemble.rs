@@ -110,6 +110,11 @@ impl<'a> InOrder<'a> {
         });
     }
 
+    /// Lists what every layer added, modified and removed ([`LayerSummary::files`]).
+    pub fn record_changes(&mut self) {
+        self.asm.m.record_changes();
+    }
+
     /// [`Self::finish`], with the ledger when [`Self::keep_ledger`] was called.
     pub fn finish_with_ledger(
         self,
@@ -223,6 +228,7 @@ impl<'a> Assembler<'a> {
             scans,
             capture_paths,
         } = self;
+        let mut changes = m.changes.take().unwrap_or_default().into_iter();
         let layers: Vec<LayerSummary> = scans
             .iter()
             .enumerate()
@@ -244,6 +250,7 @@ impl<'a> Assembler<'a> {
                     bytes_removed: c.removed,
                     line: None,
                     first_line: None,
+                    files: changes.next().unwrap_or_default(),
                 }
             })
             .collect();

@@ -4,7 +4,7 @@
 
 use super::paths::PathTree;
 use super::walk::{Entries, Op};
-use super::{FileKind, FsEntry, HiddenBy, LargeFile, WastedPath};
+use super::{Change, FileKind, FsEntry, HiddenBy, LargeFile, LayerFile, WastedPath};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
@@ -171,6 +171,9 @@ pub(crate) struct Model {
     dive: DiveSums,
     /// Where every copy went, by layers and path class (only when the optimizer asks).
     pub ledger: Option<super::ledger::Ledger>,
+    /// What each applied layer added, modified and removed (only when asked for, see
+    /// [`Model::record_changes`]).
+    pub changes: Option<Vec<Vec<LayerFile>>>,
 }
 
 impl Default for Model {
@@ -193,6 +196,48 @@ impl Model {
             hidden: Smallest::new(top),
             dive: DiveSums::default(),
             ledger: None,
+            changes: None,
+        }
+    }
+
+    /// Makes [`Model::apply`] record every layer's file list in [`Model::changes`].
+    pub(crate) fn record_changes(&mut self) {
+        self.changes = Some(Vec::new());
+    }
+
+    /// Records `change` of the present node `id` in the list of the layer being applied.
+    fn note(&mut self, id: u32, change: Change) {
+        let Some(changes) = &mut self.changes else {
+            return;
+        };
+        let Some(n) = self.tree.get(id).filter(|n| n.present()) else {
+            return;
+        };
+        let (kind, size) = (n.kind(), n.size());
+        if let Some(list) = changes.last_mut() {
+            list.push(LayerFile {
+                path: self.tree.path(id),
+                kind,
+                size,
+                change,
+            });
+        }
+    }
+
+    /// Records every present path under `id` (and `id` itself when `with_top`) as removed.
+    fn note_removed_under(&mut self, id: u32, with_top: bool) {
+        if self.changes.is_none() {
+            return;
+        }
+        let ids: Vec<u32> = self
+            .tree
+            .subtree(id)
+            .into_iter()
+            .map(|(_, k)| k)
+            .filter(|&k| with_top || k != id)
+            .collect();
+        for k in ids {
+            self.note(k, Change::Removed);
         }
     }
 
@@ -323,6 +368,9 @@ impl Model {
             }
         }
         let has_children = |p: &str| ancestors.contains(p);
+        if let Some(changes) = &mut self.changes {
+            changes.push(Vec::new());
+        }
         // 1. whiteouts hide lower layers only
         for e in entries.iter() {
             match &e.op {
@@ -331,6 +379,7 @@ impl Model {
                     let ds = self.dive_whiteout_size(e.path);
                     let id = self.tree.intern(e.path)?;
                     self.dive_record(id, ds);
+                    self.note_removed_under(id, true);
                     self.remove_tree(
                         id,
                         layer,
@@ -342,6 +391,7 @@ impl Model {
                 Op::Opaque => {
                     c.whiteouts += 1;
                     if let Some(dir) = self.tree.find(e.path) {
+                        self.note_removed_under(dir, false);
                         for (_, k) in self.tree.subtree(dir) {
                             if k != dir {
                                 self.remove(k, layer, HiddenBy::Opaque, &mut c);
@@ -402,18 +452,22 @@ impl Model {
                     link_kind = target.kind();
                 }
             }
-            match self.tree.get(id).filter(|n| n.present()).map(|n| n.kind()) {
+            let before = self.tree.get(id).filter(|n| n.present()).map(|n| n.kind());
+            match before {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
                     self.tree.set_layer(id, layer16); // re-declared directory: metadata only
                     continue;
                 }
-                Some(FileKind::Dir) => self.remove_tree(
+                Some(FileKind::Dir) => {
+                    self.note_removed_under(id, false);
+                    self.remove_tree(
                     id,
                     layer,
                     HiddenBy::Overwritten,
                     HiddenBy::Overwritten,
                     &mut c,
-                ),
+                    )
+                }
                 Some(_) => self.remove(id, layer, HiddenBy::Overwritten, &mut c),
                 None => {}
             }
@@ -437,6 +491,12 @@ impl Model {
                 }
                 _ => self.tree.set(id, kind, 0, layer16),
             }
+            let change = if before.is_some() {
+                Change::Modified
+            } else {
+                Change::Added
+            };
+            self.note(id, change);
         }
         self.layers.push(c);
         Ok(())

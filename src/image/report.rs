@@ -62,6 +62,31 @@ pub enum HiddenBy {
     Opaque,
 }
 
+/// What a layer did to a path of the filesystem below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The path was not in the layers below.
+    Added,
+    /// The layer replaced the path (same path, new entry; a re-declared directory is not listed).
+    Modified,
+    /// A whiteout (file, directory or opaque) of the layer removed the path.
+    Removed,
+}
+
+/// One path a layer added, modified or removed (`dlint image --files`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LayerFile {
+    /// Path (no leading `/`).
+    pub path: String,
+    /// What the path is (for a removed path: what it was).
+    pub kind: FileKind,
+    /// Data size (regular files and hard links), else 0.
+    pub size: u64,
+    /// Added, modified or removed.
+    pub change: Change,
+}
+
 /// Per-layer summary.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LayerSummary {
@@ -99,6 +124,10 @@ pub struct LayerSummary {
     /// `--layers`), the 1-based line of the first of them; `line` is the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_line: Option<usize>,
+    /// The paths this layer added, modified and removed, in tar order (whiteouts first), with
+    /// [`super::AnalyzeOptions::layer_files`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<LayerFile>,
 }
 
 /// Image-wide figures.

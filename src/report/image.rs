@@ -3,6 +3,14 @@
 use crate::image::{HiddenBy, ImageReport};
 use std::io::{self, Write};
 
+mod csv;
+mod html;
+mod jsonl;
+
+pub use csv::{files_csv, layers_csv};
+pub use html::{HtmlLimits, render_html};
+pub use jsonl::to_jsonl;
+
 pub use crate::units::human;
 
 fn short(d: &str) -> &str {

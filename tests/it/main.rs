@@ -21,6 +21,7 @@ mod image_bad_input;
 mod image_cli;
 mod image_model;
 mod image_real_tools;
+mod image_views;
 mod image_registry;
 mod lint_cli;
 mod lint_corpus;

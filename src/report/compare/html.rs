@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Escapes text for HTML content and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -32,7 +32,7 @@ const PALETTE: [&str; 10] = [
 const SHARED: &str = "#bab0ac";
 
 /// A stable colour for a key (FNV-1a hash into the palette).
-fn color(key: &str) -> &'static str {
+pub(crate) fn color(key: &str) -> &'static str {
     let mut h: u32 = 0x811c_9dc5;
     for b in key.bytes() {
         h ^= u32::from(b);
