@@ -20,6 +20,7 @@
 
 pub mod apk;
 pub mod attribute;
+mod base_variant;
 pub mod delivered;
 pub mod dpkg;
 mod price;
@@ -423,6 +424,9 @@ pub fn build(
         findings.extend(price::context_on_disk(df, &chain, dir, &findings));
     }
     let size = image_side.as_ref().map(|s| s.stored_bytes);
+    if let Some(r) = &opts.config.base_resolver {
+        findings.extend(base_variant::findings(df, stage, r, size, &mut notes));
+    }
     for f in &mut findings {
         if let (Some(b), Some(s)) = (f.bytes, size)
             && s > 0
@@ -442,9 +446,10 @@ pub fn build(
             .then(a.rule.cmp(&b.rule))
             .then(a.line.cmp(&b.line))
     });
+    // the base variants are alternatives to each other, not savings to add up
     let total_saved: u64 = findings
         .iter()
-        .filter(|f| f.status == Status::Measured)
+        .filter(|f| f.status == Status::Measured && f.rule != "base-variant")
         .filter_map(|f| f.bytes)
         .sum();
     let fixable = size.map(|_| delivered::classify(df, &opts.config, &mut findings));

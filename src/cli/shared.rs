@@ -48,8 +48,8 @@ impl ConfigArgs {
 pub struct BaseArgs {
     /// Where base-image facts come from: `registry` (and the cache), `offline` (the cache and
     /// --base-image only), `off` (--base-image only). Default: the config's `base-facts`, else
-    /// `off` for lint and `registry` for optimize and image.
-    #[arg(long, value_enum, value_name = "SOURCE")]
+    /// `off` for lint and `registry` for optimize.
+    #[arg(long, value_enum, value_name = "SOURCE", env = "DLINT_BASE_FACTS")]
     pub base_facts: Option<crate::image::base::FactsMode>,
     /// The base image REF (as written in FROM) is the docker save archive or OCI layout PATH;
     /// repeatable.

@@ -9,6 +9,7 @@
 
 mod cache;
 mod facts;
+pub mod variants;
 
 pub use facts::BaseFacts;
 
@@ -107,6 +108,23 @@ impl Resolver {
     /// True when some facts may be found (a mode other than `off`, or `--base-image`).
     pub fn is_active(&self) -> bool {
         self.opts.mode != FactsMode::Off || !self.opts.images.is_empty()
+    }
+
+    /// Where facts may come from.
+    pub fn mode(&self) -> FactsMode {
+        self.opts.mode
+    }
+
+    /// The tags of `reference`'s repository, from the registry (`--base-facts registry`
+    /// only).
+    pub fn list_tags(&self, reference: &str) -> Result<Vec<String>, String> {
+        if self.opts.mode != FactsMode::Registry {
+            return Err("tags are listed with --base-facts registry only".into());
+        }
+        let r = super::registry::Reference::parse(reference)?;
+        self.lookups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        super::registry::list_tags(&r, &self.opts.registry)
     }
 
     /// How many times the registry was asked (a test hook for "no network call").

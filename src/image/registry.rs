@@ -16,8 +16,10 @@ mod blob;
 mod client;
 mod creds;
 mod reference;
+mod tags;
 
 pub use reference::{Reference, classify, redacted};
+pub use tags::list_tags;
 
 /// Runs every parser of registry responses and user input on `data` (for the `registry` fuzz
 /// target; it must never panic or hang): `WWW-Authenticate` challenges, token bodies,

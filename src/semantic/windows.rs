@@ -39,10 +39,8 @@ impl SemanticModel<'_> {
     /// image, sets a PowerShell or cmd `SHELL`, or uses drive-letter paths (`C:\app`).
     pub fn is_windows_stage(&self, stage: usize) -> bool {
         let df = self.dockerfile();
-        if let Some(f) = self.base_facts(stage) {
-            if f.is_windows() {
-                return true;
-            }
+        if self.base_facts(stage).is_some_and(|f| f.is_windows()) {
+            return true;
         }
         self.stage_chain(stage)
             .into_iter()

@@ -39,6 +39,7 @@ fn lint(dir: &Path, args: &[&str]) -> (Vec<serde_json::Value>, String) {
         .unwrap()
         .current_dir(dir)
         .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env_remove("DLINT_BASE_FACTS")
         .args(["lint", "-f", "json", "--no-fail"])
         .args(args)
         .output()

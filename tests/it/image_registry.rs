@@ -1286,3 +1286,104 @@ fn base_facts_with_basic_auth() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `dlint optimize` prices the smaller variants of the base's tag on a real registry: full,
+/// slim and alpine flavours of `lang:3.12` (and an unrelated version) under one repository,
+/// the tag list read from the registry, each variant's manifest and config read, the saving
+/// in every format, ranked with the other findings.
+#[test]
+fn optimize_prices_the_base_variants() {
+    if !tools_present() {
+        return;
+    }
+    let reg = Registry::start(None);
+    let tmp = tempfile::tempdir().unwrap();
+    let env = ["PATH=/usr/bin:/bin", "PYTHON_VERSION=3.12.8"];
+    for (tag, size) in [
+        ("3.12", 900_000),
+        ("3.12-slim", 300_000),
+        ("3.12-alpine", 120_000),
+        ("3.11-slim", 10_000),
+    ] {
+        // incompressible content, so the compressed sizes differ as the files do
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let data: Vec<u8> = (0..size)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        let layer = LayerBuilder::new()
+            .compress(Compression::Gzip)
+            .file("usr/lib/libpython.so", &data)
+            .build();
+        let spec = ImageSpec::new()
+            .layer(layer, "/bin/sh -c #(nop) ADD file:base in /")
+            .setting("Env", serde_json::json!(env))
+            .tag("t");
+        let archive = write_archive(tmp.path(), &format!("{tag}.tar"), &[spec], false);
+        reg.push(&archive, &format!("lang:{tag}"), &[]);
+    }
+    let df = tmp.path().join("Dockerfile");
+    std::fs::write(
+        &df,
+        format!(
+            "FROM {}/lang:3.12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCOPY app /app\n",
+            reg.host()
+        ),
+    )
+    .unwrap();
+    let optimize = |format: &str| {
+        let out = Command::cargo_bin("dlint")
+            .unwrap()
+            .env("XDG_CACHE_HOME", tmp.path().join("cache"))
+            .env("NO_PROXY", "*")
+            .args(["optimize", "--no-config", "-f", format])
+            .arg(&df)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let v: serde_json::Value = serde_json::from_str(&optimize("json")).unwrap();
+    let variants: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "base-variant")
+        .collect();
+    assert_eq!(variants.len(), 2, "{v:#}");
+    // ranked by saving: alpine first, then slim; 3.11 is another version
+    let alpine = variants[0]["what"].as_str().unwrap();
+    let slim = variants[1]["what"].as_str().unwrap();
+    assert!(
+        alpine.contains("lang:3.12-alpine") && alpine.contains("musl"),
+        "{alpine}"
+    );
+    assert!(alpine.contains("apk add"), "{alpine}");
+    assert!(
+        slim.contains("lang:3.12-slim") && slim.contains("glibc and apt"),
+        "{slim}"
+    );
+    let (a, s) = (
+        variants[0]["bytes"].as_u64().unwrap(),
+        variants[1]["bytes"].as_u64().unwrap(),
+    );
+    assert!(a > s && s > 400_000, "alpine saves {a}, slim {s}");
+    assert_eq!(variants[0]["status"], "measured");
+    assert!(
+        variants[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("compressed only")
+    );
+    for format in ["text", "markdown"] {
+        let out = optimize(format);
+        assert!(
+            out.contains("base-variant") && out.contains("lang:3.12-slim"),
+            "{out}"
+        );
+    }
+}
