@@ -35,7 +35,9 @@ pub enum FormatError {
         message: String,
     },
     /// Every layout tried would change what the file means (a formatter bug).
-    #[error("formatting would change what the file means, so it is not formatted (please report it)")]
+    #[error(
+        "formatting would change what the file means, so it is not formatted (please report it)"
+    )]
     Unsafe,
 }
 

@@ -6,7 +6,10 @@ fn fmt(s: &str) -> String {
 
 #[test]
 fn keywords_upper_case_and_final_newline() {
-    assert_eq!(fmt("from alpine\nrun  echo hi   "), "FROM alpine\nRUN echo hi\n");
+    assert_eq!(
+        fmt("from alpine\nrun  echo hi   "),
+        "FROM alpine\nRUN echo hi\n"
+    );
 }
 
 #[test]
@@ -20,13 +23,19 @@ fn long_chain_one_command_per_line() {
 
 #[test]
 fn short_chain_stays_on_one_line() {
-    assert_eq!(fmt("FROM a\nRUN cd /x && make\n"), "FROM a\nRUN cd /x && make\n");
+    assert_eq!(
+        fmt("FROM a\nRUN cd /x && make\n"),
+        "FROM a\nRUN cd /x && make\n"
+    );
 }
 
 #[test]
 fn packages_sorted_with_pins_and_variables_in_place() {
     let src = "FROM a\nRUN apk add zlib curl=8.1 $EXTRA bash abc\n";
-    assert_eq!(fmt(src), "FROM a\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n");
+    assert_eq!(
+        fmt(src),
+        "FROM a\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n"
+    );
 }
 
 #[test]

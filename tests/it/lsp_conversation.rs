@@ -304,10 +304,7 @@ fn conversation_over_pipes() {
     let err = c.recv();
     assert_eq!(err["error"]["code"], json!(-32700), "{err}");
     assert!(err["id"].is_null(), "{err}");
-    let unknown = c.request(
-        "textDocument/rename",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    let unknown = c.request("textDocument/rename", json!({"textDocument": {"uri": uri}}));
     assert_eq!(unknown["error"]["code"], json!(-32601), "{unknown}");
     let bad = c.request("textDocument/hover", json!({"textDocument": 5}));
     assert_eq!(bad["error"]["code"], json!(-32602), "{bad}");
