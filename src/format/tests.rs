@@ -8,39 +8,39 @@ fn fmt(s: &str) -> String {
 fn keywords_upper_case_and_final_newline() {
     assert_eq!(
         fmt("from alpine\nrun  echo hi   "),
-        "FROM alpine\nRUN echo hi\n"
+        "FROM alpine\n\nRUN echo hi\n"
     );
 }
 
 #[test]
 fn long_chain_one_command_per_line() {
-    let src = "FROM a\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* && echo done\n";
+    let src = "FROM a\n\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* && echo done\n";
     assert_eq!(
         fmt(src),
-        "FROM a\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    rm -rf /var/lib/apt/lists/* && \\\n    echo done\n"
+        "FROM a\n\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    rm -rf /var/lib/apt/lists/* && \\\n    echo done\n"
     );
 }
 
 #[test]
 fn short_chain_stays_on_one_line() {
     assert_eq!(
-        fmt("FROM a\nRUN cd /x && make\n"),
-        "FROM a\nRUN cd /x && make\n"
+        fmt("FROM a\n\nRUN cd /x && make\n"),
+        "FROM a\n\nRUN cd /x && make\n"
     );
 }
 
 #[test]
 fn packages_sorted_with_pins_and_variables_in_place() {
-    let src = "FROM a\nRUN apk add zlib curl=8.1 $EXTRA bash abc\n";
+    let src = "FROM a\n\nRUN apk add zlib curl=8.1 $EXTRA bash abc\n";
     assert_eq!(
         fmt(src),
-        "FROM a\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n"
+        "FROM a\n\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n"
     );
 }
 
 #[test]
 fn quoted_continuation_kept() {
-    let src = "FROM a\nRUN echo \"a \\\n   b\" && \\\n  true\n";
+    let src = "FROM a\n\nRUN echo \"a \\\n   b\" && \\\n  true\n";
     let out = fmt(src);
     assert!(out.contains("echo \"a \\\n   b\""), "{out}");
 }
@@ -54,9 +54,12 @@ fn parse_error_is_refused() {
 }
 
 #[test]
-fn blank_line_before_from_and_collapsed_runs() {
-    let src = "\n\nFROM a AS b\nRUN x\n\n\n\nRUN y\n# base\nFROM c\n\n\n";
-    assert_eq!(fmt(src), "FROM a AS b\nRUN x\n\nRUN y\n\n# base\nFROM c\n");
+fn blank_lines_between_groups_of_one_keyword() {
+    let src = "\n\nFROM a AS b\nRUN x\n\n\n\nRUN y\n# base\nFROM c\nCOPY a b\n\n\n";
+    assert_eq!(
+        fmt(src),
+        "FROM a AS b\n\nRUN x\nRUN y\n\n# base\nFROM c\n\nCOPY a b\n"
+    );
 }
 
 /// Debug aid: `FMT_DEBUG=path cargo test --lib format::tests::debug_file -- --ignored --nocapture`

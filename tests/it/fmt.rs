@@ -137,7 +137,7 @@ fn corpus_is_idempotent_and_semantics_preserving() {
 }
 
 const UGLY: &str = "from alpine\nrun apk add zlib curl\n";
-const PRETTY: &str = "FROM alpine\nRUN apk add curl zlib\n";
+const PRETTY: &str = "FROM alpine\n\nRUN apk add curl zlib\n";
 
 fn dlint(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("dlint").expect("binary");

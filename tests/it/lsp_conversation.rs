@@ -297,7 +297,7 @@ fn conversation_over_pipes() {
     let edits = fmt["result"].as_array().cloned().unwrap_or_default();
     assert_eq!(edits.len(), 1, "{fmt}");
     let formatted = apply(ugly, &json!({"changes": {uri.clone(): edits}}), &uri);
-    assert_eq!(formatted, "FROM debian:12\nRUN echo \"🐳\"\n");
+    assert_eq!(formatted, "FROM debian:12\n\nRUN echo \"🐳\"\n");
 
     // hostile input: the server answers and stays up
     c.write_raw(b"{this is not json");
