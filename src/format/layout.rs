@@ -1,5 +1,6 @@
 //! The file-level layout: directives, comments, blank lines and instructions in order, with
-//! the blank-line policy applied and the file's line ending kept.
+//! the blank-line policy applied (groups of one keyword, a blank line between groups) and the
+//! file's line ending kept.
 
 use super::Mode;
 use crate::dockerfile::{Dockerfile, Keyword};

@@ -62,26 +62,57 @@ fn blank_lines_between_groups_of_one_keyword() {
     );
 }
 
-/// Debug aid: `FMT_DEBUG=path cargo test --lib format::tests::debug_file -- --ignored --nocapture`
+fn sem(s: &str) -> super::semantics::Semantics {
+    super::semantics::of(&crate::dockerfile::parse(s))
+}
+
 #[test]
-#[ignore]
-fn debug_file() {
-    let Some(path) = std::env::var_os("FMT_DEBUG") else {
-        return;
-    };
-    let src = std::fs::read_to_string(path).expect("read");
-    let df = crate::dockerfile::parse(&src);
-    let out = super::format_parsed(&df, super::Mode::Full);
-    let df2 = crate::dockerfile::parse(&out);
-    let (a, b) = (super::semantics::of(&df), super::semantics::of(&df2));
-    for (x, y) in a.instructions.iter().zip(&b.instructions) {
-        if x != y {
-            println!("BEFORE {x:#?}\nAFTER {y:#?}");
-            break;
-        }
-    }
-    if a.comments != b.comments {
-        println!("comments differ");
-    }
-    println!("{out}");
+fn the_semantic_check_sees_changed_commands_and_words() {
+    // layout only: equal
+    assert_eq!(
+        sem("FROM a\nRUN a &&   b\n"),
+        sem("from a\n\nrun a && \\\n    b\n")
+    );
+    // an operator, a word, a quoted blank, a joined word: different
+    assert_ne!(sem("FROM a\nRUN a && b\n"), sem("FROM a\nRUN a || b\n"));
+    assert_ne!(sem("FROM a\nRUN echo a b\n"), sem("FROM a\nRUN echo b a\n"));
+    assert_ne!(
+        sem("FROM a\nRUN echo \"a  b\"\n"),
+        sem("FROM a\nRUN echo \"a b\"\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN ab\\\ncd\n"),
+        sem("FROM a\nRUN ab \\\ncd\n")
+    );
+    assert_ne!(sem("FROM a\nENV A b  c\n"), sem("FROM a\nENV A b c\n"));
+    assert_ne!(
+        sem("FROM a\nRUN <<EOF\nx  \nEOF\n"),
+        sem("FROM a\nRUN <<EOF\nx\nEOF\n")
+    );
+    assert_ne!(sem("FROM a\n# one\n"), sem("FROM a\n# two\n"));
+    // install words are a multiset; other commands keep their order
+    assert_eq!(
+        sem("FROM a\nRUN apk add b a\n"),
+        sem("FROM a\nRUN apk add a b\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN apk add b a\n"),
+        sem("FROM a\nRUN apk add a c\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN pip install b a\n"),
+        sem("FROM a\nRUN pip install a b\n")
+    );
+}
+
+#[test]
+fn crlf_and_backtick_escape_are_kept() {
+    assert_eq!(
+        fmt("from a\r\nrun echo a &&  \\\r\n  echo b\r\n"),
+        "FROM a\r\n\r\nRUN echo a && \\\r\n    echo b\r\n"
+    );
+    assert_eq!(
+        fmt("# escape=`\nfrom a\nrun echo a `\n  b\n"),
+        "# escape=`\n\nFROM a\n\nRUN echo a `\n    b\n"
+    );
 }
