@@ -2,8 +2,9 @@
 //! parser's spans.
 //!
 //! The policy (docs/fmt.md has it with examples): instruction keywords upper-case with one
-//! space after them; a blank line before each FROM (above its comments), runs of blank lines
-//! collapsed to one, none at the start or the end; comment lines start at column 0 and stay
+//! space after them; instructions grouped by keyword (no blank line inside a run of one keyword,
+//! one between runs, above the comments of the next; a FROM always starts a run), runs of blank
+//! lines collapsed to one, none at the start or the end; comment lines start at column 0 and stay
 //! with the instruction below them; continuation lines indented by four spaces; the top-level
 //! `&&` / `||` / `;` chain of a long or multi-line shell-form RUN one command per line with the
 //! operator and `\` at the line end; contiguous package words of `apt-get`/`apk`/`dnf`/`yum`/
@@ -35,7 +36,9 @@ pub enum FormatError {
         message: String,
     },
     /// Every layout tried would change what the file means (a formatter bug).
-    #[error("formatting would change what the file means, so it is not formatted (please report it)")]
+    #[error(
+        "formatting would change what the file means, so it is not formatted (please report it)"
+    )]
     Unsafe,
 }
 

@@ -96,7 +96,11 @@ pub fn run(args: FmtArgs) -> Result<ExitCode> {
         }
     }
     out.finish()?;
-    let verb = if dry { "would be reformatted" } else { "reformatted" };
+    let verb = if dry {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
     eprintln!("dlint: {changed} file(s) {verb}, {unchanged} unchanged");
     Ok(ExitCode::from(if failed {
         EXIT_ERROR

@@ -75,7 +75,12 @@ fn shell_text(inst: &Instruction) -> Option<&str> {
     }
 }
 
-fn render_head(df: &Dockerfile, inst: &Instruction, head_end: usize, mode: Mode) -> Option<Vec<String>> {
+fn render_head(
+    df: &Dockerfile,
+    inst: &Instruction,
+    head_end: usize,
+    mode: Mode,
+) -> Option<Vec<String>> {
     let esc = df.escape;
     let raw = split_lines(df.source.get(inst.span.start..head_end)?);
     // content lines, each with the comment lines before it
@@ -313,7 +318,11 @@ fn draw(joined: &str, breaks: Vec<Break>, runs: &[(usize, usize)], esc: char) ->
             && from >= pos
         {
             let before = collapsed(joined, pos, from, runs);
-            cur.push_str(if trim_next { before.trim() } else { before.trim_end() });
+            cur.push_str(if trim_next {
+                before.trim()
+            } else {
+                before.trim_end()
+            });
             if op != ";" {
                 cur.push(' ');
             }

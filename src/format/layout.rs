@@ -1,5 +1,6 @@
 //! The file-level layout: directives, comments, blank lines and instructions in order, with
-//! the blank-line policy applied and the file's line ending kept.
+//! the blank-line policy applied (groups of one keyword, a blank line between groups) and the
+//! file's line ending kept.
 
 use super::Mode;
 use crate::dockerfile::{Dockerfile, Keyword};
@@ -11,8 +12,8 @@ enum Unit {
     Line(String),
     /// A comment line (trimmed): attached to the instruction below it.
     Comment(String),
-    /// An instruction's lines; true for FROM.
-    Instruction(Vec<String>, bool),
+    /// An instruction's lines and its keyword.
+    Instruction(Vec<String>, Keyword),
 }
 
 /// Formats the whole file.
@@ -39,15 +40,30 @@ pub(super) fn layout(df: &Dockerfile, mode: Mode) -> String {
                     out.push(Unit::Blank);
                 }
             }
-            Unit::Instruction(lines, true) => {
+            Unit::Instruction(lines, keyword) => {
+                // the comment lines right above belong to it
                 let mut k = out.len();
                 while k > 0 && matches!(out[k - 1], Unit::Comment(_)) {
                     k -= 1;
                 }
-                if k > 0 && !matches!(out[k - 1], Unit::Blank) {
-                    out.insert(k, Unit::Blank);
+                let attached = k < out.len();
+                let previous = out[..k].iter().rev().find(|u| !matches!(u, Unit::Blank));
+                match previous {
+                    // same keyword as the instruction just above, no comment: one group
+                    Some(Unit::Instruction(_, p)) if *p == keyword && !attached => {
+                        while matches!(out.last(), Some(Unit::Blank)) {
+                            out.pop();
+                        }
+                    }
+                    Some(Unit::Instruction(_, p)) if *p == keyword => {}
+                    // a new group: one blank line above it and its comments
+                    _ => {
+                        if k > 0 && !matches!(out[k - 1], Unit::Blank) {
+                            out.insert(k, Unit::Blank);
+                        }
+                    }
                 }
-                out.push(Unit::Instruction(lines, true));
+                out.push(Unit::Instruction(lines, keyword));
             }
             u => out.push(u),
         }
@@ -101,7 +117,7 @@ fn units(df: &Dockerfile, mode: Mode) -> Vec<Unit> {
         {
             next += 1;
             let lines = super::instruction::render(df, inst, mode);
-            units.push(Unit::Instruction(lines, inst.keyword == Keyword::From));
+            units.push(Unit::Instruction(lines, inst.keyword));
             let end = inst.span.end.max(pos);
             pos = src[end..].find('\n').map_or(src.len(), |i| end + i + 1);
             continue;

@@ -64,7 +64,9 @@ pub fn edits(df: &Dockerfile) -> Vec<Edit> {
             for w in cmd.args() {
                 // a comment line between two words ends the run (it speaks of the word below)
                 if let Some(last) = run.last()
-                    && src.get(last.0.end..w.span.start).is_some_and(|t| t.contains('#'))
+                    && src
+                        .get(last.0.end..w.span.start)
+                        .is_some_and(|t| t.contains('#'))
                 {
                     sort_run(src, &mut run, &mut edits);
                 }
@@ -84,11 +86,7 @@ pub fn edits(df: &Dockerfile) -> Vec<Edit> {
 }
 
 /// Adds the edits that sort one run (and empties it).
-fn sort_run(
-    src: &str,
-    run: &mut Vec<(crate::dockerfile::Span, String)>,
-    edits: &mut Vec<Edit>,
-) {
+fn sort_run(src: &str, run: &mut Vec<(crate::dockerfile::Span, String)>, edits: &mut Vec<Edit>) {
     let words = std::mem::take(run);
     if words.len() < 2 || words.windows(2).any(|w| w[0].0.end > w[1].0.start) {
         return;

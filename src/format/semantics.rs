@@ -78,7 +78,11 @@ pub fn of(df: &Dockerfile) -> Semantics {
             .collect(),
         escape: df.escape,
         instructions: df.instructions.iter().map(instruction).collect(),
-        comments: df.comments.iter().map(|c| c.text.trim().to_string()).collect(),
+        comments: df
+            .comments
+            .iter()
+            .map(|c| c.text.trim().to_string())
+            .collect(),
     }
 }
 
@@ -128,7 +132,9 @@ fn args(inst: &Instruction) -> Args {
             w.extend(alias.iter().map(|a| a.value.clone()));
             Args::Words(w)
         }
-        InstructionKind::Shell(words) | InstructionKind::Expose(words) => Args::Words(values(words)),
+        InstructionKind::Shell(words) | InstructionKind::Expose(words) => {
+            Args::Words(values(words))
+        }
         InstructionKind::Copy {
             sources,
             dest,

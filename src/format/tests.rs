@@ -6,32 +6,41 @@ fn fmt(s: &str) -> String {
 
 #[test]
 fn keywords_upper_case_and_final_newline() {
-    assert_eq!(fmt("from alpine\nrun  echo hi   "), "FROM alpine\nRUN echo hi\n");
+    assert_eq!(
+        fmt("from alpine\nrun  echo hi   "),
+        "FROM alpine\n\nRUN echo hi\n"
+    );
 }
 
 #[test]
 fn long_chain_one_command_per_line() {
-    let src = "FROM a\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* && echo done\n";
+    let src = "FROM a\n\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* && echo done\n";
     assert_eq!(
         fmt(src),
-        "FROM a\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    rm -rf /var/lib/apt/lists/* && \\\n    echo done\n"
+        "FROM a\n\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    rm -rf /var/lib/apt/lists/* && \\\n    echo done\n"
     );
 }
 
 #[test]
 fn short_chain_stays_on_one_line() {
-    assert_eq!(fmt("FROM a\nRUN cd /x && make\n"), "FROM a\nRUN cd /x && make\n");
+    assert_eq!(
+        fmt("FROM a\n\nRUN cd /x && make\n"),
+        "FROM a\n\nRUN cd /x && make\n"
+    );
 }
 
 #[test]
 fn packages_sorted_with_pins_and_variables_in_place() {
-    let src = "FROM a\nRUN apk add zlib curl=8.1 $EXTRA bash abc\n";
-    assert_eq!(fmt(src), "FROM a\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n");
+    let src = "FROM a\n\nRUN apk add zlib curl=8.1 $EXTRA bash abc\n";
+    assert_eq!(
+        fmt(src),
+        "FROM a\n\nRUN apk add curl=8.1 zlib $EXTRA abc bash\n"
+    );
 }
 
 #[test]
 fn quoted_continuation_kept() {
-    let src = "FROM a\nRUN echo \"a \\\n   b\" && \\\n  true\n";
+    let src = "FROM a\n\nRUN echo \"a \\\n   b\" && \\\n  true\n";
     let out = fmt(src);
     assert!(out.contains("echo \"a \\\n   b\""), "{out}");
 }
@@ -45,31 +54,65 @@ fn parse_error_is_refused() {
 }
 
 #[test]
-fn blank_line_before_from_and_collapsed_runs() {
-    let src = "\n\nFROM a AS b\nRUN x\n\n\n\nRUN y\n# base\nFROM c\n\n\n";
-    assert_eq!(fmt(src), "FROM a AS b\nRUN x\n\nRUN y\n\n# base\nFROM c\n");
+fn blank_lines_between_groups_of_one_keyword() {
+    let src = "\n\nFROM a AS b\nRUN x\n\n\n\nRUN y\n# base\nFROM c\nCOPY a b\n\n\n";
+    assert_eq!(
+        fmt(src),
+        "FROM a AS b\n\nRUN x\nRUN y\n\n# base\nFROM c\n\nCOPY a b\n"
+    );
 }
 
-/// Debug aid: `FMT_DEBUG=path cargo test --lib format::tests::debug_file -- --ignored --nocapture`
+fn sem(s: &str) -> super::semantics::Semantics {
+    super::semantics::of(&crate::dockerfile::parse(s))
+}
+
 #[test]
-#[ignore]
-fn debug_file() {
-    let Some(path) = std::env::var_os("FMT_DEBUG") else {
-        return;
-    };
-    let src = std::fs::read_to_string(path).expect("read");
-    let df = crate::dockerfile::parse(&src);
-    let out = super::format_parsed(&df, super::Mode::Full);
-    let df2 = crate::dockerfile::parse(&out);
-    let (a, b) = (super::semantics::of(&df), super::semantics::of(&df2));
-    for (x, y) in a.instructions.iter().zip(&b.instructions) {
-        if x != y {
-            println!("BEFORE {x:#?}\nAFTER {y:#?}");
-            break;
-        }
-    }
-    if a.comments != b.comments {
-        println!("comments differ");
-    }
-    println!("{out}");
+fn the_semantic_check_sees_changed_commands_and_words() {
+    // layout only: equal
+    assert_eq!(
+        sem("FROM a\nRUN a &&   b\n"),
+        sem("from a\n\nrun a && \\\n    b\n")
+    );
+    // an operator, a word, a quoted blank, a joined word: different
+    assert_ne!(sem("FROM a\nRUN a && b\n"), sem("FROM a\nRUN a || b\n"));
+    assert_ne!(sem("FROM a\nRUN echo a b\n"), sem("FROM a\nRUN echo b a\n"));
+    assert_ne!(
+        sem("FROM a\nRUN echo \"a  b\"\n"),
+        sem("FROM a\nRUN echo \"a b\"\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN ab\\\ncd\n"),
+        sem("FROM a\nRUN ab \\\ncd\n")
+    );
+    assert_ne!(sem("FROM a\nENV A b  c\n"), sem("FROM a\nENV A b c\n"));
+    assert_ne!(
+        sem("FROM a\nRUN <<EOF\nx  \nEOF\n"),
+        sem("FROM a\nRUN <<EOF\nx\nEOF\n")
+    );
+    assert_ne!(sem("FROM a\n# one\n"), sem("FROM a\n# two\n"));
+    // install words are a multiset; other commands keep their order
+    assert_eq!(
+        sem("FROM a\nRUN apk add b a\n"),
+        sem("FROM a\nRUN apk add a b\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN apk add b a\n"),
+        sem("FROM a\nRUN apk add a c\n")
+    );
+    assert_ne!(
+        sem("FROM a\nRUN pip install b a\n"),
+        sem("FROM a\nRUN pip install a b\n")
+    );
+}
+
+#[test]
+fn crlf_and_backtick_escape_are_kept() {
+    assert_eq!(
+        fmt("from a\r\nrun echo a &&  \\\r\n  echo b\r\n"),
+        "FROM a\r\n\r\nRUN echo a && \\\r\n    echo b\r\n"
+    );
+    assert_eq!(
+        fmt("# escape=`\nfrom a\nrun echo a `\n  b\n"),
+        "# escape=`\n\nFROM a\n\nRUN echo a `\n    b\n"
+    );
 }

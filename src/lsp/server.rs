@@ -13,12 +13,13 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{CodeActionRequest, Formatting, HoverRequest, Request as _};
 use lsp_types::{
-    CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability, DocumentFormattingParams,
+    CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeResult, LogMessageParams, MarkupContent, MarkupKind, MessageType,
-    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    DidSaveTextDocumentParams, DocumentFormattingParams, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, InitializeResult, LogMessageParams, MarkupContent, MarkupKind,
+    MessageType, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -127,14 +128,15 @@ impl<'r, W: Write> Server<'r, W> {
                 }
                 Err(e) => self.error(id, ErrorCode::InvalidParams, e.to_string()),
             },
-            Formatting::METHOD => match serde_json::from_value::<DocumentFormattingParams>(params)
-            {
-                Ok(p) => {
-                    let edits = self.formatting(&p);
-                    self.reply(id, edits)
+            Formatting::METHOD => {
+                match serde_json::from_value::<DocumentFormattingParams>(params) {
+                    Ok(p) => {
+                        let edits = self.formatting(&p);
+                        self.reply(id, edits)
+                    }
+                    Err(e) => self.error(id, ErrorCode::InvalidParams, e.to_string()),
                 }
-                Err(e) => self.error(id, ErrorCode::InvalidParams, e.to_string()),
-            },
+            }
             HoverRequest::METHOD => match serde_json::from_value::<HoverParams>(params) {
                 Ok(p) => {
                     let hover = self.hover(&p);

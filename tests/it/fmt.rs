@@ -26,7 +26,10 @@ fn fixtures_format_to_their_expected_files() {
         let expected_path = before_path.with_extension("expected");
         let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|_| panic!("{} has no .expected", before_path.display()));
-        let name = before_path.file_name().unwrap_or_default().to_string_lossy();
+        let name = before_path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
         match format::format_traced(&before) {
             Ok(f) if f.text == expected && !f.fell_back => {}
             Ok(f) => failures.push(format!(
@@ -63,7 +66,11 @@ fn corpus() -> Option<Vec<PathBuf>> {
         }
     }
     files.sort();
-    assert!(files.len() > 1000, "corpus looks incomplete: {}", files.len());
+    assert!(
+        files.len() > 1000,
+        "corpus looks incomplete: {}",
+        files.len()
+    );
     Some(files)
 }
 
@@ -97,7 +104,9 @@ fn corpus_is_idempotent_and_semantics_preserving() {
             changed += 1;
         }
         if once.fell_back {
-            failures.push(format!("{name}: the full layout changed the meaning (fell back)"));
+            failures.push(format!(
+                "{name}: the full layout changed the meaning (fell back)"
+            ));
         }
         let formatted = dockerfile::parse(&once.text);
         if !formatted.errors.is_empty() {
@@ -128,7 +137,7 @@ fn corpus_is_idempotent_and_semantics_preserving() {
 }
 
 const UGLY: &str = "from alpine\nrun apk add zlib curl\n";
-const PRETTY: &str = "FROM alpine\nRUN apk add curl zlib\n";
+const PRETTY: &str = "FROM alpine\n\nRUN apk add curl zlib\n";
 
 fn dlint(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("dlint").expect("binary");
@@ -150,7 +159,10 @@ fn check_exits_1_and_lists_files_that_would_change() {
     let t = tempfile::tempdir().expect("tempdir");
     let ugly = write(t.path(), "Dockerfile", UGLY);
     write(t.path(), "ok/Dockerfile", PRETTY);
-    let out = dlint(t.path()).args(["fmt", "--check"]).output().expect("run");
+    let out = dlint(t.path())
+        .args(["fmt", "--check"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Dockerfile would be reformatted"), "{err}");
@@ -182,10 +194,7 @@ fn diff_prints_a_unified_diff_and_writes_nothing() {
 fn writes_files_in_place() {
     let t = tempfile::tempdir().expect("tempdir");
     let ugly = write(t.path(), "Dockerfile", UGLY);
-    dlint(t.path())
-        .args(["fmt", "Dockerfile"])
-        .assert()
-        .code(0);
+    dlint(t.path()).args(["fmt", "Dockerfile"]).assert().code(0);
     assert_eq!(std::fs::read_to_string(&ugly).expect("read"), PRETTY);
 }
 
@@ -220,7 +229,10 @@ fn a_file_that_does_not_parse_is_left_untouched_with_exit_2() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Dockerfile:2:1:") && err.contains("does not parse"), "{err}");
+    assert!(
+        err.contains("Dockerfile:2:1:") && err.contains("does not parse"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&bad).expect("read"), bad_text);
     // the other file is still formatted
     assert_eq!(std::fs::read_to_string(&good).expect("read"), PRETTY);

@@ -29,7 +29,8 @@ fn pre_commit_hook_definition() {
         ids,
         [
             ("dlint", "dlint lint", "python"),
-            ("dlint-fix", "dlint fix", "python")
+            ("dlint-fix", "dlint fix", "python"),
+            ("dlint-fmt", "dlint fmt", "python")
         ]
     );
     for h in &hooks {

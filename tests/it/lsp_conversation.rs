@@ -297,17 +297,14 @@ fn conversation_over_pipes() {
     let edits = fmt["result"].as_array().cloned().unwrap_or_default();
     assert_eq!(edits.len(), 1, "{fmt}");
     let formatted = apply(ugly, &json!({"changes": {uri.clone(): edits}}), &uri);
-    assert_eq!(formatted, "FROM debian:12\nRUN echo \"🐳\"\n");
+    assert_eq!(formatted, "FROM debian:12\n\nRUN echo \"🐳\"\n");
 
     // hostile input: the server answers and stays up
     c.write_raw(b"{this is not json");
     let err = c.recv();
     assert_eq!(err["error"]["code"], json!(-32700), "{err}");
     assert!(err["id"].is_null(), "{err}");
-    let unknown = c.request(
-        "textDocument/rename",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    let unknown = c.request("textDocument/rename", json!({"textDocument": {"uri": uri}}));
     assert_eq!(unknown["error"]["code"], json!(-32601), "{unknown}");
     let bad = c.request("textDocument/hover", json!({"textDocument": 5}));
     assert_eq!(bad["error"]["code"], json!(-32602), "{bad}");
