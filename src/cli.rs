@@ -10,6 +10,7 @@ pub mod explain;
 pub mod fix;
 pub mod hook;
 pub mod image;
+pub mod layer_cache;
 pub mod lint;
 pub mod lsp;
 pub mod man;

@@ -16,6 +16,7 @@
 
 mod analyze;
 mod assemble;
+pub mod cache;
 mod caches;
 pub mod compare;
 mod error;

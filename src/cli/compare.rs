@@ -55,6 +55,8 @@ pub struct CompareArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
 }
 
 /// Runs `dlint compare`.
@@ -72,6 +74,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         verify: !args.no_verify,
         top: 0,
         capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
+        cache: args.cache.cache()?,
         ..AnalyzeOptions::default()
     };
     let (a, b) = load_sides(
@@ -81,6 +84,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         &open(&args.platform_b, &args.image_b),
         &opts,
     )?;
+    super::layer_cache::report(opts.cache.as_ref());
     let cmp = compare::compare(
         &a,
         &b,

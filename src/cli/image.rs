@@ -65,6 +65,8 @@ pub struct ImageArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
     /// The Dockerfile the image was built from: each layer row gets its instruction's line.
     #[arg(long)]
     pub dockerfile: Option<PathBuf>,
@@ -99,9 +101,11 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         progress: big && std::io::stderr().is_terminal(),
         // the per-path map is built only when printed
         files: args.files,
+        cache: args.cache.cache()?,
         ..AnalyzeOptions::default()
     };
     let mut report = image::analyze(&img, &opts)?;
+    super::layer_cache::report(opts.cache.as_ref());
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();

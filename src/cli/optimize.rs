@@ -43,6 +43,8 @@ pub struct OptimizeArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
 }
 
 /// Runs `dlint optimize`.
@@ -70,11 +72,13 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             jobs: args.jobs.unwrap_or(0),
             verify: !args.no_verify,
             progress: big && std::io::stderr().is_terminal(),
+            cache: args.cache.cache()?,
             ..AnalyzeOptions::default()
         },
     };
     let name = args.dockerfile.display().to_string();
     let report = optimize::run(&df, &name, img.as_ref(), &opts)?;
+    super::layer_cache::report(opts.analyze.cache.as_ref());
     let mut out = Vec::new();
     render(&report, args.format, &mut out).map_err(super::stdout_error)?;
     super::write_stdout(&out)?;

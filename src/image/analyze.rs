@@ -2,6 +2,7 @@
 //! applied to the overlay model in order by [`super::assemble::InOrder`].
 
 use super::assemble::{InOrder, Ready};
+use super::cache::{self, LayerCache};
 use super::ledger::Ledger;
 use super::schedule::{self, Task};
 use super::{Image, ImageError, ImageReport, read, walk};
@@ -34,6 +35,8 @@ pub struct AnalyzeOptions {
     /// Paths (no leading `/`) whose hidden copies the [`Ledger`] also tallies per pair of
     /// layers (see [`Ledger::watched`]); only used with [`analyze_with_ledger`].
     pub watch: Vec<String>,
+    /// The layer cache (none by default; the CLI uses one unless `--no-cache`).
+    pub cache: Option<LayerCache>,
 }
 
 impl Default for AnalyzeOptions {
@@ -49,6 +52,7 @@ impl Default for AnalyzeOptions {
             progress: false,
             files: true,
             watch: Vec::new(),
+            cache: None,
         }
     }
 }
@@ -76,6 +80,7 @@ fn analyze_impl(
     with_ledger: bool,
 ) -> Result<(ImageReport, Option<Ledger>), ImageError> {
     let capture = read::globs(img, &opts.capture)?;
+    let spec = cache::capture_spec(&opts.capture, opts.capture_max_file);
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
     let bomb = AtomicUsize::new(usize::MAX);
@@ -107,6 +112,7 @@ fn analyze_impl(
         progress: progress.as_ref(),
         hash: opts.verify,
         pipeline: false,
+        cache: opts.cache.as_ref().map(|c| (c, spec.as_str())),
     };
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);

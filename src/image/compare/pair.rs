@@ -169,6 +169,12 @@ impl Applied<'_> {
     }
 }
 
+/// True when layer `index` of `img` has an entry in the layer cache (hits are trusted).
+fn in_cache(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> bool {
+    crate::image::read::cache_key(img, index, ctx)
+        .is_some_and(|(cache, key)| !cache.verifies() && cache.has(&key))
+}
+
 /// Reads both images' layers and applies each image's to its overlay model (`failed`: the
 /// lowest failed layer of each, see [`InOrder`]).
 fn in_order<'a>(
@@ -179,6 +185,7 @@ fn in_order<'a>(
 ) -> Result<(Applied<'a>, Applied<'a>), ImageError> {
     let imgs = [a, b];
     let caps = [globs(a, &opts.capture)?, globs(b, &opts.capture)?];
+    let spec = crate::image::cache::capture_spec(&opts.capture, opts.capture_max_file);
     let budgets = [
         AtomicU64::new(opts.capture_max_total),
         AtomicU64::new(opts.capture_max_total),
@@ -196,6 +203,7 @@ fn in_order<'a>(
         progress: None,
         hash: opts.verify,
         pipeline: false,
+        cache: opts.cache.as_ref().map(|c| (c, spec.as_str())),
     });
 
     let mut first_in_a: HashMap<&str, usize> = HashMap::new();
@@ -214,7 +222,9 @@ fn in_order<'a>(
             .and_then(|d| first_in_a.get(d.as_str()))
             .copied();
         jobs.push(match shared {
-            Some(a_index) if reusable(l, opts.verify) => {
+            // a layer of B in the layer cache costs nothing: its own (cached) scan beats
+            // reading its blob to check it against A's
+            Some(a_index) if reusable(l, opts.verify) && !in_cache(b, index, &ctxs[1]) => {
                 *reused.entry(a_index).or_default() += 1;
                 Job::Reuse { index, a_index }
             }
