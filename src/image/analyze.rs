@@ -80,7 +80,12 @@ fn analyze_impl(
     with_ledger: bool,
 ) -> Result<(ImageReport, Option<Ledger>), ImageError> {
     let capture = read::globs(img, &opts.capture)?;
-    let spec = cache::capture_spec(&opts.capture, opts.capture_max_file);
+    let entry_patterns = cache::entry_patterns(&opts.capture);
+    let spec = cache::capture_spec(&entry_patterns, opts.capture_max_file);
+    let entry_globs = match &opts.cache {
+        Some(_) => read::globs(img, &entry_patterns)?,
+        None => None,
+    };
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
     let bomb = AtomicUsize::new(usize::MAX);
@@ -112,7 +117,11 @@ fn analyze_impl(
         progress: progress.as_ref(),
         hash: opts.verify,
         pipeline: false,
-        cache: opts.cache.as_ref().map(|c| (c, spec.as_str())),
+        cache: opts.cache.as_ref().map(|cache| cache::Use {
+            cache,
+            spec: &spec,
+            globs: entry_globs.as_ref(),
+        }),
     };
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);

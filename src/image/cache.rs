@@ -197,6 +197,33 @@ impl LayerCache {
     }
 }
 
+/// How one analysis uses the cache: the cache, and the capture settings its entries are
+/// made with (the analysis' own patterns plus the package files every command may ask for,
+/// so that `image`, `compare` and `optimize` share entries).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Use<'a> {
+    /// The cache.
+    pub cache: &'a LayerCache,
+    /// [`capture_spec`] of the entry patterns.
+    pub spec: &'a str,
+    /// The entry patterns.
+    pub globs: Option<&'a globset::GlobSet>,
+}
+
+/// The capture patterns of the entries made for an analysis capturing `patterns`: those and
+/// [`crate::image::packages::CAPTURE_GLOBS`].
+pub(crate) fn entry_patterns(patterns: &[String]) -> Vec<String> {
+    let mut p: Vec<String> = patterns.to_vec();
+    p.extend(
+        crate::image::packages::CAPTURE_GLOBS
+            .iter()
+            .map(|g| g.to_string()),
+    );
+    p.sort_unstable();
+    p.dedup();
+    p
+}
+
 /// The capture settings an entry is valid for: the patterns (sorted) and the largest file.
 pub(crate) fn capture_spec(patterns: &[String], max_file: u64) -> String {
     let mut p: Vec<&str> = patterns.iter().map(String::as_str).collect();
@@ -221,7 +248,11 @@ pub(crate) fn same_scan(a: &LayerScan, b: &LayerScan) -> bool {
 /// The default cache directory: `$DLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/dlint/layers`, else
 /// `$HOME/.cache/dlint/layers` (`None` when none of them is set).
 pub fn default_dir() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(d) = var("DLINT_CACHE_DIR") {
         return Some(d);
     }

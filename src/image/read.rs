@@ -3,9 +3,9 @@
 
 use super::cache::{self, LayerCache};
 use super::walk::{self, LayerScan, WalkCtx};
-use std::sync::atomic::Ordering;
 use super::{Image, ImageError, LayerRef};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The capture patterns as one glob set (`None` when there are none).
 pub(crate) fn globs(img: &Image, patterns: &[String]) -> Result<Option<GlobSet>, ImageError> {
@@ -61,12 +61,17 @@ pub(crate) fn scan(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> Result<Layer
     });
     let mut s = match cached {
         Some((cache, _, Some(hit))) if !cache.verifies() => from_cache(img, index, l, hit, &ctx)?,
-        _ => {
-            let s = read_layer(img, index, l, &ctx)?;
-            if let Some((cache, key, old)) = cached
-                && ctx.hash
-                && !s.capture_cut
-            {
+        Some((cache, key, old)) if ctx.hash => {
+            // read with the entry's capture patterns and a budget of its own, then keep
+            // what the analysis asked for, as a hit does
+            let budget = AtomicU64::new(ENTRY_CAPTURE_BUDGET);
+            let entry_ctx = WalkCtx {
+                capture: ctx.cache.and_then(|u| u.globs),
+                capture_budget: &budget,
+                ..ctx
+            };
+            let s = read_layer(img, index, l, &entry_ctx)?;
+            if !s.capture_cut {
                 match old {
                     Some(old) if cache::same_scan(&old, &s) => {}
                     Some(_) => {
@@ -76,8 +81,9 @@ pub(crate) fn scan(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> Result<Layer
                     None => cache.store(&key, &s),
                 }
             }
-            s
+            keep_asked(s, &ctx)
         }
+        _ => read_layer(img, index, l, &ctx)?,
     };
     if !ctx.hash {
         // not hashed: report what the archive says
@@ -98,10 +104,12 @@ pub(crate) fn cache_key<'a>(
     index: usize,
     ctx: &WalkCtx<'a>,
 ) -> Option<(&'a LayerCache, cache::Key)> {
-    let (cache, spec) = ctx.cache?;
+    let u = ctx.cache?;
     let l = img.layers.get(index)?;
-    let key = cache.key(img.diff_ids.get(index)?, l.digest.as_deref(), spec)?;
-    Some((cache, key))
+    let key = u
+        .cache
+        .key(img.diff_ids.get(index)?, l.digest.as_deref(), u.spec)?;
+    Some((u.cache, key))
 }
 
 /// A cache entry standing for the layer: counted against the tar-bomb limit and the capture
@@ -110,7 +118,7 @@ fn from_cache(
     img: &Image,
     index: usize,
     l: &LayerRef,
-    mut s: LayerScan,
+    s: LayerScan,
     ctx: &WalkCtx<'_>,
 ) -> Result<LayerScan, ImageError> {
     let n = usize::try_from(s.entry_count).unwrap_or(usize::MAX);
@@ -119,9 +127,12 @@ fn from_cache(
         .fetch_add(n, Ordering::Relaxed)
         .saturating_add(n);
     if seen > ctx.max_entries {
-        let _ =
-            ctx.bomb_layer
-                .compare_exchange(usize::MAX, index, Ordering::Relaxed, Ordering::Relaxed);
+        let _ = ctx.bomb_layer.compare_exchange(
+            usize::MAX,
+            index,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
         let msg = format!(
             "more than {} entries in the image (tar bomb?); raise the limit with --max-entries",
             ctx.max_entries
@@ -131,15 +142,27 @@ fn from_cache(
     if let Some(p) = ctx.progress {
         p.inc(s.blob_size);
     }
+    Ok(keep_asked(s, ctx))
+}
+
+/// Capture budget of the walk that makes an entry (its own, not the analysis').
+const ENTRY_CAPTURE_BUDGET: u64 = 256 << 20;
+
+/// The scan with only the captured files the analysis asks for (its patterns), each taken
+/// from its capture budget as the walk would have.
+fn keep_asked(mut s: LayerScan, ctx: &WalkCtx<'_>) -> LayerScan {
     let captured = std::mem::take(&mut s.captured);
     let sizes = std::mem::take(&mut s.captured_sizes);
-    for (file, size) in captured.into_iter().zip(sizes) {
-        if walk::reserve(ctx, size) {
-            s.captured.push(file);
+    let Some(asked) = ctx.capture else {
+        return s;
+    };
+    for ((path, content), size) in captured.into_iter().zip(sizes) {
+        if size <= ctx.capture_max_file && asked.is_match(&path) && walk::reserve(ctx, size) {
+            s.captured.push((path, content));
             s.captured_sizes.push(size);
         }
     }
-    Ok(s)
+    s
 }
 
 /// Reads the layer's blob: decodes, walks and checks it.

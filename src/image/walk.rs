@@ -202,7 +202,7 @@ pub(crate) struct WalkCtx<'a> {
     /// Decode on a second thread while this one walks (see [`scan_layer`]).
     pub pipeline: bool,
     /// The layer cache, and the capture settings entries are stored for.
-    pub cache: Option<(&'a super::cache::LayerCache, &'a str)>,
+    pub cache: Option<super::cache::Use<'a>>,
 }
 
 /// An error of ours (not the decoder's) carried through `io::Error`.

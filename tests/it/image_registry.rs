@@ -398,12 +398,15 @@ struct ProxyMode {
     redirect_blobs: bool,
     /// Answer this many manifest requests with `503` (`Retry-After: 0`) first.
     unavailable: usize,
+    /// Bytes of every response body forwarded from the registry, with the request path.
+    sent: Mutex<Vec<(String, usize)>>,
 }
 
 /// A proxy on 127.0.0.1 in front of the registry, serving one connection at a time; its
 /// thread stops when dropped (and after two minutes in any case).
 struct Proxy {
     port: u16,
+    mode: Arc<ProxyMode>,
     /// Every request line seen (method, path) and whether it carried Authorization.
     log: Arc<Mutex<Vec<(String, bool)>>>,
     stop: Arc<AtomicBool>,
@@ -513,6 +516,7 @@ impl Proxy {
         }
         Proxy {
             port,
+            mode: mode.clone(),
             log,
             stop,
             threads,
@@ -530,6 +534,11 @@ impl Proxy {
 
     fn requests(&self) -> Vec<(String, bool)> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// (path, body bytes) of the responses forwarded so far; cleared.
+    fn take_sent(&self) -> Vec<(String, usize)> {
+        std::mem::take(&mut *self.mode.sent.lock().unwrap())
     }
 }
 
@@ -657,7 +666,9 @@ fn serve(
         let _ = s.shutdown(std::net::Shutdown::Both);
         return;
     }
-    let _ = s.write_all(&body);
+    if s.write_all(&body).is_ok() {
+        mode.sent.lock().unwrap().push((path, body.len()));
+    }
 }
 
 /// A registry (Basic auth when `login` is given) holding one gzip image as `app:1`, the OCI
@@ -1121,5 +1132,48 @@ fn https_with_system_roots() {
     assert!(
         err.contains("https://") && err.contains("certificate") && !err.contains("attempts"),
         "{err}"
+    );
+}
+
+/// With the layer cache, a second analysis of a registry image transfers only its manifests and
+/// config: no layer blob is downloaded, and the report is the same.
+#[test]
+fn a_cached_image_downloads_no_layer() {
+    let Some((reg, _tmp, _gz, _)) = one_image(11, None) else {
+        return;
+    };
+    let proxy = Proxy::start(reg.port, ProxyMode::default());
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let app = proxy.app();
+    let cold = image_json(&app, &["--cache-dir", dir]);
+    let first = proxy.take_sent();
+    let warm = image_json(&app, &["--cache-dir", dir]);
+    let second = proxy.take_sent();
+    assert_eq!(cold, warm);
+    let layers: Vec<String> = (0..2).map(|i| layer_digest(&cold, i)).collect();
+    let config = cold["config_digest"].as_str().unwrap();
+    let bytes = |log: &[(String, usize)], pred: &dyn Fn(&str) -> bool| -> usize {
+        log.iter().filter(|(p, _)| pred(p)).map(|(_, n)| n).sum()
+    };
+    let is_layer = |p: &str| layers.iter().any(|d| p.ends_with(d.as_str()));
+    assert!(bytes(&first, &is_layer) > 5_000, "{first:?}");
+    assert_eq!(bytes(&second, &is_layer), 0, "{second:?}");
+    // what the second run fetched: manifests (and the index) and the config, nothing else
+    for (p, _) in &second {
+        assert!(
+            p.contains("/manifests/") || p.ends_with(config) || !p.starts_with("/v2/app/"),
+            "{p} fetched again: {second:?}"
+        );
+    }
+    assert!(
+        second.iter().any(|(p, _)| p.ends_with(config)),
+        "{second:?}"
+    );
+    eprintln!(
+        "registry bytes: first run {} (layers {}), second run {} (layers 0)",
+        bytes(&first, &|_| true),
+        bytes(&first, &is_layer),
+        bytes(&second, &|_| true)
     );
 }

@@ -16,6 +16,7 @@ mod hook_git;
 mod hook_precommit_yaml;
 mod hostile_dockerfile;
 mod image_bad_input;
+mod image_cache;
 mod image_cli;
 mod image_model;
 mod image_real_tools;

@@ -42,9 +42,7 @@ fn scan_of(seed: usize) -> LayerScan {
 }
 
 fn key_of(cache: &LayerCache, s: &LayerScan) -> Key {
-    cache
-        .key(&s.diff_id, Some(&s.blob_digest), "spec")
-        .unwrap()
+    cache.key(&s.diff_id, Some(&s.blob_digest), "spec").unwrap()
 }
 
 #[test]
@@ -89,13 +87,21 @@ fn round_trip_and_every_damage_is_a_miss() {
         assert_eq!(cache.stats().rejected, rejected, "{what}");
         // the walk's store rewrites it
         cache.store(&ka, &a);
-        assert!(same_scan(&a, &cache.load(&ka).expect("rewritten")), "{what}");
+        assert!(
+            same_scan(&a, &cache.load(&ka).expect("rewritten")),
+            "{what}"
+        );
     }
     // the same layer read with other capture settings is another entry
-    let kc = cache.key(&a.diff_id, Some(&a.blob_digest), "other").unwrap();
+    let kc = cache
+        .key(&a.diff_id, Some(&a.blob_digest), "other")
+        .unwrap();
     assert_ne!(kc.file, ka.file);
     std::fs::copy(&ka.file, &kc.file).unwrap();
-    assert!(cache.load(&kc).is_none(), "an entry of other capture settings");
+    assert!(
+        cache.load(&kc).is_none(),
+        "an entry of other capture settings"
+    );
 }
 
 #[test]
@@ -151,12 +157,19 @@ fn the_size_cap_evicts_least_recently_used() {
 fn keys_need_a_sha256_diff_id() {
     let cache = LayerCache::new("x");
     assert!(cache.key("sha256:abc", None, "").is_none());
-    assert!(cache.key(&format!("sha512:{}", "a".repeat(64)), None, "").is_none());
+    assert!(
+        cache
+            .key(&format!("sha512:{}", "a".repeat(64)), None, "")
+            .is_none()
+    );
     let d = format!("sha256:{}", "a".repeat(64));
     let (k1, k2) = (
         cache.key(&d, None, "").unwrap(),
         cache.key(&d, Some("sha256:b"), "").unwrap(),
     );
     assert_ne!(k1.file, k2.file);
-    assert_eq!(capture_spec(&["b".into(), "a".into(), "a".into()], 5), "a\0b\05");
+    assert_eq!(
+        capture_spec(&["b".into(), "a".into(), "a".into()], 5),
+        "a\0b\05"
+    );
 }

@@ -185,7 +185,12 @@ fn in_order<'a>(
 ) -> Result<(Applied<'a>, Applied<'a>), ImageError> {
     let imgs = [a, b];
     let caps = [globs(a, &opts.capture)?, globs(b, &opts.capture)?];
-    let spec = crate::image::cache::capture_spec(&opts.capture, opts.capture_max_file);
+    let entry_patterns = crate::image::cache::entry_patterns(&opts.capture);
+    let spec = crate::image::cache::capture_spec(&entry_patterns, opts.capture_max_file);
+    let entry_globs = match &opts.cache {
+        Some(_) => globs(a, &entry_patterns)?,
+        None => None,
+    };
     let budgets = [
         AtomicU64::new(opts.capture_max_total),
         AtomicU64::new(opts.capture_max_total),
@@ -203,7 +208,11 @@ fn in_order<'a>(
         progress: None,
         hash: opts.verify,
         pipeline: false,
-        cache: opts.cache.as_ref().map(|c| (c, spec.as_str())),
+        cache: opts.cache.as_ref().map(|cache| crate::image::cache::Use {
+            cache,
+            spec: &spec,
+            globs: entry_globs.as_ref(),
+        }),
     });
 
     let mut first_in_a: HashMap<&str, usize> = HashMap::new();
