@@ -20,6 +20,7 @@ pub mod cache;
 mod caches;
 pub mod compare;
 mod error;
+pub mod fleet;
 pub mod gates;
 mod history;
 pub mod ledger;
