@@ -13,6 +13,8 @@ pub enum ImageFormat {
     Text,
     /// The full report as JSON (schema in docs/image.md).
     Json,
+    /// One summary line of JSON per image (with --from-file; docs/registry-scans.md).
+    Jsonl,
 }
 
 /// Arguments of `dlint image`.
@@ -20,7 +22,16 @@ pub enum ImageFormat {
 pub struct ImageArgs {
     /// docker-archive tar (`docker save`), OCI layout directory, OCI archive tar, or a registry
     /// image: `docker://HOST[:PORT]/NAME[:TAG|@DIGEST]`, `oci://…`, or `NAME:TAG` (Docker Hub).
-    pub input: PathBuf,
+    #[arg(required_unless_present = "from_file")]
+    pub input: Option<PathBuf>,
+    /// Analyse every image listed in FILE (one reference or path per line; `-`: stdin),
+    /// writing one summary line per image (--format jsonl).
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    pub from_file: Option<PathBuf>,
+    /// With --from-file: analyse only this worker's part of the list, `I/N` (0 <= I < N),
+    /// assigned by a stable hash of each reference.
+    #[arg(long, value_name = "I/N", requires = "from_file", value_parser = image::fleet::Shard::parse)]
+    pub shard: Option<image::fleet::Shard>,
     /// Platform to analyse in a multi-platform image, `os/arch[/variant]` (default: the only one,
     /// else linux/amd64).
     #[arg(long)]
@@ -77,6 +88,12 @@ pub struct ImageArgs {
 
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
+    if let Some(list) = &args.from_file {
+        return super::image_scan::run(&args, list);
+    }
+    let Some(input) = &args.input else {
+        return Err(Error::Usage("an image or --from-file is required".into()));
+    };
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
@@ -85,7 +102,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     }
     .with_config(&args.config.resolve()?)?;
     let img = image::open(
-        &args.input,
+        input,
         &OpenOptions {
             platform: args.platform.clone(),
             image: args.image.clone(),
@@ -118,6 +135,13 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     }
     // rendered first, then written: `dlint image … | head` closing the pipe is not an error
     let out = match args.format {
+        ImageFormat::Jsonl => {
+            let line = image::fleet::Summary::of(&input.display().to_string(), &report);
+            let mut s = serde_json::to_string(&line)
+                .map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
+            s.push('\n');
+            s.into_bytes()
+        }
         ImageFormat::Json => crate::report::image::to_json(&report)
             .map_err(|e| Error::Other(format!("writing JSON: {e}")))?,
         ImageFormat::Text => {

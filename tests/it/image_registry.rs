@@ -1177,3 +1177,116 @@ fn a_cached_image_downloads_no_layer() {
         bytes(&second, &|_| true)
     );
 }
+
+/// A registry-wide scan: 30 images (generated variants sharing base layers, and one missing
+/// reference) scanned by three `--shard I/3` workers as separate processes sharing one layer
+/// cache; the three line files merge to exactly the report of one unsharded run.
+#[test]
+fn sharded_scan_merges_like_one_run() {
+    if !tools_present() {
+        return;
+    }
+    let reg = Registry::start(None);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut refs = Vec::new();
+    let bases: Vec<_> = (0..3)
+        .map(|b| {
+            LayerBuilder::new()
+                .compress(Compression::Gzip)
+                .file("etc/os-release", format!("ID=base{b}\n").as_bytes())
+                .file_size("usr/lib/libbig.so", 200_000 + b * 10_000)
+                .file_size("var/cache/apk/index.tar.gz", 30_000)
+                .build()
+        })
+        .collect();
+    for i in 0..30 {
+        let mut s = spec(Compression::Gzip, i, "linux/amd64");
+        s.layers[0] = bases[i % 3].clone();
+        let p = write_archive(tmp.path(), &format!("i{i}.tar"), &[s], false);
+        reg.push(&p, &format!("team{}/app{i}:1", i % 4), &[]);
+        refs.push(format!("docker://{}/team{}/app{i}:1", reg.host(), i % 4));
+    }
+    refs.push(format!("docker://{}/missing/app:1", reg.host()));
+    let list = tmp.path().join("refs.txt");
+    std::fs::write(&list, format!("# the fleet\n{}\n", refs.join("\n"))).unwrap();
+    let list = list.to_str().unwrap();
+
+    let one = dlint(&[
+        "image",
+        "--from-file",
+        list,
+        "--format",
+        "jsonl",
+        "--no-cache",
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{one:?}");
+    let one_path = tmp.path().join("one.jsonl");
+    std::fs::write(&one_path, &one.stdout).unwrap();
+    let mut one_lines: Vec<String> = String::from_utf8(one.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(one_lines.len(), 31);
+
+    let cache = tmp.path().join("cache");
+    let workers: Vec<std::process::Child> = (0..3)
+        .map(|i| {
+            Proc::new(assert_cmd::cargo::cargo_bin("dlint"))
+                .args(["image", "--from-file", list, "--format", "jsonl"])
+                .args(["--shard", &format!("{i}/3"), "--cache-dir"])
+                .arg(&cache)
+                .env("NO_PROXY", "*")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut shard_files = Vec::new();
+    let mut shard_lines = Vec::new();
+    for (i, w) in workers.into_iter().enumerate() {
+        let out = w.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.lines().count() >= 4, "shard {i}: {text}");
+        shard_lines.extend(text.lines().map(str::to_string));
+        let p = tmp.path().join(format!("results-{i}.jsonl"));
+        std::fs::write(&p, text).unwrap();
+        shard_files.push(p.to_str().unwrap().to_string());
+    }
+    one_lines.sort();
+    shard_lines.sort();
+    assert_eq!(one_lines, shard_lines, "the shards split the list exactly");
+    assert!(
+        one_lines.iter().any(|l| l.contains("\"error\"")),
+        "the missing image"
+    );
+
+    let merged = |files: &[&str]| {
+        let mut args = vec!["merge", "--format", "json"];
+        args.extend_from_slice(files);
+        let out = dlint(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let whole = merged(&[one_path.to_str().unwrap()]);
+    let files: Vec<&str> = shard_files.iter().map(String::as_str).collect();
+    assert_eq!(whole, merged(&files));
+    assert_eq!(whole["images"], 30, "{whole}");
+    assert_eq!(whole["failed"].as_array().unwrap().len(), 1);
+    // three base layers, each in ten images
+    let shared = whole["shared_layers"].as_array().unwrap();
+    assert_eq!(shared.len(), 3, "{whole}");
+    assert!(shared.iter().all(|l| l["images"] == 10), "{whole}");
+    assert_eq!(whole["largest"].as_array().unwrap().len(), 20);
+    // the text report too
+    let out = dlint(&["merge", &files[0], &files[1], &files[2]]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("30 images (1 failed)"), "{text}");
+    assert!(text.contains("Shared base layers"), "{text}");
+}
