@@ -51,13 +51,13 @@ pub(crate) fn scan(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> Result<Layer
         layer: index,
         ..*ctx
     };
-    let cached = cache_key(img, index, &ctx).and_then(|(cache, key)| {
+    let cached = cache_key(img, index, &ctx).map(|(cache, key)| {
         let hit = cache.load(&key).filter(|s| {
             // the blob the manifest (or archive) sizes must be the one the entry was made from
             let want = img.blob_size(index);
             want == 0 || want == s.blob_size
         });
-        Some((cache, key, hit))
+        (cache, key, hit)
     });
     let mut s = match cached {
         Some((cache, _, Some(hit))) if !cache.verifies() => from_cache(img, index, l, hit, &ctx)?,

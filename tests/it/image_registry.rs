@@ -1285,7 +1285,7 @@ fn sharded_scan_merges_like_one_run() {
     assert!(shared.iter().all(|l| l["images"] == 10), "{whole}");
     assert_eq!(whole["largest"].as_array().unwrap().len(), 20);
     // the text report too
-    let out = dlint(&["merge", &files[0], &files[1], &files[2]]);
+    let out = dlint(&["merge", files[0], files[1], files[2]]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("30 images (1 failed)"), "{text}");
     assert!(text.contains("Shared base layers"), "{text}");

@@ -170,6 +170,6 @@ fn keys_need_a_sha256_diff_id() {
     assert_ne!(k1.file, k2.file);
     assert_eq!(
         capture_spec(&["b".into(), "a".into(), "a".into()], 5),
-        "a\0b\05"
+        "a\0b\x005"
     );
 }

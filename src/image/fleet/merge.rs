@@ -108,11 +108,11 @@ pub fn merge(mut lines: Vec<Summary>, top: usize) -> Fleet {
         efficiency: s.efficiency,
     };
     let mut largest: Vec<FleetImage> = ok.iter().map(row).collect();
-    largest.sort_by(|a, b| b.uncompressed_size.cmp(&a.uncompressed_size));
+    largest.sort_by_key(|i| std::cmp::Reverse(i.uncompressed_size));
     largest.truncate(top);
     let mut most_wasted: Vec<FleetImage> =
         ok.iter().filter(|s| s.wasted_bytes > 0).map(row).collect();
-    most_wasted.sort_by(|a, b| b.wasted_bytes.cmp(&a.wasted_bytes));
+    most_wasted.sort_by_key(|i| std::cmp::Reverse(i.wasted_bytes));
     most_wasted.truncate(top);
 
     let mut caches: BTreeMap<(String, String), FleetCache> = BTreeMap::new();
@@ -149,7 +149,7 @@ pub fn merge(mut lines: Vec<Summary>, top: usize) -> Fleet {
         }
     }
     let mut caches: Vec<FleetCache> = caches.into_values().collect();
-    caches.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    caches.sort_by_key(|c| std::cmp::Reverse(c.bytes));
     caches.truncate(top);
     let mut shared: Vec<SharedLayer> = layers
         .into_values()
@@ -159,7 +159,7 @@ pub fn merge(mut lines: Vec<Summary>, top: usize) -> Fleet {
             l
         })
         .collect();
-    shared.sort_by(|a, b| b.saved_bytes.cmp(&a.saved_bytes));
+    shared.sort_by_key(|l| std::cmp::Reverse(l.saved_bytes));
     shared.truncate(top);
     Fleet {
         images: ok.len(),
