@@ -61,9 +61,9 @@ pub struct CompareArgs {
 
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
-    // no setting of the config file applies to a comparison yet; a file named but broken or
-    // missing is still an error, as for every other command
-    args.config.resolve()?;
+    // only `image: cache-max` of the config file applies to a comparison; a file named but
+    // broken or missing is still an error, as for every other command
+    let config = args.config.resolve()?;
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
@@ -74,7 +74,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         verify: !args.no_verify,
         top: 0,
         capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
-        cache: args.cache.cache()?,
+        cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
     let (a, b) = load_sides(

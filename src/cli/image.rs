@@ -89,18 +89,19 @@ pub struct ImageArgs {
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if let Some(list) = &args.from_file {
-        return super::image_scan::run(&args, list);
+        return super::image_scan::run(&args, list, &args.config.resolve()?);
     }
     let Some(input) = &args.input else {
         return Err(Error::Usage("an image or --from-file is required".into()));
     };
+    let config = args.config.resolve()?;
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
         max_wasted: args.max_wasted,
         min_efficiency: args.min_efficiency,
     }
-    .with_config(&args.config.resolve()?)?;
+    .with_config(&config)?;
     let img = image::open(
         input,
         &OpenOptions {
@@ -118,7 +119,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         progress: big && std::io::stderr().is_terminal(),
         // the per-path map is built only when printed
         files: args.files,
-        cache: args.cache.cache()?,
+        cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
     let mut report = image::analyze(&img, &opts)?;

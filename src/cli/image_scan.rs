@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs the scan of the references listed in `list`.
-pub fn run(args: &ImageArgs, list: &Path) -> Result<ExitCode> {
+pub fn run(args: &ImageArgs, list: &Path, config: &crate::lint::Config) -> Result<ExitCode> {
     if args.format != ImageFormat::Jsonl {
         return Err(Error::Usage(
             "--from-file writes one summary line per image: use --format jsonl".into(),
@@ -33,7 +33,7 @@ pub fn run(args: &ImageArgs, list: &Path) -> Result<ExitCode> {
         top: args.top,
         max_entries: args.max_entries,
         files: false,
-        cache: args.cache.cache()?,
+        cache: args.cache.cache(config)?,
         ..AnalyzeOptions::default()
     };
     let open = OpenOptions {

@@ -50,6 +50,7 @@ pub struct OptimizeArgs {
 /// Runs `dlint optimize`.
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     let config = args.config.resolve()?;
+    let cache = args.cache.cache(&config)?;
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {
@@ -72,7 +73,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             jobs: args.jobs.unwrap_or(0),
             verify: !args.no_verify,
             progress: big && std::io::stderr().is_terminal(),
-            cache: args.cache.cache()?,
+            cache,
             ..AnalyzeOptions::default()
         },
     };

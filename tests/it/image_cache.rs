@@ -278,3 +278,42 @@ fn parallel_processes_share_one_cache() {
         .collect();
     assert!(stray.is_empty(), "no temporary file left: {stray:?}");
 }
+
+/// `cache-max` in the `image:` section of the config caps the cache (`--cache-max` wins); a
+/// value that is not a size is a config error.
+#[test]
+fn the_config_file_sets_the_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("a.tar");
+    std::fs::write(
+        &path,
+        testkit::to_tar(&testkit::oci(&[spec(Compression::Gzip, 4)], false)),
+    )
+    .unwrap();
+    let conf = tmp.path().join("dlint.yaml");
+    std::fs::write(&conf, "image:\n  cache-max: 10\n").unwrap();
+    let run = |cache: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "image",
+            "-c",
+            conf.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(&["--cache-dir", cache.to_str().unwrap()]);
+        args.extend_from_slice(extra);
+        dlint(&args)
+    };
+    let small = tmp.path().join("small");
+    assert!(run(&small, &[]).status.success());
+    assert!(entries(&small).is_empty(), "no entry fits in 10 bytes");
+    let big = tmp.path().join("big");
+    assert!(run(&big, &["--cache-max", "1MB"]).status.success());
+    assert_eq!(entries(&big).len(), 3);
+    std::fs::write(&conf, "image:\n  cache-max: lots\n").unwrap();
+    let out = run(&big, &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cache-max"),
+        "{out:?}"
+    );
+}
