@@ -11,9 +11,12 @@ pub mod fix;
 pub mod fmt;
 pub mod hook;
 pub mod image;
+mod image_scan;
+pub mod layer_cache;
 pub mod lint;
 pub mod lsp;
 pub mod man;
+pub mod merge;
 pub mod optimize;
 pub mod parse;
 pub mod registry;
@@ -68,6 +71,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Compare two images side by side.
     Compare(CompareArgs),
+    /// Combine the summary lines of `dlint image --from-file` workers into one report.
+    Merge(merge::MergeArgs),
     /// Price every size finding of a Dockerfile in bytes of the image built from it.
     Optimize(optimize::OptimizeArgs),
     /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
@@ -93,6 +98,7 @@ const SUBCOMMANDS: &[&str] = &[
     "image",
     "compare",
     "optimize",
+    "merge",
     "fix",
     "fmt",
     "hook",
@@ -195,6 +201,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Optimize(args) => optimize::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Hook(args) => hook::run(args),

@@ -17,9 +17,11 @@
 mod analyze;
 mod assemble;
 pub mod base;
+pub mod cache;
 mod caches;
 pub mod compare;
 mod error;
+pub mod fleet;
 pub mod gates;
 mod history;
 pub mod ledger;
@@ -46,6 +48,6 @@ pub use error::ImageError;
 pub use history::clean_created_by;
 pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
 pub use report::{
-    ArchiveFormat, CacheFinding, Change, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
-    HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
+    ArchiveFormat, CacheFinding, CapturedFile, Change, Compression, DirSize, DiveCompat, FileKind,
+    FsEntry, HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
 };

@@ -55,13 +55,15 @@ pub struct CompareArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
 }
 
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
-    // no setting of the config file applies to a comparison yet; a file named but broken or
-    // missing is still an error, as for every other command
-    args.config.resolve()?;
+    // only `image: cache-max` of the config file applies to a comparison; a file named but
+    // broken or missing is still an error, as for every other command
+    let config = args.config.resolve()?;
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
@@ -72,6 +74,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         verify: !args.no_verify,
         top: 0,
         capture: CAPTURE_GLOBS.iter().map(|g| g.to_string()).collect(),
+        cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
     let (a, b) = load_sides(
@@ -81,6 +84,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         &open(&args.platform_b, &args.image_b),
         &opts,
     )?;
+    super::layer_cache::report(opts.cache.as_ref());
     let cmp = compare::compare(
         &a,
         &b,

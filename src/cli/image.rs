@@ -13,7 +13,8 @@ pub enum ImageFormat {
     Text,
     /// The full report as JSON (schema in docs/image.md).
     Json,
-    /// One JSON object per line: the image, each layer then its files (with --files).
+    /// One JSON object per line: the image, each layer then its files (with --files); with
+    /// --from-file, one summary line per image (docs/registry-scans.md).
     Jsonl,
     /// Layers as CSV; with --files, every layer's added/modified/removed paths instead.
     Csv,
@@ -26,7 +27,16 @@ pub enum ImageFormat {
 pub struct ImageArgs {
     /// docker-archive tar (`docker save`), OCI layout directory, OCI archive tar, or a registry
     /// image: `docker://HOST[:PORT]/NAME[:TAG|@DIGEST]`, `oci://…`, or `NAME:TAG` (Docker Hub).
-    pub input: PathBuf,
+    #[arg(required_unless_present = "from_file")]
+    pub input: Option<PathBuf>,
+    /// Analyse every image listed in FILE (one reference or path per line; `-`: stdin),
+    /// writing one summary line per image (--format jsonl).
+    #[arg(long, value_name = "FILE", conflicts_with = "input")]
+    pub from_file: Option<PathBuf>,
+    /// With --from-file: analyse only this worker's part of the list, `I/N` (0 <= I < N),
+    /// assigned by a stable hash of each reference.
+    #[arg(long, value_name = "I/N", requires = "from_file", value_parser = image::fleet::Shard::parse)]
+    pub shard: Option<image::fleet::Shard>,
     /// Platform to analyse in a multi-platform image, `os/arch[/variant]` (default: the only one,
     /// else linux/amd64).
     #[arg(long)]
@@ -75,6 +85,8 @@ pub struct ImageArgs {
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
     /// The Dockerfile the image was built from: each layer row gets its instruction's line.
     #[arg(long)]
     pub dockerfile: Option<PathBuf>,
@@ -85,6 +97,12 @@ pub struct ImageArgs {
 
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
+    if let Some(list) = &args.from_file {
+        return super::image_scan::run(&args, list, &args.config.resolve()?);
+    }
+    let Some(input) = &args.input else {
+        return Err(Error::Usage("an image or --from-file is required".into()));
+    };
     let config = args.config.resolve()?;
     let gates = gates::Gates {
         max_size: args.max_size,
@@ -94,7 +112,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     }
     .with_config(&config)?;
     let img = image::open(
-        &args.input,
+        input,
         &OpenOptions {
             platform: args.platform.clone(),
             image: args.image.clone(),
@@ -112,6 +130,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         // the per-path map is built only when printed (the HTML treemap draws it)
         files: (args.files && args.format == ImageFormat::Json) || html,
         layer_files: args.files || html,
+        cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
     let (mut report, findings) = match (&args.dockerfile, html) {
@@ -130,6 +149,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
         _ => (image::analyze(&img, &opts)?, None),
     };
+    super::layer_cache::report(opts.cache.as_ref());
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();

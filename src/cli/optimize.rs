@@ -45,6 +45,8 @@ pub struct OptimizeArgs {
     pub registry: super::registry::RegistryArgs,
     #[command(flatten)]
     pub base: super::shared::BaseArgs,
+    #[command(flatten)]
+    pub cache: super::layer_cache::CacheArgs,
 }
 
 /// Runs `dlint optimize`.
@@ -56,6 +58,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     args.base
         .apply_to(&mut overrides, crate::image::base::FactsMode::Registry);
     let config = args.config.resolve_with(&overrides)?;
+    let cache = args.cache.cache(&config)?;
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {
@@ -78,12 +81,14 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             jobs: args.jobs.unwrap_or(0),
             verify: !args.no_verify,
             progress: big && std::io::stderr().is_terminal(),
+            cache,
             ..AnalyzeOptions::default()
         },
     };
     let name = args.dockerfile.display().to_string();
     let report = optimize::run(&df, &name, img.as_ref(), &opts)?;
     super::shared::print_base_notes(&opts.config);
+    super::layer_cache::report(opts.analyze.cache.as_ref());
     let mut out = Vec::new();
     render(&report, args.format, &mut out).map_err(super::stdout_error)?;
     super::write_stdout(&out)?;

@@ -2,6 +2,7 @@
 //! applied to the overlay model in order by [`super::assemble::InOrder`].
 
 use super::assemble::{InOrder, Ready};
+use super::cache::{self, LayerCache};
 use super::ledger::Ledger;
 use super::schedule::{self, Task};
 use super::{Image, ImageError, ImageReport, read, walk};
@@ -37,6 +38,8 @@ pub struct AnalyzeOptions {
     /// Fill each layer's [`super::LayerSummary::files`] with the paths it added, modified
     /// and removed.
     pub layer_files: bool,
+    /// The layer cache (none by default; the CLI uses one unless `--no-cache`).
+    pub cache: Option<LayerCache>,
 }
 
 impl Default for AnalyzeOptions {
@@ -53,6 +56,7 @@ impl Default for AnalyzeOptions {
             files: true,
             watch: Vec::new(),
             layer_files: false,
+            cache: None,
         }
     }
 }
@@ -80,6 +84,12 @@ fn analyze_impl(
     with_ledger: bool,
 ) -> Result<(ImageReport, Option<Ledger>), ImageError> {
     let capture = read::globs(img, &opts.capture)?;
+    let entry_patterns = cache::entry_patterns(&opts.capture);
+    let spec = cache::capture_spec(&entry_patterns, opts.capture_max_file);
+    let entry_globs = match &opts.cache {
+        Some(_) => read::globs(img, &entry_patterns)?,
+        None => None,
+    };
     let budget = AtomicU64::new(opts.capture_max_total);
     let seen = AtomicUsize::new(0);
     let bomb = AtomicUsize::new(usize::MAX);
@@ -111,6 +121,11 @@ fn analyze_impl(
         progress: progress.as_ref(),
         hash: opts.verify,
         pipeline: false,
+        cache: opts.cache.as_ref().map(|cache| cache::Use {
+            cache,
+            spec: &spec,
+            globs: entry_globs.as_ref(),
+        }),
     };
     let failed = AtomicUsize::new(usize::MAX);
     let mut order = InOrder::new(img, opts.top, &failed);

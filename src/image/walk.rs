@@ -98,6 +98,20 @@ impl Entries {
     pub(crate) fn iter(&self) -> EntryIter<'_> {
         EntryIter { rest: &self.buf }
     }
+
+    /// The packed bytes (the layer cache stores them as they are).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Entries from packed bytes, if every byte decodes (`None` for a malformed buffer).
+    pub(crate) fn from_bytes(buf: Vec<u8>) -> Option<Entries> {
+        let mut it = EntryIter { rest: &buf };
+        while !it.rest.is_empty() {
+            it.next()?;
+        }
+        Some(Entries { buf })
+    }
 }
 
 /// Iterator over [`Entries`].
@@ -143,7 +157,8 @@ impl<'a> Iterator for EntryIter<'a> {
             TAG_HARDLINK => Op::Hardlink(self.str()?),
             TAG_OTHER => Op::Other,
             TAG_WHITEOUT => Op::Whiteout,
-            _ => Op::Opaque,
+            TAG_OPAQUE => Op::Opaque,
+            _ => return None,
         };
         let path = self.str()?;
         Some(RawEntry { path, op })
@@ -161,6 +176,12 @@ pub(crate) struct LayerScan {
     pub compression: Compression,
     /// (path, content) of captured small files.
     pub captured: Vec<(String, String)>,
+    /// Size in the tar of each captured file (what it took from the capture budget).
+    pub captured_sizes: Vec<u64>,
+    /// Entries counted against the tar-bomb limit (AUFS metadata included).
+    pub entry_count: u64,
+    /// True when the capture budget left out a file this layer would have captured.
+    pub capture_cut: bool,
 }
 
 /// Limits and options shared by all layer tasks of one analysis.
@@ -180,6 +201,8 @@ pub(crate) struct WalkCtx<'a> {
     pub hash: bool,
     /// Decode on a second thread while this one walks (see [`scan_layer`]).
     pub pipeline: bool,
+    /// The layer cache, and the capture settings entries are stored for.
+    pub cache: Option<super::cache::Use<'a>>,
 }
 
 /// An error of ours (not the decoder's) carried through `io::Error`.
@@ -511,6 +534,7 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
         let Some(path) = norm_path(&raw_path).map_err(bad)? else {
             continue; // the root directory itself
         };
+        scan.entry_count += 1;
         let seen = ctx.entries_seen.fetch_add(1, Ordering::Relaxed) + 1;
         if seen > ctx.max_entries {
             let _ = ctx.bomb_layer.compare_exchange(
@@ -589,19 +613,24 @@ fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Resul
         if let (Op::File(size), Some(set)) = (op, ctx.capture)
             && size <= ctx.capture_max_file
             && set.is_match(&path)
-            && reserve(ctx, size)
+            && (reserve(ctx, size) || {
+                scan.capture_cut = true;
+                false
+            })
         {
             let mut buf = Vec::with_capacity(size as usize);
             (&mut entry).take(size).read_to_end(&mut buf)?;
             scan.captured
                 .push((path.clone(), String::from_utf8_lossy(&buf).into_owned()));
+            scan.captured_sizes.push(size);
         }
         scan.entries.push(RawEntry { path: &path, op });
     }
     Ok(())
 }
 
-fn reserve(ctx: &WalkCtx<'_>, size: u64) -> bool {
+/// Takes `size` bytes from the capture budget; false when too few are left.
+pub(crate) fn reserve(ctx: &WalkCtx<'_>, size: u64) -> bool {
     ctx.capture_budget
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
             left.checked_sub(size)
@@ -694,6 +723,7 @@ mod tests {
             progress: None,
             hash: true,
             pipeline,
+            cache: None,
         };
         let s = scan_layer(Box::new(io::Cursor::new(blob.to_vec())), &ctx)?;
         let e = s

@@ -184,6 +184,9 @@ pub struct ImageSection {
     pub max_wasted: Option<Scalar>,
     #[serde(alias = "min_efficiency")]
     pub min_efficiency: Option<Scalar>,
+    /// Size cap of the layer cache (`--cache-max` wins).
+    #[serde(alias = "cache_max")]
+    pub cache_max: Option<Scalar>,
 }
 
 /// A scalar in YAML: a number or a string like `500MB`.

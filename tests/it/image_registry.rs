@@ -398,12 +398,15 @@ struct ProxyMode {
     redirect_blobs: bool,
     /// Answer this many manifest requests with `503` (`Retry-After: 0`) first.
     unavailable: usize,
+    /// Bytes of every response body forwarded from the registry, with the request path.
+    sent: Mutex<Vec<(String, usize)>>,
 }
 
 /// A proxy on 127.0.0.1 in front of the registry, serving one connection at a time; its
 /// thread stops when dropped (and after two minutes in any case).
 struct Proxy {
     port: u16,
+    mode: Arc<ProxyMode>,
     /// Every request line seen (method, path) and whether it carried Authorization.
     log: Arc<Mutex<Vec<(String, bool)>>>,
     stop: Arc<AtomicBool>,
@@ -513,6 +516,7 @@ impl Proxy {
         }
         Proxy {
             port,
+            mode: mode.clone(),
             log,
             stop,
             threads,
@@ -530,6 +534,11 @@ impl Proxy {
 
     fn requests(&self) -> Vec<(String, bool)> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// (path, body bytes) of the responses forwarded so far; cleared.
+    fn take_sent(&self) -> Vec<(String, usize)> {
+        std::mem::take(&mut *self.mode.sent.lock().unwrap())
     }
 }
 
@@ -657,7 +666,9 @@ fn serve(
         let _ = s.shutdown(std::net::Shutdown::Both);
         return;
     }
-    let _ = s.write_all(&body);
+    if s.write_all(&body).is_ok() {
+        mode.sent.lock().unwrap().push((path, body.len()));
+    }
 }
 
 /// A registry (Basic auth when `login` is given) holding one gzip image as `app:1`, the OCI
@@ -1386,4 +1397,160 @@ fn optimize_prices_the_base_variants() {
             "{out}"
         );
     }
+}
+
+/// With the layer cache, a second analysis of a registry image transfers only its manifests and
+/// config: no layer blob is downloaded, and the report is the same.
+#[test]
+fn a_cached_image_downloads_no_layer() {
+    let Some((reg, _tmp, _gz, _)) = one_image(11, None) else {
+        return;
+    };
+    let proxy = Proxy::start(reg.port, ProxyMode::default());
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let app = proxy.app();
+    let cold = image_json(&app, &["--cache-dir", dir]);
+    let first = proxy.take_sent();
+    let warm = image_json(&app, &["--cache-dir", dir]);
+    let second = proxy.take_sent();
+    assert_eq!(cold, warm);
+    let layers: Vec<String> = (0..2).map(|i| layer_digest(&cold, i)).collect();
+    let config = cold["config_digest"].as_str().unwrap();
+    let bytes = |log: &[(String, usize)], pred: &dyn Fn(&str) -> bool| -> usize {
+        log.iter().filter(|(p, _)| pred(p)).map(|(_, n)| n).sum()
+    };
+    let is_layer = |p: &str| layers.iter().any(|d| p.ends_with(d.as_str()));
+    assert!(bytes(&first, &is_layer) > 5_000, "{first:?}");
+    assert_eq!(bytes(&second, &is_layer), 0, "{second:?}");
+    // what the second run fetched: manifests (and the index) and the config, nothing else
+    for (p, _) in &second {
+        assert!(
+            p.contains("/manifests/") || p.ends_with(config) || !p.starts_with("/v2/app/"),
+            "{p} fetched again: {second:?}"
+        );
+    }
+    assert!(
+        second.iter().any(|(p, _)| p.ends_with(config)),
+        "{second:?}"
+    );
+    eprintln!(
+        "registry bytes: first run {} (layers {}), second run {} (layers 0)",
+        bytes(&first, &|_| true),
+        bytes(&first, &is_layer),
+        bytes(&second, &|_| true)
+    );
+}
+
+/// A registry-wide scan: 30 images (generated variants sharing base layers, and one missing
+/// reference) scanned by three `--shard I/3` workers as separate processes sharing one layer
+/// cache; the three line files merge to exactly the report of one unsharded run.
+#[test]
+fn sharded_scan_merges_like_one_run() {
+    if !tools_present() {
+        return;
+    }
+    let reg = Registry::start(None);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut refs = Vec::new();
+    let bases: Vec<_> = (0..3)
+        .map(|b| {
+            LayerBuilder::new()
+                .compress(Compression::Gzip)
+                .file("etc/os-release", format!("ID=base{b}\n").as_bytes())
+                .file_size("usr/lib/libbig.so", 200_000 + b * 10_000)
+                .file_size("var/cache/apk/index.tar.gz", 30_000)
+                .build()
+        })
+        .collect();
+    for i in 0..30 {
+        let mut s = spec(Compression::Gzip, i, "linux/amd64");
+        s.layers[0] = bases[i % 3].clone();
+        let p = write_archive(tmp.path(), &format!("i{i}.tar"), &[s], false);
+        reg.push(&p, &format!("team{}/app{i}:1", i % 4), &[]);
+        refs.push(format!("docker://{}/team{}/app{i}:1", reg.host(), i % 4));
+    }
+    refs.push(format!("docker://{}/missing/app:1", reg.host()));
+    let list = tmp.path().join("refs.txt");
+    std::fs::write(&list, format!("# the fleet\n{}\n", refs.join("\n"))).unwrap();
+    let list = list.to_str().unwrap();
+
+    let one = dlint(&[
+        "image",
+        "--from-file",
+        list,
+        "--format",
+        "jsonl",
+        "--no-cache",
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{one:?}");
+    let one_path = tmp.path().join("one.jsonl");
+    std::fs::write(&one_path, &one.stdout).unwrap();
+    let mut one_lines: Vec<String> = String::from_utf8(one.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(one_lines.len(), 31);
+
+    let cache = tmp.path().join("cache");
+    let workers: Vec<std::process::Child> = (0..3)
+        .map(|i| {
+            Proc::new(assert_cmd::cargo::cargo_bin("dlint"))
+                .args(["image", "--from-file", list, "--format", "jsonl"])
+                .args(["--shard", &format!("{i}/3"), "--cache-dir"])
+                .arg(&cache)
+                .env("NO_PROXY", "*")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut shard_files = Vec::new();
+    let mut shard_lines = Vec::new();
+    for (i, w) in workers.into_iter().enumerate() {
+        let out = w.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.lines().count() >= 4, "shard {i}: {text}");
+        shard_lines.extend(text.lines().map(str::to_string));
+        let p = tmp.path().join(format!("results-{i}.jsonl"));
+        std::fs::write(&p, text).unwrap();
+        shard_files.push(p.to_str().unwrap().to_string());
+    }
+    one_lines.sort();
+    shard_lines.sort();
+    assert_eq!(one_lines, shard_lines, "the shards split the list exactly");
+    assert!(
+        one_lines.iter().any(|l| l.contains("\"error\"")),
+        "the missing image"
+    );
+
+    let merged = |files: &[&str]| {
+        let mut args = vec!["merge", "--format", "json"];
+        args.extend_from_slice(files);
+        let out = dlint(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let whole = merged(&[one_path.to_str().unwrap()]);
+    let files: Vec<&str> = shard_files.iter().map(String::as_str).collect();
+    assert_eq!(whole, merged(&files));
+    assert_eq!(whole["images"], 30, "{whole}");
+    assert_eq!(whole["failed"].as_array().unwrap().len(), 1);
+    // three base layers, each in ten images
+    let shared = whole["shared_layers"].as_array().unwrap();
+    assert_eq!(shared.len(), 3, "{whole}");
+    assert!(shared.iter().all(|l| l["images"] == 10), "{whole}");
+    assert_eq!(whole["largest"].as_array().unwrap().len(), 20);
+    // the text report too
+    let out = dlint(&["merge", files[0], files[1], files[2]]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("30 images (1 failed)"), "{text}");
+    assert!(text.contains("Shared base layers"), "{text}");
 }

@@ -169,6 +169,12 @@ impl Applied<'_> {
     }
 }
 
+/// True when layer `index` of `img` has an entry in the layer cache (hits are trusted).
+fn in_cache(img: &Image, index: usize, ctx: &WalkCtx<'_>) -> bool {
+    crate::image::read::cache_key(img, index, ctx)
+        .is_some_and(|(cache, key)| !cache.verifies() && cache.has(&key))
+}
+
 /// Reads both images' layers and applies each image's to its overlay model (`failed`: the
 /// lowest failed layer of each, see [`InOrder`]).
 fn in_order<'a>(
@@ -179,6 +185,12 @@ fn in_order<'a>(
 ) -> Result<(Applied<'a>, Applied<'a>), ImageError> {
     let imgs = [a, b];
     let caps = [globs(a, &opts.capture)?, globs(b, &opts.capture)?];
+    let entry_patterns = crate::image::cache::entry_patterns(&opts.capture);
+    let spec = crate::image::cache::capture_spec(&entry_patterns, opts.capture_max_file);
+    let entry_globs = match &opts.cache {
+        Some(_) => globs(a, &entry_patterns)?,
+        None => None,
+    };
     let budgets = [
         AtomicU64::new(opts.capture_max_total),
         AtomicU64::new(opts.capture_max_total),
@@ -196,6 +208,11 @@ fn in_order<'a>(
         progress: None,
         hash: opts.verify,
         pipeline: false,
+        cache: opts.cache.as_ref().map(|cache| crate::image::cache::Use {
+            cache,
+            spec: &spec,
+            globs: entry_globs.as_ref(),
+        }),
     });
 
     let mut first_in_a: HashMap<&str, usize> = HashMap::new();
@@ -214,7 +231,9 @@ fn in_order<'a>(
             .and_then(|d| first_in_a.get(d.as_str()))
             .copied();
         jobs.push(match shared {
-            Some(a_index) if reusable(l, opts.verify) => {
+            // a layer of B in the layer cache costs nothing: its own (cached) scan beats
+            // reading its blob to check it against A's
+            Some(a_index) if reusable(l, opts.verify) && !in_cache(b, index, &ctxs[1]) => {
                 *reused.entry(a_index).or_default() += 1;
                 Job::Reuse { index, a_index }
             }
