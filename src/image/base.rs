@@ -142,7 +142,10 @@ impl Resolver {
     }
 
     fn note(&self, message: String) {
-        if let Ok(mut n) = self.notes.lock() {
+        // files linted in parallel may look the same image up at once: say it once
+        if let Ok(mut n) = self.notes.lock()
+            && !n.contains(&message)
+        {
             n.push(message);
         }
     }
