@@ -60,7 +60,14 @@ pub enum BaseError {
     /// `--base-facts offline` and the cache has nothing.
     #[error("not in the cache (--base-facts offline)")]
     NotCached,
+    /// The run already asked the registry [`MAX_LOOKUPS`] times.
+    #[error("more than {MAX_LOOKUPS} base images looked up in one run; the others are not")]
+    TooMany,
 }
+
+/// Registry lookups one run makes at most (a file of thousands of `FROM` lines must not mean
+/// thousands of requests).
+pub const MAX_LOOKUPS: usize = 64;
 
 /// Resolves and remembers base-image facts for one run; shared by every file linted.
 #[derive(Debug)]
@@ -142,7 +149,10 @@ impl Resolver {
     }
 
     fn note(&self, message: String) {
-        if let Ok(mut n) = self.notes.lock() {
+        // files linted in parallel may look the same image up at once: say it once
+        if let Ok(mut n) = self.notes.lock()
+            && !n.contains(&message)
+        {
             n.push(message);
         }
     }
@@ -217,8 +227,12 @@ impl Resolver {
                 None => Err(BaseError::NotCached),
             };
         }
-        self.lookups
+        let asked = self
+            .lookups
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if asked >= MAX_LOOKUPS {
+            return Err(BaseError::TooMany);
+        }
         let source = PathBuf::from(format!("docker://{reference}"));
         let f = open_facts(reference, &source, platform, &self.opts.registry, None)?;
         if let Err(e) = cache.put(key, &f) {

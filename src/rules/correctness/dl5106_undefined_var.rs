@@ -93,14 +93,23 @@ impl Rule for UndefinedVar {
                             continue;
                         }
                         let lower = n.to_ascii_lowercase();
+                        // with facts a swap of two letters (`$PAHT`) is one edit, as BuildKit
+                        // counts; without, the distance stays plain Levenshtein (unchanged)
+                        let dist = |a: &str, b: &str| {
+                            if facts.is_some() {
+                                strsim::osa_distance(a, b)
+                            } else {
+                                strsim::levenshtein(a, b)
+                            }
+                        };
                         let near = scope
                             .iter()
                             .filter(|s| {
                                 n.len() >= 3
-                                    && strsim::osa_distance(&s.to_ascii_lowercase(), &lower)
+                                    && dist(&s.to_ascii_lowercase(), &lower)
                                         <= if n.len() >= 6 { 2 } else { 1 }
                             })
-                            .min_by_key(|s| strsim::osa_distance(s, n));
+                            .min_by_key(|s| dist(s, n));
                         if let Some(s) = near {
                             cx.report(
                                 span,
