@@ -117,9 +117,9 @@ fn format_parsed(df: &Dockerfile, mode: Mode) -> String {
 /// of sh, bash, dash, ...), not cmd or PowerShell (a `SHELL` of theirs, or a Windows base
 /// image). Only those bodies are parsed as shell, re-spaced, split and sorted.
 pub(crate) fn posix_shells(df: &Dockerfile) -> Vec<bool> {
-    let model = crate::semantic::SemanticModel::new(df);
+    let shells = crate::semantic::shells(df);
     (0..df.instructions.len())
-        .map(|i| model.shell(i).dialect.is_some())
+        .map(|i| shells.get(i).is_some_and(|s| s.dialect.is_some()))
         .collect()
 }
 
