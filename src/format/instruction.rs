@@ -139,8 +139,13 @@ fn render_head(
             let start = joined.len().checked_sub(t.len())?;
             (joined.get(start..) == Some(t)).then_some(start)
         });
+        // the tree is only needed to move breaks, split a chain or collapse blanks
+        let needs_tree = !breaks.is_empty()
+            || joined.len() > WIDTH
+            || joined.contains("  ")
+            || joined.contains('\t');
         let tree = shell
-            .filter(|_| posix)
+            .filter(|_| posix && needs_tree)
             .and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
         let verbatim_values = legacy_pairs(inst);
         for br in &mut breaks {
