@@ -102,15 +102,25 @@ pub fn format_traced(source: &str) -> Result<Formatted, FormatError> {
 /// Formats a parsed file in one mode, without the guard.
 fn format_parsed(df: &Dockerfile, mode: Mode) -> String {
     if mode == Mode::Full {
-        let edits = packages::edits(df);
+        let edits = packages::edits(df, &posix_shells(df));
         if !edits.is_empty() {
             let sorted = dockerfile::parse(&packages::apply(&df.source, &edits));
             if sorted.errors.is_empty() {
-                return layout::layout(&sorted, mode);
+                return layout::layout(&sorted, mode, &posix_shells(&sorted));
             }
         }
     }
-    layout::layout(df, mode)
+    layout::layout(df, mode, &posix_shells(df))
+}
+
+/// Per instruction: its shell form runs in a POSIX shell (`/bin/sh` by default, or a `SHELL`
+/// of sh, bash, dash, ...), not cmd or PowerShell (a `SHELL` of theirs, or a Windows base
+/// image). Only those bodies are parsed as shell, re-spaced, split and sorted.
+pub(crate) fn posix_shells(df: &Dockerfile) -> Vec<bool> {
+    let shells = crate::semantic::shells(df);
+    (0..df.instructions.len())
+        .map(|i| shells.get(i).is_some_and(|s| s.dialect.is_some()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -60,6 +60,14 @@ impl std::fmt::Debug for SemanticModel<'_> {
     }
 }
 
+/// The shell in effect at every top-level instruction (as [`SemanticModel::shell`] gives it),
+/// without building the rest of the model: for the formatter, which needs only this.
+pub fn shells(df: &Dockerfile) -> Vec<ShellInEffect<'_>> {
+    let scopes = Scopes::new(df);
+    let stages = StageGraph::new(df, None, &scopes.globals);
+    shell::shells(df, &stages)
+}
+
 impl<'a> SemanticModel<'a> {
     /// Builds the model of `df`: stage graph, shells and shell analysis now, the variable scope
     /// of an instruction when a rule first asks for it. Every build target counts as an image

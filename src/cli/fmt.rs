@@ -48,7 +48,21 @@ pub fn run(args: FmtArgs) -> Result<ExitCode> {
     let dry = args.check || args.diff;
     let mut out = super::Stdout::new();
     let (mut changed, mut unchanged) = (0usize, 0usize);
-    for path in &found.files {
+    // read and format in parallel; report and write in order
+    let results: Vec<_> = {
+        use rayon::prelude::*;
+        found
+            .files
+            .par_iter()
+            .map(|path| {
+                crate::lint::read::read_utf8(path).map(|source| {
+                    let formatted = crate::format::format(&source);
+                    (source, formatted)
+                })
+            })
+            .collect()
+    };
+    for (path, result) in found.files.iter().zip(results) {
         let is_stdin = path.as_os_str() == STDIN;
         let shown = match (&args.stdin_filename, is_stdin) {
             (Some(name), true) => name.display().to_string(),
@@ -58,15 +72,15 @@ pub fn run(args: FmtArgs) -> Result<ExitCode> {
             path: path.clone(),
             source,
         };
-        let source = match crate::lint::read::read_utf8(path) {
-            Ok(s) => s,
+        let (source, formatted) = match result {
+            Ok(pair) => pair,
             Err(e) => {
                 eprintln!("dlint: error: {e}");
                 failed = true;
                 continue;
             }
         };
-        let formatted = match crate::format::format(&source) {
+        let formatted = match formatted {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("dlint: error: {shown}:{e}");

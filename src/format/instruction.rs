@@ -31,14 +31,15 @@ struct Break {
 }
 
 /// The lines of a formatted instruction (without line terminators).
-pub(super) fn render(df: &Dockerfile, inst: &Instruction, mode: Mode) -> Vec<String> {
+/// `posix`: its shell form runs in a POSIX shell (otherwise the shell text is kept as written).
+pub(super) fn render(df: &Dockerfile, inst: &Instruction, mode: Mode, posix: bool) -> Vec<String> {
     let src = df.source.as_str();
     let head_end = inst
         .heredocs
         .first()
         .map(|h| h.span.start)
         .unwrap_or(inst.span.end);
-    let mut lines = render_head(df, inst, head_end, mode)
+    let mut lines = render_head(df, inst, head_end, mode, posix)
         .unwrap_or_else(|| split_lines(src.get(inst.span.start..head_end).unwrap_or("")));
     if head_end < inst.span.end {
         // heredoc bodies and delimiter lines, byte for byte
@@ -80,6 +81,7 @@ fn render_head(
     inst: &Instruction,
     head_end: usize,
     mode: Mode,
+    posix: bool,
 ) -> Option<Vec<String>> {
     let esc = df.escape;
     let raw = split_lines(df.source.get(inst.span.start..head_end)?);
@@ -137,7 +139,14 @@ fn render_head(
             let start = joined.len().checked_sub(t.len())?;
             (joined.get(start..) == Some(t)).then_some(start)
         });
-        let tree = shell.and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
+        // the tree is only needed to move breaks, split a chain or collapse blanks
+        let needs_tree = !breaks.is_empty()
+            || joined.len() > WIDTH
+            || joined.contains("  ")
+            || joined.contains('\t');
+        let tree = shell
+            .filter(|_| posix && needs_tree)
+            .and_then(|s| ShellTree::parse(joined.get(s..)?).map(|t| (s, t)));
         let verbatim_values = legacy_pairs(inst);
         for br in &mut breaks {
             br.free = match (&tree, shell) {

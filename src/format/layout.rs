@@ -17,11 +17,11 @@ enum Unit {
 }
 
 /// Formats the whole file.
-pub(super) fn layout(df: &Dockerfile, mode: Mode) -> String {
+pub(super) fn layout(df: &Dockerfile, mode: Mode, posix: &[bool]) -> String {
     let src = df.source.as_str();
     let nl = if src.contains("\r\n") { "\r\n" } else { "\n" };
     let bom = if df.bom { "\u{feff}" } else { "" };
-    let units = units(df, mode);
+    let units = units(df, mode, posix);
 
     let first_text = units.iter().position(|u| !matches!(u, Unit::Blank));
     // a blank line before a comment that reads like a directive stops it being one: keep it
@@ -103,7 +103,7 @@ fn looks_like_directive(comment: &str) -> bool {
 }
 
 /// The file cut into units, line by line.
-fn units(df: &Dockerfile, mode: Mode) -> Vec<Unit> {
+fn units(df: &Dockerfile, mode: Mode, posix: &[bool]) -> Vec<Unit> {
     let src = df.source.as_str();
     let mut units = Vec::new();
     let mut pos = if df.bom { '\u{feff}'.len_utf8() } else { 0 };
@@ -115,8 +115,9 @@ fn units(df: &Dockerfile, mode: Mode) -> Vec<Unit> {
         if let Some(inst) = df.instructions.get(next)
             && inst.span.start <= line_end
         {
+            let is_posix = posix.get(next).copied().unwrap_or(false);
             next += 1;
-            let lines = super::instruction::render(df, inst, mode);
+            let lines = super::instruction::render(df, inst, mode, is_posix);
             units.push(Unit::Instruction(lines, inst.keyword));
             let end = inst.span.end.max(pos);
             pos = src[end..].find('\n').map_or(src.len(), |i| end + i + 1);

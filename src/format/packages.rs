@@ -22,11 +22,15 @@ pub fn sorts(inv: &Invocation<'_>) -> bool {
     ) && matches!(inv.sub(), "install" | "add" | "in")
 }
 
-/// The edits that sort every package run of every shell-form RUN (heredoc bodies excluded).
-pub fn edits(df: &Dockerfile) -> Vec<Edit> {
+/// The edits that sort every package run of every shell-form RUN that runs in a POSIX shell
+/// (`posix`, indexed like the instructions; heredoc bodies excluded).
+pub fn edits(df: &Dockerfile, posix: &[bool]) -> Vec<Edit> {
     let src = df.source.as_str();
     let mut edits = Vec::new();
-    for inst in &df.instructions {
+    for (index, inst) in df.instructions.iter().enumerate() {
+        if !posix.get(index).copied().unwrap_or(false) {
+            continue;
+        }
         let InstructionKind::Run(ShellOrExec::Shell(text)) = &inst.kind else {
             continue;
         };

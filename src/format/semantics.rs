@@ -77,7 +77,14 @@ pub fn of(df: &Dockerfile) -> Semantics {
             .map(|d| (d.name.clone(), d.value.clone()))
             .collect(),
         escape: df.escape,
-        instructions: df.instructions.iter().map(instruction).collect(),
+        instructions: {
+            let posix = super::posix_shells(df);
+            df.instructions
+                .iter()
+                .enumerate()
+                .map(|(i, inst)| instruction(inst, posix.get(i).copied().unwrap_or(false)))
+                .collect()
+        },
         comments: df
             .comments
             .iter()
@@ -86,7 +93,7 @@ pub fn of(df: &Dockerfile) -> Semantics {
     }
 }
 
-fn instruction(inst: &Instruction) -> InstructionSemantics {
+fn instruction(inst: &Instruction, posix: bool) -> InstructionSemantics {
     let keyword = match inst.keyword {
         crate::dockerfile::Keyword::Unknown => String::new(),
         k => k.as_str().to_string(),
@@ -94,7 +101,7 @@ fn instruction(inst: &Instruction) -> InstructionSemantics {
     InstructionSemantics {
         keyword,
         flags: inst.flags.iter().map(|f| f.text()).collect(),
-        args: args(inst),
+        args: args(inst, posix),
         heredocs: inst
             .heredocs
             .iter()
@@ -121,11 +128,11 @@ fn pairs(kvs: &[KeyValue]) -> Args {
     )
 }
 
-fn args(inst: &Instruction) -> Args {
+fn args(inst: &Instruction, posix: bool) -> Args {
     match &inst.kind {
-        InstructionKind::Run(form) | InstructionKind::Cmd(form) => shell_or_exec(form),
-        InstructionKind::Entrypoint(form) => shell_or_exec(form),
-        InstructionKind::Healthcheck(Some(form)) => shell_or_exec(form),
+        InstructionKind::Run(form) | InstructionKind::Cmd(form) => shell_or_exec(form, posix),
+        InstructionKind::Entrypoint(form) => shell_or_exec(form, posix),
+        InstructionKind::Healthcheck(Some(form)) => shell_or_exec(form, posix),
         InstructionKind::Healthcheck(None) => Args::Text(inst.args.text.trim().to_string()),
         InstructionKind::From { image, alias } => {
             let mut w = vec![image.value.clone()];
@@ -157,15 +164,18 @@ fn args(inst: &Instruction) -> Args {
         | InstructionKind::Workdir(w)
         | InstructionKind::Stopsignal(w)
         | InstructionKind::Maintainer(w) => Args::Words(vec![w.value.clone()]),
-        InstructionKind::Onbuild(inner) => Args::Nested(Box::new(instruction(inner))),
+        InstructionKind::Onbuild(inner) => Args::Nested(Box::new(instruction(inner, posix))),
         InstructionKind::Invalid => Args::Text(inst.args.text.trim().to_string()),
     }
 }
 
-fn shell_or_exec(form: &ShellOrExec) -> Args {
+/// A shell form of a POSIX shell as its commands; of any other shell (cmd, PowerShell) as its
+/// text, which the formatter does not change.
+fn shell_or_exec(form: &ShellOrExec, posix: bool) -> Args {
     match form {
         ShellOrExec::Exec(words) => Args::Words(values(words)),
-        ShellOrExec::Shell(text) => Args::Shell(commands(&text.text)),
+        ShellOrExec::Shell(text) if posix => Args::Shell(commands(&text.text)),
+        ShellOrExec::Shell(text) => Args::Text(text.text.trim_end().to_string()),
     }
 }
 
