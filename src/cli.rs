@@ -7,6 +7,7 @@ use std::process::ExitCode;
 pub mod compare;
 pub mod completions;
 pub mod explain;
+pub mod explore;
 pub mod fix;
 pub mod hook;
 pub mod image;
@@ -67,6 +68,8 @@ pub enum Command {
     Image(ImageArgs),
     /// Compare two images side by side.
     Compare(CompareArgs),
+    /// Explore an image interactively: layers, file tree per layer, wasted files (like dive).
+    Explore(explore::ExploreArgs),
     /// Price every size finding of a Dockerfile in bytes of the image built from it.
     Optimize(optimize::OptimizeArgs),
     /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
@@ -190,6 +193,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Explore(args) => explore::run(args),
         Command::Optimize(args) => optimize::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Hook(args) => hook::run(args),
