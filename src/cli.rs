@@ -7,6 +7,7 @@ use std::process::ExitCode;
 pub mod compare;
 pub mod completions;
 pub mod explain;
+pub mod explore;
 pub mod fix;
 pub mod fmt;
 pub mod hook;
@@ -73,6 +74,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Combine the summary lines of `dlint image --from-file` workers into one report.
     Merge(merge::MergeArgs),
+    /// Explore an image interactively: layers, file tree per layer, wasted files (like dive).
+    Explore(explore::ExploreArgs),
     /// Price every size finding of a Dockerfile in bytes of the image built from it.
     Optimize(optimize::OptimizeArgs),
     /// Apply fixes to Dockerfiles (safe ones; unsafe ones too with `--unsafe-fixes`).
@@ -200,6 +203,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Rules(args) => rules::run(args),
         Command::Image(args) => image::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Explore(args) => explore::run(args),
         Command::Optimize(args) => optimize::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Fix(args) => fix::run(args),

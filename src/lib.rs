@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod dockerfile;
 pub mod error;
+pub mod explore;
 pub mod format;
 pub mod hook;
 pub mod image;

@@ -10,6 +10,7 @@ mod compare_pair;
 mod compare_report;
 mod discover_cli;
 mod docs_pages;
+mod explore_pty;
 mod fix_corpus;
 mod fix_proptest;
 mod fixtures;
