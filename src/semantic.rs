@@ -61,11 +61,12 @@ impl std::fmt::Debug for SemanticModel<'_> {
 }
 
 /// The shell in effect at every top-level instruction (as [`SemanticModel::shell`] gives it),
-/// without building the rest of the model: for the formatter, which needs only this.
+/// without building the rest of the model: for the formatter, which needs only this (and no
+/// base-image facts: a file formats the same wherever it is).
 pub fn shells(df: &Dockerfile) -> Vec<ShellInEffect<'_>> {
     let scopes = Scopes::new(df);
     let stages = StageGraph::new(df, None, &scopes.globals);
-    shell::shells(df, &stages)
+    shell::shells(df, &stages, &bases::NONE)
 }
 
 impl<'a> SemanticModel<'a> {
