@@ -45,6 +45,6 @@ pub use error::ImageError;
 pub use history::clean_created_by;
 pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
 pub use report::{
-    ArchiveFormat, CacheFinding, Change, CapturedFile, Compression, DirSize, DiveCompat, FileKind, FsEntry,
-    HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
+    ArchiveFormat, CacheFinding, CapturedFile, Change, Compression, DirSize, DiveCompat, FileKind,
+    FsEntry, HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
 };

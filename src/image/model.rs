@@ -461,11 +461,11 @@ impl Model {
                 Some(FileKind::Dir) => {
                     self.note_removed_under(id, false);
                     self.remove_tree(
-                    id,
-                    layer,
-                    HiddenBy::Overwritten,
-                    HiddenBy::Overwritten,
-                    &mut c,
+                        id,
+                        layer,
+                        HiddenBy::Overwritten,
+                        HiddenBy::Overwritten,
+                        &mut c,
                     )
                 }
                 Some(_) => self.remove(id, layer, HiddenBy::Overwritten, &mut c),

@@ -185,7 +185,10 @@ mod tests {
         let lib = t.node(usr.children[0]);
         assert_eq!((&*lib.name, lib.size, lib.files), ("lib", 30, 2));
         let b = t.node(lib.children[0]);
-        assert_eq!((b.change, t.path(lib.children[0])), (Some(Change::Modified), "usr/lib/b".into()));
+        assert_eq!(
+            (b.change, t.path(lib.children[0])),
+            (Some(Change::Modified), "usr/lib/b".into())
+        );
         let etc = t.node(root.children[1]);
         assert_eq!(t.node(etc.children[0]).change, Some(Change::Removed));
     }

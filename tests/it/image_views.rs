@@ -56,7 +56,13 @@ fn expected() -> Rows {
     let mut v: Rows = [
         (0, "added", "dir", 0, "etc"),
         (0, "added", "file", 1000, "etc/config"),
-        (0, "added", "file", 10, "etc/<img src=x onerror=alert(1)>&.conf"),
+        (
+            0,
+            "added",
+            "file",
+            10,
+            "etc/<img src=x onerror=alert(1)>&.conf",
+        ),
         (0, "added", "dir", 0, "tmp"),
         (0, "added", "dir", 0, "tmp/build"),
         (0, "added", "file", 3000, "tmp/build/a.o"),
@@ -89,7 +95,10 @@ fn files_only(mut v: Rows) -> Rows {
 fn json_files_lists_each_layers_changes() {
     let d = tempfile::tempdir().unwrap();
     build(d.path());
-    let out = dlint(d.path(), &["image", "views.tar", "--format", "json", "--files"]);
+    let out = dlint(
+        d.path(),
+        &["image", "views.tar", "--format", "json", "--files"],
+    );
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let mut rows = Rows::new();
     for l in v["layers"].as_array().unwrap() {
@@ -125,7 +134,10 @@ fn csv_layers_and_files_parse() {
     assert_eq!(&recs[1][col("bytes_removed")], "3500");
     assert!(recs[1][col("created_by")].contains("rm -rf /tmp/build /srv/old"));
 
-    let out = dlint(d.path(), &["image", "views.tar", "--format", "csv", "--files"]);
+    let out = dlint(
+        d.path(),
+        &["image", "views.tar", "--format", "csv", "--files"],
+    );
     let mut r = csv::Reader::from_reader(out.as_slice());
     assert_eq!(
         r.headers().unwrap(),
@@ -151,7 +163,10 @@ fn csv_layers_and_files_parse() {
 fn jsonl_streams_layer_then_its_files() {
     let d = tempfile::tempdir().unwrap();
     build(d.path());
-    let out = dlint(d.path(), &["image", "views.tar", "--format", "jsonl", "--files"]);
+    let out = dlint(
+        d.path(),
+        &["image", "views.tar", "--format", "jsonl", "--files"],
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
         .unwrap()
         .lines()
@@ -183,7 +198,11 @@ fn jsonl_streams_layer_then_its_files() {
         }
     }
     assert_eq!(files_only(rows), files_only(expected()));
-    assert!(lines.iter().any(|v| v["record"] == "wasted" && v["path"] == "tmp/build/a.o"));
+    assert!(
+        lines
+            .iter()
+            .any(|v| v["record"] == "wasted" && v["path"] == "tmp/build/a.o")
+    );
 }
 
 #[test]
