@@ -97,6 +97,7 @@ pub enum Command {
 const SUBCOMMANDS: &[&str] = &[
     "lint",
     "explain",
+    "explore",
     "rules",
     "image",
     "compare",

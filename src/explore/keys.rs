@@ -47,15 +47,21 @@ pub fn handle(e: &mut Explorer, key: KeyEvent, page: usize) -> Flow {
         KeyCode::PageUp => e.move_by(-page),
         KeyCode::PageDown => e.move_by(page),
         KeyCode::Char(' ') | KeyCode::Enter if e.pane == Pane::Tree => e.toggle_collapse(),
-        KeyCode::Left | KeyCode::Char('h') if e.pane == Pane::Tree && !ctrl => {
-            if e.rows().get(e.cursor).is_some_and(|r| r.is_dir && !r.collapsed) {
-                e.toggle_collapse();
-            }
+        KeyCode::Left | KeyCode::Char('h')
+            if e.pane == Pane::Tree
+                && !ctrl
+                && e.rows()
+                    .get(e.cursor)
+                    .is_some_and(|r| r.is_dir && !r.collapsed) =>
+        {
+            e.toggle_collapse()
         }
-        KeyCode::Right | KeyCode::Char('l') if e.pane == Pane::Tree && !ctrl => {
-            if e.rows().get(e.cursor).is_some_and(|r| r.collapsed) {
-                e.toggle_collapse();
-            }
+        KeyCode::Right | KeyCode::Char('l')
+            if e.pane == Pane::Tree
+                && !ctrl
+                && e.rows().get(e.cursor).is_some_and(|r| r.collapsed) =>
+        {
+            e.toggle_collapse()
         }
         KeyCode::Char('a') if ctrl => e.set_mode(Mode::Aggregated),
         KeyCode::Char('l') if ctrl => e.set_mode(Mode::Layer),
@@ -116,7 +122,10 @@ mod tests {
         typed(&mut e, "libbig");
         assert_eq!(e.filter, "", "applied on Enter only");
         handle(&mut e, key(KeyCode::Enter), 10);
-        assert_eq!(e.rows().last().map(|r| r.path.as_str()), Some("usr/lib/libbig.so"));
+        assert_eq!(
+            e.rows().last().map(|r| r.path.as_str()),
+            Some("usr/lib/libbig.so")
+        );
         // tree pane: move down to usr/lib and collapse it
         handle(&mut e, key(KeyCode::Tab), 10);
         handle(&mut e, key(KeyCode::Char('j')), 10);

@@ -30,10 +30,13 @@ fn cut(s: &str, n: usize) -> String {
 
 /// Draws one frame of `e`.
 pub fn draw(f: &mut Frame, e: &Explorer) {
-    let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(f.area());
+    let [main, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(f.area());
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main);
-    let layer_rows = (e.report.layers.len() as u16 + 2).min(left.height / 2).max(3);
+    let layer_rows = (e.report.layers.len() as u16 + 2)
+        .min(left.height / 2)
+        .max(3);
     let [layers, details, image] = Layout::vertical([
         Constraint::Length(layer_rows),
         Constraint::Min(5),
@@ -62,7 +65,12 @@ fn draw_layers(f: &mut Frame, e: &Explorer, area: Rect) {
                 Some(n) => format!("line {n}: {}", l.created_by.as_deref().unwrap_or("-")),
                 None => l.created_by.clone().unwrap_or_else(|| "-".into()),
             };
-            let text = format!("{:>3} {:>10}  {}", l.index, human(l.uncompressed_size), cut(&cmd, width));
+            let text = format!(
+                "{:>3} {:>10}  {}",
+                l.index,
+                human(l.uncompressed_size),
+                cut(&cmd, width)
+            );
             if l.index == e.layer {
                 Line::styled(text, Style::new().add_modifier(Modifier::REVERSED))
             } else {
@@ -90,7 +98,10 @@ fn draw_details(f: &mut Frame, e: &Explorer, area: Rect) {
             human(l.bytes_overwritten),
             human(l.bytes_removed)
         )));
-        lines.push(Line::raw(format!("Command: {}", l.created_by.as_deref().unwrap_or("-"))));
+        lines.push(Line::raw(format!(
+            "Command: {}",
+            l.created_by.as_deref().unwrap_or("-")
+        )));
         if let Some(fs) = &e.findings {
             for x in fs.findings.iter().filter(|x| x.layer == Some(l.index)) {
                 lines.push(Line::styled(
@@ -116,14 +127,20 @@ fn draw_details(f: &mut Frame, e: &Explorer, area: Rect) {
 fn draw_image(f: &mut Frame, e: &Explorer, area: Rect) {
     let t = &e.report.totals;
     let mut lines = vec![
-        Line::raw(format!("Image: {}", e.report.reference.as_deref().unwrap_or(&e.report.archive))),
+        Line::raw(format!(
+            "Image: {}",
+            e.report.reference.as_deref().unwrap_or(&e.report.archive)
+        )),
         Line::raw(format!(
             "Total size: {}  efficiency {:.2}%  wasted {}",
             human(t.uncompressed_size),
             t.efficiency * 100.0,
             human(t.wasted_bytes)
         )),
-        Line::styled(format!("{:>10}  {}", "wasted", "path"), Style::new().add_modifier(Modifier::BOLD)),
+        Line::styled(
+            format!("{:>10}  {}", "wasted", "path"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
     ];
     for w in &e.report.wasted {
         lines.push(Line::raw(format!("{:>10}  /{}", human(w.size), w.path)));
@@ -134,7 +151,10 @@ fn draw_image(f: &mut Frame, e: &Explorer, area: Rect) {
             Style::new().fg(Color::Yellow),
         ));
     }
-    f.render_widget(Paragraph::new(lines).block(title("Image Details", false)), area);
+    f.render_widget(
+        Paragraph::new(lines).block(title("Image Details", false)),
+        area,
+    );
 }
 
 fn draw_tree(f: &mut Frame, e: &Explorer, area: Rect) {
@@ -173,7 +193,11 @@ fn draw_tree(f: &mut Frame, e: &Explorer, area: Rect) {
             let left = format!("{mark} {}{fold}{}", "  ".repeat(r.depth.min(40)), r.name);
             let size = human(r.size);
             let pad = width.saturating_sub(left.chars().count() + size.len() + 1);
-            let text = format!("{}{} {size}", cut(&left, width.saturating_sub(size.len() + 1)), " ".repeat(pad));
+            let text = format!(
+                "{}{} {size}",
+                cut(&left, width.saturating_sub(size.len() + 1)),
+                " ".repeat(pad)
+            );
             let mut style = Style::new().fg(color);
             if i == e.cursor && e.pane == Pane::Tree {
                 style = style.add_modifier(Modifier::REVERSED);
@@ -186,14 +210,22 @@ fn draw_tree(f: &mut Frame, e: &Explorer, area: Rect) {
     } else {
         lines
     };
-    f.render_widget(Paragraph::new(body).block(title(&head, e.pane == Pane::Tree)), area);
+    f.render_widget(
+        Paragraph::new(body).block(title(&head, e.pane == Pane::Tree)),
+        area,
+    );
 }
 
 fn draw_status(f: &mut Frame, e: &Explorer, area: Rect) {
     let line = if let Some(t) = &e.editing {
-        Line::raw(format!("Filter (path regex, >SIZE): {t}▏  Enter apply · Esc cancel"))
+        Line::raw(format!(
+            "Filter (path regex, >SIZE): {t}▏  Enter apply · Esc cancel"
+        ))
     } else if let Some(err) = &e.error {
-        Line::styled(format!("filter rejected: {err}"), Style::new().fg(Color::Red))
+        Line::styled(
+            format!("filter rejected: {err}"),
+            Style::new().fg(Color::Red),
+        )
     } else {
         Line::raw(
             "q Quit · Tab Switch · ↑↓/jk Move · Space Collapse · ^L Layer · ^A Aggregated · ^U Unchanged · ^R Removed · ^O Sort · / Filter",
@@ -231,8 +263,8 @@ mod tests {
     fn first_screen() {
         let e = Explorer::new(report(), None);
         let s = screen(&e);
-        assert!(s.contains("+ ▾ usr"), "{s}");
-        assert!(s.contains("+     libbig.so"), "{s}");
+        assert!(s.contains("│  ▾ usr"), "{s}");
+        assert!(s.contains("│+       libbig.so"), "{s}");
         insta::assert_snapshot!("explore_first_screen", s);
     }
 

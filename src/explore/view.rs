@@ -259,27 +259,28 @@ impl Explorer {
         let mut rows = Vec::new();
         // explicit stack: no recursion whatever the depth
         let mut stack: Vec<(NodeId, usize, String)> = Vec::new();
-        let push_children = |stack: &mut Vec<(NodeId, usize, String)>, id: NodeId, depth: usize, prefix: &str| {
-            let mut kids: Vec<NodeId> = t
-                .node(id)
-                .children
-                .iter()
-                .copied()
-                .filter(|&c| keep.get(c as usize).copied().unwrap_or(false))
-                .collect();
-            if !self.by_size {
-                kids.sort_by(|&a, &b| t.node(a).name.cmp(&t.node(b).name));
-            }
-            for c in kids.into_iter().rev() {
-                let name = &t.node(c).name;
-                let path = if prefix.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{prefix}/{name}")
-                };
-                stack.push((c, depth, path));
-            }
-        };
+        let push_children =
+            |stack: &mut Vec<(NodeId, usize, String)>, id: NodeId, depth: usize, prefix: &str| {
+                let mut kids: Vec<NodeId> = t
+                    .node(id)
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|&c| keep.get(c as usize).copied().unwrap_or(false))
+                    .collect();
+                if !self.by_size {
+                    kids.sort_by(|&a, &b| t.node(a).name.cmp(&t.node(b).name));
+                }
+                for c in kids.into_iter().rev() {
+                    let name = &t.node(c).name;
+                    let path = if prefix.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{prefix}/{name}")
+                    };
+                    stack.push((c, depth, path));
+                }
+            };
         push_children(&mut stack, FileTree::ROOT, 0, "");
         while let Some((id, depth, path)) = stack.pop() {
             let n = t.node(id);
@@ -369,10 +370,24 @@ pub(crate) mod tests {
         let mut e = Explorer::new(report(), None);
         assert_eq!(
             paths(&e),
-            [" usr", " usr/lib", "+usr/lib/libbig.so", "+usr/lib/libsmall.so", " tmp", " tmp/cache", "+tmp/cache/a", " etc", "+etc/config"]
+            [
+                " usr",
+                " usr/lib",
+                "+usr/lib/libbig.so",
+                "+usr/lib/libsmall.so",
+                " tmp",
+                " tmp/cache",
+                "+tmp/cache/a",
+                " etc",
+                "+etc/config"
+            ]
         );
         e.select_layer(1);
-        assert_eq!(paths(&e), [" tmp", "-tmp/cache", "-tmp/cache/a", " etc", "~etc/config"]);
+        // tmp/cache was implied by its file (no tar entry): only the file is listed as removed
+        assert_eq!(
+            paths(&e),
+            [" tmp", " tmp/cache", "-tmp/cache/a", " etc", "~etc/config"]
+        );
     }
 
     #[test]
@@ -384,25 +399,45 @@ pub(crate) mod tests {
         assert!(p.contains(&"+app/main".to_string()), "{p:?}");
         assert!(p.contains(&" usr/lib/libbig.so".to_string()));
         assert!(p.contains(&" etc/config".to_string()));
-        assert!(!p.iter().any(|x| x.contains("tmp/cache")), "deleted below: {p:?}");
+        assert!(
+            !p.iter().any(|x| x.contains("tmp/cache")),
+            "deleted below: {p:?}"
+        );
         e.hide_unchanged = true;
         e.refresh();
-        assert_eq!(paths(&e), [" app", "+app/main", " app/lib", "+app/lib/x.so"]);
+        assert_eq!(
+            paths(&e),
+            [" app", "+app/main", " app/lib", "+app/lib/x.so"]
+        );
         e.by_size = false;
         e.refresh();
-        assert_eq!(paths(&e), [" app", " app/lib", "+app/lib/x.so", "+app/main"]);
+        assert_eq!(
+            paths(&e),
+            [" app", " app/lib", "+app/lib/x.so", "+app/main"]
+        );
     }
 
     #[test]
     fn filters_by_regex_and_size_and_collapses() {
         let mut e = Explorer::new(report(), None);
         e.set_filter(r"\.so$");
-        assert_eq!(paths(&e), [" usr", " usr/lib", "+usr/lib/libbig.so", "+usr/lib/libsmall.so"]);
+        assert_eq!(
+            paths(&e),
+            [
+                " usr",
+                " usr/lib",
+                "+usr/lib/libbig.so",
+                "+usr/lib/libsmall.so"
+            ]
+        );
         e.set_filter(r"\.so$ >10kB");
         assert_eq!(paths(&e), [" usr", " usr/lib", "+usr/lib/libbig.so"]);
         e.set_filter("(unclosed");
         assert!(e.error.is_some());
-        assert_eq!(e.filter, r"\.so$ >10kB", "a bad filter keeps the last good one");
+        assert_eq!(
+            e.filter, r"\.so$ >10kB",
+            "a bad filter keeps the last good one"
+        );
         e.set_filter("");
         e.pane = Pane::Tree;
         e.toggle_collapse(); // cursor on usr

@@ -66,7 +66,15 @@ fn opens_navigates_filters_and_quits() {
     drop(stdin);
     let out = child.wait_with_output().unwrap();
     let screen = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(status.code(), Some(0), "{screen}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{screen}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(screen.contains("Layers"), "{screen}");
-    assert!(screen.contains("[filter: main]"), "the filter was applied: {screen}");
+    assert!(
+        screen.contains("[filter: main]"),
+        "the filter was applied: {screen}"
+    );
 }

@@ -378,7 +378,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let d = n.to_string();
     let mut o = String::with_capacity(d.len() + d.len() / 3);
     for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
             o.push(',');
         }
         o.push(ch);
