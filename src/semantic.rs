@@ -94,6 +94,12 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// The stage an explicit build target (`--target`) names; `None` without one or when it
+    /// names no stage.
+    pub fn build_target(&self) -> Option<usize> {
+        self.stages.target
+    }
+
     /// The Dockerfile the model describes.
     pub fn dockerfile(&self) -> &'a Dockerfile {
         self.df
