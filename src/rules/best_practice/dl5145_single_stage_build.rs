@@ -30,6 +30,11 @@ impl Rule for SingleStageBuild {
         let mut reason: Option<String> = None;
         for run in cx.analysis().stage_runs(0) {
             let Some(script) = &run.script else { continue };
+            // build dependencies installed and purged in one RUN (the official images' way)
+            // do not stay in the image
+            if removes_packages(script) {
+                continue;
+            }
             for inv in invocations(script).iter().filter(|i| i.is_install()) {
                 if let Some(p) = inv
                     .packages()
@@ -86,6 +91,16 @@ const BUILD_PACKAGES: &[&str] = &[
     "default-jdk",
 ];
 
+/// The script removes packages again (`apt-get purge`, `apk del`, `dnf remove` ...).
+fn removes_packages(script: &crate::shell::Script) -> bool {
+    invocations(script).iter().any(|i| {
+        matches!(
+            i.sub(),
+            "purge" | "remove" | "autoremove" | "del" | "erase" | "rm"
+        )
+    })
+}
+
 /// A command that compiles or bundles the project.
 fn is_build_step(c: &crate::shell::Command) -> bool {
     let a: Vec<&str> = c.argv().iter().map(|w| w.value.as_str()).collect();
@@ -93,7 +108,9 @@ fn is_build_step(c: &crate::shell::Command) -> bool {
         ["go", "build", ..] | ["cargo", "build", ..] | ["dotnet", "publish", ..] => true,
         ["npm" | "pnpm" | "yarn", "run", "build", ..] | ["yarn" | "pnpm", "build", ..] => true,
         ["mvn" | "./mvnw", rest @ ..] => rest.iter().any(|w| matches!(*w, "package" | "install")),
-        ["gradle" | "./gradlew", rest @ ..] => rest.iter().any(|w| matches!(*w, "build" | "assemble")),
+        ["gradle" | "./gradlew", rest @ ..] => {
+            rest.iter().any(|w| matches!(*w, "build" | "assemble"))
+        }
         ["make", ..] => true,
         _ => false,
     }
@@ -107,7 +124,10 @@ mod tests {
     #[test]
     fn flags_single_stage_builds() {
         assert_eq!(
-            lines(&SingleStageBuild, "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n"),
+            lines(
+                &SingleStageBuild,
+                "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n"
+            ),
             [1]
         );
         assert_eq!(
@@ -125,6 +145,7 @@ mod tests {
             "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM alpine\nCOPY --from=b /app /app\n",
             "FROM python:3\nRUN pip install flask\n",
             "FROM node:20\nRUN npm ci\n",
+            "FROM debian:12\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\n",
         ] {
             assert!(lines(&SingleStageBuild, src).is_empty(), "{src}");
         }

@@ -53,12 +53,14 @@ impl Rule for PackageCacheMount {
 /// build, restore) and the tool has a well-known cache.
 fn cache_dir(inv: &Invocation<'_>, home: &Home) -> Option<String> {
     let sub = inv.sub();
-    let in_home = |rel: &str| home.dir().map(|h| format!("{}/{rel}", h.trim_end_matches('/')));
+    let in_home = |rel: &str| {
+        home.dir()
+            .map(|h| format!("{}/{rel}", h.trim_end_matches('/')))
+    };
     match inv.manager {
-        Manager::AptGet | Manager::Apt | Manager::Aptitude => {
-            (inv.is_install() || matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"))
-                .then(|| "/var/cache/apt".into())
-        }
+        Manager::AptGet | Manager::Apt | Manager::Aptitude => (inv.is_install()
+            || matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"))
+        .then(|| "/var/cache/apt".into()),
         Manager::Apk => matches!(sub, "add" | "upgrade").then(|| "/var/cache/apk".into()),
         Manager::Dnf => inv.is_rpm_transaction().then(|| "/var/cache/dnf".into()),
         Manager::Yum => inv.is_rpm_transaction().then(|| "/var/cache/yum".into()),
@@ -77,7 +79,9 @@ fn cache_dir(inv: &Invocation<'_>, home: &Home) -> Option<String> {
             build.then(|| "/go/pkg/mod".into())
         }
         Manager::Cargo => (sub == "build").then(|| "/usr/local/cargo/registry".into()),
-        Manager::Composer => (sub == "install").then(|| in_home(".cache/composer")).flatten(),
+        Manager::Composer => (sub == "install")
+            .then(|| in_home(".cache/composer"))
+            .flatten(),
         _ => None,
     }
 }
@@ -97,7 +101,10 @@ mod tests {
             [2, 3]
         );
         assert_eq!(
-            lines(&PackageCacheMount, "FROM golang:1.22\nRUN go mod download\n"),
+            lines(
+                &PackageCacheMount,
+                "FROM golang:1.22\nRUN go mod download\n"
+            ),
             [2]
         );
     }

@@ -53,18 +53,20 @@ impl Rule for UnreachableStage {
             if needed.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            let Some(from) = stage_from(df, i) else { continue };
+            let Some(from) = stage_from(df, i) else {
+                continue;
+            };
             let name = st.name.clone().unwrap_or_else(|| format!("stage {i}"));
-            let how = if explicit.is_some() {
+            let what = if explicit.is_some() {
                 "the build target"
             } else {
-                "the last stage, which a build without `--target` produces,"
+                "the last stage, which a build without `--target` produces"
             };
             cx.report(
                 from.span,
                 format!(
-                    "`{name}` is not used by `{target_name}`, {how} does not need it: BuildKit \
-                     skips it; delete it if it is a leftover, or build it with `--target {name}`"
+                    "`{name}` is not used by {what} (`{target_name}`): BuildKit skips it; delete \
+                     it if it is a leftover, or build it with `--target {name}`"
                 ),
             );
         }
@@ -74,8 +76,8 @@ impl Rule for UnreachableStage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::testing::{dockerfile, lines};
     use crate::lint::RuleSettings;
+    use crate::lint::testing::{dockerfile, lines};
     use crate::semantic::SemanticModel;
 
     #[test]

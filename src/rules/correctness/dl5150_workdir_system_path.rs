@@ -52,14 +52,26 @@ mod tests {
 
     #[test]
     fn flags_system_paths() {
-        assert_eq!(lines(&WorkdirSystemPath, "FROM debian\nWORKDIR /proc/self\n"), [2]);
-        assert_eq!(lines(&WorkdirSystemPath, "FROM debian\nWORKDIR /dev\n"), [2]);
-        assert_eq!(lines(&WorkdirSystemPath, "FROM debian\nWORKDIR \"/boot/efi\"\n"), [2]);
+        assert_eq!(
+            lines(&WorkdirSystemPath, "FROM debian\nWORKDIR /proc/self\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(&WorkdirSystemPath, "FROM debian\nWORKDIR /dev\n"),
+            [2]
+        );
+        assert_eq!(
+            lines(&WorkdirSystemPath, "FROM debian\nWORKDIR \"/boot/efi\"\n"),
+            [2]
+        );
     }
 
     #[test]
     fn other_paths_pass() {
-        for src in ["FROM debian\nWORKDIR /devel\n", "FROM debian\nWORKDIR /srv/sys\n"] {
+        for src in [
+            "FROM debian\nWORKDIR /devel\n",
+            "FROM debian\nWORKDIR /srv/sys\n",
+        ] {
             assert!(lines(&WorkdirSystemPath, src).is_empty(), "{src}");
         }
     }

@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn flags_upgrades() {
         assert_eq!(
-            lines(&AptGetUpgrade, "FROM debian\nRUN apt-get update && apt-get -y upgrade\n"),
+            lines(
+                &AptGetUpgrade,
+                "FROM debian\nRUN apt-get update && apt-get -y upgrade\n"
+            ),
             [2]
         );
         assert_eq!(

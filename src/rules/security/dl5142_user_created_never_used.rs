@@ -1,4 +1,4 @@
-//! DL5142: the final image creates a user (`useradd`, `adduser`) but still runs as root.
+//! DL5142 (opt-in): the final image creates a user (`useradd`, `adduser`) but still runs as root.
 
 use crate::lint::helpers::stage_instructions;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
@@ -12,9 +12,10 @@ impl Rule for UserCreatedNeverUsed {
         RuleMeta {
             id: "DL5142",
             name: "user-created-never-used",
-            severity: Severity::Warning,
+            severity: Severity::Info,
             summary: "A user is created but the final image never switches to it",
             fix: None,
+            default_enabled: false,
             ..RuleMeta::DEFAULT
         }
     }
@@ -80,7 +81,8 @@ mod tests {
     fn flags_a_user_never_switched_to() {
         let src = "FROM debian:12\nRUN useradd -m app\nCOPY app /app\nCMD [\"/app\"]\n";
         assert_eq!(lines(&UserCreatedNeverUsed, src), [2]);
-        let src = "FROM debian:12 AS base\nRUN adduser --disabled-password app\nFROM base\nUSER root\n";
+        let src =
+            "FROM debian:12 AS base\nRUN adduser --disabled-password app\nFROM base\nUSER root\n";
         assert_eq!(lines(&UserCreatedNeverUsed, src), [2]);
     }
 
@@ -91,6 +93,7 @@ mod tests {
             "FROM debian:12\nRUN useradd app\nCOPY --chown=app:app . /app\n",
             "FROM debian:12\nRUN useradd app && chown -R app /data\n",
             "FROM debian:12\nRUN useradd app\nENTRYPOINT [\"gosu\", \"app\", \"/run\"]\n",
+            "FROM alpine:3\nRUN adduser -D app && apk add --no-cache su-exec\nENTRYPOINT [\"/entrypoint.sh\"]\n",
             "FROM debian:12 AS build\nRUN useradd app\nFROM debian:12\nCOPY --from=build /etc/passwd /etc/passwd\n",
         ] {
             assert!(lines(&UserCreatedNeverUsed, src).is_empty(), "{src}");

@@ -76,9 +76,15 @@ fn is_state_dir(path: &str) -> bool {
     let under = |root: &str| p == root || p.strip_prefix(root).is_some_and(|r| r.starts_with('/'));
     under("/data")
         || under("/srv")
-        || ["/var/lib/", "/var/log/", "/var/cache/", "/var/run/", "/var/spool/"]
-            .iter()
-            .any(|r| p.strip_prefix(r).is_some_and(|rest| !rest.is_empty()))
+        || [
+            "/var/lib/",
+            "/var/log/",
+            "/var/cache/",
+            "/var/run/",
+            "/var/spool/",
+        ]
+        .iter()
+        .any(|r| p.strip_prefix(r).is_some_and(|rest| !rest.is_empty()))
 }
 
 #[cfg(test)]
@@ -89,11 +95,17 @@ mod tests {
     #[test]
     fn flags_root_with_state() {
         assert_eq!(
-            lines(&StatefulRootRuntime, "FROM debian:12\nVOLUME /data\nCMD [\"x\"]\n"),
+            lines(
+                &StatefulRootRuntime,
+                "FROM debian:12\nVOLUME /data\nCMD [\"x\"]\n"
+            ),
             [2]
         );
         assert_eq!(
-            lines(&StatefulRootRuntime, "FROM debian:12\nRUN mkdir -p /var/lib/app\n"),
+            lines(
+                &StatefulRootRuntime,
+                "FROM debian:12\nRUN mkdir -p /var/lib/app\n"
+            ),
             [2]
         );
         assert_eq!(

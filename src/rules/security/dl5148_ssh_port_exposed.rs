@@ -32,8 +32,10 @@ impl Rule for SshPortExposed {
                 let proto = v.split('/').nth(1).unwrap_or("tcp");
                 // a range such as 20-25 includes 22 as well
                 let covers = match port.split_once('-') {
-                    Some((a, b)) => a.parse::<u32>().is_ok_and(|a| a <= 22)
-                        && b.parse::<u32>().is_ok_and(|b| b >= 22),
+                    Some((a, b)) => {
+                        a.parse::<u32>().is_ok_and(|a| a <= 22)
+                            && b.parse::<u32>().is_ok_and(|b| b >= 22)
+                    }
                     None => port == "22",
                 };
                 if covers && proto.eq_ignore_ascii_case("tcp") {

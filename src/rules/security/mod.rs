@@ -41,19 +41,15 @@ use crate::lint::helpers::{stage_from, stage_instructions, unquote};
 const PRIVILEGE_DROP: &[&str] = &["gosu", "su-exec", "suexec", "setpriv"];
 
 /// The final stage and the stages it is built on (nearest first), when the final image runs as
-/// root: no USER or a root USER last, no privilege-dropping tool in ENTRYPOINT/CMD, not a
+/// root: no USER or a root USER last, no privilege-dropping tool in ENTRYPOINT/CMD nor installed or
+/// run by a RUN (`apk add su-exec`, `wget -O /usr/local/bin/gosu ...`), not a
 /// scratch, Windows or known non-root (distroless `:nonroot`, Chainguard) base.
 pub(crate) fn final_root_chain(cx: &Context<'_>) -> Option<(usize, Vec<usize>)> {
     let df = cx.dockerfile;
     let model = cx.model();
     let last = df.stages.len().checked_sub(1)?;
     let chain = model.stage_chain(last);
-    let in_chain = || {
-        chain
-            .iter()
-            .rev()
-            .flat_map(|&s| stage_instructions(df, s))
-    };
+    let in_chain = || chain.iter().rev().flat_map(|&s| stage_instructions(df, s));
     let last_user = in_chain().filter(|i| i.keyword == Keyword::User).last();
     if let Some(InstructionKind::User(w)) = last_user.map(|i| &i.kind) {
         let user = unquote(&w.value).split(':').next().unwrap_or("").trim();
@@ -70,6 +66,21 @@ pub(crate) fn final_root_chain(cx: &Context<'_>) -> Option<(usize, Vec<usize>)> 
             .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '[' | ']'))
             .any(|w| PRIVILEGE_DROP.contains(&crate::shell::basename(w)))
     }) {
+        return None;
+    }
+    // an image that installs or runs one of those tools has an entrypoint that uses it
+    let drops_in_run = chain.iter().any(|&s| {
+        cx.analysis().stage_runs(s).any(|r| {
+            r.script.as_ref().is_some_and(|sc| {
+                sc.commands.iter().any(|c| {
+                    c.words
+                        .iter()
+                        .any(|w| PRIVILEGE_DROP.contains(&crate::shell::basename(&w.value)))
+                })
+            })
+        })
+    });
+    if drops_in_run {
         return None;
     }
     let root = chain.last().and_then(|&s| stage_from(df, s))?;

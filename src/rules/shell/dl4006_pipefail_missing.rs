@@ -158,7 +158,10 @@ mod tests {
             [3]
         );
         assert_eq!(
-            lines(&PipefailMissing, "FROM debian\nRUN v=$(curl -s x | jq -r .v) && echo $v\n"),
+            lines(
+                &PipefailMissing,
+                "FROM debian\nRUN v=$(curl -s x | jq -r .v) && echo $v\n"
+            ),
             [2]
         );
         let src = "FROM debian AS a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian\nRUN a | b\n";

@@ -70,7 +70,10 @@ mod tests {
     #[test]
     fn flags_curl_without_location() {
         assert_eq!(
-            lines(&CurlWithoutLocation, "FROM debian\nRUN curl -fsSo /a.tgz https://x.org/a.tgz\n"),
+            lines(
+                &CurlWithoutLocation,
+                "FROM debian\nRUN curl -fsSo /a.tgz https://x.org/a.tgz\n"
+            ),
             [2]
         );
     }

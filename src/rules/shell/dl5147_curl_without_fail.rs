@@ -53,15 +53,14 @@ impl Rule for CurlWithoutFail {
 
 /// Programs that run or unpack what they read on stdin.
 const CONSUMERS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node",
-    "tar", "gunzip", "gzip", "bunzip2", "xz", "unxz", "zstd", "unzip", "bsdtar", "cpio", "funzip",
+    "sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby", "node", "tar",
+    "gunzip", "gzip", "bunzip2", "xz", "unxz", "zstd", "unzip", "bsdtar", "cpio", "funzip",
     "apt-key", "gpg", "dpkg",
 ];
 
 /// `-f`, `--fail`, `--fail-with-body` or `--fail-early`.
 fn fails(c: &Command) -> bool {
-    c.has_option(Some('f'), Some("fail"))
-        || c.has_option(None, Some("fail-with-body"))
+    c.has_option(Some('f'), Some("fail")) || c.has_option(None, Some("fail-with-body"))
 }
 
 #[cfg(test)]
@@ -72,11 +71,17 @@ mod tests {
     #[test]
     fn flags_unchecked_pipes() {
         assert_eq!(
-            lines(&CurlWithoutFail, "FROM debian\nRUN curl -sL https://x.org/a.tgz | tar xz\n"),
+            lines(
+                &CurlWithoutFail,
+                "FROM debian\nRUN curl -sL https://x.org/a.tgz | tar xz\n"
+            ),
             [2]
         );
         assert_eq!(
-            lines(&CurlWithoutFail, "FROM debian\nRUN curl -sSL https://x.org/i.sh | bash -s\n"),
+            lines(
+                &CurlWithoutFail,
+                "FROM debian\nRUN curl -sSL https://x.org/i.sh | bash -s\n"
+            ),
             [2]
         );
     }
