@@ -245,6 +245,8 @@ fixtures! {
     dl5149
     dl5150
     dl5151
+    dl5152
+    dl5153
     sc1012
     sc1065
     sc1072
