@@ -247,6 +247,7 @@ fixtures! {
     dl5151
     dl5152
     dl5153
+    dl5154
     sc1012
     sc1065
     sc1072

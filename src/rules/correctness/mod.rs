@@ -29,6 +29,7 @@ pub mod dl5141_unreachable_stage;
 pub mod dl5150_workdir_system_path;
 pub mod dl5152_copy_from_empty_scratch;
 pub mod dl5153_shell_run_in_scratch;
+pub mod dl5154_syntax_directive_typo;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -60,6 +61,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5150_workdir_system_path::WorkdirSystemPath),
         Box::new(dl5152_copy_from_empty_scratch::CopyFromEmptyScratch),
         Box::new(dl5153_shell_run_in_scratch::ShellRunInScratch),
+        Box::new(dl5154_syntax_directive_typo::SyntaxDirectiveTypo),
     ]
 }
 
