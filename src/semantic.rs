@@ -126,6 +126,12 @@ impl<'a> SemanticModel<'a> {
         self.bases.get(root)
     }
 
+    /// The stage an explicit build target (`--target`) names; `None` without one or when it
+    /// names no stage.
+    pub fn build_target(&self) -> Option<usize> {
+        self.stages.target
+    }
+
     /// The Dockerfile the model describes.
     pub fn dockerfile(&self) -> &'a Dockerfile {
         self.df

@@ -36,6 +36,8 @@ pub(super) struct StageGraph {
     pub(super) facts: Vec<StageFacts>,
     /// Lowercased stage name -> the stages of that name, in order.
     names: HashMap<String, Vec<usize>>,
+    /// The stage an explicit build target names, when it names one.
+    pub(super) target: Option<usize>,
 }
 
 impl StageGraph {
@@ -51,9 +53,17 @@ impl StageGraph {
                     .push(st.index);
             }
         }
+        let target = target.and_then(|t| match t.parse::<usize>() {
+            Ok(k) => (k < df.stages.len()).then_some(k),
+            Err(_) => names
+                .get(&t.to_ascii_lowercase())
+                .and_then(|v| v.first())
+                .copied(),
+        });
         StageGraph {
             facts: stage_facts(df, target, globals),
             names,
+            target,
         }
     }
 
@@ -99,7 +109,7 @@ impl StageGraph {
 /// The stage graph: bases, dependants, targets and the stages of the images a build produces
 /// (of `target`'s image only, when it names a stage). Linear in the file: stage names are
 /// looked up in a map of the stages defined so far.
-fn stage_facts(df: &Dockerfile, target: Option<&str>, globals: &Env) -> Vec<StageFacts> {
+fn stage_facts(df: &Dockerfile, target: Option<usize>, globals: &Env) -> Vec<StageFacts> {
     let n = df.stages.len();
     let mut facts: Vec<StageFacts> = (0..n)
         .map(|index| StageFacts {
@@ -146,11 +156,7 @@ fn stage_facts(df: &Dockerfile, target: Option<&str>, globals: &Env) -> Vec<Stag
         f.dependants.dedup();
         f.is_target = f.dependants.is_empty() || f.index + 1 == n;
     }
-    let chosen = target.and_then(|t| match t.parse::<usize>() {
-        Ok(k) => (k < n).then_some(k),
-        Err(_) => names.get(&t.to_ascii_lowercase()).copied(),
-    });
-    let ends: Vec<usize> = match chosen {
+    let ends: Vec<usize> = match target {
         Some(t) => vec![t],
         None => facts
             .iter()

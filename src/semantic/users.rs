@@ -137,6 +137,11 @@ impl SemanticModel<'_> {
     }
 }
 
+/// The name of the user `cmd` creates, when it is `useradd` or `adduser` with a literal name.
+pub fn created_user(cmd: &Command) -> Option<String> {
+    user_added(cmd).map(|a| a.name)
+}
+
 /// A user a `useradd` / `adduser` command creates.
 struct Added {
     name: String,

@@ -18,6 +18,7 @@ pub mod dl3042_pip_cache_left;
 pub mod dl3060_yarn_cache_left;
 pub mod dl5003_package_cache_left;
 pub mod dl5005_apt_cache_left;
+pub mod dl5140_package_cache_mount;
 mod merge_update;
 
 /// Every rule of this family, in file order.
@@ -33,6 +34,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl3060_yarn_cache_left::YarnCacheLeft),
         Box::new(dl5003_package_cache_left::PackageCacheLeft),
         Box::new(dl5005_apt_cache_left::AptCacheLeft),
+        Box::new(dl5140_package_cache_mount::PackageCacheMount),
     ]
 }
 

@@ -25,6 +25,11 @@ pub mod dl5111_expose_invalid_format;
 pub mod dl5116_invalid_json_form;
 pub mod dl5118_copy_ignored_file;
 pub mod dl5120_invalid_base_image_platform;
+pub mod dl5141_unreachable_stage;
+pub mod dl5150_workdir_system_path;
+pub mod dl5152_copy_from_empty_scratch;
+pub mod dl5153_shell_run_in_scratch;
+pub mod dl5154_syntax_directive_typo;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -52,6 +57,11 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5116_invalid_json_form::InvalidJsonForm),
         Box::new(dl5118_copy_ignored_file::CopyIgnoredFile),
         Box::new(dl5120_invalid_base_image_platform::InvalidBaseImagePlatform),
+        Box::new(dl5141_unreachable_stage::UnreachableStage),
+        Box::new(dl5150_workdir_system_path::WorkdirSystemPath),
+        Box::new(dl5152_copy_from_empty_scratch::CopyFromEmptyScratch),
+        Box::new(dl5153_shell_run_in_scratch::ShellRunInScratch),
+        Box::new(dl5154_syntax_directive_typo::SyntaxDirectiveTypo),
     ]
 }
 

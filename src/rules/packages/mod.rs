@@ -18,6 +18,7 @@ pub mod dl3037_zypper_unpinned;
 pub mod dl3038_dnf_missing_yes;
 pub mod dl3041_dnf_unpinned;
 pub mod dl3062_go_module_unpinned;
+pub mod dl5149_apt_get_upgrade;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -37,6 +38,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl3038_dnf_missing_yes::DnfMissingYes),
         Box::new(dl3041_dnf_unpinned::DnfUnpinned),
         Box::new(dl3062_go_module_unpinned::GoModuleUnpinned),
+        Box::new(dl5149_apt_get_upgrade::AptGetUpgrade),
     ]
 }
 

@@ -22,28 +22,73 @@ impl Rule for PipefailMissing {
         let (df, model) = (cx.dockerfile, cx.model());
         for run in &model.analysis().runs {
             let Some(script) = &run.script else { continue };
-            if !script.has_pipes || script.pipefail {
+            let in_assignment = assigned_pipe(script);
+            if (!script.has_pipes && in_assignment.is_none()) || script.pipefail {
                 continue;
             }
             match shell_state(model.shell(run.index)) {
                 ShellState::Pipefail | ShellState::NonPosix => continue,
                 ShellState::Default => {}
             }
-            let span = script
+            let top = script
                 .commands
                 .iter()
                 .find(|c| c.op_before == Some(crate::shell::Op::Pipe) && !c.nested)
-                .map(|c| c.span)
-                .or_else(|| df.instructions.get(run.index).map(|i| i.span))
-                .unwrap_or_default();
+                .map(|c| c.span);
+            let (span, what) = match (top, in_assignment) {
+                (Some(span), _) => (span, "this pipe hides"),
+                (None, Some(span)) => (
+                    span,
+                    "this pipe in a `$(...)` whose status the assignment passes on hides",
+                ),
+                (None, None) => (
+                    df.instructions
+                        .get(run.index)
+                        .map(|i| i.span)
+                        .unwrap_or_default(),
+                    "this pipe hides",
+                ),
+            };
             cx.report(
                 span,
-                "this pipe hides the failure of every command but the last; set \
-                 `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or `set -o pipefail &&` in \
-                 this RUN)",
+                format!(
+                    "{what} the failure of every command but the last; set \
+                     `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or `set -o pipefail &&` \
+                     in this RUN)"
+                ),
             );
         }
     }
+}
+
+/// The first pipe inside a command substitution whose exit status reaches the script: the
+/// value of a bare assignment (`deps="$(scanelf ... | sort -u)"`, whose status is that of its
+/// last substitution) under `set -e`, or joined to the next command by `&&`/`||`. A pipe in
+/// `echo "$(a | b)"` or `export x="$(a | b)"` does not count: the status is `echo`'s or
+/// `export`'s.
+fn assigned_pipe(script: &crate::shell::Script) -> Option<crate::dockerfile::Span> {
+    use crate::shell::Op;
+    for (idx, raw) in &script.assignments {
+        if !raw.contains("$(") && !raw.contains('`') {
+            continue;
+        }
+        let inner = script.commands.get(*idx..).unwrap_or(&[]);
+        let nested_len = inner.iter().take_while(|c| c.nested).count();
+        let Some(pipe) = inner
+            .iter()
+            .take(nested_len)
+            .find(|c| c.op_before == Some(Op::Pipe))
+        else {
+            continue;
+        };
+        let chained = inner
+            .get(nested_len)
+            .is_some_and(|next| matches!(next.op_before, Some(Op::And | Op::Or)));
+        if script.errexit || chained {
+            return Some(pipe.span);
+        }
+    }
+    None
 }
 
 enum ShellState {
@@ -97,6 +142,9 @@ mod tests {
             "FROM debian\nSHELL [\"/bin/bash\", \"-euxo\", \"pipefail\", \"-c\"]\nRUN curl x | bash\n",
             "FROM debian\nRUN set -o pipefail && curl x | bash\n",
             "FROM debian\nRUN echo $(a | b)\n",
+            "FROM debian\nRUN set -e; export x=\"$(a | b)\"; echo $x\n",
+            "FROM debian\nRUN x=\"$(a | b)\"; echo $x\n",
+            "FROM debian\nRUN set -eo pipefail; x=\"$(a | b)\"\n",
             "FROM mcr.microsoft.com/windows\nSHELL [\"powershell\", \"-Command\"]\nRUN a | b\n",
             "FROM debian AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN a | b\n",
             // the shell pragma names the image's default shell, as hadolint's does
@@ -104,6 +152,21 @@ mod tests {
         ] {
             assert!(lines(&PipefailMissing, src).is_empty(), "{src}");
         }
+        // a pipe in a substitution whose status reaches the script, as hadolint reports it
+        assert_eq!(
+            lines(
+                &PipefailMissing,
+                "FROM alpine\nRUN set -eux; \\\n  deps=\"$(scanelf -R /usr/local | tr , '\\\\n' | sort -u)\"; \\\n  apk add $deps\n"
+            ),
+            [3]
+        );
+        assert_eq!(
+            lines(
+                &PipefailMissing,
+                "FROM debian\nRUN v=$(curl -s x | jq -r .v) && echo $v\n"
+            ),
+            [2]
+        );
         let src = "FROM debian AS a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM debian\nRUN a | b\n";
         assert_eq!(lines(&PipefailMissing, src), [4]);
     }

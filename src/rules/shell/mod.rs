@@ -13,6 +13,9 @@ pub mod dl4005_ln_bin_sh;
 pub mod dl4006_pipefail_missing;
 pub mod dl5002_comment_swallows_commands;
 pub mod dl5114_remote_script_piped_to_shell;
+pub mod dl5144_download_without_retry;
+pub mod dl5146_curl_without_location;
+pub mod dl5147_curl_without_fail;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -27,6 +30,9 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl4006_pipefail_missing::PipefailMissing),
         Box::new(dl5002_comment_swallows_commands::CommentSwallowsCommands),
         Box::new(dl5114_remote_script_piped_to_shell::RemoteScriptPipedToShell),
+        Box::new(dl5144_download_without_retry::DownloadWithoutRetry),
+        Box::new(dl5146_curl_without_location::CurlWithoutLocation),
+        Box::new(dl5147_curl_without_fail::CurlWithoutFail),
     ]
 }
 
