@@ -91,12 +91,12 @@ fn a_mistyped_command_is_unknown_not_a_file_to_lint() {
     let t = tempfile::tempdir().unwrap();
     image_archive(t.path(), "image.tar");
     let out = dlint_in(t.path())
-        .args(["explore", "image.tar"])
+        .args(["explian", "image.tar"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown command `explore`"), "{err}");
+    assert!(err.contains("unknown command `explian`"), "{err}");
     assert!(err.contains("did you mean `dlint explain`?"), "{err}");
     assert!(out.stdout.is_empty(), "nothing linted");
     // a word far from every command lists them
