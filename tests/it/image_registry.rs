@@ -1517,7 +1517,9 @@ fn sharded_scan_merges_like_one_run() {
             String::from_utf8_lossy(&out.stderr)
         );
         let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.lines().count() >= 4, "shard {i}: {text}");
+        // the references carry the registry's random port, so the split differs from run to
+        // run: every shard takes some (31 references, 3 shards), the union is checked below
+        assert!(text.lines().count() >= 1, "shard {i}: {text}");
         shard_lines.extend(text.lines().map(str::to_string));
         let p = tmp.path().join(format!("results-{i}.jsonl"));
         std::fs::write(&p, text).unwrap();
