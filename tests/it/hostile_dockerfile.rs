@@ -300,7 +300,7 @@ const LINEAR_SHAPES: &[&str] = &[
 ];
 
 /// The largest ratio of CPU times for twice the input the test accepts.
-const LINEAR_BOUND: f64 = 2.5;
+const LINEAR_BOUND: f64 = 3.0;
 
 /// Instructions in the larger input of each shape.
 const LINEAR_MAX_INSTRUCTIONS: usize = 100_000;
@@ -312,7 +312,9 @@ fn lint_time_is_linear_in_the_input() {
     // of each size (a loaded machine only slows a run down), measured again only while the
     // ratio is over the bound. The goal, 2.2x, is measured on release builds
     // (scripts/bench-linearity, docs/performance.md); this debug build on a shared machine
-    // allows 2.5x (plus two 10 ms clock ticks), still far below quadratic.
+    // allows 3x (plus two 10 ms clock ticks): the other tests of the binary run in parallel
+    // threads and slow the bigger input more (2.55x seen on a cheap shape that is 2.07x alone);
+    // still far below quadratic (4x).
     for unit in LINEAR_SHAPES {
         // top-level instructions per unit (the first stage's FROM aside)
         let per_unit = dlint::dockerfile::parse(&repeated(unit, 1))
