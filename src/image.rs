@@ -33,7 +33,7 @@ pub mod packages;
 mod paths;
 mod read;
 pub mod registry;
-mod report;
+mod report_model;
 mod schedule;
 mod store;
 #[cfg(any(test, feature = "testkit"))]
@@ -47,7 +47,7 @@ pub use caches::CACHE_DIRS;
 pub use error::ImageError;
 pub use history::clean_created_by;
 pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
-pub use report::{
+pub use report_model::{
     ArchiveFormat, CacheFinding, CapturedFile, Change, Compression, DirSize, DiveCompat, FileKind,
     FsEntry, HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
 };

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod external_shellcheck;
 pub mod fix;
 pub mod helpers;
 pub mod ignore;
@@ -13,15 +14,14 @@ pub mod read;
 pub mod registry;
 pub mod removals;
 pub mod rule;
-pub mod shellcheck;
 #[cfg(test)]
 pub mod testing;
 
 pub use crate::semantic::{SemanticModel, StageFacts};
 pub use config::{Config, Threshold};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-pub use registry::{Registry, RuleInfo};
-pub use rule::{Context, Registered, Rule, RuleMeta, RuleSettings};
+pub use registry::{Registry, RuleEntry};
+pub use rule::{Context, Rule, RuleMeta, RuleSettings, RuleWithCategory};
 
 use crate::dockerfile::{self, Dockerfile};
 use crate::shell::Limit;
@@ -55,7 +55,16 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
         Some(r) => crate::semantic::StageBases::resolve(df, r),
         None => crate::semantic::StageBases::default(),
     };
-    let model = SemanticModel::with_bases(df, config.target.as_deref(), &bases);
+    // the built-in ShellCheck checks of the enabled rules: a disabled code is not run at all
+    let checks =
+        crate::shell::builtin_checks::ScChecks::new(registry.rules().iter().filter_map(|rule| {
+            let id = rule.meta().id;
+            if !enabled(id) {
+                return None;
+            }
+            rule.shell_check().map(|c| (id, c))
+        }));
+    let model = SemanticModel::with_checks(df, config.target.as_deref(), &bases, &checks);
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {
@@ -86,7 +95,7 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
         diags.extend(nesting_limits(model.analysis()));
     }
     if let Some(program) = &config.shellcheck {
-        match shellcheck::check(program, &model, &diags) {
+        match external_shellcheck::check(program, &model, &diags) {
             Ok(found) => diags.extend(
                 found
                     .into_iter()

@@ -5,7 +5,7 @@
 //! Every format is written by [`render`]; one call renders one run (all files).
 
 use crate::dockerfile::{LineIndex, Span};
-use crate::lint::{Diagnostic, Registry, RuleInfo, Severity, pages};
+use crate::lint::{Diagnostic, Registry, RuleEntry, Severity, pages};
 use std::io::{self, IsTerminal, Write};
 
 mod checkstyle;
@@ -237,7 +237,7 @@ impl RuleDoc {
     /// The metadata of a registered rule: the summary is its page's title (the code's summary
     /// when it has no page), the description its page's "Why", the help its whole page (the
     /// pages are compiled in, so no link is needed).
-    pub fn from_info(info: &RuleInfo) -> Self {
+    pub fn from_info(info: &RuleEntry) -> Self {
         RuleDoc {
             id: info.id.to_string(),
             name: info.name.to_string(),

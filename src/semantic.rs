@@ -8,6 +8,7 @@
 //!   from base stages and the names declared before a RUN;
 //! - [`shell`]: the shell (and its dialect) every instruction runs with, the shell pragma
 //!   honoured;
+//! - [`workdir`]: whether a `WORKDIR` is in effect at each instruction (own or inherited);
 //! - the shell analysis of every RUN (and its heredocs) with its parsed `--mount` flags
 //!   ([`Analysis`], built from the facts above).
 //!
@@ -21,6 +22,7 @@ pub mod shell;
 pub mod stages;
 pub mod users;
 pub mod windows;
+pub mod workdir;
 
 pub use bases::StageBases;
 pub use distro::sh_is_dash;
@@ -32,6 +34,7 @@ pub use windows::{has_drive_path, is_windows_image, is_windows_shell};
 
 use crate::dockerfile::{Dockerfile, Word};
 use crate::image::base::BaseFacts as BaseFactsRef;
+use crate::shell::builtin_checks::{NO_CHECKS, ScChecks};
 use crate::shell::run::Analysis;
 use scope::Scopes;
 use stages::StageGraph;
@@ -47,6 +50,8 @@ pub struct SemanticModel<'a> {
     analysis: Analysis,
     /// Who runs each instruction and the users the Dockerfile creates, computed on first use.
     users: std::cell::OnceCell<users::Users>,
+    /// Whether a WORKDIR is in effect at each instruction, computed on first use.
+    workdirs: std::cell::OnceCell<Vec<bool>>,
     /// The facts of the images the stages are built on, when known.
     bases: &'a StageBases,
 }
@@ -88,6 +93,17 @@ impl<'a> SemanticModel<'a> {
     /// platforms): the shells start from the base's `SHELL`, and [`SemanticModel::base_facts`]
     /// answers.
     pub fn with_bases(df: &'a Dockerfile, target: Option<&str>, bases: &'a StageBases) -> Self {
+        Self::with_checks(df, target, bases, &NO_CHECKS)
+    }
+
+    /// As [`SemanticModel::with_bases`], running the built-in ShellCheck `checks` (the enabled
+    /// ones of the lint run) on every RUN script; the other constructors run none.
+    pub fn with_checks(
+        df: &'a Dockerfile,
+        target: Option<&str>,
+        bases: &'a StageBases,
+        checks: &ScChecks,
+    ) -> Self {
         let scopes = Scopes::new(df);
         let stages = StageGraph::new(df, target, &scopes.globals);
         let shells = shell::shells(df, &stages, bases);
@@ -104,7 +120,7 @@ impl<'a> SemanticModel<'a> {
             let stage = df.instructions.get(index)?.stage?;
             scopes.declared(&stages, stage, index, name)
         };
-        let analysis = Analysis::new(df, &shell, &declared);
+        let analysis = Analysis::new(df, &shell, &declared, checks);
         SemanticModel {
             df,
             stages,
@@ -112,8 +128,20 @@ impl<'a> SemanticModel<'a> {
             shells,
             analysis,
             users: std::cell::OnceCell::new(),
+            workdirs: std::cell::OnceCell::new(),
             bases,
         }
+    }
+
+    /// True when a `WORKDIR` is in effect before instruction `index` runs: set earlier in its
+    /// stage or in a stage it is built on (`FROM base`); for instructions before any FROM, a
+    /// WORKDIR among them. The working directory a base *image* sets is not known here.
+    pub fn workdir_set(&self, index: usize) -> bool {
+        self.workdirs
+            .get_or_init(|| workdir::workdir_set(self.df, &self.stages))
+            .get(index)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The facts of the image `stage` is built on, following `FROM <stage>` to the first
@@ -319,7 +347,10 @@ mod tests {
             None,
             "a SHELL applies from the next instruction on"
         );
-        assert_eq!(m.shell(5).dialect, Some(crate::shell::sc::Dialect::Bash));
+        assert_eq!(
+            m.shell(5).dialect,
+            Some(crate::shell::builtin_checks::Dialect::Bash)
+        );
     }
 
     #[test]

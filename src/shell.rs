@@ -8,11 +8,11 @@
 //! scripts to Dockerfile instructions (mounts, heredocs; built once per file by
 //! [`crate::lint::SemanticModel`]).
 
+pub mod builtin_checks;
 pub mod edit;
 pub mod pkg;
 mod recover;
 pub mod run;
-pub mod sc;
 mod tokenize;
 mod ts;
 
@@ -159,7 +159,7 @@ pub struct Script {
     /// Set when a limit stopped the analysis (commands may be missing).
     pub limit: Option<Limit>,
     /// Built-in ShellCheck findings (scripts parsed with a dialect, see [`parse_script_as`]).
-    pub sc: Vec<sc::ScFinding>,
+    pub sc: Vec<builtin_checks::ScFinding>,
 }
 
 /// An analysis limit a script hit.
@@ -266,7 +266,11 @@ pub fn parse_script(text: &str, mapping: Mapping<'_>) -> Script {
 
 /// Parses a script and runs the built-in ShellCheck checks on it as `setup` says (none when
 /// `None`, or when the script does not parse).
-pub fn parse_script_as(text: &str, mapping: Mapping<'_>, setup: Option<sc::ScSetup<'_>>) -> Script {
+pub fn parse_script_as(
+    text: &str,
+    mapping: Mapping<'_>,
+    setup: Option<builtin_checks::ScSetup<'_>>,
+) -> Script {
     parse_depth(text, mapping, 0, MAX_NESTING, setup)
 }
 
@@ -280,7 +284,7 @@ fn parse_depth(
     mapping: Mapping<'_>,
     depth: usize,
     budget: usize,
-    sc: Option<sc::ScSetup<'_>>,
+    sc: Option<builtin_checks::ScSetup<'_>>,
 ) -> Script {
     let mut script = match ts::parse(text, mapping, depth, budget, sc) {
         ts::Parsed::Script(s) => s,

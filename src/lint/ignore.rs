@@ -289,8 +289,8 @@ impl Ignores {
             }
             for c in &mut e.codes {
                 // `--shellcheck` findings carry codes no rule of dlint has
-                let external =
-                    d.name == super::shellcheck::NAME && c.raw.eq_ignore_ascii_case(d.rule);
+                let external = d.name == super::external_shellcheck::NAME
+                    && c.raw.eq_ignore_ascii_case(d.rule);
                 if c.ids.contains(&d.rule) || external {
                     c.used = true;
                     hit = true;

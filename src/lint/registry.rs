@@ -3,7 +3,7 @@
 
 use super::diagnostic::{Applicability, Severity};
 use super::pages;
-use super::rule::{Registered, Rule, RuleMeta};
+use super::rule::{Rule, RuleMeta, RuleWithCategory};
 
 /// Id of the pseudo-rule for parse errors.
 pub const PARSE_ERROR_ID: &str = "DL1000";
@@ -68,7 +68,7 @@ const PSEUDO_RULES: [(&str, RuleMeta); 4] = [
 
 /// Everything known about one rule id: the rule's metadata, its category and its page.
 #[derive(Debug, Clone)]
-pub struct RuleInfo {
+pub struct RuleEntry {
     pub id: &'static str,
     pub name: &'static str,
     pub severity: Severity,
@@ -87,9 +87,9 @@ pub struct RuleInfo {
     pub is_rule: bool,
 }
 
-impl RuleInfo {
+impl RuleEntry {
     fn new(category: &'static str, m: RuleMeta, is_rule: bool) -> Self {
-        RuleInfo {
+        RuleEntry {
             id: m.id,
             name: m.name,
             severity: m.severity,
@@ -155,7 +155,7 @@ impl RuleInfo {
 pub struct Registry {
     rules: Vec<Box<dyn Rule>>,
     /// Sorted by id; pseudo-rules included.
-    infos: Vec<RuleInfo>,
+    infos: Vec<RuleEntry>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -169,15 +169,15 @@ impl std::fmt::Debug for Registry {
 impl Registry {
     /// Builds the registry from a rule set (plus the engine's pseudo-rules). The rule set is
     /// the caller's: dlint's own is [`crate::rules::registry`].
-    pub fn new(rules: Vec<Registered>) -> Self {
-        let mut infos: Vec<RuleInfo> = rules
+    pub fn new(rules: Vec<RuleWithCategory>) -> Self {
+        let mut infos: Vec<RuleEntry> = rules
             .iter()
-            .map(|r| RuleInfo::new(r.category, r.rule.meta(), true))
+            .map(|r| RuleEntry::new(r.category, r.rule.meta(), true))
             .collect();
         infos.extend(
             PSEUDO_RULES
                 .iter()
-                .map(|(category, m)| RuleInfo::new(category, *m, false)),
+                .map(|(category, m)| RuleEntry::new(category, *m, false)),
         );
         infos.sort_by(|a, b| a.id.cmp(b.id));
         Registry {
@@ -218,13 +218,13 @@ impl Registry {
     }
 
     /// Metadata of every rule and pseudo-rule, sorted by id.
-    pub fn infos(&self) -> &[RuleInfo] {
+    pub fn infos(&self) -> &[RuleEntry] {
         &self.infos
     }
 
     /// Looks a rule up by id, name or alias (a former id such as `DL5108`, or a BuildKit check
     /// name), case-insensitively. Ids and names win over aliases.
-    pub fn lookup(&self, key: &str) -> Option<&RuleInfo> {
+    pub fn lookup(&self, key: &str) -> Option<&RuleEntry> {
         let key = key.trim();
         self.infos
             .iter()

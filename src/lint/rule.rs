@@ -3,6 +3,7 @@
 use super::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::dockerfile::{Dockerfile, Span};
 use crate::semantic::SemanticModel;
+use crate::shell::builtin_checks::ScCheck;
 use crate::shell::run::Analysis;
 
 /// Everything dlint knows about a rule, declared once in the rule's own file. The category is
@@ -45,7 +46,7 @@ impl RuleMeta {
 
 /// A rule as the rule set hands it to [`super::Registry::new`]: the rule and its category (the
 /// family folder it is filed under, `best_practice` written `best-practice`).
-pub struct Registered {
+pub struct RuleWithCategory {
     pub category: &'static str,
     pub rule: Box<dyn Rule>,
 }
@@ -126,6 +127,11 @@ impl<'a> Context<'a> {
 pub trait Rule: Send + Sync {
     /// The rule's metadata (a constant).
     fn meta(&self) -> RuleMeta;
+    /// The built-in ShellCheck check of a `shellcheck`-family rule: what the shell analysis
+    /// runs on every RUN script (only for enabled rules); `check` then reports its findings.
+    fn shell_check(&self) -> Option<ScCheck> {
+        None
+    }
     /// Reports the rule's findings on `cx.dockerfile`.
     fn check(&self, cx: &mut Context<'_>);
 }

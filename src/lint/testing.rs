@@ -5,6 +5,8 @@
 
 use super::{Context, Diagnostic, Rule, RuleSettings, SemanticModel};
 use crate::dockerfile;
+use crate::semantic::StageBases;
+use crate::shell::builtin_checks::ScChecks;
 
 /// Runs `rule` on `src` with default settings.
 pub fn run(rule: &dyn Rule, src: &str) -> Vec<Diagnostic> {
@@ -14,7 +16,9 @@ pub fn run(rule: &dyn Rule, src: &str) -> Vec<Diagnostic> {
 /// Runs `rule` on `src` with `settings`.
 pub fn run_with(rule: &dyn Rule, src: &str, settings: &RuleSettings) -> Vec<Diagnostic> {
     let df = dockerfile::parse(src);
-    let model = SemanticModel::new(&df);
+    let checks = ScChecks::new(rule.shell_check().map(|c| (rule.meta().id, c)));
+    let bases = StageBases::default();
+    let model = SemanticModel::with_checks(&df, None, &bases, &checks);
     let mut cx = Context::new(&model, settings, rule.meta());
     rule.check(&mut cx);
     // in file order, as the engine sorts them

@@ -24,7 +24,7 @@ pub mod security;
 pub mod shell;
 pub mod shellcheck;
 
-use crate::lint::{Registered, Registry, Rule};
+use crate::lint::{Registry, Rule, RuleWithCategory};
 use std::sync::OnceLock;
 
 /// A family's `rules()`: its rules, in the order of its list.
@@ -45,13 +45,13 @@ const FAMILIES: [(&str, FamilyRules); 9] = [
 
 /// Every rule dlint knows, with its family folder as category (`best_practice` is
 /// `best-practice`), in family and file order.
-pub fn all() -> Vec<Registered> {
+pub fn all() -> Vec<RuleWithCategory> {
     FAMILIES
         .iter()
         .flat_map(|&(category, rules)| {
             rules()
                 .into_iter()
-                .map(move |rule| Registered { category, rule })
+                .map(move |rule| RuleWithCategory { category, rule })
         })
         .collect()
 }

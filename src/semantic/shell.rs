@@ -7,7 +7,7 @@ use super::distro::sh_is_dash;
 use super::stages::StageGraph;
 use super::windows::is_windows_image;
 use crate::dockerfile::{Dockerfile, InstructionKind, Word};
-use crate::shell::sc::Dialect;
+use crate::shell::builtin_checks::Dialect;
 
 /// The shell in effect at one instruction.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -366,7 +366,12 @@ mod tests {
     use crate::shell::run::Analysis;
 
     fn analyze(df: &dockerfile::Dockerfile) -> Analysis {
-        Analysis::new(df, &|_| Default::default(), &|_, _| None)
+        Analysis::new(
+            df,
+            &|_| Default::default(),
+            &|_, _| None,
+            &crate::shell::builtin_checks::NO_CHECKS,
+        )
     }
 
     fn apply(src: &str, e: Option<Edit>) -> String {

@@ -1,7 +1,7 @@
 //! RUN instructions as scripts: the per-file analysis (built once per file by the semantic
 //! model from its facts), mounts, and helpers the shell-based rules share.
 
-use super::sc::{Dialect, ScSetup};
+use super::builtin_checks::{Dialect, ScChecks, ScSetup};
 use super::{Mapping, Script, parse_script, parse_script_as};
 use crate::dockerfile::{
     Dockerfile, Instruction, InstructionKind, Keyword, Mount, ShellOrExec, SourceMap,
@@ -95,13 +95,15 @@ pub struct Declared {
 impl Analysis {
     /// Analyses every RUN of `df`, given two facts of the semantic model: the shell each
     /// instruction runs with (`shell(index)`) and how a name is declared (ARG/ENV) before an
-    /// instruction (`declared(index, name)`, see [`ScSetup::declared`]).
+    /// instruction (`declared(index, name)`, see [`ScSetup::declared`]); `checks` are the
+    /// built-in ShellCheck checks to run on every script.
     /// At most [`super::MAX_SCRIPT_BYTES`] of script text are analysed per file: a RUN past
     /// that budget is not analysed (memory stays bounded) and is reported as a limit.
     pub fn new(
         df: &Dockerfile,
         shell: &dyn Fn(usize) -> RunShell,
         declared: &dyn Fn(usize, &str) -> Option<Declared>,
+        checks: &ScChecks,
     ) -> Self {
         let mut budget = super::MAX_SCRIPT_BYTES;
         let runs: Vec<Run> = df
@@ -128,6 +130,7 @@ impl Analysis {
                         declared: &literal,
                         dash: shell.dash,
                         word_list: &word_list,
+                        checks,
                     });
                     script_of(df, run, setup)
                 } else {
@@ -157,7 +160,10 @@ impl Analysis {
     }
 
     /// The built-in ShellCheck findings of `code` in every RUN, in file order.
-    pub fn sc_findings(&self, code: &str) -> impl Iterator<Item = &super::sc::ScFinding> {
+    pub fn sc_findings(
+        &self,
+        code: &str,
+    ) -> impl Iterator<Item = &super::builtin_checks::ScFinding> {
         self.sc_index
             .get(code)
             .into_iter()

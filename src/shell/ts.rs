@@ -19,7 +19,7 @@ pub(super) enum Parsed {
     Script(Script),
     /// The tree has errors (or tree-sitter is unavailable): use the tolerant tokenizer. With
     /// the ShellCheck checks on, ShellCheck's parse-error finding for the first error.
-    Invalid(Option<super::sc::ScFinding>),
+    Invalid(Option<super::builtin_checks::ScFinding>),
     /// The tree is nested deeper than the remaining depth budget, first at this span.
     TooDeep(Span),
 }
@@ -37,7 +37,7 @@ pub(super) fn parse(
     mapping: Mapping<'_>,
     depth: usize,
     budget: usize,
-    sc: Option<super::sc::ScSetup<'_>>,
+    sc: Option<super::builtin_checks::ScSetup<'_>>,
 ) -> Parsed {
     let tree = parse_tree(text);
     let Some(tree) = tree else {
@@ -54,7 +54,11 @@ pub(super) fn parse(
         {
             return walk_tree(fixed.root_node(), &separated, mapping, depth, budget, sc);
         }
-        return Parsed::Invalid(sc.and_then(|_| super::sc::parse_error(root, text, mapping)));
+        let error = sc.filter(|s| s.checks.wants_parse_errors()).and_then(|s| {
+            super::builtin_checks::parse_error::parse_error(root, text, mapping)
+                .filter(|f| s.checks.has(f.code))
+        });
+        return Parsed::Invalid(error);
     }
     walk_tree(root, text, mapping, depth, budget, sc)
 }
@@ -79,7 +83,7 @@ fn walk_tree(
     mapping: Mapping<'_>,
     depth: usize,
     budget: usize,
-    sc: Option<super::sc::ScSetup<'_>>,
+    sc: Option<super::builtin_checks::ScSetup<'_>>,
 ) -> Parsed {
     if let Some(deep) = deeper_than(root, budget) {
         return Parsed::TooDeep(mapping.span(deep.start_byte(), deep.end_byte()));
@@ -94,7 +98,7 @@ fn walk_tree(
     };
     w.walk(root, false, 0);
     if let Some(setup) = sc {
-        w.script.sc = super::sc::check(root, text, mapping, setup);
+        w.script.sc = super::builtin_checks::check(root, text, mapping, setup);
     }
     Parsed::Script(w.script)
 }

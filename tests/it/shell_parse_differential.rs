@@ -4,7 +4,7 @@
 
 use dlint::dockerfile::{self, InstructionKind, ShellOrExec};
 use dlint::lint::SemanticModel;
-use dlint::shell::sc::Dialect;
+use dlint::shell::builtin_checks::Dialect;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! DL3045: COPY to a relative destination before any WORKDIR in the stage.
 
-use crate::dockerfile::{Instruction, InstructionKind, Keyword};
-use crate::lint::helpers::{is_absolute_path, stage_instructions};
+use crate::dockerfile::{InstructionKind, Keyword};
+use crate::lint::helpers::is_absolute_path;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 
 /// `COPY app.py .` with no WORKDIR set: the file lands in whatever directory the base image chose.
@@ -20,44 +20,21 @@ impl Rule for CopyRelativeWithoutWorkdir {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
-        // Instructions before any FROM (an invalid file, DL3061) have no WORKDIR either.
-        let before_from = df.instructions.iter().take_while(|i| i.stage.is_none());
-        report_until_workdir(cx, before_from);
-        for stage in 0..df.stages.len() {
-            let inherited = cx
-                .model()
-                .stage_chain(stage)
-                .into_iter()
-                .skip(1)
-                .any(|s| stage_instructions(df, s).any(|i| i.keyword == Keyword::Workdir));
-            if !inherited {
-                report_until_workdir(cx, stage_instructions(df, stage));
+        let model = cx.model();
+        for (i, ins) in cx.dockerfile.instructions.iter().enumerate() {
+            if let (Keyword::Copy, InstructionKind::Copy { dest: Some(d), .. }) =
+                (ins.keyword, &ins.kind)
+                && !is_absolute_path(&d.value)
+                && !model.workdir_set(i)
+            {
+                cx.report(
+                    d.span,
+                    format!(
+                        "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
+                        d.value
+                    ),
+                );
             }
-        }
-    }
-}
-
-/// Reports every COPY to a relative destination among `instructions` up to the first WORKDIR.
-fn report_until_workdir<'d>(
-    cx: &mut Context<'_>,
-    instructions: impl Iterator<Item = &'d Instruction>,
-) {
-    for ins in instructions {
-        if ins.keyword == Keyword::Workdir {
-            break;
-        }
-        if let (Keyword::Copy, InstructionKind::Copy { dest: Some(d), .. }) =
-            (ins.keyword, &ins.kind)
-            && !is_absolute_path(&d.value)
-        {
-            cx.report(
-                d.span,
-                format!(
-                    "COPY to relative `{}` before any WORKDIR: set WORKDIR or use an absolute path",
-                    d.value
-                ),
-            );
         }
     }
 }
@@ -77,5 +54,15 @@ mod tests {
     fn absolute_or_after_workdir_or_inherited_is_fine() {
         let src = "FROM a AS base\nWORKDIR /app\nFROM base\nCOPY . .\nFROM b\nCOPY x /app/\nCOPY y $DIR\n";
         assert!(lines(&CopyRelativeWithoutWorkdir, src).is_empty());
+    }
+
+    #[test]
+    fn inherited_through_a_chain_of_stages_but_not_from_a_sibling() {
+        let src =
+            "FROM a AS one\nWORKDIR /app\nFROM one AS two\nFROM two\nCOPY . .\nFROM a\nCOPY y .\n";
+        assert_eq!(lines(&CopyRelativeWithoutWorkdir, src), vec![7]);
+        // before any FROM (an invalid file): up to the first WORKDIR
+        let src = "COPY a .\nWORKDIR /w\nCOPY b .\nFROM x\nCOPY c .\n";
+        assert_eq!(lines(&CopyRelativeWithoutWorkdir, src), vec![1, 5]);
     }
 }

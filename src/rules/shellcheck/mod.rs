@@ -1,8 +1,10 @@
 //! Rules of the `shellcheck` family: ShellCheck's checks on RUN bodies, with ShellCheck's codes,
-//! messages and severities (as hadolint reports them), built in. The checks run once per
-//! script, in the shell analysis ([`crate::shell::sc`]), on the tree it already parsed and as the
-//! stage's `SHELL` dialect (`sh` by default, bash-isms then raise the SC3xxx codes; a heredoc's
-//! shebang overrides it); each rule here reports the findings of its code.
+//! messages and severities (as hadolint reports them), built in. Each rule's file holds its
+//! check ([`crate::shell::builtin_checks::ScCheck`]: the tree-sitter node kinds it visits and
+//! what it does there). The shell analysis runs the checks of the enabled rules once per
+//! script ([`crate::shell::builtin_checks`]), on the tree it already parsed and as the stage's
+//! `SHELL` dialect (`sh` by default, bash-isms then raise the SC3xxx codes; a heredoc's shebang
+//! overrides it); each rule's `check` then reports the findings of its code.
 
 // One module per rule file in this folder, sorted; `scripts/new-rule` adds to both lists and
 // `rules::tests::every_rule_file_is_declared` fails when a file is missing from them.
@@ -114,6 +116,19 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
 }
 
 use crate::lint::Context;
+
+#[cfg(test)]
+mod tests;
+
+/// The check of every rule of this family, with its code (for tests: the engine receives the
+/// enabled ones).
+#[cfg(test)]
+pub(crate) fn all_checks() -> Vec<(&'static str, crate::shell::builtin_checks::ScCheck)> {
+    rules()
+        .iter()
+        .filter_map(|r| Some((r.meta().id, r.shell_check()?)))
+        .collect()
+}
 
 /// Reports every finding of the running rule's code, in every RUN (ONBUILD RUNs included).
 pub(crate) fn report_findings(cx: &mut Context<'_>) {

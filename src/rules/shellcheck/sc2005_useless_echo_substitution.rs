@@ -1,6 +1,9 @@
 //! SC2005: Useless echo? Instead of 'echo $(cmd)', just use 'cmd'.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::basename;
+use crate::shell::builtin_checks::{CheckCx, ScCheck, children, command_args, command_name};
+use tree_sitter::Node;
 
 /// SC2005 `useless-echo-substitution` (ShellCheck's check, built in).
 pub struct UselessEchoSubstitution;
@@ -16,7 +19,45 @@ impl Rule for UselessEchoSubstitution {
         }
     }
 
+    fn shell_check(&self) -> Option<ScCheck> {
+        Some(ScCheck {
+            kinds: &["command"],
+            visit,
+            ..ScCheck::DEFAULT
+        })
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         super::report_findings(cx);
+    }
+}
+
+/// `echo $(cmd)` / `echo "$(cmd)"`: the echo only repeats `cmd`'s output.
+fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+    if !command_name(cx, n).is_some_and(|name| basename(name) == "echo") {
+        return;
+    }
+    let args = command_args(n);
+    let [only] = args.as_slice() else {
+        return;
+    };
+    let sub = match only.kind() {
+        "command_substitution" => true,
+        "string" => {
+            let inner: Vec<Node<'_>> = children(*only)
+                .into_iter()
+                .filter(|c| c.is_named())
+                .collect();
+            matches!(inner.as_slice(), [c] if c.kind() == "command_substitution")
+                && cx.text(*only).len()
+                    == inner.first().map_or(0, |c| c.end_byte() - c.start_byte()) + 2
+        }
+        _ => false,
+    };
+    if sub {
+        cx.report(
+            *only,
+            "Useless echo? Instead of 'echo $(cmd)', just use 'cmd'.",
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! SC2059: Don't use variables in the printf format string.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::basename;
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name, has_expansion};
+use tree_sitter::Node;
 
 /// SC2059 `printf-format-variable` (ShellCheck's check, built in).
 pub struct PrintfFormatVariable;
@@ -16,7 +19,32 @@ impl Rule for PrintfFormatVariable {
         }
     }
 
+    fn shell_check(&self) -> Option<ScCheck> {
+        Some(ScCheck {
+            kinds: &["command"],
+            visit,
+            ..ScCheck::DEFAULT
+        })
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         super::report_findings(cx);
+    }
+}
+
+/// `printf "$fmt"`: a variable in the format string.
+fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+    if !command_name(cx, n).is_some_and(|name| basename(name) == "printf") {
+        return;
+    }
+    let args = command_args(n);
+    let format = args.iter().find(|a| !cx.text(**a).starts_with('-'));
+    if let Some(f) = format
+        && has_expansion(*f)
+    {
+        cx.report(
+            *f,
+            "Don't use variables in the printf format string. Use printf '..%s..' \"$foo\".",
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! SC2308: 'expr length' and friends have unspecified results.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::basename;
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use tree_sitter::Node;
 
 /// SC2308 `expr-nonstandard` (ShellCheck's check, built in).
 pub struct ExprNonstandard;
@@ -16,7 +19,35 @@ impl Rule for ExprNonstandard {
         }
     }
 
+    fn shell_check(&self) -> Option<ScCheck> {
+        Some(ScCheck {
+            kinds: &["command"],
+            visit,
+            ..ScCheck::DEFAULT
+        })
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         super::report_findings(cx);
     }
+}
+
+/// `expr length|substr|index|match ...`: unspecified by POSIX.
+fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+    if !command_name(cx, n).is_some_and(|name| basename(name) == "expr") {
+        return;
+    }
+    let args = command_args(n);
+    let Some(a) = args.first() else {
+        return;
+    };
+    let op = cx.text(*a);
+    let prefer = match op {
+        "length" => "Prefer ${#var}.",
+        "substr" => "Prefer parameter expansion or cut.",
+        "index" => "Prefer parameter expansion or case.",
+        "match" => "Prefer case or grep.",
+        _ => return,
+    };
+    cx.report(*a, format!("'expr {op}' has unspecified results. {prefer}"));
 }

@@ -1,6 +1,9 @@
 //! SC3037: In POSIX sh, echo flags are undefined.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
+use crate::shell::basename;
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use tree_sitter::Node;
 
 /// SC3037 `echo-flags` (ShellCheck's check, built in).
 pub struct EchoFlags;
@@ -16,7 +19,34 @@ impl Rule for EchoFlags {
         }
     }
 
+    fn shell_check(&self) -> Option<ScCheck> {
+        Some(ScCheck {
+            kinds: &["command"],
+            visit,
+            sh_only: true,
+            ..ScCheck::DEFAULT
+        })
+    }
+
     fn check(&self, cx: &mut Context<'_>) {
         super::report_findings(cx);
     }
+}
+
+/// `echo -n` / `echo -e` in a POSIX `sh` script.
+fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+    if !command_name(cx, n).is_some_and(|name| basename(name) == "echo") {
+        return;
+    }
+    if let Some(flag) = command_args(n).first()
+        && is_echo_flag(cx.text(*flag))
+    {
+        cx.report(*flag, "In POSIX sh, echo flags are undefined.");
+    }
+}
+
+/// `-n`, `-e`, `-ne`, `-E`: the flags bash's echo takes.
+fn is_echo_flag(t: &str) -> bool {
+    t.strip_prefix('-')
+        .is_some_and(|f| !f.is_empty() && f.bytes().all(|b| matches!(b, b'n' | b'e' | b'E')))
 }

@@ -1,11 +1,15 @@
-use super::{Dialect, ScSetup};
+//! The built-in checks run together through the engine, as a lint run does.
+
 use crate::dockerfile::Span;
+use crate::shell::builtin_checks::{Dialect, ScChecks, ScSetup};
 use crate::shell::{Mapping, parse_script_as};
 
 /// The codes found in `script` checked as `dialect`, with `declared` names known literal.
 fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static str> {
     let known = |name: &str| declared.contains(&name).then_some(true);
+    let checks = ScChecks::new(super::all_checks());
     let setup = ScSetup {
+        checks: &checks,
         dialect,
         declared: &known,
         dash: false,
@@ -17,6 +21,61 @@ fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static
 
 fn codes(script: &str) -> Vec<&'static str> {
     codes_with(script, Dialect::Sh, &[])
+}
+
+#[test]
+fn every_kind_a_check_visits_exists_in_the_grammar() {
+    let unknown = ScChecks::unknown_kinds(&super::all_checks());
+    assert!(unknown.is_empty(), "{unknown:?}");
+}
+
+/// A disabled code is not run: with only SC2006 enabled, nothing else is found, and with none
+/// no finding at all.
+#[test]
+fn only_enabled_checks_run() {
+    let script = "echo $x `date` [[ -f a ]]";
+    let run = |codes: &[&str]| {
+        let checks = ScChecks::new(
+            super::all_checks()
+                .into_iter()
+                .filter(|(c, _)| codes.contains(c)),
+        );
+        let setup = ScSetup {
+            checks: &checks,
+            dialect: Dialect::Sh,
+            declared: &|_: &str| None,
+            dash: false,
+            word_list: &|_: &str| false,
+        };
+        let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
+        parsed.sc.iter().map(|f| f.code).collect::<Vec<_>>()
+    };
+    assert_eq!(run(&["SC2086", "SC2006", "SC3010"]).len(), 3);
+    assert_eq!(run(&["SC2006"]), ["SC2006"]);
+    assert!(run(&[]).is_empty());
+    // parse-error codes: the classifier's code only when enabled
+    let broken = |codes: &[&str]| {
+        let checks = ScChecks::new(
+            super::all_checks()
+                .into_iter()
+                .filter(|(c, _)| codes.contains(c)),
+        );
+        let setup = ScSetup {
+            checks: &checks,
+            dialect: Dialect::Sh,
+            declared: &|_: &str| None,
+            dash: false,
+            word_list: &|_: &str| false,
+        };
+        let parsed = parse_script_as(
+            "if true; then echo a; fi fi",
+            Mapping::Fixed(Span::new(0, 0)),
+            Some(setup),
+        );
+        parsed.sc.iter().map(|f| f.code).collect::<Vec<_>>()
+    };
+    assert_eq!(broken(&["SC1089"]), ["SC1089"]);
+    assert!(broken(&["SC1072"]).is_empty());
 }
 
 #[test]
@@ -109,7 +168,9 @@ fn pipelines_and_commands() {
 #[test]
 fn spans_map_into_the_dockerfile() {
     let df = crate::dockerfile::parse("FROM debian:12\nRUN set -e; \\\n    echo $x\n");
-    let model = crate::lint::SemanticModel::new(&df);
+    let checks = ScChecks::new(super::all_checks());
+    let bases = crate::semantic::StageBases::default();
+    let model = crate::lint::SemanticModel::with_checks(&df, None, &bases, &checks);
     let run = model.analysis().runs.first().expect("one RUN");
     let finding = run
         .script
@@ -189,7 +250,9 @@ fn sed_last_line_address_is_no_expression() {
 fn echo_escapes_are_fine_in_dash() {
     let with = |script: &str, dialect, dash| {
         let known = |_: &str| None;
+        let checks = ScChecks::new(super::all_checks());
         let setup = ScSetup {
+            checks: &checks,
             dialect,
             declared: &known,
             dash,

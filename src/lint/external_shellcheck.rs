@@ -8,7 +8,7 @@
 use super::{Diagnostic, SemanticModel, Severity};
 use crate::dockerfile::{InstructionKind, Keyword, ShellOrExec, Span};
 use crate::shell::Mapping;
-use crate::shell::sc::Dialect;
+use crate::shell::builtin_checks::Dialect;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! `$PHPIZE_DEPS`). Those words are meant to be split into package names: quoting the variable
 //! would pass them as one name and break the install.
 
-use super::{Cx, children, command_args, command_name};
+use super::{CheckCx, children, command_args, command_name};
 use crate::dockerfile::Span;
 use crate::shell::{Command, Word, pkg};
 use tree_sitter::Node;
@@ -40,7 +40,7 @@ const PACKAGE_SUBS: &[&str] = &[
 /// whose words are literal or hold plain `$NAME`/`${NAME}` expansions
 /// (`"nginx=${NGINX_VERSION}-r1 nginx-module-njs"`, blanks and newlines between them), or the
 /// output of a command (`$(apt-mark showmanual)`, `$(scanelf ... | sort -u)`), split by design.
-pub(super) fn is_word_list(cx: &Cx<'_>, v: Node<'_>) -> bool {
+pub(super) fn is_word_list(cx: &CheckCx<'_>, v: Node<'_>) -> bool {
     match v.kind() {
         "raw_string" | "string" => {
             let kids: Vec<Node<'_>> = children(v).into_iter().filter(|k| k.is_named()).collect();
@@ -79,7 +79,7 @@ fn plain_expansion(text: &str) -> bool {
 /// manager (`apt-get install -y $deps`, `apk del $deps`, `apt-mark manual $saved`) and the
 /// variable holds a plain word list: assigned such a list in the script (and nothing else), or
 /// declared so by an ARG/ENV.
-pub(super) fn is_package_list(cx: &Cx<'_>, name: &str, n: Node<'_>, up: &[Node<'_>]) -> bool {
+pub fn is_package_list(cx: &CheckCx<'_>, name: &str, n: Node<'_>, up: &[Node<'_>]) -> bool {
     // set by the base image (`$PHPIZE_DEPS` of the php images): neither assigned in the
     // script nor declared by the Dockerfile
     let from_base_image = (cx.declared)(name).is_none()
