@@ -33,7 +33,7 @@ fn every_kind_a_check_visits_exists_in_the_grammar() {
 /// no finding at all.
 #[test]
 fn only_enabled_checks_run() {
-    let script = "echo $x `date` [[ -f a ]]";
+    let script = "echo $x `date`; [[ -f a ]]";
     let run = |codes: &[&str]| {
         let checks = ScChecks::new(
             super::all_checks()
