@@ -79,6 +79,10 @@ pub(crate) fn mount_fix(
     script: &Script,
     inv: &Invocation<'_>,
 ) -> Option<Fix> {
+    // An ONBUILD trigger runs in whatever builds the child image: keep the cleanup there.
+    if run.onbuild {
+        return None;
+    }
     let df = model.dockerfile();
     let dirs = mount_dirs(model, run, script, inv);
     if dirs.is_empty() {
@@ -224,5 +228,11 @@ mod tests {
         );
         let src = "FROM debian:12\nRUN [\"apt-get\", \"update\"]\n";
         assert!(!fix(src, true).contains("--mount"));
+        // an ONBUILD trigger keeps the cleanup
+        let out = fix("FROM node:20\nONBUILD RUN npm install\n", true);
+        assert!(
+            !out.contains("--mount") && out.contains("npm cache clean --force"),
+            "{out}"
+        );
     }
 }
