@@ -24,6 +24,10 @@ pub struct FixArgs {
     /// Also apply unsafe fixes (they may change what the image does or contains).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// How cache fixes keep a cache out of the layer: `clean` (append the cleanup) or `mount`
+    /// (BuildKit cache mounts, unsafe). Default: the config's `fix-style`, else clean.
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub fix_style: Option<lint::fix::FixStyle>,
     #[command(flatten)]
     pub config: super::shared::ConfigArgs,
     /// Do not apply this rule's fixes (id or name); repeatable.
@@ -36,6 +40,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
     let overrides = Overrides {
         ignore: args.ignore.clone(),
+        fix_style: args.fix_style,
         ..Overrides::default()
     };
     let cfg = args.config.resolve_with(&overrides)?;

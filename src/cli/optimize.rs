@@ -39,6 +39,10 @@ pub struct OptimizeArgs {
     /// Skip checking blob digests and diff_ids.
     #[arg(long)]
     pub no_verify: bool,
+    /// Price the fixes `dlint fix --fix-style STYLE` would apply (`clean` or `mount`; default:
+    /// the config's `fix-style`, else clean).
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub fix_style: Option<crate::lint::fix::FixStyle>,
     #[command(flatten)]
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
@@ -53,6 +57,7 @@ pub struct OptimizeArgs {
 pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     let mut overrides = crate::lint::config::Overrides {
         registry: args.registry.options(),
+        fix_style: args.fix_style,
         ..Default::default()
     };
     args.base

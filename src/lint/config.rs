@@ -169,6 +169,8 @@ struct RawConfig {
     base_facts: Option<FactsMode>,
     #[serde(rename = "base-images")]
     base_images: Option<BTreeMap<String, PathBuf>>,
+    #[serde(rename = "fix-style")]
+    fix_style: Option<super::fix::FixStyle>,
 }
 
 /// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
@@ -302,6 +304,7 @@ impl Config {
             cfg.settings.label_schema.push((label, ty));
         }
         cfg.settings.strict_labels = raw.strict_labels.unwrap_or(false);
+        cfg.settings.fix_style = raw.fix_style.unwrap_or_default();
         cfg.no_color = raw.no_color.unwrap_or(false);
         cfg.no_fail = raw.no_fail.unwrap_or(false);
         cfg.disable_ignore_pragma = raw.disable_ignore_pragma.unwrap_or(false);
@@ -522,6 +525,8 @@ pub struct Overrides {
     pub require_label: Vec<String>,
     /// `--strict-labels`.
     pub strict_labels: bool,
+    /// `--fix-style`, replacing the config's.
+    pub fix_style: Option<super::fix::FixStyle>,
     /// `--disable-ignore-pragma`.
     pub disable_ignore_pragma: bool,
     /// `--report-unused-ignores`.
@@ -595,6 +600,9 @@ impl Config {
                 .push((label.to_string(), ty.to_string()));
         }
         self.settings.strict_labels |= o.strict_labels;
+        if let Some(style) = o.fix_style {
+            self.settings.fix_style = style;
+        }
         self.disable_ignore_pragma |= o.disable_ignore_pragma;
         self.report_unused_ignores |= o.report_unused_ignores;
         if o.target.is_some() {

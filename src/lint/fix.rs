@@ -17,6 +17,31 @@ impl FixMode {
     }
 }
 
+/// How the cache fixes keep a package manager's cache out of the layer (`--fix-style`, config
+/// `fix-style:`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum FixStyle {
+    /// Append the manager's cleanup to the RUN (`rm -rf /var/lib/apt/lists/*`, `apt-get clean`,
+    /// `yum clean all` ...): safe.
+    #[default]
+    Clean,
+    /// Put the manager's cache and index directories on BuildKit cache mounts
+    /// (`RUN --mount=type=cache,target=...,sharing=locked`): unsafe (needs BuildKit, and later
+    /// RUNs without the mount do not see what the RUN downloaded).
+    Mount,
+}
+
 /// Applies the safe fixes of `diags` to `source` (see [`apply_with`]).
 pub fn apply(source: &str, diags: &[Diagnostic]) -> (String, usize) {
     apply_with(source, diags, FixMode::default())

@@ -61,6 +61,8 @@ pub struct RuleSettings {
     /// The build context's `.dockerignore` (or the Dockerfile's own `<name>.dockerignore`),
     /// when the linted file is on disk and one exists.
     pub dockerignore: Option<std::sync::Arc<crate::dockerfile::dockerignore::Dockerignore>>,
+    /// How the cache rules' fixes keep a cache out of the layer (`fix-style:`).
+    pub fix_style: super::fix::FixStyle,
 }
 
 /// What a rule's check gets: the file, its semantic model (shared by every rule of the run),

@@ -277,6 +277,64 @@ pub fn insert_option(df: &Dockerfile, inv: &Invocation<'_>, option: &str) -> Opt
     })
 }
 
+/// An edit adding `flags` (e.g. `--mount=type=cache,target=/var/cache/apt`) right after the
+/// RUN keyword, before any flag already there.
+pub fn insert_run_flags(df: &Dockerfile, run: &Run, flags: &str) -> Option<Edit> {
+    let inst = run_instruction(df, run)?;
+    if !matches!(inst.kind, InstructionKind::Run(_)) || flags.is_empty() {
+        return None;
+    }
+    let at = inst.keyword_span.end;
+    Some(Edit {
+        span: Span::new(at, at),
+        replacement: format!(" {flags}"),
+    })
+}
+
+/// An edit running `command` before everything else in the RUN: `command && ` in front of the
+/// shell-form text, or a first line of its own in the heredoc that holds the script. `None`
+/// for exec form, a non-POSIX shell or text that starts with a comment.
+pub fn prepend_command(df: &Dockerfile, run: &Run, script: &Script, command: &str) -> Option<Edit> {
+    if script.tolerant {
+        return None;
+    }
+    let inst = run_instruction(df, run)?;
+    if !posix_shell(df, run) {
+        return None;
+    }
+    let first = script
+        .commands
+        .iter()
+        .map(|c| c.span)
+        .min_by_key(|s| s.start)?;
+    if let Some(h) = inst
+        .heredocs
+        .iter()
+        .find(|h| h.body_span.start <= first.start && first.end <= h.body_span.end)
+    {
+        let at = h.body_span.start;
+        return Some(Edit {
+            span: Span::new(at, at),
+            replacement: format!("{command}{}", line_ending_at(&df.source, at)),
+        });
+    }
+    let InstructionKind::Run(ShellOrExec::Shell(text)) = &inst.kind else {
+        return None;
+    };
+    let lead = text.text.len() - text.text.trim_start().len();
+    if text.text[lead..].is_empty() || text.text[lead..].starts_with('#') {
+        return None;
+    }
+    let at = text.map.to_source(lead);
+    if at < text.span.start || at > text.span.end {
+        return None;
+    }
+    Some(Edit {
+        span: Span::new(at, at),
+        replacement: format!("{command} && "),
+    })
+}
+
 /// An edit deleting a whole instruction with its line ending (`None` when something else
 /// shares its first or last line).
 pub fn delete_instruction(df: &Dockerfile, span: Span) -> Option<Edit> {

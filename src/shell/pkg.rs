@@ -1,13 +1,18 @@
 //! Package-manager model: which manager, which sub-command, which packages with which version
 //! pins, which options.
 
+mod clean;
 mod dirs;
 mod family;
 mod index;
 mod options;
 mod vars;
 
-pub use dirs::{DirKind, MANAGER_DIRS, ManagerDir, cache_dir, dir_paths, dirs_of};
+pub use clean::clean_command;
+pub use dirs::{
+    DirKind, MANAGER_DIRS, ManagerDir, cache_dir, cache_mount_setup, dir_paths, dirs_of,
+    download_cache, download_cache_of,
+};
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
 pub use vars::assigned_before;

@@ -1,5 +1,6 @@
 //! DL3009: `apt-get update` without removing /var/lib/apt/lists in the same RUN.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::index_readers::{IndexNeed, index_needed_after};
 use crate::lint::{Applicability, Context, Fix, Rule, RuleMeta, Severity};
@@ -24,7 +25,7 @@ impl Rule for AptListsNotRemoved {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let (df, model) = (cx.dockerfile, cx.model());
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         // one finding per RUN: a second `apt-get update` leaves the same lists
         let mut reported = std::collections::HashSet::new();
         check_leftovers(cx, |_, run, script, inv| {
@@ -55,11 +56,13 @@ impl Rule for AptListsNotRemoved {
                 fix: match index_needed_after(model, run, Index::AptLists) {
                     // the lone `apt-get update` RUN can move into the RUN that installs
                     IndexNeed::Yes => super::merge_update::merge_fix(model, run, script, inv),
-                    IndexNeed::Maybe => {
-                        append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))
-                            .map(|f| Fix::unsafe_edit(f.description, f.edits))
-                    }
-                    IndexNeed::No => append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*")),
+                    need => styled(style, model, run, script, inv, || {
+                        let f = append_fix(df, run, script, inv, &format!("rm -rf {LISTS}/*"))?;
+                        Some(match need {
+                            IndexNeed::No => f,
+                            _ => Fix::unsafe_edit(f.description, f.edits),
+                        })
+                    }),
                 },
             })
         });

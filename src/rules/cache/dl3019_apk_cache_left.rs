@@ -13,7 +13,7 @@ use crate::shell::run::{later, removed_later};
 /// DL3019 `apk-cache-left`.
 pub struct ApkCacheLeft;
 
-const CACHE: &str = "/var/cache/apk";
+const CACHE: &str = crate::shell::pkg::Index::Apk.dir();
 
 impl Rule for ApkCacheLeft {
     fn meta(&self) -> RuleMeta {

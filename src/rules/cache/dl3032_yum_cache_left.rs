@@ -1,14 +1,16 @@
 //! DL3032: `yum install` without `yum clean all` in the same RUN.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
+use crate::shell::pkg::clean_command;
 use crate::shell::run::{later, removed_later};
 
 /// DL3032 `yum-cache-left`.
 pub struct YumCacheLeft;
 
-const CACHE: &str = "/var/cache/yum";
+const CACHE: &str = crate::shell::pkg::download_cache_of(Manager::Yum);
 
 impl Rule for YumCacheLeft {
     fn meta(&self) -> RuleMeta {
@@ -23,7 +25,7 @@ impl Rule for YumCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yum || !inv.is_install() {
                 return None;
@@ -42,7 +44,9 @@ impl Rule for YumCacheLeft {
                      `&& yum clean all` to the same RUN",
                     inv.sub()
                 ),
-                fix: append_fix(df, run, script, inv, "yum clean all"),
+                fix: styled(style, model, run, script, inv, || {
+                    append_fix(df, run, script, inv, clean_command(Manager::Yum)?)
+                }),
             })
         });
     }

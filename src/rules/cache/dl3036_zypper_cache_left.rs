@@ -1,14 +1,16 @@
 //! DL3036: `zypper install` without `zypper clean` in the same RUN.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
+use crate::shell::pkg::clean_command;
 use crate::shell::run::{later, removed_later};
 
 /// DL3036 `zypper-cache-left`.
 pub struct ZypperCacheLeft;
 
-const CACHE: &str = "/var/cache/zypp";
+const CACHE: &str = crate::shell::pkg::download_cache_of(Manager::Zypper);
 
 impl Rule for ZypperCacheLeft {
     fn meta(&self) -> RuleMeta {
@@ -23,7 +25,7 @@ impl Rule for ZypperCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Zypper || !inv.is_install() {
                 return None;
@@ -41,7 +43,9 @@ impl Rule for ZypperCacheLeft {
                      `&& zypper clean --all` to the same RUN",
                     inv.sub()
                 ),
-                fix: append_fix(df, run, script, inv, "zypper clean --all"),
+                fix: styled(style, model, run, script, inv, || {
+                    append_fix(df, run, script, inv, clean_command(Manager::Zypper)?)
+                }),
             })
         });
     }

@@ -1,5 +1,6 @@
 //! DL3040: `dnf`/`microdnf install` without `dnf clean all` in the same RUN.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::{Invocation, Manager, cache_dir, dir_paths, invocations};
@@ -21,7 +22,7 @@ impl Rule for DnfCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let df = cx.dockerfile;
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         check_leftovers(cx, |_, run, script, inv| {
             let left = |inv: &Invocation<'_>| -> bool {
                 if !matches!(inv.manager, Manager::Dnf | Manager::Microdnf)
@@ -67,8 +68,10 @@ impl Rule for DnfCacheLeft {
                     dir
                 ),
                 // the same executable (`dnf5`, `microdnf`) cleans its own cache
-                fix: inv.cmd.name().and_then(|name| {
-                    append_fix(df, run, script, inv, &format!("{name} clean all"))
+                fix: styled(style, model, run, script, inv, || {
+                    inv.cmd.name().and_then(|name| {
+                        append_fix(df, run, script, inv, &format!("{name} clean all"))
+                    })
                 }),
             })
         });

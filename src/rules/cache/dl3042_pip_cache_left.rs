@@ -1,5 +1,6 @@
 //! DL3042: `pip install` without `--no-cache-dir`.
 
+use super::mount::styled;
 use super::{Leftover, check_leftovers, is_cmd, option_fix};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
@@ -21,7 +22,7 @@ impl Rule for PipCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let (df, model) = (cx.dockerfile, cx.model());
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Pip || inv.sub() != "install" {
                 return None;
@@ -73,7 +74,9 @@ impl Rule for PipCacheLeft {
                     "`pip install` without `--no-cache-dir` leaves downloaded wheels in {cache} \
                      in this layer; add `--no-cache-dir` (or set PIP_NO_CACHE_DIR=1)"
                 ),
-                fix: option_fix(df, inv, "--no-cache-dir"),
+                fix: styled(style, model, run, script, inv, || {
+                    option_fix(df, inv, "--no-cache-dir")
+                }),
             })
         });
     }

@@ -1,14 +1,16 @@
 //! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::Manager;
+use crate::shell::pkg::clean_command;
 use crate::shell::run::{later, removed_later};
 
 /// DL3060 `yarn-cache-left`.
 pub struct YarnCacheLeft;
 
-const CACHE: &str = "/usr/local/share/.cache/yarn";
+const CACHE: &str = crate::shell::pkg::download_cache_of(Manager::Yarn);
 
 impl Rule for YarnCacheLeft {
     fn meta(&self) -> RuleMeta {
@@ -23,7 +25,7 @@ impl Rule for YarnCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let (df, model) = (cx.dockerfile, cx.model());
+        let (df, model, style) = (cx.dockerfile, cx.model(), cx.settings.fix_style);
         check_leftovers(cx, |_, run, script, inv| {
             if inv.manager != Manager::Yarn || !inv.is_install() {
                 return None;
@@ -64,7 +66,9 @@ impl Rule for YarnCacheLeft {
                 // a custom cache folder is cleaned with the same flag; a folder with shell
                 // syntax in it gets no fix
                 fix: match folder {
-                    None => append_fix(df, run, script, inv, "yarn cache clean"),
+                    None => styled(style, model, run, script, inv, || {
+                        append_fix(df, run, script, inv, clean_command(Manager::Yarn)?)
+                    }),
                     Some(f)
                         if f.chars()
                             .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) =>

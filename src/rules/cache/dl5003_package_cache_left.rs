@@ -1,8 +1,11 @@
 //! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
+use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
 use crate::shell::pkg::{Invocation, Manager};
+use crate::shell::pkg::{clean_command, invocation};
 use crate::shell::run::{Run, later, removed_later, truthy};
 use crate::shell::{Command, Script};
 
@@ -22,8 +25,10 @@ impl Rule for PackageCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let model = cx.model();
-        check_leftovers(cx, |_, run, script, inv| check_one(model, run, script, inv));
+        let (model, style) = (cx.model(), cx.settings.fix_style);
+        check_leftovers(cx, |_, run, script, inv| {
+            check_one(model, style, run, script, inv)
+        });
     }
 }
 
@@ -40,6 +45,7 @@ enum Remedy {
 /// Cache directory and the fix for one invocation, if it leaves a cache.
 fn check_one(
     model: &SemanticModel<'_>,
+    style: FixStyle,
     run: &Run,
     script: &Script,
     inv: &Invocation<'_>,
@@ -92,7 +98,9 @@ fn check_one(
                 return None;
             }
             let remedy = match inv.value(&["--cache"]) {
-                None => Remedy::Append("npm cache clean --force".into()),
+                None => {
+                    clean_command(Manager::Npm).map_or(Remedy::Manual, |c| Remedy::Append(c.into()))
+                }
                 Some(c) if plain(c) => {
                     Remedy::Append(format!("npm cache clean --force --cache {c}"))
                 }
@@ -119,7 +127,7 @@ fn check_one(
             (
                 dir,
                 "add `&& pnpm store prune` to the same RUN or use a cache mount",
-                Remedy::Append("pnpm store prune".into()),
+                clean_command(Manager::Pnpm).map_or(Remedy::Manual, |c| Remedy::Append(c.into())),
             )
         }
         Manager::Gem if inv.is_install() => {
@@ -173,7 +181,7 @@ fn check_one(
             (
                 dir,
                 "add `&& go clean -cache` to the same RUN, use a cache mount, or build in an earlier stage",
-                Remedy::Append("go clean -cache".into()),
+                clean_command(Manager::Go).map_or(Remedy::Manual, |c| Remedy::Append(c.into())),
             )
         }
         Manager::Composer if matches!(inv.sub(), "install" | "require" | "update") => {
@@ -188,11 +196,7 @@ fn check_one(
                 None => in_home(".composer/cache"),
             });
             let cleaned = later(script, inv.index, |c| {
-                c.name()
-                    .is_some_and(|n| n.starts_with("composer") || n == "php")
-                    && c.args()
-                        .iter()
-                        .any(|w| matches!(w.value.as_str(), "clear-cache" | "clearcache" | "cc"))
+                invocation(0, c).is_some_and(|i| i.clears_cache())
             });
             if cleaned || cleared(&dir) {
                 return None;
@@ -201,7 +205,8 @@ fn check_one(
                 dir,
                 "add `--no-cache` or `&& composer clear-cache` to the same RUN",
                 if inv.cmd.name() == Some("composer") {
-                    Remedy::Append("composer clear-cache".into())
+                    clean_command(Manager::Composer)
+                        .map_or(Remedy::Manual, |c| Remedy::Append(c.into()))
                 } else {
                     Remedy::Manual
                 },
@@ -243,8 +248,10 @@ fn check_one(
         span: inv.cmd.span,
         message: format!("`{cmd}` leaves its cache in {dir} in this layer; {fix}"),
         fix: match remedy {
-            Remedy::Append(c) => append_fix(df, run, script, inv, &c),
-            Remedy::Option(o) => option_fix(df, inv, o),
+            Remedy::Append(c) => styled(style, model, run, script, inv, || {
+                append_fix(df, run, script, inv, &c)
+            }),
+            Remedy::Option(o) => styled(style, model, run, script, inv, || option_fix(df, inv, o)),
             Remedy::Manual => None,
         },
     })

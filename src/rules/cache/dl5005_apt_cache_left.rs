@@ -7,8 +7,11 @@
 //! distributions' rootfs do not). `apt-get clean` in the same RUN empties the cache. Opt-in,
 //! as most bases are the official images.
 
+use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
+use crate::shell::pkg::clean_command;
 use crate::shell::pkg::{Invocation, Manager, invocations};
 use crate::shell::run::{Run, later, removed_later};
 use crate::shell::{Command, Script};
@@ -17,7 +20,7 @@ use crate::shell::{Command, Script};
 pub struct AptCacheLeft;
 
 /// The cache directory apt fills and `apt-get clean` empties.
-const CACHE: &str = "/var/cache/apt";
+const CACHE: &str = crate::shell::pkg::download_cache_of(Manager::AptGet);
 
 /// apt sub-commands that write the cache (the package index caches or downloaded `.deb`s).
 const FILLS: &[&str] = &[
@@ -46,8 +49,10 @@ impl Rule for AptCacheLeft {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        let model = cx.model();
-        check_leftovers(cx, |_, run, script, inv| check_one(model, run, script, inv));
+        let (model, style) = (cx.model(), cx.settings.fix_style);
+        check_leftovers(cx, |_, run, script, inv| {
+            check_one(model, style, run, script, inv)
+        });
     }
 }
 
@@ -57,6 +62,7 @@ fn is_apt(inv: &Invocation<'_>) -> bool {
 
 fn check_one(
     model: &SemanticModel<'_>,
+    style: FixStyle,
     run: &Run,
     script: &Script,
     inv: &Invocation<'_>,
@@ -93,7 +99,9 @@ fn check_one(
         fix: if later_runs_use_cache(model, run) || inv.has(&["-d", "--download-only"]) {
             None
         } else {
-            append_fix(df, run, script, inv, "apt-get clean")
+            styled(style, model, run, script, inv, || {
+                append_fix(df, run, script, inv, clean_command(inv.manager)?)
+            })
         },
     })
 }

@@ -3,7 +3,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::semantic::Home;
-use crate::shell::pkg::{Invocation, Manager, invocations};
+use crate::shell::pkg::{Index, Invocation, Manager, dirs_of, download_cache_of, invocations};
 
 /// DL5140 `package-cache-mount`.
 pub struct PackageCacheMount;
@@ -53,26 +53,48 @@ impl Rule for PackageCacheMount {
 /// build, restore) and the tool has a well-known cache.
 fn cache_dir(inv: &Invocation<'_>, home: &Home) -> Option<String> {
     let sub = inv.sub();
-    let in_home = |rel: &str| {
+    // the table's per-user directory (`/root/.cache/pip`) in the RUN user's home
+    let in_home = |m: Manager| {
+        let rel = dirs_of(m).find_map(|d| d.home_rel())?;
         home.dir()
             .map(|h| format!("{}/{rel}", h.trim_end_matches('/')))
     };
+    let table = |m: Manager| Some(download_cache_of(m).to_string());
     match inv.manager {
         Manager::AptGet | Manager::Apt | Manager::Aptitude => (inv.is_install()
             || matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"))
-        .then(|| "/var/cache/apt".into()),
-        Manager::Apk => matches!(sub, "add" | "upgrade").then(|| "/var/cache/apk".into()),
-        Manager::Dnf => inv.is_rpm_transaction().then(|| "/var/cache/dnf".into()),
-        Manager::Yum => inv.is_rpm_transaction().then(|| "/var/cache/yum".into()),
-        Manager::Zypper => inv.is_install().then(|| "/var/cache/zypp".into()),
-        Manager::Pip => inv.is_install().then(|| in_home(".cache/pip")).flatten(),
-        Manager::Uv => inv.is_install().then(|| in_home(".cache/uv")).flatten(),
-        Manager::Npm => inv.is_install().then(|| in_home(".npm")).flatten(),
-        Manager::Yarn => inv
+        .then(|| table(Manager::AptGet))
+        .flatten(),
+        Manager::Apk => matches!(sub, "add" | "upgrade").then(|| Index::Apk.dir().into()),
+        Manager::Dnf => inv
+            .is_rpm_transaction()
+            .then(|| table(Manager::Dnf))
+            .flatten(),
+        Manager::Yum => inv
+            .is_rpm_transaction()
+            .then(|| table(Manager::Yum))
+            .flatten(),
+        Manager::Zypper => inv.is_install().then(|| table(Manager::Zypper)).flatten(),
+        Manager::Pip => inv.is_install().then(|| in_home(Manager::Pip)).flatten(),
+        Manager::Uv => inv.is_install().then(|| in_home(Manager::Uv)).flatten(),
+        Manager::Npm => inv.is_install().then(|| in_home(Manager::Npm)).flatten(),
+        Manager::Yarn => inv.is_install().then(|| table(Manager::Yarn)).flatten(),
+        // pnpm's store, bundler's gems and go's module cache are named here as BuildKit's
+        // examples mount them (the whole store or module tree), not as the table's cache
+        Manager::Pnpm => inv
             .is_install()
-            .then(|| "/usr/local/share/.cache/yarn".into()),
-        Manager::Pnpm => inv.is_install().then(|| in_home(".pnpm-store")).flatten(),
-        Manager::Bundle => inv.is_install().then(|| in_home(".gem")).flatten(),
+            .then(|| {
+                home.dir()
+                    .map(|h| format!("{}/.pnpm-store", h.trim_end_matches('/')))
+            })
+            .flatten(),
+        Manager::Bundle => inv
+            .is_install()
+            .then(|| {
+                home.dir()
+                    .map(|h| format!("{}/.gem", h.trim_end_matches('/')))
+            })
+            .flatten(),
         Manager::Go => {
             let build = sub == "build"
                 || (sub == "mod" && inv.operands.first().is_some_and(|w| w.value == "download"));
@@ -80,7 +102,7 @@ fn cache_dir(inv: &Invocation<'_>, home: &Home) -> Option<String> {
         }
         Manager::Cargo => (sub == "build").then(|| "/usr/local/cargo/registry".into()),
         Manager::Composer => (sub == "install")
-            .then(|| in_home(".cache/composer"))
+            .then(|| in_home(Manager::Composer))
             .flatten(),
         _ => None,
     }

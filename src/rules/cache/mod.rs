@@ -20,6 +20,7 @@ pub mod dl5003_package_cache_left;
 pub mod dl5005_apt_cache_left;
 pub mod dl5140_package_cache_mount;
 mod merge_update;
+pub(crate) mod mount;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {

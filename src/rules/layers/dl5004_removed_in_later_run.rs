@@ -12,7 +12,7 @@
 use crate::dockerfile::{Dockerfile, InstructionKind, Keyword, ShellOrExec, Span};
 use crate::lint::removals::{LaterRemoval, Origin, later_removals};
 use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, SemanticModel, Severity};
-use crate::shell::pkg::{Manager, invocation};
+use crate::shell::pkg::{Family, Manager, clean_command, invocation};
 use crate::shell::{Command, basename, edit};
 
 /// DL5004 `removed-in-later-run`.
@@ -44,15 +44,6 @@ impl Rule for RemovedInLaterRun {
         for (span, msg, fix) in found {
             cx.report_with_fix(span, msg, fix);
         }
-    }
-}
-/// Managers that share a cache directory count as one.
-fn family(m: Manager) -> &'static str {
-    match m {
-        Manager::AptGet | Manager::Apt => "apt",
-        Manager::Pip | Manager::Uv => "pip",
-        Manager::Dnf | Manager::Yum | Manager::Microdnf => "rpm",
-        m => m.as_str(),
     }
 }
 
@@ -123,7 +114,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let (escript, lscript) = (erun.script.as_ref()?, lrun.script.as_ref()?);
     let cmd = lscript.commands.get(r.command)?;
     let apt_clean = invocation(r.command, cmd)
-        .is_some_and(|i| matches!(i.manager, Manager::AptGet | Manager::Apt) && i.sub() == "clean");
+        .is_some_and(|i| i.manager.family() == Family::Apt && i.sub() == "clean");
     if cmd.nested
         || cmd.from_sh_c
         || !(cmd.name() == Some("rm") || apt_clean)
@@ -159,7 +150,8 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let uses = |c: &Command| {
         r.matches.iter().any(|m| match m.origin {
             Origin::Package(mgr) => {
-                invocation(0, c).is_some_and(|i| family(i.manager) == family(mgr))
+                // managers that share a cache count as one (the package model's families)
+                invocation(0, c).is_some_and(|i| i.manager.family() == mgr.family())
             }
             Origin::File | Origin::Dir => {
                 let base = basename(&m.path);
@@ -213,7 +205,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     }
     let recursive = cmd.has_option(Some('r'), Some("recursive")) || cmd.has_option(Some('R'), None);
     let new = if apt_clean {
-        "apt-get clean".to_string()
+        clean_command(Manager::AptGet)?.to_string()
     } else {
         format!(
             "rm -{}f {}",

@@ -192,6 +192,43 @@ pub fn cache_dir(manager: Manager) -> Option<&'static str> {
     dirs_of(manager).next().map(|d| d.path)
 }
 
+/// The first download cache ([`DirKind::Cache`]) of `manager` in the table, usable in a
+/// `const` (rules name a manager's cache through it instead of spelling the path).
+pub const fn download_cache(manager: Manager) -> Option<&'static str> {
+    let mut i = 0;
+    while i < MANAGER_DIRS.len() {
+        let d = &MANAGER_DIRS[i];
+        let mut j = 0;
+        while j < d.managers.len() {
+            if d.managers[j] as usize == manager as usize && matches!(d.kind, DirKind::Cache) {
+                return Some(d.path);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// [`download_cache`] for a manager the table has a cache for (a compile error otherwise).
+pub const fn download_cache_of(manager: Manager) -> &'static str {
+    match download_cache(manager) {
+        Some(d) => d,
+        None => panic!("no download cache for this manager in MANAGER_DIRS"),
+    }
+}
+
+/// The command a RUN needs before its cache mounts work as caches, and the path that tells it
+/// is there already: apt's `docker-clean` hook (in the official Debian and Ubuntu images)
+/// deletes every downloaded `.deb`, so BuildKit's documentation removes it and keeps the
+/// downloads.
+pub fn cache_mount_setup(manager: Manager) -> Option<(&'static str, &'static str)> {
+    APT.contains(&manager).then_some((
+        "/etc/apt/apt.conf.d/docker-clean",
+        "rm -f /etc/apt/apt.conf.d/docker-clean && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache",
+    ))
+}
+
 impl Invocation<'_> {
     /// The cache or index directories this invocation fills with the default configuration
     /// (`set` tells whether an environment variable that moves or turns off a cache is set).
@@ -305,5 +342,18 @@ mod tests {
         );
         assert_eq!(cache_dir(Manager::Yum), Some("/var/cache/yum"));
         assert_eq!(cache_dir(Manager::AptGet), Some("/var/lib/apt/lists"));
+    }
+
+    #[test]
+    fn download_caches_come_from_the_table() {
+        assert_eq!(download_cache(Manager::AptGet), Some("/var/cache/apt"));
+        assert_eq!(download_cache(Manager::Yum), Some("/var/cache/yum"));
+        assert_eq!(download_cache(Manager::Zypper), Some("/var/cache/zypp"));
+        assert_eq!(
+            download_cache(Manager::Yarn),
+            Some("/usr/local/share/.cache/yarn")
+        );
+        assert_eq!(download_cache(Manager::Apk), Some("/etc/apk/cache"));
+        assert_eq!(download_cache(Manager::AptCache), None);
     }
 }
