@@ -24,9 +24,12 @@ mod base_variant;
 pub mod delivered;
 pub mod dpkg;
 mod price;
+mod rebuilt;
+pub mod suggest;
 
 pub use attribute::Attribution;
 pub use delivered::Fixable;
+pub use suggest::Suggestion;
 
 use crate::dockerfile::{Dockerfile, Keyword};
 use crate::image::ledger::Ledger;
@@ -66,6 +69,9 @@ pub struct Options {
     pub config: Config,
     /// Image analysis options (the capture list is extended with [`CAPTURE_GLOBS`]).
     pub analyze: AnalyzeOptions,
+    /// Propose a multi-stage Dockerfile for a single-stage build with a priced toolchain
+    /// (`--suggest`, [`suggest`]).
+    pub suggest: bool,
 }
 
 /// Whether a finding can be fixed by `dlint fix`.
@@ -217,6 +223,10 @@ pub struct OptimizeReport {
     pub size_after_unsafe_fixes: Option<u64>,
     /// Things worth knowing that are not findings (base-image bytes deleted later…).
     pub notes: Vec<String>,
+    /// Rewrites `dlint fix` cannot make, with what they save (`--suggest`): alternatives to
+    /// the findings, not added to `total_saved`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// Errors of the optimizer (the image side keeps its own error type).
@@ -320,6 +330,7 @@ pub fn build(
     let mut notes = Vec::new();
     let mut image_side = None;
     let mut priced_diags: Vec<usize> = Vec::new();
+    let mut suggestions = Vec::new();
     if let Some((img, report, ledger)) = measured {
         let a = attribute::attribute(df, stage, &img.history, img.layers.len());
         let layers = report
@@ -375,6 +386,17 @@ pub fn build(
             p.deleted_later();
             let single_stage = df.stages.len() == 1;
             p.packages(single_stage);
+            if opts.suggest {
+                match &p.toolchain {
+                    Some(tc) => suggestions.extend(suggest::multi_stage(df, stage, &a, report, tc)),
+                    None => notes.push(
+                        "--suggest: no build toolchain priced in this image (a single-stage \
+                         build whose image keeps a compiler, `-dev` packages…): nothing to \
+                         suggest"
+                            .to_string(),
+                    ),
+                }
+            }
             findings.extend(p.findings);
             notes.extend(p.notes);
         } else {
@@ -420,6 +442,17 @@ pub fn build(
             examples: Vec::new(),
         });
     }
+    if opts.suggest
+        && image_side
+            .as_ref()
+            .is_none_or(|s| s.attribution.status != "matched")
+    {
+        notes.push(
+            "--suggest needs an image whose history matches the Dockerfile (--image): the \
+             build's outputs are read from its layers"
+                .to_string(),
+        );
+    }
     if let Some(dir) = &opts.context {
         findings.extend(price::context_on_disk(df, &chain, dir, &findings));
     }
@@ -427,7 +460,43 @@ pub fn build(
     if let Some(r) = &opts.config.base_resolver {
         findings.extend(base_variant::findings(df, stage, r, size, &mut notes));
     }
-    for f in &mut findings {
+    shares_and_rank(&mut findings, size);
+    // the base variants are alternatives to each other, not savings to add up
+    let total_saved: u64 = findings
+        .iter()
+        .filter(|f| f.status == Status::Measured && f.rule != "base-variant")
+        .filter_map(|f| f.bytes)
+        .sum();
+    let mut fixable = size.map(|_| delivered::classify(df, &opts.config, &mut findings));
+    if let (Some(fx), Some((_, report, ledger))) = (fixable.as_mut(), measured) {
+        rebuilt::move_rebuilt_apt_caches(&mut findings, report, ledger, fx);
+        shares_and_rank(&mut findings, size);
+    }
+    let stage_name = df.stages.get(stage).and_then(|s| s.name.clone());
+    Ok(OptimizeReport {
+        schema: SCHEMA,
+        dockerfile: dockerfile_name.to_string(),
+        stage,
+        stage_name,
+        image: image_side,
+        findings,
+        total_saved,
+        size,
+        size_after: size.map(|s| s.saturating_sub(total_saved)),
+        size_after_fix: size.zip(fixable).map(|(s, f)| s.saturating_sub(f.safe)),
+        size_after_unsafe_fixes: size
+            .zip(fixable)
+            .map(|(s, f)| s.saturating_sub(f.safe + f.unsafe_)),
+        fixable,
+        notes,
+        suggestions,
+    })
+}
+
+/// Each finding's share of `size`, then the order of the report: measured ones biggest first,
+/// then the others by rule and line.
+fn shares_and_rank(findings: &mut [Finding], size: Option<u64>) {
+    for f in findings.iter_mut() {
         if let (Some(b), Some(s)) = (f.bytes, size)
             && s > 0
         {
@@ -446,31 +515,6 @@ pub fn build(
             .then(a.rule.cmp(&b.rule))
             .then(a.line.cmp(&b.line))
     });
-    // the base variants are alternatives to each other, not savings to add up
-    let total_saved: u64 = findings
-        .iter()
-        .filter(|f| f.status == Status::Measured && f.rule != "base-variant")
-        .filter_map(|f| f.bytes)
-        .sum();
-    let fixable = size.map(|_| delivered::classify(df, &opts.config, &mut findings));
-    let stage_name = df.stages.get(stage).and_then(|s| s.name.clone());
-    Ok(OptimizeReport {
-        schema: SCHEMA,
-        dockerfile: dockerfile_name.to_string(),
-        stage,
-        stage_name,
-        image: image_side,
-        findings,
-        total_saved,
-        size,
-        size_after: size.map(|s| s.saturating_sub(total_saved)),
-        size_after_fix: size.zip(fixable).map(|(s, f)| s.saturating_sub(f.safe)),
-        size_after_unsafe_fixes: size
-            .zip(fixable)
-            .map(|(s, f)| s.saturating_sub(f.safe + f.unsafe_)),
-        fixable,
-        notes,
-    })
 }
 
 /// The Dockerfile line of each layer of an image (for `dlint image --dockerfile`), or why the

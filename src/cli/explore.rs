@@ -65,6 +65,7 @@ pub fn run(args: ExploreArgs) -> Result<ExitCode> {
                 context: None,
                 config,
                 analyze: opts,
+                suggest: false,
             };
             let name = path.display().to_string();
             let (f, r) = crate::optimize::run_with_image(&df, &name, Some(&img), &o)?;

@@ -141,6 +141,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
                 context: None,
                 config: config.clone(),
                 analyze: opts.clone(),
+                suggest: false,
             };
             let name = path.display().to_string();
             let (f, r) = crate::optimize::run_with_image(&df, &name, Some(&img), &o)?;

@@ -33,6 +33,10 @@ pub struct OptimizeArgs {
     /// Gate: exit 1 when the possible saving is larger (a size like 20MB, or a share like 5%).
     #[arg(long, value_parser = gates::parse_limit)]
     pub max_savings: Option<Limit>,
+    /// For a single-stage build whose image keeps a build toolchain: propose a multi-stage
+    /// Dockerfile (a unified diff, marked manual, with the bytes it saves).
+    #[arg(long)]
+    pub suggest: bool,
     /// Layers decoded in parallel (default: one per CPU).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
@@ -89,6 +93,7 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
             cache,
             ..AnalyzeOptions::default()
         },
+        suggest: args.suggest,
     };
     let name = args.dockerfile.display().to_string();
     let report = optimize::run(&df, &name, img.as_ref(), &opts)?;

@@ -6,7 +6,7 @@
 //! (`image::packages::db` is the one reader of this file; `image::packages::os` turns the same
 //! records into the package list of `dlint image`.)
 
-use super::dpkg::{Db, Pkg};
+use super::dpkg::Db;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where apk keeps its database.
@@ -21,16 +21,8 @@ pub fn parse(text: &str) -> (Db, BTreeMap<String, String>) {
     let mut db = Db::default();
     let mut lists = BTreeMap::new();
     for r in crate::image::packages::db::read_apk_installed(text) {
-        let p = Pkg {
-            name: r.name,
-            arch: r.arch.unwrap_or_default(),
-            installed_size: r.installed_size.unwrap_or(0),
-            depends: r.depends,
-            provides: r.provides,
-            essential: false,
-        };
-        lists.insert(p.name.clone(), r.files);
-        db.pkgs.insert(p.name.clone(), p);
+        lists.insert(r.record.name.clone(), r.files);
+        db.pkgs.insert(r.record.name.clone(), r.record);
     }
     (db, lists)
 }
@@ -63,7 +55,7 @@ P:binutils\nA:x86_64\nI:8000000\nD:so:libc.musl-x86_64.so.1>=1.2\nF:usr/bin\nR:l
     fn reads_sizes_dependencies_providers_and_files() {
         let (db, lists) = parse(INSTALLED);
         assert_eq!(db.pkgs.len(), 3);
-        assert_eq!(db.pkgs["gcc"].installed_size, 90_000_000);
+        assert_eq!(db.pkgs["gcc"].installed_size, Some(90_000_000));
         assert_eq!(
             db.pkgs["gcc"].depends,
             ["binutils", "so:libc.musl-x86_64.so.1"]

@@ -9,22 +9,9 @@ pub const STATUS_PATH: &str = "var/lib/dpkg/status";
 /// apt's log of what each `apt-get` run installed.
 pub const HISTORY_PATH: &str = "var/log/apt/history.log";
 
-/// One installed package of `var/lib/dpkg/status`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pkg {
-    /// Package name.
-    pub name: String,
-    /// Architecture (`amd64`, `all`…).
-    pub arch: String,
-    /// `Installed-Size` in bytes (KiB in the file).
-    pub installed_size: u64,
-    /// Packages named by `Depends` and `Pre-Depends` (every alternative).
-    pub depends: Vec<String>,
-    /// Virtual packages it provides.
-    pub provides: Vec<String>,
-    /// `Essential: yes` or `Priority: required`.
-    pub essential: bool,
-}
+/// One installed package: the database record both package readers produce
+/// ([`crate::image::packages::db::PkgRecord`]), keyed by name in [`Db`].
+pub use crate::image::packages::db::PkgRecord as Pkg;
 
 /// Installed packages by name.
 #[derive(Debug, Clone, Default)]
@@ -38,15 +25,7 @@ impl Db {
     /// the one dpkg reader ([`crate::image::packages::db::read_dpkg_status`]).
     pub fn parse(text: &str) -> Db {
         let mut db = Db::default();
-        for r in crate::image::packages::db::read_dpkg_status(text) {
-            let p = Pkg {
-                name: r.name,
-                arch: r.arch.unwrap_or_default(),
-                installed_size: r.installed_size.unwrap_or(0),
-                depends: r.depends,
-                provides: r.provides,
-                essential: r.essential,
-            };
+        for p in crate::image::packages::db::read_dpkg_status(text) {
             db.pkgs.insert(p.name.clone(), p);
         }
         db
@@ -193,7 +172,7 @@ Package: gone\nStatus: deinstall ok config-files\nInstalled-Size: 9\n";
     fn closure_follows_depends_and_alternatives() {
         let db = Db::parse(STATUS);
         assert_eq!(db.pkgs.len(), 6);
-        assert_eq!(db.pkgs["app"].installed_size, 10 * 1024);
+        assert_eq!(db.pkgs["app"].installed_size, Some(10 * 1024));
         assert!(db.pkgs["libc6"].essential);
         let need = db.closure(["app"]);
         assert_eq!(

@@ -4,6 +4,7 @@
 mod context;
 mod hidden;
 mod packages;
+mod rewrites;
 
 pub(super) use context::context_on_disk;
 
@@ -60,6 +61,8 @@ pub(super) struct Pricer<'a> {
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
+    /// The toolchain of a single-stage image (`--suggest`), after [`Pricer::packages`].
+    pub toolchain: Option<super::suggest::ToolchainFacts>,
 }
 
 impl<'a> Pricer<'a> {
@@ -79,6 +82,7 @@ impl<'a> Pricer<'a> {
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
+            toolchain: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Output of `dlint optimize`: text table, JSON (schema `dlint-optimize/1`, documented in
 //! `docs/optimize-schema.md`) and Markdown for a merge-request comment.
 
-use crate::optimize::{Finding, OptimizeReport, Status};
+use crate::optimize::{Finding, OptimizeReport, Status, Suggestion};
 use crate::units::human;
 use std::io::{self, Write};
 
@@ -89,6 +89,43 @@ fn summary(r: &OptimizeReport) -> Option<String> {
     Some(s)
 }
 
+/// The headline of a suggestion: kind, fix, what it saves.
+fn suggestion_head(s: &Suggestion) -> String {
+    let saved = match s.bytes {
+        Some(b) => format!(
+            "the image would be {} smaller (the build toolchain is {} of it)",
+            human(b),
+            human(s.toolchain_bytes)
+        ),
+        None => format!(
+            "the build toolchain is {}; the saving cannot be priced without the outputs",
+            human(s.toolchain_bytes)
+        ),
+    };
+    format!(
+        "suggestion ({}): a {} build: {saved}",
+        s.fix.as_str(),
+        s.kind
+    )
+}
+
+/// The outputs and runtime packages of a suggestion, one line.
+fn suggestion_parts(s: &Suggestion) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "copied from the build stage: {} ({}); installed again: {}",
+        list(&s.outputs),
+        human(s.output_bytes),
+        list(&s.runtime_packages)
+    )
+}
+
 fn text(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", header(r))?;
     if let Some(i) = &r.image
@@ -160,6 +197,17 @@ fn text(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
     for n in &r.notes {
         writeln!(out, "note: {n}")?;
     }
+    for sg in &r.suggestions {
+        writeln!(out, "\n{}", suggestion_head(sg))?;
+        writeln!(out, "  {}", suggestion_parts(sg))?;
+        for n in &sg.notes {
+            writeln!(out, "  note: {n}")?;
+        }
+        if let Some(d) = &sg.diff {
+            writeln!(out)?;
+            write!(out, "{d}")?;
+        }
+    }
     Ok(())
 }
 
@@ -199,6 +247,16 @@ fn markdown(r: &OptimizeReport, out: &mut dyn Write) -> io::Result<()> {
     }
     for n in &r.notes {
         writeln!(out, "\n> {}", md_escape(n))?;
+    }
+    for sg in &r.suggestions {
+        writeln!(out, "\n#### {}\n", md_escape(&suggestion_head(sg)))?;
+        writeln!(out, "{}\n", md_escape(&suggestion_parts(sg)))?;
+        for n in &sg.notes {
+            writeln!(out, "- {}", md_escape(n))?;
+        }
+        if let Some(d) = &sg.diff {
+            writeln!(out, "\n```diff\n{}```", d)?;
+        }
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ mod lint_fix;
 mod lint_ignores;
 mod lsp_conversation;
 mod optimize;
+mod optimize_suggest;
 mod parity_tally;
 mod parser_cli;
 mod parser_common;

@@ -11,20 +11,26 @@ pub fn stanzas(text: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.trim().is_empty())
 }
 
-/// One installed package of dpkg's `status`.
+/// One installed package, as both databases record it: the one core record that `dlint
+/// image`'s package list ([`super::OsPackage`], through `From`) and the optimizer's dependency
+/// graph (`optimize::dpkg::Pkg` is this type) read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DpkgRecord {
+pub struct PkgRecord {
+    /// dpkg `Package`, apk `P:`.
     pub name: String,
+    /// dpkg `Version`, apk `V:`.
     pub version: String,
+    /// dpkg `Architecture`, apk `A:`.
     pub arch: Option<String>,
-    /// `Installed-Size` in bytes (KiB in the file); `None` when missing or out of range.
+    /// Installed size in bytes (dpkg `Installed-Size` is KiB in the file, apk `I:` bytes);
+    /// `None` when missing or out of range.
     pub installed_size: Option<u64>,
-    /// Packages named by `Depends` and `Pre-Depends` (every alternative, no version, no
-    /// `:arch` qualifier).
+    /// Packages named by dpkg `Depends` and `Pre-Depends` (every alternative, no version, no
+    /// `:arch` qualifier), or apk `D:` (no version constraint, conflicts `!x` left out).
     pub depends: Vec<String>,
-    /// Virtual packages it provides.
+    /// Virtual packages it provides (dpkg `Provides`, apk `p:`), without versions.
     pub provides: Vec<String>,
-    /// `Essential: yes` or `Priority: required`.
+    /// dpkg `Essential: yes` or `Priority: required` (apk has no such field: false).
     pub essential: bool,
 }
 
@@ -39,10 +45,10 @@ fn relation_names(list: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The installed packages (`Status: install ok installed`) of a dpkg `status` file, in file
 /// order.
-pub fn read_dpkg_status(text: &str) -> Vec<DpkgRecord> {
+pub fn read_dpkg_status(text: &str) -> Vec<PkgRecord> {
     let mut out = Vec::new();
     for stanza in stanzas(text) {
-        let mut p = DpkgRecord::default();
+        let mut p = PkgRecord::default();
         let mut installed = false;
         for line in stanza.lines() {
             if line.starts_with([' ', '\t']) {
@@ -74,21 +80,11 @@ pub fn read_dpkg_status(text: &str) -> Vec<DpkgRecord> {
     out
 }
 
-/// One installed package of apk's `lib/apk/db/installed`.
+/// One installed package of apk's `lib/apk/db/installed`: the core record and its file list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ApkRecord {
-    /// `P:`
-    pub name: String,
-    /// `V:`
-    pub version: String,
-    /// `A:`
-    pub arch: Option<String>,
-    /// `I:` installed size in bytes.
-    pub installed_size: Option<u64>,
-    /// `D:` dependencies without version constraints (conflicts `!x` left out).
-    pub depends: Vec<String>,
-    /// `p:` what it provides, without versions.
-    pub provides: Vec<String>,
+    /// Name, version, size, dependencies.
+    pub record: PkgRecord,
     /// Its files (`F:` directory + `R:` file), one path per line, no leading `/`.
     pub files: String,
 }
@@ -108,7 +104,8 @@ pub fn apk_entry_name(entry: &str) -> Option<&str> {
 pub fn read_apk_installed(text: &str) -> Vec<ApkRecord> {
     let mut out = Vec::new();
     for stanza in stanzas(text) {
-        let mut p = ApkRecord::default();
+        let mut a = ApkRecord::default();
+        let p = &mut a.record;
         let mut dir = "";
         for line in stanza.lines() {
             let Some((key, value)) = line.split_once(':') else {
@@ -136,17 +133,17 @@ pub fn read_apk_installed(text: &str) -> Vec<ApkRecord> {
                 "F" => dir = value,
                 "R" => {
                     if !dir.is_empty() {
-                        p.files.push_str(dir);
-                        p.files.push('/');
+                        a.files.push_str(dir);
+                        a.files.push('/');
                     }
-                    p.files.push_str(value);
-                    p.files.push('\n');
+                    a.files.push_str(value);
+                    a.files.push('\n');
                 }
                 _ => {}
             }
         }
-        if !p.name.is_empty() {
-            out.push(p);
+        if !a.record.name.is_empty() {
+            out.push(a);
         }
     }
     out
@@ -183,9 +180,9 @@ mod tests {
         let p = read_apk_installed(text);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].files, "lib/ld-musl-x86_64.so.1\n");
-        assert_eq!(p[0].depends, ["so:libc.so"]);
-        assert_eq!(p[0].provides, ["so:libc.musl-x86_64.so.1"]);
-        assert_eq!(p[1].installed_size, None);
+        assert_eq!(p[0].record.depends, ["so:libc.so"]);
+        assert_eq!(p[0].record.provides, ["so:libc.musl-x86_64.so.1"]);
+        assert_eq!(p[1].record.installed_size, None);
         assert!(read_apk_installed("\u{0}\n\n:::\nP\n\nR:x").is_empty());
     }
 }

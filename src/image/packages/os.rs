@@ -31,15 +31,22 @@ pub fn rpm_note(path: &str) -> String {
 pub fn parse_dpkg_status(text: &str) -> Vec<OsPackage> {
     let mut out: Vec<OsPackage> = super::db::read_dpkg_status(text)
         .into_iter()
-        .map(|r| OsPackage {
+        .map(OsPackage::from)
+        .collect();
+    disambiguate(&mut out);
+    out
+}
+
+impl From<super::db::PkgRecord> for OsPackage {
+    /// The package-list row of a database record.
+    fn from(r: super::db::PkgRecord) -> Self {
+        OsPackage {
             name: r.name,
             version: r.version,
             size: r.installed_size,
             arch: r.arch,
-        })
-        .collect();
-    disambiguate(&mut out);
-    out
+        }
+    }
 }
 
 /// Parses Alpine's `lib/apk/db/installed` (through [`super::db::read_apk_installed`]): `P:`
@@ -47,12 +54,7 @@ pub fn parse_dpkg_status(text: &str) -> Vec<OsPackage> {
 pub fn parse_apk_installed(text: &str) -> Vec<OsPackage> {
     let mut out: Vec<OsPackage> = super::db::read_apk_installed(text)
         .into_iter()
-        .map(|r| OsPackage {
-            name: r.name,
-            version: r.version,
-            size: r.installed_size,
-            arch: r.arch,
-        })
+        .map(|r| OsPackage::from(r.record))
         .collect();
     disambiguate(&mut out);
     out

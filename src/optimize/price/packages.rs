@@ -2,9 +2,11 @@
 //! single-stage image, and packages only recommendations pulled in (DL3015, dpkg only).
 
 use super::Pricer;
+use super::rewrites;
 use crate::image::{FileKind, ImageReport};
 use crate::optimize::apk;
 use crate::optimize::dpkg::{self, Db};
+use crate::optimize::suggest::{Manager, ToolchainFacts};
 use crate::optimize::{Finding, FixKind, Status, line_of};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -67,6 +69,16 @@ impl Pricer<'_> {
                         || (!dpkg::is_toolchain(n) && manual)
                 });
                 let needed = db.closure(keepers.map(|p| p.name.as_str()));
+                let manual = |n: &str| auto.as_ref().is_none_or(|a| !a.contains(n));
+                self.toolchain = Some(toolchain_facts(
+                    &db,
+                    &pkgs,
+                    &reach,
+                    &needed,
+                    &own,
+                    &manual,
+                    captured.contains_key(apk::INSTALLED_PATH),
+                ));
                 let mut by_layer: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
                 for n in reach.difference(&needed) {
                     if let Some(l) = pkgs.layer.get(*n)
@@ -78,6 +90,9 @@ impl Pricer<'_> {
                 for (layer, names) in by_layer {
                     let (bytes, estimated) = pkgs.bytes(&names, &db, &mut counted);
                     taken.extend(names.iter().map(|n| n.to_string()));
+                    if let Some(t) = self.toolchain.as_mut() {
+                        t.bytes += bytes;
+                    }
                     if bytes == 0 {
                         continue;
                     }
@@ -131,7 +146,23 @@ impl Pricer<'_> {
                 .copied()
                 .filter(|n| !needed.contains(n) && !taken.contains(*n))
                 .collect();
-            let (bytes, estimated) = pkgs.bytes(&names, &db, &mut counted);
+            let (mut bytes, estimated) = pkgs.bytes(&names, &db, &mut counted);
+            if !names.is_empty() {
+                let kept: Vec<&str> = here
+                    .iter()
+                    .copied()
+                    .filter(|n| !names.contains(n))
+                    .collect();
+                let listed = pkgs.listed(&names);
+                bytes += rewrites::rewritten_by(
+                    self.report,
+                    layer,
+                    &names,
+                    &kept,
+                    &listed,
+                    &mut counted,
+                );
+            }
             self.findings.push(Finding {
                 line: Some(line_of(self.df, d.span.start)),
                 rule: d.rule.to_string(),
@@ -157,6 +188,66 @@ impl Pricer<'_> {
                 examples: Vec::new(),
             });
         }
+    }
+}
+
+/// The toolchain of a single-stage image for `--suggest`: the packages a multi-stage build
+/// drops (`reach` minus `needed`, installed by the Dockerfile), the runtime packages the final
+/// stage installs by name (installed on purpose and not a toolchain, or when apt's record is
+/// missing everything the Dockerfile installed that the toolchain does not reach, plus the
+/// library of a `-dev` package asked for: `libssl-dev` -> `libssl3`), their bytes, and every
+/// path a package lists.
+fn toolchain_facts(
+    db: &Db,
+    pkgs: &PackageFiles<'_>,
+    reach: &BTreeSet<&str>,
+    needed: &BTreeSet<&str>,
+    own: &dyn Fn(&str) -> bool,
+    manual: &dyn Fn(&str) -> bool,
+    apk: bool,
+) -> ToolchainFacts {
+    let mut packages: BTreeSet<String> = reach
+        .difference(needed)
+        .filter(|n| own(n))
+        .map(|n| n.to_string())
+        .collect();
+    let mut runtime: BTreeSet<&str> = db
+        .pkgs
+        .keys()
+        .map(String::as_str)
+        .filter(|n| own(n) && !dpkg::is_toolchain(n) && !packages.contains(*n))
+        .filter(|n| manual(n))
+        .collect();
+    // the library of a `-dev` package asked for by name: `libssl-dev` -> `libssl3` (a
+    // dependency that starts with its stem; `libgcc-12-dev`'s sanitizers are not asked for)
+    for p in db.pkgs.values() {
+        let Some(stem) = p.name.strip_suffix("-dev") else {
+            continue;
+        };
+        if !own(&p.name) || !manual(&p.name) {
+            continue;
+        }
+        for d in &p.depends {
+            if d.starts_with(stem) && !d.ends_with("-dev") && !dpkg::is_toolchain(d) && own(d) {
+                runtime.insert(d.as_str());
+            }
+        }
+    }
+    let again: Vec<&str> = db
+        .closure(runtime.iter().copied())
+        .into_iter()
+        .filter(|n| own(n))
+        .collect();
+    let (runtime_bytes, _) = pkgs.bytes(&again, db, &mut HashSet::new());
+    // what the final stage installs again is not left behind (`libssl3` of `libssl-dev`)
+    packages.retain(|p| !again.contains(&p.as_str()));
+    ToolchainFacts {
+        packages,
+        bytes: 0,
+        runtime: runtime.into_iter().map(str::to_string).collect(),
+        runtime_bytes,
+        owned: pkgs.owned(),
+        manager: if apk { Manager::Apk } else { Manager::Apt },
     }
 }
 
@@ -187,7 +278,8 @@ impl<'r> PackageFiles<'r> {
         let mut layer = BTreeMap::new();
         let mut list = BTreeMap::new();
         for p in db.pkgs.values() {
-            for name in [format!("{}:{}", p.name, p.arch), p.name.clone()] {
+            let arch = p.arch.as_deref().unwrap_or_default();
+            for name in [format!("{}:{arch}", p.name), p.name.clone()] {
                 let path = format!("var/lib/dpkg/info/{name}.list");
                 if let Some(f) = report.files.get(&path) {
                     layer.insert(p.name.clone(), f.layer);
@@ -246,6 +338,57 @@ impl<'r> PackageFiles<'r> {
         }
     }
 
+    /// Every path any package lists, resolved through the top-level symlinks, with each
+    /// parent directory.
+    fn owned(&self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for text in self.list.values() {
+            for line in text.lines() {
+                let p = self.resolve(line.trim().trim_start_matches('/'));
+                let mut end = 0;
+                while let Some(i) = p[end..].find('/') {
+                    out.insert(p[..end + i].to_string());
+                    end += i + 1;
+                }
+                if !p.is_empty() {
+                    out.insert(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// The paths the packages list, those of `dropped` apart.
+    fn listed(&self, dropped: &[&str]) -> rewrites::Listed {
+        let mut out = rewrites::Listed {
+            dropped: BTreeSet::new(),
+            others: HashSet::new(),
+        };
+        for (name, text) in &self.list {
+            let theirs = dropped.contains(&name.as_str());
+            for line in text.lines() {
+                let p = self.resolve(line.trim().trim_start_matches('/'));
+                if theirs {
+                    out.dropped.insert(p);
+                } else {
+                    out.others.insert(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// `bin/ls` -> `usr/bin/ls` when `bin` is a symlink to `usr/bin`.
+    fn resolve(&self, p: &str) -> String {
+        match p.split_once('/') {
+            Some((top, rest)) => match self.links.get(top) {
+                Some(t) => format!("{t}/{rest}"),
+                None => p.to_string(),
+            },
+            None => p.to_string(),
+        }
+    }
+
     /// Visible bytes of the files the packages list (each path once across calls); falls
     /// back to `Installed-Size` for a package whose list was not read (second value true).
     fn bytes(&self, names: &[&str], db: &Db, counted: &mut HashSet<String>) -> (u64, bool) {
@@ -265,19 +408,12 @@ impl<'r> PackageFiles<'r> {
                 }
             }
             let Some(text) = self.list.get(*n) else {
-                total += db.pkgs.get(*n).map_or(0, |p| p.installed_size);
+                total += db.pkgs.get(*n).and_then(|p| p.installed_size).unwrap_or(0);
                 estimated = true;
                 continue;
             };
             for line in text.lines() {
-                let p = line.trim().trim_start_matches('/');
-                let resolved = match p.split_once('/') {
-                    Some((top, rest)) => match self.links.get(top) {
-                        Some(t) => format!("{t}/{rest}"),
-                        None => p.to_string(),
-                    },
-                    None => p.to_string(),
-                };
+                let resolved = self.resolve(line.trim().trim_start_matches('/'));
                 if let Some(f) = self.report.files.get(&resolved)
                     && f.kind == FileKind::File
                     && counted.insert(resolved)
