@@ -5,11 +5,13 @@ mod dirs;
 mod family;
 mod index;
 mod options;
+mod project;
 mod vars;
 
 pub use dirs::{DirKind, MANAGER_DIRS, ManagerDir, cache_dir, dir_paths, dirs_of};
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
+pub use project::{lockfiles, names_lockfile, omit_dev_vars};
 pub use vars::assigned_before;
 
 use super::{Command, Script, Word, basename};
