@@ -248,6 +248,10 @@ fixtures! {
     dl5152
     dl5153
     dl5154
+    dl5155
+    dl5156
+    dl5157
+    dl5158
     sc1012
     sc1065
     sc1072

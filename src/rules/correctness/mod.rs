@@ -30,6 +30,7 @@ pub mod dl5150_workdir_system_path;
 pub mod dl5152_copy_from_empty_scratch;
 pub mod dl5153_shell_run_in_scratch;
 pub mod dl5154_syntax_directive_typo;
+pub mod dl5156_copy_root_owned_into_user_dir;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -62,6 +63,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5152_copy_from_empty_scratch::CopyFromEmptyScratch),
         Box::new(dl5153_shell_run_in_scratch::ShellRunInScratch),
         Box::new(dl5154_syntax_directive_typo::SyntaxDirectiveTypo),
+        Box::new(dl5156_copy_root_owned_into_user_dir::CopyRootOwnedIntoUserDir),
     ]
 }
 

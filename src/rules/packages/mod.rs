@@ -19,6 +19,8 @@ pub mod dl3038_dnf_missing_yes;
 pub mod dl3041_dnf_unpinned;
 pub mod dl3062_go_module_unpinned;
 pub mod dl5149_apt_get_upgrade;
+pub mod dl5157_install_ignores_lockfile;
+pub mod dl5158_dev_dependencies_in_image;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -39,6 +41,8 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl3041_dnf_unpinned::DnfUnpinned),
         Box::new(dl3062_go_module_unpinned::GoModuleUnpinned),
         Box::new(dl5149_apt_get_upgrade::AptGetUpgrade),
+        Box::new(dl5157_install_ignores_lockfile::InstallIgnoresLockfile),
+        Box::new(dl5158_dev_dependencies_in_image::DevDependenciesInImage),
     ]
 }
 

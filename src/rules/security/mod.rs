@@ -14,6 +14,7 @@ pub mod dl5142_user_created_never_used;
 pub mod dl5143_stateful_root_runtime;
 pub mod dl5148_ssh_port_exposed;
 pub mod dl5151_secret_in_dockerfile;
+pub mod dl5155_world_writable_path;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -30,6 +31,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5143_stateful_root_runtime::StatefulRootRuntime),
         Box::new(dl5148_ssh_port_exposed::SshPortExposed),
         Box::new(dl5151_secret_in_dockerfile::SecretInDockerfile),
+        Box::new(dl5155_world_writable_path::WorldWritablePath),
     ]
 }
 
