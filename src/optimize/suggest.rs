@@ -253,7 +253,7 @@ pub fn multi_stage(
     };
     if roots.is_empty() {
         notes.push(format!(
-            "the build's outputs cannot be told: the RUNs of lines {} left no file in the image \
+            "the build's outputs cannot be told: the RUNs of {} left no file in the image \
              outside the package manager's paths and the packages' files; write the \
              `COPY --from=build` lines by hand",
             lines_of(df, &build_part, Keyword::Run)
@@ -289,7 +289,7 @@ pub fn multi_stage(
         .collect();
     if !copied.is_empty() {
         notes.push(format!(
-            "what the COPY/ADD of lines {} brought in stays in the build stage: copy it into \
+            "what the COPY/ADD of {} brought in stays in the build stage: copy it into \
              the final stage too if the program reads it at run time",
             lines_of(df, &copied, Keyword::Copy)
         ));
@@ -312,18 +312,20 @@ pub fn multi_stage(
     Some(s)
 }
 
-/// `3, 5` (the lines of the instructions of `keyword`'s family among `ins`).
+/// `line 3` or `lines 3, 5`: the lines of the instructions of `keyword`'s family among `ins`.
 fn lines_of(df: &Dockerfile, ins: &[usize], keyword: Keyword) -> String {
     let family = |k: Keyword| match keyword {
         Keyword::Copy | Keyword::Add => matches!(k, Keyword::Copy | Keyword::Add),
         other => k == other,
     };
-    ins.iter()
+    let lines = ins
+        .iter()
         .filter_map(|&i| df.instructions.get(i))
         .filter(|x| family(x.keyword))
         .map(|x| line_of(df, x.span.start).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect::<Vec<_>>();
+    let s = if lines.len() == 1 { "" } else { "s" };
+    format!("line{s} {}", lines.join(", "))
 }
 
 /// Instructions carried into the final stage before its install (they shape how it runs).

@@ -176,7 +176,7 @@ fn proposes_a_multi_stage_build_that_copies_the_outputs() {
     assert!(pos("COPY --from=build /usr/local/bin/greet /usr/local/bin/greet") < pos("CMD"));
     assert!(!final_stage.contains("gcc"), "{final_stage}");
     assert!(
-        s.notes.iter().any(|n| n.contains("COPY/ADD of lines 4")),
+        s.notes.iter().any(|n| n.contains("COPY/ADD of line 4 ")),
         "{:?}",
         s.notes
     );
