@@ -150,12 +150,11 @@ impl Invocation<'_> {
         // npm, yarn and pnpm take package names; the others' operands are option values
         // (`bundle install --without development test`)
         let named = self.manager.family() == super::Family::Npm && !self.operands.is_empty();
-        project_sub
-            && !named
-            // `bundle --version`, `yarn -v`: the bare command with an informational option
-            && !(self.sub.is_none() && self.has(&["--version", "-v", "-V", "--help", "-h"]))
-            && !self.has(&["-g", "--global", "--location"])
-            && self.value(&["--location"]).is_none()
+        // `bundle --version`, `yarn -v`: the bare command with an informational option
+        let informational =
+            self.sub.is_none() && self.has(&["--version", "-v", "-V", "--help", "-h"]);
+        let global = self.has(&["-g", "--global", "--location"]);
+        project_sub && !named && !informational && !global
     }
 
     /// True when the command line itself leaves the development dependencies out
