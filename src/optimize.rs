@@ -20,12 +20,14 @@
 
 pub mod apk;
 pub mod attribute;
+mod base_hint;
 mod base_variant;
 pub mod delivered;
 pub mod dpkg;
 mod price;
 
 pub use attribute::Attribution;
+pub use base_hint::base_hint;
 pub use delivered::Fixable;
 
 use crate::dockerfile::{Dockerfile, Keyword};
