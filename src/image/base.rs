@@ -144,6 +144,11 @@ impl Resolver {
         self.opts.mode != FactsMode::Off || !self.opts.images.is_empty()
     }
 
+    /// True when `--base-image` (or `base-images:`) names a local archive for `reference`.
+    pub fn has_local(&self, reference: &str) -> bool {
+        self.opts.images.contains_key(&canonical(reference))
+    }
+
     /// Where facts may come from.
     pub fn mode(&self) -> FactsMode {
         self.opts.mode

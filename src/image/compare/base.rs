@@ -107,10 +107,11 @@ pub fn detect(img: &Image, hint: Option<&DockerfileHint>, resolver: Option<&Reso
         b.found_by.push("the Dockerfile's FROM".into());
     }
     if let (Some(r), Some(name)) = (resolver, &b.name) {
-        let lookup = b
-            .digest
-            .as_deref()
-            .map_or(name.clone(), |d| by_digest(name, d));
+        // by digest from a registry; a local archive (`--base-image`) by the name it is given
+        let lookup = match b.digest.as_deref() {
+            Some(d) if !r.has_local(name) => by_digest(name, d),
+            _ => name.clone(),
+        };
         if let Some(f) = r.facts(&lookup, img.platform.as_deref()) {
             let ids = f.diff_ids();
             let begins = !ids.is_empty()
