@@ -317,7 +317,7 @@ mod tests {
             "docker.io/library/debian@sha256:ab"
         );
         assert_eq!(
-            by_digest("127.0.0.1:5000/lang:3@sha256:00", "sha256:ab"),
+            by_digest("127.0.0.1:5000/lang:3", "sha256:ab"),
             "127.0.0.1:5000/lang@sha256:ab"
         );
     }
