@@ -20,6 +20,7 @@
 
 pub mod apk;
 pub mod attribute;
+mod base_hint;
 mod base_variant;
 pub mod delivered;
 pub mod dpkg;
@@ -28,6 +29,7 @@ mod rebuilt;
 pub mod suggest;
 
 pub use attribute::Attribution;
+pub use base_hint::base_hint;
 pub use delivered::Fixable;
 pub use suggest::Suggestion;
 

@@ -1,6 +1,6 @@
 //! `dlint compare A B`: analyse two images in parallel and report their differences.
 
-use crate::image::compare::{self, CompareOptions, Growth, GrowthCheck, load_sides};
+use crate::image::compare::{self, CompareOptions, DockerfileHint, Growth, GrowthCheck};
 use crate::image::packages::CAPTURE_GLOBS;
 use crate::image::{AnalyzeOptions, OpenOptions};
 use crate::report::compare::{CompareFormat, render};
@@ -51,19 +51,40 @@ pub struct CompareArgs {
     /// Layers decoded in parallel per image (default: one per CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The Dockerfile both images were built from: its FROM names their base, and their
+    /// history matched to it says which layers are the base's (docs/base-images.md).
+    #[arg(long, value_name = "FILE")]
+    pub dockerfile: Option<PathBuf>,
+    /// The Dockerfile of A only (overrides --dockerfile).
+    #[arg(long, value_name = "FILE")]
+    pub dockerfile_a: Option<PathBuf>,
+    /// The Dockerfile of B only (overrides --dockerfile).
+    #[arg(long, value_name = "FILE")]
+    pub dockerfile_b: Option<PathBuf>,
+    /// Stage that was built, in the Dockerfiles (default the last).
+    #[arg(long)]
+    pub target: Option<String>,
     #[command(flatten)]
     pub config: super::shared::ConfigArgs,
     #[command(flatten)]
     pub registry: super::registry::RegistryArgs,
+    #[command(flatten)]
+    pub base: super::shared::BaseArgs,
     #[command(flatten)]
     pub cache: super::layer_cache::CacheArgs,
 }
 
 /// Runs `dlint compare`.
 pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
-    // only `image: cache-max` of the config file applies to a comparison; a file named but
-    // broken or missing is still an error, as for every other command
-    let config = args.config.resolve()?;
+    // of the config file, `image: cache-max` and `base-facts`/`base-images` apply to a
+    // comparison; a file named but broken or missing is still an error, as for every command
+    let mut overrides = crate::lint::config::Overrides {
+        registry: args.registry.options(),
+        ..Default::default()
+    };
+    args.base
+        .apply_to(&mut overrides, crate::image::base::FactsMode::Registry);
+    let config = args.config.resolve_with(&overrides)?;
     let open = |platform: &Option<String>, image: &Option<String>| OpenOptions {
         platform: platform.clone().or_else(|| args.platform.clone()),
         image: image.clone(),
@@ -77,13 +98,40 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
-    let (a, b) = load_sides(
-        &args.a,
-        &args.b,
-        &open(&args.platform_a, &args.image_a),
-        &open(&args.platform_b, &args.image_b),
+    let resolver = config.base_resolver.as_deref();
+    if let (Some(r), Some(c)) = (resolver, &opts.cache) {
+        r.use_layer_cache(c.clone());
+    }
+    let dockerfiles = [
+        args.dockerfile_a.as_ref().or(args.dockerfile.as_ref()),
+        args.dockerfile_b.as_ref().or(args.dockerfile.as_ref()),
+    ];
+    let mut parsed = Vec::new();
+    for d in dockerfiles {
+        parsed.push(match d {
+            Some(p) => Some(crate::dockerfile::parse(&crate::lint::read::read_utf8(p)?)),
+            None => None,
+        });
+    }
+    let target = args.target.as_deref();
+    for df in parsed.iter().flatten() {
+        crate::optimize::attribute::built_stage(df, target).map_err(crate::Error::Usage)?;
+    }
+    let hint = |side: usize, img: &crate::image::Image| -> Option<DockerfileHint> {
+        let df = parsed.get(side)?.as_ref()?;
+        crate::optimize::base_hint(df, target, img).ok()
+    };
+    let (a, b) = compare::load_sides_with_bases(
+        [&args.a, &args.b],
+        [
+            &open(&args.platform_a, &args.image_a),
+            &open(&args.platform_b, &args.image_b),
+        ],
         &opts,
+        resolver,
+        &hint,
     )?;
+    super::shared::print_base_notes(&config);
     super::layer_cache::report(opts.cache.as_ref());
     let cmp = compare::compare(
         &a,

@@ -87,7 +87,10 @@ pub struct ImageArgs {
     pub registry: super::registry::RegistryArgs,
     #[command(flatten)]
     pub cache: super::layer_cache::CacheArgs,
-    /// The Dockerfile the image was built from: each layer row gets its instruction's line.
+    #[command(flatten)]
+    pub base: super::shared::BaseArgs,
+    /// The Dockerfile the image was built from: each layer row gets its instruction's line
+    /// (with --format html, the findings of `dlint optimize`, base-image facts included).
     #[arg(long)]
     pub dockerfile: Option<PathBuf>,
     /// Stage that was built (with --dockerfile; default the last).
@@ -103,7 +106,17 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     let Some(input) = &args.input else {
         return Err(Error::Usage("an image or --from-file is required".into()));
     };
-    let config = args.config.resolve()?;
+    // with a Dockerfile, base-image facts as for `dlint optimize` (default: the registry)
+    let mut overrides = crate::lint::config::Overrides {
+        registry: args.registry.options(),
+        ..Default::default()
+    };
+    let default = match args.dockerfile {
+        Some(_) => image::base::FactsMode::Registry,
+        None => image::base::FactsMode::Off,
+    };
+    args.base.apply_to(&mut overrides, default);
+    let config = args.config.resolve_with(&overrides)?;
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
@@ -133,6 +146,9 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
+    if let (Some(r), Some(c)) = (&config.base_resolver, &opts.cache) {
+        r.use_layer_cache(c.clone());
+    }
     let (mut report, findings) = match (&args.dockerfile, html) {
         (Some(path), true) => {
             let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
@@ -150,6 +166,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
         _ => (image::analyze(&img, &opts)?, None),
     };
+    super::shared::print_base_notes(&config);
     super::layer_cache::report(opts.cache.as_ref());
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);

@@ -52,6 +52,7 @@ impl CacheArgs {
         };
         Ok(Some(
             LayerCache::new(dir)
+                .with_known_capture(crate::optimize::CAPTURE_GLOBS)
                 .with_max_bytes(max)
                 .with_verify(self.verify_cache),
         ))

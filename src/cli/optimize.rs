@@ -68,6 +68,9 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
         .apply_to(&mut overrides, crate::image::base::FactsMode::Registry);
     let config = args.config.resolve_with(&overrides)?;
     let cache = args.cache.cache(&config)?;
+    if let (Some(r), Some(c)) = (&config.base_resolver, &cache) {
+        r.use_layer_cache(c.clone());
+    }
     let source = crate::lint::read::read_utf8(&args.dockerfile)?;
     let df = crate::dockerfile::parse(&source);
     let img = match &args.image {

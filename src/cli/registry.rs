@@ -21,6 +21,7 @@ impl RegistryArgs {
         RegistryOptions {
             creds: self.creds.clone(),
             insecure: self.insecure_registry.clone(),
+            fail_fast: None,
         }
     }
 }

@@ -11,13 +11,13 @@ mod cache;
 mod facts;
 pub mod variants;
 
-pub use facts::BaseFacts;
+pub use facts::{BaseFacts, BaseLayer};
 
 use super::{ImageError, OpenOptions, registry::RegistryOptions};
 use cache::{Cache, Hit};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// Where base-image facts may come from (`--base-facts`, config `base-facts:`).
@@ -78,6 +78,8 @@ pub struct Resolver {
     memo: Mutex<HashMap<String, Option<Arc<BaseFacts>>>>,
     notes: Mutex<Vec<String>>,
     lookups: std::sync::atomic::AtomicUsize,
+    /// The layer cache, for uncompressed layer sizes (see [`Resolver::use_layer_cache`]).
+    layers: OnceLock<super::cache::LayerCache>,
 }
 
 /// `alpine` -> `docker.io/library/alpine:latest`, so that `--base-image alpine=…` matches
@@ -103,18 +105,48 @@ impl Resolver {
             .iter()
             .map(|(k, v)| (canonical(k), v.clone()))
             .collect();
+        // lookups fail fast: one attempt per unreachable registry host and run
+        let mut registry = opts.registry.clone();
+        registry
+            .fail_fast
+            .get_or_insert_with(|| Arc::new(super::registry::FailFast::default()));
         Resolver {
-            opts: BaseOptions { images, ..opts },
+            opts: BaseOptions {
+                images,
+                registry,
+                ..opts
+            },
             cache,
             memo: Mutex::new(HashMap::new()),
             notes: Mutex::new(Vec::new()),
             lookups: std::sync::atomic::AtomicUsize::new(0),
+            layers: OnceLock::new(),
         }
+    }
+
+    /// Uses `cache` (the layer cache of `dlint image`, `compare`, `optimize`) for the
+    /// uncompressed sizes of base layers analysed before; the first cache set stays.
+    pub fn use_layer_cache(&self, cache: super::cache::LayerCache) {
+        let _ = self.layers.set(cache);
+    }
+
+    /// Looks up the facts of every reference at once (in parallel), so that a later
+    /// [`Resolver::facts`] of each answers from memory.
+    pub fn prefetch(&self, references: &[String], platform: Option<&str>) {
+        use rayon::prelude::*;
+        references.par_iter().for_each(|r| {
+            let _ = self.facts(r, platform);
+        });
     }
 
     /// True when some facts may be found (a mode other than `off`, or `--base-image`).
     pub fn is_active(&self) -> bool {
         self.opts.mode != FactsMode::Off || !self.opts.images.is_empty()
+    }
+
+    /// True when `--base-image` (or `base-images:`) names a local archive for `reference`.
+    pub fn has_local(&self, reference: &str) -> bool {
+        self.opts.images.contains_key(&canonical(reference))
     }
 
     /// Where facts may come from.
@@ -167,7 +199,12 @@ impl Resolver {
             return known;
         }
         let found = match self.lookup(reference, &canon, &key, platform) {
-            Ok(f) => Some(Arc::new(f)),
+            Ok(mut f) => {
+                if let Some(c) = self.layers.get() {
+                    f.fill_from_layer_cache(c);
+                }
+                Some(Arc::new(f))
+            }
             Err(BaseError::NotCached) if self.opts.mode == FactsMode::Off => None,
             Err(e) => {
                 self.note(format!(

@@ -30,6 +30,9 @@ pub struct LayerCache {
     max_bytes: u64,
     verify: bool,
     stats: Arc<Counters>,
+    /// Capture settings of the entries other commands make, tried by
+    /// [`LayerCache::uncompressed_size`].
+    specs: Arc<Vec<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -73,7 +76,41 @@ impl LayerCache {
             max_bytes: DEFAULT_MAX_BYTES,
             verify: false,
             stats: Arc::default(),
+            specs: Arc::new(vec![default_spec(&[])]),
         }
+    }
+
+    /// Also looks for entries made by analyses capturing `patterns` (besides the package
+    /// files every analysis captures) in [`LayerCache::uncompressed_size`].
+    pub fn with_known_capture(mut self, patterns: &[&str]) -> Self {
+        let mut specs: Vec<String> = self.specs.to_vec();
+        specs.push(default_spec(patterns));
+        self.specs = Arc::new(specs);
+        self
+    }
+
+    /// The uncompressed size of layer `diff_id` when an analysis stored it (an entry made with
+    /// the default capture settings of `image`, `compare`, `optimize`). Any entry of the
+    /// diff_id answers, whatever blob it was read from: the diff_id is the hash of the
+    /// uncompressed tar. A corrupt entry is no answer.
+    pub fn uncompressed_size(&self, diff_id: &str, blob_digest: Option<&str>) -> Option<u64> {
+        let blobs = [blob_digest, None];
+        let tried = if blob_digest.is_some() {
+            &blobs[..]
+        } else {
+            &blobs[1..]
+        };
+        self.specs.iter().find_map(|spec| {
+            tried.iter().find_map(|blob| {
+                let key = self.key(diff_id, *blob, spec)?;
+                let meta = std::fs::metadata(&key.file).ok()?;
+                if meta.len() > self.max_bytes {
+                    return None;
+                }
+                let file = std::fs::read(&key.file).ok()?;
+                entry::peek_uncompressed(&file, &key.identity, diff_id)
+            })
+        })
     }
 
     /// Caps the directory at `bytes` (least recently used entries are deleted beyond it).
@@ -230,6 +267,15 @@ pub(crate) fn capture_spec(patterns: &[String], max_file: u64) -> String {
     p.sort_unstable();
     p.dedup();
     format!("{}\0{max_file}", p.join("\0"))
+}
+
+/// The capture spec of an analysis capturing `patterns` with the default largest file.
+fn default_spec(patterns: &[&str]) -> String {
+    let p: Vec<String> = patterns.iter().map(|g| g.to_string()).collect();
+    capture_spec(
+        &entry_patterns(&p),
+        crate::image::AnalyzeOptions::default().capture_max_file,
+    )
 }
 
 /// True when two scans of one layer agree on everything an entry stores.

@@ -5,10 +5,12 @@
 //! The comparison works on [`Side`], a small summary of one analysed image, so it can be built
 //! and tested without archives.
 
+pub mod base;
 mod growth;
 pub mod pair;
 mod side;
 
+pub use base::{BaseSplit, DockerfileHint, SideBase, load_sides_with_bases};
 pub use growth::{Growth, GrowthCheck};
 pub use side::{Side, SideCache, SideLayer};
 
@@ -248,6 +250,8 @@ pub struct Comparison {
     pub identical_content: bool,
     /// Totals.
     pub totals: Totals,
+    /// The base image of each side and the split of the difference (see [`base`]).
+    pub base: BaseSplit,
     /// Layers.
     pub layers: Layers,
     /// Directory depth used for [`Comparison::directories`].
@@ -659,6 +663,7 @@ pub fn compare(a: &Side, b: &Side, opts: &CompareOptions) -> Comparison {
         b: b.label.clone(),
         identical_content,
         totals,
+        base: base::split(a, b),
         layers: Layers {
             a: layer_rows(a, &ids_b),
             b: layer_rows(b, &ids_a),

@@ -29,6 +29,8 @@ pub(crate) struct Resolved {
     pub platforms: Vec<String>,
     /// The config's `Shell` (a Docker extension the OCI types drop).
     pub shell: Option<Vec<String>>,
+    /// The image manifest's annotations (none in a `docker save` archive).
+    pub annotations: std::collections::BTreeMap<String, String>,
 }
 
 /// The `config.Shell` of an image config (Docker's extension for the `SHELL` instruction).
@@ -192,6 +194,7 @@ fn resolve_docker(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageEr
         layers,
         platforms: vec![platform],
         shell,
+        annotations: Default::default(),
     })
 }
 
@@ -375,6 +378,11 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
             })?,
     };
     let (c, m, config, config_digest, shell) = loaded.swap_remove(pick);
+    let annotations = m
+        .annotations()
+        .as_ref()
+        .map(|a| a.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
     let layers = m
         .layers()
         .iter()
@@ -403,6 +411,7 @@ fn resolve_oci(store: &Store, opts: &OpenOptions) -> Result<Resolved, ImageError
         layers,
         platforms,
         shell,
+        annotations,
     })
 }
 

@@ -59,6 +59,9 @@ pub struct Image {
     pub config: oci_spec::image::ImageConfiguration,
     /// The config's `Shell` (Docker's extension for `SHELL`), which the OCI types drop.
     pub shell: Option<Vec<String>>,
+    /// The image manifest's annotations (`org.opencontainers.image.base.name`…); empty for a
+    /// `docker save` archive.
+    pub annotations: std::collections::BTreeMap<String, String>,
     pub(crate) store: Store,
 }
 
@@ -151,6 +154,7 @@ pub fn open(path: &Path, opts: &OpenOptions) -> Result<Image, ImageError> {
         platforms: r.platforms,
         config: r.config,
         shell: r.shell,
+        annotations: r.annotations,
         store,
     })
 }

@@ -18,6 +18,7 @@ mod creds;
 mod reference;
 mod tags;
 
+pub use client::{FAST_CONNECT, FailFast};
 pub use reference::{Reference, classify, redacted};
 pub use tags::list_tags;
 
@@ -86,6 +87,8 @@ pub struct RegistryOptions {
     pub creds: Option<Secret>,
     /// Hosts (`host` or `host:port`) reached over plain HTTP; loopback always is.
     pub insecure: Vec<String>,
+    /// Set for lookups that must fail fast (base-image facts): see [`FailFast`].
+    pub fail_fast: Option<std::sync::Arc<FailFast>>,
 }
 
 /// Manifest media types asked for, most wanted first.
@@ -158,7 +161,12 @@ impl Source {
         opts: &RegistryOptions,
     ) -> Result<Source, ImageError> {
         let creds = opts.creds.as_ref().map(|c| c.expose().to_string());
-        let client = Arc::new(client::Client::new(&r, &opts.insecure, creds));
+        let client = Arc::new(client::Client::new(
+            &r,
+            &opts.insecure,
+            creds,
+            opts.fail_fast.clone(),
+        ));
         let mut src = Source {
             given: given.to_path_buf(),
             reference: r,
@@ -357,6 +365,7 @@ mod tests {
         let o = RegistryOptions {
             creds: Some(Secret::new("u:hunter2")),
             insecure: vec![],
+            fail_fast: None,
         };
         assert!(!format!("{o:?}").contains("hunter2"));
     }

@@ -106,5 +106,6 @@ pub fn base_facts(
         history: Vec::new(),
         compressed: None,
         uncompressed: None,
+        layers: Vec::new(),
     }
 }

@@ -118,10 +118,15 @@ pub(super) fn findings(
         .get(st.from)
         .and_then(|f| f.flag_value("platform"))
         .filter(|p| !p.contains('$'));
-    let Some(current) = resolver.facts(&reference, platform) else {
+    // the current base's facts and the tag list at once; then every variant at once
+    let (current, tags) = rayon::join(
+        || resolver.facts(&reference, platform),
+        || resolver.list_tags(&reference),
+    );
+    let Some(current) = current else {
         return Vec::new();
     };
-    let tags = match resolver.list_tags(&reference) {
+    let tags = match tags {
         Ok(t) => t,
         Err(e) => {
             notes.push(format!(
@@ -158,7 +163,10 @@ pub(super) fn findings(
     };
     let line = df.lines.line_col(&df.source, from.span.start).line;
     let mut out = Vec::new();
-    for (variant_tag, flavour) in variant_tags(tag, &tags) {
+    let wanted = variant_tags(tag, &tags);
+    let names: Vec<String> = wanted.iter().map(|(t, _)| format!("{name}:{t}")).collect();
+    resolver.prefetch(&names, platform);
+    for (variant_tag, flavour) in wanted {
         let variant = format!("{name}:{variant_tag}");
         let Some(v) = resolver.facts(&variant, platform) else {
             continue;

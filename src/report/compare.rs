@@ -5,6 +5,7 @@ use crate::image::compare::{ChangedPackage, Comparison, Delta, Growth, GrowthChe
 use serde::Serialize;
 use std::io::{self, Write};
 
+mod base;
 pub(crate) mod html;
 mod markdown;
 mod text;

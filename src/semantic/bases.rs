@@ -26,7 +26,7 @@ impl StageBases {
         }
         let scopes = Scopes::new(df);
         let graph = StageGraph::new(df, None, &scopes.globals);
-        let facts = df
+        let wanted: Vec<Option<(String, Option<String>)>> = df
             .stages
             .iter()
             .enumerate()
@@ -48,7 +48,17 @@ impl StageBases {
                     .and_then(|p| scopes.globals.expand(p, df.escape).ok())
                     .filter(|p| p.unset.is_empty() && !p.value.is_empty())
                     .map(|p| p.value);
-                resolver.facts(&image.value, platform.as_deref())
+                Some((image.value, platform))
+            })
+            .collect();
+        // the images are looked up in parallel: a file with several bases waits for the
+        // slowest lookup, not for their sum
+        use rayon::prelude::*;
+        let facts = wanted
+            .par_iter()
+            .map(|w| {
+                let (image, platform) = w.as_ref()?;
+                resolver.facts(image, platform.as_deref())
             })
             .collect();
         StageBases { facts }

@@ -177,3 +177,62 @@ fn unreachable_registry_is_a_note_and_lint_succeeds() {
     );
     assert!(err.contains("not in the cache"), "{err}");
 }
+
+/// `dlint image --dockerfile` reads base-image facts as `dlint optimize` does: from the
+/// registry by default (a connection to the FROM's registry), none with `--base-facts off`.
+#[test]
+fn image_dockerfile_uses_base_facts_like_optimize() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    // a "registry" that hangs up on every connection: the lookups fail at once
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(s);
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("app.tar");
+    std::fs::write(
+        &archive,
+        testkit::to_tar(&testkit::oci(&[python_like().tag("app:1")], false)),
+    )
+    .unwrap();
+    let df = write(
+        tmp.path(),
+        "Dockerfile",
+        &format!("FROM 127.0.0.1:{port}/lang:3.13\nRUN apt-get update\n"),
+    );
+    let image = |extra: &[&str]| {
+        let out = Command::cargo_bin("dlint")
+            .unwrap()
+            .env("XDG_CACHE_HOME", tmp.path().join("cache"))
+            .env_remove("DLINT_BASE_FACTS")
+            .env("NO_PROXY", "*")
+            .args(["image", "--no-config", "--no-cache", "-f", "html", "-o"])
+            .arg(tmp.path().join("out.html"))
+            .arg("--dockerfile")
+            .arg(&df)
+            .args(extra)
+            .arg(&archive)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = image(&["--base-facts", "off"]);
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "{err}"
+    );
+    assert!(!err.contains("facts unknown"), "{err}");
+    let err = image(&[]);
+    assert!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "{err}"
+    );
+    assert!(err.contains("base image 127.0.0.1:"), "{err}");
+}

@@ -50,6 +50,7 @@ fn side(
         files,
         caches: Vec::new(),
         packages: Inventory::from_files(&captured, &sizes),
+        base: Default::default(),
     }
 }
 

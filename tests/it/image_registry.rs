@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 const REGISTRY: &str = "/usr/bin/docker-registry";
 
-fn tools_present() -> bool {
+pub(crate) fn tools_present() -> bool {
     // on PATH (htpasswd has no --version)
     let have = |t: &str| {
         std::env::var_os("PATH")
@@ -48,7 +48,7 @@ fn free_port() -> u16 {
 }
 
 /// A `docker-registry` process, killed on drop.
-struct Registry {
+pub(crate) struct Registry {
     child: Child,
     port: u16,
     _dir: tempfile::TempDir,
@@ -63,7 +63,7 @@ impl Drop for Registry {
 
 impl Registry {
     /// Starts a registry; with `htpasswd` = (user, password) it asks for Basic auth.
-    fn start(htpasswd: Option<(&str, &str)>) -> Registry {
+    pub(crate) fn start(htpasswd: Option<(&str, &str)>) -> Registry {
         Registry::start_with(htpasswd, None)
     }
 
@@ -125,12 +125,12 @@ impl Registry {
         reg
     }
 
-    fn host(&self) -> String {
+    pub(crate) fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
 
     /// `skopeo copy` of an OCI archive into `repo:tag`, with extra skopeo flags.
-    fn push(&self, archive: &Path, repo_tag: &str, extra: &[&str]) {
+    pub(crate) fn push(&self, archive: &Path, repo_tag: &str, extra: &[&str]) {
         let out = Proc::new("skopeo")
             .args(["copy", "--quiet", "--dest-tls-verify=false"])
             .args(extra)
@@ -169,7 +169,7 @@ fn spec(c: Compression, seed: usize, platform: &str) -> ImageSpec {
         .tag("t")
 }
 
-fn write_archive(dir: &Path, name: &str, images: &[ImageSpec], nested: bool) -> PathBuf {
+pub(crate) fn write_archive(dir: &Path, name: &str, images: &[ImageSpec], nested: bool) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, testkit::to_tar(&testkit::oci(images, nested))).unwrap();
     p

@@ -3,6 +3,7 @@
 //! a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
 //! `dlint::image::testkit` (the library's `testkit` feature, on for tests).
 //! One binary instead of ~30 links the library and its dependencies once.
+mod base_compare;
 mod base_facts;
 mod cli_skeleton;
 mod compare_cli;

@@ -168,6 +168,7 @@ mod tests {
             history: vec![],
             compressed: Some(3),
             uncompressed: None,
+            layers: Vec::new(),
         }
     }
 

@@ -34,7 +34,23 @@ pub struct BaseFacts {
     pub history: Vec<HistoryEntry>,
     /// Sum of the layer blobs' sizes (compressed), when the manifest gives them.
     pub compressed: Option<u64>,
-    /// Sum of the layers' tar sizes (uncompressed), when known (an archive of plain tars).
+    /// Sum of the layers' tar sizes (uncompressed), when every layer's is known (an archive
+    /// of plain tars, or the layer cache: see [`BaseFacts::fill_from_layer_cache`]).
+    pub uncompressed: Option<u64>,
+    /// The layers, base first (a cache entry without them is refetched).
+    pub layers: Vec<BaseLayer>,
+}
+
+/// One layer of a base image, as its manifest and config name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaseLayer {
+    /// The config's `rootfs.diff_ids` entry: the sha256 of the uncompressed tar.
+    pub diff_id: String,
+    /// Digest of the blob the manifest names (none in a `docker save` archive).
+    pub digest: Option<String>,
+    /// Size of the blob, when the manifest or archive gives it.
+    pub size: Option<u64>,
+    /// Size of the uncompressed tar, when known (a plain tar, or the layer cache).
     pub uncompressed: Option<u64>,
 }
 
@@ -69,6 +85,16 @@ impl BaseFacts {
                 (size, plain)
             })
             .collect();
+        let layers = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &(size, plain))| BaseLayer {
+                diff_id: img.diff_ids.get(i).cloned().unwrap_or_default(),
+                digest: img.layers.get(i).and_then(|l| l.digest.clone()),
+                size,
+                uncompressed: size.filter(|_| plain),
+            })
+            .collect();
         let total = |want_plain: bool| -> Option<u64> {
             if sizes.is_empty() || sizes.iter().any(|(s, p)| s.is_none() || *p != want_plain) {
                 return None;
@@ -90,6 +116,27 @@ impl BaseFacts {
             history: img.history.clone(),
             compressed: total(false),
             uncompressed: total(true),
+            layers,
+        }
+    }
+
+    /// The layers' diff_ids, base first.
+    pub fn diff_ids(&self) -> Vec<&str> {
+        self.layers.iter().map(|l| l.diff_id.as_str()).collect()
+    }
+
+    /// Fills in the uncompressed size of each layer the layer cache holds (`dlint image`,
+    /// `compare` or `optimize` analysed it before), and the total when every layer's is
+    /// known. The uncompressed size is a function of the diff_id, so any entry of that
+    /// layer answers.
+    pub fn fill_from_layer_cache(&mut self, cache: &crate::image::cache::LayerCache) {
+        for l in &mut self.layers {
+            if l.uncompressed.is_none() {
+                l.uncompressed = cache.uncompressed_size(&l.diff_id, l.digest.as_deref());
+            }
+        }
+        if self.uncompressed.is_none() && !self.layers.is_empty() {
+            self.uncompressed = self.layers.iter().map(|l| l.uncompressed).sum();
         }
     }
 
@@ -157,6 +204,7 @@ mod tests {
             history: vec![],
             compressed: None,
             uncompressed: None,
+            layers: vec![],
         }
     }
 

@@ -111,6 +111,35 @@ pub(crate) fn unpack(file: &[u8]) -> Option<Vec<u8>> {
     (body.len() as u64 == body_len).then_some(body)
 }
 
+/// The uncompressed size of the layer an entry file holds, if the file's header and checksum
+/// are right and it was written for `identity` and `diff_id`; only the start of the body is
+/// decompressed.
+pub(crate) fn peek_uncompressed(file: &[u8], identity: &str, diff_id: &str) -> Option<u64> {
+    let (head, payload) = file.split_at_checked(HEADER)?;
+    let sum = head.get(HEADER - 32..)?;
+    if head.get(..8)? != MAGIC
+        || u32::from_le_bytes(head.get(8..12)?.try_into().ok()?) != VERSION
+        || Sha256::digest(payload).as_slice() != sum
+    {
+        return None;
+    }
+    // identity, diff_id, blob digest and two varints: a few KiB at most
+    let want = (identity.len() + diff_id.len() + 4096) as u64;
+    let mut start = Vec::new();
+    zstd::stream::read::Decoder::new(payload)
+        .ok()?
+        .take(want)
+        .read_to_end(&mut start)
+        .ok()?;
+    let mut c = Cursor { rest: &start };
+    if c.str()? != identity || c.str()? != diff_id {
+        return None;
+    }
+    c.str()?; // blob digest
+    c.varint()?; // blob size
+    c.varint()
+}
+
 /// Reads a body.
 struct Cursor<'a> {
     rest: &'a [u8],

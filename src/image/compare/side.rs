@@ -57,6 +57,8 @@ pub struct Side {
     pub caches: Vec<SideCache>,
     /// Installed packages.
     pub packages: Inventory,
+    /// The base image, as far as it was found (see [`super::base`]).
+    pub base: super::SideBase,
 }
 
 impl Side {
@@ -121,6 +123,7 @@ impl Side {
                 })
                 .collect(),
             packages,
+            base: super::SideBase::default(),
         }
     }
 }

@@ -7,7 +7,8 @@
 use super::auth::{Challenge, parse_challenge, token_of};
 use super::creds::{self, Credentials};
 use super::reference::{Reference, host_without_port};
-use std::sync::{Mutex, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use ureq::http::Response;
 
@@ -21,6 +22,32 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 const MAX_ERROR_BODY: u64 = 64 << 10;
 /// Largest token endpoint answer.
 const MAX_TOKEN_BODY: u64 = 1 << 20;
+
+/// Connect (and name lookup) timeout of [`FailFast`] requests.
+pub const FAST_CONNECT: Duration = Duration::from_secs(3);
+
+/// Lookups that must not keep a run waiting (base-image facts): one attempt per request when
+/// the registry cannot be reached, a [`FAST_CONNECT`] timeout, and a host that could not be
+/// reached once is not tried again for the rest of the run (shared by every clone of the
+/// options). Statuses such as 429 and 503 are still retried: the registry answered.
+#[derive(Debug, Default)]
+pub struct FailFast {
+    /// Origin -> why it could not be reached.
+    unreachable: Mutex<HashMap<String, String>>,
+}
+
+impl FailFast {
+    fn known(&self, origin: &str) -> Option<String> {
+        self.unreachable.lock().ok()?.get(origin).cloned()
+    }
+
+    fn remember(&self, origin: &str, why: &str) {
+        if let Ok(mut m) = self.unreachable.lock() {
+            m.entry(origin.to_string())
+                .or_insert_with(|| why.to_string());
+        }
+    }
+}
 
 /// The response body type.
 pub(crate) type Body = ureq::Body;
@@ -45,6 +72,8 @@ pub(crate) struct Client {
     creds: OnceLock<Result<Option<Credentials>, String>>,
     /// `Authorization` header value earned by the last challenge.
     auth: Mutex<Option<String>>,
+    /// Set for lookups that must fail fast.
+    fast: Option<Arc<FailFast>>,
 }
 
 /// Is `host` (`host[:port]`) reached over plain HTTP? Loopback always (as Docker does), else
@@ -59,13 +88,19 @@ pub(crate) fn is_insecure(registry: &str, insecure: &[String]) -> bool {
             .any(|i| i.eq_ignore_ascii_case(registry) || i.eq_ignore_ascii_case(&h))
 }
 
-fn agent() -> ureq::Agent {
+fn agent(fast: bool) -> ureq::Agent {
     use ureq::tls::{RootCerts, TlsConfig};
+    let (connect, response) = if fast {
+        (FAST_CONNECT, Duration::from_secs(15))
+    } else {
+        (Duration::from_secs(15), Duration::from_secs(60))
+    };
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_connect(Some(Duration::from_secs(15)))
-        .timeout_recv_response(Some(Duration::from_secs(60)))
+        .timeout_resolve(Some(connect))
+        .timeout_connect(Some(connect))
+        .timeout_recv_response(Some(response))
         .timeout_per_read(Some(Duration::from_secs(60)))
         .user_agent(concat!("dlint/", env!("CARGO_PKG_VERSION")))
         .tls_config(
@@ -166,10 +201,19 @@ impl Client {
     /// A client for `r`'s repository. A registry allowed plain HTTP (loopback, or
     /// `--insecure-registry`) is still reached over HTTPS when it answers HTTPS, as Docker does;
     /// its certificate is verified all the same.
-    pub(crate) fn new(r: &Reference, insecure: &[String], cli_creds: Option<String>) -> Client {
-        let agent = agent();
+    /// With `fast`, see [`FailFast`].
+    pub(crate) fn new(
+        r: &Reference,
+        insecure: &[String],
+        cli_creds: Option<String>,
+        fast: Option<Arc<FailFast>>,
+    ) -> Client {
+        let agent = agent(fast.is_some());
         let https = format!("https://{}", r.api_host());
-        let origin = if is_insecure(&r.registry, insecure) && !speaks_https(&agent, &https) {
+        let origin = if is_insecure(&r.registry, insecure)
+            && fast.as_ref().is_none_or(|f| f.known(&https).is_none())
+            && !speaks_https(&agent, &https)
+        {
             format!("http://{}", r.api_host())
         } else {
             https
@@ -183,6 +227,26 @@ impl Client {
             cli_creds,
             creds: OnceLock::new(),
             auth: Mutex::new(None),
+            fast,
+        }
+    }
+
+    /// With [`FailFast`]: the failure of an earlier request to `url`'s origin, if any.
+    fn known_unreachable(&self, url: &str) -> Option<String> {
+        self.fast.as_ref()?.known(origin_of(url))
+    }
+
+    /// Whether to retry a connection failure: not with [`FailFast`], which remembers the origin.
+    fn retry_connection(&self, url: &str, e: &ureq::Error, attempt: u32) -> bool {
+        if !transient_error(e) {
+            return false;
+        }
+        match &self.fast {
+            Some(f) => {
+                f.remember(origin_of(url), &e.to_string());
+                false
+            }
+            None => attempt < ATTEMPTS,
         }
     }
 
@@ -225,6 +289,10 @@ impl Client {
         let mut attempt = 1;
         let mut challenged = false;
         loop {
+            if let Some(why) = self.known_unreachable(&url) {
+                let host = origin_of(&url).to_string();
+                return Err(self.fail(what, format!("{host}: {why} (not tried again)")));
+            }
             let own_origin = origin_of(&url).eq_ignore_ascii_case(&self.origin);
             let mut req = self.agent.get(&url);
             if let Some(a) = accept {
@@ -238,7 +306,7 @@ impl Client {
             }
             let resp = match req.call() {
                 Ok(r) => r,
-                Err(e) if transient_error(&e) && attempt < ATTEMPTS => {
+                Err(e) if self.retry_connection(&url, &e, attempt) => {
                     std::thread::sleep(backoff(attempt, None));
                     attempt += 1;
                     continue;
@@ -373,6 +441,9 @@ impl Client {
             .unwrap_or_else(|| format!("repository:{}:pull", self.repository));
         let mut attempt = 1;
         loop {
+            if let Some(why) = self.known_unreachable(realm) {
+                return Err(self.fail(what, format!("token from {realm_host}: {why}")));
+            }
             let mut req = self.agent.get(realm).query("scope", &scope);
             if let Some(s) = ch.param("service") {
                 req = req.query("service", s);
@@ -382,7 +453,7 @@ impl Client {
             }
             let ctx = format!("token from {realm_host}");
             match req.call() {
-                Err(e) if transient_error(&e) && attempt < ATTEMPTS => {}
+                Err(e) if self.retry_connection(realm, &e, attempt) => {}
                 Err(e) => {
                     return Err(self.fail(what, format!("{ctx}: {e}")));
                 }

@@ -30,7 +30,7 @@ fn next_page(link: &str, repository: &str) -> Option<String> {
 /// Every tag of `r`'s repository, in the registry's order.
 pub fn list_tags(r: &Reference, opts: &RegistryOptions) -> Result<Vec<String>, String> {
     let creds = opts.creds.as_ref().map(|c| c.expose().to_string());
-    let client = Client::new(r, &opts.insecure, creds);
+    let client = Client::new(r, &opts.insecure, creds, opts.fail_fast.clone());
     let mut out = Vec::new();
     let mut path = "tags/list?n=1000".to_string();
     for _ in 0..MAX_PAGES {

@@ -395,6 +395,13 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
     );
     size_tr(&mut s, "caches left", &c.caches.bytes);
     let _ = writeln!(s, "</table>");
+    let _ = writeln!(
+        s,
+        "<h2>Base image</h2><p>A: {}<br>B: {}<br>{}</p>",
+        esc(&super::base::side_line(&c.base.a)),
+        esc(&super::base::side_line(&c.base.b)),
+        esc(&super::base::split_line(c))
+    );
 
     let l = &c.layers;
     let _ = writeln!(

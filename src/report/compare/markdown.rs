@@ -96,6 +96,10 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
     if let Some(g) = gate {
         writeln!(out, "\n{}", cell(&gate_line(g)))?;
     }
+    writeln!(out, "\n**Base image**\n")?;
+    writeln!(out, "- A: {}", cell(&super::base::side_line(&c.base.a)))?;
+    writeln!(out, "- B: {}", cell(&super::base::side_line(&c.base.b)))?;
+    writeln!(out, "- {}", cell(&super::base::split_line(c)))?;
 
     let l = &c.layers;
     writeln!(

@@ -140,6 +140,10 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
         String::new(),
     ]);
     tab.write("", out)?;
+    writeln!(out, "\nBase image:")?;
+    writeln!(out, "  A: {}", super::base::side_line(&c.base.a))?;
+    writeln!(out, "  B: {}", super::base::side_line(&c.base.b))?;
+    writeln!(out, "  {}", super::base::split_line(c))?;
 
     let l = &c.layers;
     writeln!(
