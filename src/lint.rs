@@ -9,6 +9,7 @@ pub mod helpers;
 pub mod ignore;
 pub mod index_readers;
 pub mod pages;
+pub mod project;
 pub mod read;
 pub mod registry;
 pub mod removals;
@@ -55,7 +56,12 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
         Some(r) => crate::semantic::StageBases::resolve(df, r),
         None => crate::semantic::StageBases::default(),
     };
-    let model = SemanticModel::with_bases(df, config.target.as_deref(), &bases);
+    let model = SemanticModel::with_build_args(
+        df,
+        config.target.as_deref(),
+        &bases,
+        config.build_args.clone(),
+    );
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {
@@ -169,6 +175,9 @@ pub struct LintedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Set when the file could not be read or is not UTF-8; the run then exits 2.
     pub error: Option<crate::Error>,
+    /// The compose service or bake target whose build this lint is (`None` for a Dockerfile
+    /// linted on its own).
+    pub origin: Option<project::Origin>,
 }
 
 /// Reads and lints one file. An unreadable file gives one DL1002 finding; a file that is not
@@ -182,6 +191,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
                 source: String::new(),
                 diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
                 error: Some(e),
+                origin: None,
             };
         }
     };
@@ -192,6 +202,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
             source: String::new(),
             diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
             error: Some(e),
+            origin: None,
         };
     }
     let decoded = read::decode(bytes);
@@ -208,6 +219,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         source: decoded.text,
         diagnostics,
         error,
+        origin: None,
     }
 }
 
@@ -338,6 +350,7 @@ mod tests {
                 fix: None,
             }],
             error: None,
+            origin: None,
         }
     }
 

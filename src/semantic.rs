@@ -24,7 +24,7 @@ pub mod windows;
 
 pub use bases::StageBases;
 pub use distro::sh_is_dash;
-pub use scope::Env;
+pub use scope::{BuildArgs, Env};
 pub use shell::ShellInEffect;
 pub use stages::StageFacts;
 pub use users::Home;
@@ -88,7 +88,18 @@ impl<'a> SemanticModel<'a> {
     /// platforms): the shells start from the base's `SHELL`, and [`SemanticModel::base_facts`]
     /// answers.
     pub fn with_bases(df: &'a Dockerfile, target: Option<&str>, bases: &'a StageBases) -> Self {
-        let scopes = Scopes::new(df);
+        Self::with_build_args(df, target, bases, scope::BuildArgs::new())
+    }
+
+    /// As [`SemanticModel::with_bases`], for a build given `build_args` (`--build-arg`, a
+    /// compose service's or bake target's `args`): every ARG of such a name takes its value.
+    pub fn with_build_args(
+        df: &'a Dockerfile,
+        target: Option<&str>,
+        bases: &'a StageBases,
+        build_args: scope::BuildArgs,
+    ) -> Self {
+        let scopes = Scopes::with_build_args(df, build_args);
         let stages = StageGraph::new(df, target, &scopes.globals);
         let shells = shell::shells(df, &stages, bases);
         let shell = |index: usize| {
