@@ -175,3 +175,18 @@ fn bad_build_files_are_one_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("docker buildx bake --print"));
 }
+
+#[test]
+fn fix_refuses_a_build_file() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let compose = t.path().join("compose.yaml");
+    let text = "services:\n  w:\n    build:\n      dockerfile_inline: |\n        FROM alpine\n        RUN pip install x\n";
+    std::fs::write(&compose, text).expect("write");
+    let out = dlint(t.path())
+        .args(["fix", "compose.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a compose/bake file"));
+    assert_eq!(std::fs::read_to_string(&compose).expect("read"), text);
+}
