@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 pub mod compare;
 pub mod completions;
+pub mod docker_plugin;
 pub mod explain;
 pub mod explore;
 pub mod fix;
@@ -20,6 +21,7 @@ pub mod man;
 pub mod merge;
 pub mod optimize;
 pub mod parse;
+mod project;
 pub mod registry;
 pub mod rules;
 pub mod shared;
@@ -92,6 +94,11 @@ pub enum Command {
     Man(man::ManArgs),
     /// Run the language server for editors (LSP over stdin/stdout).
     Lsp(lsp::LspArgs),
+    /// Install dlint as the Docker CLI plugin `docker lint` (~/.docker/cli-plugins).
+    InstallDockerPlugin(docker_plugin::InstallArgs),
+    /// Print the Docker CLI plugin metadata (Docker runs this; see `install-docker-plugin`).
+    #[command(hide = true)]
+    DockerCliPluginMetadata,
 }
 
 const SUBCOMMANDS: &[&str] = &[
@@ -110,6 +117,8 @@ const SUBCOMMANDS: &[&str] = &[
     "completions",
     "man",
     "lsp",
+    "install-docker-plugin",
+    "docker-cli-plugin-metadata",
     "help",
 ];
 
@@ -131,6 +140,7 @@ impl Cli {
         T: Into<OsString> + Clone,
     {
         let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        docker_plugin::plugin_args(&mut args);
         let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
         let insert_lint = match first.as_deref() {
             None => true,
@@ -213,5 +223,7 @@ pub fn run(cli: Cli) -> crate::Result<ExitCode> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::InstallDockerPlugin(args) => docker_plugin::run_install(args),
+        Command::DockerCliPluginMetadata => docker_plugin::run_metadata(),
     }
 }

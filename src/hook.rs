@@ -197,6 +197,7 @@ pub fn lint_changed(
             path: PathBuf::from(path),
             source,
             error: None,
+            origin: None,
         });
     }
     Ok(linted)

@@ -10,6 +10,7 @@ pub mod helpers;
 pub mod ignore;
 pub mod index_readers;
 pub mod pages;
+pub mod project;
 pub mod read;
 pub mod registry;
 pub mod removals;
@@ -64,7 +65,13 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
             }
             rule.shell_check().map(|c| (id, c))
         }));
-    let model = SemanticModel::with_checks(df, config.target.as_deref(), &bases, &checks);
+    let model = SemanticModel::for_build(
+        df,
+        config.target.as_deref(),
+        &bases,
+        &checks,
+        config.build_args.clone(),
+    );
     for rule in registry.rules() {
         let meta = rule.meta();
         if !enabled(meta.id) {
@@ -178,6 +185,9 @@ pub struct LintedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Set when the file could not be read or is not UTF-8; the run then exits 2.
     pub error: Option<crate::Error>,
+    /// The compose service or bake target whose build this lint is (`None` for a Dockerfile
+    /// linted on its own).
+    pub origin: Option<project::Origin>,
 }
 
 /// Reads and lints one file. An unreadable file gives one DL1002 finding; a file that is not
@@ -191,6 +201,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
                 source: String::new(),
                 diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
                 error: Some(e),
+                origin: None,
             };
         }
     };
@@ -201,6 +212,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
             source: String::new(),
             diagnostics: vec![read::unreadable(&e, dockerfile::Span::new(0, 0))],
             error: Some(e),
+            origin: None,
         };
     }
     let decoded = read::decode(bytes);
@@ -217,6 +229,7 @@ pub fn lint_path(registry: &Registry, path: &Path, config: &Config) -> LintedFil
         source: decoded.text,
         diagnostics,
         error,
+        origin: None,
     }
 }
 
@@ -347,6 +360,7 @@ mod tests {
                 fix: None,
             }],
             error: None,
+            origin: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! Every format is written by [`render`]; one call renders one run (all files).
 
 use crate::dockerfile::{LineIndex, Span};
+use crate::lint::project::Origin;
 use crate::lint::{Diagnostic, Registry, RuleEntry, Severity, pages};
 use std::io::{self, IsTerminal, Write};
 
@@ -37,6 +38,8 @@ pub struct FileReport {
     pub lines: LineIndex,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The compose service or bake target whose build this is, if any.
+    pub origin: Option<Origin>,
 }
 
 impl FileReport {
@@ -58,6 +61,16 @@ impl FileReport {
             source,
             lines,
             diagnostics,
+            origin: None,
+        }
+    }
+
+    /// `d`'s message, after `[service web] ` when the file was linted for a compose service
+    /// or bake target (for the one-line formats).
+    pub fn message<'d>(&self, d: &'d Diagnostic) -> std::borrow::Cow<'d, str> {
+        match &self.origin {
+            Some(o) => format!("[{} {}] {}", o.kind, o.name, d.message).into(),
+            None => d.message.as_str().into(),
         }
     }
 
@@ -79,6 +92,7 @@ pub fn file_reports(files: &[crate::lint::LintedFile]) -> Vec<FileReport> {
             lines: crate::dockerfile::LineIndex::new(&f.source),
             source: f.source.clone(),
             diagnostics: f.diagnostics.clone(),
+            origin: f.origin.clone(),
         })
         .collect()
 }
@@ -319,7 +333,7 @@ pub fn write_compact(files: &[FileReport], out: &mut dyn Write) -> io::Result<()
                 col,
                 d.severity,
                 d.rule,
-                one_line(&d.message)
+                one_line(&f.message(d))
             )?;
         }
     }

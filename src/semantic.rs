@@ -26,7 +26,7 @@ pub mod workdir;
 
 pub use bases::StageBases;
 pub use distro::sh_is_dash;
-pub use scope::Env;
+pub use scope::{BuildArgs, Env};
 pub use shell::ShellInEffect;
 pub use stages::StageFacts;
 pub use users::Home;
@@ -104,7 +104,19 @@ impl<'a> SemanticModel<'a> {
         bases: &'a StageBases,
         checks: &ScChecks,
     ) -> Self {
-        let scopes = Scopes::new(df);
+        Self::for_build(df, target, bases, checks, scope::BuildArgs::new())
+    }
+
+    /// As [`SemanticModel::with_checks`], for a build given `build_args` (`--build-arg`, a
+    /// compose service's or bake target's `args`): every ARG of such a name takes its value.
+    pub fn for_build(
+        df: &'a Dockerfile,
+        target: Option<&str>,
+        bases: &'a StageBases,
+        checks: &ScChecks,
+        build_args: scope::BuildArgs,
+    ) -> Self {
+        let scopes = Scopes::with_build_args(df, build_args);
         let stages = StageGraph::new(df, target, &scopes.globals);
         let shells = shell::shells(df, &stages, bases);
         let shell = |index: usize| {

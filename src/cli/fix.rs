@@ -63,6 +63,15 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             failed = true;
             continue;
         }
+        if crate::lint::project::is_build_file_path(path) {
+            eprintln!(
+                "dlint: error: {}: a compose/bake file; `dlint fix` edits Dockerfiles, so name \
+                 the Dockerfiles its builds use",
+                path.display()
+            );
+            failed = true;
+            continue;
+        }
         let source = match crate::lint::read::read_utf8(path) {
             Ok(s) => s,
             Err(e) => {

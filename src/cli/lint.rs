@@ -68,6 +68,10 @@ pub struct LintArgs {
     /// Without it every build target (a stage no other stage uses, and the last) counts.
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
+    /// A build argument `NAME=VALUE` (`NAME` alone: its value from the environment), the value
+    /// of every ARG of that name for the variable rules; repeatable.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub build_arg: Vec<String>,
     /// The build context directory, for its `.dockerignore` (default: each Dockerfile's
     /// directory).
     #[arg(long, value_name = "DIR")]
@@ -95,6 +99,14 @@ pub(crate) fn overrides(args: &LintArgs) -> Overrides {
         report_unused_ignores: args.report_unused_ignores,
         target: args.target.clone(),
         context: args.context.clone(),
+        build_args: args
+            .build_arg
+            .iter()
+            .filter_map(|a| match a.split_once('=') {
+                Some((k, v)) => Some((k.to_string(), v.to_string())),
+                None => std::env::var(a).ok().map(|v| (a.clone(), v)),
+            })
+            .collect(),
         shellcheck: args.shellcheck.clone(),
         ..Overrides::default()
     };
@@ -108,17 +120,19 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     let registry = crate::rules::registry();
     let overrides = overrides(&args);
     let cfg = args.config.resolve_with(&overrides)?;
-    let found = lint::discover::expand(&args.paths);
+    let mut found = lint::discover::expand(&args.paths);
+    let projects = super::project::load_all(&args.paths, &mut found);
     for e in &found.errors {
         eprintln!("dlint: error: {e}");
     }
-    if found.files.is_empty() && found.errors.is_empty() {
+    let builds: usize = projects.iter().map(|p| p.builds.len()).sum();
+    if found.files.is_empty() && builds == 0 && found.errors.is_empty() {
         return Err(Error::Usage(if args.paths.is_empty() {
             "no Dockerfile found under the current directory (looked for Dockerfile, \
              Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*)"
                 .into()
         } else {
-            "no Dockerfile found in the given directories".into()
+            "no Dockerfile (or compose/bake file with a build) found in the given paths".into()
         }));
     }
     if cfg.verbose {
@@ -138,6 +152,13 @@ pub fn run(args: LintArgs) -> Result<ExitCode> {
     } else {
         lint::lint_files_nearest(registry, &found.files, &cfg, &overrides)?
     };
+    files.extend(lint::project::lint_builds(
+        registry,
+        &projects,
+        &cfg,
+        &overrides,
+        args.config.is_explicit(),
+    )?);
     if let Some(name) = &args.stdin_filename {
         for f in files.iter_mut().filter(|f| f.path.as_os_str() == "-") {
             f.path = name.clone();

@@ -96,6 +96,9 @@ pub struct Config {
     /// The build context directory (`context:`, `--context`), for its `.dockerignore`;
     /// without one, each Dockerfile's directory.
     pub context: Option<PathBuf>,
+    /// Build arguments (`--build-arg`, a compose service's or bake target's `args`): the
+    /// values of the ARGs of those names for the variable rules.
+    pub build_args: crate::semantic::BuildArgs,
     /// A `shellcheck` program (`shellcheck:`, `--shellcheck`) to run on the RUN bodies as
     /// well, for the ShellCheck codes dlint does not build in.
     pub shellcheck: Option<PathBuf>,
@@ -535,6 +538,8 @@ pub struct Overrides {
     pub target: Option<String>,
     /// `--context`, replacing the config's.
     pub context: Option<PathBuf>,
+    /// `--build-arg NAME=VALUE`, in order (a later one of a name wins).
+    pub build_args: Vec<(String, String)>,
     /// `--shellcheck`, replacing the config's.
     pub shellcheck: Option<PathBuf>,
     /// `--base-facts`, replacing the config's.
@@ -605,6 +610,7 @@ impl Config {
         }
         self.disable_ignore_pragma |= o.disable_ignore_pragma;
         self.report_unused_ignores |= o.report_unused_ignores;
+        self.build_args.extend(o.build_args.iter().cloned());
         if o.target.is_some() {
             self.target.clone_from(&o.target);
         }

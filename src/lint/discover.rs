@@ -20,6 +20,9 @@ pub const STDIN: &str = "-";
 pub struct Discovered {
     /// Files to lint, sorted and without duplicates; may contain [`STDIN`].
     pub files: Vec<PathBuf>,
+    /// Compose and bake files (named, or found by a walk: see
+    /// [`super::project::is_build_file_name`]), sorted and without duplicates.
+    pub build_files: Vec<PathBuf>,
     /// Problems found while expanding (unreadable directory, glob that matched nothing…);
     /// each one makes the run exit 2, but the files found are still linted.
     pub errors: Vec<Error>,
@@ -70,6 +73,8 @@ pub fn expand_in(cwd: &Path, args: &[PathBuf]) -> Discovered {
         let resolved = cwd.join(arg);
         if text == STDIN {
             found.files.push(arg.clone());
+        } else if !resolved.is_dir() && super::project::is_build_file_path(arg) {
+            found.build_files.push(without_curdir(arg));
         } else if resolved.is_dir() {
             walk(cwd, arg, None, &mut found);
         } else if !resolved.exists() && text.contains(['*', '?', '[', '{']) {
@@ -99,6 +104,8 @@ pub fn expand_in(cwd: &Path, args: &[PathBuf]) -> Discovered {
     }
     found.files.sort();
     found.files.dedup();
+    found.build_files.sort();
+    found.build_files.dedup();
     found
 }
 
@@ -136,6 +143,7 @@ fn walk(cwd: &Path, dir: &Path, glob: Option<&GlobMatcher>, found: &mut Discover
         cwd.join(dir)
     };
     let files = Mutex::new(Vec::new());
+    let build_files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     WalkBuilder::new(&root)
         .hidden(false)
@@ -143,7 +151,7 @@ fn walk(cwd: &Path, dir: &Path, glob: Option<&GlobMatcher>, found: &mut Discover
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel()
         .run(|| {
-            let (files, errors, root) = (&files, &errors, &root);
+            let (files, build_files, errors, root) = (&files, &build_files, &errors, &root);
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
@@ -169,13 +177,27 @@ fn walk(cwd: &Path, dir: &Path, glob: Option<&GlobMatcher>, found: &mut Discover
                     Some(m) => m.is_match(&shown),
                     None => entry.file_name().to_str().is_some_and(is_dockerfile_name),
                 };
-                if keep && let Ok(mut f) = files.lock() {
+                let build_file = glob.is_none()
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(super::project::is_build_file_name);
+                if build_file && let Ok(mut f) = build_files.lock() {
+                    f.push(shown);
+                } else if keep && let Ok(mut f) = files.lock() {
                     f.push(shown);
                 }
                 WalkState::Continue
             })
         });
     found.files.extend(files.into_inner().unwrap_or_default());
+    found.build_files.extend(
+        build_files
+            .into_inner()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| without_curdir(p)),
+    );
     found.errors.extend(errors.into_inner().unwrap_or_default());
 }
 

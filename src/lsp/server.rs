@@ -1,17 +1,24 @@
-//! The language server loop: one thread reads and answers messages in order (linting a
-//! Dockerfile takes about a millisecond, so every change is linted at once, without debouncing).
+//! The language server loop: a reader thread parses messages from the client, and this
+//! thread answers them in order. `didOpen` and `didSave` are linted at once; `didChange` waits
+//! until the text is still ([`super::debounce`]), and any request first lints what waits, so
+//! code actions and hover see the current text. Config files are watched
+//! (`workspace/didChangeWatchedFiles`, registered when the client can): when one changes,
+//! every open document is linted again.
 
 use super::convert;
+use super::debounce::Pending;
 use super::document::{Document, uri_path};
 use super::transport::{self, Frame, TransportError};
 use crate::lint::Registry;
 use crate::lint::discover::is_dockerfile_name;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    LogMessage, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, Formatting, HoverRequest, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Formatting, HoverRequest, RegisterCapability, Request as _,
+};
 use lsp_types::{
     CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
@@ -24,6 +31,21 @@ use lsp_types::{
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// The config file names whose change re-lints the open documents.
+const CONFIG_FILES: &[&str] = &[
+    ".dlint.yaml",
+    ".dlint.yml",
+    ".hadolint.yaml",
+    ".hadolint.yml",
+    "dlint.yaml",
+    "hadolint.yaml",
+];
+
+/// Frames read ahead of the server (the reader waits when the server is this far behind).
+const READ_AHEAD: usize = 64;
 
 /// Why the server stopped.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +67,12 @@ pub struct Server<'r, W: Write> {
     root: PathBuf,
     initialized: bool,
     shutdown: bool,
+    /// Changes waiting for their lint.
+    pending: Pending,
+    /// Whether the client registers file watchers on request.
+    can_watch: bool,
+    /// The id of the next request the server sends.
+    next_id: i32,
 }
 
 impl<'r, W: Write> Server<'r, W> {
@@ -57,13 +85,40 @@ impl<'r, W: Write> Server<'r, W> {
             root,
             initialized: false,
             shutdown: false,
+            pending: Pending::default(),
+            can_watch: false,
+            next_id: 0,
         }
     }
 
-    /// Serves messages read from `input` until `exit` (Ok when it followed `shutdown`).
-    pub fn run(&mut self, input: &mut impl BufRead) -> Result<(), ServerError> {
+    /// Serves messages read from `input` (on a thread of its own) until `exit` (Ok when it
+    /// followed `shutdown`). Debounced lints run when their time comes between messages.
+    pub fn run<R: BufRead + Send + 'static>(&mut self, input: R) -> Result<(), ServerError> {
+        let (tx, rx) = mpsc::sync_channel(READ_AHEAD);
+        std::thread::spawn(move || {
+            let mut input = input;
+            loop {
+                let frame = transport::read_frame(&mut input);
+                let end = matches!(frame, Ok(Frame::Eof) | Err(_));
+                if tx.send(frame).is_err() || end {
+                    break;
+                }
+            }
+        });
         loop {
-            match transport::read_frame(input)? {
+            let frame = match self.pending.next_due() {
+                Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                    Ok(frame) => frame,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        let due = self.pending.take_due(Instant::now());
+                        self.lint_changes(due)?;
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => Ok(Frame::Eof),
+                },
+                None => rx.recv().unwrap_or(Ok(Frame::Eof)),
+            };
+            match frame? {
                 Frame::Eof => return Err(ServerError::NoShutdown),
                 Frame::Invalid(resp) => {
                     transport::write_value(&mut self.out, &resp).map_err(ServerError::Write)?
@@ -96,8 +151,24 @@ impl<'r, W: Write> Server<'r, W> {
         self.send(Response::new_err(id, code as i32, msg).into())
     }
 
+    /// Lints changes that waited, publishing with their versions.
+    fn lint_changes(
+        &mut self,
+        changes: Vec<(Uri, super::debounce::Change)>,
+    ) -> Result<(), ServerError> {
+        for (uri, change) in changes {
+            if self.docs.contains_key(&uri) {
+                self.lint(uri, change.text, Some(change.version))?;
+            }
+        }
+        Ok(())
+    }
+
     fn request(&mut self, req: Request) -> Result<(), ServerError> {
         let Request { id, method, params } = req;
+        // answers read the documents: what waits is linted first
+        let waiting = self.pending.take_all();
+        self.lint_changes(waiting)?;
         if self.shutdown {
             return self.error(
                 id,
@@ -107,6 +178,10 @@ impl<'r, W: Write> Server<'r, W> {
         }
         if method == "initialize" {
             self.initialized = true;
+            self.can_watch = params
+                .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
             return self.reply(id, capabilities());
         }
         if !self.initialized {
@@ -157,12 +232,22 @@ impl<'r, W: Write> Server<'r, W> {
             return Ok(()); // notifications before initialize are dropped, as the spec says
         }
         match n.method.as_str() {
+            "initialized" if self.can_watch => return self.watch_config_files(),
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     let d = p.text_document;
                     if d.language_id == "dockerfile" || is_dockerfile_uri(&d.uri) {
+                        self.pending.remove(&d.uri);
                         return self.lint(d.uri, d.text, Some(d.version));
                     }
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+                    && p.changes.iter().any(|c| is_config_uri(&c.uri))
+                {
+                    return self.relint_all();
                 }
             }
             DidChangeTextDocument::METHOD => {
@@ -173,7 +258,8 @@ impl<'r, W: Write> Server<'r, W> {
                     && change.range.is_none()
                 {
                     let d = p.text_document;
-                    return self.lint(d.uri, change.text, Some(d.version));
+                    self.pending
+                        .push(d.uri, change.text, d.version, Instant::now());
                 }
             }
             DidSaveTextDocument::METHOD => {
@@ -181,18 +267,60 @@ impl<'r, W: Write> Server<'r, W> {
                 if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params)
                     && let Some(doc) = self.docs.get(&p.text_document.uri)
                 {
-                    let text = p.text.unwrap_or_else(|| doc.text.clone());
-                    return self.lint(p.text_document.uri, text, None);
+                    let waiting = self.pending.remove(&p.text_document.uri);
+                    let (text, version) = match (p.text, waiting) {
+                        (Some(t), w) => (t, w.map(|c| c.version)),
+                        (None, Some(c)) => (c.text, Some(c.version)),
+                        (None, None) => (doc.text.clone(), None),
+                    };
+                    return self.lint(p.text_document.uri, text, version);
                 }
             }
             DidCloseTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params)
                     && self.docs.remove(&p.text_document.uri).is_some()
                 {
+                    self.pending.remove(&p.text_document.uri);
                     return self.publish(p.text_document.uri, Vec::new(), None);
                 }
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// Asks the client to watch the config files (`client/registerCapability`); its answer is
+    /// not needed.
+    fn watch_config_files(&mut self) -> Result<(), ServerError> {
+        let watchers: Vec<serde_json::Value> = CONFIG_FILES
+            .iter()
+            .map(|name| serde_json::json!({ "globPattern": format!("**/{name}") }))
+            .collect();
+        let params = serde_json::json!({ "registrations": [{
+            "id": "dlint-config-files",
+            "method": DidChangeWatchedFiles::METHOD,
+            "registerOptions": { "watchers": watchers },
+        }]});
+        self.next_id += 1;
+        let req = Request::new(
+            RequestId::from(self.next_id),
+            RegisterCapability::METHOD.into(),
+            params,
+        );
+        self.send(req.into())
+    }
+
+    /// Lints every open document again (a config file changed), waiting changes included.
+    fn relint_all(&mut self) -> Result<(), ServerError> {
+        let waiting = self.pending.take_all();
+        self.lint_changes(waiting)?;
+        let open: Vec<(Uri, String)> = self
+            .docs
+            .iter()
+            .map(|(u, d)| (u.clone(), d.text.clone()))
+            .collect();
+        for (uri, text) in open {
+            self.lint(uri, text, None)?;
         }
         Ok(())
     }
@@ -273,6 +401,14 @@ fn is_dockerfile_uri(uri: &Uri) -> bool {
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .is_some_and(is_dockerfile_name)
+}
+
+/// True when the URI names a config file ([`CONFIG_FILES`]).
+fn is_config_uri(uri: &Uri) -> bool {
+    uri.as_str()
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| CONFIG_FILES.contains(&name))
 }
 
 /// What the server offers: full-text sync with save notifications, code actions, hover,

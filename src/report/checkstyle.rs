@@ -29,7 +29,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
                 out,
                 r#"    <error line="{line}" column="{col}" severity="{}" message="{}" source="{}"/>"#,
                 severity(d.severity),
-                escape(&format!("{} ({})", d.message, d.name)),
+                escape(&format!("{} ({})", f.message(d), d.name)),
                 escape(d.rule),
             )?;
         }

@@ -39,7 +39,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
                 "::{} file={file},line={line},endLine={end_line}{cols},title={}::{}",
                 command(d.severity),
                 escape_property(&format!("{} {}", d.rule, d.name)),
-                escape_data(&d.message),
+                escape_data(&f.message(d)),
             )?;
         }
     }

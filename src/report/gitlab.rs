@@ -63,7 +63,12 @@ pub fn fingerprint(path: &str, rule: &str, text: &str, ordinal: usize) -> String
 
 /// Fingerprints of a file's findings, in order (shared with SARIF's partialFingerprints).
 pub(super) fn fingerprints(f: &FileReport) -> Vec<String> {
-    let path = display_path(&f.path);
+    // one Dockerfile built by two services has findings of each: the name keeps them apart
+    let path = match &f.origin {
+        Some(o) => format!("{}#{}", display_path(&f.path), o.name),
+        None => display_path(&f.path).to_string(),
+    };
+    let path = path.as_str();
     let mut seen: HashMap<(&str, String), usize> = HashMap::new();
     f.diagnostics
         .iter()
@@ -90,7 +95,7 @@ pub(super) fn write(files: &[FileReport], out: &mut dyn Write) -> io::Result<()>
         for (d, fp) in f.diagnostics.iter().zip(fps) {
             let ((begin, _), (end, _)) = f.positions(d.span);
             issues.push(Issue {
-                description: format!("{} {}: {}", d.rule, d.name, d.message),
+                description: format!("{} {}: {}", d.rule, d.name, f.message(d)),
                 check_name: d.rule,
                 fingerprint: fp,
                 severity: severity(d.severity),

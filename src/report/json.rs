@@ -12,6 +12,7 @@
 //!     "file": "path", "line": 3, "column": 1, "end_line": 4, "end_column": 12,   // 1-based, end exclusive
 //!     "rule": "DL3009", "name": "apt-lists-not-removed", "severity": "info",
 //!     "message": "...",
+//!     "origin": { "file": "compose.yaml", "kind": "service" | "target", "name": "web" },  // only for compose/bake builds
 //!     "fix": null | { "description": "...", "applicability": "safe" | "unsafe", "edits": [ {
 //!        "line": 3, "column": 1, "end_line": 3, "end_column": 5,
 //!        "start_offset": 20, "end_offset": 24,                                    // byte offsets
@@ -61,7 +62,16 @@ struct Finding<'a> {
     name: &'a str,
     severity: &'static str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<OriginJson<'a>>,
     fix: Option<FixJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct OriginJson<'a> {
+    file: String,
+    kind: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -123,6 +133,11 @@ pub(super) fn write(
                 name: d.name,
                 severity: d.severity.as_str(),
                 message: &d.message,
+                origin: f.origin.as_ref().map(|o| OriginJson {
+                    file: o.file.display().to_string(),
+                    kind: o.kind,
+                    name: &o.name,
+                }),
                 fix,
             });
         }

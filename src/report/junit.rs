@@ -67,7 +67,10 @@ pub(super) fn write(
                     let ((l, c), _) = f.positions(d.span);
                     format!(
                         "{}:{l}:{c}: {} {} {}",
-                        f.path, d.severity, d.rule, d.message
+                        f.path,
+                        d.severity,
+                        d.rule,
+                        f.message(d)
                     )
                 })
                 .collect();

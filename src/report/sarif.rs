@@ -134,6 +134,13 @@ pub(super) fn write(
                 }],
                 "partialFingerprints": { "dlintFingerprint/v1": fp },
             });
+            if let (Some(o), Some(obj)) = (&f.origin, result.as_object_mut()) {
+                // the compose service / bake target whose build this finding is of
+                obj.insert(
+                    "properties".into(),
+                    json!({ "origin": { "file": o.file.display().to_string(), "kind": o.kind, "name": o.name } }),
+                );
+            }
             if let (Some(fix), Some(obj)) = (&d.fix, result.as_object_mut()) {
                 let replacements: Vec<Value> = fix
                     .edits

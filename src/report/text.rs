@@ -124,6 +124,11 @@ fn frame(f: &FileReport, d: &Diagnostic, renderer: &Renderer) -> String {
         .id(d.rule)
         .element(snippet);
     let help;
+    let origin;
+    if let Some(o) = &f.origin {
+        origin = format!("linted as the build of {o}");
+        group = group.element(Level::NOTE.message(origin.as_str()));
+    }
     if let Some(fix) = &d.fix {
         help = format!("[{} fix] {}", fix.applicability.as_str(), fix.description);
         group = group.element(Level::HELP.message(help.as_str()));

@@ -28,18 +28,31 @@ pub(super) struct Scopes {
     cursor: RefCell<Option<(usize, usize, Env)>>,
     /// Per stage: name -> (instruction index, value needs no quoting), in file order.
     declared: Vec<HashMap<String, Vec<(usize, Declared)>>>,
+    /// Build arguments (`--build-arg`, compose/bake `args`): the value of every ARG of that
+    /// name, in place of its default.
+    build_args: BuildArgs,
 }
+
+/// Build arguments by name (`docker build --build-arg NAME=VALUE`).
+pub type BuildArgs = std::collections::BTreeMap<String, String>;
 
 impl Scopes {
     /// The scopes of `df` (global ARGs now, stage scopes when asked for).
     pub(super) fn new(df: &Dockerfile) -> Self {
+        Self::with_build_args(df, BuildArgs::new())
+    }
+
+    /// [`Scopes::new`] for a build given `build_args`: a declared ARG takes the build
+    /// argument's value instead of its default (an undeclared one stays invisible, as in
+    /// BuildKit).
+    pub(super) fn with_build_args(df: &Dockerfile, build_args: BuildArgs) -> Self {
         let mut globals = Env::default();
         let mut global_args = Vec::new();
         for ins in &df.instructions {
             match &ins.kind {
                 InstructionKind::From { .. } => break,
                 InstructionKind::Arg(kvs) => {
-                    apply_arg(df, &mut globals, None, kvs);
+                    apply_arg(df, &mut globals, None, &build_args, kvs);
                     global_args.extend(kvs.iter().map(|kv| {
                         (
                             kv.key.value.clone(),
@@ -56,6 +69,7 @@ impl Scopes {
             global_args,
             cursor: RefCell::new(None),
             declared: declared_names(df),
+            build_args,
         }
     }
 
@@ -70,6 +84,7 @@ impl Scopes {
     ) -> Option<R> {
         let inst = df.instructions.get(index)?;
         let globals = &self.globals;
+        let args = &self.build_args;
         let stage = match inst.stage {
             Some(s) if !matches!(inst.kind, InstructionKind::From { .. }) => s,
             _ => return Some(f(globals)),
@@ -81,18 +96,18 @@ impl Scopes {
         let pos = order.partition_point(|&i| i < index);
         let Ok(mut cursor) = self.cursor.try_borrow_mut() else {
             // `f` of an outer call asked again: compute this one on its own
-            let mut env = stage_start_env(df, graph, stage, globals);
+            let mut env = stage_start_env(df, graph, stage, globals, args);
             for &i in order.get(..pos).unwrap_or(&[]) {
-                apply_scope(df, &mut env, i, globals);
+                apply_scope(df, &mut env, i, globals, args);
             }
             return Some(f(&env));
         };
         let (from, mut env) = match cursor.take() {
             Some((s, p, env)) if s == stage && p <= pos => (p, env),
-            _ => (0, stage_start_env(df, graph, stage, globals)),
+            _ => (0, stage_start_env(df, graph, stage, globals, args)),
         };
         for &i in order.get(from..pos).unwrap_or(&[]) {
-            apply_scope(df, &mut env, i, globals);
+            apply_scope(df, &mut env, i, globals, args);
         }
         let (_, _, env) = cursor.insert((stage, pos, env));
         Some(f(env))
@@ -176,12 +191,22 @@ fn declared_names(df: &Dockerfile) -> Vec<HashMap<String, Vec<(usize, Declared)>
 }
 
 /// Applies one ARG instruction: its values are expanded in the environment from before it
-/// (computed first, then inserted), `ARG NAME` without default imports the global value.
-fn apply_arg(df: &Dockerfile, env: &mut Env, globals: Option<&Env>, kvs: &[KeyValue]) {
+/// (computed first, then inserted), `ARG NAME` without default imports the global value; a
+/// build argument of that name wins over both.
+fn apply_arg(
+    df: &Dockerfile,
+    env: &mut Env,
+    globals: Option<&Env>,
+    build_args: &BuildArgs,
+    kvs: &[KeyValue],
+) {
     let values: Vec<(String, Option<String>)> = kvs
         .iter()
         .map(|kv| {
             let name = kv.key.value.clone();
+            if let Some(v) = build_args.get(&name) {
+                return (name, Some(v.clone()));
+            }
             let value = match &kv.raw_value {
                 Some(raw) => Some(
                     env.expand(raw, df.escape)
@@ -215,9 +240,9 @@ fn apply_env(df: &Dockerfile, env: &mut Env, kvs: &[KeyValue]) {
 
 /// Applies top-level instruction `index` to `env` if it is an ARG or ENV of a stage
 /// (`globals` for `ARG NAME` without default).
-fn apply_scope(df: &Dockerfile, env: &mut Env, index: usize, globals: &Env) {
+fn apply_scope(df: &Dockerfile, env: &mut Env, index: usize, globals: &Env, args: &BuildArgs) {
     match df.instructions.get(index).map(|ins| &ins.kind) {
-        Some(InstructionKind::Arg(kvs)) => apply_arg(df, env, Some(globals), kvs),
+        Some(InstructionKind::Arg(kvs)) => apply_arg(df, env, Some(globals), args, kvs),
         Some(InstructionKind::Env(kvs)) => apply_env(df, env, kvs),
         _ => {}
     }
@@ -226,7 +251,13 @@ fn apply_scope(df: &Dockerfile, env: &mut Env, index: usize, globals: &Env) {
 /// The environment a stage starts with, right after its FROM: the ENV its bases within the file
 /// set (at most [`MAX_BASE_HOPS`] of them; ARGs end with their stage), otherwise empty (the
 /// base image's ENV is unknown).
-fn stage_start_env(df: &Dockerfile, graph: &StageGraph, stage: usize, globals: &Env) -> Env {
+fn stage_start_env(
+    df: &Dockerfile,
+    graph: &StageGraph,
+    stage: usize,
+    globals: &Env,
+    args: &BuildArgs,
+) -> Env {
     let chain = graph.chain(stage);
     let mut env = HashMap::new();
     for &s in chain.iter().skip(1).take(MAX_BASE_HOPS).rev() {
@@ -240,7 +271,7 @@ fn stage_start_env(df: &Dockerfile, graph: &StageGraph, stage: usize, globals: &
             .map(|st| &st.instructions[..])
             .unwrap_or(&[])
         {
-            apply_scope(df, &mut scope, i, globals);
+            apply_scope(df, &mut scope, i, globals, args);
         }
         env = scope.env;
     }

@@ -337,6 +337,92 @@ fn conversation_over_pipes() {
 }
 
 #[test]
+fn debounce_and_config_watching() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let config = dir.path().join(".dlint.yaml");
+    std::fs::write(&config, "ignored: [DL3008]\n").expect("config");
+    let path = dir.path().join("Dockerfile");
+    let uri = file_uri(&path);
+    let mut c = Client::start(dir.path());
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": caps}),
+    );
+    c.notify("initialized", json!({}));
+    // the server asks to watch the config files
+    let reg = c.recv();
+    assert_eq!(reg["method"], "client/registerCapability", "{reg}");
+    let watchers = reg["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
+    assert!(
+        watchers.contains("**/.dlint.yaml") && watchers.contains("**/.hadolint.yaml"),
+        "{watchers}"
+    );
+    c.write_raw(
+        json!({"jsonrpc": "2.0", "id": reg["id"], "result": null})
+            .to_string()
+            .as_bytes(),
+    );
+
+    let text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+    c.open(&uri, text);
+    let first = c.diagnostics(&uri);
+    assert!(first.iter().any(|d| d["code"] == "DL3009"), "{first:?}");
+
+    // five changes 10 ms apart: one publish, for the last version and text
+    let mut sent = Vec::new();
+    for v in 2..=6 {
+        let body = if v == 6 {
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n".to_string()
+        } else {
+            format!("FROM debian:12\nRUN apt-get install -y curl{v}\n")
+        };
+        let change =
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": body}]});
+        c.notify("textDocument/didChange", change);
+        sent.push(Instant::now());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // a loaded machine may stall the sender past the 100 ms quiet time: only then may an
+    // earlier version be published
+    let stalled = sent
+        .windows(2)
+        .any(|w| w[1] - w[0] >= Duration::from_millis(90));
+    let published = loop {
+        let v = c.recv();
+        if v["method"] != "textDocument/publishDiagnostics" {
+            continue;
+        }
+        if v["params"]["version"] == json!(6) {
+            break v;
+        }
+        assert!(stalled, "an intermediate version was published: {v}");
+    };
+    let codes: Vec<&str> = published["params"]["diagnostics"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!codes.contains(&"DL3009"), "{codes:?}");
+    assert!(codes.contains(&"DL3015"), "{codes:?}");
+    let more = c.rx.recv_timeout(Duration::from_millis(400));
+    assert!(more.is_err(), "a second publish: {more:?}");
+
+    // the config changes: the open document is linted again with it
+    std::fs::write(&config, "ignored: [DL3008, DL3015]\n").expect("config");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
+    );
+    let after = c.diagnostics(&uri);
+    assert!(after.iter().all(|d| d["code"] != "DL3015"), "{after:?}");
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("wait").success());
+}
+
+#[test]
 fn first_diagnostics_on_100_line_dockerfiles() {
     let Some(corpus) = crate::shared::dir("corpus/dockerfiles") else {
         return;
@@ -457,7 +543,7 @@ mod hostile {
             let mut out = Vec::new();
             let mut server = dlint::lsp::Server::new(dlint::rules::registry(), &mut out,
                                                      std::env::temp_dir());
-            let _ = server.run(&mut std::io::Cursor::new(input.into_bytes()));
+            let _ = server.run(std::io::Cursor::new(input.into_bytes()));
             prop_assert!(!out.is_empty());
         }
     }
