@@ -84,7 +84,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         &open(&args.platform_b, &args.image_b),
         &opts,
     )?;
-    super::layer_cache::report(opts.cache.as_ref());
+    super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
     let cmp = compare::compare(
         &a,
         &b,

@@ -149,7 +149,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         }
         _ => (image::analyze(&img, &opts)?, None),
     };
-    super::layer_cache::report(opts.cache.as_ref());
+    super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();
