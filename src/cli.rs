@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod hook;
 pub mod image;
 mod image_scan;
+mod jsonl_stream;
 pub mod layer_cache;
 pub mod lint;
 pub mod lsp;

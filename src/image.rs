@@ -42,7 +42,7 @@ pub mod testkit;
 pub mod tree;
 mod walk;
 
-pub use analyze::{AnalyzeOptions, analyze, analyze_with_ledger};
+pub use analyze::{AnalyzeOptions, LayerSink, analyze, analyze_with_ledger};
 pub use caches::CACHE_DIRS;
 pub use error::ImageError;
 pub use history::clean_created_by;

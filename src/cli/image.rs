@@ -133,6 +133,16 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         cache: args.cache.cache(&config)?,
         ..AnalyzeOptions::default()
     };
+    // jsonl without --dockerfile (whose lines are known only after the analysis): each
+    // layer's lines are written as soon as the layer is walked, then dropped
+    let stream = (args.format == ImageFormat::Jsonl && args.dockerfile.is_none())
+        .then(|| super::jsonl_stream::JsonlStream::open(args.output.as_deref()))
+        .transpose()?;
+    let mut opts = opts;
+    if let Some(st) = &stream {
+        st.header(&img);
+        opts.on_layer = Some(st.sink());
+    }
     let (mut report, findings) = match (&args.dockerfile, html) {
         (Some(path), true) => {
             let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
@@ -150,6 +160,10 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         _ => (image::analyze(&img, &opts)?, None),
     };
     super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
+    if let Some(st) = stream {
+        st.finish(&report)?;
+        return gate_exit(&report, &gates);
+    }
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();
@@ -190,7 +204,12 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         })?,
         None => super::write_stdout(&out)?,
     }
-    let failures = gates::check(&report, &gates);
+    gate_exit(&report, &gates)
+}
+
+/// Checks the gates: exit 0, or each failure on stderr and exit 1.
+fn gate_exit(report: &image::ImageReport, gates: &gates::Gates) -> Result<ExitCode> {
+    let failures = gates::check(report, gates);
     if failures.is_empty() {
         return Ok(ExitCode::from(super::EXIT_OK));
     }
