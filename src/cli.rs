@@ -12,6 +12,7 @@ pub mod fix;
 pub mod fmt;
 pub mod hook;
 pub mod image;
+mod image_family;
 mod image_scan;
 mod jsonl_stream;
 pub mod layer_cache;

@@ -21,6 +21,7 @@ pub mod cache;
 mod caches;
 pub mod compare;
 mod error;
+pub mod family;
 pub mod fleet;
 pub mod gates;
 mod history;

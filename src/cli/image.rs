@@ -20,6 +20,8 @@ pub enum ImageFormat {
     Csv,
     /// One self-contained HTML page: layer chart, per-layer file trees, treemap (use -o).
     Html,
+    /// With several images: the shared layers as Markdown tables.
+    Markdown,
 }
 
 /// Arguments of `dlint image`.
@@ -27,8 +29,9 @@ pub enum ImageFormat {
 pub struct ImageArgs {
     /// docker-archive tar (`docker save`), OCI layout directory, OCI archive tar, or a registry
     /// image: `docker://HOST[:PORT]/NAME[:TAG|@DIGEST]`, `oci://…`, or `NAME:TAG` (Docker Hub).
+    /// Several images: the layers they share (same diff_id) and the bytes that saves.
     #[arg(required_unless_present = "from_file")]
-    pub input: Option<PathBuf>,
+    pub input: Vec<PathBuf>,
     /// Analyse every image listed in FILE (one reference or path per line; `-`: stdin),
     /// writing one summary line per image (--format jsonl).
     #[arg(long, value_name = "FILE", conflicts_with = "input")]
@@ -100,10 +103,17 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if let Some(list) = &args.from_file {
         return super::image_scan::run(&args, list, &args.config.resolve()?);
     }
-    let Some(input) = &args.input else {
-        return Err(Error::Usage("an image or --from-file is required".into()));
-    };
     let config = args.config.resolve()?;
+    let input = match args.input.as_slice() {
+        [] => return Err(Error::Usage("an image or --from-file is required".into())),
+        [one] => one,
+        several => return super::image_family::run(&args, several, &config),
+    };
+    if args.format == ImageFormat::Markdown {
+        return Err(Error::Usage(
+            "--format markdown is the shared-layer report of several images; for one image use text, json or html".into(),
+        ));
+    }
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
@@ -185,6 +195,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         ImageFormat::Jsonl => crate::report::image::to_jsonl(&report, &mut out),
         ImageFormat::Csv if args.files => crate::report::image::files_csv(&report, &mut out),
         ImageFormat::Csv => crate::report::image::layers_csv(&report, &mut out),
+        ImageFormat::Markdown => Ok(()), // refused above for one image
         ImageFormat::Html => {
             let limits = crate::report::image::HtmlLimits::default();
             crate::report::image::render_html(&report, findings.as_ref(), &limits, &mut out)
@@ -208,7 +219,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
 }
 
 /// Checks the gates: exit 0, or each failure on stderr and exit 1.
-fn gate_exit(report: &image::ImageReport, gates: &gates::Gates) -> Result<ExitCode> {
+pub(super) fn gate_exit(report: &image::ImageReport, gates: &gates::Gates) -> Result<ExitCode> {
     let failures = gates::check(report, gates);
     if failures.is_empty() {
         return Ok(ExitCode::from(super::EXIT_OK));
