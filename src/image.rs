@@ -25,6 +25,7 @@ pub mod family;
 pub mod fleet;
 pub mod gates;
 mod history;
+mod leb128;
 pub mod ledger;
 mod manifest;
 mod member;
