@@ -69,7 +69,10 @@ impl JsonlStream {
     /// The `image` line.
     pub fn header(&self, img: &Image) {
         let r = ImageReport::before_analysis(img);
-        self.with(|w| crate::report::image::jsonl_header(&r, w));
+        self.with(|w| {
+            crate::report::image::jsonl_header(&r, w)?;
+            w.flush()
+        });
     }
 
     /// The sink writing each layer's lines (and flushing them) as the layer arrives.
