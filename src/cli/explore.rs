@@ -44,9 +44,9 @@ pub struct ExploreArgs {
 /// What the analysing thread sends the UI.
 enum Msg {
     /// The next layer, applied to the overlay model.
-    Layer(LayerSummary),
+    Layer(Box<LayerSummary>),
     /// The whole analysis (and the priced findings with `--dockerfile`).
-    Done(Result<(ImageReport, Option<OptimizeReport>)>),
+    Done(Box<Result<(ImageReport, Option<OptimizeReport>)>>),
 }
 
 /// Runs `dlint explore`: the analysis runs on a thread of its own and sends each layer as it is
@@ -83,7 +83,7 @@ pub fn run(args: ExploreArgs) -> Result<ExitCode> {
         layer_files: true,
         cache: args.cache.cache(&config)?,
         on_layer: Some(LayerSink::new(move |l| {
-            let _ = layer_tx.send(Msg::Layer(l));
+            let _ = layer_tx.send(Msg::Layer(Box::new(l)));
         })),
         ..AnalyzeOptions::default()
     };
@@ -92,7 +92,7 @@ pub fn run(args: ExploreArgs) -> Result<ExitCode> {
     // detached: quitting before the analysis ends does not wait for it
     std::thread::spawn(move || {
         let done = analyse(&img, opts, config, dockerfile, target);
-        let _ = tx.send(Msg::Done(done));
+        let _ = tx.send(Msg::Done(Box::new(done)));
     });
     let io = |source| Error::Io {
         path: PathBuf::from("<terminal>"),
@@ -104,12 +104,14 @@ pub fn run(args: ExploreArgs) -> Result<ExitCode> {
         loop {
             loop {
                 match rx.try_recv() {
-                    Ok(Msg::Layer(l)) => e.push_layer(l),
-                    Ok(Msg::Done(Ok((report, findings)))) => e.finish(report, findings),
-                    Ok(Msg::Done(Err(err))) => {
-                        failed = Some(err);
-                        return Ok(());
-                    }
+                    Ok(Msg::Layer(l)) => e.push_layer(*l),
+                    Ok(Msg::Done(done)) => match *done {
+                        Ok((report, findings)) => e.finish(report, findings),
+                        Err(err) => {
+                            failed = Some(err);
+                            return Ok(());
+                        }
+                    },
                     Err(mpsc::TryRecvError::Empty) => break,
                     Err(mpsc::TryRecvError::Disconnected) => {
                         if e.reading.is_some() {

@@ -55,7 +55,8 @@ pub fn render_text(f: &Family, out: &mut dyn Write) -> io::Result<()> {
     if f.shared.is_empty() {
         writeln!(out, "No layer is shared.")?;
     } else {
-        writeln!(out, "{} shared layers", f.shared.len())?;
+        let n = f.shared.len();
+        writeln!(out, "{n} shared layer{}", if n == 1 { "" } else { "s" })?;
         writeln!(
             out,
             "  {:<12}  {:>10}  {:>10}  {:<16}  created by",

@@ -141,7 +141,7 @@ fn shared_layers_of_a_family_built_by_umoci() {
     assert_eq!(own(2), 0, "the re-tagged base owns nothing");
     // text and markdown say the same
     let text = String::from_utf8(dlint(&[&api, &worker, &same]).stdout).unwrap();
-    assert!(text.contains("1 shared layers"), "{text}");
+    assert!(text.contains("1 shared layer\n"), "{text}");
     assert!(text.contains("#1:0 #2:0 #3:0"), "{text}");
     let md = String::from_utf8(dlint(&["-f", "markdown", &api, &worker, &same]).stdout).unwrap();
     assert!(md.contains("### Shared layers of 3 images"), "{md}");
