@@ -12,6 +12,7 @@ use std::io::{self, IsTerminal, Write};
 mod checkstyle;
 pub mod compare;
 pub mod diff;
+pub mod family;
 pub mod fleet;
 mod github;
 mod gitlab;

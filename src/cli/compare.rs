@@ -132,7 +132,7 @@ pub fn run(args: CompareArgs) -> crate::Result<ExitCode> {
         &hint,
     )?;
     super::shared::print_base_notes(&config);
-    super::layer_cache::report(opts.cache.as_ref());
+    super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
     let cmp = compare::compare(
         &a,
         &b,

@@ -20,6 +20,8 @@ pub enum ImageFormat {
     Csv,
     /// One self-contained HTML page: layer chart, per-layer file trees, treemap (use -o).
     Html,
+    /// With several images: the shared layers as Markdown tables.
+    Markdown,
 }
 
 /// Arguments of `dlint image`.
@@ -27,8 +29,9 @@ pub enum ImageFormat {
 pub struct ImageArgs {
     /// docker-archive tar (`docker save`), OCI layout directory, OCI archive tar, or a registry
     /// image: `docker://HOST[:PORT]/NAME[:TAG|@DIGEST]`, `oci://…`, or `NAME:TAG` (Docker Hub).
+    /// Several images: the layers they share (same diff_id) and the bytes that saves.
     #[arg(required_unless_present = "from_file")]
-    pub input: Option<PathBuf>,
+    pub input: Vec<PathBuf>,
     /// Analyse every image listed in FILE (one reference or path per line; `-`: stdin),
     /// writing one summary line per image (--format jsonl).
     #[arg(long, value_name = "FILE", conflicts_with = "input")]
@@ -103,9 +106,6 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if let Some(list) = &args.from_file {
         return super::image_scan::run(&args, list, &args.config.resolve()?);
     }
-    let Some(input) = &args.input else {
-        return Err(Error::Usage("an image or --from-file is required".into()));
-    };
     // with a Dockerfile, base-image facts as for `dlint optimize` (default: the registry)
     let mut overrides = crate::lint::config::Overrides {
         registry: args.registry.options(),
@@ -117,6 +117,16 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     };
     args.base.apply_to(&mut overrides, default);
     let config = args.config.resolve_with(&overrides)?;
+    let input = match args.input.as_slice() {
+        [] => return Err(Error::Usage("an image or --from-file is required".into())),
+        [one] => one,
+        several => return super::image_family::run(&args, several, &config),
+    };
+    if args.format == ImageFormat::Markdown {
+        return Err(Error::Usage(
+            "--format markdown is the shared-layer report of several images; for one image use text, json or html".into(),
+        ));
+    }
     let gates = gates::Gates {
         max_size: args.max_size,
         max_layer_size: args.max_layer_size,
@@ -149,6 +159,16 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if let (Some(r), Some(c)) = (&config.base_resolver, &opts.cache) {
         r.use_layer_cache(c.clone());
     }
+    // jsonl without --dockerfile (whose lines are known only after the analysis): each
+    // layer's lines are written as soon as the layer is walked, then dropped
+    let stream = (args.format == ImageFormat::Jsonl && args.dockerfile.is_none())
+        .then(|| super::jsonl_stream::JsonlStream::open(args.output.as_deref()))
+        .transpose()?;
+    let mut opts = opts;
+    if let Some(st) = &stream {
+        st.header(&img);
+        opts.on_layer = Some(st.sink());
+    }
     let (mut report, findings) = match (&args.dockerfile, html) {
         (Some(path), true) => {
             let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
@@ -167,7 +187,11 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         _ => (image::analyze(&img, &opts)?, None),
     };
     super::shared::print_base_notes(&config);
-    super::layer_cache::report(opts.cache.as_ref());
+    super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
+    if let Some(st) = stream {
+        st.finish(&report)?;
+        return gate_exit(&report, &gates);
+    }
     if let Some(path) = &args.dockerfile {
         let df = crate::dockerfile::parse(&crate::lint::read::read_utf8(path)?);
         let target = args.target.as_deref();
@@ -189,6 +213,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         ImageFormat::Jsonl => crate::report::image::to_jsonl(&report, &mut out),
         ImageFormat::Csv if args.files => crate::report::image::files_csv(&report, &mut out),
         ImageFormat::Csv => crate::report::image::layers_csv(&report, &mut out),
+        ImageFormat::Markdown => Ok(()), // refused above for one image
         ImageFormat::Html => {
             let limits = crate::report::image::HtmlLimits::default();
             crate::report::image::render_html(&report, findings.as_ref(), &limits, &mut out)
@@ -208,7 +233,12 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
         })?,
         None => super::write_stdout(&out)?,
     }
-    let failures = gates::check(&report, &gates);
+    gate_exit(&report, &gates)
+}
+
+/// Checks the gates: exit 0, or each failure on stderr and exit 1.
+pub(super) fn gate_exit(report: &image::ImageReport, gates: &gates::Gates) -> Result<ExitCode> {
+    let failures = gates::check(report, gates);
     if failures.is_empty() {
         return Ok(ExitCode::from(super::EXIT_OK));
     }

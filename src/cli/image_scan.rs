@@ -65,7 +65,7 @@ pub fn run(args: &ImageArgs, list: &Path, config: &crate::lint::Config) -> Resul
             .and_then(|()| out.flush())
             .map_err(super::stdout_error)?;
     }
-    super::layer_cache::report(opts.cache.as_ref());
+    super::layer_cache::report(opts.cache.as_ref(), args.cache.verbose || config.verbose);
     if failed > 0 {
         eprintln!("dlint: {failed} image(s) could not be analysed (their lines carry the error)");
     }

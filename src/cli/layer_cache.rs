@@ -20,6 +20,10 @@ pub struct CacheArgs {
     /// Re-read cached layers too, and rewrite entries that do not match them.
     #[arg(long)]
     pub verify_cache: bool,
+    /// Say on stderr what the layer cache did: hits, misses, entries written and rejected
+    /// (also: `verbose: true` in the config).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 impl CacheArgs {
@@ -50,17 +54,42 @@ impl CacheArgs {
                 .map_err(|e| crate::Error::Usage(format!("DLINT_CACHE_MAX: {e}")))?,
             _ => cache::DEFAULT_MAX_BYTES,
         };
-        Ok(Some(
-            LayerCache::new(dir)
-                .with_known_capture(crate::optimize::CAPTURE_GLOBS)
-                .with_max_bytes(max)
-                .with_verify(self.verify_cache),
-        ))
+        let cache = LayerCache::new(dir)
+            .with_known_capture(crate::optimize::CAPTURE_GLOBS)
+            .with_max_bytes(max)
+            .with_verify(self.verify_cache);
+        // the cap holds on reads too: an over-cap directory is trimmed before it is used
+        cache.trim();
+        Ok(Some(cache))
     }
 }
 
-/// Warns on stderr about entries `--verify-cache` found wrong (and rewrote).
-pub fn report(cache: Option<&LayerCache>) {
+/// With `-v` (or `verbose: true` in the config), one stderr line of what the cache did:
+/// `dlint: layer cache: 3 hits, 1 miss, 1 written, 0 rejected (DIR)`.
+fn stats_line(cache: Option<&LayerCache>, verbose: bool) {
+    if !verbose {
+        return;
+    }
+    let Some(c) = cache else {
+        eprintln!("dlint: layer cache: off");
+        return;
+    };
+    let s = c.stats();
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    eprintln!(
+        "dlint: layer cache: {}, {}, {} written, {} rejected ({})",
+        plural(s.hits, "hit", "hits"),
+        plural(s.misses, "miss", "misses"),
+        s.written,
+        s.rejected,
+        c.dir().display()
+    );
+}
+
+/// Warns on stderr about entries `--verify-cache` found wrong (and rewrote); with `verbose`,
+/// also prints the [`stats_line`].
+pub fn report(cache: Option<&LayerCache>, verbose: bool) {
+    stats_line(cache, verbose);
     if let Some(c) = cache {
         let n = c.stats().mismatched;
         if n > 0 {

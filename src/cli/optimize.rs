@@ -101,7 +101,10 @@ pub fn run(args: OptimizeArgs) -> Result<ExitCode> {
     let name = args.dockerfile.display().to_string();
     let report = optimize::run(&df, &name, img.as_ref(), &opts)?;
     super::shared::print_base_notes(&opts.config);
-    super::layer_cache::report(opts.analyze.cache.as_ref());
+    super::layer_cache::report(
+        opts.analyze.cache.as_ref(),
+        args.cache.verbose || opts.config.verbose,
+    );
     let mut out = Vec::new();
     render(&report, args.format, &mut out).map_err(super::stdout_error)?;
     super::write_stdout(&out)?;

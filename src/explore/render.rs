@@ -126,6 +126,25 @@ fn draw_details(f: &mut Frame, e: &Explorer, area: Rect) {
 
 fn draw_image(f: &mut Frame, e: &Explorer, area: Rect) {
     let t = &e.report.totals;
+    if let Some(n) = e.reading {
+        let done = e.report.layers.len();
+        let lines = vec![
+            Line::raw(format!(
+                "Image: {}",
+                e.report.reference.as_deref().unwrap_or(&e.report.archive)
+            )),
+            Line::styled(
+                format!("reading layer {}/{n}…", (done + 1).min(n)),
+                Style::new().fg(Color::Yellow),
+            ),
+            Line::raw("size, efficiency, wasted copies and caches follow"),
+        ];
+        f.render_widget(
+            Paragraph::new(lines).block(title("Image Details", false)),
+            area,
+        );
+        return;
+    }
     let mut lines = vec![
         Line::raw(format!(
             "Image: {}",
@@ -266,6 +285,22 @@ mod tests {
         assert!(s.contains("│  ▾ usr"), "{s}");
         assert!(s.contains("│+       libbig.so"), "{s}");
         insta::assert_snapshot!("explore_first_screen", s);
+    }
+
+    #[test]
+    fn reading_screen_shows_progress() {
+        let d = tempfile::tempdir().unwrap();
+        let img = crate::explore::view::tests::image(d.path());
+        let (layers, _) = crate::explore::view::tests::streamed(&img);
+        let mut e = Explorer::reading(&img);
+        assert!(screen(&e).contains("reading layer 1/3"));
+        for l in layers.into_iter().take(2) {
+            e.push_layer(l);
+        }
+        let s = screen(&e);
+        assert!(s.contains("reading layer 3/3"), "{s}");
+        assert!(s.contains("│+       libbig.so"), "{s}");
+        assert!(!s.contains("Total size"), "no figures before the end: {s}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The explorer's state: selected layer, mode, tree of that layer, filters and the rows shown.
 
 use crate::image::tree::{FileTree, NodeId};
-use crate::image::{Change, FileKind, ImageReport};
+use crate::image::{Change, FileKind, Image, ImageReport, LayerSummary};
 use crate::optimize::OptimizeReport;
 use std::collections::{BTreeMap, HashSet};
 
@@ -71,6 +71,9 @@ pub struct Explorer {
     pub collapsed: HashSet<String>,
     /// Selected row of the tree.
     pub cursor: usize,
+    /// While the analysis runs: the number of layers of the image (those in
+    /// `report.layers` have arrived); `None` once [`Explorer::finish`] took the report.
+    pub reading: Option<usize>,
     regex: Option<regex::Regex>,
     min_size: u64,
     tree: FileTree,
@@ -94,6 +97,7 @@ impl Explorer {
             error: None,
             collapsed: HashSet::new(),
             cursor: 0,
+            reading: None,
             regex: None,
             min_size: 0,
             tree: FileTree::new(),
@@ -101,6 +105,46 @@ impl Explorer {
         };
         e.rebuild();
         e
+    }
+
+    /// An explorer on `img` before any layer has been analysed: layers arrive with
+    /// [`Explorer::push_layer`], the image-wide figures with [`Explorer::finish`].
+    pub fn reading(img: &Image) -> Self {
+        let report = ImageReport::before_analysis(img);
+        let mut e = Explorer::new(report, None);
+        e.reading = Some(img.layers.len());
+        e
+    }
+
+    /// Adds the next layer (in order) while the analysis runs; the tree is rebuilt when the
+    /// layer changes what is shown.
+    pub fn push_layer(&mut self, l: LayerSummary) {
+        let i = l.index;
+        self.report.layers.push(l);
+        let shown = match self.mode {
+            Mode::Layer => i == self.layer,
+            Mode::Aggregated => i <= self.layer,
+        };
+        if shown {
+            self.rebuild();
+        }
+    }
+
+    /// Takes the finished analysis: its figures, wasted copies, caches and findings. Layers
+    /// whose file lists arrived through [`Explorer::push_layer`] keep them (the report's
+    /// layers have none when they were streamed).
+    pub fn finish(&mut self, mut report: ImageReport, findings: Option<OptimizeReport>) {
+        for (old, new) in self.report.layers.iter_mut().zip(report.layers.iter_mut()) {
+            if new.files.is_empty() {
+                new.files = std::mem::take(&mut old.files);
+            }
+        }
+        report.files.clear();
+        self.report = report;
+        self.findings = findings;
+        self.reading = None;
+        self.layer = self.layer.min(self.report.layers.len().saturating_sub(1));
+        self.rebuild();
     }
 
     /// The rows shown, top to bottom.
@@ -309,8 +353,23 @@ pub(crate) mod tests {
     use super::*;
     use crate::image::testkit::{self, ImageSpec, LayerBuilder};
 
-    /// A three-layer image: base files, a layer that modifies and deletes, one that adds.
+    /// The analysis of [`image`].
     pub(crate) fn report() -> ImageReport {
+        let d = tempfile::tempdir().unwrap();
+        let img = image(d.path());
+        let opts = crate::image::AnalyzeOptions {
+            layer_files: true,
+            files: false,
+            ..Default::default()
+        };
+        let mut r = crate::image::analyze(&img, &opts).unwrap();
+        r.archive = "t.tar".into();
+        r
+    }
+
+    /// A three-layer image, `t.tar` in `dir`: base files, a layer that modifies and deletes,
+    /// one that adds.
+    pub(crate) fn image(dir: &std::path::Path) -> crate::image::Image {
         let spec = ImageSpec::new()
             .layer(
                 LayerBuilder::new()
@@ -336,18 +395,67 @@ pub(crate) mod tests {
                 "COPY . /app",
             )
             .tag("explore/test:1");
-        let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("t.tar");
+        let p = dir.join("t.tar");
         std::fs::write(&p, testkit::to_tar(&testkit::docker_blobs(&[spec]))).unwrap();
-        let img = crate::image::open(&p, &Default::default()).unwrap();
+        crate::image::open(&p, &Default::default()).unwrap()
+    }
+
+    /// The analysis of [`image`] streamed: each layer's summary as the sink received it, and
+    /// the final report.
+    pub(crate) fn streamed(img: &crate::image::Image) -> (Vec<LayerSummary>, ImageReport) {
+        let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = {
+            let got = got.clone();
+            crate::image::LayerSink::new(move |l| got.lock().unwrap().push(l))
+        };
         let opts = crate::image::AnalyzeOptions {
             layer_files: true,
             files: false,
+            on_layer: Some(sink),
             ..Default::default()
         };
-        let mut r = crate::image::analyze(&img, &opts).unwrap();
+        let r = crate::image::analyze(img, &opts).unwrap();
+        let layers = std::mem::take(&mut *got.lock().unwrap());
+        (layers, r)
+    }
+
+    #[test]
+    fn layers_fed_one_by_one_end_as_the_whole_report() {
+        let d = tempfile::tempdir().unwrap();
+        let img = image(d.path());
+        let (layers, mut r) = streamed(&img);
+        assert_eq!(layers.len(), 3);
+        assert!(
+            r.layers.iter().all(|l| l.files.is_empty()),
+            "the file lists moved to the sink"
+        );
+        let mut e = Explorer::reading(&img);
+        assert_eq!(e.reading, Some(3));
+        assert!(e.rows().is_empty(), "nothing arrived yet");
+        e.set_mode(Mode::Aggregated);
+        let mut it = layers.into_iter();
+        e.push_layer(it.next().unwrap());
+        assert!(paths(&e).contains(&"+tmp/cache/a".to_string()));
+        // keys work while reading: the next layer is not there yet, the cursor stays
+        e.move_by(1);
+        assert_eq!(e.layer, 0);
+        e.push_layer(it.next().unwrap());
+        e.move_by(1);
+        assert_eq!(e.layer, 1);
+        let p = paths(&e);
+        assert!(p.contains(&"~etc/config".to_string()), "{p:?}");
+        assert!(p.contains(&"-tmp/cache/a".to_string()), "{p:?}");
+        e.push_layer(it.next().unwrap());
+        assert_eq!(e.reading, Some(3), "figures still missing");
         r.archive = "t.tar".into();
-        r
+        e.finish(r, None);
+        assert_eq!(e.reading, None);
+        // the same rows as an explorer opened on the whole report
+        let mut whole = Explorer::new(report(), None);
+        whole.set_mode(Mode::Aggregated);
+        whole.select_layer(1);
+        assert_eq!(paths(&e), paths(&whole));
+        assert_eq!(e.report, whole.report, "files merged back, figures taken");
     }
 
     fn paths(e: &Explorer) -> Vec<String> {

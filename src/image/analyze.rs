@@ -5,7 +5,8 @@ use super::assemble::{InOrder, Ready};
 use super::cache::{self, LayerCache};
 use super::ledger::Ledger;
 use super::schedule::{self, Task};
-use super::{Image, ImageError, ImageReport, read, walk};
+use super::{Image, ImageError, ImageReport, LayerSummary, read, walk};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// How to analyse an image.
@@ -40,6 +41,30 @@ pub struct AnalyzeOptions {
     pub layer_files: bool,
     /// The layer cache (none by default; the CLI uses one unless `--no-cache`).
     pub cache: Option<LayerCache>,
+    /// Receives each layer's summary, in layer order, as soon as the layer is applied to the
+    /// overlay model (while later layers are still being read): `dlint explore` opens on it
+    /// and `--format jsonl` writes it. With [`Self::layer_files`] the layer's file list moves
+    /// to the sink (the final report's layers then have none). Used by [`analyze`] and
+    /// [`analyze_with_ledger`], not by the pair analysis of `compare`.
+    pub on_layer: Option<LayerSink>,
+}
+
+/// A callback taking each layer's [`LayerSummary`] as it is applied (see
+/// [`AnalyzeOptions::on_layer`]); called on the analysing thread.
+#[derive(Clone)]
+pub struct LayerSink(pub Arc<dyn Fn(LayerSummary) + Send + Sync>);
+
+impl LayerSink {
+    /// A sink calling `f`.
+    pub fn new(f: impl Fn(LayerSummary) + Send + Sync + 'static) -> Self {
+        LayerSink(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for LayerSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LayerSink")
+    }
 }
 
 impl Default for AnalyzeOptions {
@@ -57,6 +82,7 @@ impl Default for AnalyzeOptions {
             watch: Vec::new(),
             layer_files: false,
             cache: None,
+            on_layer: None,
         }
     }
 }
@@ -134,6 +160,9 @@ fn analyze_impl(
     }
     if opts.layer_files {
         order.record_changes();
+    }
+    if let Some(sink) = &opts.on_layer {
+        order.stream_to(sink.clone());
     }
     schedule::run(
         &tasks,

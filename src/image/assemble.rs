@@ -51,6 +51,8 @@ pub(crate) struct InOrder<'a> {
     /// outcome: the scheduler's `skip` reads this to leave them out, so the error reported is
     /// the lowest layer's whatever the timing.
     failed: &'a AtomicUsize,
+    /// Receives each layer's summary as soon as it is applied ([`Self::stream_to`]).
+    sink: Option<super::LayerSink>,
 }
 
 impl<'a> InOrder<'a> {
@@ -61,7 +63,15 @@ impl<'a> InOrder<'a> {
             pending: BTreeMap::new(),
             errors: BTreeMap::new(),
             failed,
+            sink: None,
         }
+    }
+
+    /// Hands each layer's summary to `sink` as soon as the layer is applied, in layer order;
+    /// its file list ([`Self::record_changes`]) moves to the sink, and the final report's
+    /// layers have none.
+    pub fn stream_to(&mut self, sink: super::LayerSink) {
+        self.sink = Some(sink);
     }
 
     /// Takes the result of layer `index` and applies every layer that is now ready.
@@ -83,8 +93,14 @@ impl<'a> InOrder<'a> {
             let Some(ready) = self.pending.remove(&at) else {
                 break;
             };
-            if let Err(e) = self.asm.push(ready.scan, &ready.entries) {
-                self.fail(at, e);
+            match self.asm.push(ready.scan, &ready.entries) {
+                Ok(()) => {
+                    if let Some(sink) = &self.sink {
+                        let files = self.asm.take_changes(at);
+                        (sink.0)(self.asm.summary(at, files));
+                    }
+                }
+                Err(e) => self.fail(at, e),
             }
         }
     }
@@ -221,39 +237,55 @@ impl<'a> Assembler<'a> {
         Ok(())
     }
 
-    fn finish(self, opts: &AnalyzeOptions, want_side_files: bool) -> Result<Finished, ImageError> {
+    /// The file list recorded for layer `i` so far, taken out of the model.
+    fn take_changes(&mut self, i: usize) -> Vec<super::LayerFile> {
+        self.m
+            .changes
+            .as_mut()
+            .and_then(|c| c.get_mut(i))
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The summary of applied layer `i`, with `files` as its file list.
+    fn summary(&self, i: usize, files: Vec<super::LayerFile>) -> LayerSummary {
+        let (img, s) = (self.img, self.scans.get(i));
+        let c = self.m.layers.get(i).cloned().unwrap_or_default();
+        LayerSummary {
+            index: i,
+            digest: s.map(|s| s.blob_digest.clone()).unwrap_or_default(),
+            diff_id: s.map(|s| s.diff_id.clone()).unwrap_or_default(),
+            media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
+            compression: s.map(|s| s.compression).unwrap_or_default(),
+            compressed_size: s.map_or(0, |s| s.blob_size),
+            uncompressed_size: s.map_or(0, |s| s.uncompressed_size),
+            file_count: c.files,
+            whiteouts: c.whiteouts,
+            created_by: img.created_by.get(i).cloned().flatten(),
+            bytes_added: c.added,
+            bytes_overwritten: c.overwritten,
+            bytes_removed: c.removed,
+            line: None,
+            first_line: None,
+            files,
+        }
+    }
+
+    fn finish(
+        mut self,
+        opts: &AnalyzeOptions,
+        want_side_files: bool,
+    ) -> Result<Finished, ImageError> {
+        let mut changes = self.m.changes.take().unwrap_or_default().into_iter();
+        let layers: Vec<LayerSummary> = (0..self.scans.len())
+            .map(|i| self.summary(i, changes.next().unwrap_or_default()))
+            .collect();
         let Assembler {
             img,
             mut m,
-            scans,
+            scans: _,
             capture_paths,
         } = self;
-        let mut changes = m.changes.take().unwrap_or_default().into_iter();
-        let layers: Vec<LayerSummary> = scans
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let c = m.layers.get(i).cloned().unwrap_or_default();
-                LayerSummary {
-                    index: i,
-                    digest: s.blob_digest.clone(),
-                    diff_id: s.diff_id.clone(),
-                    media_type: img.layers.get(i).and_then(|l| l.media_type.clone()),
-                    compression: s.compression,
-                    compressed_size: s.blob_size,
-                    uncompressed_size: s.uncompressed_size,
-                    file_count: c.files,
-                    whiteouts: c.whiteouts,
-                    created_by: img.created_by.get(i).cloned().flatten(),
-                    bytes_added: c.added,
-                    bytes_overwritten: c.overwritten,
-                    bytes_removed: c.removed,
-                    line: None,
-                    first_line: None,
-                    files: changes.next().unwrap_or_default(),
-                }
-            })
-            .collect();
         let stored = m.stored_bytes();
         let wasted = m.wasted_bytes();
         let visible = stored - wasted.min(stored);

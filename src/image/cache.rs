@@ -202,6 +202,13 @@ impl LayerCache {
         }
     }
 
+    /// Deletes the least recently used entries until the directory is under the size cap (an
+    /// over-cap directory, e.g. left by a run with a bigger `--cache-max`, is trimmed when a
+    /// command opens it, not only after a write).
+    pub fn trim(&self) {
+        evict::enforce(&self.dir, self.max_bytes);
+    }
+
     /// Records that a valid entry did not match the layer it was re-read from.
     pub(crate) fn note_mismatch(&self) {
         self.stats.mismatched.fetch_add(1, Ordering::Relaxed);

@@ -131,7 +131,7 @@ pub struct LayerSummary {
 }
 
 /// Image-wide figures.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Totals {
     /// Sum of the layer blob sizes.
     pub compressed_size: u64,
@@ -154,7 +154,7 @@ pub struct Totals {
 }
 
 /// What dive (wagoodman/dive) would report, for users comparing numbers.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct DiveCompat {
     /// dive's "efficiency": sum of each path's smallest copy / sum of all copies.
     pub score: f64,
@@ -279,4 +279,28 @@ pub struct ImageReport {
     /// Captured file contents by path (see [`super::AnalyzeOptions::capture`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub captured: BTreeMap<String, CapturedFile>,
+}
+
+impl ImageReport {
+    /// The report of `img` before any layer is read: what the image is (archive, format,
+    /// reference, platform, config digest), no layers, zero totals.
+    pub fn before_analysis(img: &super::Image) -> Self {
+        ImageReport {
+            schema_version: 1,
+            archive: img.path.display().to_string(),
+            format: img.format,
+            reference: img.reference.clone(),
+            platform: img.platform.clone(),
+            config_digest: img.config_digest.clone(),
+            layers: Vec::new(),
+            totals: Totals::default(),
+            dive: DiveCompat::default(),
+            wasted: Vec::new(),
+            largest: Vec::new(),
+            directories: Vec::new(),
+            caches: Vec::new(),
+            files: BTreeMap::new(),
+            captured: BTreeMap::new(),
+        }
+    }
 }

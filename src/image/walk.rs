@@ -56,18 +56,7 @@ const TAG_OTHER: u8 = 4;
 const TAG_WHITEOUT: u8 = 5;
 const TAG_OPAQUE: u8 = 6;
 
-fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        buf.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.push(v as u8);
-}
-
-fn put_str(buf: &mut Vec<u8>, s: &str) {
-    put_varint(buf, s.len() as u64);
-    buf.extend_from_slice(s.as_bytes());
-}
+use super::leb128::{Reader, put_str, put_varint};
 
 impl Entries {
     /// Appends one entry.
@@ -96,7 +85,9 @@ impl Entries {
 
     /// The entries in tar order.
     pub(crate) fn iter(&self) -> EntryIter<'_> {
-        EntryIter { rest: &self.buf }
+        EntryIter {
+            r: Reader::new(&self.buf),
+        }
     }
 
     /// The packed bytes (the layer cache stores them as they are).
@@ -106,8 +97,10 @@ impl Entries {
 
     /// Entries from packed bytes, if every byte decodes (`None` for a malformed buffer).
     pub(crate) fn from_bytes(buf: Vec<u8>) -> Option<Entries> {
-        let mut it = EntryIter { rest: &buf };
-        while !it.rest.is_empty() {
+        let mut it = EntryIter {
+            r: Reader::new(&buf),
+        };
+        while !it.r.rest.is_empty() {
             it.next()?;
         }
         Some(Entries { buf })
@@ -116,51 +109,25 @@ impl Entries {
 
 /// Iterator over [`Entries`].
 pub(crate) struct EntryIter<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> EntryIter<'a> {
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = self.rest.split_first()?;
-            self.rest = rest;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = usize::try_from(self.varint()?).ok()?;
-        if n > self.rest.len() {
-            return None;
-        }
-        let (s, rest) = self.rest.split_at(n);
-        self.rest = rest;
-        std::str::from_utf8(s).ok()
-    }
+    r: Reader<'a>,
 }
 
 impl<'a> Iterator for EntryIter<'a> {
     type Item = RawEntry<'a>;
 
     fn next(&mut self) -> Option<RawEntry<'a>> {
-        let (&tag, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        let op = match tag {
-            TAG_FILE => Op::File(self.varint()?),
+        let r = &mut self.r;
+        let op = match r.byte()? {
+            TAG_FILE => Op::File(r.varint()?),
             TAG_DIR => Op::Dir,
-            TAG_SYMLINK => Op::Symlink(self.str()?),
-            TAG_HARDLINK => Op::Hardlink(self.str()?),
+            TAG_SYMLINK => Op::Symlink(r.str()?),
+            TAG_HARDLINK => Op::Hardlink(r.str()?),
             TAG_OTHER => Op::Other,
             TAG_WHITEOUT => Op::Whiteout,
             TAG_OPAQUE => Op::Opaque,
             _ => return None,
         };
-        let path = self.str()?;
+        let path = r.str()?;
         Some(RawEntry { path, op })
     }
 }

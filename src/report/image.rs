@@ -9,7 +9,7 @@ mod jsonl;
 
 pub use csv::{files_csv, layers_csv};
 pub use html::{HtmlLimits, render_html};
-pub use jsonl::to_jsonl;
+pub use jsonl::{jsonl_header, jsonl_layer, jsonl_tail, to_jsonl};
 
 pub use crate::units::human;
 

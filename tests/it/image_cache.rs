@@ -317,3 +317,95 @@ fn the_config_file_sets_the_cap() {
         "{out:?}"
     );
 }
+
+/// `-v` prints one stderr line of what the cache did: a cold run misses and writes every
+/// layer, a warm run hits every layer.
+#[test]
+fn verbose_prints_hits_and_misses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("a.tar");
+    std::fs::write(
+        &path,
+        testkit::to_tar(&testkit::oci(&[spec(Compression::Gzip, 5)], false)),
+    )
+    .unwrap();
+    let cache = tmp.path().join("cache");
+    let run = || {
+        let out = dlint(&[
+            "image",
+            "--no-config",
+            "-v",
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        err.lines()
+            .find(|l| l.starts_with("dlint: layer cache:"))
+            .unwrap_or_else(|| panic!("no cache line: {err}"))
+            .to_string()
+    };
+    let cold = run();
+    assert!(cold.contains("0 hits, 3 misses, 3 written"), "{cold}");
+    let warm = run();
+    assert!(warm.contains("3 hits, 0 misses, 0 written"), "{warm}");
+    // without -v, no line
+    let out = dlint(&[
+        "image",
+        "--no-config",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("layer cache:"));
+}
+
+/// The cap holds when a cache is opened, not only after a write: a directory over a smaller
+/// `--cache-max` is trimmed, least recently used first, even by a run that writes nothing.
+#[test]
+fn an_over_cap_cache_is_trimmed_when_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("a.tar");
+    std::fs::write(
+        &path,
+        testkit::to_tar(&testkit::oci(&[spec(Compression::Gzip, 6)], false)),
+    )
+    .unwrap();
+    let cache = tmp.path().join("cache");
+    let c = cache.to_str().unwrap();
+    let p = path.to_str().unwrap();
+    assert!(
+        dlint(&["image", "--no-config", "--cache-dir", c, p])
+            .status
+            .success()
+    );
+    let all = entries(&cache);
+    assert_eq!(all.len(), 3);
+    // ages: the first entry oldest, the last newest
+    let now = std::time::SystemTime::now();
+    for (i, e) in all.iter().enumerate() {
+        let f = std::fs::File::options().write(true).open(e).unwrap();
+        f.set_modified(now - std::time::Duration::from_secs(1000 - i as u64 * 10))
+            .unwrap();
+    }
+    let sizes: Vec<u64> = all.iter().map(|e| e.metadata().unwrap().len()).collect();
+    let cap = sizes[1] + sizes[2];
+    // with --no-verify a miss is read but not written, so no write evicts: only the trim
+    // on opening can bring the directory under the cap
+    let out = dlint(&[
+        "image",
+        "--no-config",
+        "--cache-dir",
+        c,
+        "--cache-max",
+        &cap.to_string(),
+        "--no-verify",
+        p,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let left = entries(&cache);
+    assert_eq!(left, all[1..], "the least recently used entry is gone");
+    let total: u64 = left.iter().map(|e| e.metadata().unwrap().len()).sum();
+    assert!(total <= cap, "{total} > {cap}");
+}

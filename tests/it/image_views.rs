@@ -173,7 +173,11 @@ fn jsonl_streams_layer_then_its_files() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines[0]["record"], "image");
-    assert_eq!(lines[0]["totals"]["wasted_bytes"], 4500);
+    assert!(lines[0].get("totals").is_none(), "known only at the end");
+    let totals: Vec<&serde_json::Value> =
+        lines.iter().filter(|v| v["record"] == "totals").collect();
+    assert_eq!(totals.len(), 1);
+    assert_eq!(totals[0]["totals"]["wasted_bytes"], 4500);
     let mut current = None;
     let mut rows = Rows::new();
     for v in &lines[1..] {
@@ -193,7 +197,7 @@ fn jsonl_streams_layer_then_its_files() {
                     v["path"].as_str().unwrap().into(),
                 ));
             }
-            "wasted" | "cache" => current = None,
+            "totals" | "wasted" | "cache" => current = None,
             other => panic!("unknown record {other}"),
         }
     }

@@ -24,6 +24,7 @@ mod hostile_dockerfile;
 mod image_bad_input;
 mod image_cache;
 mod image_cli;
+mod image_family;
 mod image_model;
 mod image_real_tools;
 mod image_registry;

@@ -14,6 +14,7 @@
 //! see docs/performance.md ("Layer cache").
 
 use crate::image::Compression;
+use crate::image::leb128::{Reader, put_str, put_varint};
 use crate::image::walk::{Entries, LayerScan};
 use sha2::{Digest as _, Sha256};
 use std::io::Read as _;
@@ -26,19 +27,6 @@ const HEADER: usize = 8 + 4 + 8 + 8 + 32;
 const MAX_BODY: u64 = 4 << 30;
 /// zstd level: 1 compresses a 1M-path layer's entries about 5x at >500 MB/s.
 const LEVEL: i32 = 1;
-
-fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        buf.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.push(v as u8);
-}
-
-fn put_str(buf: &mut Vec<u8>, s: &str) {
-    put_varint(buf, s.len() as u64);
-    buf.extend_from_slice(s.as_bytes());
-}
 
 /// The uncompressed body of `scan` (see the module doc).
 pub(crate) fn body(scan: &LayerScan, identity: &str) -> Vec<u8> {
@@ -131,7 +119,7 @@ pub(crate) fn peek_uncompressed(file: &[u8], identity: &str, diff_id: &str) -> O
         .take(want)
         .read_to_end(&mut start)
         .ok()?;
-    let mut c = Cursor { rest: &start };
+    let mut c = Reader::new(&start);
     if c.str()? != identity || c.str()? != diff_id {
         return None;
     }
@@ -140,43 +128,10 @@ pub(crate) fn peek_uncompressed(file: &[u8], identity: &str, diff_id: &str) -> O
     c.varint()
 }
 
-/// Reads a body.
-struct Cursor<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Cursor<'a> {
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = self.rest.split_first()?;
-            self.rest = rest;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let n = usize::try_from(self.varint()?).ok()?;
-        let (s, rest) = self.rest.split_at_checked(n)?;
-        self.rest = rest;
-        std::str::from_utf8(s).ok()
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(b)
-    }
-}
-
 /// The scan stored in an entry file, if the file is valid and was written for `identity`.
 pub(crate) fn decode(file: &[u8], identity: &str) -> Option<LayerScan> {
     let body = unpack(file)?;
-    let mut c = Cursor { rest: &body };
+    let mut c = Reader::new(&body);
     if c.str()? != identity {
         return None; // another layer's entry (or capture setting) under this name
     }

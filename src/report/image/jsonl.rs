@@ -1,6 +1,7 @@
 //! `dlint image --format jsonl`: one JSON object per line, for images too big to load as one
-//! document. Each line has a `record` field: one `image` (totals), then each `layer` followed
-//! by its `file` records (with `--files`), then the `wasted` and `cache` records.
+//! document. Each line has a `record` field: one `image` (what it is), then each `layer`
+//! followed by its `file` records (with `--files`), then `totals`, the `wasted` and `cache`
+//! records. The CLI writes each layer's lines as soon as the layer is walked.
 
 use crate::image::{ImageReport, LayerSummary};
 use serde_json::{Value, json};
@@ -41,8 +42,8 @@ fn without_files(l: &LayerSummary) -> LayerSummary {
     }
 }
 
-/// Writes the report as JSON lines.
-pub fn to_jsonl(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
+/// The first line: what the image is (known before any layer is read).
+pub fn jsonl_header(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
     line(
         out,
         &json!({
@@ -53,21 +54,30 @@ pub fn to_jsonl(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
             "reference": r.reference,
             "platform": r.platform,
             "config_digest": r.config_digest,
-            "totals": r.totals,
-            "dive": r.dive,
         }),
-    )?;
-    for l in &r.layers {
-        let head = without_files(l);
-        line(out, &tagged("layer", &head))?;
-        for f in &l.files {
-            let mut v = tagged("file", f);
-            if let Value::Object(m) = &mut v {
-                m.insert("layer".into(), Value::from(l.index));
-            }
-            line(out, &v)?;
+    )
+}
+
+/// One layer's lines: its `layer` record, then a `file` record per listed path.
+pub fn jsonl_layer(l: &LayerSummary, out: &mut dyn Write) -> io::Result<()> {
+    let head = without_files(l);
+    line(out, &tagged("layer", &head))?;
+    for f in &l.files {
+        let mut v = tagged("file", f);
+        if let Value::Object(m) = &mut v {
+            m.insert("layer".into(), Value::from(l.index));
         }
+        line(out, &v)?;
     }
+    Ok(())
+}
+
+/// The lines after the layers: `totals` (with dive's figures), then `wasted` and `cache`.
+pub fn jsonl_tail(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
+    line(
+        out,
+        &json!({ "record": "totals", "totals": r.totals, "dive": r.dive }),
+    )?;
     for w in &r.wasted {
         line(out, &tagged("wasted", w))?;
     }
@@ -75,4 +85,14 @@ pub fn to_jsonl(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
         line(out, &tagged("cache", c))?;
     }
     Ok(())
+}
+
+/// Writes the report as JSON lines: [`jsonl_header`], [`jsonl_layer`] for each layer,
+/// [`jsonl_tail`] (the order `dlint image --format jsonl` streams them in).
+pub fn to_jsonl(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
+    jsonl_header(r, out)?;
+    for l in &r.layers {
+        jsonl_layer(l, out)?;
+    }
+    jsonl_tail(r, out)
 }
