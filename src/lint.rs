@@ -56,15 +56,19 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
         Some(r) => crate::semantic::StageBases::resolve(df, r),
         None => crate::semantic::StageBases::default(),
     };
-    // the built-in ShellCheck checks of the enabled rules: a disabled code is not run at all
-    let checks =
-        crate::shell::builtin_checks::ScChecks::new(registry.rules().iter().filter_map(|rule| {
-            let id = rule.meta().id;
-            if !enabled(id) {
-                return None;
-            }
-            rule.shell_check().map(|c| (id, c))
-        }));
+    // the enabled rules, decided once (a lookup per rule), and their built-in ShellCheck
+    // checks: a disabled code is not run at all
+    let active: Vec<(&dyn Rule, RuleMeta)> = registry
+        .rules()
+        .iter()
+        .map(|rule| (rule.as_ref(), rule.meta()))
+        .filter(|(_, meta)| enabled(meta.id))
+        .collect();
+    let checks = crate::shell::builtin_checks::ScChecks::new(
+        active
+            .iter()
+            .filter_map(|(rule, meta)| rule.shell_check().map(|c| (meta.id, c))),
+    );
     let model = SemanticModel::for_build(
         df,
         config.target.as_deref(),
@@ -72,11 +76,7 @@ pub fn lint_with(registry: &Registry, df: &Dockerfile, config: &Config) -> Vec<D
         &checks,
         config.build_args.clone(),
     );
-    for rule in registry.rules() {
-        let meta = rule.meta();
-        if !enabled(meta.id) {
-            continue;
-        }
+    for &(rule, meta) in &active {
         let mut cx = Context::new(&model, &config.settings, meta);
         // A rule bug must not take the whole run down: report it as a finding instead.
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
