@@ -104,30 +104,37 @@ fn hash_beside(dec: &mut dyn Read) -> io::Result<(Sha256, u64)> {
             }
             (sha, n)
         });
-        let decoded = (|| -> io::Result<()> {
-            loop {
-                let mut buf = back_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
-                let mut len = 0;
-                while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
-                    match dec.read(rest)? {
-                        0 => break,
-                        k => len += k,
-                    }
-                }
-                if len == 0 {
-                    return Ok(());
-                }
-                if tx.send((buf, len)).is_err() {
-                    return Err(io::Error::other("the hashing thread stopped"));
-                }
-            }
-        })();
+        let decoded = send_chunks(dec, &tx, &back_rx);
         drop(tx);
         let tally = hasher
             .join()
             .map_err(|_| io::Error::other("the hashing thread panicked"))?;
         decoded.map(|()| tally)
     })
+}
+
+/// Decodes into [`CHUNK`]s (reusing the buffers that come back) and sends them to the hasher.
+fn send_chunks(
+    dec: &mut dyn Read,
+    tx: &mpsc::SyncSender<(Vec<u8>, usize)>,
+    back: &mpsc::Receiver<Vec<u8>>,
+) -> io::Result<()> {
+    loop {
+        let mut buf = back.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+        let mut len = 0;
+        while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
+            match dec.read(rest)? {
+                0 => break,
+                k => len += k,
+            }
+        }
+        if len == 0 {
+            return Ok(());
+        }
+        if tx.send((buf, len)).is_err() {
+            return Err(io::Error::other("the hashing thread stopped"));
+        }
+    }
 }
 
 /// Reads one layer blob: hashes it, decodes it and hashes the output, on one thread or (with
