@@ -80,6 +80,26 @@ impl Image {
             .unwrap_or(0)
     }
 
+    /// The raw (still compressed) blob of layer `index` as `dlint image` reads it, and its
+    /// size: for the benchmark of the reading floor (`benches/floor.rs`).
+    pub fn layer_blob(
+        &self,
+        index: usize,
+    ) -> Result<(Box<dyn std::io::Read + Send>, u64), ImageError> {
+        let l = self
+            .layers
+            .get(index)
+            .ok_or_else(|| ImageError::format(&self.path, format!("no layer {index}")))?;
+        self.store
+            .open_member(&l.member)
+            .map_err(|message| ImageError::Layer {
+                archive: self.path.clone(),
+                index,
+                digest: l.digest.clone().unwrap_or_else(|| l.member.clone()),
+                message,
+            })
+    }
+
     /// Size of the archive file (0 for a directory).
     pub fn store_size(&self) -> u64 {
         if self.store.is_tar() {

@@ -4,10 +4,11 @@
 
 use super::Compression;
 use globset::GlobSet;
-use sha2::{Digest as _, Sha256};
-use std::io::{self, BufRead, BufReader, Read};
+use sha2::Digest as _;
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc;
+
+mod stream;
 
 /// Largest size a tar header may claim for one file (1 TiB).
 const MAX_ENTRY_SIZE: u64 = 1 << 40;
@@ -184,44 +185,6 @@ impl std::fmt::Display for Hostile {
 
 impl std::error::Error for Hostile {}
 
-/// Reader that hashes (when asked) and counts everything read through it.
-struct HashReader<'a, R> {
-    inner: R,
-    sha: Option<Sha256>,
-    count: u64,
-    progress: Option<&'a indicatif::ProgressBar>,
-}
-
-impl<'a, R> HashReader<'a, R> {
-    fn new(inner: R, hash: bool, progress: Option<&'a indicatif::ProgressBar>) -> Self {
-        HashReader {
-            inner,
-            sha: hash.then(Sha256::new),
-            count: 0,
-            progress,
-        }
-    }
-
-    /// The hash (if asked for) and the byte count.
-    fn tally(self) -> (Option<Sha256>, u64) {
-        (self.sha, self.count)
-    }
-}
-
-impl<R: Read> Read for HashReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let (Some(h), Some(b)) = (self.sha.as_mut(), buf.get(..n)) {
-            h.update(b);
-        }
-        self.count += n as u64;
-        if let Some(p) = self.progress {
-            p.inc(n as u64);
-        }
-        Ok(n)
-    }
-}
-
 fn hex(d: impl AsRef<[u8]>) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(71);
@@ -265,88 +228,9 @@ pub(crate) fn norm_path(raw: &str) -> Result<Option<String>, String> {
     Ok((!out.is_empty()).then_some(out))
 }
 
-/// Uncompressed bytes travel from the decoding thread to the walking thread in chunks of this
-/// size, at most [`CHUNKS_IN_FLIGHT`] at a time (bounded memory per layer).
-const CHUNK: usize = 256 << 10;
-const CHUNKS_IN_FLIGHT: usize = 4;
-
-/// A decoded chunk (buffer, bytes used) or the decoder's error.
-type Chunk = io::Result<(Vec<u8>, usize)>;
-
-/// The walking side of a layer: reads the chunks the decoding thread sends and hands the
-/// buffers back for reuse. The channel closing without an error is the end of the stream.
-struct ChunkReader {
-    rx: mpsc::Receiver<Chunk>,
-    back: mpsc::Sender<Vec<u8>>,
-    cur: Vec<u8>,
-    len: usize,
-    pos: usize,
-}
-
-impl Read for ChunkReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            if let Some(avail) = self.cur.get(self.pos..self.len)
-                && !avail.is_empty()
-            {
-                let n = avail.len().min(buf.len());
-                if let (Some(dst), Some(src)) = (buf.get_mut(..n), avail.get(..n)) {
-                    dst.copy_from_slice(src);
-                }
-                self.pos += n;
-                return Ok(n);
-            }
-            match self.rx.recv() {
-                Ok(Ok((next, len))) => {
-                    let old = std::mem::replace(&mut self.cur, next);
-                    if old.len() == CHUNK {
-                        let _ = self.back.send(old);
-                    }
-                    (self.len, self.pos) = (len, 0);
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
-            }
-        }
-    }
-}
-
-/// Fills `buf` from `r` until it is full or the stream ends; returns the bytes read.
-fn fill(r: &mut (impl Read + ?Sized), buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while let Some(rest) = buf.get_mut(n..) {
-        if rest.is_empty() {
-            break;
-        }
-        match r.read(rest) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
-/// The decompressing reader for `compression` over the raw blob.
-fn decoder<'a, R: Read + 'a>(
-    compression: Compression,
-    raw: R,
-) -> Result<Box<dyn Read + 'a>, String> {
-    Ok(match compression {
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(
-            BufReader::with_capacity(CHUNK, raw),
-        )),
-        Compression::Zstd => {
-            Box::new(zstd::stream::read::Decoder::new(raw).map_err(|e| format!("zstd: {e}"))?)
-        }
-        Compression::None => Box::new(raw),
-    })
-}
-
 /// Walks the uncompressed stream, then reads what follows the tar's end (part of the diff_id).
 fn walk_plain(
-    plain: &mut impl Read,
+    plain: &mut stream::Plain<'_>,
     ctx: &WalkCtx<'_>,
     scan: &mut LayerScan,
     compression: Compression,
@@ -363,121 +247,39 @@ fn walk_plain(
     Ok(())
 }
 
-/// Reads a blob: hashes it (when `hash_blob`), decompresses it and hands the uncompressed
-/// stream to `use_plain`, then reads what follows the compressed stream (still part of the
-/// blob digest). Returns the blob's hash and size.
-fn read_blob(
-    comp: BufReader<Box<dyn Read + Send>>,
-    compression: Compression,
-    hash_blob: bool,
-    progress: Option<&indicatif::ProgressBar>,
-    use_plain: impl FnOnce(&mut dyn Read) -> Result<(), String>,
-) -> Result<(Option<Sha256>, u64), String> {
-    let mut raw = HashReader::new(comp, hash_blob, progress);
-    use_plain(&mut decoder(compression, &mut raw)?)?;
-    io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("read: {e}"))?;
-    Ok(raw.tally())
-}
-
 /// Streams one layer blob. Errors are plain messages; the caller adds archive and layer.
 ///
-/// With `ctx.pipeline`, two threads share the work of the layer: one reads the blob, hashes it
-/// (digest) and decompresses it; the other hashes the uncompressed stream (diff_id) and walks
-/// the tar, so a layer bigger than all the others together still keeps two cores busy. For an
+/// The blob is hashed (digest) as it is read and decoded; the uncompressed stream is hashed
+/// (diff_id) as the tar walker receives it. With `ctx.pipeline`, decoding runs on a second
+/// thread, so a layer bigger than all the others together still keeps two cores busy. For an
 /// uncompressed blob the two hashes are of the same bytes, and the stream is hashed once.
 pub(crate) fn scan_layer(
     blob: Box<dyn Read + Send>,
     ctx: &WalkCtx<'_>,
 ) -> Result<LayerScan, String> {
     let mut scan = LayerScan::default();
-    let mut comp = BufReader::with_capacity(CHUNK, blob);
-    let magic = comp.fill_buf().map_err(|e| format!("read: {e}"))?;
-    let compression = sniff(magic);
+    let mut raw = stream::HashReader::new(blob, ctx.hash, ctx.progress);
+    let mut comp = BufReader::with_capacity(stream::CHUNK, &mut raw);
+    let compression = sniff(comp.fill_buf().map_err(|e| format!("read: {e}"))?);
     scan.compression = compression;
-    let hash_blob = ctx.hash && compression != Compression::None;
-    let ((csha, csize), (usha, usize_)) = if ctx.pipeline {
-        scan_pipelined(comp, ctx, &mut scan, hash_blob)?
+    let hash_plain = ctx.hash && compression != Compression::None;
+    let walk = |plain: &mut stream::Plain<'_>| walk_plain(plain, ctx, &mut scan, compression);
+    let (usha, usize_) = if ctx.pipeline {
+        stream::on_two_threads(comp, compression, hash_plain, walk)?
     } else {
-        let mut plain_tally = (None, 0);
-        let blob_tally = read_blob(comp, compression, hash_blob, ctx.progress, |dec| {
-            let mut plain = HashReader::new(BufReader::with_capacity(CHUNK, dec), ctx.hash, None);
-            walk_plain(&mut plain, ctx, &mut scan, compression)?;
-            plain_tally = plain.tally();
-            Ok(())
-        })?;
-        (blob_tally, plain_tally)
+        stream::on_this_thread(comp, compression, hash_plain, walk)?
     };
-    if let Some(u) = usha {
-        scan.diff_id = hex(u.finalize());
-        scan.blob_digest = match csha {
-            Some(c) => hex(c.finalize()),
-            None => scan.diff_id.clone(),
+    let (csha, csize) = raw.tally();
+    if let Some(c) = csha {
+        scan.blob_digest = hex(c.finalize());
+        scan.diff_id = match usha {
+            Some(u) => hex(u.finalize()),
+            None => scan.blob_digest.clone(),
         };
     }
     scan.blob_size = csize;
     scan.uncompressed_size = usize_;
     Ok(scan)
-}
-
-/// A stream's hash (when asked for) and size.
-type Tally = (Option<Sha256>, u64);
-
-/// [`scan_layer`] on two threads; returns the tallies of the blob and of the tar stream.
-fn scan_pipelined(
-    comp: BufReader<Box<dyn Read + Send>>,
-    ctx: &WalkCtx<'_>,
-    scan: &mut LayerScan,
-    hash_blob: bool,
-) -> Result<(Tally, Tally), String> {
-    let compression = scan.compression;
-    let (tx, rx) = mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
-    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-    let (decoded, walked) = std::thread::scope(|s| {
-        let decoder = s.spawn(move || {
-            read_blob(comp, compression, hash_blob, ctx.progress, move |dec| {
-                loop {
-                    let mut buf = back_rx.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
-                    match fill(dec, &mut buf) {
-                        // `tx` is dropped on return: the walker sees the end of the stream
-                        Ok(0) => return Ok(()),
-                        Ok(n) => {
-                            if tx.send(Ok((buf, n))).is_err() {
-                                // not reported: the walker stopped on an error of its own
-                                return Err("the walker stopped".to_string());
-                            }
-                        }
-                        Err(e) => {
-                            // reported by the walker, which receives it
-                            let msg = e.to_string();
-                            let _ = tx.send(Err(e));
-                            return Err(msg);
-                        }
-                    }
-                }
-            })
-        });
-        let mut plain = HashReader::new(
-            ChunkReader {
-                rx,
-                back: back_tx,
-                cur: Vec::new(),
-                len: 0,
-                pos: 0,
-            },
-            ctx.hash,
-            None,
-        );
-        let walked = walk_plain(&mut plain, ctx, scan, compression);
-        // dropping the receiver unblocks a decoder still sending
-        let plain_tally = plain.tally();
-        let decoded = decoder
-            .join()
-            .unwrap_or_else(|_| Err("the decoding thread panicked".to_string()));
-        (decoded, walked.map(|()| plain_tally))
-    });
-    // the walker's error comes first: it carries the decoder's, named for the compression
-    let plain_tally = walked?;
-    Ok((decoded?, plain_tally))
 }
 
 fn decode_msg(c: Compression, e: &io::Error) -> String {
@@ -491,10 +293,11 @@ fn decode_msg(c: Compression, e: &io::Error) -> String {
     }
 }
 
-fn walk_tar<R: Read>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Result<()> {
+fn walk_tar<R: Read + Seek>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io::Result<()> {
     let bad = |m: String| io::Error::new(io::ErrorKind::InvalidData, Hostile(m));
     let mut ar = tar::Archive::new(r);
-    for entry in ar.entries()? {
+    // file contents are skipped by seeking: no copy of the bytes not looked at
+    for entry in ar.entries_with_seek()? {
         let mut entry = entry?;
         let path_cow = entry.path()?;
         let raw_path = path_cow.to_string_lossy().into_owned();
@@ -717,7 +520,10 @@ mod tests {
                 .hardlink("d/h", "d/f1")
                 .symlink("d/s", "f2")
                 .build();
-            assert!(layer.tar.len() > 4 * CHUNK, "must span several chunks");
+            assert!(
+                layer.tar.len() > 4 * stream::CHUNK,
+                "must span several chunks"
+            );
             let (one, e1) = scan(&layer.blob, false, usize::MAX).unwrap();
             let (two, e2) = scan(&layer.blob, true, usize::MAX).unwrap();
             assert_eq!(e1, e2, "{c:?}");
