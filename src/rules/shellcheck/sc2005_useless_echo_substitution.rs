@@ -34,7 +34,7 @@ impl Rule for UselessEchoSubstitution {
 
 /// `echo $(cmd)` / `echo "$(cmd)"`: the echo only repeats `cmd`'s output.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "echo") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
     let args = command_args(n);

@@ -35,7 +35,7 @@ impl Rule for EchoEscapeSequences {
 /// `echo "a\nb"` without `-e`: POSIX echo may print the backslash. Not reported for dash (the
 /// `sh` of Debian and Ubuntu), whose echo expands the escapes, as the author saw.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "echo") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
     let args = command_args(n);

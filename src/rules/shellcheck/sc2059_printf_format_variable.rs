@@ -34,7 +34,7 @@ impl Rule for PrintfFormatVariable {
 
 /// `printf "$fmt"`: a variable in the format string.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "printf") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "printf") {
         return;
     }
     let args = command_args(n);

@@ -36,7 +36,7 @@ impl Rule for CdWithoutCheck {
 /// A `cd` whose failure nobody checks: no `set -e`, not the left side of `&&`/`||`, not a
 /// condition, not the script's last statement (whose status is the RUN's).
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "cd") || cx.errexit() {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "cd") || cx.errexit() {
         return;
     }
     let Some(parent) = up.last() else { return };

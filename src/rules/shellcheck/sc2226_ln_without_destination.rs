@@ -34,7 +34,7 @@ impl Rule for LnWithoutDestination {
 
 /// `ln -s target` with one operand and no `-t`: no destination.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "ln") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "ln") {
         return;
     }
     let args = command_args(n);

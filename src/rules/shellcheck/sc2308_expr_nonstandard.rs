@@ -34,7 +34,7 @@ impl Rule for ExprNonstandard {
 
 /// `expr length|substr|index|match ...`: unspecified by POSIX.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "expr") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "expr") {
         return;
     }
     let args = command_args(n);

@@ -35,7 +35,7 @@ impl Rule for EchoFlags {
 
 /// `echo -n` / `echo -e` in a POSIX `sh` script.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "echo") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
     if let Some(flag) = command_args(n).first()

@@ -35,7 +35,7 @@ impl Rule for SetPipefailInSh {
 
 /// `set -o pipefail` in a POSIX `sh` script.
 fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
-    if !command_name(cx, n).is_some_and(|name| basename(name) == "set") {
+    if command_name(cx, n).is_none_or(|name| basename(name) != "set") {
         return;
     }
     let args = command_args(n);
