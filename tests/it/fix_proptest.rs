@@ -175,8 +175,9 @@ fn generated_files_get_fixed() {
         FixMode { unsafe_fixes: true },
     );
     assert!(f.applied >= 6, "{} fixes:\n{}", f.applied, f.source);
+    // DL5158's unsafe fix drops the dev dependencies of `npm ci` in the final image
     assert_eq!(
         f.source,
-        "# escape=`\r\nFROM debian:12\r\nRUN set -eux; apt-get update `\r\n    && apt-get install --no-install-recommends -y curl; npm ci; `\r\n    rm -rf /var/lib/apt/lists/*; `\r\n    npm cache clean --force\r\nRUN <<EOF\r\napk add --no-cache curl\r\npip install --no-cache-dir flask\r\nEOF\r\n"
+        "# escape=`\r\nFROM debian:12\r\nRUN set -eux; apt-get update `\r\n    && apt-get install --no-install-recommends -y curl; npm ci --omit=dev; `\r\n    rm -rf /var/lib/apt/lists/*; `\r\n    npm cache clean --force\r\nRUN <<EOF\r\napk add --no-cache curl\r\npip install --no-cache-dir flask\r\nEOF\r\n"
     );
 }
