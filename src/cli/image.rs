@@ -101,6 +101,19 @@ pub struct ImageArgs {
     pub target: Option<String>,
 }
 
+impl ImageArgs {
+    /// The gates of the command line over those of the config file's `image:` section.
+    pub(super) fn gates(&self, config: &crate::lint::Config) -> Result<gates::Gates> {
+        gates::Gates {
+            max_size: self.max_size,
+            max_layer_size: self.max_layer_size,
+            max_wasted: self.max_wasted,
+            min_efficiency: self.min_efficiency,
+        }
+        .with_section(&config.image, config.path.as_deref())
+    }
+}
+
 /// Runs `dlint image`.
 pub fn run(args: ImageArgs) -> Result<ExitCode> {
     if let Some(list) = &args.from_file {
@@ -127,13 +140,7 @@ pub fn run(args: ImageArgs) -> Result<ExitCode> {
             "--format markdown is the shared-layer report of several images; for one image use text, json or html".into(),
         ));
     }
-    let gates = gates::Gates {
-        max_size: args.max_size,
-        max_layer_size: args.max_layer_size,
-        max_wasted: args.max_wasted,
-        min_efficiency: args.min_efficiency,
-    }
-    .with_config(&config)?;
+    let gates = args.gates(&config)?;
     let img = image::open(
         input,
         &OpenOptions {

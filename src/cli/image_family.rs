@@ -24,13 +24,7 @@ pub fn run(args: &ImageArgs, inputs: &[PathBuf], config: &crate::lint::Config) -
             "several images: --format text, json or markdown".into(),
         ));
     }
-    let gates = gates::Gates {
-        max_size: args.max_size,
-        max_layer_size: args.max_layer_size,
-        max_wasted: args.max_wasted,
-        min_efficiency: args.min_efficiency,
-    }
-    .with_config(config)?;
+    let gates = args.gates(config)?;
     let cache = args.cache.cache(config)?;
     let mut reports = Vec::with_capacity(inputs.len());
     for input in inputs {

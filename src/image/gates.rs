@@ -2,8 +2,45 @@
 //! `--min-efficiency`, also readable from the `image:` section of `.dlint.yaml`.
 
 use super::ImageReport;
-use crate::lint::config::ImageSection;
 use crate::units::{human, parse_size};
+use serde::Deserialize;
+use std::path::Path;
+
+/// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
+/// `500MB`, shares like `10%`); the image gates check and apply them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ImageSection {
+    #[serde(alias = "max_size")]
+    pub max_size: Option<Scalar>,
+    #[serde(alias = "max_layer_size")]
+    pub max_layer_size: Option<Scalar>,
+    #[serde(alias = "max_wasted")]
+    pub max_wasted: Option<Scalar>,
+    #[serde(alias = "min_efficiency")]
+    pub min_efficiency: Option<Scalar>,
+    /// Size cap of the layer cache (`--cache-max` wins).
+    #[serde(alias = "cache_max")]
+    pub cache_max: Option<Scalar>,
+}
+
+/// A scalar in YAML: a number or a string like `500MB`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Num(f64),
+    Str(String),
+}
+
+impl Scalar {
+    /// The value as text (`500MB`, `0.5`).
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Num(n) => n.to_string(),
+            Scalar::Str(s) => s.clone(),
+        }
+    }
+}
 
 /// A limit given as bytes or as a percentage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,11 +75,15 @@ impl Gates {
         }
     }
 
-    /// These gates (the command line's) over those of `config`'s `image:` section; a bad value
-    /// there is an error naming the config file.
-    pub fn with_config(self, config: &crate::lint::Config) -> crate::Result<Gates> {
-        let from_file = from_section(&config.image).map_err(|message| crate::Error::Config {
-            path: config.path.clone().unwrap_or_default(),
+    /// These gates (the command line's) over those of a config file's `image:` section; a bad
+    /// value there is an error naming the config file (`config_path`).
+    pub fn with_section(
+        self,
+        section: &ImageSection,
+        config_path: Option<&Path>,
+    ) -> crate::Result<Gates> {
+        let from_file = from_section(section).map_err(|message| crate::Error::Config {
+            path: config_path.map(Path::to_path_buf).unwrap_or_default(),
             message,
         })?;
         Ok(self.or(from_file))
@@ -219,27 +260,5 @@ mod tests {
         assert_eq!(parse_efficiency("0.9"), Ok(0.9));
         assert_eq!(parse_efficiency("95%"), Ok(0.95));
         assert!(parse_efficiency("2").is_err());
-    }
-
-    /// The gates of a config file's text, read by the one config reader.
-    fn from_yaml(text: &str) -> Result<Gates, String> {
-        let path = std::path::Path::new(".dlint.yaml");
-        let no_rules = crate::lint::Registry::new(Vec::new());
-        let cfg = crate::lint::Config::parse(text, path, &no_rules).map_err(|e| e.to_string())?;
-        from_section(&cfg.image)
-    }
-
-    #[test]
-    fn yaml() {
-        let g = from_yaml(
-            "failure-threshold: warning\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
-        )
-        .unwrap();
-        assert_eq!(g.max_size, Some(500_000_000));
-        assert_eq!(g.max_wasted, Some(Limit::Percent(10.0)));
-        assert_eq!(g.min_efficiency, Some(0.9));
-        assert_eq!(g.max_layer_size, None);
-        assert!(from_yaml("image:\n  max-size: lots\n").is_err());
-        assert!(from_yaml("").unwrap().is_empty());
     }
 }

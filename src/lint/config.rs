@@ -5,6 +5,7 @@ use super::diagnostic::Severity;
 use super::registry::{Registry, is_hadolint_code};
 use super::rule::RuleSettings;
 use crate::image::base::{BaseOptions, FactsMode, Resolver};
+use crate::image::gates::ImageSection;
 use crate::image::registry::RegistryOptions;
 use crate::{Error, Result};
 use serde::Deserialize;
@@ -174,42 +175,6 @@ struct RawConfig {
     base_images: Option<BTreeMap<String, PathBuf>>,
     #[serde(rename = "fix-style")]
     fix_style: Option<super::fix::FixStyle>,
-}
-
-/// The `image:` section of `.dlint.yaml`: the gates of `dlint image` as written (sizes like
-/// `500MB`, shares like `10%`); the image gates check and apply them.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct ImageSection {
-    #[serde(alias = "max_size")]
-    pub max_size: Option<Scalar>,
-    #[serde(alias = "max_layer_size")]
-    pub max_layer_size: Option<Scalar>,
-    #[serde(alias = "max_wasted")]
-    pub max_wasted: Option<Scalar>,
-    #[serde(alias = "min_efficiency")]
-    pub min_efficiency: Option<Scalar>,
-    /// Size cap of the layer cache (`--cache-max` wins).
-    #[serde(alias = "cache_max")]
-    pub cache_max: Option<Scalar>,
-}
-
-/// A scalar in YAML: a number or a string like `500MB`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum Scalar {
-    Num(f64),
-    Str(String),
-}
-
-impl Scalar {
-    /// The value as text (`500MB`, `0.5`).
-    pub fn text(&self) -> String {
-        match self {
-            Scalar::Num(n) => n.to_string(),
-            Scalar::Str(s) => s.clone(),
-        }
-    }
 }
 
 /// Label types a label schema may use.
@@ -640,6 +605,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::gates::{Gates, Limit};
 
     fn reg() -> Registry {
         Registry::new(Vec::new())
@@ -647,6 +613,26 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(text, Path::new("/x/.dlint.yaml"), &reg())
+    }
+
+    /// The gates of a config file's `image:` section, read by the one config reader.
+    fn gates_of(text: &str) -> std::result::Result<Gates, String> {
+        let cfg = parse(text).map_err(|e| e.to_string())?;
+        crate::image::gates::from_section(&cfg.image)
+    }
+
+    #[test]
+    fn image_gates_section() {
+        let g = gates_of(
+            "failure-threshold: warning\nimage:\n  max-size: 500MB\n  max-wasted: 10%\n  min_efficiency: 0.9\n",
+        )
+        .unwrap();
+        assert_eq!(g.max_size, Some(500_000_000));
+        assert_eq!(g.max_wasted, Some(Limit::Percent(10.0)));
+        assert_eq!(g.min_efficiency, Some(0.9));
+        assert_eq!(g.max_layer_size, None);
+        assert!(gates_of("image:\n  max-size: lots\n").is_err());
+        assert!(gates_of("").unwrap().is_empty());
     }
 
     #[test]

@@ -72,16 +72,7 @@ pub const PROXY_ARGS: &[&str] = &[
     "all_proxy",
 ];
 
-/// Strips one level of matching surrounding quotes.
-pub fn unquote(s: &str) -> &str {
-    let s = s.trim();
-    for q in ['"', '\''] {
-        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
-            return &s[1..s.len() - 1];
-        }
-    }
-    s
-}
+pub use crate::dockerfile::unquote;
 
 /// True for an absolute path: `/…`, a variable (`$X…`, resolved at build time), or a Windows
 /// drive path (`C:\…`, `C:/…`).

@@ -93,7 +93,7 @@ impl SemanticModel<'_> {
     /// expanded); `None` for root and for a variable without a known value.
     fn user_of(&self, index: usize, raw: &str) -> Option<String> {
         let df = self.dockerfile();
-        let raw = crate::lint::helpers::unquote(raw);
+        let raw = crate::dockerfile::unquote(raw);
         let value = if raw.contains('$') {
             let e = self.with_scope(index, |env| env.expand(raw, df.escape).ok())??;
             if !e.unset.is_empty() {

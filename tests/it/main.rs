@@ -34,6 +34,7 @@ mod lint_corpus;
 mod lint_fix;
 mod lint_ignores;
 mod lsp_conversation;
+mod module_graph;
 mod optimize;
 mod optimize_suggest;
 mod parity_tally;
