@@ -2,14 +2,17 @@
 //! rule, each starting with a `# case: ...` line that says what it checks, and the findings of
 //! that rule are pinned in an insta snapshot (`tests/fixtures/snapshots/<ID>.snap`). Each case is
 //! linted on its own (the other lines blanked, so positions are the fixture file's), through the
-//! whole engine (inline ignores included) with only the fixture's rule enabled.
+//! whole engine (inline ignores included) with only the fixture's rule enabled. A rule whose page
+//! example says all there is has no fixture file: its snapshot pins the findings of the page's
+//! `## Bad` example (`rules/<ID>.md`, whose raising and fix `rule_pages` checks), so that
+//! example is written in one place only.
 //!
-//! One `#[test]` per fixture file, named after the rule (`cargo test --test it fixtures::dl3009`
-//! runs one), from the list in `fixtures!` below; `every_fixture_is_listed` fails when a fixture
-//! file or a rule is missing from it (`scripts/new-rule` adds new rules to it).
+//! One `#[test]` per rule, named after it (`cargo test --test it fixtures::dl3009` runs one),
+//! from the list in `fixtures!` below; `every_fixture_is_listed` fails when a rule or a fixture
+//! file is missing from it (`scripts/new-rule` adds new rules to it).
 
 use dlint::dockerfile::LineIndex;
-use dlint::lint::{self, Config, Registry};
+use dlint::lint::{self, Config, Registry, pages};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -98,9 +101,15 @@ fn check(lower_id: &str) {
         .lookup(&lower_id.to_uppercase())
         .unwrap_or_else(|| panic!("fixture {lower_id}: no such rule"));
     let dir = fixture_dir();
-    let path = dir.join(format!("{}.Dockerfile", info.id));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (every rule has a fixture)", path.display()));
+    let mut path = dir.join(format!("{}.Dockerfile", info.id));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("rules/{}.md", info.id));
+            page_bad_example(&path)
+        }
+        Err(e) => panic!("{}: {e}", path.display()),
+    };
     assert!(
         text.lines().any(|l| l.starts_with("# case:")),
         "{}: no `# case:` line",
@@ -115,6 +124,20 @@ fn check(lower_id: &str) {
     }, {
         insta::assert_snapshot!(info.id, rendered);
     });
+}
+
+/// The `## Bad` example of the rule page at `path` as a fixture of one case.
+fn page_bad_example(path: &Path) -> String {
+    let page = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (a rule without a fixture needs its page)",
+            path.display()
+        )
+    });
+    let code = pages::section(&page, "Bad")
+        .and_then(pages::code_block)
+        .unwrap_or_else(|| panic!("{}: no `## Bad` code block", path.display()));
+    format!("# case: the page's Bad example\n{code}")
 }
 
 fn fixture_dir() -> std::path::PathBuf {
@@ -304,8 +327,8 @@ fixtures! {
     sc3046
 }
 
-/// Every fixture file has a test, every rule has a fixture, every snapshot a fixture, and the
-/// list is sorted.
+/// Every fixture file has a test, every rule has a test, every snapshot a test, and the list is
+/// sorted.
 #[test]
 fn every_fixture_is_listed() {
     let mut files = Vec::new();
@@ -327,9 +350,10 @@ fn every_fixture_is_listed() {
         listed, sorted,
         "the fixtures! list in tests/it/fixtures.rs is not sorted"
     );
-    assert_eq!(
-        files, listed,
-        "tests/fixtures/*.Dockerfile and the fixtures! list in tests/it/fixtures.rs differ"
+    let unlisted: Vec<&String> = files.iter().filter(|f| !listed.contains(f)).collect();
+    assert!(
+        unlisted.is_empty(),
+        "tests/fixtures/*.Dockerfile not in the fixtures! list of tests/it/fixtures.rs: {unlisted:?}"
     );
     let mut orphans = Vec::new();
     for entry in std::fs::read_dir(fixture_dir().join("snapshots")).expect("snapshots") {
@@ -345,7 +369,7 @@ fn every_fixture_is_listed() {
     }
     assert!(
         orphans.is_empty(),
-        "snapshots without a fixture: {orphans:?}"
+        "snapshots without a fixture test: {orphans:?}"
     );
     let registry = dlint::rules::registry();
     let missing: Vec<&str> = registry
@@ -354,5 +378,8 @@ fn every_fixture_is_listed() {
         .filter(|i| i.is_rule && !listed.contains(&i.id.to_lowercase()))
         .map(|i| i.id)
         .collect();
-    assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without a fixture test: {missing:?}"
+    );
 }
