@@ -20,7 +20,9 @@ pub use quoting::{Place, place};
 
 use super::Mapping;
 use crate::dockerfile::Span;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::OnceLock;
 use tree_sitter::Node;
 
@@ -68,7 +70,7 @@ pub struct ScCheck {
     pub kinds: &'static [&'static str],
     /// Called on every node of those kinds with its ancestors (nearest last); reports
     /// through [`CheckCx::report`].
-    pub visit: fn(&mut CheckCx<'_>, Node<'_>, &[Node<'_>]),
+    pub visit: for<'t> fn(&mut CheckCx<'t>, Node<'t>, &[Node<'t>]),
     /// Only for POSIX `sh` scripts (the bash-isms, SC3xxx).
     pub sh_only: bool,
     /// Reads the facts of the first pass (variables assigned and used, `set -e`, `eval`).
@@ -254,7 +256,18 @@ pub struct CheckCx<'t> {
     last_statement_end: usize,
     /// The code of the check being run.
     code: &'static str,
+    /// The name and arguments of the `command` node the checks are visiting, computed once
+    /// for all of them.
+    command: Option<CommandWords<'t>>,
     out: Vec<Raw>,
+}
+
+/// What [`command_name`] and [`CheckCx::command_args`] give for one `command` node: the name
+/// read when the walk reaches the node, the arguments when a check first asks for them.
+struct CommandWords<'t> {
+    id: usize,
+    name: Option<&'t str>,
+    args: OnceCell<Rc<[Node<'t>]>>,
 }
 
 impl<'t> CheckCx<'t> {
@@ -313,6 +326,15 @@ impl<'t> CheckCx<'t> {
         });
     }
 
+    /// The argument nodes of `cmd` (see [`command_args`]), computed once per `command` node
+    /// for all the checks that visit it.
+    pub fn command_args(&self, cmd: Node<'t>) -> Rc<[Node<'t>]> {
+        match &self.command {
+            Some(c) if c.id == cmd.id() => c.args.get_or_init(|| command_args(cmd).into()).clone(),
+            _ => command_args(cmd).into(),
+        }
+    }
+
     /// A variable that never needs quotes: only ever assigned literals without blanks or globs,
     /// in the script or by the Dockerfile's ARG/ENV (as hadolint tells ShellCheck).
     pub fn is_literal_var(&self, name: &str) -> bool {
@@ -329,8 +351,16 @@ pub fn children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
     n.children(&mut cursor).collect()
 }
 
-/// The static name of a `command` node (`None` when it is an expansion).
+/// The static name of a `command` node (`None` when it is an expansion); read once per node
+/// for all the checks that visit it.
 pub fn command_name<'t>(cx: &CheckCx<'t>, cmd: Node<'_>) -> Option<&'t str> {
+    match &cx.command {
+        Some(c) if c.id == cmd.id() => c.name,
+        _ => read_command_name(cx, cmd),
+    }
+}
+
+fn read_command_name<'t>(cx: &CheckCx<'t>, cmd: Node<'_>) -> Option<&'t str> {
     let name = first_child_of_kind(cmd, "command_name")?;
     let word = name.named_child(0)?;
     matches!(word.kind(), "word").then(|| cx.text(word))
@@ -431,11 +461,11 @@ pub fn xargs_null(cx: &CheckCx<'_>, cmd: Node<'_>) -> bool {
 
 /// Runs the enabled checks of `setup` on `root`, a tree parsed from `src` without errors (and
 /// no deeper than the analysis' depth limit). With none enabled, the tree is not walked.
-pub(super) fn check(
-    root: Node<'_>,
-    src: &str,
+pub(super) fn check<'t>(
+    root: Node<'t>,
+    src: &'t str,
     mapping: Mapping<'_>,
-    setup: ScSetup<'_>,
+    setup: ScSetup<'t>,
 ) -> Vec<ScFinding> {
     let checks = setup.checks;
     if checks.visits_nothing() {
@@ -456,6 +486,7 @@ pub(super) fn check(
         used_vars: HashSet::new(),
         last_statement_end: 0,
         code: "",
+        command: None,
         out: Vec::new(),
     };
     if checks.facts {
@@ -466,6 +497,14 @@ pub(super) fn check(
         let Some(at) = checks.by_kind.get(usize::from(n.kind_id())) else {
             return;
         };
+        if at.is_empty() {
+            return;
+        }
+        cx.command = (n.kind() == "command").then(|| CommandWords {
+            id: n.id(),
+            name: read_command_name(&cx, n),
+            args: OnceCell::new(),
+        });
         for &(code, c) in at {
             if c.sh_only && cx.dialect != Dialect::Sh {
                 continue;

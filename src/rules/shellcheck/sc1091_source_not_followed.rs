@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name, has_expansion};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name, has_expansion};
 use tree_sitter::Node;
 
 /// SC1091 `source-not-followed` (ShellCheck's check, built in).
@@ -34,11 +34,11 @@ impl Rule for SourceNotFollowed {
 }
 
 /// `. file` / `source file` with a static path: ShellCheck cannot follow it.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if !command_name(cx, n).is_some_and(|name| matches!(basename(name), "." | "source")) {
         return;
     }
-    if let Some(a) = command_args(n).first()
+    if let Some(a) = cx.command_args(n).first()
         && !has_expansion(*a)
     {
         let path = cx.text(*a).trim_matches(['"', '\'']);

@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, children, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, children, command_name};
 use tree_sitter::Node;
 
 /// SC2005 `useless-echo-substitution` (ShellCheck's check, built in).
@@ -33,12 +33,12 @@ impl Rule for UselessEchoSubstitution {
 }
 
 /// `echo $(cmd)` / `echo "$(cmd)"`: the echo only repeats `cmd`'s output.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
-    let args = command_args(n);
-    let [only] = args.as_slice() else {
+    let args = cx.command_args(n);
+    let [only] = &args[..] else {
         return;
     };
     let sub = match only.kind() {

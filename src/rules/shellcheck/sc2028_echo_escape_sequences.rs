@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name};
 use tree_sitter::Node;
 
 /// SC2028 `echo-escape-sequences` (ShellCheck's check, built in).
@@ -34,11 +34,11 @@ impl Rule for EchoEscapeSequences {
 
 /// `echo "a\nb"` without `-e`: POSIX echo may print the backslash. Not reported for dash (the
 /// `sh` of Debian and Ubuntu), whose echo expands the escapes, as the author saw.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
-    let args = command_args(n);
+    let args = cx.command_args(n);
     let has_e = args
         .iter()
         .take_while(|a| cx.text(**a).starts_with('-'))

@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name, has_expansion};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name, has_expansion};
 use tree_sitter::Node;
 
 /// SC2059 `printf-format-variable` (ShellCheck's check, built in).
@@ -33,11 +33,11 @@ impl Rule for PrintfFormatVariable {
 }
 
 /// `printf "$fmt"`: a variable in the format string.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "printf") {
         return;
     }
-    let args = command_args(n);
+    let args = cx.command_args(n);
     let format = args.iter().find(|a| !cx.text(**a).starts_with('-'));
     if let Some(f) = format
         && has_expansion(*f)

@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name};
 use tree_sitter::Node;
 
 /// SC2226 `ln-without-destination` (ShellCheck's check, built in).
@@ -33,11 +33,11 @@ impl Rule for LnWithoutDestination {
 }
 
 /// `ln -s target` with one operand and no `-t`: no destination.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "ln") {
         return;
     }
-    let args = command_args(n);
+    let args = cx.command_args(n);
     let has_target_dir = args.iter().any(|a| {
         let t = cx.text(*a);
         t == "-t"

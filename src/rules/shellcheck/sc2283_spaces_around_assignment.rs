@@ -1,7 +1,7 @@
 //! SC2283: Remove spaces around = to assign.
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name, is_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name, is_name};
 use tree_sitter::Node;
 
 /// SC2283 `spaces-around-assignment` (ShellCheck's check, built in).
@@ -32,11 +32,11 @@ impl Rule for SpacesAroundAssignment {
 }
 
 /// `FOO = bar` runs `FOO` with two arguments.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     let Some(name) = command_name(cx, n) else {
         return;
     };
-    let args = command_args(n);
+    let args = cx.command_args(n);
     if let Some(eq) = args.first()
         && cx.text(*eq) == "="
         && is_name(name)

@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name};
 use tree_sitter::Node;
 
 /// SC2308 `expr-nonstandard` (ShellCheck's check, built in).
@@ -33,11 +33,11 @@ impl Rule for ExprNonstandard {
 }
 
 /// `expr length|substr|index|match ...`: unspecified by POSIX.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "expr") {
         return;
     }
-    let args = command_args(n);
+    let args = cx.command_args(n);
     let Some(a) = args.first() else {
         return;
     };

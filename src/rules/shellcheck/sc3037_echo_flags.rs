@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name};
 use tree_sitter::Node;
 
 /// SC3037 `echo-flags` (ShellCheck's check, built in).
@@ -34,11 +34,11 @@ impl Rule for EchoFlags {
 }
 
 /// `echo -n` / `echo -e` in a POSIX `sh` script.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "echo") {
         return;
     }
-    if let Some(flag) = command_args(n).first()
+    if let Some(flag) = cx.command_args(n).first()
         && is_echo_flag(cx.text(*flag))
     {
         cx.report(*flag, "In POSIX sh, echo flags are undefined.");

@@ -2,7 +2,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::shell::basename;
-use crate::shell::builtin_checks::{CheckCx, ScCheck, command_args, command_name};
+use crate::shell::builtin_checks::{CheckCx, ScCheck, command_name};
 use tree_sitter::Node;
 
 /// SC3040 `set-pipefail-in-sh` (ShellCheck's check, built in).
@@ -34,11 +34,11 @@ impl Rule for SetPipefailInSh {
 }
 
 /// `set -o pipefail` in a POSIX `sh` script.
-fn visit(cx: &mut CheckCx<'_>, n: Node<'_>, _up: &[Node<'_>]) {
+fn visit<'t>(cx: &mut CheckCx<'t>, n: Node<'t>, _up: &[Node<'t>]) {
     if command_name(cx, n).is_none_or(|name| basename(name) != "set") {
         return;
     }
-    let args = command_args(n);
+    let args = cx.command_args(n);
     for (i, a) in args.iter().enumerate() {
         let t = cx.text(*a);
         let short_o = t.starts_with('-') && !t.starts_with("--") && t.ends_with('o');
