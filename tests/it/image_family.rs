@@ -4,31 +4,10 @@
 //! zstd layers: the same diff_id, another blob).
 #![cfg(unix)]
 
+use crate::oci_tools::{run, umoci_and_skopeo, write};
 use assert_cmd::Command;
 use std::path::Path;
 use std::process::Command as Proc;
-
-fn have(tool: &str) -> bool {
-    Proc::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn run(cmd: &mut Proc) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(root: &Path, rel: &str, len: usize, byte: u8) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, vec![byte; len]).unwrap();
-}
 
 /// Unpacks `tag`, lets `change` edit its rootfs, repacks it.
 fn layer_on(layout: &Path, dir: &Path, tag: &str, change: impl FnOnce(&Path)) {
@@ -56,12 +35,7 @@ fn dlint(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn shared_layers_of_a_family_built_by_umoci() {
-    if !(have("umoci") && have("skopeo")) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "umoci and skopeo are needed in CI (.ci/run installs them)"
-        );
-        eprintln!("skipped: umoci or skopeo not installed (apt-get install umoci skopeo)");
+    if !umoci_and_skopeo() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

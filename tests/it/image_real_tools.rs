@@ -7,31 +7,10 @@
 //! unless `CI` is set, where it fails.
 #![cfg(unix)]
 
+use crate::oci_tools::{run, umoci_and_skopeo, write};
 use assert_cmd::Command;
 use std::path::Path;
 use std::process::Command as Proc;
-
-fn have(tool: &str) -> bool {
-    Proc::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn run(cmd: &mut Proc) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(root: &Path, rel: &str, len: usize, byte: u8) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, vec![byte; len]).unwrap();
-}
 
 fn repack(layout: &Path, bundle: &Path, by: &str) {
     run(Proc::new("umoci")
@@ -54,12 +33,7 @@ fn analyze(path: &Path) -> serde_json::Value {
 
 #[test]
 fn umoci_and_skopeo_archives() {
-    if !(have("umoci") && have("skopeo")) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "umoci and skopeo are needed in CI (.ci/run installs them)"
-        );
-        eprintln!("skipped: umoci or skopeo not installed (apt-get install umoci skopeo)");
+    if !umoci_and_skopeo() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

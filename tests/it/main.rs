@@ -1,6 +1,6 @@
 //! dlint's integration tests, one binary (`cargo test --test it`): one module per area, plus
-//! the helpers they share (`parser_common`; `sarif_schema`; `shared`: the shared data directory,
-//! a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
+//! the helpers they share (`parser_common`; `sarif_schema`; `oci_tools`: umoci and skopeo;
+//! `shared`: the shared data directory, a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
 //! `dlint::image::testkit` (the library's `testkit` feature, on for tests).
 //! One binary instead of ~30 links the library and its dependencies once.
 mod base_compare;
@@ -35,6 +35,7 @@ mod lint_fix;
 mod lint_ignores;
 mod lsp_conversation;
 mod module_graph;
+mod oci_tools;
 mod optimize;
 mod optimize_suggest;
 mod parity_tally;

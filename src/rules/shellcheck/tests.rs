@@ -4,19 +4,36 @@ use crate::dockerfile::Span;
 use crate::shell::builtin_checks::{Dialect, ScChecks, ScSetup};
 use crate::shell::{Mapping, parse_script_as};
 
-/// The codes found in `script` checked as `dialect`, with `declared` names known literal.
-fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static str> {
+/// The codes the checks `enabled` (every built-in one when `None`) find in `script` checked
+/// as `dialect` (by dash when `dash`), with `declared` names known literal and `ENV_DEPS` a word
+/// list.
+fn run(
+    script: &str,
+    enabled: Option<&[&str]>,
+    dialect: Dialect,
+    declared: &[&str],
+    dash: bool,
+) -> Vec<&'static str> {
     let known = |name: &str| declared.contains(&name).then_some(true);
-    let checks = ScChecks::new(super::all_checks());
+    let checks = ScChecks::new(
+        super::all_checks()
+            .into_iter()
+            .filter(|(c, _)| enabled.is_none_or(|e| e.contains(c))),
+    );
     let setup = ScSetup {
         checks: &checks,
         dialect,
         declared: &known,
-        dash: false,
+        dash,
         word_list: &|name: &str| name == "ENV_DEPS",
     };
     let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
     parsed.sc.iter().map(|f| f.code).collect()
+}
+
+/// The codes found in `script` checked as `dialect`, with `declared` names known literal.
+fn codes_with(script: &str, dialect: Dialect, declared: &[&str]) -> Vec<&'static str> {
+    run(script, None, dialect, declared, false)
 }
 
 fn codes(script: &str) -> Vec<&'static str> {
@@ -34,45 +51,19 @@ fn every_kind_a_check_visits_exists_in_the_grammar() {
 #[test]
 fn only_enabled_checks_run() {
     let script = "echo $x `date`; [[ -f a ]]";
-    let run = |codes: &[&str]| {
-        let checks = ScChecks::new(
-            super::all_checks()
-                .into_iter()
-                .filter(|(c, _)| codes.contains(c)),
-        );
-        let setup = ScSetup {
-            checks: &checks,
-            dialect: Dialect::Sh,
-            declared: &|_: &str| None,
-            dash: false,
-            word_list: &|_: &str| false,
-        };
-        let parsed = parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup));
-        parsed.sc.iter().map(|f| f.code).collect::<Vec<_>>()
-    };
-    assert_eq!(run(&["SC2086", "SC2006", "SC3010"]).len(), 3);
-    assert_eq!(run(&["SC2006"]), ["SC2006"]);
-    assert!(run(&[]).is_empty());
+    let only = |codes: &[&str]| run(script, Some(codes), Dialect::Sh, &[], false);
+    assert_eq!(only(&["SC2086", "SC2006", "SC3010"]).len(), 3);
+    assert_eq!(only(&["SC2006"]), ["SC2006"]);
+    assert!(only(&[]).is_empty());
     // parse-error codes: the classifier's code only when enabled
     let broken = |codes: &[&str]| {
-        let checks = ScChecks::new(
-            super::all_checks()
-                .into_iter()
-                .filter(|(c, _)| codes.contains(c)),
-        );
-        let setup = ScSetup {
-            checks: &checks,
-            dialect: Dialect::Sh,
-            declared: &|_: &str| None,
-            dash: false,
-            word_list: &|_: &str| false,
-        };
-        let parsed = parse_script_as(
+        run(
             "if true; then echo a; fi fi",
-            Mapping::Fixed(Span::new(0, 0)),
-            Some(setup),
-        );
-        parsed.sc.iter().map(|f| f.code).collect::<Vec<_>>()
+            Some(codes),
+            Dialect::Sh,
+            &[],
+            false,
+        )
     };
     assert_eq!(broken(&["SC1089"]), ["SC1089"]);
     assert!(broken(&["SC1072"]).is_empty());
@@ -248,22 +239,7 @@ fn sed_last_line_address_is_no_expression() {
 /// dash's echo expands `\n`: no SC2028 when the shell is dash, in sh scripts only.
 #[test]
 fn echo_escapes_are_fine_in_dash() {
-    let with = |script: &str, dialect, dash| {
-        let known = |_: &str| None;
-        let checks = ScChecks::new(super::all_checks());
-        let setup = ScSetup {
-            checks: &checks,
-            dialect,
-            declared: &known,
-            dash,
-            word_list: &|_: &str| false,
-        };
-        parse_script_as(script, Mapping::Fixed(Span::new(0, 0)), Some(setup))
-            .sc
-            .iter()
-            .map(|f| f.code)
-            .collect::<Vec<_>>()
-    };
+    let with = |script: &str, dialect, dash| run(script, None, dialect, &[], dash);
     let script = "echo \"#!/bin/sh\\nexit 101\" > /usr/sbin/policy-rc.d";
     assert_eq!(with(script, Dialect::Sh, false), ["SC2028"]);
     assert_eq!(with(script, Dialect::Sh, true), Vec::<&str>::new());
