@@ -12,6 +12,7 @@
 #![cfg(unix)]
 
 use crate::image_registry::{Registry, tools_present, write_archive};
+use crate::oci_tools::{run, umoci_and_skopeo};
 use assert_cmd::Command;
 use dlint::image::Compression;
 use dlint::image::testkit::{ImageSpec, LayerBuilder};
@@ -41,15 +42,6 @@ fn images() -> Option<PathBuf> {
             None
         }
     }
-}
-
-fn run(cmd: &mut Proc) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn umoci(args: &[&str], image: &str) {
@@ -133,12 +125,7 @@ fn noise(seed: u64, size: usize) -> Vec<u8> {
 /// layer as the root filesystem umoci builds the same-base pair from.
 #[test]
 fn compare_names_and_prices_each_base_on_built_images() {
-    if Proc::new("umoci").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "umoci is needed in CI (.ci/run installs it)"
-        );
-        eprintln!("skipped: umoci missing (apt-get install umoci)");
+    if !umoci_and_skopeo() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
