@@ -35,6 +35,7 @@ mod lint_fix;
 mod lint_ignores;
 mod lsp_conversation;
 mod optimize;
+mod optimize_ecosystem;
 mod optimize_suggest;
 mod parity_tally;
 mod parser_cli;
