@@ -7,6 +7,8 @@ use crate::image::FileKind;
 use crate::image::ledger::PathClass;
 use crate::lint::Diagnostic;
 use crate::optimize::{Finding, FixKind, Status, line_of};
+use crate::rules::best_practice::dl5160_toolchain_final_base::{Toolchain, toolchain_of};
+use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
 
 /// Why DL5158 is not priced.
 const DEV_DEPENDENCIES_UNPRICED: &str = "which installed packages are development dependencies \
@@ -101,7 +103,12 @@ impl Pricer<'_> {
         if !built {
             return false;
         }
-        if d.message.contains("a JDK") {
+        // the toolchain from the stage's base image, as the rule found it
+        let model = crate::lint::SemanticModel::new(self.df);
+        let toolchain = stage
+            .and_then(|s| root_image(&model, s))
+            .and_then(toolchain_of);
+        if toolchain == Some(Toolchain::Jdk) {
             self.unpriced(d, None, JDK_UNPRICED);
             return true;
         }
