@@ -2,6 +2,7 @@
 //! copy claimed by at most one finding.
 
 mod context;
+mod ecosystem;
 mod hidden;
 mod packages;
 mod rewrites;
@@ -147,6 +148,9 @@ impl<'a> Pricer<'a> {
             }
             self.recommends.push((d.clone(), layer));
             return true;
+        }
+        if let Some(priced) = self.ecosystem_finding(d, layer) {
+            return priced;
         }
         let Some(layer) = layer else {
             return false;

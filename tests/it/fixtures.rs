@@ -275,6 +275,9 @@ fixtures! {
     dl5156
     dl5157
     dl5158
+    dl5159
+    dl5160
+    dl5161
     sc1012
     sc1065
     sc1072

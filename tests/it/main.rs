@@ -37,6 +37,7 @@ mod lsp_conversation;
 mod module_graph;
 mod oci_tools;
 mod optimize;
+mod optimize_ecosystem;
 mod optimize_suggest;
 mod parity_tally;
 mod parser_cli;

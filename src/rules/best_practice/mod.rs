@@ -19,6 +19,7 @@ pub mod dl5107_legacy_key_value_format;
 pub mod dl5110_expose_proto_casing;
 pub mod dl5119_invalid_definition_description;
 pub mod dl5145_single_stage_build;
+pub mod dl5160_toolchain_final_base;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -40,6 +41,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5110_expose_proto_casing::ExposeProtoCasing),
         Box::new(dl5119_invalid_definition_description::InvalidDefinitionDescription),
         Box::new(dl5145_single_stage_build::SingleStageBuild),
+        Box::new(dl5160_toolchain_final_base::ToolchainFinalBase),
     ]
 }
 

@@ -1,4 +1,4 @@
-//! DL5003: npm, pnpm, gem, conda, go, composer and uv caches left in the layer.
+//! DL5003: npm, pnpm, gem, bundler, conda, go, composer and uv caches left in the layer.
 
 use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
@@ -18,7 +18,7 @@ impl Rule for PackageCacheLeft {
             id: "DL5003",
             name: "package-cache-left",
             severity: Severity::Warning,
-            summary: "Remove the npm/pnpm/gem/conda/go/composer/uv cache in the RUN that fills it",
+            summary: "Remove the npm/pnpm/gem/bundler/conda/go/composer/uv cache in the RUN that fills it",
             fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
@@ -212,6 +212,51 @@ fn check_one(
                 },
             )
         }
+        Manager::Bundle if inv.installs_project() => {
+            let set = |name: &str| env(name).filter(|v| !v.is_empty() && plain(v));
+            // `--deployment`/`--path` without BUNDLE_PATH install under the project
+            // (vendor/bundle), whose place the Dockerfile may not say
+            if set("BUNDLE_PATH").is_none()
+                && (inv.has(&["--deployment", "--path"])
+                    || env("BUNDLE_DEPLOYMENT").is_some_and(|v| !v.is_empty()))
+            {
+                return None;
+            }
+            // `bundle config path DIR` puts the gems under DIR/<engine>/<version>: where is
+            // not known here
+            if configures_path(model, run, script, inv.index) {
+                return None;
+            }
+            let official = stage_on_official_ruby(model, run.stage?);
+            let dir = match (set("BUNDLE_PATH"), set("GEM_HOME")) {
+                (Some(p), _) => format!("{}/ruby/*/cache", p.trim_end_matches('/')),
+                (None, Some(h)) => format!("{}/cache", h.trim_end_matches('/')),
+                // the ruby images set GEM_HOME=/usr/local/bundle
+                (None, None) if official => "/usr/local/bundle/cache".to_string(),
+                _ => return None,
+            };
+            let removes_cache = |c: &Command| {
+                c.name() == Some("rm")
+                    && c.operands().any(|w| {
+                        let v = w.value.as_str();
+                        crate::shell::path_covers(v, &dir)
+                            || (v.contains("cache")
+                                && ["bundle", "BUNDLE_PATH", "GEM_HOME"]
+                                    .iter()
+                                    .any(|k| v.contains(k)))
+                    })
+            };
+            if later(script, inv.index, removes_cache) || run.mount_covers(&dir) {
+                return None;
+            }
+            let remedy = Remedy::Append(format!("rm -rf {dir}"));
+            (
+                dir,
+                "add `&& rm -rf` of it to the same RUN (Bundler does not need the .gem files \
+                 once the gems are installed)",
+                remedy,
+            )
+        }
         Manager::Pip | Manager::Uv
             if inv.is_uv() && (inv.is_install() || inv.sub() == "install") =>
         {
@@ -255,6 +300,34 @@ fn check_one(
             Remedy::Manual => None,
         },
     })
+}
+
+/// A `bundle config [set] [--global|--local] path ...` before command `before` of the RUN, in
+/// it or in an earlier RUN of its stage.
+fn configures_path(model: &SemanticModel<'_>, run: &Run, script: &Script, before: usize) -> bool {
+    let sets_path = |c: &Command| {
+        invocation(0, c).is_some_and(|i| {
+            i.manager == Manager::Bundle
+                && i.sub() == "config"
+                && i.operands.iter().any(|w| w.value == "path")
+        })
+    };
+    let earlier_runs = run.stage.into_iter().flat_map(|s| {
+        model
+            .analysis()
+            .stage_runs(s)
+            .filter(|r| r.index < run.index)
+            .filter_map(|r| r.script.as_ref())
+            .flat_map(|sc| sc.commands.iter())
+    });
+    script.commands.iter().take(before).any(sets_path) || earlier_runs.into_iter().any(sets_path)
+}
+
+/// The stage's chain starts from the official `ruby` image, which sets
+/// `GEM_HOME=/usr/local/bundle`.
+fn stage_on_official_ruby(model: &SemanticModel<'_>, stage: usize) -> bool {
+    crate::rules::packages::dl5159_redundant_bundler_install::root_image(model, stage)
+        .is_some_and(crate::rules::packages::dl5159_redundant_bundler_install::is_official_ruby)
 }
 
 #[cfg(test)]
@@ -323,6 +396,32 @@ mod tests {
         assert!(lines(&PackageCacheLeft, src).is_empty());
         let src = "FROM golang:1.22\nRUN go build -o /app . && go clean -cache\n";
         assert!(lines(&PackageCacheLeft, src).is_empty());
+    }
+
+    #[test]
+    fn bundler_cache_where_the_gem_directory_is_known() {
+        let msg = |src: &str| check(&PackageCacheLeft, src).remove(0).message;
+        let m = msg("FROM ruby:3.3-slim\nRUN bundle install --jobs 4\n");
+        assert!(m.contains("/usr/local/bundle/cache"), "{m}");
+        let m = msg("FROM ruby:3.3\nENV BUNDLE_PATH=/usr/local/bundle\nRUN bundle install\n");
+        assert!(m.contains("/usr/local/bundle/ruby/*/cache"), "{m}");
+        let m = msg("FROM debian:12\nENV GEM_HOME=/gems\nRUN bundle install\n");
+        assert!(m.contains("/gems/cache"), "{m}");
+        for src in [
+            "FROM ruby:3.3\nENV BUNDLE_PATH=/usr/local/bundle\nRUN bundle install \\\n && rm -rf ~/.bundle/ \"${BUNDLE_PATH}\"/ruby/*/cache\n",
+            "FROM ruby:3.3\nRUN bundle install && rm -rf /usr/local/bundle/cache/*.gem\n",
+            "FROM ruby:3.3\nRUN --mount=type=cache,target=/usr/local/bundle/cache bundle install\n",
+            "FROM ruby:3.3\nRUN bundle install --deployment\n",
+            "FROM ruby:3.3\nRUN bundle config set --local path vendor/bundle\nRUN bundle install\n",
+            "FROM debian:12\nRUN apt-get install -y ruby-bundler && bundle install\n",
+            "FROM ruby:3.3 AS gems\nRUN bundle install\nFROM ruby:3.3-slim\nCOPY --from=gems /usr/local/bundle /usr/local/bundle\n",
+        ] {
+            assert!(lines(&PackageCacheLeft, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            crate::lint::testing::fixed(&PackageCacheLeft, "FROM ruby:3.3\nRUN bundle install\n"),
+            "FROM ruby:3.3\nRUN bundle install && rm -rf /usr/local/bundle/cache\n"
+        );
     }
 
     #[test]

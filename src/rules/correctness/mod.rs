@@ -31,6 +31,7 @@ pub mod dl5152_copy_from_empty_scratch;
 pub mod dl5153_shell_run_in_scratch;
 pub mod dl5154_syntax_directive_typo;
 pub mod dl5156_copy_root_owned_into_user_dir;
+pub mod dl5161_cgo_enabled_static_target;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -64,6 +65,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5153_shell_run_in_scratch::ShellRunInScratch),
         Box::new(dl5154_syntax_directive_typo::SyntaxDirectiveTypo),
         Box::new(dl5156_copy_root_owned_into_user_dir::CopyRootOwnedIntoUserDir),
+        Box::new(dl5161_cgo_enabled_static_target::CgoEnabledStaticTarget),
     ]
 }
 
