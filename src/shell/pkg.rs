@@ -7,6 +7,7 @@ mod family;
 mod index;
 mod options;
 mod project;
+mod remove;
 mod vars;
 
 pub use clean::clean_command;
@@ -17,6 +18,7 @@ pub use dirs::{
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
+pub use remove::Removal;
 pub use vars::assigned_before;
 
 use super::{Command, Script, Word, basename};
