@@ -2,12 +2,14 @@
 //! pins, which options.
 
 mod clean;
+mod confirm;
 mod dirs;
 mod family;
 mod index;
 mod options;
 mod project;
 mod remove;
+mod signature;
 mod vars;
 
 pub use clean::clean_command;
@@ -19,6 +21,7 @@ pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
 pub use remove::Removal;
+pub use signature::signature_check_off;
 pub use vars::assigned_before;
 
 use super::{Command, Script, Word, basename};
