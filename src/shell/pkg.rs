@@ -6,6 +6,7 @@ mod confirm;
 mod dirs;
 mod family;
 mod index;
+pub mod manifests;
 mod options;
 mod project;
 mod remove;
