@@ -37,6 +37,8 @@ pub enum Manager {
     Aptitude,
     /// apt-cache (queries apt's lists; installs nothing)
     AptCache,
+    /// dpkg (installs `.deb` files, `-i`/`--install`; reads no index, keeps no cache)
+    Dpkg,
     Apk,
     Dnf,
     Yum,
@@ -53,6 +55,8 @@ pub enum Manager {
     Npm,
     Yarn,
     Pnpm,
+    /// bun (`bun install`, `bun add`; its cache is ~/.bun/install/cache)
+    Bun,
     Gem,
     Bundle,
     Go,
@@ -72,6 +76,7 @@ impl Manager {
             Manager::Apt => "apt",
             Manager::Aptitude => "aptitude",
             Manager::AptCache => "apt-cache",
+            Manager::Dpkg => "dpkg",
             Manager::Apk => "apk",
             Manager::Dnf => "dnf",
             Manager::Yum => "yum",
@@ -85,6 +90,7 @@ impl Manager {
             Manager::Npm => "npm",
             Manager::Yarn => "yarn",
             Manager::Pnpm => "pnpm",
+            Manager::Bun => "bun",
             Manager::Gem => "gem",
             Manager::Bundle => "bundle",
             Manager::Go => "go",
@@ -184,6 +190,9 @@ impl<'a> Invocation<'a> {
             Manager::Apk => s == "add",
             Manager::Aptitude => s == "install",
             Manager::AptCache => false,
+            // dpkg's actions are options: `dpkg -i pkg.deb`
+            Manager::Dpkg => self.has(&["-i", "--install"]),
+            Manager::Bun => matches!(s, "install" | "i" | "add" | "a"),
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
                 matches!(
                     s,
@@ -458,6 +467,8 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
         "npm" => Manager::Npm,
         "yarn" | "yarnpkg" => Manager::Yarn,
         "pnpm" => Manager::Pnpm,
+        "bun" => Manager::Bun,
+        "dpkg" => Manager::Dpkg,
         "gem" => Manager::Gem,
         "bundle" | "bundler" => Manager::Bundle,
         "go" => Manager::Go,

@@ -8,6 +8,8 @@ impl Manager {
     /// not ask).
     pub fn yes_options(&self) -> &'static [&'static str] {
         match self.family() {
+            // dpkg asks nothing on `-i` (conffile questions aside: `--force-confdef`)
+            _ if *self == Manager::Dpkg => &[],
             Family::Apt => &["-y", "--yes", "--assume-yes", "--force-yes"],
             Family::Rpm => &["-y", "--assumeyes"],
             Family::Zypper => &["-n", "--non-interactive", "-y", "--no-confirm"],
@@ -81,6 +83,7 @@ mod tests {
             assert_eq!(invocations(&s)[0].answers_yes(), yes, "{src}");
         }
         assert_eq!(Manager::Yum.yes_option(), Some("-y"));
+        assert_eq!(Manager::Dpkg.yes_option(), None);
         assert_eq!(Manager::Apk.yes_option(), None);
     }
 }
