@@ -263,6 +263,7 @@ fn watched_paths(removals: &[LaterRemoval]) -> Vec<String> {
     let mut v: Vec<String> = removals
         .iter()
         .flat_map(|r| r.matches.iter())
+        .filter(|m| !m.origin.is_package())
         .map(|m| m.path.trim_start_matches('/').to_string())
         .filter(|p| !p.is_empty())
         .collect();
@@ -378,9 +379,20 @@ pub fn build(
             // after the findings on the RUNs that stored the files (DL3009 ...), which claim
             // whole cache directories first
             let removals = later_removals(df);
-            for (k, d) in diags.iter().enumerate() {
-                if d.rule == "DL5004" && p.removed_later(d, &removals) {
-                    priced_diags.push(k);
+            // deletes of paths first: a removal of packages takes what is left of the pair
+            let of_packages = |d: &Diagnostic| {
+                removals
+                    .iter()
+                    .any(|r| r.span == d.span && r.matches.iter().any(|m| m.origin.is_package()))
+            };
+            for packages in [false, true] {
+                for (k, d) in diags.iter().enumerate() {
+                    if d.rule == "DL5004"
+                        && of_packages(d) == packages
+                        && p.removed_later(d, &removals)
+                    {
+                        priced_diags.push(k);
+                    }
                 }
             }
             p.caches_left();

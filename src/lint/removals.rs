@@ -7,6 +7,7 @@
 //! managers fill; see [`stored`]), with paths resolved as in [`paths`], and every `rm` (or plain
 //! `find DIR -delete`) of a later RUN that covers one of them is a [`LaterRemoval`].
 
+mod packages;
 mod paths;
 mod stored;
 
@@ -28,6 +29,23 @@ pub enum Origin {
     Dir,
     /// A cache or index directory this package manager fills.
     Package(Manager),
+    /// A package this manager installed (the match's path is the package's name).
+    Installed(Manager),
+    /// The dependencies an install pulled in that a removal of the package named by the
+    /// match's path left behind (`apt-get autoremove` deletes them).
+    Orphaned {
+        /// The manager that installed them.
+        manager: Manager,
+        /// The removal that orphaned them ran in the RUN that installed them.
+        removed_there: bool,
+    },
+}
+
+impl Origin {
+    /// True for installed packages (not paths): [`Origin::Installed`], [`Origin::Orphaned`].
+    pub fn is_package(&self) -> bool {
+        matches!(self, Origin::Installed(_) | Origin::Orphaned { .. })
+    }
 }
 
 /// A path an earlier instruction of the stage stored in its layer.
@@ -81,6 +99,8 @@ pub fn later_removals(model: &SemanticModel<'_>) -> Vec<LaterRemoval> {
             home: Some("/root".into()),
             created: Vec::new(),
             debs_kept_from: None,
+            installed: Vec::new(),
+            orphans: None,
         };
         for &i in &stage.instructions {
             let Some(inst) = df.instructions.get(i) else {
@@ -230,6 +250,10 @@ struct StageState {
     /// or set `Keep-Downloaded-Packages`. Before it (and without it) `apt-get clean` deletes
     /// next to nothing an earlier layer stored.
     debs_kept_from: Option<usize>,
+    /// Packages earlier RUNs installed: (RUN, name).
+    installed: Vec<(usize, String)>,
+    /// The dependencies a removal left behind, waiting for an `autoremove`.
+    orphans: Option<packages::Orphans>,
 }
 
 impl StageState {
@@ -261,10 +285,12 @@ impl StageState {
     ) {
         let mut cwd = self.cwd.clone();
         let mut mine: Vec<Created> = Vec::new();
+        let mut mine_installed: Vec<String> = Vec::new();
         for (k, c) in script.commands.iter().enumerate() {
             let Some(name) = c.name() else {
                 continue;
             };
+            self.packages(run, k, c, &mut mine_installed, out);
             if name == "cd" {
                 cwd = match c.operands().next() {
                     Some(w) if w.is_static => {
@@ -404,6 +430,12 @@ impl StageState {
         }
         for m in mine {
             self.add(m.inst, m.path, m.origin);
+        }
+        for n in mine_installed {
+            self.installed.retain(|(_, p)| *p != n);
+            if self.installed.len() < MAX_CREATED {
+                self.installed.push((run.index, n));
+            }
         }
     }
 }

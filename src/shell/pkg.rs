@@ -2,11 +2,15 @@
 //! pins, which options.
 
 mod clean;
+mod confirm;
 mod dirs;
 mod family;
 mod index;
+pub mod manifests;
 mod options;
 mod project;
+mod remove;
+mod signature;
 mod vars;
 
 pub use clean::clean_command;
@@ -17,6 +21,8 @@ pub use dirs::{
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
+pub use remove::Removal;
+pub use signature::signature_check_off;
 pub use vars::assigned_before;
 
 use super::{Command, Script, Word, basename};
@@ -31,6 +37,8 @@ pub enum Manager {
     Aptitude,
     /// apt-cache (queries apt's lists; installs nothing)
     AptCache,
+    /// dpkg (installs `.deb` files, `-i`/`--install`; reads no index, keeps no cache)
+    Dpkg,
     Apk,
     Dnf,
     Yum,
@@ -47,6 +55,8 @@ pub enum Manager {
     Npm,
     Yarn,
     Pnpm,
+    /// bun (`bun install`, `bun add`; its cache is ~/.bun/install/cache)
+    Bun,
     Gem,
     Bundle,
     Go,
@@ -66,6 +76,7 @@ impl Manager {
             Manager::Apt => "apt",
             Manager::Aptitude => "aptitude",
             Manager::AptCache => "apt-cache",
+            Manager::Dpkg => "dpkg",
             Manager::Apk => "apk",
             Manager::Dnf => "dnf",
             Manager::Yum => "yum",
@@ -79,6 +90,7 @@ impl Manager {
             Manager::Npm => "npm",
             Manager::Yarn => "yarn",
             Manager::Pnpm => "pnpm",
+            Manager::Bun => "bun",
             Manager::Gem => "gem",
             Manager::Bundle => "bundle",
             Manager::Go => "go",
@@ -178,6 +190,9 @@ impl<'a> Invocation<'a> {
             Manager::Apk => s == "add",
             Manager::Aptitude => s == "install",
             Manager::AptCache => false,
+            // dpkg's actions are options: `dpkg -i pkg.deb`
+            Manager::Dpkg => self.has(&["-i", "--install"]),
+            Manager::Bun => matches!(s, "install" | "i" | "add" | "a"),
             Manager::Dnf | Manager::Yum | Manager::Microdnf => {
                 matches!(
                     s,
@@ -452,6 +467,8 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
         "npm" => Manager::Npm,
         "yarn" | "yarnpkg" => Manager::Yarn,
         "pnpm" => Manager::Pnpm,
+        "bun" => Manager::Bun,
+        "dpkg" => Manager::Dpkg,
         "gem" => Manager::Gem,
         "bundle" | "bundler" => Manager::Bundle,
         "go" => Manager::Go,

@@ -30,6 +30,29 @@ impl Pricer<'_> {
             let Some(added) = self.a.layer_of(m.earlier) else {
                 continue;
             };
+            if m.origin.is_package() {
+                // a package's files are not known before the image is read: what the
+                // deleting layer hid of the installing one that no other finding claimed
+                let (b, f) = self.pair_unclaimed(added, hidden);
+                if b > 0 {
+                    bytes += b;
+                    files += f;
+                    dirs.push(m.path.clone());
+                    if !added_layers.contains(&added) {
+                        added_layers.push(added);
+                    }
+                    examples.extend(
+                        self.ledger
+                            .examples
+                            .iter()
+                            .filter(|((a, h, _), _)| *a == added && *h == hidden)
+                            .flat_map(|(_, v)| v.iter().map(|(p, s)| (format!("/{p}"), *s))),
+                    );
+                } else if dirs.last() != Some(&m.path) && added_layers.contains(&added) {
+                    dirs.push(m.path.clone());
+                }
+                continue;
+            }
             let path = m.path.trim_start_matches('/');
             let Some(w) = self.ledger.watch.iter().position(|p| p == path) else {
                 continue;
@@ -100,7 +123,14 @@ impl Pricer<'_> {
             what: format!(
                 "{files} files stored under {} by line {} are deleted by this RUN, but the \
                  bytes stay in layer {} ({})",
-                dirs.join(", "),
+                if r.matches.iter().any(|m| m.origin.is_package()) {
+                    format!(
+                        "the packages {} (and what their removal rewrites)",
+                        dirs.join(", ")
+                    )
+                } else {
+                    dirs.join(", ")
+                },
                 lines.join(", "),
                 added_layers
                     .iter()
@@ -118,6 +148,30 @@ impl Pricer<'_> {
             examples,
         });
         true
+    }
+
+    /// Claims what layer `hidden` hid of layer `added` that no finding has claimed yet (the
+    /// classes nobody claimed whole, less the hidden copies DL5004 findings priced).
+    fn pair_unclaimed(&mut self, added: usize, hidden: usize) -> (u64, u64) {
+        let cells: Vec<(PathClass, u64, u64)> = self
+            .ledger
+            .cells
+            .iter()
+            .filter(|((a, h, c), _)| {
+                *a == added && *h == Some(hidden) && !self.claimed.contains(&(added, *c))
+            })
+            .map(|((_, _, c), t)| (*c, t.bytes, t.files))
+            .collect();
+        let (mut bytes, mut files) = (0, 0);
+        for (c, b, f) in cells {
+            let e = self.claimed_hidden.entry((added, hidden, c)).or_default();
+            let (b, f) = (b.saturating_sub(e.0), f.saturating_sub(e.1));
+            e.0 += b;
+            e.1 += f;
+            bytes += b;
+            files += f;
+        }
+        (bytes, files)
     }
 
     /// Copies one instruction stored and a later one deleted or overwrote, per pair.

@@ -6,7 +6,7 @@ use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
 use crate::shell::pkg::{Invocation, Manager};
 use crate::shell::pkg::{clean_command, invocation};
-use crate::shell::run::{Run, later, removed_later, truthy};
+use crate::shell::run::{Run, later, truthy};
 use crate::shell::{Command, Script};
 
 /// DL5003 `package-cache-left`.
@@ -55,28 +55,7 @@ fn check_one(
     // per-user caches live in the home of the user the RUN runs as
     let home = model.home_at(run.index);
     let in_home = |rel: &str| home.join(rel);
-    let cleared = |dir: &str| {
-        // `rm -rf ~/.npm` (`$HOME/.npm`): the shell helpers read `~` as /root
-        let rel = match home.dir() {
-            Some(h) => dir.strip_prefix(h).and_then(|r| r.strip_prefix('/')),
-            None => dir
-                .strip_prefix("~/")
-                .map(|r| r.split(' ').next().unwrap_or(r)),
-        };
-        removed_later(script, inv.index, dir)
-            || run.mount_covers(dir)
-            || rel.is_some_and(|r| removed_later(script, inv.index, &format!("/root/{r}")))
-            // a cache mount on the same directory of a home dlint does not know
-            || (home.dir().is_none()
-                && rel.is_some_and(|r| {
-                    run.mounts.iter().any(|m| {
-                        m.kind == "cache"
-                            && m.target
-                                .as_deref()
-                                .is_some_and(|t| t.trim_end_matches('/').ends_with(&format!("/{r}")))
-                    })
-                }))
-    };
+    let cleared = |dir: &str| super::cache_cleared(model, run, script, inv, dir);
     let cleaned_by = |managers: &[Manager], words: &[&str]| {
         later(script, inv.index, |c: &Command| is_cmd(c, managers, words))
     };

@@ -13,7 +13,7 @@ use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
 use crate::shell::pkg::clean_command;
 use crate::shell::pkg::{Invocation, Manager, invocations};
-use crate::shell::run::{Run, later, removed_later};
+use crate::shell::run::{Run, later};
 use crate::shell::{Command, Script};
 
 /// DL5005 `apt-cache-left`.
@@ -81,7 +81,7 @@ fn check_one(
         is_cmd(c, &[Manager::AptGet, Manager::Apt], &["clean"])
             || is_cmd(c, &[Manager::AptGet, Manager::Apt], &["dist-clean"])
     });
-    if cleaned || removed_later(script, inv.index, CACHE) || run.mount_covers(CACHE) {
+    if cleaned || super::cache_cleared(model, run, script, inv, CACHE) {
         return None;
     }
     let df = model.dockerfile();

@@ -104,3 +104,37 @@ pub(crate) fn is_cmd(c: &Command, managers: &[Manager], words: &[&str]) -> bool 
     crate::shell::pkg::invocation(0, c).is_some_and(|i| managers.contains(&i.manager))
         && words.iter().all(|w| c.args().iter().any(|a| a.value == *w))
 }
+
+/// True when `dir`, a cache `inv` fills, does not stay in the RUN's layer: a later command of
+/// the RUN deletes it (`rm -rf DIR`; `~/…` and `$HOME/…`, which the shell helpers read as
+/// /root, in the home of the RUN's user) or a mount of the RUN holds it (a cache mount on the
+/// same directory of a home dlint does not know counts). The one "cleaned later or mounted"
+/// fact of DL5003 and DL5005.
+pub(crate) fn cache_cleared(
+    model: &crate::lint::SemanticModel<'_>,
+    run: &Run,
+    script: &Script,
+    inv: &Invocation<'_>,
+    dir: &str,
+) -> bool {
+    use crate::shell::run::removed_later;
+    let home = model.home_at(run.index);
+    let rel = match home.dir() {
+        Some(h) => dir.strip_prefix(h).and_then(|r| r.strip_prefix('/')),
+        None => dir
+            .strip_prefix("~/")
+            .map(|r| r.split(' ').next().unwrap_or(r)),
+    };
+    removed_later(script, inv.index, dir)
+        || run.mount_covers(dir)
+        || rel.is_some_and(|r| removed_later(script, inv.index, &format!("/root/{r}")))
+        || (home.dir().is_none()
+            && rel.is_some_and(|r| {
+                run.mounts.iter().any(|m| {
+                    m.kind == "cache"
+                        && m.target
+                            .as_deref()
+                            .is_some_and(|t| t.trim_end_matches('/').ends_with(&format!("/{r}")))
+                })
+            }))
+}

@@ -21,35 +21,13 @@ impl Rule for AptMissingYes {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         super::each_invocation_fixed(cx, &[Manager::AptGet], |inv| {
-            // apt's quiet level adds up over `-q`s (`-qq`, `-q -q`, `-q --quiet`); `-q=N` sets it.
-            // Level 2 implies `-y`.
-            let quiet_level: u32 = inv
-                .options
-                .iter()
-                .map(|o| match (o.name.as_str(), o.value.as_deref()) {
-                    ("-q" | "--quiet", Some(v)) => v.parse().unwrap_or(0),
-                    ("--quiet", None) => 1,
-                    (n, _) if n.starts_with('-') && !n.starts_with("--") => {
-                        u32::try_from(n.matches('q').count()).unwrap_or(0)
-                    }
-                    _ => 0,
-                })
-                .sum();
-            let quiet2 = quiet_level >= 2;
-            let assume = inv.options.iter().any(|o| {
-                o.value
-                    .as_deref()
-                    .is_some_and(|v| v.contains("Assume-Yes=true") || v.contains("Assume-Yes=1"))
-            });
-            if !inv.is_install()
-                || inv.has(&["-y", "--yes", "--assume-yes", "--force-yes"])
-                || quiet2
-                || assume
-            {
+            if !inv.is_install() || inv.answers_yes() {
                 return None;
             }
-            let fix = crate::shell::edit::insert_option(df, inv, "-y")
-                .map(|e| crate::lint::Fix::safe("add `-y` to `apt-get install`", vec![e]));
+            let yes = inv.manager.yes_option()?;
+            let fix = crate::shell::edit::insert_option(df, inv, yes).map(|e| {
+                crate::lint::Fix::safe(format!("add `{yes}` to `apt-get install`"), vec![e])
+            });
             Some((
                 inv.cmd.span,
                 "`apt-get install` without `-y` waits for confirmation and fails the build".into(),

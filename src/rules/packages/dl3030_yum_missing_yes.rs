@@ -19,7 +19,7 @@ impl Rule for YumMissingYes {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        super::missing_yes(cx, &[Manager::Yum], &["-y", "--assumeyes"], |inv| {
+        super::missing_yes(cx, &[Manager::Yum], |inv| {
             format!(
                 "`yum {}` without `-y` waits for confirmation and fails the build",
                 inv.sub()

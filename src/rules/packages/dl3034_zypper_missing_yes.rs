@@ -19,17 +19,12 @@ impl Rule for ZypperMissingYes {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        super::missing_yes(
-            cx,
-            &[Manager::Zypper],
-            &["-n", "--non-interactive", "-y", "--no-confirm"],
-            |inv| {
-                format!(
-                    "`zypper {}` without `-n`/`-y` waits for confirmation",
-                    inv.sub()
-                )
-            },
-        );
+        super::missing_yes(cx, &[Manager::Zypper], |inv| {
+            format!(
+                "`zypper {}` without `-n`/`-y` waits for confirmation",
+                inv.sub()
+            )
+        });
     }
 }
 

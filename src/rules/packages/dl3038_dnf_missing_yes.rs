@@ -19,7 +19,7 @@ impl Rule for DnfMissingYes {
     }
 
     fn check(&self, cx: &mut Context<'_>) {
-        super::missing_yes(cx, &[Manager::Dnf], &["-y", "--assumeyes"], |inv| {
+        super::missing_yes(cx, &[Manager::Dnf], |inv| {
             format!(
                 "`dnf {}` without `-y` waits for confirmation and fails the build",
                 inv.sub()

@@ -217,21 +217,22 @@ fn literal_parts(raw: &str) -> Option<Vec<(usize, usize)>> {
     Some(parts)
 }
 
-/// Reports install invocations of `managers` that lack every one of `yes` options.
+/// Reports install invocations of `managers` that do not answer the confirmation prompt (the
+/// package model's [`Invocation::answers_yes`]); the fix inserts the manager's yes option.
 pub(crate) fn missing_yes(
     cx: &mut Context<'_>,
     managers: &[Manager],
-    yes: &[&str],
     message: impl Fn(&Invocation<'_>) -> String,
 ) {
     let df = cx.dockerfile;
     each_invocation_fixed(cx, managers, |inv| {
-        if !inv.is_install() || inv.has(yes) {
+        if !inv.is_install() || inv.answers_yes() {
             return None;
         }
-        let fix = crate::shell::edit::insert_option(df, inv, "-y").map(|e| {
+        let yes = inv.manager.yes_option()?;
+        let fix = crate::shell::edit::insert_option(df, inv, yes).map(|e| {
             Fix::safe(
-                format!("add `-y` to `{} {}`", inv.manager.as_str(), inv.sub()),
+                format!("add `{yes}` to `{} {}`", inv.manager.as_str(), inv.sub()),
                 vec![e],
             )
         });

@@ -15,6 +15,7 @@ pub fn clean_command(manager: Manager) -> Option<&'static str> {
         Manager::Yarn => "yarn cache clean",
         Manager::Npm => "npm cache clean --force",
         Manager::Pnpm => "pnpm store prune",
+        Manager::Bun => "bun pm cache rm",
         Manager::Conda => "conda clean -afy",
         Manager::Go => "go clean -cache",
         Manager::Composer => "composer clear-cache",
@@ -55,5 +56,51 @@ mod tests {
             let got = invocations(&s).iter().any(|i| i.clears_cache());
             assert_eq!(got, want, "{src}");
         }
+    }
+}
+
+#[cfg(test)]
+mod dpkg_and_bun {
+    use crate::shell::pkg::{Family, Manager, clean_command, dir_paths, invocations};
+
+    fn parse(src: &str) -> crate::shell::Script {
+        let map = crate::dockerfile::SourceMap::identity(0, src.len());
+        crate::shell::parse_script(src, crate::shell::Mapping::Map { map: &map, base: 0 })
+    }
+
+    #[test]
+    fn dpkg_and_bun_are_managers() {
+        let s = parse(
+            "sudo dpkg -i /tmp/a.deb && dpkg --add-architecture i386 && bun install --frozen-lockfile && bun add zod && bun run build",
+        );
+        let inv = invocations(&s);
+        let got: Vec<(Manager, bool)> = inv.iter().map(|i| (i.manager, i.is_install())).collect();
+        assert_eq!(
+            got,
+            [
+                (Manager::Dpkg, true),
+                (Manager::Dpkg, false),
+                (Manager::Bun, true),
+                (Manager::Bun, true),
+                (Manager::Bun, false),
+            ]
+        );
+        assert_eq!(Manager::Dpkg.family(), Family::Apt);
+        assert_eq!(Manager::Bun.family(), Family::Npm);
+        // dpkg reads no index and keeps no cache; bun's cache is per user
+        assert!(inv[0].index_use().is_none());
+        assert!(inv[0].filled_dirs(&|_| false, Some("/root")).is_empty());
+        assert_eq!(dir_paths(Manager::Bun), ["/root/.bun/install/cache"]);
+        assert_eq!(
+            inv[2].filled_dirs(&|_| false, Some("/home/app")),
+            ["/home/app/.bun/install/cache"]
+        );
+        assert!(
+            inv[2]
+                .filled_dirs(&|n| n == "BUN_INSTALL_CACHE_DIR", Some("/root"))
+                .is_empty()
+        );
+        assert_eq!(clean_command(Manager::Bun), Some("bun pm cache rm"));
+        assert_eq!(clean_command(Manager::Dpkg), None);
     }
 }

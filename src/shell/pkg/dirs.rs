@@ -173,6 +173,12 @@ pub const MANAGER_DIRS: &[ManagerDir] = &[
         &[Manager::Dnf, Manager::Microdnf],
         DirKind::Cache,
     ),
+    dir(
+        "/root/.bun/install/cache",
+        "bun",
+        &[Manager::Bun],
+        DirKind::Cache,
+    ),
 ];
 
 /// The directories `manager` fills, in table order.
@@ -292,6 +298,15 @@ impl Invocation<'_> {
                 if self.is_install() && !set("npm_config_cache") && !set("NPM_CONFIG_CACHE") =>
             {
                 paths(Manager::Npm)
+            }
+            Manager::Bun
+                if self.is_install()
+                    && !self.has(&["--no-cache"])
+                    && self.value(&["--cache-dir"]).is_none()
+                    && !set("BUN_INSTALL_CACHE_DIR")
+                    && !set("BUN_INSTALL") =>
+            {
+                paths(Manager::Bun)
             }
             Manager::Yarn if self.is_install() && !set("YARN_CACHE_FOLDER") => {
                 cache_dir(Manager::Yarn).into_iter().collect()

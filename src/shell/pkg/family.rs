@@ -8,7 +8,7 @@ use crate::shell::{Command, basename};
 /// Managers sharing one package format, configuration and cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
-    /// apt-get, apt, aptitude, apt-cache
+    /// apt-get, apt, aptitude, apt-cache, dpkg (one package format and database)
     Apt,
     Apk,
     /// dnf (dnf5), yum, microdnf
@@ -16,7 +16,7 @@ pub enum Family {
     Zypper,
     /// pip (`python -m pip`, `uv pip`), pipx, pipenv, uv, poetry
     Pip,
-    /// npm, yarn, pnpm
+    /// npm, yarn, pnpm, bun
     Npm,
     /// gem, bundler
     Gem,
@@ -33,14 +33,18 @@ impl Manager {
     /// The family this manager belongs to.
     pub fn family(&self) -> Family {
         match self {
-            Manager::AptGet | Manager::Apt | Manager::Aptitude | Manager::AptCache => Family::Apt,
+            Manager::AptGet
+            | Manager::Apt
+            | Manager::Aptitude
+            | Manager::AptCache
+            | Manager::Dpkg => Family::Apt,
             Manager::Apk => Family::Apk,
             Manager::Dnf | Manager::Yum | Manager::Microdnf => Family::Rpm,
             Manager::Zypper => Family::Zypper,
             Manager::Pip | Manager::Pipx | Manager::Uv | Manager::Poetry | Manager::Pipenv => {
                 Family::Pip
             }
-            Manager::Npm | Manager::Yarn | Manager::Pnpm => Family::Npm,
+            Manager::Npm | Manager::Yarn | Manager::Pnpm | Manager::Bun => Family::Npm,
             Manager::Gem | Manager::Bundle => Family::Gem,
             Manager::Go => Family::Go,
             Manager::Cargo => Family::Cargo,

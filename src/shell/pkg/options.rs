@@ -213,6 +213,9 @@ impl Manager {
                 "--preinstall",
             ],
             Manager::Uv | Manager::Poetry | Manager::Pipenv | Manager::Gradle => &[],
+            // dpkg's `--root`, `--admindir`, `--instdir` are written with `=`
+            Manager::Dpkg => &[],
+            Manager::Bun => &["--cwd", "--registry", "--cache-dir", "-c", "--config"],
         }
     }
 }
