@@ -174,6 +174,9 @@ pub(crate) struct Model {
     /// What each applied layer added, modified and removed (only when asked for, see
     /// [`Model::record_changes`]).
     pub changes: Option<Vec<Vec<LayerFile>>>,
+    /// Mode of every path a tar entry declared (kept only with [`Model::changes`], so a
+    /// removed path's record carries the mode it had).
+    modes: HashMap<u32, u16>,
 }
 
 impl Default for Model {
@@ -197,6 +200,7 @@ impl Model {
             dive: DiveSums::default(),
             ledger: None,
             changes: None,
+            modes: HashMap::new(),
         }
     }
 
@@ -214,11 +218,14 @@ impl Model {
             return;
         };
         let (kind, size) = (n.kind(), n.size());
+        // every present node came from an entry, whose mode was kept while recording
+        let mode = self.modes.get(&id).map_or(0, |&m| u32::from(m));
         if let Some(list) = changes.last_mut() {
             list.push(LayerFile {
                 path: self.tree.path(id),
                 kind,
                 size,
+                mode,
                 change,
             });
         }
@@ -453,9 +460,13 @@ impl Model {
                 }
             }
             let before = self.tree.get(id).filter(|n| n.present()).map(|n| n.kind());
+            let mode = u16::try_from(e.mode & super::walk::MODE_BITS).unwrap_or(0);
             match before {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
                     self.tree.set_layer(id, layer16); // re-declared directory: metadata only
+                    if self.changes.is_some() {
+                        self.modes.insert(id, mode);
+                    }
                     continue;
                 }
                 Some(FileKind::Dir) => {
@@ -490,6 +501,9 @@ impl Model {
                     self.links.insert(id, t.into());
                 }
                 _ => self.tree.set(id, kind, 0, layer16),
+            }
+            if self.changes.is_some() {
+                self.modes.insert(id, mode);
             }
             let change = if before.is_some() {
                 Change::Modified
@@ -717,6 +731,7 @@ mod tests {
             entries.push(RawEntry {
                 path: &buf,
                 op: Op::File(i),
+                mode: 0o644,
             });
         }
         let mut m = Model::new(10);
@@ -725,5 +740,80 @@ mod tests {
         assert_eq!(paths, 100_000);
         let per_path = m.heap_bytes() as f64 / paths as f64;
         assert!(per_path <= 100.0, "{per_path:.1} bytes per path");
+    }
+}
+
+#[cfg(test)]
+mod mode_tests {
+    use super::*;
+    use crate::image::walk::RawEntry;
+
+    fn layer(list: &[(&str, Op<'_>, u32)]) -> Entries {
+        let mut e = Entries::default();
+        for &(path, op, mode) in list {
+            e.push(RawEntry { path, op, mode });
+        }
+        e
+    }
+
+    /// (change, path, mode) of layer `i`'s recorded list.
+    fn listed(m: &Model, i: usize) -> Vec<(Change, String, u32)> {
+        m.changes.as_ref().expect("recording")[i]
+            .iter()
+            .map(|f| (f.change, f.path.clone(), f.mode))
+            .collect()
+    }
+
+    /// Added and modified paths carry their entry's mode, removed ones the mode they had (a
+    /// re-declared directory's new mode included).
+    #[test]
+    fn file_lists_carry_modes() {
+        let mut m = Model::new(0);
+        m.record_changes();
+        m.apply(
+            0,
+            &layer(&[
+                ("tmp", Op::Dir, 0o1777),
+                ("usr/bin/su", Op::File(10), 0o4755),
+                ("etc/shadow", Op::File(5), 0o640),
+            ]),
+        )
+        .unwrap();
+        m.apply(
+            1,
+            &layer(&[
+                ("tmp", Op::Whiteout, 0),
+                ("etc/shadow", Op::File(6), 0o600),
+                ("usr/bin", Op::Dir, 0o700),
+            ]),
+        )
+        .unwrap();
+        m.apply(2, &layer(&[("usr", Op::Whiteout, 0)])).unwrap();
+        assert_eq!(
+            listed(&m, 0),
+            vec![
+                (Change::Added, "tmp".into(), 0o1777),
+                (Change::Added, "usr/bin/su".into(), 0o4755),
+                (Change::Added, "etc/shadow".into(), 0o640),
+            ]
+        );
+        assert_eq!(
+            listed(&m, 1),
+            vec![
+                (Change::Removed, "tmp".into(), 0o1777),
+                (Change::Modified, "etc/shadow".into(), 0o600),
+                // `usr/bin` was only implied by layer 0's file: declaring it adds it
+                (Change::Added, "usr/bin".into(), 0o700),
+            ]
+        );
+        let mut removed = listed(&m, 2);
+        removed.sort_by(|a, b| a.1.cmp(&b.1));
+        assert_eq!(
+            removed,
+            vec![
+                (Change::Removed, "usr/bin".into(), 0o700),
+                (Change::Removed, "usr/bin/su".into(), 0o4755),
+            ]
+        );
     }
 }
