@@ -52,4 +52,5 @@ pub use open::{HistoryEntry, Image, LayerRef, OpenOptions, open};
 pub use report_model::{
     ArchiveFormat, CacheFinding, CapturedFile, Change, Compression, DirSize, DiveCompat, FileKind,
     FsEntry, HiddenBy, ImageReport, LargeFile, LayerFile, LayerSummary, Totals, WastedPath,
+    mode_octal,
 };

@@ -24,6 +24,7 @@ pub mod rules;
 mod sarif;
 pub mod stdout;
 mod text;
+mod treemap;
 mod xml;
 
 pub use gitlab::fingerprint;

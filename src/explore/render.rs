@@ -102,6 +102,19 @@ fn draw_details(f: &mut Frame, e: &Explorer, area: Rect) {
             "Command: {}",
             l.created_by.as_deref().unwrap_or("-")
         )));
+        if e.pane == Pane::Tree
+            && let Some(row) = e.rows().get(e.cursor)
+        {
+            let mode = e
+                .cursor_mode()
+                .map(|m| format!("  mode {}", crate::image::mode_octal(m)))
+                .unwrap_or_default();
+            lines.push(Line::raw(format!(
+                "Path: /{}  {}{mode}",
+                row.path,
+                human(row.size)
+            )));
+        }
         if let Some(fs) = &e.findings {
             for x in fs.findings.iter().filter(|x| x.layer == Some(l.index)) {
                 lines.push(Line::styled(
@@ -301,6 +314,25 @@ mod tests {
         assert!(s.contains("reading layer 3/3"), "{s}");
         assert!(s.contains("│+       libbig.so"), "{s}");
         assert!(!s.contains("Total size"), "no figures before the end: {s}");
+    }
+
+    /// With the tree focused, the details show the path under the cursor and its mode.
+    #[test]
+    fn tree_cursor_shows_mode() {
+        let mut e = Explorer::new(report(), None);
+        e.select_layer(2);
+        assert_eq!(
+            handle(&mut e, KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE), 10),
+            Flow::Continue
+        );
+        let main = e.rows().iter().position(|r| r.path == "app/main");
+        e.cursor = main.expect("app/main is listed");
+        assert_eq!(e.cursor_mode(), Some(0o4755));
+        let s = screen(&e);
+        assert!(s.contains("Path: /app/main  9.0 kB  mode 4755"), "{s}");
+        let x = e.rows().iter().position(|r| r.path == "app/lib/x.so");
+        e.cursor = x.expect("app/lib/x.so is listed");
+        assert!(screen(&e).contains("Path: /app/lib/x.so  4.0 kB  mode 0644"));
     }
 
     #[test]

@@ -147,6 +147,20 @@ impl Explorer {
         self.rebuild();
     }
 
+    /// The tar mode of the path under the tree cursor, from the last layer up to the selected
+    /// one that listed it (for a removed path, the mode it had); `None` for a directory only
+    /// implied by its files.
+    pub fn cursor_mode(&self) -> Option<u32> {
+        let row = self.rows.get(self.cursor)?;
+        self.report
+            .layers
+            .iter()
+            .take(self.layer + 1)
+            .rev()
+            .find_map(|l| l.files.iter().rev().find(|f| f.path == row.path))
+            .map(|f| f.mode)
+    }
+
     /// The rows shown, top to bottom.
     pub fn rows(&self) -> &[Row] {
         &self.rows
@@ -390,6 +404,7 @@ pub(crate) mod tests {
             .layer(
                 LayerBuilder::new()
                     .file_size("app/main", 9_000)
+                    .mode(0o4755)
                     .file_size("app/lib/x.so", 4_000)
                     .build(),
                 "COPY . /app",

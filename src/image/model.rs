@@ -174,6 +174,9 @@ pub(crate) struct Model {
     /// What each applied layer added, modified and removed (only when asked for, see
     /// [`Model::record_changes`]).
     pub changes: Option<Vec<Vec<LayerFile>>>,
+    /// Mode of every path a tar entry declared (kept only with [`Model::changes`], so a
+    /// removed path's record carries the mode it had).
+    modes: HashMap<u32, u16>,
 }
 
 impl Default for Model {
@@ -197,6 +200,7 @@ impl Model {
             dive: DiveSums::default(),
             ledger: None,
             changes: None,
+            modes: HashMap::new(),
         }
     }
 
@@ -214,11 +218,14 @@ impl Model {
             return;
         };
         let (kind, size) = (n.kind(), n.size());
+        // every present node came from an entry, whose mode was kept while recording
+        let mode = self.modes.get(&id).map_or(0, |&m| u32::from(m));
         if let Some(list) = changes.last_mut() {
             list.push(LayerFile {
                 path: self.tree.path(id),
                 kind,
                 size,
+                mode,
                 change,
             });
         }
@@ -453,9 +460,13 @@ impl Model {
                 }
             }
             let before = self.tree.get(id).filter(|n| n.present()).map(|n| n.kind());
+            let mode = u16::try_from(e.mode & super::walk::MODE_BITS).unwrap_or(0);
             match before {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
                     self.tree.set_layer(id, layer16); // re-declared directory: metadata only
+                    if self.changes.is_some() {
+                        self.modes.insert(id, mode);
+                    }
                     continue;
                 }
                 Some(FileKind::Dir) => {
@@ -490,6 +501,9 @@ impl Model {
                     self.links.insert(id, t.into());
                 }
                 _ => self.tree.set(id, kind, 0, layer16),
+            }
+            if self.changes.is_some() {
+                self.modes.insert(id, mode);
             }
             let change = if before.is_some() {
                 Change::Modified
@@ -717,6 +731,7 @@ mod tests {
             entries.push(RawEntry {
                 path: &buf,
                 op: Op::File(i),
+                mode: 0o644,
             });
         }
         let mut m = Model::new(10);
@@ -727,3 +742,6 @@ mod tests {
         assert!(per_path <= 100.0, "{per_path:.1} bytes per path");
     }
 }
+
+#[cfg(test)]
+mod mode_tests;

@@ -83,8 +83,32 @@ pub struct LayerFile {
     pub kind: FileKind,
     /// Data size (regular files and hard links), else 0.
     pub size: u64,
+    /// Permission bits of the tar entry (`0o7777`: setuid, setgid, sticky, rwx; for a removed
+    /// path the mode it had). JSON: four octal digits (`"0755"`). Every listed path came from
+    /// a tar entry (a directory only implied by its files is never listed), so it is known.
+    #[serde(with = "octal_mode")]
+    pub mode: u32,
     /// Added, modified or removed.
     pub change: Change,
+}
+
+/// Four octal digits of a mode (`0o4755` -> `"4755"`, `0o644` -> `"0644"`).
+pub fn mode_octal(mode: u32) -> String {
+    format!("{mode:04o}")
+}
+
+/// A mode as an octal string (`"0755"`).
+mod octal_mode {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub(super) fn serialize<S: Serializer>(m: &u32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::mode_octal(*m))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let t = String::deserialize(d)?;
+        u32::from_str_radix(&t, 8).map_err(D::Error::custom)
+    }
 }
 
 /// Per-layer summary.

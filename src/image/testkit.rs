@@ -24,7 +24,7 @@ fn hex_of(digest: &str) -> &str {
     digest.strip_prefix("sha256:").unwrap_or(digest)
 }
 
-/// Appends one tar entry with a raw (unchecked) name.
+/// Appends one tar entry with a raw (unchecked) name (mode 0755 for directories, else 0644).
 pub fn append_raw(
     b: &mut tar::Builder<Vec<u8>>,
     name: &str,
@@ -32,14 +32,26 @@ pub fn append_raw(
     data: &[u8],
     link: Option<&str>,
 ) -> std::io::Result<()> {
+    append_entry(b, name, kind, data, link, None)
+}
+
+/// [`append_raw`] with a chosen mode (`None`: the default of the kind).
+fn append_entry(
+    b: &mut tar::Builder<Vec<u8>>,
+    name: &str,
+    kind: tar::EntryType,
+    data: &[u8],
+    link: Option<&str>,
+    mode: Option<u32>,
+) -> std::io::Result<()> {
     let mut h = tar::Header::new_gnu();
     h.set_entry_type(kind);
     h.set_size(data.len() as u64);
-    h.set_mode(if kind == tar::EntryType::Directory {
+    h.set_mode(mode.unwrap_or(if kind == tar::EntryType::Directory {
         0o755
     } else {
         0o644
-    });
+    }));
     h.set_mtime(1_700_000_000);
     // write the name bytes directly so hostile names (`/abs`, `../x`) survive
     let nb = name.as_bytes();
@@ -62,6 +74,8 @@ pub fn append_raw(
 #[derive(Debug, Default, Clone)]
 pub struct LayerBuilder {
     tar: Vec<(String, tar::EntryType, Vec<u8>, Option<String>)>,
+    /// Mode of the entry at the same index of `tar`, when [`LayerBuilder::mode`] set one.
+    modes: Vec<Option<u32>>,
     compression: Compression,
     parents: bool,
 }
@@ -80,6 +94,15 @@ impl LayerBuilder {
     /// layers have them); without this only the entries added are written.
     pub fn parents(mut self) -> Self {
         self.parents = true;
+        self
+    }
+    /// Sets the tar mode of the entry added last (`0o4755`); without it, directories are 0755
+    /// and everything else 0644.
+    pub fn mode(mut self, mode: u32) -> Self {
+        self.modes.resize(self.tar.len(), None);
+        if let Some(m) = self.modes.last_mut() {
+            *m = Some(mode);
+        }
         self
     }
     /// Adds a regular file.
@@ -159,7 +182,7 @@ impl LayerBuilder {
     pub fn build(&self) -> Layer {
         let mut b = tar::Builder::new(Vec::new());
         let mut dirs = std::collections::HashSet::new();
-        for (name, kind, data, link) in &self.tar {
+        for (i, (name, kind, data, link)) in self.tar.iter().enumerate() {
             if self.parents {
                 let path = name.trim_end_matches('/');
                 for (i, _) in path.match_indices('/') {
@@ -173,7 +196,9 @@ impl LayerBuilder {
                     continue;
                 }
             }
-            append_raw(&mut b, name, *kind, data, link.as_deref()).expect("tar into memory");
+            let mode = self.modes.get(i).copied().flatten();
+            append_entry(&mut b, name, *kind, data, link.as_deref(), mode)
+                .expect("tar into memory");
         }
         let tar = b.into_inner().expect("tar into memory");
         let blob = compress(&tar, self.compression);

@@ -40,10 +40,13 @@ pub(crate) struct RawEntry<'a> {
     /// For whiteouts: the path removed; for opaque markers: the directory.
     pub path: &'a str,
     pub op: Op<'a>,
+    /// Permission bits of the tar header (`mode & 0o7777`: setuid, setgid, sticky, rwx); 0
+    /// for whiteouts and opaque markers.
+    pub mode: u32,
 }
 
-/// A layer's entries packed into one buffer (path length + a few bytes each, no allocation per
-/// entry), so a layer that finishes before the layers below it waits cheaply to be applied.
+/// A layer's entries packed into one buffer (tag, mode, path length + a few bytes each, no
+/// allocation per entry), so a layer that finishes before the layers below it waits cheaply to be applied.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Entries {
     buf: Vec<u8>,
@@ -56,6 +59,8 @@ const TAG_HARDLINK: u8 = 3;
 const TAG_OTHER: u8 = 4;
 const TAG_WHITEOUT: u8 = 5;
 const TAG_OPAQUE: u8 = 6;
+/// The mode bits kept: setuid, setgid, sticky and the permissions (no file type).
+pub(crate) const MODE_BITS: u32 = 0o7777;
 
 use super::leb128::{Reader, put_str, put_varint};
 
@@ -81,6 +86,7 @@ impl Entries {
             Op::Whiteout => b.push(TAG_WHITEOUT),
             Op::Opaque => b.push(TAG_OPAQUE),
         }
+        put_varint(b, u64::from(e.mode & MODE_BITS));
         put_str(b, e.path);
     }
 
@@ -128,8 +134,9 @@ impl<'a> Iterator for EntryIter<'a> {
             TAG_OPAQUE => Op::Opaque,
             _ => return None,
         };
+        let mode = u32::try_from(r.varint()?).ok()?;
         let path = r.str()?;
-        Some(RawEntry { path, op })
+        Some(RawEntry { path, op, mode })
     }
 }
 
@@ -333,6 +340,7 @@ fn walk_tar<R: Read + Seek>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io
             scan.entries.push(RawEntry {
                 path: parent,
                 op: Op::Opaque,
+                mode: 0,
             });
             continue;
         }
@@ -343,6 +351,7 @@ fn walk_tar<R: Read + Seek>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io
             scan.entries.push(RawEntry {
                 path: &join(name),
                 op: Op::Whiteout,
+                mode: 0,
             });
             continue;
         }
@@ -394,7 +403,13 @@ fn walk_tar<R: Read + Seek>(r: R, ctx: &WalkCtx<'_>, scan: &mut LayerScan) -> io
                 .push((path.clone(), String::from_utf8_lossy(&buf).into_owned()));
             scan.captured_sizes.push(size);
         }
-        scan.entries.push(RawEntry { path: &path, op });
+        // a header whose mode field does not parse keeps 0 rather than failing the layer
+        let mode = entry.header().mode().map_or(0, |m| m & MODE_BITS);
+        scan.entries.push(RawEntry {
+            path: &path,
+            op,
+            mode,
+        });
     }
     Ok(())
 }
@@ -426,38 +441,47 @@ mod tests {
             RawEntry {
                 path: "usr",
                 op: Op::Dir,
+                mode: 0o755,
             },
             RawEntry {
                 path: "usr/bin/x",
                 op: Op::File(0),
+                mode: 0o644,
             },
             RawEntry {
                 path: "usr/lib/big",
                 op: Op::File(u64::MAX),
+                mode: 0o4755,
             },
             RawEntry {
                 path: "usr/bin/y",
                 op: Op::Hardlink("usr/bin/x"),
+                mode: 0o644,
             },
             RawEntry {
                 path: "usr/bin/z",
                 op: Op::Symlink("../lib/é"),
+                mode: 0o777,
             },
             RawEntry {
                 path: "dev/null",
                 op: Op::Other,
+                mode: 0o620,
             },
             RawEntry {
                 path: "tmp/gone",
                 op: Op::Whiteout,
+                mode: 0,
             },
             RawEntry {
                 path: "",
                 op: Op::Opaque,
+                mode: 0,
             },
             RawEntry {
                 path: &"p".repeat(300),
                 op: Op::File(300),
+                mode: 0o1777,
             },
         ];
         let mut packed = Entries::default();
@@ -467,7 +491,7 @@ mod tests {
         let back: Vec<RawEntry<'_>> = packed.iter().collect();
         assert_eq!(back.len(), list.len());
         for (a, b) in back.iter().zip(list.iter()) {
-            assert_eq!((a.path, a.op), (b.path, b.op));
+            assert_eq!((a.path, a.op, a.mode), (b.path, b.op, b.mode));
         }
     }
 
@@ -499,7 +523,7 @@ mod tests {
         let e = s
             .entries
             .iter()
-            .map(|e| format!("{} {:?}", e.path, e.op))
+            .map(|e| format!("{} {:?} {:o}", e.path, e.op, e.mode))
             .collect();
         Ok((s, e))
     }

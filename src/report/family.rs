@@ -32,6 +32,41 @@ fn images_of(at: &[[usize; 2]]) -> String {
         .join(" ")
 }
 
+/// One row per image, as both formats print it: number (from 1), name, size, own bytes,
+/// layer count.
+fn image_rows(f: &Family) -> Vec<[String; 5]> {
+    f.images
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            [
+                (i + 1).to_string(),
+                name(m),
+                human(m.uncompressed_size),
+                human(m.own_bytes),
+                m.layers.to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// One row per shared layer: short diff_id, size, bytes saved, `#image:layer` list, and the
+/// command cut to `cmd_len` characters.
+fn shared_rows(f: &Family, cmd_len: usize) -> Vec<[String; 5]> {
+    f.shared
+        .iter()
+        .map(|s| {
+            [
+                short(&s.diff_id).to_string(),
+                human(s.uncompressed_size),
+                human(s.bytes_saved),
+                images_of(&s.in_images),
+                cmd(&s.created_by, cmd_len),
+            ]
+        })
+        .collect()
+}
+
 /// Aligned text: the images, then the shared layers, then the totals.
 pub fn render_text(f: &Family, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{} images", f.images.len())?;
@@ -40,16 +75,8 @@ pub fn render_text(f: &Family, out: &mut dyn Write) -> io::Result<()> {
         "  {:>3}  {:>10}  {:>10}  {:>6}  image",
         "#", "size", "own", "layers"
     )?;
-    for (i, m) in f.images.iter().enumerate() {
-        let name = name(m);
-        writeln!(
-            out,
-            "  {:>3}  {:>10}  {:>10}  {:>6}  {name}",
-            i + 1,
-            human(m.uncompressed_size),
-            human(m.own_bytes),
-            m.layers
-        )?;
+    for [n, name, size, own, layers] in image_rows(f) {
+        writeln!(out, "  {n:>3}  {size:>10}  {own:>10}  {layers:>6}  {name}")?;
     }
     writeln!(out)?;
     if f.shared.is_empty() {
@@ -62,15 +89,10 @@ pub fn render_text(f: &Family, out: &mut dyn Write) -> io::Result<()> {
             "  {:<12}  {:>10}  {:>10}  {:<16}  created by",
             "diff_id", "size", "saved", "images#:layer"
         )?;
-        for s in &f.shared {
+        for [id, size, saved, images, by] in shared_rows(f, 50) {
             writeln!(
                 out,
-                "  {:<12}  {:>10}  {:>10}  {:<16}  {}",
-                short(&s.diff_id),
-                human(s.uncompressed_size),
-                human(s.bytes_saved),
-                images_of(&s.in_images),
-                cmd(&s.created_by, 50)
+                "  {id:<12}  {size:>10}  {saved:>10}  {images:<16}  {by}"
             )?;
         }
     }
@@ -104,17 +126,9 @@ pub fn render_markdown(f: &Family, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "| # | image | size | own | layers |")?;
     writeln!(out, "|---:|---|---:|---:|---:|")?;
-    for (i, m) in f.images.iter().enumerate() {
-        let name = name(m);
-        writeln!(
-            out,
-            "| {} | `{}` | {} | {} | {} |",
-            i + 1,
-            name.replace('`', "'"),
-            human(m.uncompressed_size),
-            human(m.own_bytes),
-            m.layers
-        )?;
+    for [n, name, size, own, layers] in image_rows(f) {
+        let name = name.replace('`', "'");
+        writeln!(out, "| {n} | `{name}` | {size} | {own} | {layers} |")?;
     }
     if !f.shared.is_empty() {
         writeln!(out)?;
@@ -123,16 +137,9 @@ pub fn render_markdown(f: &Family, out: &mut dyn Write) -> io::Result<()> {
             "| diff_id | size | saved | images #:layer | created by |"
         )?;
         writeln!(out, "|---|---:|---:|---|---|")?;
-        for s in &f.shared {
-            writeln!(
-                out,
-                "| `{}` | {} | {} | {} | {} |",
-                short(&s.diff_id),
-                human(s.uncompressed_size),
-                human(s.bytes_saved),
-                images_of(&s.in_images),
-                cmd(&s.created_by, 60).replace('|', "\\|").replace('`', "'")
-            )?;
+        for [id, size, saved, images, by] in shared_rows(f, 60) {
+            let by = by.replace('|', "\\|").replace('`', "'");
+            writeln!(out, "| `{id}` | {size} | {saved} | {images} | {by} |")?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 mod csv;
 mod html;
 mod jsonl;
+mod totals;
 
 pub use csv::{files_csv, layers_csv};
 pub use html::{HtmlLimits, render_html};
@@ -114,25 +115,13 @@ pub fn render(r: &ImageReport, out: &mut dyn Write, color: bool, dive: bool) -> 
         )?;
     }
     writeln!(out)?;
-    let rows = [
-        ("compressed size", human(t.compressed_size)),
-        ("uncompressed size", human(t.uncompressed_size)),
-        ("file bytes stored", human(t.stored_bytes)),
-        ("visible bytes", human(t.visible_bytes)),
-        (
-            "wasted bytes",
-            format!("{} ({:.2}%)", human(t.wasted_bytes), t.wasted_percent),
-        ),
-        ("efficiency", format!("{:.2}%", t.efficiency * 100.0)),
-        ("files (final)", t.files.to_string()),
-    ];
-    for (k, v) in rows {
-        let v = if k == "wasted bytes" && t.wasted_bytes > 0 {
-            st.warn(&v)
+    for row in totals::total_rows(t) {
+        let v = if row.warn {
+            st.warn(&row.value)
         } else {
-            v
+            row.value
         };
-        writeln!(out, "{k:<20} {v}")?;
+        writeln!(out, "{:<20} {v}", row.label)?;
     }
     if dive {
         writeln!(

@@ -12,6 +12,28 @@ use assert_cmd::Command;
 use std::path::Path;
 use std::process::Command as Proc;
 
+fn chmod(root: &Path, rel: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(root.join(rel), std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `(layer, change, mode)` of `path` in every layer's `--files` list.
+fn changes_of(report: &serde_json::Value, path: &str) -> Vec<(u64, String, String)> {
+    let mut out = Vec::new();
+    for l in report["layers"].as_array().unwrap() {
+        for f in l["files"].as_array().expect("--files lists") {
+            if f["path"] == path {
+                out.push((
+                    l["index"].as_u64().unwrap(),
+                    f["change"].as_str().unwrap().to_string(),
+                    f["mode"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn repack(layout: &Path, bundle: &Path, by: &str) {
     run(Proc::new("umoci")
         .args(["repack", "--refresh-bundle", "--image"])
@@ -21,9 +43,14 @@ fn repack(layout: &Path, bundle: &Path, by: &str) {
 }
 
 fn analyze(path: &Path) -> serde_json::Value {
+    analyze_with(path, &[])
+}
+
+fn analyze_with(path: &Path, extra: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("dlint")
         .unwrap()
         .args(["image", "--no-config", "-f", "json", "--top", "20"])
+        .args(extra)
         .arg(path)
         .output()
         .unwrap();
@@ -57,9 +84,16 @@ fn umoci_and_skopeo_archives() {
     std::os::unix::fs::symlink("libsmall.so", root.join("usr/lib/libsmall.so.1")).unwrap();
     write(&root, "var/cache/apt/archives/pkg.deb", 50_000, 3);
     write(&root, "etc/config", 100, 4);
+    // modes the file lists must carry: setuid, sticky directory, group-readable
+    write(&root, "usr/bin/su", 0, 0);
+    chmod(&root, "usr/bin/su", 0o4755);
+    std::fs::create_dir_all(root.join("srv/drop")).unwrap();
+    chmod(&root, "srv/drop", 0o1777);
+    chmod(&root, "usr/lib/libsmall.so", 0o640);
     repack(&layout, &bundle, "ADD base /");
     // layer 1: overwrite a file, delete a file and a directory
     write(&root, "etc/config", 150, 5);
+    chmod(&root, "etc/config", 0o600);
     std::fs::remove_file(root.join("usr/lib/libsmall.so")).unwrap();
     std::fs::remove_dir_all(root.join("var/cache/apt")).unwrap();
     write(&root, "app/main", 7_000, 6);
@@ -140,6 +174,34 @@ fn umoci_and_skopeo_archives() {
                 .collect()
         };
         assert_eq!(diff_ids(&r), diff_ids(&reference), "{}", other.display());
+    }
+    // per-layer file lists carry each entry's mode, the same from every output
+    let expect = [
+        ("usr/bin/su", vec![(0, "added", "4755")]),
+        ("srv/drop", vec![(0, "added", "1777")]),
+        (
+            "usr/lib/libsmall.so",
+            vec![(0, "added", "0640"), (1, "removed", "0640")],
+        ),
+    ];
+    for input in [&layout, &docker, &oci, &zstd] {
+        let r = analyze_with(input, &["--files"]);
+        for (path, want) in &expect {
+            let want: Vec<(u64, String, String)> = want
+                .iter()
+                .map(|&(l, c, m)| (l, c.to_string(), m.to_string()))
+                .collect();
+            assert_eq!(changes_of(&r, path), want, "{path} in {}", input.display());
+        }
+        // etc/config: added with the umask's mode, then modified to 0600
+        let config = changes_of(&r, "etc/config");
+        assert_eq!(config.len(), 2, "{config:?}");
+        assert_eq!(
+            config[1],
+            (1, "modified".to_string(), "0600".to_string()),
+            "{}",
+            input.display()
+        );
     }
     let z = analyze(&zstd);
     assert!(

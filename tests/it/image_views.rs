@@ -7,8 +7,8 @@ use dlint::image::Compression;
 use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
 use std::path::{Path, PathBuf};
 
-/// Layer 0 adds four files (one with HTML in its name), layer 1 modifies one, removes a
-/// file and a directory, and adds one.
+/// Layer 0 adds four files (one with HTML in its name, one mode 0640), layer 1 modifies one
+/// (and its mode), removes a file and a directory, and adds a setuid one.
 fn build(dir: &Path) -> PathBuf {
     let spec = ImageSpec::new()
         .layer(
@@ -18,6 +18,7 @@ fn build(dir: &Path) -> PathBuf {
                 .file_size("etc/<img src=x onerror=alert(1)>&.conf", 10)
                 .file_size("tmp/build/a.o", 3000)
                 .file_size("srv/old", 500)
+                .mode(0o640)
                 .build(),
             "/bin/sh -c #(nop) ADD file:0123 in / ",
         )
@@ -26,7 +27,9 @@ fn build(dir: &Path) -> PathBuf {
                 .whiteout("tmp/build")
                 .whiteout("srv/old")
                 .file_size("etc/config", 1200)
+                .mode(0o600)
                 .file_size("usr/bin/tool", 700)
+                .mode(0o4755)
                 .build(),
             "RUN /bin/sh -c rm -rf /tmp/build /srv/old && make config # buildkit",
         )
@@ -49,38 +52,53 @@ fn dlint(dir: &Path, args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
-/// (layer, change, kind, size, path) of every listed path, sorted.
-type Rows = Vec<(u64, String, String, u64, String)>;
+/// (layer, change, kind, mode, size, path) of every listed path, sorted.
+type Rows = Vec<(u64, String, String, String, u64, String)>;
 
 fn expected() -> Rows {
     let mut v: Rows = [
-        (0, "added", "dir", 0, "etc"),
-        (0, "added", "file", 1000, "etc/config"),
+        (0, "added", "dir", "0755", 0, "etc"),
+        (0, "added", "file", "0644", 1000, "etc/config"),
         (
             0,
             "added",
             "file",
+            "0644",
             10,
             "etc/<img src=x onerror=alert(1)>&.conf",
         ),
-        (0, "added", "dir", 0, "tmp"),
-        (0, "added", "dir", 0, "tmp/build"),
-        (0, "added", "file", 3000, "tmp/build/a.o"),
-        (0, "added", "dir", 0, "srv"),
-        (0, "added", "file", 500, "srv/old"),
-        (1, "removed", "dir", 0, "tmp/build"),
-        (1, "removed", "file", 3000, "tmp/build/a.o"),
-        (1, "removed", "file", 500, "srv/old"),
-        (1, "modified", "file", 1200, "etc/config"),
-        (1, "added", "dir", 0, "usr"),
-        (1, "added", "dir", 0, "usr/bin"),
-        (1, "added", "file", 700, "usr/bin/tool"),
+        (0, "added", "dir", "0755", 0, "tmp"),
+        (0, "added", "dir", "0755", 0, "tmp/build"),
+        (0, "added", "file", "0644", 3000, "tmp/build/a.o"),
+        (0, "added", "dir", "0755", 0, "srv"),
+        (0, "added", "file", "0640", 500, "srv/old"),
+        (1, "removed", "dir", "0755", 0, "tmp/build"),
+        (1, "removed", "file", "0644", 3000, "tmp/build/a.o"),
+        (1, "removed", "file", "0640", 500, "srv/old"),
+        (1, "modified", "file", "0600", 1200, "etc/config"),
+        (1, "added", "dir", "0755", 0, "usr"),
+        (1, "added", "dir", "0755", 0, "usr/bin"),
+        (1, "added", "file", "4755", 700, "usr/bin/tool"),
     ]
     .into_iter()
-    .map(|(l, c, k, s, p)| (l, c.to_string(), k.to_string(), s, p.to_string()))
+    .map(|(l, c, k, m, s, p)| {
+        (
+            l,
+            c.to_string(),
+            k.to_string(),
+            m.to_string(),
+            s,
+            p.to_string(),
+        )
+    })
     .collect();
     v.sort();
     v
+}
+
+/// A JSON mode (`"0755"`), which the CSV writes the same.
+fn mode_text(v: &serde_json::Value) -> String {
+    v.as_str().expect("mode is an octal string").to_string()
 }
 
 /// The test layers hold only what the builder declared, so directories appear only when
@@ -107,6 +125,7 @@ fn json_files_lists_each_layers_changes() {
                 l["index"].as_u64().unwrap(),
                 f["change"].as_str().unwrap().into(),
                 f["kind"].as_str().unwrap().into(),
+                mode_text(&f["mode"]),
                 f["size"].as_u64().unwrap(),
                 f["path"].as_str().unwrap().into(),
             ));
@@ -141,7 +160,7 @@ fn csv_layers_and_files_parse() {
     let mut r = csv::Reader::from_reader(out.as_slice());
     assert_eq!(
         r.headers().unwrap(),
-        vec!["layer", "change", "kind", "size", "path"]
+        vec!["layer", "change", "kind", "mode", "size", "path"]
     );
     let rows: Rows = r
         .records()
@@ -151,8 +170,9 @@ fn csv_layers_and_files_parse() {
                 x[0].parse().unwrap(),
                 x[1].into(),
                 x[2].into(),
-                x[3].parse().unwrap(),
-                x[4].into(),
+                x[3].into(),
+                x[4].parse().unwrap(),
+                x[5].into(),
             )
         })
         .collect();
@@ -193,6 +213,7 @@ fn jsonl_streams_layer_then_its_files() {
                     l,
                     v["change"].as_str().unwrap().into(),
                     v["kind"].as_str().unwrap().into(),
+                    mode_text(&v["mode"]),
                     v["size"].as_u64().unwrap(),
                     v["path"].as_str().unwrap().into(),
                 ));

@@ -9,7 +9,8 @@
 //!       packed entries (walk::Entries bytes) to the end
 //! ```
 //!
-//! The packed entries are already a compact varint encoding (tag, size, path length, path);
+//! The packed entries are already a compact varint encoding (tag, size, mode, path length,
+//! path; version 2 added the mode);
 //! zstd then shares the path prefixes of neighbouring entries. Measured on a 1M-path layer,
 //! see docs/performance.md ("Layer cache").
 
@@ -21,7 +22,7 @@ use std::io::Read as _;
 
 const MAGIC: &[u8; 8] = b"dlintLC\n";
 /// Bumped whenever the body changes meaning: an entry of another version is a miss.
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8 + 32;
 /// Largest body accepted (bounds the memory a hostile entry can ask for).
 const MAX_BODY: u64 = 4 << 30;

@@ -6,6 +6,7 @@ use super::{
     signed,
 };
 use crate::image::compare::{Comparison, Delta, GrowthCheck, LayerRow};
+use crate::report::treemap::{Cell, Rect, svg_treemap};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -39,88 +40,6 @@ pub(crate) fn color(key: &str) -> &'static str {
         h = h.wrapping_mul(0x0100_0193);
     }
     PALETTE[(h as usize) % PALETTE.len()]
-}
-
-/// A laid-out rectangle.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-}
-
-fn worst(row: &[f64], side: f64) -> f64 {
-    let s: f64 = row.iter().sum();
-    let max = row.iter().copied().fold(0.0, f64::max);
-    let min = row.iter().copied().fold(f64::INFINITY, f64::min);
-    if s <= 0.0 || min <= 0.0 || side <= 0.0 {
-        return f64::INFINITY;
-    }
-    let s2 = s * s;
-    let side2 = side * side;
-    (side2 * max / s2).max(s2 / (side2 * min))
-}
-
-/// Squarified treemap (Bruls, Huizing, van Wijk) of `values` (sorted descending, > 0) in the
-/// rectangle `r`; returns one rectangle per value, in order.
-pub(crate) fn squarify(values: &[f64], r: Rect) -> Vec<Rect> {
-    let total: f64 = values.iter().sum();
-    let mut out = Vec::with_capacity(values.len());
-    if total <= 0.0 || r.w <= 0.0 || r.h <= 0.0 {
-        return out;
-    }
-    let scale = r.w * r.h / total;
-    let areas: Vec<f64> = values.iter().map(|v| v * scale).collect();
-    let (mut x, mut y, mut w, mut h) = (r.x, r.y, r.w, r.h);
-    let mut i = 0;
-    while i < areas.len() {
-        let short = w.min(h);
-        let mut end = i + 1;
-        let mut best = worst(&areas[i..end], short);
-        while end < areas.len() {
-            let next = worst(&areas[i..=end], short);
-            if next > best {
-                break;
-            }
-            best = next;
-            end += 1;
-        }
-        let sum: f64 = areas[i..end].iter().sum();
-        if w >= h {
-            let cw = if h > 0.0 { sum / h } else { 0.0 };
-            let mut yy = y;
-            for a in &areas[i..end] {
-                let rh = if cw > 0.0 { a / cw } else { 0.0 };
-                out.push(Rect {
-                    x,
-                    y: yy,
-                    w: cw,
-                    h: rh,
-                });
-                yy += rh;
-            }
-            x += cw;
-            w -= cw;
-        } else {
-            let rh = if w > 0.0 { sum / w } else { 0.0 };
-            let mut xx = x;
-            for a in &areas[i..end] {
-                let cw = if rh > 0.0 { a / rh } else { 0.0 };
-                out.push(Rect {
-                    x: xx,
-                    y,
-                    w: cw,
-                    h: rh,
-                });
-                xx += cw;
-            }
-            y += rh;
-            h -= rh;
-        }
-        i = end;
-    }
-    out
 }
 
 const CSS: &str = "body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222;background:#fff}
@@ -276,50 +195,35 @@ fn treemaps(s: &mut String, c: &Comparison) {
         // Area proportional to the image's size: both maps share one scale.
         let k = (total as f64 / max_total).sqrt();
         let (w, h) = (w0 * k, h0 * k);
-        let values: Vec<f64> = items.iter().map(|i| i.1 as f64).collect();
-        let rects = squarify(
-            &values,
-            Rect {
-                x: 0.0,
-                y: 0.0,
-                w,
-                h,
-            },
-        );
         let _ = writeln!(
             s,
-            "<figure><figcaption>{side}: {} — {}</figcaption><svg role=\"img\" aria-label=\"sizes by directory of {side}\" width=\"{w0}\" height=\"{h0}\" viewBox=\"0 0 {w0} {h0}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"{w0}\" height=\"{h0}\" fill=\"#fafafa\" stroke=\"#eee\"/>",
+            "<figure><figcaption>{side}: {} — {}</figcaption>",
             esc(label),
             human(total)
         );
-        for ((path, size), r) in items.iter().zip(&rects) {
-            let _ = writeln!(
-                s,
-                "<g><rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"1.5\"><title>{} {}</title></rect>",
-                r.x,
-                r.y,
-                r.w,
-                r.h,
-                color(path),
-                esc(path),
-                human(*size)
-            );
-            if r.w > 46.0 && r.h > 26.0 {
-                let max_chars = ((r.w - 6.0) / 6.5) as usize;
-                let _ = writeln!(
-                    s,
-                    "<text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\">{}</text><text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\">{}</text>",
-                    r.x + 4.0,
-                    r.y + 13.0,
-                    esc(&short_cmd(path, max_chars.max(4))),
-                    r.x + 4.0,
-                    r.y + 25.0,
-                    human(*size)
-                );
-            }
-            let _ = writeln!(s, "</g>");
-        }
-        let _ = writeln!(s, "</svg></figure>");
+        let cells: Vec<Cell> = items
+            .iter()
+            .map(|&(path, size)| Cell {
+                path: path.to_string(),
+                size,
+                children: Vec::new(),
+            })
+            .collect();
+        let area = Rect {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+        };
+        svg_treemap(
+            s,
+            &format!("sizes by directory of {side}"),
+            w0,
+            h0,
+            area,
+            &cells,
+        );
+        let _ = writeln!(s, "</figure>");
     }
     let _ = writeln!(s, "</div>");
 }
@@ -556,36 +460,6 @@ pub fn render(c: &Comparison, gate: Option<&GrowthCheck>, out: &mut dyn Write) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn treemap_fills_the_rectangle_without_overlap() {
-        let vals = [6.0, 6.0, 4.0, 3.0, 2.0, 2.0, 1.0];
-        let r = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: 6.0,
-            h: 4.0,
-        };
-        let rects = squarify(&vals, r);
-        assert_eq!(rects.len(), vals.len());
-        let area: f64 = rects.iter().map(|r| r.w * r.h).sum();
-        assert!((area - 24.0).abs() < 1e-9);
-        for (v, r) in vals.iter().zip(&rects) {
-            assert!((r.w * r.h - v).abs() < 1e-9, "{v} {r:?}");
-            assert!(
-                r.x >= -1e-9 && r.y >= -1e-9 && r.x + r.w <= 6.0 + 1e-9 && r.y + r.h <= 4.0 + 1e-9
-            );
-        }
-        for (i, p) in rects.iter().enumerate() {
-            for q in &rects[i + 1..] {
-                let ox = (p.x + p.w).min(q.x + q.w) - p.x.max(q.x);
-                let oy = (p.y + p.h).min(q.y + q.h) - p.y.max(q.y);
-                assert!(ox <= 1e-9 || oy <= 1e-9, "{p:?} overlaps {q:?}");
-            }
-        }
-        assert!(squarify(&[], r).is_empty());
-        assert!(squarify(&[1.0], Rect { w: 0.0, ..r }).is_empty());
-    }
 
     #[test]
     fn escapes() {

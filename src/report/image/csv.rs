@@ -1,7 +1,7 @@
 //! `dlint image --format csv`: one row per layer, or with `--files` one row per path each
 //! layer added, modified or removed (the `csv` crate does the quoting).
 
-use crate::image::ImageReport;
+use crate::image::{ImageReport, mode_octal};
 use std::io::{self, Write};
 
 fn plain<T: serde::Serialize>(v: &T) -> String {
@@ -53,10 +53,11 @@ pub fn layers_csv(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
     w.flush()
 }
 
-/// Writes every layer's file list as CSV with a header row: `layer,change,kind,size,path`.
+/// Writes every layer's file list as CSV with a header row: `layer,change,kind,mode,size,path`
+/// (mode: four octal digits).
 pub fn files_csv(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["layer", "change", "kind", "size", "path"])?;
+    w.write_record(["layer", "change", "kind", "mode", "size", "path"])?;
     for l in &r.layers {
         let layer = l.index.to_string();
         for f in &l.files {
@@ -64,6 +65,7 @@ pub fn files_csv(r: &ImageReport, out: &mut dyn Write) -> io::Result<()> {
                 layer.as_str(),
                 &plain(&f.change),
                 &plain(&f.kind),
+                &mode_octal(f.mode),
                 &f.size.to_string(),
                 &f.path,
             ])?;

@@ -7,7 +7,8 @@
 use crate::image::tree::{FileTree, NodeId};
 use crate::image::{Change, FileKind, HiddenBy, ImageReport, LayerSummary};
 use crate::optimize::OptimizeReport;
-use crate::report::compare::html::{Rect, color, esc, squarify};
+use crate::report::compare::html::esc;
+use crate::report::treemap::{Cell, Rect, svg_treemap};
 use crate::units::human;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -121,22 +122,20 @@ pub fn render_html(
 fn totals(s: &mut String, r: &ImageReport, findings: Option<&OptimizeReport>) {
     let t = &r.totals;
     let _ = writeln!(s, "<table>");
-    let rows = [
-        ("compressed", human(t.compressed_size)),
-        ("uncompressed", human(t.uncompressed_size)),
-        ("file bytes stored", human(t.stored_bytes)),
-        ("visible", human(t.visible_bytes)),
-        (
-            "wasted",
-            format!("{} ({:.2}%)", human(t.wasted_bytes), t.wasted_percent),
-        ),
-        ("efficiency", format!("{:.2}%", t.efficiency * 100.0)),
-        ("files (final)", t.files.to_string()),
-        ("layers", r.layers.len().to_string()),
-    ];
-    for (k, v) in rows {
-        let _ = writeln!(s, "<tr><td class=l>{k}</td><td>{}</td></tr>", esc(&v));
+    for row in super::totals::total_rows(t) {
+        let class = if row.warn { " class=warn" } else { "" };
+        let _ = writeln!(
+            s,
+            "<tr><td class=l>{}</td><td{class}>{}</td></tr>",
+            row.label,
+            esc(&row.value)
+        );
     }
+    let _ = writeln!(
+        s,
+        "<tr><td class=l>layers</td><td>{}</td></tr>",
+        r.layers.len()
+    );
     if let Some(f) = findings {
         let _ = writeln!(
             s,
@@ -464,96 +463,45 @@ fn treemap(s: &mut String, r: &ImageReport, limits: &HtmlLimits) {
         .filter(|&c| t.node(c).size > 0)
         .take(24)
         .collect();
-    let values: Vec<f64> = tops.iter().map(|&c| t.node(c).size as f64).collect();
-    let rects = squarify(
-        &values,
-        Rect {
-            x: 0.0,
-            y: 0.0,
-            w,
-            h,
-        },
-    );
-    let _ = writeln!(
-        s,
-        "<svg role=\"img\" aria-label=\"treemap of the final filesystem\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"{w}\" height=\"{h}\" fill=\"#fafafa\" stroke=\"#eee\"/>"
-    );
-    for (&top, rect) in tops.iter().zip(&rects) {
-        let tn = t.node(top);
-        let top_path = t.path(top);
-        let fill = color(&top_path);
-        let inner = Rect {
-            x: rect.x + 2.0,
-            y: rect.y + 16.0,
-            w: (rect.w - 4.0).max(0.0),
-            h: (rect.h - 18.0).max(0.0),
-        };
-        let kids: Vec<NodeId> = tn
-            .children
-            .iter()
-            .copied()
-            .filter(|&c| t.node(c).size > 0)
-            .take(limits.treemap_top)
-            .collect();
-        let mut cells: Vec<(String, u64)> =
-            kids.iter().map(|&c| (t.path(c), t.node(c).size)).collect();
-        let shown: u64 = cells.iter().map(|c| c.1).sum();
-        if tn.size > shown && !cells.is_empty() {
-            cells.push((format!("{top_path}/… other"), tn.size - shown));
-        }
-        let _ = writeln!(
-            s,
-            "<g><rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"2\"><title>/{} {}</title></rect>",
-            rect.x,
-            rect.y,
-            rect.w,
-            rect.h,
-            esc(&top_path),
-            esc(&human(tn.size))
-        );
-        if rect.w > 50.0 && rect.h > 16.0 {
-            let max_chars = ((rect.w - 6.0) / 6.5) as usize;
-            let _ = writeln!(
-                s,
-                "<text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\" font-weight=\"bold\">{}</text>",
-                rect.x + 4.0,
-                rect.y + 12.0,
-                esc(&crate::report::compare::short_cmd(
-                    &format!("/{top_path} {}", human(tn.size)),
-                    max_chars.max(4)
-                ))
-            );
-        }
-        let vals: Vec<f64> = cells.iter().map(|c| c.1 as f64).collect();
-        for ((path, size), c) in cells.iter().zip(squarify(&vals, inner)) {
-            let _ = writeln!(
-                s,
-                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"#ffffff\" fill-opacity=\"0.18\" stroke=\"#fff\" stroke-opacity=\"0.6\"><title>/{} {}</title></rect>",
-                c.x,
-                c.y,
-                c.w,
-                c.h,
-                esc(path),
-                esc(&human(*size))
-            );
-            if c.w > 60.0 && c.h > 14.0 {
-                let name = path.rsplit('/').next().unwrap_or(path);
-                let max_chars = ((c.w - 6.0) / 6.5) as usize;
-                let _ = writeln!(
-                    s,
-                    "<text x=\"{:.2}\" y=\"{:.2}\" fill=\"#fff\">{}</text>",
-                    c.x + 3.0,
-                    c.y + 12.0,
-                    esc(&crate::report::compare::short_cmd(
-                        &format!("{name} {}", human(*size)),
-                        max_chars.max(4)
-                    ))
-                );
+    let cells: Vec<Cell> = tops
+        .iter()
+        .map(|&top| {
+            let tn = t.node(top);
+            let top_path = t.path(top);
+            let mut children: Vec<Cell> = tn
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| t.node(c).size > 0)
+                .take(limits.treemap_top)
+                .map(|c| Cell {
+                    path: format!("/{}", t.path(c)),
+                    size: t.node(c).size,
+                    children: Vec::new(),
+                })
+                .collect();
+            let shown: u64 = children.iter().map(|c| c.size).sum();
+            if tn.size > shown && !children.is_empty() {
+                children.push(Cell {
+                    path: format!("/{top_path}/… other"),
+                    size: tn.size - shown,
+                    children: Vec::new(),
+                });
             }
-        }
-        let _ = writeln!(s, "</g>");
-    }
-    let _ = writeln!(s, "</svg>");
+            Cell {
+                path: format!("/{top_path}"),
+                size: tn.size,
+                children,
+            }
+        })
+        .collect();
+    let area = Rect {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+    };
+    svg_treemap(s, "treemap of the final filesystem", w, h, area, &cells);
     let rest = root.children.len().saturating_sub(tops.len());
     if rest > 0 {
         let _ = writeln!(
