@@ -264,6 +264,7 @@ fixtures! {
     sc2005
     sc2006
     sc2011
+    sc2015
     sc2016
     sc2021
     sc2028

@@ -20,6 +20,7 @@ pub mod sc2002_useless_cat;
 pub mod sc2005_useless_echo_substitution;
 pub mod sc2006_legacy_backticks;
 pub mod sc2011_ls_xargs;
+pub mod sc2015_and_or_not_if_then_else;
 pub mod sc2016_single_quoted_expression;
 pub mod sc2021_tr_brackets;
 pub mod sc2028_echo_escape_sequences;
@@ -78,6 +79,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(sc2005_useless_echo_substitution::UselessEchoSubstitution),
         Box::new(sc2006_legacy_backticks::LegacyBackticks),
         Box::new(sc2011_ls_xargs::LsXargs),
+        Box::new(sc2015_and_or_not_if_then_else::AndOrNotIfThenElse),
         Box::new(sc2016_single_quoted_expression::SingleQuotedExpression),
         Box::new(sc2021_tr_brackets::TrBrackets),
         Box::new(sc2028_echo_escape_sequences::EchoEscapeSequences),

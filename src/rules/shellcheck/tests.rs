@@ -177,6 +177,23 @@ fn pipelines_and_commands() {
     );
     assert_eq!(codes("tr '[a-z]' A-Z < f"), ["SC2021"]);
     assert!(codes("tr -d '[:space:]' < f; tr a-z A-Z < f; tr -d '[]' < f").is_empty());
+    assert_eq!(codes("a && b || c"), ["SC2015"]);
+    assert_eq!(
+        codes("apt-get update && apt-get install -y x || true"),
+        ["SC2015"]
+    );
+    for fine in [
+        "a && b || echo n",
+        "a && b || exit 1",
+        "a && b || z=3",
+        "a && b || c || d",
+        "a && b || c && d",
+        "if a && b || c; then :; fi",
+        "cd /tmp && for s in a b; do gpg x && break || :; done && echo ok",
+        "a || b",
+    ] {
+        assert!(!codes(fine).contains(&"SC2015"), "{fine}");
+    }
     assert_eq!(codes("for v in 1.2; do echo \"$v\"; done"), ["SC2043"]);
     assert!(codes("for v in 1 2; do echo \"$v\"; done; for f in *.txt; do echo \"$f\"; done; for a in $L; do echo \"$a\"; done").is_empty());
 }
