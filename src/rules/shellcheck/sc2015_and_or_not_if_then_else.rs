@@ -69,10 +69,9 @@ fn in_condition(parent: Node<'_>, n: Node<'_>) -> bool {
         return false;
     }
     let mut cursor = parent.walk();
-    let found = parent
+    parent
         .children_by_field_name("condition", &mut cursor)
-        .any(|c| c.id() == n.id());
-    found
+        .any(|c| c.id() == n.id())
 }
 
 /// A right side ShellCheck accepts: `echo`, `printf`, `exit`, `return` or an assignment.
