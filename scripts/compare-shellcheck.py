@@ -94,7 +94,7 @@ def main():
     if a.coverage:
         coverage(codes, sc, every)
         return
-    p = subprocess.run([a.dlint, "lint", "--no-config", "-f", "json", "--info", "SC1091"] + files,
+    p = subprocess.run([a.dlint, "lint", "--no-config", "-f", "json", "--info", "SC1091", "--info", "SC1090"] + files,
                        capture_output=True, text=True)
     dl = collections.defaultdict(set)
     for d in json.loads(p.stdout)["findings"]:
