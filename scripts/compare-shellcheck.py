@@ -9,7 +9,10 @@ Every shell-form RUN of every Dockerfile (continuations joined, comment lines dr
 heredocs, files whose SHELL is PowerShell or cmd skipped) is written to a script and checked
 with `shellcheck -s sh` (`-s bash` after `SHELL ["/bin/bash", ...]`), with the Dockerfile's
 ARG/ENV names declared first (`export NAME=1`, as hadolint does), restricted to the codes dlint
-implements. Prints, per code, the files both flag, only dlint, only shellcheck. Needs Debian's
+implements. Prints, per code, the files both flag, only dlint, only shellcheck. `--coverage`
+checks every code instead and prints the share of ShellCheck's findings whose code dlint builds in.
+Files for PowerShell or cmd (a `SHELL` or the `# hadolint shell=` pragma) and templates (lines
+starting with `{{`) are skipped; blanks after a continuation `\` are dropped, as BuildKit does. Needs Debian's
 `shellcheck` (`apt-get install shellcheck`); defaults: target/release/dlint,
 ../shared/corpus/dockerfiles.
 """
@@ -38,6 +41,9 @@ def runs(path):
             if kw == "RUN" and line.lstrip().startswith("#"):
                 line = "\\"
                 continue
+            # BuildKit ends a continuation at `\` followed by blanks too; ShellCheck would not
+            if body and body[-1].rstrip().endswith("\\"):
+                body[-1] = body[-1].rstrip()
             body.append(line)
         if kw in ("ARG", "ENV"):
             joined = " ".join(b.rstrip("\\") for b in body)
@@ -57,24 +63,38 @@ def main():
     ap.add_argument("--dlint", default=os.path.join(ROOT, "target/release/dlint"))
     ap.add_argument("--shellcheck", default="shellcheck")
     ap.add_argument("--list")
+    ap.add_argument("--coverage", action="store_true",
+                    help="run shellcheck with every code and print the share of its findings whose code is built in")
     ap.add_argument("corpus", nargs="?", default=os.path.join(ROOT, "..", "shared", "corpus", "dockerfiles"))
     a = ap.parse_args()
     codes = sorted(p[:-3] for p in os.listdir(os.path.join(ROOT, "rules")) if p.startswith("SC"))
     files = sorted(os.path.join(a.corpus, f) for f in os.listdir(a.corpus))
     sc = collections.defaultdict(set)
+    every = collections.Counter()  # --coverage: findings per code, all codes
     with tempfile.TemporaryDirectory() as tmp:
         for f in files:
-            if re.search(r'SHELL\s*\[\s*"(powershell|pwsh|cmd)', open(f, errors="replace").read(), re.I):
+            text = open(f, errors="replace").read()
+            if re.search(r'SHELL\s*\[\s*"(powershell|pwsh|cmd)', text, re.I):
+                continue
+            # the `# hadolint shell=` pragma of a Windows file; a template (`{{ ... }}` lines) is
+            # no Dockerfile (dlint reports DL1000 and checks none of its RUNs)
+            if re.search(r"^#\s*hadolint\s+shell=(powershell|pwsh|cmd)", text, re.I | re.M) or \
+                    re.search(r"^\s*\{\{", text, re.M):
                 continue
             for k, (shell, names, body) in enumerate(runs(f)):
                 script = os.path.join(tmp, "run.sh")
                 with open(script, "w") as fh:
                     fh.write("".join(f"export {n}=1\n" for n in names) + body + "\n")
-                p = subprocess.run([a.shellcheck, "-s", shell, "-f", "json", "--include=" + ",".join(codes), script],
+                only = [] if a.coverage else ["--include=" + ",".join(codes)]
+                p = subprocess.run([a.shellcheck, "-s", shell, "-f", "json"] + only + [script],
                                    capture_output=True, text=True)
                 for d in json.loads(p.stdout or "[]"):
                     sc[f"SC{d['code']}"].add(os.path.basename(f))
-    p = subprocess.run([a.dlint, "lint", "--no-config", "-f", "json", "--info", "SC1091"] + files,
+                    every[f"SC{d['code']}"] += 1
+    if a.coverage:
+        coverage(codes, sc, every)
+        return
+    p = subprocess.run([a.dlint, "lint", "--no-config", "-f", "json", "--info", "SC1091", "--info", "SC1090"] + files,
                        capture_output=True, text=True)
     dl = collections.defaultdict(set)
     for d in json.loads(p.stdout)["findings"]:
@@ -89,6 +109,19 @@ def main():
     for c in codes:
         if dl[c] or sc[c]:
             print(f"| {c} | {len(dl[c] & sc[c])} | {len(dl[c] - sc[c])} | {len(sc[c] - dl[c])} |")
+
+
+def coverage(codes, sc, every):
+    """The share of a real ShellCheck's findings (all codes) whose code dlint builds in."""
+    built = set(codes)
+    total, pairs = sum(every.values()), sum(len(v) for v in sc.values())
+    have = sum(n for c, n in every.items() if c in built)
+    have_pairs = sum(len(v) for c, v in sc.items() if c in built)
+    print(f"findings: {have}/{total} = {100 * have / max(total, 1):.1f}% with a built-in code")
+    print(f"file/code pairs: {have_pairs}/{pairs} = {100 * have_pairs / max(pairs, 1):.1f}% with a built-in code")
+    print("\n| code | findings | files | built in |\n|---|---|---|---|")
+    for c, n in every.most_common():
+        print(f"| {c} | {n} | {len(sc[c])} | {'yes' if c in built else 'no'} |")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ mod instruction;
 mod layout;
 pub mod packages;
 pub mod semantics;
+mod wrap;
 
 use crate::dockerfile::{self, Dockerfile};
 

@@ -53,6 +53,11 @@ impl ShellTree {
         Some(ShellTree { tree })
     }
 
+    /// The root node of the tree.
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
     /// The top-level chain, when the body is one: two or more commands joined by `&&`, `||`
     /// or `;` (no `&`, no top-level comment). A trailing `;` stays with the last command.
     pub fn chain(&self, text: &str) -> Option<Vec<Link>> {

@@ -12,8 +12,8 @@ use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, Shell
 
 /// One level of continuation indentation.
 const INDENT: &str = "    ";
-/// A chain longer than this on one line is split one command per line.
-const WIDTH: usize = 80;
+// a chain longer than this on one line is split one command per line
+use super::wrap::WIDTH;
 
 /// A line break of the instruction, at a byte offset of its joined text.
 #[derive(Debug)]
@@ -162,28 +162,86 @@ fn render_head(
                 br.level = depth + usize::from(cont);
             }
         }
-        runs = if verbatim_values {
-            Vec::new()
-        } else {
-            spaces_to_collapse(&joined, &breaks, |at| match (&tree, shell) {
-                (Some((s, t)), _) if at > *s => t.break_is_free(&joined[*s..], at - s),
-                (None, Some(s)) if at > s => false,
-                _ => chain::break_is_free_plain(&joined, at, df.escape),
-            })
+        let free_at = |at: usize| match (&tree, shell) {
+            (Some((s, t)), _) if at > *s => t.break_is_free(&joined[*s..], at - s),
+            (None, Some(s)) if at > s => false,
+            _ => chain::break_is_free_plain(&joined, at, df.escape),
         };
+        if !verbatim_values {
+            runs = spaces_to_collapse(&joined, &breaks, free_at);
+        }
         if let Some((s, t)) = &tree
             && inst.keyword == Keyword::Run
             && inst.heredocs.is_empty()
-            && (!breaks.is_empty() || joined.len() > WIDTH)
-            && let Some(links) = t.chain(&joined[*s..])
         {
-            breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
+            let split = !breaks.is_empty() || joined.len() > WIDTH;
+            let links = t.chain(&joined[*s..]).filter(|_| split);
+            if wrap_commands(&joined, *s, t, links.as_deref(), &mut breaks, &runs) {
+                // blanks where a break was are collapsible now, those at a new one are not
+                runs = spaces_to_collapse(&joined, &breaks, free_at);
+            }
+            if let Some(links) = links {
+                breaks = split_chain(&joined, *s, &links, breaks).unwrap_or_else(|b| b);
+            }
         }
         for br in &mut breaks {
             br.level = br.level.max(1);
         }
     }
     Some(draw(&joined, breaks, &runs, esc))
+}
+
+/// Adds the breaks that wrap the long simple commands of a RUN body starting at byte `s` of
+/// `joined` (see [`super::wrap`]); `chain` is its top-level chain when it is split. True when
+/// it changed them.
+fn wrap_commands(
+    joined: &str,
+    s: usize,
+    tree: &ShellTree,
+    chain: Option<&[chain::Link]>,
+    breaks: &mut Vec<Break>,
+    runs: &[(usize, usize)],
+) -> bool {
+    let text = &joined[s..];
+    let width = |a: usize, b: usize| collapsed(joined, s + a, s + b, runs).trim().chars().count();
+    // the column of the body's first command: after the last break before it, or the keyword
+    let first = chain
+        .and_then(|l| l.first().map(|l| l.start))
+        .unwrap_or_else(|| text.len() - text.trim_start().len());
+    let lead = breaks.iter().rev().find(|b| b.at <= s + first);
+    let between = match lead {
+        Some(b) => collapsed(joined, b.at, s + first, runs),
+        None => collapsed(joined, 0, s + first, runs),
+    };
+    let between = between.trim();
+    let first_prefix = match lead {
+        Some(_) if between.is_empty() => INDENT.len(),
+        Some(_) => INDENT.len() + between.chars().count() + 1,
+        None => between.chars().count() + 1,
+    };
+    let mut changed = false;
+    for slot in super::wrap::slots(tree, text, chain, first_prefix) {
+        let (a, b) = (s + slot.start, s + slot.end);
+        let inside: Vec<&Break> = breaks.iter().filter(|br| br.at > a && br.at < b).collect();
+        if inside.iter().any(|br| !br.free || !br.comments.is_empty()) {
+            continue;
+        }
+        let existing: Vec<usize> = inside.iter().map(|br| br.at - s).collect();
+        let Some(new) = super::wrap::plan(tree, text, &slot, &existing, width) else {
+            continue;
+        };
+        breaks.retain(|br| !(br.at > a && br.at < b));
+        breaks.extend(new.into_iter().map(|at| Break {
+            at: s + at,
+            level: 1,
+            free: true,
+            comments: Vec::new(),
+            gap: None,
+        }));
+        breaks.sort_by_key(|br| br.at);
+        changed = true;
+    }
+    changed
 }
 
 /// ENV or LABEL in the legacy `KEY value` form: whitespace in the value is part of it.

@@ -116,3 +116,45 @@ fn crlf_and_backtick_escape_are_kept() {
         "# escape=`\n\nFROM a\n\nRUN echo a `\n    b\n"
     );
 }
+
+#[test]
+fn long_install_one_package_per_line_and_stable() {
+    let pkgs = "zlib1g-dev libssl-dev libffi-dev build-essential ca-certificates curl git";
+    let src = format!("FROM a\n\nRUN apt-get install -y --no-install-recommends {pkgs}\n");
+    let out = fmt(&src);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[2],
+        "RUN apt-get install -y --no-install-recommends \\"
+    );
+    let mut want: Vec<&str> = pkgs.split(' ').collect();
+    want.sort_unstable();
+    let got: Vec<&str> = lines[3..]
+        .iter()
+        .map(|l| l.trim().trim_end_matches(" \\"))
+        .collect();
+    assert_eq!(got, want);
+    assert!(
+        lines[3..]
+            .iter()
+            .all(|l| l.starts_with("    ") && l.len() <= 80)
+    );
+    assert_eq!(fmt(&out), out);
+}
+
+#[test]
+fn long_command_wrapped_between_words_only() {
+    let src = "FROM a\n\nRUN cp -a \"/some/quoted source/with spaces\" $(ls /opt/a /opt/b) /opt/destination/directory/that/is/long\n";
+    let out = fmt(src);
+    assert_ne!(out, src);
+    assert!(out.contains("\"/some/quoted source/with spaces\""));
+    assert!(out.contains("$(ls /opt/a /opt/b)"));
+    assert_eq!(fmt(&out), out);
+    assert!(out.lines().all(|l| l.len() <= 80), "{out}");
+}
+
+#[test]
+fn short_multi_line_install_kept_as_written() {
+    let src = "FROM a\n\nRUN apk add --no-cache \\\n    curl git \\\n    jq\n";
+    assert_eq!(fmt(src), src);
+}

@@ -283,17 +283,21 @@ fixtures! {
     sc1072
     sc1088
     sc1089
+    sc1090
     sc1091
     sc1133
     sc2002
     sc2005
     sc2006
     sc2011
+    sc2015
     sc2016
+    sc2021
     sc2028
     sc2034
     sc2035
     sc2038
+    sc2043
     sc2046
     sc2059
     sc2086
@@ -305,6 +309,7 @@ fixtures! {
     sc2155
     sc2164
     sc2166
+    sc2185
     sc2196
     sc2197
     sc2226

@@ -13,17 +13,21 @@ pub mod sc1065_function_parameters_declared;
 pub mod sc1072_shell_parse_error;
 pub mod sc1088_invalid_parentheses;
 pub mod sc1089_unmatched_keyword;
+pub mod sc1090_source_non_constant;
 pub mod sc1091_source_not_followed;
 pub mod sc1133_line_starts_with_operator;
 pub mod sc2002_useless_cat;
 pub mod sc2005_useless_echo_substitution;
 pub mod sc2006_legacy_backticks;
 pub mod sc2011_ls_xargs;
+pub mod sc2015_and_or_not_if_then_else;
 pub mod sc2016_single_quoted_expression;
+pub mod sc2021_tr_brackets;
 pub mod sc2028_echo_escape_sequences;
 pub mod sc2034_unused_variable;
 pub mod sc2035_glob_as_option;
 pub mod sc2038_find_xargs_unsafe;
+pub mod sc2043_loop_runs_once;
 pub mod sc2046_unquoted_substitution;
 pub mod sc2059_printf_format_variable;
 pub mod sc2086_unquoted_expansion;
@@ -35,6 +39,7 @@ pub mod sc2143_grep_output_test;
 pub mod sc2155_declare_and_assign;
 pub mod sc2164_cd_without_check;
 pub mod sc2166_test_and_or;
+pub mod sc2185_find_without_path;
 pub mod sc2196_egrep_deprecated;
 pub mod sc2197_fgrep_deprecated;
 pub mod sc2226_ln_without_destination;
@@ -67,17 +72,21 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(sc1072_shell_parse_error::ShellParseError),
         Box::new(sc1088_invalid_parentheses::InvalidParentheses),
         Box::new(sc1089_unmatched_keyword::UnmatchedKeyword),
+        Box::new(sc1090_source_non_constant::SourceNonConstant),
         Box::new(sc1091_source_not_followed::SourceNotFollowed),
         Box::new(sc1133_line_starts_with_operator::LineStartsWithOperator),
         Box::new(sc2002_useless_cat::UselessCat),
         Box::new(sc2005_useless_echo_substitution::UselessEchoSubstitution),
         Box::new(sc2006_legacy_backticks::LegacyBackticks),
         Box::new(sc2011_ls_xargs::LsXargs),
+        Box::new(sc2015_and_or_not_if_then_else::AndOrNotIfThenElse),
         Box::new(sc2016_single_quoted_expression::SingleQuotedExpression),
+        Box::new(sc2021_tr_brackets::TrBrackets),
         Box::new(sc2028_echo_escape_sequences::EchoEscapeSequences),
         Box::new(sc2034_unused_variable::UnusedVariable),
         Box::new(sc2035_glob_as_option::GlobAsOption),
         Box::new(sc2038_find_xargs_unsafe::FindXargsUnsafe),
+        Box::new(sc2043_loop_runs_once::LoopRunsOnce),
         Box::new(sc2046_unquoted_substitution::UnquotedSubstitution),
         Box::new(sc2059_printf_format_variable::PrintfFormatVariable),
         Box::new(sc2086_unquoted_expansion::UnquotedExpansion),
@@ -89,6 +98,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(sc2155_declare_and_assign::DeclareAndAssign),
         Box::new(sc2164_cd_without_check::CdWithoutCheck),
         Box::new(sc2166_test_and_or::TestAndOr),
+        Box::new(sc2185_find_without_path::FindWithoutPath),
         Box::new(sc2196_egrep_deprecated::EgrepDeprecated),
         Box::new(sc2197_fgrep_deprecated::FgrepDeprecated),
         Box::new(sc2226_ln_without_destination::LnWithoutDestination),

@@ -154,6 +154,39 @@ fn pipelines_and_commands() {
     assert_eq!(codes("FOO = bar"), ["SC2283"]);
     assert_eq!(codes("echo a >> f; echo b >> f; echo c >> f"), ["SC2129"]);
     assert_eq!(codes("[ a = b -o c = d ]"), ["SC2166"]);
+    assert_eq!(codes("find -name '*.pyc' -delete"), ["SC2185"]);
+    assert_eq!(codes("find -L -type f"), ["SC2185"]);
+    assert_eq!(codes("find"), ["SC2185"]);
+    assert!(
+        codes("find / -name x; find -L . -name x; find --help; find \"$D\" -name x").is_empty()
+    );
+    assert_eq!(codes(". \"$NVM_DIR/nvm.sh\""), ["SC1090"]);
+    assert!(
+        codes(". \"$HOME/.cargo/env\"")
+            .iter()
+            .all(|c| *c != "SC1090")
+    );
+    assert_eq!(codes("tr '[a-z]' A-Z < f"), ["SC2021"]);
+    assert!(codes("tr -d '[:space:]' < f; tr a-z A-Z < f; tr -d '[]' < f").is_empty());
+    assert_eq!(codes("a && b || c"), ["SC2015"]);
+    assert_eq!(
+        codes("apt-get update && apt-get install -y x || true"),
+        ["SC2015"]
+    );
+    for fine in [
+        "a && b || echo n",
+        "a && b || exit 1",
+        "a && b || z=3",
+        "a && b || c || d",
+        "a && b || c && d",
+        "if a && b || c; then :; fi",
+        "cd /tmp && for s in a b; do gpg x && break || :; done && echo ok",
+        "a || b",
+    ] {
+        assert!(!codes(fine).contains(&"SC2015"), "{fine}");
+    }
+    assert_eq!(codes("for v in 1.2; do echo \"$v\"; done"), ["SC2043"]);
+    assert!(codes("for v in 1 2; do echo \"$v\"; done; for f in *.txt; do echo \"$f\"; done; for a in $L; do echo \"$a\"; done").is_empty());
 }
 
 #[test]
@@ -192,7 +225,7 @@ fn parse_errors_are_classified_as_shellcheck_does() {
 /// is a word, not a keyword.
 #[test]
 fn valid_shell_tree_sitter_rejects_is_not_a_parse_error() {
-    let script = "for a in 1 2; do for b in 3; do echo \"=== done ===\"; done done && echo ok";
+    let script = "for a in 1 2; do for b in 3 4; do echo \"=== done ===\"; done done && echo ok";
     assert_eq!(codes(script), Vec::<&str>::new());
 }
 
@@ -204,7 +237,7 @@ fn reserved_word_after_a_closer_is_checked_not_a_parse_error() {
         "if [ a = b ]; then ( echo $x ) else echo b; fi",
         "if x; then { echo $x; } else echo b; fi",
         "if a; then \\\n  if b; then echo $x; fi \\\n fi",
-        "for a in 1; do case $a in 1) echo $x;; esac done",
+        "for a in 1 2; do case $a in 1) echo $x;; esac done",
         "if ( true ) then echo $x; fi",
         "while ( false ) do echo $x; done",
         "{ { echo $x; } }",
