@@ -1,6 +1,8 @@
 //! dlint's integration tests, one binary (`cargo test --test it`): one module per area, plus
 //! the helpers they share (`parser_common`; `sarif_schema`; `oci_tools`: umoci and skopeo;
-//! `shared`: the shared data directory, a failure when absent unless `DLINT_SKIP_SHARED=1`). Image archives are built with
+//! `shared`: the shared data directory, a failure when absent unless `DLINT_SKIP_SHARED=1`;
+//! `image_registry` and `image_registry_proxy`: a registry and a proxy for the
+//! `image_registry_*` tests). Image archives are built with
 //! `dlint::image::testkit` (the library's `testkit` feature, on for tests).
 //! One binary instead of ~30 links the library and its dependencies once.
 mod base_compare;
@@ -28,6 +30,12 @@ mod image_family;
 mod image_model;
 mod image_real_tools;
 mod image_registry;
+mod image_registry_auth;
+mod image_registry_base_facts;
+mod image_registry_formats;
+mod image_registry_proxy;
+mod image_registry_tls;
+mod image_registry_transfer;
 mod image_views;
 mod lint_cli;
 mod lint_corpus;
@@ -37,7 +45,10 @@ mod lsp_conversation;
 mod module_graph;
 mod oci_tools;
 mod optimize;
+mod optimize_cli;
 mod optimize_ecosystem;
+mod optimize_packages;
+mod optimize_real_image;
 mod optimize_suggest;
 mod parity_tally;
 mod parser_cli;

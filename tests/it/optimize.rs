@@ -1,15 +1,19 @@
-//! `dlint optimize` on images built in code, where every saving is known in advance, and on
-//! the real `debian-slim` image when it exists (`../images/` or `$DLINT_IMAGES`).
+//! `dlint optimize` on images built in code, where every saving is known in advance.
+//!
+//! This module holds the shared image builders (`write`, `run`, `priced`, `caches_image`) and the
+//! savings priced from layers: caches (also in users' homes), deleted and overwritten files,
+//! multi-stage builds, history fallback, build outputs copied with the context, and the JSON
+//! fields' documentation. Packages are in `optimize_packages`, the command line in
+//! `optimize_cli`, the real image in `optimize_real_image`.
 
-use assert_cmd::Command;
 use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
 use dlint::image::{self, Compression, OpenOptions};
 use dlint::optimize::{self, OptimizeReport, Options, Status};
 use std::path::{Path, PathBuf};
 
-const BASE: &str = "/bin/sh -c #(nop) ADD file:0123abcd in / ";
+pub(crate) const BASE: &str = "/bin/sh -c #(nop) ADD file:0123abcd in / ";
 
-fn write(dir: &Path, name: &str, spec: &ImageSpec) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, spec: &ImageSpec) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(
         &p,
@@ -19,7 +23,7 @@ fn write(dir: &Path, name: &str, spec: &ImageSpec) -> PathBuf {
     p
 }
 
-fn run(dockerfile: &str, image: &Path, target: Option<&str>) -> OptimizeReport {
+pub(crate) fn run(dockerfile: &str, image: &Path, target: Option<&str>) -> OptimizeReport {
     let df = dlint::dockerfile::parse(dockerfile);
     let img = image::open(image, &OpenOptions::default()).unwrap();
     let opts = Options {
@@ -30,7 +34,7 @@ fn run(dockerfile: &str, image: &Path, target: Option<&str>) -> OptimizeReport {
 }
 
 /// (rule, line) -> bytes of the measured findings.
-fn priced(r: &OptimizeReport) -> Vec<(String, usize, u64)> {
+pub(crate) fn priced(r: &OptimizeReport) -> Vec<(String, usize, u64)> {
     let mut v: Vec<(String, usize, u64)> = r
         .findings
         .iter()
@@ -41,7 +45,7 @@ fn priced(r: &OptimizeReport) -> Vec<(String, usize, u64)> {
     v
 }
 
-const CACHES: &str = "FROM debian:bookworm-slim
+pub(crate) const CACHES: &str = "FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y curl
 RUN pip install flask
 RUN npm install -g left-pad@1.3.0
@@ -52,7 +56,7 @@ RUN rm -rf /tmp/big && chmod 600 /app/data
 /// Caches of three managers, a `.git` copied in, a file deleted by a later RUN, a file
 /// overwritten by a later RUN, and a pip cache file hard-linked from site-packages (its bytes
 /// cannot go with the cache).
-fn caches_image() -> ImageSpec {
+pub(crate) fn caches_image() -> ImageSpec {
     let c = Compression::Gzip;
     ImageSpec::new()
         .layer(
@@ -434,210 +438,6 @@ fn unmatched_history_falls_back_to_layers() {
     assert!(r.notes.iter().any(|n| n.contains("does not match")));
 }
 
-const STATUS: &str = "Package: libc6\nStatus: install ok installed\nPriority: required\n\
-Architecture: amd64\nInstalled-Size: 100\n\n\
-Package: build-essential\nStatus: install ok installed\nArchitecture: amd64\n\
-Installed-Size: 1\nDepends: gcc, make\n\n\
-Package: gcc\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 5\n\
-Depends: cpp (>= 4), libc6\n\n\
-Package: cpp\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 2\n\n\
-Package: make\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\n\
-Package: curl\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\
-Depends: libcurl4\nRecommends: ca-certificates\n\n\
-Package: libcurl4\nStatus: install ok installed\nArchitecture: amd64\nInstalled-Size: 1\n\n\
-Package: ca-certificates\nStatus: install ok installed\nArchitecture: all\n\
-Installed-Size: 1\n";
-
-const STATES: &str = "Package: gcc\nArchitecture: amd64\nAuto-Installed: 1\n\n\
-Package: cpp\nArchitecture: amd64\nAuto-Installed: 1\n\n\
-Package: make\nArchitecture: amd64\nAuto-Installed: 1\n\n\
-Package: libcurl4\nArchitecture: amd64\nAuto-Installed: 1\n\n\
-Package: ca-certificates\nArchitecture: all\nAuto-Installed: 1\n";
-
-/// apt's log of the same install: what `Install:` marks `automatic` came as a dependency or
-/// recommendation (curl was asked for; a later explicit install makes a package manual).
-const HISTORY: &str = "\nStart-Date: 2026-12-06  17:57:49\n\
-Commandline: apt-get install -y build-essential curl\n\
-Install: gcc:amd64 (12.2.0-14, automatic), cpp:amd64 (4:12.2.0-3, automatic), \
-make:amd64 (4.3-4.1, automatic), build-essential:amd64 (12.9), curl:amd64 (7.88.1-10), \
-libcurl4:amd64 (7.88.1-10, automatic), ca-certificates:amd64 (20230311, automatic)\n\
-End-Date: 2026-12-06  17:57:56\n";
-
-/// A single-stage build that installs build-essential (the toolchain a multi-stage build would
-/// drop) and curl without `--no-install-recommends` (ca-certificates only came as a
-/// recommendation), with dpkg's database, file lists and apt's extended_states.
-#[test]
-fn toolchain_and_recommends_from_dpkg() {
-    toolchain_and_recommends("var/lib/apt/extended_states", STATES);
-}
-
-/// The same when the image has apt's log but not its extended_states.
-#[test]
-fn toolchain_and_recommends_from_apt_history_log() {
-    toolchain_and_recommends("var/log/apt/history.log", HISTORY);
-}
-
-fn toolchain_and_recommends(apt_state_path: &str, apt_state: &str) {
-    let list = |files: &[&str]| files.join("\n").into_bytes();
-    let l0 = LayerBuilder::new()
-        .symlink("bin", "usr/bin")
-        .file_size("usr/lib/x86_64-linux-gnu/libc.so.6", 2000)
-        .file(
-            "var/lib/dpkg/info/libc6:amd64.list",
-            &list(&["/usr/lib/x86_64-linux-gnu/libc.so.6"]),
-        )
-        .file(
-            "var/lib/dpkg/status",
-            b"Package: libc6\nStatus: install ok installed\n",
-        )
-        .build();
-    let l1 = LayerBuilder::new()
-        .file("var/lib/dpkg/status", STATUS.as_bytes())
-        .file(apt_state_path, apt_state.as_bytes())
-        .file_size("usr/bin/gcc-12", 5000)
-        .symlink("usr/bin/gcc", "gcc-12")
-        .file_size("usr/bin/cpp-12", 2000)
-        .file_size("usr/bin/make", 1000)
-        .file_size("usr/share/doc/build-essential/copyright", 10)
-        .file_size("usr/bin/curl", 700)
-        .file_size("usr/lib/x86_64-linux-gnu/libcurl.so.4", 800)
-        .file_size("etc/ssl/certs/ca-certificates.crt", 300)
-        .file_size("usr/share/ca-certificates/a.crt", 200)
-        .file(
-            "var/lib/dpkg/info/gcc.list",
-            &list(&["/usr", "/usr/bin", "/usr/bin/gcc-12", "/usr/bin/gcc"]),
-        )
-        .file("var/lib/dpkg/info/cpp.list", &list(&["/usr/bin/cpp-12"]))
-        // listed through the /bin -> usr/bin symlink, as merged-/usr systems do
-        .file("var/lib/dpkg/info/make.list", &list(&["/bin/make"]))
-        .file(
-            "var/lib/dpkg/info/build-essential.list",
-            &list(&["/usr/share/doc/build-essential/copyright"]),
-        )
-        .file("var/lib/dpkg/info/curl.list", &list(&["/usr/bin/curl"]))
-        .file(
-            "var/lib/dpkg/info/libcurl4:amd64.list",
-            &list(&["/usr/lib/x86_64-linux-gnu/libcurl.so.4"]),
-        )
-        .file(
-            "var/lib/dpkg/info/ca-certificates.list",
-            &list(&[
-                "/etc/ssl/certs/ca-certificates.crt",
-                "/usr/share/ca-certificates/a.crt",
-            ]),
-        )
-        .build();
-    let spec = ImageSpec::new().layer(l0, BASE).layer(
-        l1,
-        "RUN /bin/sh -c apt-get update && apt-get install -y build-essential curl && rm -rf /var/lib/apt/lists/* # buildkit",
-    );
-    let d = tempfile::tempdir().unwrap();
-    let p = write(d.path(), "tool.tar", &spec);
-    let df = "FROM debian\nRUN apt-get update && apt-get install -y build-essential curl && rm -rf /var/lib/apt/lists/*\n";
-    let r = run(df, &p, None);
-    // a package's files, and dpkg's own files for it (its `.list` here)
-    let list_len = |files: &[&str]| list(files).len() as u64;
-    let ca_list = list_len(&[
-        "/etc/ssl/certs/ca-certificates.crt",
-        "/usr/share/ca-certificates/a.crt",
-    ]);
-    let tool_lists = list_len(&["/usr", "/usr/bin", "/usr/bin/gcc-12", "/usr/bin/gcc"])
-        + list_len(&["/usr/bin/cpp-12"])
-        + list_len(&["/bin/make"])
-        + list_len(&["/usr/share/doc/build-essential/copyright"]);
-    assert_eq!(
-        priced(&r),
-        vec![
-            ("DL3015".to_string(), 2, 500 + ca_list),
-            (
-                "build-toolchain".to_string(),
-                2,
-                5000 + 2000 + 1000 + 10 + tool_lists
-            ),
-        ]
-    );
-    let tc = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "build-toolchain")
-        .unwrap();
-    for n in ["build-essential", "gcc", "cpp", "make"] {
-        assert!(tc.what.contains(n), "{}", tc.what);
-    }
-    assert!(!tc.what.contains("curl"), "{}", tc.what);
-    let rec = r.findings.iter().find(|f| f.rule == "DL3015").unwrap();
-    assert!(rec.what.contains("ca-certificates"), "{}", rec.what);
-    assert!(
-        rec.note.is_none(),
-        "measured from file lists, not estimated"
-    );
-}
-
-/// The same on Alpine: apk's database (sizes, dependencies through `so:` providers, file
-/// lists) and `etc/apk/world`. build-base (no files of its own) pulls in gcc, make and
-/// musl-dev; curl was asked for and stays, with musl from the base image.
-#[test]
-fn toolchain_from_apk() {
-    let base_db = "P:musl\nV:1.2.5-r9\nA:x86_64\nI:600000\np:so:libc.musl-x86_64.so.1=1\nF:lib\nR:ld-musl-x86_64.so.1\n";
-    let db = format!(
-        "{base_db}\n\
-P:build-base\nA:x86_64\nI:0\nD:gcc make musl-dev\n\n\
-P:gcc\nA:x86_64\nI:90000000\nD:so:libc.musl-x86_64.so.1 binutils\nF:usr/bin\nR:gcc\nF:usr/libexec/gcc\nR:cc1\n\n\
-P:binutils\nA:x86_64\nI:8000000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:ld\n\n\
-P:make\nA:x86_64\nI:300000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:make\n\n\
-P:musl-dev\nA:x86_64\nI:4000000\nD:musl=1.2.5-r9\nF:usr/include\nR:stdio.h\n\n\
-P:curl\nA:x86_64\nI:400000\nD:so:libc.musl-x86_64.so.1\nF:usr/bin\nR:curl\n"
-    );
-    let l0 = LayerBuilder::new()
-        .file_size("lib/ld-musl-x86_64.so.1", 600)
-        .file("lib/apk/db/installed", base_db.as_bytes())
-        .file("etc/apk/world", b"alpine-baselayout\n")
-        .build();
-    let l1 = LayerBuilder::new()
-        .file("lib/apk/db/installed", db.as_bytes())
-        .file("etc/apk/world", b"alpine-baselayout\nbuild-base\ncurl\n")
-        .file_size("usr/bin/gcc", 5000)
-        .file_size("usr/libexec/gcc/cc1", 7000)
-        .file_size("usr/bin/ld", 900)
-        .file_size("usr/bin/make", 1000)
-        .file_size("usr/include/stdio.h", 40)
-        .file_size("usr/bin/curl", 700)
-        .build();
-    let spec = ImageSpec::new().layer(l0, BASE).layer(
-        l1,
-        "RUN /bin/sh -c apk add --no-cache build-base curl # buildkit",
-    );
-    let d = tempfile::tempdir().unwrap();
-    let p = write(d.path(), "apk.tar", &spec);
-    let r = run(
-        "FROM alpine\nRUN apk add --no-cache build-base curl\n",
-        &p,
-        None,
-    );
-    assert_eq!(
-        priced(&r),
-        vec![(
-            "build-toolchain".to_string(),
-            2,
-            5000 + 7000 + 900 + 1000 + 40
-        )]
-    );
-    let tc = r
-        .findings
-        .iter()
-        .find(|f| f.rule == "build-toolchain")
-        .unwrap();
-    for n in ["build-base", "gcc", "binutils", "make", "musl-dev"] {
-        assert!(tc.what.contains(n), "{}", tc.what);
-    }
-    assert!(
-        !tc.what.contains("curl") && !tc.what.contains("musl,"),
-        "{}",
-        tc.what
-    );
-    assert!(tc.note.is_none(), "measured from apk's file lists");
-}
-
 /// A `COPY . /app` that brings a local build's output (`target/`, `dist/`) along with the
 /// sources: each priced at the bytes the COPY stored under it, with a hint that the image may
 /// mean to use it.
@@ -669,213 +469,4 @@ fn build_outputs_copied_with_the_context() {
         "{:?}",
         r.findings
     );
-}
-
-fn dlint(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("dlint").unwrap();
-    // no registry lookup of the base image (the base-variant finding is tested in image_registry)
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("DLINT_BASE_FACTS", "off");
-    c
-}
-
-#[test]
-fn cli_formats_gate_and_no_image() {
-    let d = tempfile::tempdir().unwrap();
-    write(d.path(), "caches.tar", &caches_image());
-    std::fs::write(d.path().join("Dockerfile"), CACHES).unwrap();
-    let ok = |args: &[&str], code: i32| {
-        let out = dlint(d.path()).args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let base = [
-        "optimize",
-        "Dockerfile",
-        "--image",
-        "caches.tar",
-        "--no-config",
-    ];
-    let text = ok(&base, 0);
-    assert!(text.contains("could be saved"), "{text}");
-    assert!(text.contains("deleted-later"), "{text}");
-    let json: serde_json::Value =
-        serde_json::from_str(&ok(&[&base[..], &["-f", "json"]].concat(), 0)).unwrap();
-    assert_eq!(json["schema"], "dlint-optimize/1");
-    assert_eq!(json["total_saved"], 13_200);
-    assert_eq!(json["size_after"], 1_360);
-    assert_eq!(json["findings"][0]["status"], "measured");
-    let md = ok(&[&base[..], &["-f", "markdown"]].concat(), 0);
-    assert!(md.contains("| line | rule | saved |"), "{md}");
-    // gate: 13,200 bytes could go, 90.7% of the image
-    ok(&[&base[..], &["--max-savings", "10KB"]].concat(), 1);
-    ok(&[&base[..], &["--max-savings", "20KB"]].concat(), 0);
-    ok(&[&base[..], &["--max-savings", "50%"]].concat(), 1);
-    ok(&[&base[..], &["--max-savings", "95%"]].concat(), 0);
-    // no image: the size findings, unmeasured
-    let json: serde_json::Value = serde_json::from_str(&ok(
-        &["optimize", "Dockerfile", "--no-config", "-f", "json"],
-        0,
-    ))
-    .unwrap();
-    let f = json["findings"].as_array().unwrap();
-    assert!(f.len() >= 4, "{f:?}");
-    assert!(f.iter().all(|f| f["status"] == "not-measured"), "{f:?}");
-    assert!(json["size"].is_null());
-    // --context: a .git on disk not in .dockerignore
-    std::fs::create_dir_all(d.path().join("ctx/.git")).unwrap();
-    std::fs::write(d.path().join("ctx/.git/HEAD"), "ref: x\n").unwrap();
-    let text = ok(
-        &["optimize", "Dockerfile", "--no-config", "--context", "ctx"],
-        0,
-    );
-    assert!(text.contains("build context has .git/"), "{text}");
-    std::fs::write(d.path().join("ctx/.dockerignore"), ".git\n").unwrap();
-    let text = ok(
-        &["optimize", "Dockerfile", "--no-config", "--context", "ctx"],
-        0,
-    );
-    assert!(!text.contains("build context has .git/"), "{text}");
-    // bad --target: usage error
-    ok(&[&base[..], &["--target", "nope"]].concat(), 2);
-}
-
-#[test]
-fn image_with_dockerfile_shows_lines() {
-    let d = tempfile::tempdir().unwrap();
-    write(d.path(), "caches.tar", &caches_image());
-    std::fs::write(d.path().join("Dockerfile"), CACHES).unwrap();
-    let out = dlint(d.path())
-        .args([
-            "image",
-            "caches.tar",
-            "--dockerfile",
-            "Dockerfile",
-            "--no-config",
-            "-f",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["line"].clone())
-        .collect();
-    assert_eq!(
-        lines,
-        serde_json::json!([null, 2, 3, 4, 5, 6])
-            .as_array()
-            .unwrap()
-            .clone()
-    );
-    let out = dlint(d.path())
-        .args([
-            "image",
-            "caches.tar",
-            "--dockerfile",
-            "Dockerfile",
-            "--no-config",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("line 5: COPY . /app"), "{text}");
-}
-
-/// Sums of the regular files of layer `layer` of an OCI archive whose path starts with each
-/// prefix, read straight from the gzipped layer blob (not through dlint's image walker), so the
-/// expected figures follow the image when `make-images.sh` rebuilds it.
-fn layer_file_bytes(oci_tar: &Path, layer: usize, prefixes: &[&str]) -> Vec<u64> {
-    use std::io::Read;
-    let mut blobs = std::collections::HashMap::new();
-    let mut index = Vec::new();
-    let mut ar = tar::Archive::new(std::fs::File::open(oci_tar).unwrap());
-    for e in ar.entries().unwrap() {
-        let mut e = e.unwrap();
-        let name = e
-            .path()
-            .unwrap()
-            .to_string_lossy()
-            .trim_start_matches("./")
-            .to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        if name == "index.json" {
-            index = data;
-        } else if let Some(d) = name.strip_prefix("blobs/sha256/") {
-            blobs.insert(format!("sha256:{d}"), data);
-        }
-    }
-    let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap();
-    let mut doc = json(&index);
-    while doc.get("layers").is_none() {
-        let digest = doc["manifests"][0]["digest"].as_str().unwrap().to_string();
-        doc = json(&blobs[&digest]);
-    }
-    let digest = doc["layers"][layer]["digest"].as_str().unwrap();
-    let gz = flate2::read::GzDecoder::new(&blobs[digest][..]);
-    let mut sums = vec![0; prefixes.len()];
-    for e in tar::Archive::new(gz).entries().unwrap() {
-        let e = e.unwrap();
-        if !e.header().entry_type().is_file() {
-            continue;
-        }
-        let path = e
-            .path()
-            .unwrap()
-            .to_string_lossy()
-            .trim_start_matches("./")
-            .to_string();
-        for (sum, p) in sums.iter_mut().zip(prefixes) {
-            if path.starts_with(p) {
-                *sum += e.size();
-            }
-        }
-    }
-    sums
-}
-
-/// The real image from `make-images.sh`: the apt lists of layer 1 priced to the byte (the sum
-/// of the regular files under var/lib/apt/lists in that layer's blob; 87,325,647 bytes in the
-/// first build, it changes with the Debian mirror when the image is rebuilt).
-#[test]
-fn real_debian_slim_apt_lists() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let img = std::env::var_os("DLINT_IMAGES")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../images"), root.join("../../images")])
-        .map(|d| d.join("debian-slim.oci.tar"))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| root.join("../images/debian-slim.oci.tar"));
-    if !img.exists() {
-        eprintln!(
-            "skipped: {} not found (built by make-images.sh; set DLINT_IMAGES)",
-            img.display()
-        );
-        return;
-    }
-    let df = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/optimize/debian-slim.Dockerfile"),
-    )
-    .unwrap();
-    let r = run(&df, &img, None);
-    let a = &r.image.as_ref().unwrap().attribution;
-    assert_eq!(a.status, "matched", "{a:?}");
-    let expected = layer_file_bytes(&img, 1, &["var/lib/apt/lists/", "var/cache/apt/"]);
-    assert!(expected.iter().all(|&b| b > 1_000_000), "{expected:?}");
-    let lists = r.findings.iter().find(|f| f.rule == "DL3009").unwrap();
-    assert_eq!(lists.bytes, Some(expected[0]));
-    assert_eq!(lists.layer, Some(1));
-    // line 7 deletes /var/cache/apt, which line 5's apt-get install filled (DL5004)
-    let archives = r.findings.iter().find(|f| f.rule == "DL5004").unwrap();
-    assert_eq!(archives.bytes, Some(expected[1]));
-    assert_eq!(archives.layer, Some(1));
-    assert!(!r.findings.iter().any(|f| f.rule == "cache-left"));
-    assert_eq!(r.size_after, Some(r.size.unwrap() - r.total_saved));
 }
