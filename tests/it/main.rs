@@ -16,6 +16,7 @@ mod discover_cli;
 mod docker_plugin;
 mod docs_pages;
 mod explore_pty;
+mod file_lengths;
 mod fix_corpus;
 mod fix_proptest;
 mod fixtures;
