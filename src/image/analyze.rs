@@ -161,6 +161,9 @@ fn analyze_impl(
     if opts.layer_files {
         order.record_changes();
     }
+    if opts.files {
+        order.keep_modes();
+    }
     if let Some(sink) = &opts.on_layer {
         order.stream_to(sink.clone());
     }

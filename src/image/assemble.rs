@@ -131,6 +131,11 @@ impl<'a> InOrder<'a> {
         self.asm.m.record_changes();
     }
 
+    /// Keeps every path's mode, for the final filesystem's entries ([`ImageReport::files`]).
+    pub fn keep_modes(&mut self) {
+        self.asm.m.keep_modes();
+    }
+
     /// [`Self::finish`], with the ledger when [`Self::keep_ledger`] was called.
     pub fn finish_with_ledger(
         self,

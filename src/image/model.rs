@@ -174,9 +174,9 @@ pub(crate) struct Model {
     /// What each applied layer added, modified and removed (only when asked for, see
     /// [`Model::record_changes`]).
     pub changes: Option<Vec<Vec<LayerFile>>>,
-    /// Mode of every path a tar entry declared (kept only with [`Model::changes`], so a
-    /// removed path's record carries the mode it had).
-    modes: HashMap<u32, u16>,
+    /// Mode of the last entry at each node id (kept only after [`Model::keep_modes`]; empty
+    /// otherwise): what the file lists and the final filesystem report.
+    modes: Option<Vec<u16>>,
 }
 
 impl Default for Model {
@@ -200,17 +200,46 @@ impl Model {
             dive: DiveSums::default(),
             ledger: None,
             changes: None,
-            modes: HashMap::new(),
+            modes: None,
+        }
+    }
+
+    /// Makes [`Model::apply`] keep every path's mode (for the file lists and the final
+    /// filesystem's entries): two bytes per path.
+    pub(crate) fn keep_modes(&mut self) {
+        self.modes.get_or_insert_with(Vec::new);
+    }
+
+    /// Mode of node `id`'s last entry (0 when modes are not kept).
+    fn mode(&self, id: u32) -> u32 {
+        self.modes
+            .as_ref()
+            .and_then(|m| m.get(id as usize))
+            .map_or(0, |&m| u32::from(m))
+    }
+
+    /// Keeps `mode` as node `id`'s mode, when modes are kept.
+    fn set_mode(&mut self, id: u32, mode: u16) {
+        if let Some(modes) = &mut self.modes {
+            let i = id as usize;
+            if modes.len() <= i {
+                modes.resize(i + 1, 0);
+            }
+            modes[i] = mode;
         }
     }
 
     /// Makes [`Model::apply`] record every layer's file list in [`Model::changes`].
+    /// A removed path's record carries the mode it had, so this keeps modes too.
     pub(crate) fn record_changes(&mut self) {
         self.changes = Some(Vec::new());
+        self.keep_modes();
     }
 
     /// Records `change` of the present node `id` in the list of the layer being applied.
     fn note(&mut self, id: u32, change: Change) {
+        // every present node came from an entry, whose mode was kept while recording
+        let mode = self.mode(id);
         let Some(changes) = &mut self.changes else {
             return;
         };
@@ -218,8 +247,6 @@ impl Model {
             return;
         };
         let (kind, size) = (n.kind(), n.size());
-        // every present node came from an entry, whose mode was kept while recording
-        let mode = self.modes.get(&id).map_or(0, |&m| u32::from(m));
         if let Some(list) = changes.last_mut() {
             list.push(LayerFile {
                 path: self.tree.path(id),
@@ -248,8 +275,8 @@ impl Model {
         }
     }
 
-    /// Bytes reserved by the per-path state (the path tree, link targets and hard-link
-    /// groups), from the containers' capacities.
+    /// Bytes reserved by the per-path state (the path tree, link targets, hard-link groups
+    /// and kept modes), from the containers' capacities.
     #[cfg(test)]
     pub(crate) fn heap_bytes(&self) -> usize {
         let map_entry = |k: usize| k + 1; // hashbrown: the pair plus one control byte
@@ -258,6 +285,7 @@ impl Model {
             + self.links.values().map(|t| t.len()).sum::<usize>()
             + self.linked.capacity() * map_entry(8)
             + self.groups.capacity() * std::mem::size_of::<Group>()
+            + self.modes.as_ref().map_or(0, |m| m.capacity() * 2)
     }
 
     /// The kept hidden copies, biggest first (ties by path, then layers).
@@ -464,9 +492,7 @@ impl Model {
             match before {
                 Some(FileKind::Dir) if kind == FileKind::Dir => {
                     self.tree.set_layer(id, layer16); // re-declared directory: metadata only
-                    if self.changes.is_some() {
-                        self.modes.insert(id, mode);
-                    }
+                    self.set_mode(id, mode);
                     continue;
                 }
                 Some(FileKind::Dir) => {
@@ -502,9 +528,7 @@ impl Model {
                 }
                 _ => self.tree.set(id, kind, 0, layer16),
             }
-            if self.changes.is_some() {
-                self.modes.insert(id, mode);
-            }
+            self.set_mode(id, mode);
             let change = if before.is_some() {
                 Change::Modified
             } else {
@@ -615,6 +639,7 @@ impl Model {
             kind: n.kind(),
             size: n.size(),
             layer: usize::from(n.layer),
+            mode: self.mode(id),
             link: self.links.get(&id).map(|t| t.to_string()),
         }
     }
@@ -687,7 +712,10 @@ impl Model {
     /// Built with [`ChunkedMap`] while the tree gives its memory back.
     pub(crate) fn into_final_fs(self) -> BTreeMap<String, FsEntry> {
         let mut fs = ChunkedMap::default();
-        let Model { tree, links, .. } = self;
+        let Model {
+            tree, links, modes, ..
+        } = self;
+        let modes = modes.unwrap_or_default();
         tree.drain_present(|p, id, n| {
             fs.push(
                 p.to_string(),
@@ -695,6 +723,7 @@ impl Model {
                     kind: n.kind(),
                     size: n.size(),
                     layer: usize::from(n.layer),
+                    mode: modes.get(id as usize).map_or(0, |&m| u32::from(m)),
                     link: links.get(&id).map(|t| t.to_string()),
                 },
             );

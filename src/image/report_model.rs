@@ -214,6 +214,10 @@ pub struct FsEntry {
     pub size: u64,
     /// Layer of the entry that made this path what it is.
     pub layer: usize,
+    /// Permission bits of that layer's tar entry (`0o7777`, as in [`LayerFile::mode`]; a
+    /// re-declared directory's latest). JSON: four octal digits (`"0755"`).
+    #[serde(with = "octal_mode")]
+    pub mode: u32,
     /// Symlink or hard-link target.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub link: Option<String>,

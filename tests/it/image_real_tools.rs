@@ -202,6 +202,20 @@ fn umoci_and_skopeo_archives() {
             "{}",
             input.display()
         );
+        // the final filesystem's entries carry the mode of the last layer that wrote them
+        let fs = &r["files"];
+        for (path, mode) in [
+            ("usr/bin/su", "4755"),
+            ("srv/drop", "1777"),
+            ("etc/config", "0600"),
+        ] {
+            assert_eq!(fs[path]["mode"], mode, "{path} in {}", input.display());
+        }
+        assert!(
+            fs.get("usr/lib/libsmall.so").is_none(),
+            "{}",
+            input.display()
+        );
     }
     let z = analyze(&zstd);
     assert!(

@@ -138,6 +138,78 @@ fn json_files_lists_each_layers_changes() {
     assert!(v["layers"][1].get("files").is_none());
 }
 
+/// The final filesystem's `files` map carries, for each path, the mode of the last layer that
+/// wrote it: a replaced file's new mode, a re-declared directory's new mode, a path a later
+/// layer put back after a whiteout, and links' own modes.
+#[test]
+fn json_final_files_carry_last_modes() {
+    let d = tempfile::tempdir().unwrap();
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .dir("opt")
+                .file_size("opt/run", 10)
+                .mode(0o755)
+                .file_size("etc/shadow", 5)
+                .mode(0o640)
+                .dir("tmp")
+                .mode(0o1777)
+                .build(),
+            "ADD rootfs /",
+        )
+        .layer(
+            LayerBuilder::new()
+                .compress(Compression::Zstd)
+                .whiteout("tmp")
+                .dir("opt")
+                .mode(0o700)
+                .file_size("opt/run", 12)
+                .mode(0o4750)
+                .symlink("opt/sh", "run")
+                .mode(0o777)
+                .hardlink("opt/run2", "opt/run")
+                .mode(0o2750)
+                .build(),
+            "RUN chmod 700 /opt && rm -rf /tmp",
+        )
+        .layer(
+            LayerBuilder::new().file_size("tmp", 1).mode(0o600).build(),
+            "RUN touch /tmp",
+        )
+        .tag("example/modes:1");
+    let tar = d.path().join("modes.tar");
+    std::fs::write(&tar, testkit::to_tar(&testkit::docker_blobs(&[spec]))).unwrap();
+    let out = dlint(
+        d.path(),
+        &["image", "modes.tar", "--format", "json", "--files"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files = v["files"].as_object().expect("final files with --files");
+    let got: Vec<(&str, &str, u64, String)> = files
+        .iter()
+        .map(|(p, e)| {
+            (
+                p.as_str(),
+                e["kind"].as_str().unwrap(),
+                e["layer"].as_u64().unwrap(),
+                mode_text(&e["mode"]),
+            )
+        })
+        .collect();
+    let want: Vec<(&str, &str, u64, String)> = [
+        ("etc/shadow", "file", 0, 0o640),
+        ("opt", "dir", 1, 0o700),
+        ("opt/run", "file", 1, 0o4750),
+        ("opt/run2", "hardlink", 1, 0o2750),
+        ("opt/sh", "symlink", 1, 0o777),
+        ("tmp", "file", 2, 0o600),
+    ]
+    .into_iter()
+    .map(|(p, k, l, m)| (p, k, l, format!("{m:04o}")))
+    .collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn csv_layers_and_files_parse() {
     let d = tempfile::tempdir().unwrap();

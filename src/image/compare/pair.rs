@@ -256,6 +256,10 @@ fn in_order<'a>(
 
     let mut order_a = InOrder::new(a, opts.top, &failed[0]);
     let mut order_b = InOrder::new(b, opts.top, &failed[1]);
+    if opts.files {
+        order_a.keep_modes();
+        order_b.keep_modes();
+    }
     // A's layers whose walk B still needs, and B's checked blobs still waiting for A's walk
     let mut from_a: HashMap<usize, Ready> = HashMap::new();
     // (`None`: the very blob A reads, see [`same_blob`]; its figures are A's)

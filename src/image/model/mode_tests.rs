@@ -1,4 +1,4 @@
-//! The modes the per-layer file lists carry.
+//! The modes the per-layer file lists and the final filesystem carry.
 
 use super::*;
 use crate::image::walk::RawEntry;
@@ -70,4 +70,58 @@ fn file_lists_carry_modes() {
             (Change::Removed, "usr/bin/su".into(), 0o4755),
         ]
     );
+}
+
+/// (path, kind, layer, mode) of every path of the final filesystem.
+fn final_fs(m: Model) -> Vec<(String, FileKind, usize, u32)> {
+    m.into_final_fs()
+        .into_iter()
+        .map(|(p, e)| (p, e.kind, e.layer, e.mode))
+        .collect()
+}
+
+/// The final filesystem's entries carry the mode of the last layer that wrote each path: a
+/// replaced file's new one, a re-declared directory's new one, a re-added path's, with or
+/// without the per-layer lists.
+#[test]
+fn final_fs_carries_last_modes() {
+    for record in [false, true] {
+        let mut m = Model::new(0);
+        m.keep_modes();
+        if record {
+            m.record_changes();
+        }
+        m.apply(
+            0,
+            &layer(&[
+                ("opt", Op::Dir, 0o755),
+                ("opt/run", Op::File(3), 0o755),
+                ("etc/shadow", Op::File(5), 0o640),
+                ("tmp", Op::Dir, 0o1777),
+            ]),
+        )
+        .unwrap();
+        m.apply(
+            1,
+            &layer(&[
+                ("tmp", Op::Whiteout, 0),
+                ("opt", Op::Dir, 0o700),
+                ("opt/run", Op::File(4), 0o4750),
+                ("opt/sh", Op::Symlink("run"), 0o777),
+            ]),
+        )
+        .unwrap();
+        m.apply(2, &layer(&[("tmp", Op::File(1), 0o600)])).unwrap();
+        assert_eq!(
+            final_fs(m),
+            vec![
+                ("etc/shadow".into(), FileKind::File, 0, 0o640),
+                ("opt".into(), FileKind::Dir, 1, 0o700),
+                ("opt/run".into(), FileKind::File, 1, 0o4750),
+                ("opt/sh".into(), FileKind::Symlink, 1, 0o777),
+                ("tmp".into(), FileKind::File, 2, 0o600),
+            ],
+            "recording the layer lists: {record}"
+        );
+    }
 }
