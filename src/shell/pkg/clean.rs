@@ -11,6 +11,7 @@ pub fn clean_command(manager: Manager) -> Option<&'static str> {
         Manager::Yum => "yum clean all",
         Manager::Dnf => "dnf clean all",
         Manager::Microdnf => "microdnf clean all",
+        Manager::Tdnf => "tdnf clean all",
         Manager::Zypper => "zypper clean --all",
         Manager::Yarn => "yarn cache clean",
         Manager::Npm => "npm cache clean --force",
@@ -102,5 +103,57 @@ mod dpkg_and_bun {
         );
         assert_eq!(clean_command(Manager::Bun), Some("bun pm cache rm"));
         assert_eq!(clean_command(Manager::Dpkg), None);
+    }
+}
+
+#[cfg(test)]
+mod tdnf_and_rpm {
+    use crate::shell::pkg::{Family, Manager, clean_command, dir_paths, invocations};
+
+    fn parse(src: &str) -> crate::shell::Script {
+        let map = crate::dockerfile::SourceMap::identity(0, src.len());
+        crate::shell::parse_script(src, crate::shell::Mapping::Map { map: &map, base: 0 })
+    }
+
+    #[test]
+    fn tdnf_and_rpm_are_managers() {
+        let s = parse(
+            "tdnf install -y curl-8.1 && tdnf update -y && tdnf makecache && rpm -Uvh /tmp/a.rpm && rpm -qi bash && rpm --import /k.asc && rpm --install b.rpm",
+        );
+        let inv = invocations(&s);
+        let got: Vec<(Manager, bool, bool)> = inv
+            .iter()
+            .map(|i| (i.manager, i.is_install(), i.is_rpm_transaction()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Manager::Tdnf, true, true),
+                (Manager::Tdnf, false, true),
+                (Manager::Tdnf, false, false),
+                (Manager::Rpm, true, false),
+                (Manager::Rpm, false, false),
+                (Manager::Rpm, false, false),
+                (Manager::Rpm, true, false),
+            ]
+        );
+        let pkgs = inv[0].packages();
+        assert_eq!(pkgs[0].name, "curl");
+        assert_eq!(pkgs[0].version.as_deref(), Some("8.1"));
+        assert!(inv[0].answers_yes());
+        assert_eq!(Manager::Tdnf.family(), Family::Rpm);
+        assert_eq!(Manager::Rpm.family(), Family::Rpm);
+        assert_eq!(Manager::Tdnf.yes_option(), Some("-y"));
+        assert_eq!(Manager::Rpm.yes_option(), None);
+        assert_eq!(dir_paths(Manager::Tdnf), ["/var/cache/tdnf"]);
+        assert!(dir_paths(Manager::Rpm).is_empty());
+        assert_eq!(
+            inv[0].filled_dirs(&|_| false, Some("/root")),
+            ["/var/cache/tdnf"]
+        );
+        assert!(inv[3].filled_dirs(&|_| false, Some("/root")).is_empty());
+        assert!(inv[3].index_use().is_none());
+        assert_eq!(clean_command(Manager::Tdnf), Some("tdnf clean all"));
+        assert_eq!(clean_command(Manager::Rpm), None);
     }
 }
