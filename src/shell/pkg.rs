@@ -13,7 +13,7 @@ mod remove;
 mod signature;
 mod vars;
 
-pub use clean::clean_command;
+pub use clean::{clean_command, cleans_cache};
 pub use dirs::{
     DirKind, MANAGER_DIRS, ManagerDir, cache_dir, cache_mount_setup, dir_paths, dirs_of,
     download_cache, download_cache_of,

@@ -1,10 +1,10 @@
 //! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
 use crate::shell::pkg::clean_command;
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3060 `yarn-cache-left`.
@@ -38,9 +38,8 @@ impl Rule for YarnCacheLeft {
                 Some("/root") => CACHE.to_string(),
                 _ => home.join(".cache/yarn"),
             };
-            if later(script, inv.index, |c| {
-                is_cmd(c, &[Manager::Yarn], &["cache", "clean"])
-            }) || removed_later(script, inv.index, CACHE)
+            if later(script, inv.index, |c| cleans_cache(c, &[Manager::Yarn]))
+                || removed_later(script, inv.index, CACHE)
                 || removed_later(script, inv.index, &home.join(".cache/yarn"))
                 || removed_later(script, inv.index, "/root/.cache/yarn")
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))
