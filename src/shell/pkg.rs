@@ -7,6 +7,7 @@ mod dirs;
 mod family;
 mod index;
 pub mod manifests;
+mod mounts;
 mod options;
 mod project;
 mod remove;
@@ -20,6 +21,7 @@ pub use dirs::{
 };
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
+pub use mounts::{MountTarget, mount_target};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
 pub use remove::Removal;
 pub use signature::signature_check_off;
