@@ -46,14 +46,16 @@ impl Rule for YarnCacheLeft {
                 || run.mount_covers(CACHE)
                 || run.mounts.iter().any(|m| {
                     matches!(m.kind.as_str(), "cache" | "tmpfs")
-                        && m.target.as_deref().is_some_and(|t| t.contains("yarn"))
+                        && m.target
+                            .as_deref()
+                            .is_some_and(|t| t.contains(Manager::Yarn.as_str()))
                 })
             {
                 return None;
             }
             let what = match inv.sub() {
-                "" => "yarn".to_string(),
-                s => format!("yarn {s}"),
+                "" => Manager::Yarn.as_str().to_string(),
+                s => format!("{} {s}", Manager::Yarn.as_str()),
             };
             Some(Leftover {
                 span: inv.cmd.span,

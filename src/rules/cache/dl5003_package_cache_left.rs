@@ -176,7 +176,7 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` or `&& composer clear-cache` to the same RUN",
-                if inv.cmd.name() == Some("composer") {
+                if inv.cmd.name() == Some(Manager::Composer.as_str()) {
                     clean_command(Manager::Composer)
                         .map_or(Remedy::Manual, |c| Remedy::Append(c.into()))
                 } else {
