@@ -7,19 +7,21 @@ mod dirs;
 mod family;
 mod index;
 pub mod manifests;
+mod mounts;
 mod options;
 mod project;
 mod remove;
 mod signature;
 mod vars;
 
-pub use clean::clean_command;
+pub use clean::{clean_command, cleans_cache};
 pub use dirs::{
     DirKind, MANAGER_DIRS, ManagerDir, cache_dir, cache_mount_setup, dir_paths, dirs_of,
     download_cache, download_cache_of,
 };
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
+pub use mounts::{MountTarget, mount_target};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
 pub use remove::Removal;
 pub use signature::signature_check_off;
@@ -43,6 +45,11 @@ pub enum Manager {
     Dnf,
     Yum,
     Microdnf,
+    /// tdnf (Photon OS; dnf's sub-commands, cache /var/cache/tdnf)
+    Tdnf,
+    /// rpm (installs `.rpm` files, `-i`/`-U`/`--install`/`--upgrade`; reads no index, keeps
+    /// no cache)
+    Rpm,
     Zypper,
     /// pip, pip3, `python -m pip`, `uv pip`
     Pip,
@@ -81,6 +88,8 @@ impl Manager {
             Manager::Dnf => "dnf",
             Manager::Yum => "yum",
             Manager::Microdnf => "microdnf",
+            Manager::Tdnf => "tdnf",
+            Manager::Rpm => "rpm",
             Manager::Zypper => "zypper",
             Manager::Pip => "pip",
             Manager::Pipx => "pipx",
@@ -193,7 +202,8 @@ impl<'a> Invocation<'a> {
             // dpkg's actions are options: `dpkg -i pkg.deb`
             Manager::Dpkg => self.has(&["-i", "--install"]),
             Manager::Bun => matches!(s, "install" | "i" | "add" | "a"),
-            Manager::Dnf | Manager::Yum | Manager::Microdnf => {
+            Manager::Rpm => self.rpm_installs(),
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf => {
                 matches!(
                     s,
                     "install" | "in" | "groupinstall" | "localinstall" | "reinstall" | "rei"
@@ -227,12 +237,37 @@ impl<'a> Invocation<'a> {
         }
     }
 
-    /// True when this dnf/yum/microdnf invocation downloads packages into the cache: an install
-    /// or an upgrade (`up`, `upgrade-minimal`, `distro-sync`, ...). False for other managers.
+    /// True when this `rpm` invocation installs packages: its mode (the first option that
+    /// names one) is `-i`/`--install`, `-U`/`--upgrade` or `-F`/`--freshen` (`rpm -Uvh a.rpm`),
+    /// not a query (`-qi`), erase, verify or `--import`.
+    fn rpm_installs(&self) -> bool {
+        for o in &self.options {
+            let mode = match o.name.strip_prefix("--") {
+                Some(long) => match long {
+                    "install" | "upgrade" | "freshen" => Some(true),
+                    "query" | "erase" | "verify" | "import" | "checksig" => Some(false),
+                    _ => None,
+                },
+                None => match o.name.strip_prefix('-').and_then(|s| s.chars().next()) {
+                    Some('i' | 'U' | 'F') => Some(true),
+                    Some('q' | 'e' | 'V' | 'K') => Some(false),
+                    _ => None,
+                },
+            };
+            if let Some(install) = mode {
+                return install;
+            }
+        }
+        false
+    }
+
+    /// True when this dnf/yum/microdnf/tdnf invocation downloads packages into the cache: an
+    /// install or an upgrade (`up`, `upgrade-minimal`, `distro-sync`, ...). False for other
+    /// managers.
     pub fn is_rpm_transaction(&self) -> bool {
         matches!(
             self.manager,
-            Manager::Dnf | Manager::Yum | Manager::Microdnf
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf
         ) && (self.is_install()
             || matches!(
                 self.sub(),
@@ -251,7 +286,7 @@ impl<'a> Invocation<'a> {
     pub fn packages(&self) -> Vec<Package> {
         let rpm = matches!(
             self.manager,
-            Manager::Dnf | Manager::Yum | Manager::Microdnf
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf
         );
         if rpm && matches!(self.sub(), "group" | "groupinstall") {
             // Group names (`dnf group install "Development Tools"`) have no version to pin.
@@ -368,7 +403,10 @@ fn package(m: Manager, w: &Word) -> Package {
                     .iter()
                     .any(|e| raw.to_ascii_lowercase().ends_with(e))))
         || (matches!(m, Manager::Pip | Manager::Pipx) && raw.contains('/'))
-        || (matches!(m, Manager::Dnf | Manager::Yum | Manager::Microdnf) && raw.starts_with('@'));
+        || (matches!(
+            m,
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf
+        ) && raw.starts_with('@'));
     let (name, version) = match m {
         Manager::AptGet | Manager::Apt | Manager::Apk | Manager::Zypper | Manager::Conda => {
             match raw.find(['=', '<', '>', '~']) {
@@ -412,7 +450,7 @@ fn package(m: Manager, w: &Word) -> Package {
             Some((n, v)) if !n.is_empty() => (n.to_string(), Some(v.to_string())),
             _ => (raw.clone(), None),
         },
-        Manager::Dnf | Manager::Yum | Manager::Microdnf => {
+        Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf => {
             // `name-1.2.3`, `name-1.2-3.el8`: a dash followed by a digit starts the version.
             let bytes = raw.as_bytes();
             let pos = (1..bytes.len()).find(|&i| {
@@ -463,6 +501,8 @@ pub fn manager_of(cmd: &Command) -> Option<(Manager, usize)> {
         "dnf" | "dnf5" => Manager::Dnf,
         "yum" => Manager::Yum,
         "microdnf" => Manager::Microdnf,
+        "tdnf" => Manager::Tdnf,
+        "rpm" => Manager::Rpm,
         "zypper" => Manager::Zypper,
         "npm" => Manager::Npm,
         "yarn" | "yarnpkg" => Manager::Yarn,

@@ -1,13 +1,13 @@
 //! DL3019: `apk add` without `--no-cache`.
 
-use super::{Leftover, check_leftovers, is_cmd, option_fix};
+use super::{Leftover, check_leftovers, option_fix};
 use crate::dockerfile::Dockerfile;
 use crate::lint::Fix;
 use crate::lint::index_readers::{IndexNeed, index_needed_after};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::Script;
-use crate::shell::pkg::Manager;
 use crate::shell::pkg::{Index, Invocation, invocations};
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3019 `apk-cache-left`.
@@ -37,9 +37,7 @@ impl Rule for ApkCacheLeft {
                 return None;
             }
             if removed_later(script, inv.index, CACHE)
-                || later(script, inv.index, |c| {
-                    is_cmd(c, &[Manager::Apk], &["cache", "clean"])
-                })
+                || later(script, inv.index, |c| cleans_cache(c, &[Manager::Apk]))
                 || run.mount_covers(CACHE)
             {
                 return None;

@@ -1,10 +1,10 @@
 //! DL3032: `yum install` without `yum clean all` in the same RUN.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
 use crate::shell::pkg::clean_command;
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3032 `yum-cache-left`.
@@ -30,9 +30,8 @@ impl Rule for YumCacheLeft {
             if inv.manager != Manager::Yum || !inv.is_install() {
                 return None;
             }
-            if later(script, inv.index, |c| {
-                is_cmd(c, &[Manager::Yum], &["clean", "all"])
-            }) || removed_later(script, inv.index, CACHE)
+            if later(script, inv.index, |c| cleans_cache(c, &[Manager::Yum]))
+                || removed_later(script, inv.index, CACHE)
                 || run.mount_covers(CACHE)
             {
                 return None;

@@ -1,10 +1,10 @@
 //! DL3036: `zypper install` without `zypper clean` in the same RUN.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
 use crate::shell::pkg::clean_command;
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3036 `zypper-cache-left`.
@@ -30,9 +30,7 @@ impl Rule for ZypperCacheLeft {
             if inv.manager != Manager::Zypper || !inv.is_install() {
                 return None;
             }
-            let cleaned = later(script, inv.index, |c| {
-                is_cmd(c, &[Manager::Zypper], &["clean"]) || is_cmd(c, &[Manager::Zypper], &["cc"])
-            });
+            let cleaned = later(script, inv.index, |c| cleans_cache(c, &[Manager::Zypper]));
             if cleaned || removed_later(script, inv.index, CACHE) || run.mount_covers(CACHE) {
                 return None;
             }

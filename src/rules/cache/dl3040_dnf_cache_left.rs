@@ -1,9 +1,9 @@
 //! DL3040: `dnf`/`microdnf install` without `dnf clean all` in the same RUN.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::{Invocation, Manager, cache_dir, dir_paths, invocations};
+use crate::shell::pkg::{Invocation, Manager, cache_dir, cleans_cache, dir_paths, invocations};
 use crate::shell::run::{later, removed_later};
 
 /// DL3040 `dnf-cache-left`.
@@ -42,9 +42,7 @@ impl Rule for DnfCacheLeft {
                     Manager::Microdnf => &[Manager::Microdnf],
                     _ => &[Manager::Dnf, Manager::Yum],
                 };
-                let cleaned = later(script, inv.index, |c| {
-                    is_cmd(c, cleaners, &["clean", "all"])
-                });
+                let cleaned = later(script, inv.index, |c| cleans_cache(c, cleaners));
                 !cleaned && !dirs_gone
             };
             if !left(inv) {

@@ -1,9 +1,9 @@
 //! DL3042: `pip install` without `--no-cache-dir`.
 
 use super::mount::styled;
-use super::{Leftover, check_leftovers, is_cmd, option_fix};
+use super::{Leftover, check_leftovers, option_fix};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later, truthy};
 
 /// DL3042 `pip-cache-left`.
@@ -54,7 +54,7 @@ impl Rule for PipCacheLeft {
                 || removed_later(script, inv.index, &cache)
                 || removed_later(script, inv.index, "/root/.cache/pip")
                 || later(script, inv.index, |c| {
-                    is_cmd(c, &[Manager::Pip], &["cache", "purge"])
+                    cleans_cache(c, &[Manager::Pip])
                         || (c.name().is_some_and(|n| n.starts_with("python"))
                             && c.args().iter().any(|w| w.value == "purge"))
                 })

@@ -1,10 +1,10 @@
 //! DL3060: `yarn install` without `yarn cache clean` in the same RUN.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::Manager;
 use crate::shell::pkg::clean_command;
+use crate::shell::pkg::{Manager, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3060 `yarn-cache-left`.
@@ -38,23 +38,24 @@ impl Rule for YarnCacheLeft {
                 Some("/root") => CACHE.to_string(),
                 _ => home.join(".cache/yarn"),
             };
-            if later(script, inv.index, |c| {
-                is_cmd(c, &[Manager::Yarn], &["cache", "clean"])
-            }) || removed_later(script, inv.index, CACHE)
+            if later(script, inv.index, |c| cleans_cache(c, &[Manager::Yarn]))
+                || removed_later(script, inv.index, CACHE)
                 || removed_later(script, inv.index, &home.join(".cache/yarn"))
                 || removed_later(script, inv.index, "/root/.cache/yarn")
                 || folder.is_some_and(|f| removed_later(script, inv.index, f))
                 || run.mount_covers(CACHE)
                 || run.mounts.iter().any(|m| {
                     matches!(m.kind.as_str(), "cache" | "tmpfs")
-                        && m.target.as_deref().is_some_and(|t| t.contains("yarn"))
+                        && m.target
+                            .as_deref()
+                            .is_some_and(|t| t.contains(Manager::Yarn.as_str()))
                 })
             {
                 return None;
             }
             let what = match inv.sub() {
-                "" => "yarn".to_string(),
-                s => format!("yarn {s}"),
+                "" => Manager::Yarn.as_str().to_string(),
+                s => format!("{} {s}", Manager::Yarn.as_str()),
             };
             Some(Leftover {
                 span: inv.cmd.span,

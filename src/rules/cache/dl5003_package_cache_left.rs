@@ -1,10 +1,10 @@
 //! DL5003: npm, pnpm, gem, bundler, conda, go, composer and uv caches left in the layer.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd, option_fix};
+use super::{Leftover, append_fix, check_leftovers, option_fix};
 use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
-use crate::shell::pkg::{Invocation, Manager};
+use crate::shell::pkg::{Invocation, Manager, cleans_cache};
 use crate::shell::pkg::{clean_command, invocation};
 use crate::shell::run::{Run, later, truthy};
 use crate::shell::{Command, Script};
@@ -56,9 +56,8 @@ fn check_one(
     let home = model.home_at(run.index);
     let in_home = |rel: &str| home.join(rel);
     let cleared = |dir: &str| super::cache_cleared(model, run, script, inv, dir);
-    let cleaned_by = |managers: &[Manager], words: &[&str]| {
-        later(script, inv.index, |c: &Command| is_cmd(c, managers, words))
-    };
+    let cleaned_by =
+        |managers: &[Manager]| later(script, inv.index, |c: &Command| cleans_cache(c, managers));
     // A name or path safe to paste into a command unquoted.
     let plain = |s: &str| {
         !s.is_empty()
@@ -73,7 +72,7 @@ fn check_one(
                 .or_else(|| env("npm_config_cache"))
                 .or_else(|| env("NPM_CONFIG_CACHE"))
                 .unwrap_or_else(|| in_home(".npm"));
-            if cleaned_by(&[Manager::Npm], &["cache", "clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Npm]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.value(&["--cache"]) {
@@ -97,7 +96,7 @@ fn check_one(
         }
         Manager::Pnpm if inv.is_install() => {
             let dir = in_home(".local/share/pnpm/store");
-            if cleaned_by(&[Manager::Pnpm], &["store", "prune"])
+            if cleaned_by(&[Manager::Pnpm])
                 || cleared(&dir)
                 || inv.value(&["--store-dir"]).is_some()
             {
@@ -136,7 +135,7 @@ fn check_one(
         }
         Manager::Conda if inv.is_install() => {
             let dir = "/opt/conda/pkgs".to_string();
-            if cleaned_by(&[Manager::Conda], &["clean"]) || cleared(&dir) {
+            if cleaned_by(&[Manager::Conda]) || cleared(&dir) {
                 return None;
             }
             let remedy = match inv.cmd.name() {
@@ -147,13 +146,7 @@ fn check_one(
         }
         Manager::Go if matches!(inv.sub(), "build" | "install") => {
             let dir = env("GOCACHE").unwrap_or_else(|| in_home(".cache/go-build"));
-            let go_clean = later(script, inv.index, |c| {
-                is_cmd(c, &[Manager::Go], &[])
-                    && c.args().first().is_some_and(|w| w.value == "clean")
-                    && c.args()
-                        .iter()
-                        .any(|w| w.value == "-cache" || w.value == "--cache")
-            });
+            let go_clean = later(script, inv.index, |c| cleans_cache(c, &[Manager::Go]));
             if go_clean || cleared(&dir) || dir == "off" {
                 return None;
             }
@@ -183,7 +176,7 @@ fn check_one(
             (
                 dir,
                 "add `--no-cache` or `&& composer clear-cache` to the same RUN",
-                if inv.cmd.name() == Some("composer") {
+                if inv.cmd.name() == Some(Manager::Composer.as_str()) {
                     clean_command(Manager::Composer)
                         .map_or(Remedy::Manual, |c| Remedy::Append(c.into()))
                 } else {
@@ -247,7 +240,7 @@ fn check_one(
                     .assignments
                     .iter()
                     .any(|a| a.starts_with("UV_NO_CACHE="))
-                || cleaned_by(&[Manager::Uv], &["cache", "clean"])
+                || cleaned_by(&[Manager::Uv])
                 || cleared(&dir)
             {
                 return None;

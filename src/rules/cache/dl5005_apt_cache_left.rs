@@ -8,11 +8,11 @@
 //! as most bases are the official images.
 
 use super::mount::styled;
-use super::{Leftover, append_fix, check_leftovers, is_cmd};
+use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::fix::FixStyle;
 use crate::lint::{Applicability, Context, Rule, RuleMeta, SemanticModel, Severity};
-use crate::shell::pkg::clean_command;
 use crate::shell::pkg::{Invocation, Manager, invocations};
+use crate::shell::pkg::{clean_command, cleans_cache};
 use crate::shell::run::{Run, later};
 use crate::shell::{Command, Script};
 
@@ -78,8 +78,7 @@ fn check_one(
         return None;
     }
     let cleaned = later(script, inv.index, |c: &Command| {
-        is_cmd(c, &[Manager::AptGet, Manager::Apt], &["clean"])
-            || is_cmd(c, &[Manager::AptGet, Manager::Apt], &["dist-clean"])
+        cleans_cache(c, &[Manager::AptGet, Manager::Apt])
     });
     if cleaned || super::cache_cleared(model, run, script, inv, CACHE) {
         return None;

@@ -3,7 +3,7 @@
 
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::semantic::Home;
-use crate::shell::pkg::{Index, Invocation, Manager, dirs_of, download_cache_of, invocations};
+use crate::shell::pkg::{Invocation, Manager, invocations, mount_target};
 
 /// DL5140 `package-cache-mount`.
 pub struct PackageCacheMount;
@@ -50,62 +50,27 @@ impl Rule for PackageCacheMount {
 }
 
 /// The cache directory an invocation downloads into, when it downloads (install, update,
-/// build, restore) and the tool has a well-known cache.
+/// build, restore) and the tool has a well-known cache (the model's [`mount_target`]).
 fn cache_dir(inv: &Invocation<'_>, home: &Home) -> Option<String> {
     let sub = inv.sub();
-    // the table's per-user directory (`/root/.cache/pip`) in the RUN user's home
-    let in_home = |m: Manager| {
-        let rel = dirs_of(m).find_map(|d| d.home_rel())?;
-        home.dir()
-            .map(|h| format!("{}/{rel}", h.trim_end_matches('/')))
-    };
-    let table = |m: Manager| Some(download_cache_of(m).to_string());
-    match inv.manager {
-        Manager::AptGet | Manager::Apt | Manager::Aptitude => (inv.is_install()
-            || matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade"))
-        .then(|| table(Manager::AptGet))
-        .flatten(),
-        Manager::Apk => matches!(sub, "add" | "upgrade").then(|| Index::Apk.dir().into()),
-        Manager::Dnf => inv
-            .is_rpm_transaction()
-            .then(|| table(Manager::Dnf))
-            .flatten(),
-        Manager::Yum => inv
-            .is_rpm_transaction()
-            .then(|| table(Manager::Yum))
-            .flatten(),
-        Manager::Zypper => inv.is_install().then(|| table(Manager::Zypper)).flatten(),
-        Manager::Pip => inv.is_install().then(|| in_home(Manager::Pip)).flatten(),
-        Manager::Uv => inv.is_install().then(|| in_home(Manager::Uv)).flatten(),
-        Manager::Npm => inv.is_install().then(|| in_home(Manager::Npm)).flatten(),
-        Manager::Yarn => inv.is_install().then(|| table(Manager::Yarn)).flatten(),
-        // pnpm's store, bundler's gems and go's module cache are named here as BuildKit's
-        // examples mount them (the whole store or module tree), not as the table's cache
-        Manager::Pnpm => inv
-            .is_install()
-            .then(|| {
-                home.dir()
-                    .map(|h| format!("{}/.pnpm-store", h.trim_end_matches('/')))
-            })
-            .flatten(),
-        Manager::Bundle => inv
-            .is_install()
-            .then(|| {
-                home.dir()
-                    .map(|h| format!("{}/.gem", h.trim_end_matches('/')))
-            })
-            .flatten(),
-        Manager::Go => {
-            let build = sub == "build"
-                || (sub == "mod" && inv.operands.first().is_some_and(|w| w.value == "download"));
-            build.then(|| "/go/pkg/mod".into())
+    let downloads = match inv.manager {
+        Manager::AptGet | Manager::Apt | Manager::Aptitude => {
+            inv.is_install() || matches!(sub, "upgrade" | "dist-upgrade" | "full-upgrade")
         }
-        Manager::Cargo => (sub == "build").then(|| "/usr/local/cargo/registry".into()),
-        Manager::Composer => (sub == "install")
-            .then(|| in_home(Manager::Composer))
-            .flatten(),
-        _ => None,
+        Manager::Apk => matches!(sub, "add" | "upgrade"),
+        Manager::Dnf | Manager::Yum => inv.is_rpm_transaction(),
+        Manager::Go => {
+            sub == "build"
+                || (sub == "mod" && inv.operands.first().is_some_and(|w| w.value == "download"))
+        }
+        Manager::Cargo => sub == "build",
+        Manager::Composer => sub == "install",
+        _ => inv.is_install(),
+    };
+    if !downloads {
+        return None;
     }
+    mount_target(inv.manager)?.resolve(home.dir())
 }
 
 #[cfg(test)]

@@ -17,11 +17,12 @@ fn transient(c: &Command) -> bool {
 /// True when the command uses the package lists (an apt command other than `update`).
 fn needs_lists(k: usize, c: &Command) -> bool {
     invocation(k, c).is_some_and(|i| {
-        matches!(
-            i.manager,
-            Manager::AptGet | Manager::Apt | Manager::Aptitude
-        ) && !matches!(i.sub(), "update" | "clean" | "autoclean" | "dist-clean")
-    }) || matches!(c.name(), Some("apt-cache"))
+        i.manager == Manager::AptCache
+            || (matches!(
+                i.manager,
+                Manager::AptGet | Manager::Apt | Manager::Aptitude
+            ) && !matches!(i.sub(), "update" | "clean" | "autoclean" | "dist-clean"))
+    })
 }
 
 /// The unsafe fix moving `inv` (an `apt-get update` alone in its RUN, with at most `cd`/`export`

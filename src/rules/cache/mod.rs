@@ -41,9 +41,9 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
 
 use crate::dockerfile::Span;
 use crate::lint::{Context, Fix};
-use crate::shell::pkg::{Invocation, Manager};
+use crate::shell::Script;
+use crate::shell::pkg::Invocation;
 use crate::shell::run::{Analysis, Run, for_each_invocation};
-use crate::shell::{Command, Script};
 
 /// What a leftover-cache check found for one invocation.
 pub(crate) struct Leftover {
@@ -96,13 +96,6 @@ pub(crate) fn option_fix(
         format!("add `{option}` to `{} {}`", inv.manager.as_str(), inv.sub()),
         vec![edit],
     ))
-}
-
-/// True when the command is one of `managers` (through the package model: `dnf5`, `sudo yum`,
-/// `python -m pip` ...) with every one of `words` among its arguments (e.g. `yum clean all`).
-pub(crate) fn is_cmd(c: &Command, managers: &[Manager], words: &[&str]) -> bool {
-    crate::shell::pkg::invocation(0, c).is_some_and(|i| managers.contains(&i.manager))
-        && words.iter().all(|w| c.args().iter().any(|a| a.value == *w))
 }
 
 /// True when `dir`, a cache `inv` fills, does not stay in the RUN's layer: a later command of

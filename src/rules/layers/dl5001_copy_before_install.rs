@@ -237,8 +237,7 @@ fn manifest_fix(
         match crate::shell::pkg::invocation(*i, c) {
             Some(other) => {
                 other.manager == inv.manager
-                    && (known_manifests(&other, &dest_abs).is_some()
-                        || matches!(other.sub(), "cache" | "clean" | "clear-cache"))
+                    && (known_manifests(&other, &dest_abs).is_some() || other.manages_cache())
             }
             None => matches!(c.name(), Some("rm" | "true" | "echo" | "set")),
         }

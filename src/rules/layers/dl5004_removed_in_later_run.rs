@@ -129,7 +129,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
         return package_move_fix(model, r, earlier);
     }
     let apt_clean = invocation(r.command, cmd)
-        .is_some_and(|i| i.manager.family() == Family::Apt && i.sub() == "clean");
+        .is_some_and(|i| i.manager.family() == Family::Apt && i.is_clean());
     if cmd.nested
         || cmd.from_sh_c
         || !(cmd.name() == Some("rm") || apt_clean)
@@ -353,7 +353,7 @@ fn package_move_fix(model: &SemanticModel<'_>, r: &LaterRemoval, earlier: usize)
         crate::lint::removals::delete_operands(c).is_some()
             || matches!(c.name(), Some("set" | "true" | ":"))
             || invocation(j, c).is_some_and(|i| {
-                i.manager.family() == Family::Apt && (i.removal().is_some() || i.sub() == "clean")
+                i.manager.family() == Family::Apt && (i.removal().is_some() || i.is_clean())
             })
     };
     if !lscript

@@ -10,6 +10,8 @@ impl Manager {
         match self.family() {
             // dpkg asks nothing on `-i` (conffile questions aside: `--force-confdef`)
             _ if *self == Manager::Dpkg => &[],
+            // nor does rpm (`rpm -i` has no prompt)
+            _ if *self == Manager::Rpm => &[],
             Family::Apt => &["-y", "--yes", "--assume-yes", "--force-yes"],
             Family::Rpm => &["-y", "--assumeyes"],
             Family::Zypper => &["-n", "--non-interactive", "-y", "--no-confirm"],

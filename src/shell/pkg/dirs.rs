@@ -179,6 +179,7 @@ pub const MANAGER_DIRS: &[ManagerDir] = &[
         &[Manager::Bun],
         DirKind::Cache,
     ),
+    dir("/var/cache/tdnf", "tdnf", &[Manager::Tdnf], DirKind::Cache),
 ];
 
 /// The directories `manager` fills, in table order.
@@ -273,7 +274,7 @@ impl Invocation<'_> {
             {
                 vec![Index::Apk.dir()]
             }
-            Manager::Dnf | Manager::Yum | Manager::Microdnf
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf
                 if self.is_install() || matches!(sub, "makecache" | "update" | "upgrade") =>
             {
                 paths(self.manager)

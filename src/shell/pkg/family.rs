@@ -11,7 +11,7 @@ pub enum Family {
     /// apt-get, apt, aptitude, apt-cache, dpkg (one package format and database)
     Apt,
     Apk,
-    /// dnf (dnf5), yum, microdnf
+    /// dnf (dnf5), yum, microdnf, tdnf, rpm (one package format and database)
     Rpm,
     Zypper,
     /// pip (`python -m pip`, `uv pip`), pipx, pipenv, uv, poetry
@@ -39,7 +39,9 @@ impl Manager {
             | Manager::AptCache
             | Manager::Dpkg => Family::Apt,
             Manager::Apk => Family::Apk,
-            Manager::Dnf | Manager::Yum | Manager::Microdnf => Family::Rpm,
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf | Manager::Rpm => {
+                Family::Rpm
+            }
             Manager::Zypper => Family::Zypper,
             Manager::Pip | Manager::Pipx | Manager::Uv | Manager::Poetry | Manager::Pipenv => {
                 Family::Pip

@@ -30,7 +30,7 @@ impl Manager {
                 "--cache-max-age",
                 "--timeout",
             ],
-            Manager::Dnf | Manager::Yum | Manager::Microdnf => &[
+            Manager::Dnf | Manager::Yum | Manager::Microdnf | Manager::Tdnf => &[
                 "-c",
                 "-d",
                 "-e",
@@ -215,6 +215,15 @@ impl Manager {
             Manager::Uv | Manager::Poetry | Manager::Pipenv | Manager::Gradle => &[],
             // dpkg's `--root`, `--admindir`, `--instdir` are written with `=`
             Manager::Dpkg => &[],
+            Manager::Rpm => &[
+                "-D",
+                "--define",
+                "--root",
+                "--dbpath",
+                "--prefix",
+                "--relocate",
+                "--excludepath",
+            ],
             Manager::Bun => &["--cwd", "--registry", "--cache-dir", "-c", "--config"],
         }
     }
