@@ -293,6 +293,11 @@ impl<'a> Pricer<'a> {
     }
 
     fn not_measurable(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
+        self.without_bytes(d, layer, format!("not measurable: {why}"));
+    }
+
+    /// A finding listed without bytes (`Status::NotMeasured`), `note` saying why.
+    fn without_bytes(&mut self, d: &Diagnostic, layer: Option<usize>, note: String) {
         self.findings.push(Finding {
             line: Some(line_of(self.df, d.span.start)),
             rule: d.rule.to_string(),
@@ -300,7 +305,7 @@ impl<'a> Pricer<'a> {
             bytes: None,
             share: None,
             status: Status::NotMeasured,
-            note: Some(format!("not measurable: {why}")),
+            note: Some(note),
             layer,
             fix: FixKind::of(d),
             examples: Vec::new(),

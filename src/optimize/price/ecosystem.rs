@@ -144,18 +144,7 @@ impl Pricer<'_> {
 
     /// A finding whose bytes cannot be known from the image, with the reason.
     fn unpriced(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
-        self.findings.push(Finding {
-            line: Some(line_of(self.df, d.span.start)),
-            rule: d.rule.to_string(),
-            what: d.message.clone(),
-            bytes: None,
-            share: None,
-            status: Status::NotMeasured,
-            note: Some(format!("unpriced: {why}")),
-            layer,
-            fix: FixKind::of(d),
-            examples: Vec::new(),
-        });
+        self.without_bytes(d, layer, format!("unpriced: {why}"));
     }
 }
 
