@@ -172,6 +172,12 @@ impl<'a> SemanticModel<'a> {
         self.stages.target
     }
 
+    /// The built stage, whose image the build produces: the stage `--target` names, else the
+    /// last stage; `None` for a file without FROM.
+    pub fn final_stage(&self) -> Option<usize> {
+        self.stages.final_stage()
+    }
+
     /// The Dockerfile the model describes.
     pub fn dockerfile(&self) -> &'a Dockerfile {
         self.df

@@ -17,6 +17,7 @@
 
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Keyword, ShellOrExec};
 use crate::image::HistoryEntry;
+use crate::semantic::SemanticModel;
 use serde::Serialize;
 
 /// The layers of an image tied to the instructions of one stage.
@@ -70,27 +71,27 @@ impl Attribution {
     }
 }
 
-/// Picks the built stage: the one named `target` (case-insensitive), else the last.
+/// Picks the built stage as the semantic model does ([`SemanticModel::final_stage`]): the
+/// one `target` names (case-insensitive, or by index), else the last; an error when `target`
+/// names no stage or the file has no FROM.
 pub fn built_stage(df: &Dockerfile, target: Option<&str>) -> Result<usize, String> {
-    match target {
-        Some(t) => df
-            .stages
-            .iter()
-            .position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t)))
-            .ok_or_else(|| {
-                let names: Vec<&str> = df.stages.iter().filter_map(|s| s.name.as_deref()).collect();
-                format!(
-                    "no stage named {t:?} (stages: {})",
-                    if names.is_empty() {
-                        "none named".to_string()
-                    } else {
-                        names.join(", ")
-                    }
-                )
-            }),
-        None if df.stages.is_empty() => Err("the Dockerfile has no FROM".to_string()),
-        None => Ok(df.stages.len() - 1),
+    let model = SemanticModel::with_target(df, target);
+    if let Some(t) = target
+        && model.build_target().is_none()
+    {
+        let names: Vec<&str> = df.stages.iter().filter_map(|s| s.name.as_deref()).collect();
+        return Err(format!(
+            "no stage named {t:?} (stages: {})",
+            if names.is_empty() {
+                "none named".to_string()
+            } else {
+                names.join(", ")
+            }
+        ));
     }
+    model
+        .final_stage()
+        .ok_or_else(|| "the Dockerfile has no FROM".to_string())
 }
 
 /// The instructions that made the built stage's image, base stages first (`FROM` excluded):
@@ -525,6 +526,10 @@ mod tests {
         assert_eq!(built_stage(&df, Some("TEST")), Ok(1));
         assert_eq!(built_stage(&df, None), Ok(2));
         assert!(built_stage(&df, Some("nope")).is_err());
+        // as the semantic model (and `dlint lint --target`) reads a target: by index too
+        assert_eq!(built_stage(&df, Some("0")), Ok(0));
+        assert!(built_stage(&df, Some("3")).is_err());
+        assert!(built_stage(&parse("# no FROM\n"), None).is_err());
         assert_eq!(stage_chain(&df, 1), vec![1, 3]);
         let hist = [
             h("/bin/sh -c #(nop) ADD file:abc in / ", false),

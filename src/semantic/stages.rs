@@ -67,6 +67,11 @@ impl StageGraph {
         }
     }
 
+    /// The stage whose image a build produces: the explicit target, else the last stage.
+    pub(super) fn final_stage(&self) -> Option<usize> {
+        self.target.or_else(|| self.facts.len().checked_sub(1))
+    }
+
     /// The earlier stage `stage` is built `FROM`, if any.
     pub(super) fn base(&self, stage: usize) -> Option<usize> {
         self.facts.get(stage).and_then(|s| s.base)

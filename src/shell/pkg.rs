@@ -1,6 +1,7 @@
 //! Package-manager model: which manager, which sub-command, which packages with which version
 //! pins, which options.
 
+mod build;
 mod clean;
 mod confirm;
 mod dirs;
@@ -14,6 +15,10 @@ mod remove;
 mod signature;
 mod vars;
 
+pub use build::{
+    BUILD_PACKAGES, Build, BuildTool, C_COMPILER_PACKAGES, Toolchain, build, builds,
+    go_image_with_gcc, image_toolchain,
+};
 pub use clean::{clean_command, cleans_cache};
 pub use dirs::{
     DirKind, MANAGER_DIRS, ManagerDir, cache_dir, cache_mount_setup, dir_paths, dirs_of,

@@ -7,8 +7,8 @@ use crate::image::FileKind;
 use crate::image::ledger::PathClass;
 use crate::lint::Diagnostic;
 use crate::optimize::{Finding, FixKind, Status, line_of};
-use crate::rules::best_practice::dl5160_toolchain_final_base::{Toolchain, toolchain_of};
 use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
+use crate::shell::pkg::{Toolchain, image_toolchain};
 
 /// Why DL5158 is not priced.
 const DEV_DEPENDENCIES_UNPRICED: &str = "which installed packages are development dependencies \
@@ -107,7 +107,7 @@ impl Pricer<'_> {
         let model = crate::lint::SemanticModel::new(self.df);
         let toolchain = stage
             .and_then(|s| root_image(&model, s))
-            .and_then(toolchain_of);
+            .and_then(image_toolchain);
         if toolchain == Some(Toolchain::Jdk) {
             self.unpriced(d, None, JDK_UNPRICED);
             return true;

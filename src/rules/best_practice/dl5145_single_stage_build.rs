@@ -3,7 +3,7 @@
 
 use crate::lint::helpers::stage_from;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
-use crate::shell::pkg::invocations;
+use crate::shell::pkg::{BUILD_PACKAGES, builds, invocations};
 
 /// DL5145 `single-stage-build`.
 pub struct SingleStageBuild;
@@ -27,6 +27,7 @@ impl Rule for SingleStageBuild {
         if df.stages.len() != 1 || cx.model().is_windows_stage(0) {
             return;
         }
+        let model = cx.model();
         let mut reason: Option<String> = None;
         for run in cx.analysis().stage_runs(0) {
             let Some(script) = &run.script else { continue };
@@ -48,8 +49,14 @@ impl Rule for SingleStageBuild {
             if reason.is_some() {
                 break;
             }
-            if let Some(c) = script.commands.iter().find(|c| is_build_step(c)) {
-                let words: Vec<&str> = c.argv().iter().take(3).map(|w| w.value.as_str()).collect();
+            if let Some(b) = builds(script, &|n| model.var(run.index, n)).first() {
+                let words: Vec<&str> = b
+                    .cmd
+                    .argv()
+                    .iter()
+                    .take(3)
+                    .map(|w| w.value.as_str())
+                    .collect();
                 reason = Some(format!("builds with `{}`", words.join(" ")));
                 break;
             }
@@ -67,30 +74,6 @@ impl Rule for SingleStageBuild {
     }
 }
 
-/// Packages that only a build needs.
-const BUILD_PACKAGES: &[&str] = &[
-    "build-essential",
-    "build-base",
-    "gcc",
-    "g++",
-    "gcc-c++",
-    "clang",
-    "make",
-    "cmake",
-    "autoconf",
-    "automake",
-    "libtool",
-    "musl-dev",
-    "golang",
-    "golang-go",
-    "go",
-    "rust",
-    "cargo",
-    "maven",
-    "gradle",
-    "default-jdk",
-];
-
 /// The script removes packages again (`apt-get purge`, `apk del`, `dnf remove` ...).
 fn removes_packages(script: &crate::shell::Script) -> bool {
     invocations(script).iter().any(|i| {
@@ -99,21 +82,6 @@ fn removes_packages(script: &crate::shell::Script) -> bool {
             "purge" | "remove" | "autoremove" | "del" | "erase" | "rm"
         )
     })
-}
-
-/// A command that compiles or bundles the project.
-fn is_build_step(c: &crate::shell::Command) -> bool {
-    let a: Vec<&str> = c.argv().iter().map(|w| w.value.as_str()).collect();
-    match a.as_slice() {
-        ["go", "build", ..] | ["cargo", "build", ..] | ["dotnet", "publish", ..] => true,
-        ["npm" | "pnpm" | "yarn", "run", "build", ..] | ["yarn" | "pnpm", "build", ..] => true,
-        ["mvn" | "./mvnw", rest @ ..] => rest.iter().any(|w| matches!(*w, "package" | "install")),
-        ["gradle" | "./gradlew", rest @ ..] => {
-            rest.iter().any(|w| matches!(*w, "build" | "assemble"))
-        }
-        ["make", ..] => true,
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -146,6 +114,30 @@ mod tests {
             "FROM python:3\nRUN pip install flask\n",
             "FROM node:20\nRUN npm ci\n",
             "FROM debian:12\nRUN apt-get install -y gcc && make && apt-get purge -y gcc\n",
+        ] {
+            assert!(lines(&SingleStageBuild, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn builds_seen_through_the_model() {
+        // full paths, wrappers, `sh -c`, `mvnw` without `./`, goals given by a variable:
+        // the build model's facts, not the command's spelling
+        for src in [
+            "FROM debian:12\nRUN /usr/local/go/bin/go build -o /app .\n",
+            "FROM debian:12\nRUN sh -c 'cargo build --release'\n",
+            "FROM debian:12\nRUN sudo -E mvnw -B verify\n",
+            "FROM debian:12\nRUN /src/gradlew :app:bootJar\n",
+            "FROM debian:12\nARG GOALS=\"clean package\"\nRUN mvn -B $GOALS\n",
+            "FROM node:20\nRUN npm --prefix web run build\n",
+            "FROM debian:12\nRUN dotnet build -c Release\n",
+        ] {
+            assert_eq!(lines(&SingleStageBuild, src), [1], "{src}");
+        }
+        for src in [
+            "FROM debian:12\nRUN mvn dependency:go-offline\n",
+            "FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\n",
+            "FROM node:20\nRUN npm run test\n",
         ] {
             assert!(lines(&SingleStageBuild, src).is_empty(), "{src}");
         }

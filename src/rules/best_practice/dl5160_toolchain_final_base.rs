@@ -3,11 +3,11 @@
 //! `mvn package`, `gradle build`): the compiler, the standard library sources and the build
 //! caches ship with the program, which needs none of them to run.
 
-use crate::dockerfile::{Dockerfile, ImageRef, InstructionKind, Keyword, ShellOrExec};
+use crate::dockerfile::{Dockerfile, InstructionKind, Keyword, ShellOrExec};
 use crate::lint::helpers::stage_from;
 use crate::lint::{Context, Rule, RuleMeta, Severity};
 use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
-use crate::shell::Command;
+use crate::shell::pkg::{Toolchain, builds, image_toolchain};
 
 /// DL5160 `toolchain-final-base`.
 pub struct ToolchainFinalBase;
@@ -28,10 +28,7 @@ impl Rule for ToolchainFinalBase {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let model = cx.model();
-        let Some(last) = model
-            .build_target()
-            .or_else(|| df.stages.len().checked_sub(1))
-        else {
+        let Some(last) = model.final_stage() else {
             return;
         };
         if df
@@ -45,7 +42,12 @@ impl Rule for ToolchainFinalBase {
         let Some(base) = root_image(model, last) else {
             return;
         };
-        let Some(tc) = toolchain_of(base) else { return };
+        let Some(tc) = image_toolchain(base) else {
+            return;
+        };
+        let (Some(what), Some(runtime)) = (what(tc), runtime(tc)) else {
+            return;
+        };
         let chain = model.stage_chain(last);
         // the image runs the toolchain itself (`go run`, `mvn spring-boot:run`): not a
         // compiled program's image
@@ -56,12 +58,14 @@ impl Rule for ToolchainFinalBase {
         let build = chain.iter().rev().find_map(|&s| {
             a.stage_runs(s).find_map(|run| {
                 let script = run.script.as_ref()?;
-                let c = script.commands.iter().find(|c| builds(c, tc))?;
-                Some((run.index, c))
+                let b = builds(script, &|n| model.var(run.index, n))
+                    .into_iter()
+                    .find(|b| b.toolchain() == tc)?;
+                Some((run.index, b.cmd))
             })
         });
         let Some((index, cmd)) = build else { return };
-        if tc == Toolchain::Jdk && !chain.iter().any(|&s| runs_java(df, s)) {
+        if tc.launcher().is_some() && !chain.iter().any(|&s| runs_launcher(df, s, tc)) {
             return;
         }
         let Some(from) = stage_from(df, last) else {
@@ -91,9 +95,9 @@ impl Rule for ToolchainFinalBase {
                 "the image is built on `{}{tag}`, {}, to ship what `{}` builds at line {line}: \
                  build in a stage of its own and copy the result into {}",
                 base.name,
-                tc.what(),
+                what,
                 words.join(" "),
-                tc.runtime()
+                runtime
             ),
         );
     }
@@ -102,90 +106,27 @@ impl Rule for ToolchainFinalBase {
 /// Stage names that say the stage is for development.
 const DEV_STAGES: &[&str] = &["dev", "development", "test", "testing", "ci", "debug"];
 
-/// The toolchain a base image is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Toolchain {
-    Go,
-    Rust,
-    Jdk,
-}
-
-impl Toolchain {
-    fn what(self) -> &'static str {
-        match self {
-            Toolchain::Go => "the Go toolchain (compiler, standard library sources, build tools)",
-            Toolchain::Rust => {
-                "the Rust toolchain (rustc, cargo, the standard library, build tools)"
-            }
-            Toolchain::Jdk => "a JDK (compiler, jmods, tools) where a JRE runs the program",
+/// What the toolchain image carries besides the program.
+fn what(tc: Toolchain) -> Option<&'static str> {
+    match tc {
+        Toolchain::Go => Some("the Go toolchain (compiler, standard library sources, build tools)"),
+        Toolchain::Rust => {
+            Some("the Rust toolchain (rustc, cargo, the standard library, build tools)")
         }
-    }
-
-    fn runtime(self) -> &'static str {
-        match self {
-            Toolchain::Go => {
-                "`scratch` or `gcr.io/distroless/static` (with CGO_ENABLED=0) or a slim image"
-            }
-            Toolchain::Rust => "`gcr.io/distroless/cc` or a slim image (`debian:*-slim`)",
-            Toolchain::Jdk => "a JRE image (`eclipse-temurin:21-jre`) or a jlink runtime",
-        }
+        Toolchain::Jdk => Some("a JDK (compiler, jmods, tools) where a JRE runs the program"),
+        Toolchain::Dotnet | Toolchain::Node | Toolchain::C => None,
     }
 }
 
-/// The toolchain `image` is, by its Docker Hub name: `golang`, `rust`, `maven`, `gradle`, and
-/// JDK images (`eclipse-temurin`, `openjdk`, `amazoncorretto` ... unless the tag says `jre`).
-pub(crate) fn toolchain_of(image: &ImageRef) -> Option<Toolchain> {
-    let name = image.name.to_ascii_lowercase();
-    let repo = name.strip_prefix("library/").unwrap_or(&name);
-    let tag = image.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-    let hub = image
-        .registry
-        .as_deref()
-        .is_none_or(|r| matches!(r, "docker.io" | "index.docker.io" | "registry-1.docker.io"));
-    if !hub {
-        return None;
-    }
-    match repo {
-        "golang" => Some(Toolchain::Go),
-        "rust" | "rustlang/rust" => Some(Toolchain::Rust),
-        "maven" | "gradle" => Some(Toolchain::Jdk),
-        "eclipse-temurin"
-        | "openjdk"
-        | "amazoncorretto"
-        | "azul/zulu-openjdk"
-        | "ibm-semeru-runtimes"
-        | "sapmachine"
-            if !tag.contains("jre") && !tag.contains('$') =>
-        {
-            Some(Toolchain::Jdk)
+/// Where the program runs instead.
+fn runtime(tc: Toolchain) -> Option<&'static str> {
+    match tc {
+        Toolchain::Go => {
+            Some("`scratch` or `gcr.io/distroless/static` (with CGO_ENABLED=0) or a slim image")
         }
-        _ => None,
-    }
-}
-
-/// A command that compiles the project with the toolchain: `go build`, `go install` of a
-/// local package (`go install tool@v1` installs a tool), `cargo build`, `cargo install
-/// --path`, `mvn`/`gradle` with a packaging goal.
-pub(crate) fn builds(c: &Command, tc: Toolchain) -> bool {
-    let a: Vec<&str> = c.argv().iter().map(|w| w.value.as_str()).collect();
-    let name = a.first().map(|n| crate::shell::basename(n));
-    match (tc, name, a.get(1..).unwrap_or(&[])) {
-        (Toolchain::Go, Some("go"), ["build", ..]) => true,
-        (Toolchain::Go, Some("go"), ["install", rest @ ..]) => {
-            !rest.iter().any(|w| w.contains('@'))
-        }
-        (Toolchain::Rust, Some("cargo"), ["build", ..]) => true,
-        (Toolchain::Rust, Some("cargo"), ["install", rest @ ..]) => rest.contains(&"--path"),
-        (Toolchain::Jdk, Some("mvn" | "mvnw"), rest) => rest
-            .iter()
-            .any(|w| matches!(*w, "package" | "install" | "verify")),
-        (Toolchain::Jdk, Some("gradle" | "gradlew"), rest) => rest.iter().any(|w| {
-            matches!(
-                w.trim_start_matches(':'),
-                "build" | "assemble" | "bootJar" | "jar" | "shadowJar" | "installDist"
-            )
-        }),
-        _ => false,
+        Toolchain::Rust => Some("`gcr.io/distroless/cc` or a slim image (`debian:*-slim`)"),
+        Toolchain::Jdk => Some("a JRE image (`eclipse-temurin:21-jre`) or a jlink runtime"),
+        Toolchain::Dotnet | Toolchain::Node | Toolchain::C => None,
     }
 }
 
@@ -210,20 +151,20 @@ fn entry_words(df: &Dockerfile, stage: usize) -> Vec<String> {
 
 /// The stage's CMD or ENTRYPOINT runs the toolchain (`go run`, `cargo run`, `mvn`, `gradle`).
 fn runs_toolchain(df: &Dockerfile, stage: usize, tc: Toolchain) -> bool {
-    let w = entry_words(df, stage);
-    let tools: &[&str] = match tc {
-        Toolchain::Go => &["go"],
-        Toolchain::Rust => &["cargo", "rustc"],
-        Toolchain::Jdk => &["mvn", "mvnw", "gradle", "gradlew", "javac", "jshell"],
-    };
-    w.iter().any(|x| tools.contains(&crate::shell::basename(x)))
-}
-
-/// The stage's CMD or ENTRYPOINT starts `java` (the built jar runs on the JDK).
-fn runs_java(df: &Dockerfile, stage: usize) -> bool {
     entry_words(df, stage)
         .iter()
-        .any(|x| crate::shell::basename(x) == "java")
+        .any(|x| tc.programs().contains(&crate::shell::basename(x)))
+}
+
+/// The stage's CMD or ENTRYPOINT starts the toolchain's launcher (`java` for the built jar,
+/// which then runs on the JDK).
+fn runs_launcher(df: &Dockerfile, stage: usize, tc: Toolchain) -> bool {
+    let Some(launcher) = tc.launcher() else {
+        return false;
+    };
+    entry_words(df, stage)
+        .iter()
+        .any(|x| crate::shell::basename(x) == launcher)
 }
 
 #[cfg(test)]
@@ -265,5 +206,40 @@ mod tests {
         ] {
             assert!(lines(&ToolchainFinalBase, src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn wrapped_and_variable_builds() {
+        for src in [
+            "FROM golang:1.22\nCOPY . .\nRUN sh -c 'go build -o /app .'\nCMD [\"/app\"]\n",
+            "FROM golang:1.22\nCOPY . .\nRUN /usr/local/go/bin/go build -o /app .\nCMD [\"/app\"]\n",
+            "FROM rust:1.79\nCOPY . .\nRUN cargo +stable build --release\nCMD [\"/app\"]\n",
+            "FROM maven:3.9\nARG GOALS=\"clean package\"\nCOPY . .\nRUN mvn -B $GOALS\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+            "FROM gradle:8-jdk21\nCOPY . .\nRUN gradle :app:bootJar\nCMD java -jar app.jar\n",
+        ] {
+            assert_eq!(lines(&ToolchainFinalBase, src), [1], "{src}");
+        }
+        // a build for another toolchain than the image's is not this rule's
+        assert!(
+            lines(
+                &ToolchainFinalBase,
+                "FROM golang:1.22\nRUN cargo build --release\nCMD [\"/app\"]\n"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_built_stage_is_the_target() {
+        let src = "FROM golang:1.22 AS build\nRUN go build -o /app .\nCMD [\"/app\"]\n\
+                   FROM scratch\nCOPY --from=build /app /app\n";
+        assert!(lines(&ToolchainFinalBase, src).is_empty());
+        let df = crate::dockerfile::parse(src);
+        let model = crate::semantic::SemanticModel::with_target(&df, Some("build"));
+        assert_eq!(model.final_stage(), Some(0));
+        assert_eq!(
+            crate::semantic::SemanticModel::new(&df).final_stage(),
+            Some(1)
+        );
     }
 }

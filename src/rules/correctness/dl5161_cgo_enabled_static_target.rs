@@ -9,7 +9,7 @@ use crate::lint::{Applicability, Context, Edit, Fix, Rule, RuleMeta, Severity};
 use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
 use crate::semantic::SemanticModel;
 use crate::shell::Command;
-use crate::shell::pkg::invocations;
+use crate::shell::pkg::{C_COMPILER_PACKAGES, Toolchain, builds, go_image_with_gcc, invocations};
 
 /// DL5161 `cgo-enabled-static-target`.
 pub struct CgoEnabledStaticTarget;
@@ -30,10 +30,7 @@ impl Rule for CgoEnabledStaticTarget {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let model = cx.model();
-        let Some(last) = model
-            .build_target()
-            .or_else(|| df.stages.len().checked_sub(1))
-        else {
+        let Some(last) = model.final_stage() else {
             return;
         };
         let Some(target) = root_image(model, last) else {
@@ -107,11 +104,7 @@ fn check_builder(
     let a = cx.analysis();
     // the golang images have gcc, the alpine ones not (cgo is then off by itself) unless the
     // build installs a C compiler
-    let golang = {
-        let n = base.name.to_ascii_lowercase();
-        n == "golang" || n == "library/golang"
-    };
-    let alpine = base.raw.to_ascii_lowercase().contains("alpine");
+    let golang_gcc = go_image_with_gcc(base);
     let installs_cc = chain.iter().any(|&c| {
         a.stage_runs(c).any(|r| {
             r.script.as_ref().is_some_and(|script| {
@@ -121,23 +114,28 @@ fn check_builder(
                     .any(|i| {
                         i.packages()
                             .iter()
-                            .any(|p| C_COMPILERS.contains(&p.name.as_str()))
+                            .any(|p| C_COMPILER_PACKAGES.contains(&p.name.as_str()))
                     })
             })
         })
     });
-    if !((golang && !alpine) || installs_cc) {
+    if !(golang_gcc || installs_cc) {
         return;
     }
     let mut disabled_before = false;
     let runs: Vec<_> = chain.iter().rev().flat_map(|&c| a.stage_runs(c)).collect();
     for run in runs {
         let Some(script) = &run.script else { continue };
-        for c in &script.commands {
+        let go_builds: Vec<usize> = builds(script, &|n| model.var(run.index, n))
+            .iter()
+            .filter(|b| b.toolchain() == Toolchain::Go)
+            .map(|b| b.index)
+            .collect();
+        for (k, c) in script.commands.iter().enumerate() {
             if disables_cgo(c) {
                 disabled_before = true;
             }
-            if disabled_before || !is_go_build(c) || run.stage != Some(s) {
+            if disabled_before || !go_builds.contains(&k) || run.stage != Some(s) {
                 continue;
             }
             if model
@@ -172,25 +170,6 @@ fn check_builder(
             );
         }
     }
-}
-
-/// Packages that bring a C compiler.
-const C_COMPILERS: &[&str] = &[
-    "gcc",
-    "build-base",
-    "build-essential",
-    "musl-dev",
-    "clang",
-    "gcc-c++",
-];
-
-/// `go build` or `go install` (of a local package).
-fn is_go_build(c: &Command) -> bool {
-    c.name() == Some("go")
-        && c.args().first().is_some_and(|w| {
-            w.value == "build"
-                || (w.value == "install" && !c.args().iter().any(|a| a.value.contains('@')))
-        })
 }
 
 /// `CGO_ENABLED=0` set by this command: an assignment on it, `export`/`env`, `go env -w`; or
@@ -279,5 +258,30 @@ mod tests {
             fixed(&CgoEnabledStaticTarget, src),
             "FROM golang:1.22 AS b\nRUN go mod download && CGO_ENABLED=0 GOOS=linux go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n"
         );
+    }
+
+    #[test]
+    fn wrapped_builds() {
+        for build in [
+            "sh -c 'go build -o /app .'",
+            "/usr/local/go/bin/go build -o /app .",
+            "sudo go -C cmd/server build -o /app",
+            "GOOS=linux $GO_BUILD",
+        ] {
+            let src = format!(
+                "FROM golang:1.22 AS b\nARG GO_BUILD=\"go build -o /app .\"\nRUN {build}\n\
+                 FROM scratch\nCOPY --from=b /app /app\n"
+            );
+            let want: &[usize] = if build.contains("$GO_BUILD") {
+                &[]
+            } else {
+                &[3]
+            };
+            // a whole command in a variable is not resolved (only sub-commands and goals are)
+            assert_eq!(lines(&CgoEnabledStaticTarget, &src), want, "{src}");
+        }
+        // no fix inside `sh -c` (the prefix would land in the quoted string's parent)
+        let src = "FROM golang:1.22 AS b\nRUN sh -c 'go build -o /app .'\nFROM scratch\nCOPY --from=b /app /app\n";
+        assert_eq!(fixed(&CgoEnabledStaticTarget, src), src);
     }
 }

@@ -7,7 +7,7 @@ use super::{Invocation, Package, package};
 use crate::shell::{Script, Word};
 
 /// The name in an operand that is exactly one variable reference: `$PKGS`, `${PKGS}`.
-fn sole_reference(value: &str) -> Option<&str> {
+pub(super) fn sole_reference(value: &str) -> Option<&str> {
     let name = match value.strip_prefix("${") {
         Some(rest) => rest.strip_suffix('}')?,
         None => value.strip_prefix('$')?,
