@@ -59,8 +59,13 @@ impl Rule for InstallIgnoresLockfile {
                     if inv.manager == Manager::Bundle
                         && (configured
                             || bundle_frozen(model, i, script, &inv)
-                            // options in a variable (`bundle install $BUNDLE_ARGS`) may set it
-                            || inv.cmd.args().iter().any(|w| !w.is_static))
+                            // options in a variable (`bundle install $BUNDLE_ARGS`) may set it;
+                            // an option's value in one (`--binstubs="$DIR"`) cannot
+                            || inv
+                                .cmd
+                                .args()
+                                .iter()
+                                .any(|w| !w.is_static && !w.value.starts_with('-')))
                     {
                         continue;
                     }
@@ -267,8 +272,9 @@ mod tests {
                    FROM ruby:3.3\n\
                    ENV BUNDLE_FROZEN=false\n\
                    COPY Gemfile* ./\n\
-                   RUN bundle config set --local without test && bundle install\n";
-        assert_eq!(lines(&InstallIgnoresLockfile, src), [4, 8]);
+                   RUN bundle config set --local without test && bundle install\n\
+                   RUN bundle check || bundle install --binstubs=\"$BUNDLE_BIN\"\n";
+        assert_eq!(lines(&InstallIgnoresLockfile, src), [4, 8, 9]);
     }
 
     #[test]
@@ -280,7 +286,7 @@ mod tests {
             "FROM ruby:3.3\nRUN bundle config --global frozen 1\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n",
             "FROM ruby:3.3 AS base\nRUN bundle config set --local deployment 'true'\nFROM base\nADD Gemfile* ./\nRUN bundle install --no-cache\n",
             "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN export BUNDLE_FROZEN=1 && bundle install\n",
-            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install $BUNDLE_OPTS\n",
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install -j4 $BUNDLE_OPTS\n",
             "FROM ruby:3.3\nCOPY Gemfile ./\nRUN bundle install\n",
         ] {
             assert!(lines(&InstallIgnoresLockfile, src).is_empty(), "{src}");
