@@ -278,6 +278,9 @@ fixtures! {
     dl5159
     dl5160
     dl5161
+    dl5172
+    dl5173
+    dl5174
     sc1012
     sc1065
     sc1072

@@ -32,6 +32,8 @@ pub mod dl5153_shell_run_in_scratch;
 pub mod dl5154_syntax_directive_typo;
 pub mod dl5156_copy_root_owned_into_user_dir;
 pub mod dl5161_cgo_enabled_static_target;
+pub mod dl5173_rails_state_dirs_root_owned;
+pub mod dl5174_bootsnap_precompile_parallel;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -66,6 +68,8 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5154_syntax_directive_typo::SyntaxDirectiveTypo),
         Box::new(dl5156_copy_root_owned_into_user_dir::CopyRootOwnedIntoUserDir),
         Box::new(dl5161_cgo_enabled_static_target::CgoEnabledStaticTarget),
+        Box::new(dl5173_rails_state_dirs_root_owned::RailsStateDirsRootOwned),
+        Box::new(dl5174_bootsnap_precompile_parallel::BootsnapPrecompileParallel),
     ]
 }
 

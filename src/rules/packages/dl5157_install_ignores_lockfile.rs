@@ -1,8 +1,8 @@
-//! DL5157: `npm install`, `yarn install` or `pnpm install` of a project whose lockfile an
-//! earlier COPY brought in, without the option that installs exactly the lockfile's versions
-//! (`npm ci`, `yarn --frozen-lockfile`/`--immutable`, `pnpm --frozen-lockfile`): the build may
-//! resolve other versions than the ones tested, and rewrites the lockfile instead of failing when
-//! it is out of date.
+//! DL5157: `npm install`, `yarn install`, `pnpm install` or `bundle install` of a project whose
+//! lockfile an earlier COPY brought in, without the option that installs exactly the lockfile's
+//! versions (`npm ci`, `yarn --frozen-lockfile`/`--immutable`, `pnpm --frozen-lockfile`,
+//! Bundler's `frozen` or `deployment` setting): the build may resolve other versions than the
+//! ones tested, and rewrites the lockfile instead of failing when it is out of date.
 
 use crate::dockerfile::{InstructionKind, Keyword};
 use crate::lint::helpers::unquote;
@@ -18,8 +18,8 @@ impl Rule for InstallIgnoresLockfile {
             id: "DL5157",
             name: "install-ignores-lockfile",
             severity: Severity::Info,
-            summary: "npm install / yarn install / pnpm install where a lockfile is copied: the \
-                      install may resolve other versions than the lockfile's",
+            summary: "npm install / yarn install / pnpm install / bundle install where a lockfile \
+                      is copied: the install may resolve other versions than the lockfile's",
             fix: Some(Applicability::Unsafe),
             ..RuleMeta::DEFAULT
         }
@@ -30,11 +30,17 @@ impl Rule for InstallIgnoresLockfile {
         let model = cx.model();
         let a = cx.analysis();
         for stage in &df.stages {
-            // COPY sources of the stages this one is built on, then of this one so far.
+            // COPY sources of the stages this one is built on, then of this one so far; the
+            // `bundle config` commands of their RUNs likewise.
             let mut sources: Vec<&str> = Vec::new();
+            let mut configured = false;
             for s in model.stage_chain(stage.index).into_iter().skip(1) {
                 if let Some(st) = df.stages.get(s) {
                     sources.extend(st.instructions.iter().flat_map(|&i| copy_sources(df, i)));
+                    configured |= a
+                        .stage_runs(s)
+                        .filter_map(|r| r.script.as_ref())
+                        .any(|sc| sc.commands.iter().any(sets_frozen));
                 }
             }
             for &i in &stage.instructions {
@@ -47,6 +53,20 @@ impl Rule for InstallIgnoresLockfile {
                 };
                 for inv in invocations(script) {
                     if !inv.installs_project() || exact(&inv) {
+                        configured |= sets_frozen(inv.cmd);
+                        continue;
+                    }
+                    if inv.manager == Manager::Bundle
+                        && (configured
+                            || bundle_frozen(model, i, script, &inv)
+                            // options in a variable (`bundle install $BUNDLE_ARGS`) may set it;
+                            // an option's value in one (`--binstubs="$DIR"`) cannot
+                            || inv
+                                .cmd
+                                .args()
+                                .iter()
+                                .any(|w| !w.is_static && !w.value.starts_with('-')))
+                    {
                         continue;
                     }
                     let Some(lock) = sources.iter().find(|s| names_lockfile(inv.manager, s)) else {
@@ -66,8 +86,60 @@ fn exact(inv: &Invocation<'_>) -> bool {
         Manager::Npm => inv.sub() == "ci",
         Manager::Yarn => inv.has(&["--frozen-lockfile", "--immutable"]),
         Manager::Pnpm => inv.has(&["--frozen-lockfile"]),
+        // the deprecated options (DL5172 reports them) still freeze the install
+        Manager::Bundle => inv.cmd.args().iter().any(|w| {
+            let name = w.value.split('=').next().unwrap_or("");
+            matches!(name, "--deployment" | "--frozen")
+        }),
         _ => true,
     }
+}
+
+/// The variables that, set to a true value, make `bundle install` install exactly the
+/// lockfile or fail (Bundler's `frozen` and `deployment` settings).
+const BUNDLE_FROZEN_VARS: &[&str] = &["BUNDLE_FROZEN", "BUNDLE_DEPLOYMENT"];
+
+/// A value Bundler reads as true: anything but empty, `false` and `0`.
+fn truthy(value: &str) -> bool {
+    let v = value.trim_matches(['"', '\'']);
+    !(v.is_empty() || v.eq_ignore_ascii_case("false") || v == "0")
+}
+
+/// `BUNDLE_FROZEN`/`BUNDLE_DEPLOYMENT` in effect for this `bundle install`: an ENV or ARG in
+/// scope, an assignment on the command, or an earlier `NAME=...`/`export` in the script.
+fn bundle_frozen(
+    model: &crate::semantic::SemanticModel<'_>,
+    index: usize,
+    script: &crate::shell::Script,
+    inv: &Invocation<'_>,
+) -> bool {
+    BUNDLE_FROZEN_VARS.iter().any(|name| {
+        model.var(index, name).is_some_and(|v| truthy(&v))
+            || inv.cmd.assignments.iter().any(|a| {
+                a.split_once('=')
+                    .is_some_and(|(n, v)| n == *name && truthy(v))
+            })
+            || crate::shell::pkg::assigned_before(script, inv.index, name)
+                .is_some_and(|v| truthy(&v))
+    })
+}
+
+/// `bundle config [set] [--local|--global] frozen|deployment VALUE` with a true value.
+fn sets_frozen(c: &crate::shell::Command) -> bool {
+    if c.name() != Some("bundle") {
+        return false;
+    }
+    let words: Vec<&str> = c
+        .args()
+        .iter()
+        .map(|w| w.value.as_str())
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let rest = match words.as_slice() {
+        ["config", "set", rest @ ..] | ["config", rest @ ..] => rest,
+        _ => return false,
+    };
+    matches!(rest, [key, value, ..] if matches!(*key, "frozen" | "deployment") && truthy(value))
 }
 
 fn finding(
@@ -108,6 +180,16 @@ fn finding(
             ),
             None,
         ),
+        Manager::Bundle => (
+            format!(
+                "`bundle install` with `{lock}` copied re-resolves and rewrites the lockfile \
+                 when the Gemfile disagrees with it: set `BUNDLE_FROZEN=true` (or \
+                 `ENV BUNDLE_DEPLOYMENT=1`, which also installs into `vendor/bundle` unless \
+                 `BUNDLE_PATH` is set)"
+            ),
+            prefix_assignment(df, inv, "BUNDLE_FROZEN=true")
+                .map(|e| Fix::unsafe_edit("run it with `BUNDLE_FROZEN=true`", vec![e])),
+        ),
         _ => (
             format!(
                 "`pnpm install` with `{lock}` copied updates the lockfile instead of failing \
@@ -117,6 +199,23 @@ fn finding(
                 .map(|e| Fix::unsafe_edit("add `--frozen-lockfile`", vec![e])),
         ),
     }
+}
+
+/// An edit putting `assignment` in front of the command (`BUNDLE_FROZEN=true bundle install`);
+/// `None` behind a wrapper (`sudo`, `rbenv exec` may not pass it on) or inside `sh -c`.
+fn prefix_assignment(
+    df: &crate::dockerfile::Dockerfile,
+    inv: &Invocation<'_>,
+    assignment: &str,
+) -> Option<crate::dockerfile::Edit> {
+    let name = inv.cmd.words.first()?;
+    if inv.cmd.from_sh_c || inv.cmd.start != 0 || name.span.text(&df.source) != name.value {
+        return None;
+    }
+    Some(crate::dockerfile::Edit {
+        span: crate::dockerfile::Span::new(name.span.start, name.span.start),
+        replacement: format!("{assignment} "),
+    })
 }
 
 /// The sources of a COPY/ADD instruction (`--from` copies included: a lockfile is a lockfile).
@@ -162,6 +261,45 @@ mod tests {
                    COPY yarn.lock ./\n\
                    RUN yarn install --immutable\n";
         assert!(lines(&InstallIgnoresLockfile, src).is_empty());
+    }
+
+    #[test]
+    fn flags_bundle_installs_that_are_not_frozen() {
+        let src = "FROM ruby:3.3 AS base\n\
+                   WORKDIR /app\n\
+                   COPY Gemfile Gemfile.lock ./\n\
+                   RUN bundle install -j4\n\
+                   FROM ruby:3.3\n\
+                   ENV BUNDLE_FROZEN=false\n\
+                   COPY Gemfile* ./\n\
+                   RUN bundle config set --local without test && bundle install\n\
+                   RUN bundle check || bundle install --binstubs=\"$BUNDLE_BIN\"\n";
+        assert_eq!(lines(&InstallIgnoresLockfile, src), [4, 8, 9]);
+    }
+
+    #[test]
+    fn accepts_frozen_or_deployment_bundles() {
+        for src in [
+            "FROM ruby:3.3\nENV BUNDLE_DEPLOYMENT=1\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n",
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN BUNDLE_FROZEN=true bundle install\n",
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install --deployment\n",
+            "FROM ruby:3.3\nRUN bundle config --global frozen 1\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n",
+            "FROM ruby:3.3 AS base\nRUN bundle config set --local deployment 'true'\nFROM base\nADD Gemfile* ./\nRUN bundle install --no-cache\n",
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN export BUNDLE_FROZEN=1 && bundle install\n",
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install -j4 $BUNDLE_OPTS\n",
+            "FROM ruby:3.3\nCOPY Gemfile ./\nRUN bundle install\n",
+        ] {
+            assert!(lines(&InstallIgnoresLockfile, src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn bundle_fix_freezes_the_install() {
+        let src = "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install -j4\n";
+        assert_eq!(
+            fixed(&InstallIgnoresLockfile, src),
+            "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock ./\nRUN BUNDLE_FROZEN=true bundle install -j4\n"
+        );
     }
 
     #[test]

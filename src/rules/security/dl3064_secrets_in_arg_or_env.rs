@@ -26,10 +26,31 @@ const ALLOWED_WORDS: &[&str] = &["public", "file", "version", "gpg", "pgp"];
 /// BuildKit's test: a `_`-delimited word of the name is a secret word, and none is an
 /// allowed word (`PUBLIC_KEY`, `KEY_FILE`, `TOKEN_VERSION`, `GPG_KEY` pass).
 pub fn looks_secret(name: &str) -> bool {
+    if bundler_credential(name) {
+        return true;
+    }
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split('_').collect();
     words.iter().any(|w| SECRET_WORDS.contains(w))
         && !words.iter().any(|w| ALLOWED_WORDS.contains(w))
+}
+
+/// Bundler's credentials for a gem host: `BUNDLE_<HOST>__<TLD>` (`BUNDLE_GITHUB__COM`,
+/// `BUNDLE_GEMS__ACME__CO__UK`: the host's dots written `__`) holds `user:token`. Bundler's
+/// other `__` settings name a gem, a path kind or a mirror, not a host with credentials.
+fn bundler_credential(name: &str) -> bool {
+    const NOT_HOSTS: &[&str] = &["PATH", "LOCAL", "BUILD", "MIRROR", "GEM", "CACHE"];
+    let Some(rest) = name.strip_prefix("BUNDLE_") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split("__").collect();
+    parts.len() >= 2
+        && !NOT_HOSTS.contains(&parts[0])
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
 }
 
 /// A value that cannot be a secret: a boolean switch (`true`, `false`, `0`, `1`, `yes`, `no`,
@@ -98,6 +119,27 @@ impl Rule for SecretsInArgOrEnv {
 mod tests {
     use super::*;
     use crate::lint::testing::lines;
+
+    #[test]
+    fn bundler_host_credentials() {
+        for name in [
+            "BUNDLE_GITHUB__COM",
+            "BUNDLE_GEMS__ACME__CO__UK",
+            "BUNDLE_RUBYGEMS__PKG__GITHUB__COM",
+        ] {
+            assert!(looks_secret(name), "{name}");
+        }
+        for name in [
+            "BUNDLE_PATH__SYSTEM",
+            "BUNDLE_LOCAL__RACK",
+            "BUNDLE_BUILD__NOKOGIRI",
+            "BUNDLE_MIRROR__RUBYGEMS__ORG",
+            "BUNDLE_WITHOUT",
+            "BUNDLE_GEMFILE",
+        ] {
+            assert!(!looks_secret(name), "{name}");
+        }
+    }
 
     #[test]
     fn flags_secret_names() {
