@@ -18,6 +18,7 @@
 //! formatted.
 
 mod chain;
+mod elements;
 mod instruction;
 mod layout;
 pub mod packages;
