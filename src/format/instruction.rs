@@ -182,6 +182,8 @@ fn render_head(
         };
         if !verbatim_values {
             runs = spaces_to_collapse(&joined, &breaks, free_at);
+        } else {
+            runs.extend(legacy_gap(inst, &joined, &breaks, &lines_at));
         }
         if !verbatim_values {
             let at: Option<Vec<usize>> = super::elements::starts(inst, head)
@@ -316,6 +318,28 @@ fn legacy_pairs(inst: &Instruction) -> bool {
         InstructionKind::Onbuild(inner) => legacy_pairs(inner),
         _ => false,
     }
+}
+
+/// The blanks between the key and the value of a legacy `ENV key value` / `LABEL key value`
+/// (not part of the value, which starts at its first non-blank), when they are more than one
+/// space on one line.
+fn legacy_gap(
+    inst: &Instruction,
+    joined: &str,
+    breaks: &[Break],
+    lines_at: &[(usize, usize, usize)],
+) -> Option<(usize, usize)> {
+    let (InstructionKind::Env(kvs) | InstructionKind::Label(kvs)) = &inst.kind else {
+        return None;
+    };
+    let [kv] = kvs.as_slice() else { return None };
+    let value = kv.value.as_ref()?;
+    let a = to_joined(lines_at, kv.key.span.end)?;
+    let b = to_joined(lines_at, value.span.start)?;
+    let gap = joined.get(a..b)?;
+    let blanks = !gap.is_empty() && gap.bytes().all(|c| matches!(c, b' ' | b'\t'));
+    let broken = breaks.iter().any(|br| br.at >= a && br.at <= b);
+    (kv.legacy && blanks && gap != " " && !broken).then_some((a, b))
 }
 
 /// The keyword upper-case and one space after it (and an ONBUILD trigger's keyword too).

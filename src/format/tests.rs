@@ -200,3 +200,11 @@ fn semantics_see_flags_pair_values_and_healthcheck_options() {
         assert_ne!(of(&parse(&a)), of(&parse(&b)), "{a} vs {b}");
     }
 }
+
+#[test]
+fn legacy_env_gap_before_the_value_collapses_but_the_value_is_kept() {
+    assert_eq!(
+        fmt("FROM a\nENV NGINX_VERSION   1.27.4\nENV A\t b  c\n"),
+        "FROM a\n\nENV NGINX_VERSION 1.27.4\nENV A b  c\n"
+    );
+}
