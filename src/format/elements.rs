@@ -1,6 +1,7 @@
 //! One element per line in a long instruction: the flags of a RUN (`--mount=...` each on its
 //! own continuation line, the command after them on the next), the options of a HEALTHCHECK
-//! (then `CMD` on its own line), and the `key=value` pairs of a LABEL or ENV.
+//! (then `CMD` on its own line), and the `key=value` pairs of a LABEL or ENV; an ONBUILD
+//! trigger's as its own.
 //!
 //! An instruction is long when its words, joined by single spaces on one line, take more than
 //! [`WIDTH`] columns. That length depends only on the words (not on where the lines break
@@ -14,6 +15,9 @@ use crate::dockerfile::{Instruction, InstructionKind, Keyword};
 /// line); empty when it is not long or has too few elements to split. `head` is the
 /// instruction's text up to its heredoc bodies (continuations as written).
 pub(super) fn starts(inst: &Instruction, head: &str) -> Vec<usize> {
+    if let InstructionKind::Onbuild(trigger) = &inst.kind {
+        return starts(trigger, head);
+    }
     let candidates = match (&inst.kind, inst.keyword) {
         // a RUN's flags and then its command, when it has two flags or more
         (_, Keyword::Run) if inst.flags.len() >= 2 => {
