@@ -10,13 +10,16 @@ CORPUS_DIR defaults to $DLINT_SHARED/corpus/dockerfiles (../shared beside the re
 For every tally rule mapped to `fmt` in docs/parity/tally.tsv, tally's findings on the corpus
 (`tally lint --no-config -f json`, run on batches of N files; a batch tally cannot finish is
 run again file by file) are compared with what `dlint fmt -` does to the same file: a finding
-is *met* when the formatted file differs from the original on a line of the finding's span
-(its start line to its end line; a line inserted or deleted next to a line counts for it, so
-that a blank line added above an instruction meets a finding on that instruction). The changed
-lines come from a line diff (difflib, line terminators included, so a missing final newline is
-a change of the last line). The findings of sort-packages and newline-per-chained-call are
-about a whole instruction and tally reports them at its first line: their span is the whole
-instruction (its continuation lines included).
+is *met* when the formatted file changes a line of the finding's span (its start line to its
+end line). Lines are matched across the two texts by their words; a line is changed when its
+match differs in text (line terminator included, so a missing final newline changes the last
+line) or, for the two blank-line rules (newline-between-instructions, no-multiple-empty-lines),
+in the blank and comment lines above it (so a blank line added or removed above an instruction,
+or above the comments attached to it, changes that instruction's line); a blank line is changed
+when the line below it is, or when it holds blanks that no line of the output has. The
+findings of sort-packages and newline-per-chained-call are about a whole instruction and tally
+reports them at its first line: their span is the whole instruction (its continuation lines
+included).
 
 Prints a Markdown table per rule: tally's files and findings, the files where dlint fmt meets
 every finding of the rule, its share of tally's files, and the findings met. `--list RULE`
@@ -143,11 +146,12 @@ def _above(lines, i):
     return sig + [blanks, k < 0]
 
 
-def changed_lines(before, after):
+def changed_lines(before, after, context):
     """1-based lines of `before` that the formatted text changes. Non-blank lines are matched
     across the two texts by their words (difflib); a line is unchanged when its match has the
-    same text (line terminator included, so a missing final newline is a change) and the same
-    blank and comment lines above it. A blank line is changed when the line below it is."""
+    same text (line terminator included, so a missing final newline is a change) and, with
+    `context`, the same blank and comment lines above it. A blank line is changed when the line
+    below it is."""
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
     ia = [i for i, l in enumerate(a) if l.strip()]
@@ -160,18 +164,26 @@ def changed_lines(before, after):
     changed = set()
     for i in ia:
         j = match.get(i)
-        if j is None or a[i] != b[j] or _above(a, i) != _above(b, j):
+        if j is None or a[i] != b[j] or (context and _above(a, i) != _above(b, j)):
             changed.add(i + 1)
     # a blank line: changed with the next non-blank line (or when the file's end changed)
     nxt = None
+    blanks_b = {l for l in b if not l.strip()}
     tail_changed = len(a) and (a[-1] if a else "") != (b[-1] if b else "")
     for i in range(len(a) - 1, -1, -1):
         if a[i].strip():
             nxt = i
         elif (nxt is None and tail_changed) or (nxt is not None and nxt + 1 in changed):
             changed.add(i + 1)
+        elif a[i].strip("\r\n") and a[i] not in blanks_b:
+            # a line of blanks that the output has nowhere any more
+            changed.add(i + 1)
     return changed
 
+
+# rules about the blank lines between instructions: a line also changes when the blank and
+# comment lines above it do (for the other rules only its own text counts)
+BLANK_LINE_RULES = {"tally/newline-between-instructions", "tally/no-multiple-empty-lines"}
 
 # rules whose finding is about a whole instruction (tally reports its first line): the span
 # checked is the instruction, continuation lines included
@@ -225,9 +237,9 @@ def main():
         res = dlint_fmt(args.dlint, path)
         if res is None:
             unformatted += 1
-            changed = set()
+            changed = {True: set(), False: set()}
         else:
-            changed = changed_lines(*res)
+            changed = {c: changed_lines(*res, c) for c in (True, False)}
         lines = res[0].splitlines() if res else []
         by_rule = {}
         for rule, start, end in findings:
@@ -238,7 +250,8 @@ def main():
             s = stats[rule]
             s["files"] += 1
             s["findings"] += len(spans)
-            ok = [any(n in changed for n in range(a, b + 1)) for a, b in spans]
+            lines_changed = changed[rule in BLANK_LINE_RULES]
+            ok = [any(n in lines_changed for n in range(a, b + 1)) for a, b in spans]
             s["met"] += sum(ok)
             s["met_files"] += all(ok)
             if args.list and rule.endswith(args.list):
