@@ -1,6 +1,6 @@
 //! One element per line in a long instruction: the flags of a RUN (`--mount=...` each on its
 //! own continuation line, the command after them on the next), the options of a HEALTHCHECK
-//! (then `CMD` on its own line), and the `key=value` pairs of a LABEL or ENV; an ONBUILD
+//! (then `CMD` on its own line), and the `key=value` pairs of a LABEL, ENV or ARG; an ONBUILD
 //! trigger's as its own.
 //!
 //! An instruction is long when its words, joined by single spaces on one line, take more than
@@ -31,10 +31,11 @@ pub(super) fn starts(inst: &Instruction, head: &str) -> Vec<usize> {
             v.push(inst.args.span.start);
             v
         }
-        // the pairs of an ENV or LABEL in the `key=value` form
-        (InstructionKind::Env(kvs) | InstructionKind::Label(kvs), _)
-            if kvs.len() >= 2 && kvs.iter().all(|kv| !kv.legacy) =>
-        {
+        // the pairs of an ENV, LABEL or ARG in the `key=value` form
+        (
+            InstructionKind::Env(kvs) | InstructionKind::Label(kvs) | InstructionKind::Arg(kvs),
+            _,
+        ) if kvs.len() >= 2 && kvs.iter().all(|kv| !kv.legacy) => {
             kvs.iter().map(|kv| kv.span.start).collect()
         }
         _ => return Vec::new(),
