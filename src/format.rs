@@ -7,7 +7,9 @@
 //! lines collapsed to one, none at the start or the end; comment lines start at column 0 and stay
 //! with the instruction below them; continuation lines indented by four spaces; the top-level
 //! `&&` / `||` / `;` chain of a long or multi-line shell-form RUN one command per line with the
-//! operator and `\` at the line end; contiguous package words of `apt-get`/`apk`/`dnf`/`yum`/
+//! operator and `\` at the line end (a HEALTHCHECK CMD's too); in an instruction over 80
+//! columns, a RUN's flags, a HEALTHCHECK's options and ENV/LABEL pairs one per line; contiguous
+//! package words of `apt-get`/`apk`/`dnf`/`yum`/
 //! `microdnf`/`zypper` installs sorted; trailing whitespace removed, a final newline.
 //! Heredoc bodies, quoted text, substitutions, JSON forms, parser directives and the escape
 //! character are kept; CRLF files stay CRLF.
@@ -18,6 +20,7 @@
 //! formatted.
 
 mod chain;
+mod elements;
 mod instruction;
 mod layout;
 pub mod packages;

@@ -71,7 +71,8 @@ fn shell_text(inst: &Instruction) -> Option<&str> {
     match &inst.kind {
         InstructionKind::Run(ShellOrExec::Shell(t))
         | InstructionKind::Cmd(ShellOrExec::Shell(t))
-        | InstructionKind::Entrypoint(ShellOrExec::Shell(t)) => Some(&t.text),
+        | InstructionKind::Entrypoint(ShellOrExec::Shell(t))
+        | InstructionKind::Healthcheck(Some(ShellOrExec::Shell(t))) => Some(&t.text),
         _ => None,
     }
 }
@@ -84,25 +85,30 @@ fn render_head(
     posix: bool,
 ) -> Option<Vec<String>> {
     let esc = df.escape;
-    let raw = split_lines(df.source.get(inst.span.start..head_end)?);
-    // content lines, each with the comment lines before it
-    let mut contents: Vec<(String, Vec<String>)> = Vec::new();
+    let head = df.source.get(inst.span.start..head_end)?;
+    let raw = split_lines(head);
+    // content lines, each with its source offset and the comment lines before it
+    let mut contents: Vec<(String, usize, Vec<String>)> = Vec::new();
     let mut pending = Vec::new();
+    let mut line_start = inst.span.start;
     for (j, line) in raw.iter().enumerate() {
         if j > 0 && line.trim_start().starts_with('#') {
             pending.push(line.trim().to_string());
         } else if j > 0 && line.trim().is_empty() {
             // an empty line inside a continuation: BuildKit skips it
         } else {
-            contents.push((line.clone(), std::mem::take(&mut pending)));
+            contents.push((line.clone(), line_start, std::mem::take(&mut pending)));
         }
+        line_start = df.source[line_start..]
+            .find('\n')
+            .map_or(head_end, |i| line_start + i + 1);
     }
     if !pending.is_empty() {
         return None;
     }
     let n = contents.len();
     let mut texts = Vec::with_capacity(n);
-    for (k, (line, comments)) in contents.into_iter().enumerate() {
+    for (k, (line, from, comments)) in contents.into_iter().enumerate() {
         let text = if k + 1 < n {
             let keep = continuation(&line, esc)?;
             line.get(..keep)?.to_string()
@@ -112,15 +118,22 @@ fn render_head(
             }
             line.trim_end().to_string()
         };
-        texts.push((text, comments));
+        texts.push((text, from, comments));
     }
     let first = texts.first_mut()?;
+    let written_len = first.0.len();
     first.0 = keyword_line(&first.0, inst)?;
+    // per content line: the source offset where its kept text ends, the joined offset where
+    // it ends, its length (to map source offsets past the keyword to joined ones)
+    let mut lines_at: Vec<(usize, usize, usize)> = Vec::with_capacity(n);
 
     // the joined text and its breaks
     let mut joined = String::new();
     let mut breaks = Vec::new();
-    for (k, (text, comments)) in texts.into_iter().enumerate() {
+    for (k, (text, from, comments)) in texts.into_iter().enumerate() {
+        // the keyword line changed its length only before its first argument
+        let shift = if k == 0 { written_len } else { text.len() };
+        lines_at.push((from + shift, joined.len() + text.len(), text.len()));
         if k > 0 {
             breaks.push(Break {
                 at: joined.len(),
@@ -169,9 +182,22 @@ fn render_head(
         };
         if !verbatim_values {
             runs = spaces_to_collapse(&joined, &breaks, free_at);
+        } else {
+            runs.extend(legacy_gap(inst, &joined, &breaks, &lines_at));
+        }
+        if !verbatim_values {
+            let at: Option<Vec<usize>> = super::elements::starts(inst, head)
+                .into_iter()
+                .map(|p| to_joined(&lines_at, p))
+                .collect();
+            if let Some(at) = at
+                && split_elements(&at, &mut breaks, free_at)
+            {
+                runs = spaces_to_collapse(&joined, &breaks, free_at);
+            }
         }
         if let Some((s, t)) = &tree
-            && inst.keyword == Keyword::Run
+            && matches!(inst.keyword, Keyword::Run | Keyword::Healthcheck)
             && inst.heredocs.is_empty()
         {
             let split = !breaks.is_empty() || joined.len() > WIDTH;
@@ -189,6 +215,47 @@ fn render_head(
         }
     }
     Some(draw(&joined, breaks, &runs, esc))
+}
+
+/// The offset in the joined text of source offset `p` (past the keyword), from the content
+/// lines' ends (source end, joined end, length).
+fn to_joined(lines_at: &[(usize, usize, usize)], p: usize) -> Option<usize> {
+    let &(src_end, joined_end, _) = lines_at
+        .iter()
+        .find(|&&(src_end, _, len)| p <= src_end && p + len >= src_end)?;
+    joined_end.checked_sub(src_end - p)
+}
+
+/// Puts each element of a long instruction (joined offsets `at`, see [`super::elements`]) at
+/// the start of a line, replacing the breaks between the first and the last (their comment
+/// lines move to the next element's line); the first stays where it is. Nothing changes
+/// (false) when a break among them is not free.
+fn split_elements(at: &[usize], breaks: &mut Vec<Break>, free: impl Fn(usize) -> bool) -> bool {
+    let (Some(&first), Some(&last)) = (at.first(), at.last()) else {
+        return false;
+    };
+    let inside = |b: &Break| b.at > first && b.at <= last;
+    if breaks.iter().any(|b| inside(b) && !b.free) || !at[1..].iter().all(|&a| free(a)) {
+        return false;
+    }
+    let mut new: Vec<Break> = at[1..]
+        .iter()
+        .map(|&a| Break {
+            at: a,
+            level: 1,
+            free: true,
+            comments: Vec::new(),
+            gap: None,
+        })
+        .collect();
+    for old in breaks.extract_if(.., |b| inside(b)) {
+        if let Some(next) = new.iter_mut().find(|n| n.at >= old.at) {
+            next.comments.extend(old.comments);
+        }
+    }
+    breaks.append(&mut new);
+    breaks.sort_by_key(|b| b.at);
+    true
 }
 
 /// Adds the breaks that wrap the long simple commands of a RUN body starting at byte `s` of
@@ -251,6 +318,28 @@ fn legacy_pairs(inst: &Instruction) -> bool {
         InstructionKind::Onbuild(inner) => legacy_pairs(inner),
         _ => false,
     }
+}
+
+/// The blanks between the key and the value of a legacy `ENV key value` / `LABEL key value`
+/// (not part of the value, which starts at its first non-blank), when they are more than one
+/// space on one line.
+fn legacy_gap(
+    inst: &Instruction,
+    joined: &str,
+    breaks: &[Break],
+    lines_at: &[(usize, usize, usize)],
+) -> Option<(usize, usize)> {
+    let (InstructionKind::Env(kvs) | InstructionKind::Label(kvs)) = &inst.kind else {
+        return None;
+    };
+    let [kv] = kvs.as_slice() else { return None };
+    let value = kv.value.as_ref()?;
+    let a = to_joined(lines_at, kv.key.span.end)?;
+    let b = to_joined(lines_at, value.span.start)?;
+    let gap = joined.get(a..b)?;
+    let blanks = !gap.is_empty() && gap.bytes().all(|c| matches!(c, b' ' | b'\t'));
+    let broken = breaks.iter().any(|br| br.at >= a && br.at <= b);
+    (kv.legacy && blanks && gap != " " && !broken).then_some((a, b))
 }
 
 /// The keyword upper-case and one space after it (and an ONBUILD trigger's keyword too).

@@ -158,3 +158,53 @@ fn short_multi_line_install_kept_as_written() {
     let src = "FROM a\n\nRUN apk add --no-cache \\\n    curl git \\\n    jq\n";
     assert_eq!(fmt(src), src);
 }
+
+#[test]
+fn long_label_one_pair_per_line_with_backtick_escape_and_crlf() {
+    let src = "# escape=`\r\nFROM a\r\nLABEL org.opencontainers.image.title=myapp org.opencontainers.image.version=1.0 x=\"a  b\"\r\n";
+    assert_eq!(
+        fmt(src),
+        "# escape=`\r\n\r\nFROM a\r\n\r\nLABEL org.opencontainers.image.title=myapp `\r\n    org.opencontainers.image.version=1.0 `\r\n    x=\"a  b\"\r\n"
+    );
+}
+
+#[test]
+fn short_instructions_keep_their_elements_on_one_line() {
+    for src in [
+        "FROM a\n\nRUN --mount=type=cache,target=/a --mount=type=tmpfs,target=/b make\n",
+        "FROM a\n\nLABEL a=1 b=2\n",
+        "FROM a\n\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\n",
+    ] {
+        assert_eq!(fmt(src), src);
+    }
+}
+
+#[test]
+fn semantics_see_flags_pair_values_and_healthcheck_options() {
+    use super::semantics::of;
+    use crate::dockerfile::parse;
+    for (a, b) in [
+        (
+            "RUN --mount=type=cache,target=/a x",
+            "RUN --mount=type=cache,target=/b x",
+        ),
+        ("LABEL a=1 b=2", "LABEL a=1 b=3"),
+        ("ENV A=1 B=2", "ENV A=1 C=2"),
+        (
+            "HEALTHCHECK --interval=5s CMD x",
+            "HEALTHCHECK --interval=6s CMD x",
+        ),
+        ("HEALTHCHECK CMD a && b", "HEALTHCHECK CMD a || b"),
+    ] {
+        let (a, b) = (format!("FROM x\n{a}\n"), format!("FROM x\n{b}\n"));
+        assert_ne!(of(&parse(&a)), of(&parse(&b)), "{a} vs {b}");
+    }
+}
+
+#[test]
+fn legacy_env_gap_before_the_value_collapses_but_the_value_is_kept() {
+    assert_eq!(
+        fmt("FROM a\nENV NGINX_VERSION   1.27.4\nENV A\t b  c\n"),
+        "FROM a\n\nENV NGINX_VERSION 1.27.4\nENV A b  c\n"
+    );
+}
