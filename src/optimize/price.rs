@@ -35,6 +35,7 @@ fn rule_claims(rule: &str, class: PathClass) -> bool {
             tool,
             "npm"
                 | "pnpm"
+                | "bun"
                 | "gem"
                 | "bundler"
                 | "conda"
@@ -325,5 +326,17 @@ mod tests {
         assert!(rule_claims("DL3042", PathClass::of("root/.cache/pip/x")));
         assert!(rule_claims("DL5003", PathClass::of("root/.npm/_cacache/x")));
         assert!(!rule_claims("DL5003", PathClass::of("app/.git/x")));
+        // bun's cache, root's or another user's, is DL5003's (and a cache `dlint image` sees)
+        for p in [
+            "root/.bun/install/cache/zod@3/index.js",
+            "home/app/.bun/install/cache/x",
+        ] {
+            assert_eq!(PathClass::of(p).tool(), Some("bun"), "{p}");
+            assert!(rule_claims("DL5003", PathClass::of(p)), "{p}");
+        }
+        assert!(!rule_claims(
+            "DL3060",
+            PathClass::of("root/.bun/install/cache/x")
+        ));
     }
 }
