@@ -59,6 +59,9 @@ pub(super) struct Pricer<'a> {
     claimed: HashSet<(usize, PathClass)>,
     /// Hidden copies DL5004 findings priced: (stored by, hidden by, class) -> (bytes, files).
     claimed_hidden: BTreeMap<(usize, usize, PathClass), (u64, u64)>,
+    /// (installing layer, removing layer) -> line of the DL5004 finding that priced what a
+    /// package removal hid of it (a later removal of the same pair is priced there).
+    priced_pairs: BTreeMap<(usize, usize), usize>,
     /// DL3015 findings waiting for the package pass: (diagnostic, layer).
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
@@ -81,6 +84,7 @@ impl<'a> Pricer<'a> {
             ledger,
             claimed: HashSet::new(),
             claimed_hidden: BTreeMap::new(),
+            priced_pairs: BTreeMap::new(),
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
