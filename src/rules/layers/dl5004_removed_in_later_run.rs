@@ -126,7 +126,7 @@ fn move_fix(model: &SemanticModel<'_>, r: &LaterRemoval) -> Option<Fix> {
     let (escript, lscript) = (erun.script.as_ref()?, lrun.script.as_ref()?);
     let cmd = lscript.commands.get(r.command)?;
     if r.matches.iter().any(|m| m.origin.is_package()) {
-        return super::dl5004_package_move::package_move_fix(model, r, earlier);
+        return super::package_move::package_move_fix(model, r, earlier);
     }
     let apt_clean = invocation(r.command, cmd)
         .is_some_and(|i| i.manager.family() == Family::Apt && i.is_clean());

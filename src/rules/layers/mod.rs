@@ -5,9 +5,11 @@
 // `rules::tests::every_rule_file_is_declared` fails when a file is missing from them.
 pub mod dl3059_consecutive_run;
 pub mod dl5001_copy_before_install;
-mod dl5004_package_move;
 pub mod dl5004_removed_in_later_run;
 pub mod dl5121_chown_after_copy;
+
+// DL5004's fix for a later removal of packages
+mod package_move;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
