@@ -4,22 +4,21 @@
 //! version pin is part of its word, so it moves with it.
 
 use crate::dockerfile::{Dockerfile, Edit, InstructionKind, ShellOrExec};
-use crate::shell::pkg::{self, Invocation, Manager};
+use crate::shell::pkg::{self, Family, Invocation, Manager};
 use crate::shell::{self, Mapping};
 use std::collections::HashMap;
 
-/// True for the invocations whose package words the formatter sorts.
+/// True for the invocations whose package words the formatter sorts: the system package
+/// managers' installs (the model's [`Invocation::is_install`]: `apt-get install`, `apk add`,
+/// `dnf install`, `zypper in` ...), where the order of the names does not matter. dpkg and rpm
+/// are left out (their operands are files, given after an action option), and so are the
+/// language managers (a `pip install` list may be ordered on purpose).
 pub fn sorts(inv: &Invocation<'_>) -> bool {
     matches!(
-        inv.manager,
-        Manager::AptGet
-            | Manager::Apt
-            | Manager::Apk
-            | Manager::Dnf
-            | Manager::Yum
-            | Manager::Microdnf
-            | Manager::Zypper
-    ) && matches!(inv.sub(), "install" | "add" | "in")
+        inv.manager.family(),
+        Family::Apt | Family::Apk | Family::Rpm | Family::Zypper
+    ) && !matches!(inv.manager, Manager::Dpkg | Manager::Rpm)
+        && inv.is_install()
 }
 
 /// The edits that sort every package run of every shell-form RUN that runs in a POSIX shell

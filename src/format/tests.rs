@@ -208,3 +208,38 @@ fn legacy_env_gap_before_the_value_collapses_but_the_value_is_kept() {
         "FROM a\n\nENV NGINX_VERSION 1.27.4\nENV A b  c\n"
     );
 }
+
+#[test]
+fn installs_are_read_through_the_package_model() {
+    // apt's `-o X=Y` before the sub-command and a `sudo` wrapper: still an install, so its
+    // packages are sorted and listed one per line, the option's value staying with it
+    let pkgs = "zlib1g-dev libssl-dev libffi-dev build-essential ca-certificates curl";
+    let src = format!(
+        "FROM a\n\nRUN sudo apt-get -o Acquire::Retries=3 install -y -t bookworm-backports {pkgs}\n"
+    );
+    let out = fmt(&src);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[2], "RUN sudo apt-get -o Acquire::Retries=3 install -y -t bookworm-backports \\",
+        "{out}"
+    );
+    let mut want: Vec<&str> = pkgs.split(' ').collect();
+    want.sort_unstable();
+    let got: Vec<&str> = lines[3..]
+        .iter()
+        .map(|l| l.trim().trim_end_matches(" \\"))
+        .collect();
+    assert_eq!(got, want, "{out}");
+    assert_eq!(fmt(&out), out);
+    // a simulation is not an install: left in its order
+    let sim = "FROM a\n\nRUN apt-get install -s zlib curl\n";
+    assert_eq!(fmt(sim), sim);
+    // an option's value after the first package stays with its option
+    let pip = "FROM a\n\nRUN pip install requests-toolbelt==1.0.0 flask-sqlalchemy==3.1.1 --index-url https://pypi.example.org/simple gunicorn\n";
+    let out = fmt(pip);
+    assert!(
+        out.contains("    --index-url https://pypi.example.org/simple \\\n"),
+        "{out}"
+    );
+    assert_eq!(fmt(&out), out);
+}

@@ -9,6 +9,9 @@
 //! (a function of its words only, so formatting it again gives the same lines).
 
 use super::chain::{Link, ShellTree};
+use crate::dockerfile::SourceMap;
+use crate::shell::pkg::{self, Family, Invocation, Manager};
+use crate::shell::{self, Mapping};
 use tree_sitter::Node;
 
 /// The column limit.
@@ -17,64 +20,45 @@ pub(super) const WIDTH: usize = 80;
 /// Columns taken by the ` \` at the end of a continued line.
 const CONT: usize = 2;
 
-/// Package managers whose install command lists one package per line when wrapped.
-const MANAGERS: &[&str] = &[
-    "apt-get",
-    "apt",
-    "aptitude",
-    "apk",
-    "dnf",
-    "yum",
-    "microdnf",
-    "tdnf",
-    "zypper",
-    "pip",
-    "pip3",
-    "pip2",
-    "npm",
-    "pnpm",
-    "yarn",
-    "gem",
-    "conda",
-    "mamba",
-    "micromamba",
-];
+/// True for the installs whose package list is laid out one package per line when wrapped
+/// (the model decides what is an install and which words are packages; this is the
+/// formatter's choice of managers: those that take package names after a sub-command, not
+/// dpkg/rpm, whose actions are options, nor build tools, whose operands are targets).
+fn lists_packages(inv: &Invocation<'_>) -> bool {
+    let family = matches!(
+        inv.manager.family(),
+        Family::Apt
+            | Family::Apk
+            | Family::Rpm
+            | Family::Zypper
+            | Family::Pip
+            | Family::Npm
+            | Family::Gem
+            | Family::Conda
+    );
+    family
+        && !matches!(
+            inv.manager,
+            Manager::Dpkg | Manager::Rpm | Manager::AptCache | Manager::Bundle
+        )
+        && inv.sub.is_some()
+        && inv.is_install()
+}
 
-/// Their install subcommands.
-const INSTALL: &[&str] = &["install", "add", "in", "i"];
-
-/// Options of those managers that take the next word as their value.
-const VALUE_OPTIONS: &[&str] = &[
-    "-t",
-    "-o",
-    "-c",
-    "--target-release",
-    "--option",
-    "--virtual",
-    "--repository",
-    "-X",
-    "-p",
-    "--root",
-    "-r",
-    "--requirement",
-    "--constraint",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-f",
-    "--find-links",
-    "--target",
-    "--prefix",
-    "--registry",
-    "--setopt",
-    "--enablerepo",
-    "--disablerepo",
-    "--installroot",
-    "--releasever",
-    "-n",
-    "--name",
-    "--channel",
-];
+/// The package list of the install command spanning `text[start..end]`, as the model reads
+/// it: its manager and the byte offset (in `text`) of its first package word (`None` for an
+/// install without package words, `pip install -r FILE`, which is left as it is).
+fn package_list(text: &str, start: usize, end: usize) -> Option<(Manager, Option<usize>)> {
+    let body = text.get(start..end)?;
+    let map = SourceMap::identity(0, body.len());
+    let script = shell::parse_script(body, Mapping::Map { map: &map, base: 0 });
+    let [cmd] = script.commands.as_slice() else {
+        return None;
+    };
+    let inv = pkg::invocation(0, cmd).filter(lists_packages)?;
+    let first = inv.packages().into_iter().map(|p| p.span.start).min();
+    Some((inv.manager, first.map(|f| start + f)))
+}
 
 /// A command the wrapper may lay out.
 #[derive(Debug, Clone, Copy)]
@@ -154,7 +138,8 @@ pub(super) fn plan(
 ) -> Option<Vec<usize>> {
     let cmd = command_at(tree, text, slot)?;
     let words = words(cmd)?;
-    let layout = Layout::of(text, &words)?;
+    let list = package_list(text, slot.start, slot.end);
+    let layout = Layout::of(text, &words, list)?;
     if existing.is_empty() {
         if slot.prefix + width(slot.start, slot.end) + slot.suffix <= WIDTH {
             return None;
@@ -248,7 +233,12 @@ struct Layout {
 }
 
 impl Layout {
-    fn of(text: &str, words: &[(usize, usize)]) -> Option<Layout> {
+    /// `list` is the command's package list when it is an install ([`package_list`]).
+    fn of(
+        text: &str,
+        words: &[(usize, usize)],
+        list: Option<(Manager, Option<usize>)>,
+    ) -> Option<Layout> {
         let word = |k: usize| {
             words
                 .get(k)
@@ -257,7 +247,27 @@ impl Layout {
         };
         // the command name: the first word that is not an assignment
         let name = (0..words.len()).find(|&k| !is_assignment(word(k)))?;
-        let base = word(name).rsplit('/').next().unwrap_or("");
+        if let Some((manager, first)) = list {
+            // from the first package on, every word begins a line, an option's value staying
+            // with it
+            let start = words.iter().position(|&(a, _)| Some(a) == first)?;
+            let mut packages = Vec::new();
+            let mut j = start;
+            while j < words.len() {
+                packages.push(j);
+                let w = word(j);
+                j += if w.starts_with('-') && !w.contains('=') && manager.takes_value(w) {
+                    2
+                } else {
+                    1
+                };
+            }
+            return Some(Layout {
+                install: true,
+                first_free: start,
+                packages,
+            });
+        }
         let mut k = name + 1;
         while k < words.len() && word(k).starts_with('-') {
             k += 1;
@@ -268,36 +278,6 @@ impl Layout {
         } else {
             k
         };
-        let install = MANAGERS.contains(&base) && INSTALL.contains(&word(k));
-        if install {
-            let mut packages = Vec::new();
-            let mut j = k + 1;
-            let mut seen_package = false;
-            while j < words.len() {
-                let w = word(j);
-                let option = w.starts_with('-');
-                if option || seen_package {
-                    if seen_package {
-                        packages.push(j);
-                    }
-                } else {
-                    seen_package = true;
-                    packages.push(j);
-                }
-                // an option's value stays with it
-                j += if option && !w.contains('=') && VALUE_OPTIONS.contains(&w) {
-                    2
-                } else {
-                    1
-                };
-            }
-            let first_free = *packages.first()?;
-            return Some(Layout {
-                install,
-                first_free,
-                packages,
-            });
-        }
         (first_free < words.len() && first_free > name).then_some(Layout {
             install: false,
             first_free,

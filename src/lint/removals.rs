@@ -250,8 +250,8 @@ struct StageState {
     /// or set `Keep-Downloaded-Packages`. Before it (and without it) `apt-get clean` deletes
     /// next to nothing an earlier layer stored.
     debs_kept_from: Option<usize>,
-    /// Packages earlier RUNs installed: (RUN, name).
-    installed: Vec<(usize, String)>,
+    /// Packages earlier RUNs installed: (RUN, the installing manager's family, name).
+    installed: Vec<(usize, crate::shell::pkg::Family, String)>,
     /// The dependencies a removal left behind, waiting for an `autoremove`.
     orphans: Option<packages::Orphans>,
 }
@@ -285,7 +285,7 @@ impl StageState {
     ) {
         let mut cwd = self.cwd.clone();
         let mut mine: Vec<Created> = Vec::new();
-        let mut mine_installed: Vec<String> = Vec::new();
+        let mut mine_installed: Vec<(crate::shell::pkg::Family, String)> = Vec::new();
         for (k, c) in script.commands.iter().enumerate() {
             let Some(name) = c.name() else {
                 continue;
@@ -431,10 +431,10 @@ impl StageState {
         for m in mine {
             self.add(m.inst, m.path, m.origin);
         }
-        for n in mine_installed {
-            self.installed.retain(|(_, p)| *p != n);
+        for (f, n) in mine_installed {
+            self.installed.retain(|(_, g, p)| !(*g == f && *p == n));
             if self.installed.len() < MAX_CREATED {
-                self.installed.push((run.index, n));
+                self.installed.push((run.index, f, n));
             }
         }
     }

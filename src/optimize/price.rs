@@ -35,6 +35,7 @@ fn rule_claims(rule: &str, class: PathClass) -> bool {
             tool,
             "npm"
                 | "pnpm"
+                | "bun"
                 | "gem"
                 | "bundler"
                 | "conda"
@@ -58,6 +59,9 @@ pub(super) struct Pricer<'a> {
     claimed: HashSet<(usize, PathClass)>,
     /// Hidden copies DL5004 findings priced: (stored by, hidden by, class) -> (bytes, files).
     claimed_hidden: BTreeMap<(usize, usize, PathClass), (u64, u64)>,
+    /// (installing layer, removing layer) -> line of the DL5004 finding that priced what a
+    /// package removal hid of it (a later removal of the same pair is priced there).
+    priced_pairs: BTreeMap<(usize, usize), usize>,
     /// DL3015 findings waiting for the package pass: (diagnostic, layer).
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
@@ -80,6 +84,7 @@ impl<'a> Pricer<'a> {
             ledger,
             claimed: HashSet::new(),
             claimed_hidden: BTreeMap::new(),
+            priced_pairs: BTreeMap::new(),
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),
@@ -325,5 +330,17 @@ mod tests {
         assert!(rule_claims("DL3042", PathClass::of("root/.cache/pip/x")));
         assert!(rule_claims("DL5003", PathClass::of("root/.npm/_cacache/x")));
         assert!(!rule_claims("DL5003", PathClass::of("app/.git/x")));
+        // bun's cache, root's or another user's, is DL5003's (and a cache `dlint image` sees)
+        for p in [
+            "root/.bun/install/cache/zod@3/index.js",
+            "home/app/.bun/install/cache/x",
+        ] {
+            assert_eq!(PathClass::of(p).tool(), Some("bun"), "{p}");
+            assert!(rule_claims("DL5003", PathClass::of(p)), "{p}");
+        }
+        assert!(!rule_claims(
+            "DL3060",
+            PathClass::of("root/.bun/install/cache/x")
+        ));
     }
 }

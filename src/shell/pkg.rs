@@ -26,7 +26,7 @@ pub use dirs::{
 };
 pub use family::{Family, config_manager_of};
 pub use index::{Index, IndexUse, index_use};
-pub use mounts::{MountTarget, mount_target};
+pub use mounts::{MountTarget, cache_mount_dirs, mount_target};
 pub use project::{lockfiles, names_lockfile, omit_dev_vars};
 pub use remove::Removal;
 pub use signature::signature_check_off;

@@ -41,6 +41,19 @@ impl Run {
                 })
         })
     }
+
+    /// True when a cache or tmpfs mount's target is `dir`, a parent of it or a directory
+    /// inside it (a mount below a cache directory keeps what is written there out too).
+    pub fn mount_covers_or_within(&self, dir: &str) -> bool {
+        let d = dir.trim_end_matches('/');
+        self.mount_covers(dir)
+            || self.mounts.iter().any(|m| {
+                matches!(m.kind.as_str(), "cache" | "tmpfs")
+                    && m.target.as_deref().is_some_and(|t| {
+                        !d.is_empty() && t.strip_prefix(d).is_some_and(|r| r.starts_with('/'))
+                    })
+            })
+    }
 }
 
 /// Every RUN of one Dockerfile as a script (part of the semantic model, which builds it).

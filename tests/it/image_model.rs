@@ -589,6 +589,7 @@ fn per_user_caches_are_found_in_every_home() {
             LayerBuilder::new()
                 .file_size("root/.npm/_cacache/a", 10)
                 .file_size("home/node/.npmrc", 7)
+                .file_size("root/.bun/install/cache/zod@3.0.0/index.js", 20)
                 .build(),
             "RUN",
         )
@@ -598,6 +599,7 @@ fn per_user_caches_are_found_in_every_home() {
                 .file_size("home/node/.npm/_cacache/c", 300)
                 .file_size("home/app/.cache/pip/http/d", 40)
                 .file_size("home/app/var/cache/apt/e", 5)
+                .file_size("home/app/.bun/install/cache/x/y", 60)
                 .build(),
             "RUN",
         );
@@ -622,6 +624,9 @@ fn per_user_caches_are_found_in_every_home() {
             ("home/app/.cache/pip", "pip", 40, 1, vec![1]),
             ("root/.npm", "npm", 10, 1, vec![0]),
             ("home/node/.npm", "npm", 500, 2, vec![1]),
+            // bun's cache (the package model's table), root's and another user's
+            ("root/.bun/install/cache", "bun", 20, 1, vec![0]),
+            ("home/app/.bun/install/cache", "bun", 60, 1, vec![1]),
         ]
     );
 }

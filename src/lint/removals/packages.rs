@@ -1,16 +1,19 @@
 //! Packages a later RUN removes that an earlier RUN of the stage installed (`apt-get purge`,
-//! `remove`), and the dependencies a removal orphaned that a later `autoremove` deletes: the
+//! `remove`, `dpkg -P`, `apk del`, `dnf remove`, `zypper rm`: a removal matches an install of
+//! its manager's family), and the dependencies a removal orphaned that a later `autoremove` deletes: the
 //! installing layer keeps their files either way.
 
 use super::{LaterRemoval, MAX_CREATED, Match, Origin, StageState};
 use crate::shell::Command;
-use crate::shell::pkg::invocation;
+use crate::shell::pkg::{Family, invocation};
 use crate::shell::run::Run;
 
 /// Dependencies a removal left behind: the RUN that installed them, the RUN of the removal
 /// and the packages it removed.
 #[derive(Debug, Clone)]
 pub(super) struct Orphans {
+    /// The family of the manager that removed (only its `autoremove` deletes them).
+    family: Family,
     installed_by: usize,
     removed_in: usize,
     names: Vec<String>,
@@ -24,13 +27,15 @@ impl StageState {
         run: &Run,
         k: usize,
         c: &Command,
-        mine: &mut Vec<String>,
+        mine: &mut Vec<(Family, String)>,
         out: &mut Vec<LaterRemoval>,
     ) {
         let Some(inv) = invocation(k, c) else {
             return;
         };
+        let family = inv.manager.family();
         for n in inv.installed_names() {
+            let n = (family, n);
             if !mine.contains(&n) && mine.len() < MAX_CREATED {
                 mine.push(n);
             }
@@ -47,11 +52,15 @@ impl StageState {
                 continue;
             };
             operands.push(Some(p.name.clone()));
-            if let Some(at) = mine.iter().position(|n| *n == p.name) {
-                own.push(mine.remove(at));
+            if let Some(at) = mine.iter().position(|n| *n == (family, p.name.clone())) {
+                own.push(mine.remove(at).1);
                 all = false;
-            } else if let Some(at) = self.installed.iter().position(|(_, n)| *n == p.name) {
-                let (earlier, name) = self.installed.remove(at);
+            } else if let Some(at) = self
+                .installed
+                .iter()
+                .position(|(_, f, n)| *f == family && *n == p.name)
+            {
+                let (earlier, _, name) = self.installed.remove(at);
                 from.push((earlier, name.clone()));
                 matches.push(Match {
                     earlier,
@@ -64,7 +73,7 @@ impl StageState {
         }
         if removal.orphans {
             // the dependencies an earlier removal left behind go now
-            if let Some(o) = self.orphans.take()
+            if let Some(o) = self.orphans.take_if(|o| o.family == family)
                 && o.installed_by != run.index
             {
                 matches.extend(o.names.into_iter().map(|n| Match {
@@ -86,6 +95,7 @@ impl StageState {
             by.dedup();
             self.orphans = match by.as_slice() {
                 [one] => Some(Orphans {
+                    family,
                     installed_by: *one,
                     removed_in: run.index,
                     names: own

@@ -26,6 +26,9 @@ impl Pricer<'_> {
         let mut dirs: Vec<String> = Vec::new();
         let mut added_layers: Vec<usize> = Vec::new();
         let mut examples: Vec<(String, u64)> = Vec::new();
+        // the line of an earlier finding that priced the same pair of layers
+        let mut priced_with: Option<usize> = None;
+        let line = line_of(self.df, d.span.start);
         for m in &r.matches {
             let Some(added) = self.a.layer_of(m.earlier) else {
                 continue;
@@ -35,6 +38,7 @@ impl Pricer<'_> {
                 // deleting layer hid of the installing one that no other finding claimed
                 let (b, f) = self.pair_unclaimed(added, hidden);
                 if b > 0 {
+                    self.priced_pairs.entry((added, hidden)).or_insert(line);
                     bytes += b;
                     files += f;
                     dirs.push(m.path.clone());
@@ -50,6 +54,8 @@ impl Pricer<'_> {
                     );
                 } else if dirs.last() != Some(&m.path) && added_layers.contains(&added) {
                     dirs.push(m.path.clone());
+                } else if let Some(l) = self.priced_pairs.get(&(added, hidden)) {
+                    priced_with = Some(*l);
                 }
                 continue;
             }
@@ -108,7 +114,14 @@ impl Pricer<'_> {
             }
         }
         if bytes == 0 {
-            return false;
+            // an `autoremove` after a purge of the same packages in the same layer: what it
+            // hid is in the purge's price (the two go together when the fix moves them)
+            let Some(l) = priced_with else {
+                return false;
+            };
+            let layer = r.matches.first().and_then(|m| self.a.layer_of(m.earlier));
+            self.without_bytes(d, layer, format!("priced with DL5004 at line {l}"));
+            return true;
         }
         examples.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         examples.dedup();
@@ -118,7 +131,7 @@ impl Pricer<'_> {
             .map(|l| self.line_of_layer(*l).map_or("?".into(), |l| l.to_string()))
             .collect();
         self.findings.push(Finding {
-            line: Some(line_of(self.df, d.span.start)),
+            line: Some(line),
             rule: d.rule.to_string(),
             what: format!(
                 "{files} files stored under {} by line {} are deleted by this RUN, but the \
@@ -266,5 +279,77 @@ impl Pricer<'_> {
                     .map_or("?".to_string(), |l| l.to_string())
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::image::testkit::{ImageSpec, LayerBuilder, oci, to_tar};
+    use crate::image::{self, OpenOptions};
+    use crate::optimize::{self, FixKind, Options, Status};
+
+    const BASE: &str = "/bin/sh -c #(nop) ADD file:0123abcd in / ";
+
+    /// A purge of what an earlier RUN installed is priced at what the purging layer hid of
+    /// the installing one (what the removal move fix gets back), and the `autoremove` after it
+    /// in the same layer points at that price instead of being "not measured".
+    #[test]
+    fn a_later_purge_is_priced_at_the_installing_layers_hidden_files() {
+        let df = "FROM debian:bookworm-slim\n\
+                  RUN apt-get update && apt-get install -y gcc libc6-dev && rm -rf /var/lib/apt/lists/*\n\
+                  RUN apt-get purge -y gcc libc6-dev && apt-get autoremove -y && echo ok > /etc/built\n";
+        let spec = ImageSpec::new()
+            .layer(
+                LayerBuilder::new().file_size("etc/os-release", 100).build(),
+                BASE,
+            )
+            .layer(
+                LayerBuilder::new()
+                    .file_size("usr/bin/gcc-12", 5000)
+                    .file_size("usr/lib/x86_64-linux-gnu/libc.a", 3000)
+                    .file_size("usr/share/doc/gcc/copyright", 20)
+                    .file_size("usr/bin/kept", 7)
+                    .build(),
+                "RUN /bin/sh -c apt-get update && apt-get install -y gcc libc6-dev && rm -rf /var/lib/apt/lists/* # buildkit",
+            )
+            .layer(
+                LayerBuilder::new()
+                    .whiteout("usr/bin/gcc-12")
+                    .whiteout("usr/lib/x86_64-linux-gnu/libc.a")
+                    .whiteout("usr/share/doc/gcc/copyright")
+                    .file_size("var/lib/dpkg/status", 50)
+                    .file_size("etc/built", 3)
+                    .build(),
+                "RUN /bin/sh -c apt-get purge -y gcc libc6-dev && apt-get autoremove -y && echo ok > /etc/built # buildkit",
+            );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("purge.tar");
+        std::fs::write(&path, to_tar(&oci(std::slice::from_ref(&spec), false))).expect("write");
+        let img = image::open(&path, &OpenOptions::default()).expect("open");
+        let parsed = crate::dockerfile::parse(df);
+        let r = optimize::run(&parsed, "Dockerfile", Some(&img), &Options::default())
+            .expect("optimize");
+        assert_eq!(
+            r.image.as_ref().map(|i| i.attribution.status.to_string()),
+            Some("matched".to_string())
+        );
+        let dl5004: Vec<_> = r.findings.iter().filter(|f| f.rule == "DL5004").collect();
+        assert_eq!(dl5004.len(), 2, "{dl5004:?}");
+        let purge = dl5004
+            .iter()
+            .find(|f| f.status == Status::Measured)
+            .expect("the purge is measured");
+        // the three files the purging layer hid, not the one it kept
+        assert_eq!(purge.bytes, Some(5000 + 3000 + 20));
+        assert_eq!(purge.layer, Some(1));
+        assert_eq!(purge.line, Some(3));
+        // the fix loop moves the purge (then the autoremove) into line 2's RUN
+        assert_eq!(purge.fix, FixKind::Unsafe);
+        let auto = dl5004
+            .iter()
+            .find(|f| f.status == Status::NotMeasured)
+            .expect("the autoremove is listed");
+        assert_eq!(auto.bytes, None);
+        assert_eq!(auto.note.as_deref(), Some("priced with DL5004 at line 3"));
     }
 }

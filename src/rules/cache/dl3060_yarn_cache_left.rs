@@ -4,7 +4,7 @@ use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers};
 use crate::lint::{Applicability, Context, Rule, RuleMeta, Severity};
 use crate::shell::pkg::clean_command;
-use crate::shell::pkg::{Manager, cleans_cache};
+use crate::shell::pkg::{Manager, cache_mount_dirs, cleans_cache};
 use crate::shell::run::{later, removed_later};
 
 /// DL3060 `yarn-cache-left`.
@@ -38,18 +38,16 @@ impl Rule for YarnCacheLeft {
                 Some("/root") => CACHE.to_string(),
                 _ => home.join(".cache/yarn"),
             };
+            // the table's yarn caches (yarn 1's, yarn berry's global one), in this user's home
+            // and root's, and the suggested mount target
+            let dirs = cache_mount_dirs(Manager::Yarn, home.dir());
             if later(script, inv.index, |c| cleans_cache(c, &[Manager::Yarn]))
-                || removed_later(script, inv.index, CACHE)
+                || dirs.iter().any(|d| removed_later(script, inv.index, d))
                 || removed_later(script, inv.index, &home.join(".cache/yarn"))
-                || removed_later(script, inv.index, "/root/.cache/yarn")
-                || folder.is_some_and(|f| removed_later(script, inv.index, f))
-                || run.mount_covers(CACHE)
-                || run.mounts.iter().any(|m| {
-                    matches!(m.kind.as_str(), "cache" | "tmpfs")
-                        && m.target
-                            .as_deref()
-                            .is_some_and(|t| t.contains(Manager::Yarn.as_str()))
+                || folder.is_some_and(|f| {
+                    removed_later(script, inv.index, f) || run.mount_covers_or_within(f)
                 })
+                || dirs.iter().any(|d| run.mount_covers_or_within(d))
             {
                 return None;
             }
@@ -95,6 +93,18 @@ mod tests {
     use crate::lint::testing::lines;
 
     #[test]
+    fn a_mount_whose_path_only_names_yarn_does_not_count() {
+        // the target is not one of yarn's caches: the cache is still written to the layer
+        for src in [
+            "FROM node:20\nRUN --mount=type=cache,target=/app/yarn-stuff yarn install\n",
+            "FROM node:20\nRUN --mount=type=cache,target=/root/.npm yarn install\n",
+            "FROM node:20\nRUN --mount=type=bind,target=/usr/local/share/.cache/yarn yarn install\n",
+        ] {
+            assert_eq!(lines(&YarnCacheLeft, src), [2], "{src}");
+        }
+    }
+
+    #[test]
     fn flags_and_accepts() {
         assert_eq!(
             lines(
@@ -133,6 +143,12 @@ mod tests {
             "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n",
             "FROM node:20\nRUN --mount=type=tmpfs,target=/root/.cache/yarn yarn install\n",
             "FROM node:20\nRUN yarn build\n",
+            // yarn 1 writes into its cache's v6; berry's global cache; a custom folder
+            "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn/v6 yarn install\n",
+            "FROM node:20\nRUN --mount=type=cache,target=/root/.yarn/berry/cache yarn install\n",
+            "FROM node:20\nRUN yarn install && rm -rf /root/.yarn/berry/cache\n",
+            "FROM node:20\nRUN --mount=type=cache,target=/tmp/yc yarn install --cache-folder /tmp/yc\n",
+            "FROM node:20\nUSER node\nENV HOME=/home/node\nRUN --mount=type=cache,target=/home/node/.cache/yarn yarn install\n",
         ] {
             assert!(lines(&YarnCacheLeft, src).is_empty(), "{src}");
         }

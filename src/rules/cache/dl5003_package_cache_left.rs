@@ -1,4 +1,4 @@
-//! DL5003: npm, pnpm, gem, bundler, conda, go, composer and uv caches left in the layer.
+//! DL5003: npm, pnpm, bun, gem, bundler, conda, go, composer and uv caches left in the layer.
 
 use super::mount::styled;
 use super::{Leftover, append_fix, check_leftovers, option_fix};
@@ -18,7 +18,7 @@ impl Rule for PackageCacheLeft {
             id: "DL5003",
             name: "package-cache-left",
             severity: Severity::Warning,
-            summary: "Remove the npm/pnpm/gem/bundler/conda/go/composer/uv cache in the RUN that fills it",
+            summary: "Remove the npm/pnpm/bun/gem/bundler/conda/go/composer/uv cache in the RUN that fills it",
             fix: Some(Applicability::Safe),
             ..RuleMeta::DEFAULT
         }
@@ -106,6 +106,33 @@ fn check_one(
                 dir,
                 "add `&& pnpm store prune` to the same RUN or use a cache mount",
                 clean_command(Manager::Pnpm).map_or(Remedy::Manual, |c| Remedy::Append(c.into())),
+            )
+        }
+        Manager::Bun if inv.is_install() && !inv.has(&["--no-cache"]) => {
+            // the model's directory (~/.bun/install/cache), moved by `--cache-dir`,
+            // BUN_INSTALL_CACHE_DIR or BUN_INSTALL
+            let table = crate::shell::pkg::dirs_of(Manager::Bun).find_map(|d| d.home_rel());
+            let dir = inv
+                .value(&["--cache-dir"])
+                .map(str::to_string)
+                .or_else(|| env("BUN_INSTALL_CACHE_DIR"))
+                .or_else(|| {
+                    env("BUN_INSTALL").map(|b| format!("{}/install/cache", b.trim_end_matches('/')))
+                })
+                .or_else(|| table.map(in_home))?;
+            if cleaned_by(&[Manager::Bun]) || cleared(&dir) {
+                return None;
+            }
+            // `bun pm cache rm` empties the configured cache (ENV included), not a
+            // `--cache-dir` given to the install only
+            let remedy = match (inv.value(&["--cache-dir"]), clean_command(Manager::Bun)) {
+                (None, Some(c)) => Remedy::Append(c.into()),
+                _ => Remedy::Manual,
+            };
+            (
+                dir,
+                "add `&& bun pm cache rm` (or `--no-cache`) to the same RUN, or use a cache mount",
+                remedy,
             )
         }
         Manager::Gem if inv.is_install() => {
@@ -355,6 +382,37 @@ mod tests {
     }
 
     #[test]
+    fn bun() {
+        let msg = |src: &str| check(&PackageCacheLeft, src).remove(0).message;
+        let m = msg("FROM oven/bun:1\nRUN bun install --frozen-lockfile\n");
+        assert!(m.contains("/root/.bun/install/cache"), "{m}");
+        let m = msg("FROM oven/bun:1\nRUN useradd -m app\nUSER app\nRUN bun add zod\n");
+        assert!(m.contains("/home/app/.bun/install/cache"), "{m}");
+        let m = msg("FROM oven/bun:1\nENV BUN_INSTALL=/opt/bun\nRUN bun i\n");
+        assert!(m.contains("/opt/bun/install/cache"), "{m}");
+        let m = msg("FROM oven/bun:1\nENV BUN_INSTALL_CACHE_DIR=/bc\nRUN bun install\n");
+        assert!(m.contains("in /bc in"), "{m}");
+        for src in [
+            "FROM oven/bun:1\nRUN bun install && bun pm cache rm\n",
+            "FROM oven/bun:1\nRUN bun install --no-cache\n",
+            "FROM oven/bun:1\nRUN bun install && rm -rf ~/.bun/install/cache\n",
+            "FROM oven/bun:1\nRUN --mount=type=cache,target=/root/.bun/install/cache bun install\n",
+            "FROM oven/bun:1\nRUN --mount=type=cache,target=/tmp/bc bun install --cache-dir /tmp/bc\n",
+            "FROM oven/bun:1\nRUN bun run build\n",
+            "FROM oven/bun:1 AS deps\nRUN bun install\nFROM oven/bun:1\nCOPY --from=deps /app/node_modules /app/node_modules\n",
+        ] {
+            assert!(lines(&PackageCacheLeft, src).is_empty(), "{src}");
+        }
+        assert_eq!(
+            lines(
+                &PackageCacheLeft,
+                "FROM oven/bun:1\nRUN bun install\nRUN bun pm cache rm\n"
+            ),
+            [2]
+        );
+    }
+
+    #[test]
     fn go_build_only_in_final_image() {
         let d = check(
             &PackageCacheLeft,
@@ -491,6 +549,10 @@ mod fix_tests {
                 "FROM python:3.12\nRUN uv pip install --no-cache --system flask\n",
             ),
             (
+                "FROM oven/bun:1\nRUN bun install --frozen-lockfile\n",
+                "FROM oven/bun:1\nRUN bun install --frozen-lockfile && bun pm cache rm\n",
+            ),
+            (
                 "FROM python:3.12\nRUN uv sync\n",
                 "FROM python:3.12\nRUN uv sync --no-cache\n",
             ),
@@ -502,6 +564,13 @@ mod fix_tests {
             &PackageCacheLeft,
             "FROM php:8\nRUN php composer.phar install\n",
         );
+        assert!(d[0].fix.is_none());
+        // a cache directory given to the install only: no fix
+        let d = run(
+            &PackageCacheLeft,
+            "FROM oven/bun:1\nRUN bun install --cache-dir /tmp/bc\n",
+        );
+        assert!(d[0].message.contains("/tmp/bc"), "{}", d[0].message);
         assert!(d[0].fix.is_none());
     }
 }

@@ -5,7 +5,7 @@
 use crate::dockerfile::{InstructionKind, Keyword, ShellOrExec};
 use crate::lint::{Fix, SemanticModel};
 use crate::shell::edit;
-use crate::shell::pkg::{Invocation, Manager, invocation};
+use crate::shell::pkg::{Index, IndexUse, Invocation, index_use};
 use crate::shell::run::Run;
 use crate::shell::{Command, Script};
 
@@ -14,15 +14,10 @@ fn transient(c: &Command) -> bool {
     matches!(c.name(), Some("cd" | "export" | "set" | "true" | ":"))
 }
 
-/// True when the command uses the package lists (an apt command other than `update`).
+/// True when the command reads apt's package lists (the model's [`IndexUse::Read`]:
+/// `apt-get install`, `apt-cache policy` ..., not `update`, `clean` or `purge`).
 fn needs_lists(k: usize, c: &Command) -> bool {
-    invocation(k, c).is_some_and(|i| {
-        i.manager == Manager::AptCache
-            || (matches!(
-                i.manager,
-                Manager::AptGet | Manager::Apt | Manager::Aptitude
-            ) && !matches!(i.sub(), "update" | "clean" | "autoclean" | "dist-clean"))
-    })
+    index_use(k, c) == Some((Index::AptLists, IndexUse::Read))
 }
 
 /// The unsafe fix moving `inv` (an `apt-get update` alone in its RUN, with at most `cd`/`export`
@@ -142,6 +137,38 @@ mod tests {
             "FROM debian:12\nRUN apt-get update\nRUN [\"apt-get\", \"install\", \"-y\", \"jq\"]\n",
         ] {
             assert_eq!(fixed_unsafe(&AptListsNotRemoved, src), src, "{src}");
+        }
+    }
+
+    #[test]
+    fn the_lists_are_needed_as_the_model_says() {
+        let needs = |src: &str| {
+            let map = crate::dockerfile::SourceMap::identity(0, src.len());
+            let s =
+                crate::shell::parse_script(src, crate::shell::Mapping::Map { map: &map, base: 0 });
+            s.commands
+                .iter()
+                .enumerate()
+                .any(|(k, c)| super::needs_lists(k, c))
+        };
+        for src in [
+            "apt-get install -y jq",
+            "apt-get -o Acquire::Retries=3 install -y jq",
+            "sudo apt-get build-dep -y foo",
+            "apt-cache policy jq",
+            "apt upgrade -y",
+        ] {
+            assert!(needs(src), "{src}");
+        }
+        for src in [
+            "apt-get update",
+            "apt-get clean",
+            "apt-get dist-clean",
+            "apt-get purge -y jq",
+            "apt-get autoremove -y",
+            "dpkg -i x.deb",
+        ] {
+            assert!(!needs(src), "{src}");
         }
     }
 }

@@ -8,6 +8,9 @@ pub mod dl5001_copy_before_install;
 pub mod dl5004_removed_in_later_run;
 pub mod dl5121_chown_after_copy;
 
+// DL5004's fix for a later removal of packages
+mod package_move;
+
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
     vec![

@@ -3,7 +3,7 @@
 //! cache mounts BuildKit's examples put there (pnpm's store, bundler's gems, go's modules,
 //! cargo's registry).
 
-use super::{Index, Manager, dirs_of, download_cache};
+use super::{DirKind, Index, Manager, dirs_of, download_cache};
 
 /// The target of a cache mount for one manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,32 @@ pub fn mount_target(manager: Manager) -> Option<MountTarget> {
     }
 }
 
+/// Every directory a cache mount can keep `manager`'s downloads out of the layer from, for a
+/// RUN whose user's home is `home`: the table's directories (per-user ones in that home, and in
+/// `/root` too, where `sudo -H`-less scripts still write) and [`mount_target`]'s target. A mount
+/// at one of them, above one or below one (yarn 1 writes into its cache's `v6`) keeps the
+/// downloads out.
+pub fn cache_mount_dirs(manager: Manager, home: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |p: String| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for d in dirs_of(manager).filter(|d| d.kind == DirKind::Cache) {
+        push(d.path.to_string());
+        if let Some(h) = home {
+            push(d.in_home(h));
+        }
+    }
+    if let Some(p) =
+        mount_target(manager).and_then(|t| t.resolve(home).or(t.resolve(Some("/root"))))
+    {
+        push(p);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +95,22 @@ mod tests {
         );
         assert_eq!(mount_target(Manager::Rpm), None);
         assert_eq!(mount_target(Manager::Microdnf), None);
+    }
+
+    #[test]
+    fn cache_mount_dirs_follow_the_table() {
+        let yarn = cache_mount_dirs(Manager::Yarn, Some("/home/node"));
+        for d in [
+            "/usr/local/share/.cache/yarn",
+            "/root/.cache/yarn",
+            "/home/node/.cache/yarn",
+            "/home/node/.yarn/berry/cache",
+        ] {
+            assert!(yarn.iter().any(|p| p == d), "{d}: {yarn:?}");
+        }
+        assert!(yarn.iter().all(|p| !p.contains("/.npm")), "{yarn:?}");
+        let bun = cache_mount_dirs(Manager::Bun, None);
+        assert_eq!(bun, ["/root/.bun/install/cache"]);
+        assert!(cache_mount_dirs(Manager::Rpm, Some("/root")).is_empty());
     }
 }

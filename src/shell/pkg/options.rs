@@ -4,6 +4,12 @@
 use super::Manager;
 
 impl Manager {
+    /// True when `option` (as written, without `=value`) takes the next word as its value
+    /// (`apt-get -o X=Y`, `pip install -r FILE`).
+    pub fn takes_value(&self, option: &str) -> bool {
+        self.value_options().contains(&option)
+    }
+
     /// Options that take a separate value (`-o X`, `--repository X`).
     pub(super) fn value_options(&self) -> &'static [&'static str] {
         match self {
