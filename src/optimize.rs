@@ -58,6 +58,9 @@ pub const CAPTURE_GLOBS: &[&str] = &[
     "var/log/apt/history.log",
     "lib/apk/db/installed",
     "etc/apk/world",
+    // DL5158: which installed packages are development ones (npm 7+, Composer 2)
+    "**/node_modules/.package-lock.json",
+    "**/vendor/composer/installed.json",
 ];
 
 /// How to optimize.

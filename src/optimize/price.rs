@@ -2,6 +2,7 @@
 //! copy claimed by at most one finding.
 
 mod context;
+mod dev_deps;
 mod ecosystem;
 mod hidden;
 mod packages;
@@ -58,6 +59,9 @@ pub(super) struct Pricer<'a> {
     claimed: HashSet<(usize, PathClass)>,
     /// Hidden copies DL5004 findings priced: (stored by, hidden by, class) -> (bytes, files).
     claimed_hidden: BTreeMap<(usize, usize, PathClass), (u64, u64)>,
+    /// Package records (npm's hidden lockfile, Composer's installed.json) a DL5158 finding
+    /// priced, and other per-path claims of visible files.
+    claimed_records: HashSet<String>,
     /// DL3015 findings waiting for the package pass: (diagnostic, layer).
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
@@ -80,6 +84,7 @@ impl<'a> Pricer<'a> {
             ledger,
             claimed: HashSet::new(),
             claimed_hidden: BTreeMap::new(),
+            claimed_records: HashSet::new(),
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),

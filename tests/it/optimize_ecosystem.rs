@@ -1,6 +1,8 @@
 //! `dlint optimize` prices of the ecosystem rules on images built in code: a second Bundler
-//! (DL5159), a toolchain image as the final base (DL5160), and the findings the image cannot
-//! price (DL5158's development dependencies, DL5160 on a JDK), which say why.
+//! (DL5159), a toolchain image as the final base (DL5160), development dependencies (DL5158)
+//! from npm's hidden lockfile (a real npm tree, `testdata/optimize/npm-dev`) and Composer's
+//! installed.json, and the findings the image cannot price (Bundler's development
+//! dependencies, DL5160 on a JDK), which say why.
 
 use dlint::image::testkit::{self, ImageSpec, LayerBuilder};
 use dlint::image::{self, OpenOptions};
@@ -160,4 +162,164 @@ CMD [\"java\", \"-jar\", \"target/app.jar\"]
         "{:?}",
         t.note
     );
+}
+
+/// Every regular file below `dir`, as (path relative to `dir`, bytes).
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const NODE: &str = "FROM node:20-slim
+WORKDIR /app
+COPY package.json ./
+RUN npm install
+COPY . .
+CMD [\"node\", \"index.js\"]
+";
+
+fn node_image(install: LayerBuilder) -> ImageSpec {
+    ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .file_size("usr/local/bin/node", 9000)
+                .build(),
+            "/bin/sh -c #(nop) ADD file:node in / ",
+        )
+        .empty("WORKDIR /app")
+        .layer(
+            LayerBuilder::new()
+                .file_size("app/package.json", 120)
+                .build(),
+            "COPY package.json ./ # buildkit",
+        )
+        .layer(install.build(), "RUN /bin/sh -c npm install # buildkit")
+        .layer(
+            LayerBuilder::new().file_size("app/index.js", 50).build(),
+            "COPY . . # buildkit",
+        )
+        .empty("CMD [\"node\", \"index.js\"]")
+}
+
+#[test]
+fn npm_dev_dependencies_priced_from_the_hidden_lockfile_of_a_real_npm_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/optimize/npm-dev");
+    let files = tree(&root.join("node_modules"));
+    let mut install = LayerBuilder::new().file_size("root/.npm/_cacache/content-v2/x", 700);
+    for (rel, data) in &files {
+        install = install.file(&format!("app/node_modules/{rel}"), data);
+    }
+    // what `npm prune --omit=dev` removes from this tree: the development packages' folders
+    // (package.json lists them; the nested ms 2.1.2 lies inside debug's)
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("package.json")).unwrap()).unwrap();
+    let dev: Vec<String> = manifest["devDependencies"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| format!("{k}/"))
+        .collect();
+    let dev_bytes: u64 = files
+        .iter()
+        .filter(|(rel, _)| dev.iter().any(|d| rel.starts_with(d.as_str())))
+        .map(|(_, data)| data.len() as u64)
+        .sum();
+    assert!(dev_bytes > 0);
+    let d = tempfile::tempdir().unwrap();
+    let r = run(NODE, &node_image(install), d.path());
+    assert_eq!(r.image.as_ref().unwrap().attribution.status, "matched");
+    let f = finding(&r, "DL5158");
+    assert_eq!((f.status, f.line), (Status::Measured, Some(4)));
+    assert_eq!(f.bytes, Some(dev_bytes));
+    assert!(f.what.starts_with("3 development packages"), "{}", f.what);
+    assert!(
+        f.examples
+            .iter()
+            .all(|(p, _)| p.starts_with("/app/node_modules/debug/")
+                || p.starts_with("/app/node_modules/is-number/")),
+        "{:?}",
+        f.examples
+    );
+    // the npm cache of the same RUN is the cache finding's, not this one's
+    let cache = finding(&r, "DL5003");
+    assert_eq!(cache.bytes, Some(700));
+}
+
+#[test]
+fn npm_without_a_hidden_lockfile_is_unpriced_with_the_reason() {
+    let install = LayerBuilder::new().file_size("app/node_modules/debug/index.js", 300);
+    let d = tempfile::tempdir().unwrap();
+    let r = run(NODE, &node_image(install), d.path());
+    let f = finding(&r, "DL5158");
+    assert_eq!((f.status, f.bytes), (Status::NotMeasured, None));
+    let note = f.note.as_deref().unwrap_or("");
+    assert!(
+        note.starts_with("unpriced: no readable node_modules/.package-lock.json"),
+        "{note}"
+    );
+}
+
+#[test]
+fn composer_dev_packages_priced_from_installed_json() {
+    // Composer 2's vendor/composer/installed.json, as `composer install` writes it
+    let installed = r#"{
+    "packages": [
+        {"name": "monolog/monolog", "version": "3.5.0", "type": "library",
+         "install-path": "../monolog/monolog"},
+        {"name": "phpunit/phpunit", "version": "10.5.9", "type": "library",
+         "install-path": "../phpunit/phpunit"},
+        {"name": "sebastian/diff", "version": "5.1.0", "type": "library",
+         "install-path": "../sebastian/diff"}
+    ],
+    "dev": true,
+    "dev-package-names": ["phpunit/phpunit", "sebastian/diff"]
+}"#;
+    let df = "FROM php:8.3-cli
+WORKDIR /srv
+COPY composer.json composer.lock ./
+RUN composer install --no-interaction
+";
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .file_size("usr/local/bin/php", 5000)
+                .build(),
+            "/bin/sh -c #(nop) ADD file:php in / ",
+        )
+        .empty("WORKDIR /srv")
+        .layer(
+            LayerBuilder::new()
+                .file_size("srv/composer.json", 60)
+                .file_size("srv/composer.lock", 90)
+                .build(),
+            "COPY composer.json composer.lock ./ # buildkit",
+        )
+        .layer(
+            LayerBuilder::new()
+                .file("srv/vendor/composer/installed.json", installed.as_bytes())
+                .file_size("srv/vendor/monolog/monolog/src/Logger.php", 400)
+                .file_size("srv/vendor/phpunit/phpunit/src/TestCase.php", 2000)
+                .file_size("srv/vendor/phpunit/phpunit-extra/x.php", 8)
+                .file_size("srv/vendor/sebastian/diff/src/Differ.php", 300)
+                .build(),
+            "RUN /bin/sh -c composer install --no-interaction # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let r = run(df, &spec, d.path());
+    let f = finding(&r, "DL5158");
+    assert_eq!((f.status, f.line), (Status::Measured, Some(4)));
+    assert_eq!(f.bytes, Some(2000 + 300));
 }

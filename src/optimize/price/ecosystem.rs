@@ -1,6 +1,6 @@
 //! The ecosystem rules' prices: a Bundler installed again over the ruby image's own (DL5159),
-//! a toolchain image as the final base (DL5160), and development dependencies (DL5158), which
-//! the image alone cannot tell apart.
+//! a toolchain image as the final base (DL5160); development dependencies (DL5158) are priced in
+//! `dev_deps`.
 
 use super::Pricer;
 use crate::image::FileKind;
@@ -9,11 +9,6 @@ use crate::lint::Diagnostic;
 use crate::optimize::{Finding, FixKind, Status, line_of};
 use crate::rules::best_practice::dl5160_toolchain_final_base::{Toolchain, toolchain_of};
 use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
-
-/// Why DL5158 is not priced.
-const DEV_DEPENDENCIES_UNPRICED: &str = "which installed packages are development dependencies \
-    is recorded in the project's manifest and lockfile (package.json, composer.lock, \
-    Gemfile.lock), not in the image's layers";
 
 /// Why DL5160 on a JDK is not priced.
 const JDK_UNPRICED: &str = "the JRE that would replace the JDK is another image, whose size is \
@@ -36,10 +31,7 @@ impl Pricer<'_> {
         layer: Option<usize>,
     ) -> Option<bool> {
         match d.rule {
-            "DL5158" => {
-                self.unpriced(d, layer, DEV_DEPENDENCIES_UNPRICED);
-                Some(true)
-            }
+            "DL5158" => Some(self.dev_dependencies(d, layer)),
             "DL5159" => Some(self.bundler_gem(d, layer)),
             "DL5160" => Some(self.toolchain_base(d)),
             _ => None,
@@ -143,7 +135,7 @@ impl Pricer<'_> {
     }
 
     /// A finding whose bytes cannot be known from the image, with the reason.
-    fn unpriced(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
+    pub(super) fn unpriced(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
         self.without_bytes(d, layer, format!("unpriced: {why}"));
     }
 }
