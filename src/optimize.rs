@@ -47,7 +47,7 @@ pub const SCHEMA: &str = "dlint-optimize/1";
 /// Lint rules whose findings have a size cost.
 pub const SIZE_RULES: &[&str] = &[
     "DL3009", "DL3015", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3060", "DL5003",
-    "DL5004", "DL5005", "DL5158", "DL5159", "DL5160",
+    "DL5004", "DL5005", "DL5158", "DL5159", "DL5160", "DL5178",
 ];
 
 /// Files the optimizer reads from the image (package databases).

@@ -278,6 +278,7 @@ fixtures! {
     dl5159
     dl5160
     dl5161
+    dl5178
     sc1012
     sc1065
     sc1072

@@ -323,3 +323,61 @@ RUN composer install --no-interaction
     assert_eq!((f.status, f.line), (Status::Measured, Some(4)));
     assert_eq!(f.bytes, Some(2000 + 300));
 }
+
+#[test]
+fn pip_bytecode_priced_at_the_pyc_files_of_the_installing_layer() {
+    let df = "FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1
+RUN pip install --no-cache-dir idna
+";
+    // what `pip install idna` stores: sources and their bytecode (pip 26.3 compiles it whatever
+    // PYTHONDONTWRITEBYTECODE says); the apt-compiled module is not pip's
+    let site = "usr/local/lib/python3.12/site-packages";
+    let layer: Vec<(String, usize)> = vec![
+        (format!("{site}/idna/core.py"), 12_000),
+        (
+            format!("{site}/idna/__pycache__/core.cpython-312.pyc"),
+            15_000,
+        ),
+        (format!("{site}/idna/idnadata.py"), 80_000),
+        (
+            format!("{site}/idna/__pycache__/idnadata.cpython-312.pyc"),
+            95_000,
+        ),
+        (format!("{site}/idna-3.6.dist-info/RECORD"), 1_000),
+        (
+            "usr/lib/python3/dist-packages/apt/__pycache__/x.cpython-311.pyc".to_string(),
+            7_000,
+        ),
+    ];
+    let pyc: u64 = layer
+        .iter()
+        .filter(|(p, _)| p.starts_with(site) && p.ends_with(".pyc"))
+        .map(|(_, s)| *s as u64)
+        .sum();
+    let mut b = LayerBuilder::new();
+    for (p, s) in &layer {
+        b = b.file_size(p, *s);
+    }
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .file_size("usr/local/bin/python3.12", 9000)
+                .build(),
+            "/bin/sh -c #(nop) ADD file:python in / ",
+        )
+        .empty("ENV PYTHONDONTWRITEBYTECODE=1")
+        .layer(
+            b.build(),
+            "RUN /bin/sh -c pip install --no-cache-dir idna # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let r = run(df, &spec, d.path());
+    assert_eq!(r.image.as_ref().unwrap().attribution.status, "matched");
+    let f = finding(&r, "DL5178");
+    assert_eq!(
+        (f.status, f.line, f.bytes),
+        (Status::Measured, Some(3), Some(pyc))
+    );
+    assert!(f.what.starts_with("2 .pyc files"), "{}", f.what);
+}

@@ -23,6 +23,17 @@ fn is_bundler_gem_path(path: &str) -> bool {
     })
 }
 
+/// True for bytecode pip writes: `__pycache__/*.pyc` (or a legacy `*.pyc` beside its source)
+/// under a `site-packages` or `dist-packages` directory, except the distribution's own
+/// `usr/lib/python3*/dist-packages`, which apt's `py3compile` fills.
+fn is_pip_bytecode(path: &str) -> bool {
+    if !path.ends_with(".pyc") || path.starts_with("usr/lib/python3") {
+        return false;
+    }
+    path.split('/')
+        .any(|c| c == "site-packages" || c == "dist-packages")
+}
+
 impl Pricer<'_> {
     /// Prices a finding of the ecosystem rules; `None` when `d` is not one of them.
     pub(super) fn ecosystem_finding(
@@ -33,6 +44,7 @@ impl Pricer<'_> {
         match d.rule {
             "DL5158" => Some(self.dev_dependencies(d, layer)),
             "DL5159" => Some(self.bundler_gem(d, layer)),
+            "DL5178" => Some(self.bytecode(d, layer)),
             "DL5160" => Some(self.toolchain_base(d)),
             _ => None,
         }
@@ -68,6 +80,48 @@ impl Pricer<'_> {
             rule: d.rule.to_string(),
             what: format!(
                 "{count} files of a second Bundler stored by this RUN ({})",
+                d.message
+            ),
+            bytes: Some(bytes),
+            share: None,
+            status: Status::Measured,
+            note: None,
+            layer: Some(layer),
+            fix: FixKind::of(d),
+            examples: files,
+        });
+        true
+    }
+
+    /// DL5178: the `.pyc` files the RUN's layer stored where pip installs (`site-packages`,
+    /// `dist-packages` outside the distribution's `/usr/lib/python3*`, whose bytecode its
+    /// package manager compiled), visible in the image; claimed once per layer.
+    fn bytecode(&mut self, d: &Diagnostic, layer: Option<usize>) -> bool {
+        let Some(layer) = layer else {
+            return false;
+        };
+        if !self.claimed_records.insert(format!("pyc:{layer}")) {
+            return false;
+        }
+        let mut files: Vec<(String, u64)> = self
+            .report
+            .files
+            .iter()
+            .filter(|(p, f)| f.kind == FileKind::File && f.layer == layer && is_pip_bytecode(p))
+            .map(|(p, f)| (format!("/{p}"), f.size))
+            .collect();
+        let bytes: u64 = files.iter().map(|f| f.1).sum();
+        if bytes == 0 {
+            return false;
+        }
+        let count = files.len();
+        files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        files.truncate(3);
+        self.findings.push(Finding {
+            line: Some(line_of(self.df, d.span.start)),
+            rule: d.rule.to_string(),
+            what: format!(
+                "{count} .pyc files pip compiled in this RUN ({})",
                 d.message
             ),
             bytes: Some(bytes),
@@ -143,6 +197,24 @@ impl Pricer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pip_bytecode_paths() {
+        for p in [
+            "usr/local/lib/python3.12/site-packages/__pycache__/six.cpython-312.pyc",
+            "opt/venv/lib/python3.12/site-packages/idna/__pycache__/core.cpython-312.pyc",
+            "usr/local/lib/python3.11/dist-packages/yaml/__pycache__/x.cpython-311.pyc",
+        ] {
+            assert!(is_pip_bytecode(p), "{p}");
+        }
+        for p in [
+            "usr/lib/python3/dist-packages/apt/__pycache__/x.cpython-311.pyc",
+            "usr/local/lib/python3.12/__pycache__/os.cpython-312.pyc",
+            "usr/local/lib/python3.12/site-packages/six.py",
+        ] {
+            assert!(!is_pip_bytecode(p), "{p}");
+        }
+    }
 
     #[test]
     fn bundler_gem_paths() {
