@@ -279,6 +279,7 @@ fixtures! {
     dl5160
     dl5161
     dl5178
+    dl5179
     sc1012
     sc1065
     sc1072

@@ -381,3 +381,54 @@ RUN pip install --no-cache-dir idna
     );
     assert!(f.what.starts_with("2 .pyc files"), "{}", f.what);
 }
+
+#[test]
+fn a_real_pip_install_of_a_build_tool_is_priced_once_between_its_bytecode_and_its_files() {
+    let df = "FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1
+RUN pip install --no-cache-dir build
+";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/optimize/pip-build");
+    let files: Vec<(String, Vec<u8>)> = tree(&root.join("usr"))
+        .into_iter()
+        .map(|(rel, data)| (format!("usr/{rel}"), data))
+        .collect();
+    let mut install = LayerBuilder::new();
+    for (p, data) in &files {
+        install = install.file(p, data);
+    }
+    let size = |keep: &dyn Fn(&str) -> bool| -> u64 {
+        files
+            .iter()
+            .filter(|(p, _)| keep(p))
+            .map(|(_, d)| d.len() as u64)
+            .sum()
+    };
+    let pyc = size(&|p| p.ends_with(".pyc"));
+    let all = size(&|_| true);
+    assert!(pyc > 0 && all > pyc);
+    let spec = ImageSpec::new()
+        .layer(
+            LayerBuilder::new()
+                .file_size("usr/local/bin/python3.11", 9000)
+                .build(),
+            "/bin/sh -c #(nop) ADD file:python in / ",
+        )
+        .empty("ENV PYTHONDONTWRITEBYTECODE=1")
+        .layer(
+            install.build(),
+            "RUN /bin/sh -c pip install --no-cache-dir build # buildkit",
+        );
+    let d = tempfile::tempdir().unwrap();
+    let r = run(df, &spec, d.path());
+    assert_eq!(r.image.as_ref().unwrap().attribution.status, "matched");
+    let bytecode = finding(&r, "DL5178");
+    let tool = finding(&r, "DL5179");
+    assert_eq!((bytecode.line, tool.line), (Some(3), Some(3)));
+    // every file the install stored is listed in build's RECORD: the two findings share them,
+    // each file priced once
+    let (b, t) = (bytecode.bytes.unwrap(), tool.bytes.unwrap());
+    assert!(b > 0 && t > 0 && b <= pyc, "{b} {t} {pyc}");
+    assert_eq!(b + t, all);
+    assert_eq!(r.total_saved, all);
+}

@@ -45,6 +45,7 @@ impl Pricer<'_> {
             "DL5158" => Some(self.dev_dependencies(d, layer)),
             "DL5159" => Some(self.bundler_gem(d, layer)),
             "DL5178" => Some(self.bytecode(d, layer)),
+            "DL5179" => Some(self.pip_build_tool(d, layer)),
             "DL5160" => Some(self.toolchain_base(d)),
             _ => None,
         }
@@ -107,9 +108,19 @@ impl Pricer<'_> {
             .report
             .files
             .iter()
-            .filter(|(p, f)| f.kind == FileKind::File && f.layer == layer && is_pip_bytecode(p))
-            .map(|(p, f)| (format!("/{p}"), f.size))
+            .filter(|(p, f)| {
+                f.kind == FileKind::File
+                    && f.layer == layer
+                    && is_pip_bytecode(p)
+                    && !self.claimed_files.contains(p.as_str())
+            })
+            .map(|(p, f)| (p.clone(), f.size))
             .collect();
+        self.claimed_files
+            .extend(files.iter().map(|(p, _)| p.clone()));
+        for f in &mut files {
+            f.0.insert(0, '/');
+        }
         let bytes: u64 = files.iter().map(|f| f.1).sum();
         if bytes == 0 {
             return false;
