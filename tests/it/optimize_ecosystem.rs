@@ -432,3 +432,37 @@ RUN pip install --no-cache-dir build
     assert_eq!(b + t, all);
     assert_eq!(r.total_saved, all);
 }
+
+#[test]
+fn node_gyp_headers_are_a_cache_the_image_lists_and_the_optimizer_prices() {
+    // an install that compiled a native addon as root: the npm cache (DL5003's) and the Node
+    // headers node-gyp downloaded (no rule's: `cache-left`)
+    let install = LayerBuilder::new()
+        .file_size("root/.npm/_cacache/content-v2/sha512/ab/cd", 500)
+        .file_size("root/.cache/node-gyp/20.20.2/include/node/v8.h", 4000)
+        .file_size("root/.cache/node-gyp/20.20.2/include/node/node.h", 3000)
+        .file_size("app/node_modules/bcrypt/build/Release/bcrypt_lib.node", 900)
+        .file_size("app/node_modules/.package-lock.json", 2);
+    let spec = node_image(install);
+    let d = tempfile::tempdir().unwrap();
+    let r = run(NODE, &spec, d.path());
+    let gyp = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "cache-left" && f.what.contains("node-gyp"))
+        .unwrap_or_else(|| panic!("{:#?}", r.findings));
+    assert_eq!((gyp.line, gyp.bytes), (Some(4), Some(7000)));
+    assert_eq!(finding(&r, "DL5003").bytes, Some(500));
+    // `dlint image` lists the directory among the caches
+    let img = image::open(&d.path().join("img.tar"), &OpenOptions::default()).unwrap();
+    let report = image::analyze(&img, &Default::default()).unwrap();
+    let c = report
+        .caches
+        .iter()
+        .find(|c| c.tool == "node-gyp")
+        .unwrap_or_else(|| panic!("{:?}", report.caches));
+    assert_eq!(
+        (c.path.as_str(), c.bytes, c.files),
+        ("root/.cache/node-gyp", 7000, 2)
+    );
+}
