@@ -47,7 +47,7 @@ pub const SCHEMA: &str = "dlint-optimize/1";
 /// Lint rules whose findings have a size cost.
 pub const SIZE_RULES: &[&str] = &[
     "DL3009", "DL3015", "DL3019", "DL3032", "DL3036", "DL3040", "DL3042", "DL3060", "DL5003",
-    "DL5004", "DL5005", "DL5158", "DL5159", "DL5160",
+    "DL5004", "DL5005", "DL5158", "DL5159", "DL5160", "DL5178", "DL5179",
 ];
 
 /// Files the optimizer reads from the image (package databases).
@@ -58,6 +58,12 @@ pub const CAPTURE_GLOBS: &[&str] = &[
     "var/log/apt/history.log",
     "lib/apk/db/installed",
     "etc/apk/world",
+    // DL5158: which installed packages are development ones (npm 7+, Composer 2)
+    "**/node_modules/.package-lock.json",
+    "**/vendor/composer/installed.json",
+    // DL5179: the file lists of the build tools' distributions (only theirs: every RECORD of a
+    // big Python image would eat into the capture budget the package databases need)
+    "**/{site,dist}-packages/{Cython,cython,build,maturin,setuptools_rust,scikit_build,scikit_build_core,meson_python,meson,ninja,cmake,pybind11,nanobind,setuptools_scm,poetry_core,hatchling,flit_core,pdm_backend}-*.dist-info/RECORD",
 ];
 
 /// How to optimize.

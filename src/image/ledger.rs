@@ -218,6 +218,15 @@ mod tests {
         assert_eq!(PathClass::of("home/node/.npmrc"), PathClass::Other);
         assert_eq!(PathClass::of("home/.npm/x"), PathClass::Other);
         assert_eq!(PathClass::of("home/app/var/cache/apt/x"), PathClass::Other);
+        // node-gyp's downloaded Node headers, in root's home or another user's
+        for p in [
+            "root/.cache/node-gyp/22.11.0/include/node/node.h",
+            "home/node/.cache/node-gyp/22.11.0/include/node/v8.h",
+            "root/.node-gyp/10.24.1/include/node/node.h",
+        ] {
+            assert_eq!(PathClass::of(p).tool(), Some("node-gyp"), "{p}");
+        }
+        assert_eq!(PathClass::of("root/.cache/node-gypsum/x"), PathClass::Other);
         // dnf5's cache (a DL3040 path, issue 20) is one the image analysis knows and prices
         let dnf5 = PathClass::of("var/cache/libdnf5/fedora-x/packages/a.rpm");
         assert_eq!(dnf5.name(), "var/cache/libdnf5");

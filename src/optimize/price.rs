@@ -2,9 +2,11 @@
 //! copy claimed by at most one finding.
 
 mod context;
+mod dev_deps;
 mod ecosystem;
 mod hidden;
 mod packages;
+mod pip_tools;
 mod rewrites;
 
 pub(super) use context::context_on_disk;
@@ -62,6 +64,12 @@ pub(super) struct Pricer<'a> {
     /// (installing layer, removing layer) -> line of the DL5004 finding that priced what a
     /// package removal hid of it (a later removal of the same pair is priced there).
     priced_pairs: BTreeMap<(usize, usize), usize>,
+    /// Package records (npm's hidden lockfile, Composer's installed.json) a DL5158 finding
+    /// priced, and other per-path claims of visible files.
+    claimed_records: HashSet<String>,
+    /// Visible files (no leading `/`) a finding priced one by one (DL5178's bytecode, DL5179's
+    /// distribution files), so two findings on one RUN do not price a file twice.
+    claimed_files: HashSet<String>,
     /// DL3015 findings waiting for the package pass: (diagnostic, layer).
     recommends: Vec<(Diagnostic, Option<usize>)>,
     pub findings: Vec<Finding>,
@@ -85,6 +93,8 @@ impl<'a> Pricer<'a> {
             claimed: HashSet::new(),
             claimed_hidden: BTreeMap::new(),
             priced_pairs: BTreeMap::new(),
+            claimed_records: HashSet::new(),
+            claimed_files: HashSet::new(),
             recommends: Vec::new(),
             findings: Vec::new(),
             notes: Vec::new(),

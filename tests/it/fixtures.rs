@@ -281,6 +281,8 @@ fixtures! {
     dl5172
     dl5173
     dl5174
+    dl5178
+    dl5179
     sc1012
     sc1065
     sc1072

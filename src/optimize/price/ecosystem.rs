@@ -1,6 +1,6 @@
 //! The ecosystem rules' prices: a Bundler installed again over the ruby image's own (DL5159),
-//! a toolchain image as the final base (DL5160), and development dependencies (DL5158), which
-//! the image alone cannot tell apart.
+//! a toolchain image as the final base (DL5160); development dependencies (DL5158) are priced in
+//! `dev_deps`.
 
 use super::Pricer;
 use crate::image::FileKind;
@@ -9,11 +9,6 @@ use crate::lint::Diagnostic;
 use crate::optimize::{Finding, FixKind, Status, line_of};
 use crate::rules::packages::dl5159_redundant_bundler_install::root_image;
 use crate::shell::pkg::{Toolchain, image_toolchain};
-
-/// Why DL5158 is not priced.
-const DEV_DEPENDENCIES_UNPRICED: &str = "which installed packages are development dependencies \
-    is recorded in the project's manifest and lockfile (package.json, composer.lock, \
-    Gemfile.lock), not in the image's layers";
 
 /// Why DL5160 on a JDK is not priced.
 const JDK_UNPRICED: &str = "the JRE that would replace the JDK is another image, whose size is \
@@ -28,6 +23,17 @@ fn is_bundler_gem_path(path: &str) -> bool {
     })
 }
 
+/// True for bytecode pip writes: `__pycache__/*.pyc` (or a legacy `*.pyc` beside its source)
+/// under a `site-packages` or `dist-packages` directory, except the distribution's own
+/// `usr/lib/python3*/dist-packages`, which apt's `py3compile` fills.
+fn is_pip_bytecode(path: &str) -> bool {
+    if !path.ends_with(".pyc") || path.starts_with("usr/lib/python3") {
+        return false;
+    }
+    path.split('/')
+        .any(|c| c == "site-packages" || c == "dist-packages")
+}
+
 impl Pricer<'_> {
     /// Prices a finding of the ecosystem rules; `None` when `d` is not one of them.
     pub(super) fn ecosystem_finding(
@@ -36,11 +42,10 @@ impl Pricer<'_> {
         layer: Option<usize>,
     ) -> Option<bool> {
         match d.rule {
-            "DL5158" => {
-                self.unpriced(d, layer, DEV_DEPENDENCIES_UNPRICED);
-                Some(true)
-            }
+            "DL5158" => Some(self.dev_dependencies(d, layer)),
             "DL5159" => Some(self.bundler_gem(d, layer)),
+            "DL5178" => Some(self.bytecode(d, layer)),
+            "DL5179" => Some(self.pip_build_tool(d, layer)),
             "DL5160" => Some(self.toolchain_base(d)),
             _ => None,
         }
@@ -76,6 +81,58 @@ impl Pricer<'_> {
             rule: d.rule.to_string(),
             what: format!(
                 "{count} files of a second Bundler stored by this RUN ({})",
+                d.message
+            ),
+            bytes: Some(bytes),
+            share: None,
+            status: Status::Measured,
+            note: None,
+            layer: Some(layer),
+            fix: FixKind::of(d),
+            examples: files,
+        });
+        true
+    }
+
+    /// DL5178: the `.pyc` files the RUN's layer stored where pip installs (`site-packages`,
+    /// `dist-packages` outside the distribution's `/usr/lib/python3*`, whose bytecode its
+    /// package manager compiled), visible in the image; claimed once per layer.
+    fn bytecode(&mut self, d: &Diagnostic, layer: Option<usize>) -> bool {
+        let Some(layer) = layer else {
+            return false;
+        };
+        if !self.claimed_records.insert(format!("pyc:{layer}")) {
+            return false;
+        }
+        let mut files: Vec<(String, u64)> = self
+            .report
+            .files
+            .iter()
+            .filter(|(p, f)| {
+                f.kind == FileKind::File
+                    && f.layer == layer
+                    && is_pip_bytecode(p)
+                    && !self.claimed_files.contains(p.as_str())
+            })
+            .map(|(p, f)| (p.clone(), f.size))
+            .collect();
+        self.claimed_files
+            .extend(files.iter().map(|(p, _)| p.clone()));
+        for f in &mut files {
+            f.0.insert(0, '/');
+        }
+        let bytes: u64 = files.iter().map(|f| f.1).sum();
+        if bytes == 0 {
+            return false;
+        }
+        let count = files.len();
+        files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        files.truncate(3);
+        self.findings.push(Finding {
+            line: Some(line_of(self.df, d.span.start)),
+            rule: d.rule.to_string(),
+            what: format!(
+                "{count} .pyc files pip compiled in this RUN ({})",
                 d.message
             ),
             bytes: Some(bytes),
@@ -143,7 +200,7 @@ impl Pricer<'_> {
     }
 
     /// A finding whose bytes cannot be known from the image, with the reason.
-    fn unpriced(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
+    pub(super) fn unpriced(&mut self, d: &Diagnostic, layer: Option<usize>, why: &str) {
         self.without_bytes(d, layer, format!("unpriced: {why}"));
     }
 }
@@ -151,6 +208,24 @@ impl Pricer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pip_bytecode_paths() {
+        for p in [
+            "usr/local/lib/python3.12/site-packages/__pycache__/six.cpython-312.pyc",
+            "opt/venv/lib/python3.12/site-packages/idna/__pycache__/core.cpython-312.pyc",
+            "usr/local/lib/python3.11/dist-packages/yaml/__pycache__/x.cpython-311.pyc",
+        ] {
+            assert!(is_pip_bytecode(p), "{p}");
+        }
+        for p in [
+            "usr/lib/python3/dist-packages/apt/__pycache__/x.cpython-311.pyc",
+            "usr/local/lib/python3.12/__pycache__/os.cpython-312.pyc",
+            "usr/local/lib/python3.12/site-packages/six.py",
+        ] {
+            assert!(!is_pip_bytecode(p), "{p}");
+        }
+    }
 
     #[test]
     fn bundler_gem_paths() {

@@ -23,6 +23,8 @@ pub mod dl5157_install_ignores_lockfile;
 pub mod dl5158_dev_dependencies_in_image;
 pub mod dl5159_redundant_bundler_install;
 pub mod dl5172_deprecated_bundler_install_flags;
+pub mod dl5178_pip_writes_bytecode;
+pub mod dl5179_pip_build_tool_in_image;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -47,6 +49,8 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5158_dev_dependencies_in_image::DevDependenciesInImage),
         Box::new(dl5159_redundant_bundler_install::RedundantBundlerInstall),
         Box::new(dl5172_deprecated_bundler_install_flags::DeprecatedBundlerInstallFlags),
+        Box::new(dl5178_pip_writes_bytecode::PipWritesBytecode),
+        Box::new(dl5179_pip_build_tool_in_image::PipBuildToolInImage),
     ]
 }
 

@@ -180,6 +180,11 @@ pub const MANAGER_DIRS: &[ManagerDir] = &[
         DirKind::Cache,
     ),
     dir("/var/cache/tdnf", "tdnf", &[Manager::Tdnf], DirKind::Cache),
+    // The Node headers node-gyp downloads when an install compiles a native addon (node-gyp 5+
+    // in `~/.cache/node-gyp`, older ones in `~/.node-gyp`). No manager fills them by default:
+    // only an addon without a prebuilt binary does, which the Dockerfile does not tell.
+    dir("/root/.cache/node-gyp", "node-gyp", &[], DirKind::Cache),
+    dir("/root/.node-gyp", "node-gyp", &[], DirKind::Cache),
 ];
 
 /// The directories `manager` fills, in table order.
@@ -340,12 +345,27 @@ mod tests {
                 "{}",
                 d.path
             );
-            assert!(!d.managers.is_empty(), "{}", d.path);
+            // only node-gyp's headers are filled as a side effect of an install, not by a
+            // manager's default configuration
+            assert!(!d.managers.is_empty() || d.tool == "node-gyp", "{}", d.path);
             assert!(
                 MANAGER_DIRS.iter().skip(i + 1).all(|o| o.path != d.path),
                 "{}",
                 d.path
             );
+        }
+    }
+
+    #[test]
+    fn node_gyp_headers_are_known_caches_no_manager_claims() {
+        let gyp: Vec<&str> = MANAGER_DIRS
+            .iter()
+            .filter(|d| d.tool == "node-gyp")
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(gyp, ["/root/.cache/node-gyp", "/root/.node-gyp"]);
+        for m in [Manager::Npm, Manager::Yarn, Manager::Pnpm] {
+            assert!(dir_paths(m).iter().all(|p| !p.contains("gyp")), "{m:?}");
         }
     }
 
