@@ -22,6 +22,7 @@ pub mod dl5149_apt_get_upgrade;
 pub mod dl5157_install_ignores_lockfile;
 pub mod dl5158_dev_dependencies_in_image;
 pub mod dl5159_redundant_bundler_install;
+pub mod dl5170_xdebug_in_final_image;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -45,6 +46,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5157_install_ignores_lockfile::InstallIgnoresLockfile),
         Box::new(dl5158_dev_dependencies_in_image::DevDependenciesInImage),
         Box::new(dl5159_redundant_bundler_install::RedundantBundlerInstall),
+        Box::new(dl5170_xdebug_in_final_image::XdebugInFinalImage),
     ]
 }
 
