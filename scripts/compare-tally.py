@@ -2,21 +2,24 @@
 """Compare dlint with tally, per tally rule, by the set of files each flags.
 
 Usage:
-    scripts/compare-tally.py [--dlint PATH] [--tally PATH] [--jobs N] [--timeout S]
+    scripts/compare-tally.py [--dlint PATH] [--tally PATH] [--jobs N] [--batch N] [--timeout S]
                              [--list RULE:only-tally|only-dlint] [CORPUS_DIR]
 
 CORPUS_DIR defaults to $DLINT_SHARED/corpus/dockerfiles (../shared beside the repository).
 
-tally (`pip install tally-cli`) stops at the first file it cannot parse, so it runs once per
-file (`tally lint --no-config -f json FILE`), N at a time (default 2), each with a timeout
-(default 30 s). Its output is cached in target/tally-corpus.json (delete it to re-run tally).
-dlint runs once over the whole corpus (`--no-config -f json`, every rule enabled with
-the mapped rules named with `--warning` so that opt-in ones count).
+tally (`pip install tally-cli`) stops at the first file it cannot parse, so it runs on batches of
+files (`tally lint --no-config -f json FILE...`, --batch at a time, default 40), N batches at a
+time (default 2); a batch it aborts on is halved until the file it cannot parse runs alone.
+Its output is cached in target/tally-corpus.json (delete it to re-run tally). dlint runs once
+over the whole corpus (`--no-config -f json`, every rule enabled with the mapped rules named
+with `--warning` so that opt-in ones count), and `dlint fmt -` once per file.
 
 Prints a Markdown table: for every tally rule (its own `tally/` rules; hadolint's and
 BuildKit's are left to the other parity pages), the files it flags, its mapping from
 docs/parity/tally.tsv, and for rules mapped to dlint ids the files where any mapped dlint rule
-fires too, their share of tally's files, and the files only dlint flags.
+fires too, their share of tally's files, and the files only dlint flags. For rules mapped to
+`fmt`, a file counts when `dlint fmt` changes it in that rule's respect (FMT_MEASURES, printed
+under the table).
 """
 
 import argparse
@@ -125,31 +128,52 @@ def _trailing(text):
 
 
 def _empty_runs(text):
-    """Runs of two or more blank lines, and blank lines at the start or the end."""
-    lines = _lines(text.rstrip("\n") if text.endswith("\n") else text)
+    """Runs of two or more blank lines, and blank lines at the start or the end of the file."""
+    lines = _lines(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line
     runs, run = 0, 0
-    for line in lines + ["x"]:
+    for line in lines:
         if line.strip():
             runs += run >= 2
             run = 0
         else:
             run += 1
-    return runs + (bool(lines) and not lines[0].strip())
+    leading = bool(lines) and not lines[0].strip()
+    trailing = bool(lines) and not lines[-1].strip()
+    return runs + leading + trailing
 
 
-def _blank_shape(text):
-    """Blank/non-blank lines with runs collapsed and the ends trimmed: what changes when a blank
-    line is added or removed between two non-blank lines (not when runs shrink or chains split)."""
-    shape = []
+KEYWORDS = {
+    "from", "run", "cmd", "label", "maintainer", "expose", "env", "add", "copy", "entrypoint",
+    "volume", "user", "workdir", "arg", "onbuild", "stopsignal", "healthcheck", "shell",
+}
+
+
+def _blank_before_instructions(text):
+    """For each instruction in order: is there a blank line between it (its comments included)
+    and the previous instruction? Continuation lines and heredoc bodies are skipped."""
+    escape = "`" if re.match(r"(?i)\s*#\s*escape\s*=\s*`", text) else "\\"
+    out, blank, continued, heredoc = [], False, False, None
     for line in _lines(text):
-        k = "L" if line.strip() else "B"
-        if not shape or shape[-1] != k:
-            shape.append(k)
-    while shape and shape[0] == "B":
-        shape.pop(0)
-    while shape and shape[-1] == "B":
-        shape.pop()
-    return shape
+        s = line.strip()
+        if heredoc is not None:
+            if s == heredoc:
+                heredoc = None
+            continue
+        if not s:
+            blank = True
+            continue
+        if s.startswith("#"):
+            continue
+        if not continued and s.split()[0].lower() in KEYWORDS:
+            out.append(blank)
+            blank = False
+        m = re.search(r"<<-?[\"']?([A-Za-z_][A-Za-z0-9_]*)", s)
+        if m and not s.endswith(escape):
+            heredoc = m.group(1)
+        continued = s.endswith(escape)
+    return out
 
 
 def _inner_spaces(text):
@@ -161,7 +185,9 @@ def _nonblank(text):
 
 
 def _tokens(text):
-    return [t.lower() for t in text.split() if t != "\\"]
+    """Words (`;` split off, line continuations dropped, lower-cased), to see reordering apart
+    from whitespace and keyword-case changes."""
+    return [t.lower() for t in re.findall(r"[^\s;]+|;", text) if t != "\\"]
 
 
 def _indent_changed(before, after):
@@ -181,7 +207,7 @@ FMT_MEASURES = {
     "eol-last": lambda b, a: not b.endswith("\n") and a.endswith("\n"),
     "no-trailing-spaces": lambda b, a: _trailing(a) < _trailing(b),
     "no-multiple-empty-lines": lambda b, a: _empty_runs(a) < _empty_runs(b),
-    "newline-between-instructions": lambda b, a: _blank_shape(a) != _blank_shape(b),
+    "newline-between-instructions": lambda b, a: _blank_before_instructions(a) != _blank_before_instructions(b),
     "no-multi-spaces": lambda b, a: _inner_spaces(a) < _inner_spaces(b),
     "newline-per-chained-call": lambda b, a: _nonblank(a) > _nonblank(b),
     "sort-packages": lambda b, a: sorted(_tokens(a)) == sorted(_tokens(b)) and _tokens(a) != _tokens(b),
@@ -190,8 +216,8 @@ FMT_MEASURES = {
 FMT_MEASURE_DOC = {
     "eol-last": "the file lacks a final newline and fmt adds it",
     "no-trailing-spaces": "fmt leaves fewer lines ending in a space or tab",
-    "no-multiple-empty-lines": "fmt leaves fewer runs of 2+ blank lines (or a leading blank line)",
-    "newline-between-instructions": "fmt adds or removes a blank line between two non-blank lines",
+    "no-multiple-empty-lines": "fmt leaves fewer runs of 2+ blank lines (or blank lines at the start or end)",
+    "newline-between-instructions": "fmt adds or removes the blank line between two instructions",
     "no-multi-spaces": "fmt leaves fewer runs of 2+ spaces (or a tab) between two words",
     "newline-per-chained-call": "fmt's output has more non-blank lines (a chain split)",
     "sort-packages": "fmt's output has the same words in another order (a list sorted)",
