@@ -15,6 +15,7 @@ pub mod read;
 pub mod registry;
 pub mod removals;
 pub mod rule;
+pub mod stop_signal;
 #[cfg(test)]
 pub mod testing;
 

@@ -20,6 +20,7 @@ pub mod dl5110_expose_proto_casing;
 pub mod dl5119_invalid_definition_description;
 pub mod dl5145_single_stage_build;
 pub mod dl5160_toolchain_final_base;
+pub mod dl5164_nginx_stop_signal;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -42,6 +43,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5119_invalid_definition_description::InvalidDefinitionDescription),
         Box::new(dl5145_single_stage_build::SingleStageBuild),
         Box::new(dl5160_toolchain_final_base::ToolchainFinalBase),
+        Box::new(dl5164_nginx_stop_signal::NginxStopSignal),
     ]
 }
 

@@ -32,6 +32,12 @@ pub mod dl5153_shell_run_in_scratch;
 pub mod dl5154_syntax_directive_typo;
 pub mod dl5156_copy_root_owned_into_user_dir;
 pub mod dl5161_cgo_enabled_static_target;
+pub mod dl5163_ungraceful_stop_signal;
+pub mod dl5165_systemd_stop_signal;
+pub mod dl5166_named_user_without_passwd;
+pub mod dl5167_windows_chown_flag;
+pub mod dl5168_windows_run_mount;
+pub mod dl5169_windows_stop_signal;
 pub mod dl5173_rails_state_dirs_root_owned;
 pub mod dl5174_bootsnap_precompile_parallel;
 
@@ -70,6 +76,12 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5161_cgo_enabled_static_target::CgoEnabledStaticTarget),
         Box::new(dl5173_rails_state_dirs_root_owned::RailsStateDirsRootOwned),
         Box::new(dl5174_bootsnap_precompile_parallel::BootsnapPrecompileParallel),
+        Box::new(dl5163_ungraceful_stop_signal::UngracefulStopSignal),
+        Box::new(dl5165_systemd_stop_signal::SystemdStopSignal),
+        Box::new(dl5166_named_user_without_passwd::NamedUserWithoutPasswd),
+        Box::new(dl5167_windows_chown_flag::WindowsChownFlag),
+        Box::new(dl5168_windows_run_mount::WindowsRunMount),
+        Box::new(dl5169_windows_stop_signal::WindowsStopSignal),
     ]
 }
 

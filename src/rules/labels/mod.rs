@@ -13,6 +13,7 @@ pub mod dl3054_label_not_spdx;
 pub mod dl3055_label_not_git_hash;
 pub mod dl3056_label_not_semver;
 pub mod dl3058_label_not_email;
+pub mod dl5162_duplicate_label_key;
 
 /// Every rule of this family, in file order.
 pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
@@ -27,6 +28,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl3055_label_not_git_hash::LabelNotGitHash),
         Box::new(dl3056_label_not_semver::LabelNotSemver),
         Box::new(dl3058_label_not_email::LabelNotEmail),
+        Box::new(dl5162_duplicate_label_key::DuplicateLabelKey),
     ]
 }
 

@@ -22,6 +22,7 @@ pub mod dl5149_apt_get_upgrade;
 pub mod dl5157_install_ignores_lockfile;
 pub mod dl5158_dev_dependencies_in_image;
 pub mod dl5159_redundant_bundler_install;
+pub mod dl5170_xdebug_in_final_image;
 pub mod dl5172_deprecated_bundler_install_flags;
 pub mod dl5178_pip_writes_bytecode;
 pub mod dl5179_pip_build_tool_in_image;
@@ -51,6 +52,7 @@ pub fn rules() -> Vec<Box<dyn crate::lint::Rule>> {
         Box::new(dl5172_deprecated_bundler_install_flags::DeprecatedBundlerInstallFlags),
         Box::new(dl5178_pip_writes_bytecode::PipWritesBytecode),
         Box::new(dl5179_pip_build_tool_in_image::PipBuildToolInImage),
+        Box::new(dl5170_xdebug_in_final_image::XdebugInFinalImage),
     ]
 }
 
