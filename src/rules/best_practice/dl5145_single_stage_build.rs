@@ -74,14 +74,10 @@ impl Rule for SingleStageBuild {
     }
 }
 
-/// The script removes packages again (`apt-get purge`, `apk del`, `dnf remove` ...).
+/// The script removes packages again (`apt-get purge`, `apk del`, `dnf remove` ...), as the
+/// package model reads removals.
 fn removes_packages(script: &crate::shell::Script) -> bool {
-    invocations(script).iter().any(|i| {
-        matches!(
-            i.sub(),
-            "purge" | "remove" | "autoremove" | "del" | "erase" | "rm"
-        )
-    })
+    invocations(script).iter().any(|i| i.removal().is_some())
 }
 
 #[cfg(test)]
