@@ -278,11 +278,6 @@ fixtures! {
     dl5159
     dl5160
     dl5161
-    dl5172
-    dl5173
-    dl5174
-    dl5178
-    dl5179
     dl5162
     dl5163
     dl5164
@@ -292,6 +287,11 @@ fixtures! {
     dl5168
     dl5169
     dl5170
+    dl5172
+    dl5173
+    dl5174
+    dl5178
+    dl5179
     sc1012
     sc1065
     sc1072
