@@ -126,11 +126,13 @@ fn bundle_frozen(
 
 /// `bundle config [set] [--local|--global] frozen|deployment VALUE` with a true value.
 fn sets_frozen(c: &crate::shell::Command) -> bool {
-    if c.name() != Some("bundle") {
+    let Some((Manager::Bundle, start)) = crate::shell::pkg::manager_of(c) else {
         return false;
-    }
+    };
     let words: Vec<&str> = c
-        .args()
+        .argv()
+        .get(start..)
+        .unwrap_or_default()
         .iter()
         .map(|w| w.value.as_str())
         .filter(|w| !w.starts_with('-'))
