@@ -52,6 +52,8 @@ pub struct SemanticModel<'a> {
     users: std::cell::OnceCell<users::Users>,
     /// Whether a WORKDIR is in effect at each instruction, computed on first use.
     workdirs: std::cell::OnceCell<Vec<bool>>,
+    /// Whether each stage runs Windows (`is_windows_stage`), computed on first use.
+    windows: std::cell::OnceCell<Vec<bool>>,
     /// The facts of the images the stages are built on, when known.
     bases: &'a StageBases,
 }
@@ -141,6 +143,7 @@ impl<'a> SemanticModel<'a> {
             analysis,
             users: std::cell::OnceCell::new(),
             workdirs: std::cell::OnceCell::new(),
+            windows: std::cell::OnceCell::new(),
             bases,
         }
     }

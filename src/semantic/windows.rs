@@ -38,6 +38,19 @@ impl SemanticModel<'_> {
     /// True when `stage` runs Windows: it (or a stage it is built on) starts from a Windows
     /// image, sets a PowerShell or cmd `SHELL`, or uses drive-letter paths (`C:\app`).
     pub fn is_windows_stage(&self, stage: usize) -> bool {
+        // rules ask per instruction: one answer per stage, computed once per file
+        self.windows
+            .get_or_init(|| {
+                (0..self.dockerfile().stages.len())
+                    .map(|s| self.compute_is_windows_stage(s))
+                    .collect()
+            })
+            .get(stage)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    fn compute_is_windows_stage(&self, stage: usize) -> bool {
         let df = self.dockerfile();
         if self.base_facts(stage).is_some_and(|f| f.is_windows()) {
             return true;

@@ -297,6 +297,9 @@ const LINEAR_SHAPES: &[&str] = &[
     // a chain of stages, each built on the one before: inherited ENV, SHELL and names follow
     // at most 64 bases
     "FROM s{p} AS s{i}\nENV A{i}=x\nRUN echo $A{i} | cat\n",
+    // DL5163, DL5167, DL5168, DL5169 ask whether the stage runs Windows per instruction: one
+    // answer per stage, computed once
+    "RUN --mount=type=tmpfs,target=/t echo e\nCOPY --chown=1:1 a /a\nSTOPSIGNAL SIGTERM\n",
 ];
 
 /// The largest ratio of CPU times for twice the input the test accepts.

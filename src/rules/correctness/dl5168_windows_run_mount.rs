@@ -23,9 +23,19 @@ impl Rule for WindowsRunMount {
     fn check(&self, cx: &mut Context<'_>) {
         let df = cx.dockerfile;
         let model = cx.model();
+        // `is_windows_stage` reads the stage's instructions: asked once per stage, and only
+        // for RUNs with a mount, so a long stage stays linear
+        let mut windows: std::collections::HashMap<usize, bool> = Default::default();
         for ins in &df.instructions {
             if !matches!(ins.kind, InstructionKind::Run(_))
-                || !ins.stage.is_some_and(|s| model.is_windows_stage(s))
+                || !ins.flags.iter().any(|f| f.name == "mount")
+            {
+                continue;
+            }
+            let Some(stage) = ins.stage else { continue };
+            if !*windows
+                .entry(stage)
+                .or_insert_with(|| model.is_windows_stage(stage))
             {
                 continue;
             }
