@@ -33,6 +33,7 @@ impl Rule for PipWritesBytecode {
         let df = cx.dockerfile;
         let model = cx.model();
         let a = cx.analysis();
+        let sets = dont_write_envs(df);
         for run in a.runs.iter().filter(|r| !r.onbuild) {
             let Some(script) = &run.script else { continue };
             for inv in invocations(script) {
@@ -48,7 +49,7 @@ impl Rule for PipWritesBytecode {
                 if no_compile.as_deref().is_some_and(falsy) {
                     continue;
                 }
-                let Some(meant) = dont_write_meant(model, run, script, &inv) else {
+                let Some(meant) = dont_write_meant(model, run, script, &inv, &sets) else {
                     continue;
                 };
                 let trap = match no_compile {
@@ -103,6 +104,24 @@ fn value_of(
         .or_else(|| model.var(run.index, name))
 }
 
+const NAME: &str = "PYTHONDONTWRITEBYTECODE";
+
+/// The ENV instructions (indices, ascending) that set `PYTHONDONTWRITEBYTECODE` to a non-empty
+/// value: computed once per file, so a long stage of pip installs stays linear.
+fn dont_write_envs(df: &crate::dockerfile::Dockerfile) -> Vec<usize> {
+    df.instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| match &x.kind {
+            InstructionKind::Env(kvs) => kvs.iter().any(|kv| {
+                kv.key.value == NAME && kv.value.as_ref().is_some_and(|v| !v.value.is_empty())
+            }),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Where the stage says it wants no bytecode: `PYTHONDONTWRITEBYTECODE` set to a non-empty
 /// value (what Python checks) for the command, or by an ENV later in the same stage.
 fn dont_write_meant(
@@ -110,26 +129,17 @@ fn dont_write_meant(
     run: &Run,
     script: &Script,
     inv: &Invocation<'_>,
+    sets: &[usize],
 ) -> Option<String> {
-    const NAME: &str = "PYTHONDONTWRITEBYTECODE";
     if value_of(model, run, script, inv, NAME).is_some_and(|v| !v.is_empty()) {
         return Some(format!("{NAME} is set"));
     }
     let df = model.dockerfile();
-    let stage = df.stages.get(run.stage?)?;
-    let later_env = stage
-        .instructions
-        .iter()
-        .copied()
-        .filter(|&i| i > run.index)
-        .find(|&i| {
-            df.instructions.get(i).is_some_and(|x| match &x.kind {
-                InstructionKind::Env(kvs) => kvs.iter().any(|kv| {
-                    kv.key.value == NAME && kv.value.as_ref().is_some_and(|v| !v.value.is_empty())
-                }),
-                _ => false,
-            })
-        })?;
+    // `sets` is ascending: the first ENV after the RUN, if it is in the RUN's stage
+    let later_env = *sets.get(sets.partition_point(|&i| i <= run.index))?;
+    if df.instructions.get(later_env).and_then(|x| x.stage) != run.stage {
+        return None;
+    }
     let line = df
         .instructions
         .get(later_env)
