@@ -57,7 +57,7 @@ impl Pricer<'_> {
         let Some(layer) = layer else {
             return false;
         };
-        let mut files: Vec<(String, u64)> = self
+        let files: Vec<(String, u64)> = self
             .report
             .files
             .iter()
@@ -69,20 +69,35 @@ impl Pricer<'_> {
             })
             .map(|(p, f)| (format!("/{p}"), f.size))
             .collect();
+        self.push_measured_files(d, layer, files, |n| {
+            format!(
+                "{n} files of a second Bundler stored by this RUN ({})",
+                d.message
+            )
+        })
+    }
+
+    /// Pushes a measured finding for `files` (image paths with a leading `/`, and sizes) that
+    /// the RUN of `d` stored in `layer`: their total, `what(count)` and the three largest as
+    /// examples. False when they hold no bytes.
+    pub(super) fn push_measured_files(
+        &mut self,
+        d: &Diagnostic,
+        layer: usize,
+        mut files: Vec<(String, u64)>,
+        what: impl FnOnce(usize) -> String,
+    ) -> bool {
         let bytes: u64 = files.iter().map(|f| f.1).sum();
         if bytes == 0 {
             return false;
         }
-        let count = files.len();
+        let what = what(files.len());
         files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         files.truncate(3);
         self.findings.push(Finding {
             line: Some(line_of(self.df, d.span.start)),
             rule: d.rule.to_string(),
-            what: format!(
-                "{count} files of a second Bundler stored by this RUN ({})",
-                d.message
-            ),
+            what,
             bytes: Some(bytes),
             share: None,
             status: Status::Measured,
@@ -121,29 +136,9 @@ impl Pricer<'_> {
         for f in &mut files {
             f.0.insert(0, '/');
         }
-        let bytes: u64 = files.iter().map(|f| f.1).sum();
-        if bytes == 0 {
-            return false;
-        }
-        let count = files.len();
-        files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        files.truncate(3);
-        self.findings.push(Finding {
-            line: Some(line_of(self.df, d.span.start)),
-            rule: d.rule.to_string(),
-            what: format!(
-                "{count} .pyc files pip compiled in this RUN ({})",
-                d.message
-            ),
-            bytes: Some(bytes),
-            share: None,
-            status: Status::Measured,
-            note: None,
-            layer: Some(layer),
-            fix: FixKind::of(d),
-            examples: files,
-        });
-        true
+        self.push_measured_files(d, layer, files, |n| {
+            format!("{n} .pyc files pip compiled in this RUN ({})", d.message)
+        })
     }
 
     /// DL5160: the base image's layers (the toolchain), which a `scratch` final stage leaves

@@ -4,7 +4,6 @@
 use super::Pricer;
 use crate::image::FileKind;
 use crate::lint::Diagnostic;
-use crate::optimize::{Finding, FixKind, Status, line_of};
 use crate::rules::packages::dl5179_pip_build_tool_in_image::normalize;
 
 /// The distribution a `*.dist-info/RECORD` path belongs to (normalised) and its
@@ -98,29 +97,9 @@ impl Pricer<'_> {
         for f in &mut files {
             f.0.insert(0, '/');
         }
-        let bytes: u64 = files.iter().map(|f| f.1).sum();
-        if bytes == 0 {
-            return false;
-        }
-        let count = files.len();
-        files.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        files.truncate(3);
-        self.findings.push(Finding {
-            line: Some(line_of(self.df, d.span.start)),
-            rule: d.rule.to_string(),
-            what: format!(
-                "{count} files of {name} installed by this RUN ({})",
-                d.message
-            ),
-            bytes: Some(bytes),
-            share: None,
-            status: Status::Measured,
-            note: None,
-            layer: Some(layer),
-            fix: FixKind::of(d),
-            examples: files,
-        });
-        true
+        self.push_measured_files(d, layer, files, |n| {
+            format!("{n} files of {name} installed by this RUN ({})", d.message)
+        })
     }
 }
 
